@@ -1,0 +1,44 @@
+# The two commands of the README:
+#   make run    installs what is missing, builds, and opens the app on the embedded demo ENT
+#   make test   runs every test CI runs (.ci/run calls it)
+# and the steps they are made of, for a faster inner loop.
+.PHONY: run test deps deps-e2e ui lint test-rust test-ui test-fast check-layers
+
+CARGO ?= cargo
+
+run: deps ui
+	$(CARGO) run --bin messagerie -- --demo
+
+test: deps-e2e ui lint test-ui test-rust
+
+deps:
+	@scripts/deps.sh
+
+deps-e2e:
+	@scripts/deps.sh e2e
+
+# The app embeds ui/dist at compile time, so the UI is built before any cargo build of the app.
+ui:
+	cd ui && npm run build
+
+lint: check-layers
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	cd ui && npm run typecheck && npm run lint
+
+# The core and the server must stay free of Tauri (and so build and test fast).
+check-layers:
+	@for p in messagerie-core ent-server ent-protocol; do \
+	  if $(CARGO) tree -p $$p -e normal,dev --prefix none | grep -qE '^tauri '; then \
+	    echo "$$p depends on tauri: keep it out"; exit 1; fi; done
+
+test-ui:
+	cd ui && npm test
+
+# Unit, integration and end-to-end tests (tests/e2e drives the built app under Xvfb).
+test-rust:
+	$(CARGO) test --workspace --locked
+
+# The inner loop: no Tauri, no WebKit.
+test-fast:
+	$(CARGO) test --locked -p messagerie-core -p ent-server -p ent-protocol

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what building and testing Messagerie needs and is missing; a second run installs nothing.
+#   scripts/deps.sh        system packages, the UI's npm packages
+#   scripts/deps.sh e2e    the same, plus what the end-to-end tests drive the app with
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD_PACKAGES=(libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev libssl-dev
+  libayatana-appindicator3-dev librsvg2-dev)
+E2E_PACKAGES=(webkit2gtk-driver xvfb dbus-x11 dbus imagemagick)
+
+packages=("${BUILD_PACKAGES[@]}")
+[[ "${1:-}" == "e2e" ]] && packages+=("${E2E_PACKAGES[@]}")
+
+if ! command -v apt-get >/dev/null || ! grep -qiE '^(ID|ID_LIKE)=.*(debian|ubuntu)' /etc/os-release; then
+  echo "This script installs with apt-get (Debian or Ubuntu). On this system, install first:" >&2
+  echo "  ${packages[*]}" >&2
+  echo "  (the WebKitGTK 4.1 development files, xdo, OpenSSL, ayatana-appindicator, librsvg;" >&2
+  echo "   for the tests: WebKitWebDriver, Xvfb, dbus-run-session, dbus-monitor)" >&2
+  echo "then: cargo install tauri-driver --locked; cd ui && npm ci" >&2
+  exit 1
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "==> installing system packages: ${missing[*]}"
+  sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [[ "${1:-}" == "e2e" ]] && ! command -v tauri-driver >/dev/null; then
+  echo "==> installing tauri-driver (cargo install, about 2 minutes)"
+  cargo install tauri-driver --locked
+fi
+
+# npm ci only when package-lock.json changed since the last install.
+stamp=ui/node_modules/.messagerie-lock
+if ! cmp -s ui/package-lock.json "$stamp" 2>/dev/null; then
+  echo "==> installing the UI's npm packages"
+  (cd ui && npm ci --no-audit --no-fund)
+  cp ui/package-lock.json "$stamp"
+fi

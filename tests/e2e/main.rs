@@ -1,0 +1,1 @@
+//! End-to-end tests: the real app, driven through WebDriver under Xvfb.
