@@ -1,0 +1,2 @@
+//! `messagerie-cli`: the mailbox from a terminal, for scripts and power users.
+fn main() {}
