@@ -1,2 +1,544 @@
 //! `messagerie-cli`: the mailbox from a terminal, for scripts and power users.
-fn main() {}
+//!
+//! A thin shell over `messagerie_core::Mailbox`, the facade the desktop app drives: no ENT or
+//! SQLite code here. It must not depend on `tauri` nor on `ent-server` (tests only).
+//!
+//! The password never travels as an argument: it comes from `MESSAGERIE_PASSWORD`, the OS
+//! keyring (saved by `login`), or a prompt when stdin is a terminal.
+//!
+//! Exit codes (stable, for scripts): 0 done; 2 bad usage; 3 the ENT cannot be reached (local
+//! changes stay queued); 4 sign-in needed or wrong password; 5 the ENT refused or forbids it;
+//! 6 the ENT failed or answered nonsense; 7 local store error (disk full, locked); 8 no such
+//! message or folder, or invalid input.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use messagerie_core::mailbox::Event;
+use messagerie_core::queue::DraftContent;
+use messagerie_core::search::{SearchQuery, MATCH_END, MATCH_START};
+use messagerie_core::session::{Credentials, Secret};
+use messagerie_core::sync::SyncMode;
+use messagerie_core::{Account, ErrorKind, Mailbox};
+use serde::{Deserialize, Serialize};
+
+#[derive(Parser)]
+#[command(
+    name = "messagerie-cli",
+    version,
+    about = "Your ENT mailbox, offline, from a terminal",
+    after_help = "Exit codes: 0 ok, 2 usage, 3 offline, 4 sign-in needed, 5 refused, 6 ENT error, 7 local store, 8 not found/invalid"
+)]
+struct Cli {
+    /// The ENT's address (remembered after `login`).
+    #[arg(long, env = "MESSAGERIE_SERVER", global = true)]
+    server: Option<String>,
+    /// Your ENT login (remembered after `login`).
+    #[arg(long, env = "MESSAGERIE_LOGIN", global = true)]
+    login: Option<String>,
+    /// Where mailboxes are stored (default: the platform data directory).
+    #[arg(long, env = "MESSAGERIE_DATA_DIR", global = true)]
+    data_dir: Option<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Signs in, remembers the server, the login and (in the OS keyring) the password.
+    Login,
+    /// Sends queued actions and brings the mailbox in step with the ENT.
+    Sync {
+        /// List every folder even if the quick check sees nothing new.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Lists folders with their counts.
+    Folders,
+    /// Lists messages of a folder (inbox, outbox, draft, trash or a folder id), newest first.
+    Ls {
+        folder: String,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+    },
+    /// Shows a message (and marks it read).
+    Read { id: String },
+    /// Searches all synced mail (prefixes, accents ignored).
+    Search {
+        query: String,
+        #[arg(long)]
+        folder: Option<String>,
+        /// Only messages from or to this user or group id.
+        #[arg(long)]
+        person: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// Sends a message.
+    Send {
+        /// Recipient ids (users or groups); repeat or separate with commas.
+        #[arg(long, value_delimiter = ',')]
+        to: Vec<String>,
+        #[arg(long, value_delimiter = ',')]
+        cc: Vec<String>,
+        #[arg(long, value_delimiter = ',')]
+        cci: Vec<String>,
+        #[arg(long, default_value = "")]
+        subject: String,
+        /// The body (plain text; `-` reads stdin).
+        #[arg(long, default_value = "")]
+        body: String,
+        #[arg(long)]
+        attach: Vec<PathBuf>,
+    },
+    /// Moves messages to a user folder (`inbox` takes them out of their folder).
+    Mv {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[arg(long)]
+        to: String,
+    },
+    /// Moves messages to the trash (`--forever` deletes trashed ones for good).
+    Rm {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[arg(long)]
+        forever: bool,
+    },
+    /// Brings messages back from the trash.
+    Restore {
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
+    /// Finds recipients by the first letters of their name.
+    Who { query: String },
+}
+
+/// Remembered after `login`, next to the mailboxes.
+#[derive(Serialize, Deserialize, Default)]
+struct Config {
+    server: Option<String>,
+    login: Option<String>,
+}
+
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl From<messagerie_core::Error> for Failure {
+    fn from(e: messagerie_core::Error) -> Self {
+        let code = match e.kind() {
+            ErrorKind::Offline => 3,
+            ErrorKind::SessionExpired | ErrorKind::BadCredentials => 4,
+            ErrorKind::NotAllowed | ErrorKind::Refused => 5,
+            ErrorKind::Server | ErrorKind::BadAnswer => 6,
+            ErrorKind::Storage => 7,
+            ErrorKind::InvalidInput => 8,
+        };
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            message.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        Failure { code, message }
+    }
+}
+
+fn fail(code: u8, message: impl Into<String>) -> Failure {
+    Failure {
+        code,
+        message: message.into(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("messagerie-cli: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("messagerie-cli: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn root(cli: &Cli) -> Result<PathBuf, Failure> {
+    match &cli.data_dir {
+        Some(d) => Ok(d.clone()),
+        None => {
+            let a = Account::in_data_dir("x", "x").map_err(Failure::from)?;
+            Ok(a.dir.parent().map(PathBuf::from).unwrap_or_default())
+        }
+    }
+}
+
+fn load_config(root: &std::path::Path) -> Config {
+    std::fs::read(root.join("cli.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+fn keyring_entry(server: &str, login: &str) -> Option<keyring::Entry> {
+    keyring::Entry::new("messagerie", &format!("{login}@{server}")).ok()
+}
+
+/// The password: environment, then keyring, then a prompt on a terminal.
+fn password(server: &str, login: &str) -> Result<Secret, Failure> {
+    if let Ok(p) = std::env::var("MESSAGERIE_PASSWORD") {
+        return Ok(Secret::new(p));
+    }
+    if let Some(p) = keyring_entry(server, login).and_then(|e| e.get_password().ok()) {
+        return Ok(Secret::new(p));
+    }
+    if std::io::stdin().is_terminal() {
+        let p = rpassword::prompt_password(format!("Password for {login}: "))
+            .map_err(|e| fail(2, format!("cannot read the password: {e}")))?;
+        return Ok(Secret::new(p));
+    }
+    Err(fail(
+        4,
+        "no password: set MESSAGERIE_PASSWORD, run `login` on a terminal, or use the keyring",
+    ))
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let root = root(&cli)?;
+    let saved = load_config(&root);
+    let server = cli
+        .server
+        .clone()
+        .or(saved.server)
+        .ok_or_else(|| fail(2, "no ENT address: pass --server (or MESSAGERIE_SERVER)"))?;
+    let login = cli
+        .login
+        .clone()
+        .or(saved.login)
+        .ok_or_else(|| fail(2, "no login: pass --login (or MESSAGERIE_LOGIN)"))?;
+    let mailbox = Mailbox::open(Account::in_dir(&root, &server, &login)).await?;
+    let sign_in = |mailbox: Mailbox, server: String, login: String| async move {
+        let pw = password(&server, &login)?;
+        mailbox
+            .sign_in(
+                Credentials {
+                    login,
+                    password: pw,
+                },
+                None,
+            )
+            .await
+            .map(drop)
+            .map_err(Failure::from)
+    };
+
+    match cli.command {
+        Command::Login => {
+            let pw = password(&server, &login)?;
+            mailbox
+                .sign_in(
+                    Credentials {
+                        login: login.clone(),
+                        password: pw.clone(),
+                    },
+                    None,
+                )
+                .await?;
+            if let Some(e) = keyring_entry(&server, &login) {
+                if e.set_password(pw.expose()).is_err() {
+                    eprintln!("messagerie-cli: warning: the OS keyring is not available; the password was not saved");
+                }
+            }
+            std::fs::create_dir_all(&root)
+                .map_err(|e| fail(7, format!("cannot create {}: {e}", root.display())))?;
+            let config = Config {
+                server: Some(server.clone()),
+                login: Some(login.clone()),
+            };
+            let text = serde_json::to_vec_pretty(&config).unwrap_or_default();
+            std::fs::write(root.join("cli.json"), text)
+                .map_err(|e| fail(7, format!("cannot save the settings: {e}")))?;
+            println!("signed in as {login} on {server}");
+        }
+        Command::Sync { full } => {
+            sign_in(mailbox.clone(), server, login).await?;
+            let progress = progress_bar(&mailbox);
+            let result = mailbox
+                .sync(if full {
+                    SyncMode::Full
+                } else {
+                    SyncMode::Quick
+                })
+                .await;
+            if let Some(p) = progress {
+                p.abort();
+            }
+            let report = result?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&report).unwrap_or_default());
+            } else if report.unchanged {
+                println!("up to date");
+            } else {
+                println!(
+                    "{} new, {} changed, {} removed, {} bodies, {} new unread in inbox",
+                    report.inserted,
+                    report.updated,
+                    report.deleted,
+                    report.bodies_fetched,
+                    report.new_mail.len()
+                );
+            }
+            for e in &report.errors {
+                eprintln!("messagerie-cli: warning: {e}");
+            }
+            if !report.errors.is_empty() {
+                return Err(fail(
+                    6,
+                    format!("{} part(s) of the sync failed", report.errors.len()),
+                ));
+            }
+        }
+        Command::Folders => {
+            let folders = mailbox.folders().await?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&folders).unwrap_or_default());
+            } else {
+                for f in folders {
+                    let indent = "  ".repeat(f.depth.saturating_sub(1) as usize);
+                    println!(
+                        "{}\t{indent}{}\t{}\t{} unread",
+                        f.id, f.name, f.total, f.unread
+                    );
+                }
+            }
+        }
+        Command::Ls {
+            folder,
+            limit,
+            offset,
+        } => {
+            let list = mailbox.list(&folder, offset, limit).await?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&list).unwrap_or_default());
+            } else {
+                for m in list {
+                    let from = m
+                        .from
+                        .as_ref()
+                        .map(|f| f.display_name.as_str())
+                        .unwrap_or("");
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}",
+                        m.id,
+                        if m.unread { "*" } else { " " },
+                        date(m.date),
+                        from,
+                        m.subject
+                    );
+                }
+            }
+        }
+        Command::Read { id } => {
+            let m = mailbox.read(&id).await?;
+            // Best effort: tell the ENT it was read now; otherwise it stays queued.
+            if sign_in(mailbox.clone(), server, login).await.is_ok() {
+                let _ = mailbox.flush_queue().await;
+            }
+            if cli.json {
+                println!("{}", serde_json::to_string(&m).unwrap_or_default());
+            } else {
+                let names = |l: &[messagerie_core::message::Recipient]| {
+                    l.iter()
+                        .map(|r| r.display_name.clone())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                println!(
+                    "From: {}",
+                    m.summary
+                        .from
+                        .as_ref()
+                        .map(|f| f.display_name.as_str())
+                        .unwrap_or("")
+                );
+                println!("To: {}", names(&m.summary.to));
+                if !m.cc.is_empty() {
+                    println!("Cc: {}", names(&m.cc));
+                }
+                println!("Date: {}", date(m.summary.date));
+                println!("Subject: {}", m.summary.subject);
+                for a in &m.attachments {
+                    println!("Attachment: {} ({} bytes) [{}]", a.filename, a.size, a.id);
+                }
+                println!();
+                match &m.body {
+                    Some(b) => println!("{}", messagerie_core::message::html_to_text(b)),
+                    None => println!("(body not synced yet)"),
+                }
+            }
+        }
+        Command::Search {
+            query,
+            folder,
+            person,
+            limit,
+        } => {
+            let hits = mailbox
+                .search(SearchQuery {
+                    text: query,
+                    folder_id: folder,
+                    person_id: person,
+                    limit: Some(limit),
+                })
+                .await?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&hits).unwrap_or_default());
+            } else {
+                for h in hits {
+                    let snippet = h.snippet.replace(MATCH_START, "[").replace(MATCH_END, "]");
+                    println!(
+                        "{}\t{}\t{}\t{}",
+                        h.message.id,
+                        date(h.message.date),
+                        h.message.subject,
+                        snippet
+                    );
+                }
+            }
+        }
+        Command::Send {
+            to,
+            cc,
+            cci,
+            subject,
+            body,
+            attach,
+        } => {
+            let body = if body == "-" {
+                std::io::read_to_string(std::io::stdin())
+                    .map_err(|e| fail(2, format!("cannot read stdin: {e}")))?
+            } else {
+                body
+            };
+            let html = body
+                .lines()
+                .map(|l| {
+                    format!(
+                        "<p>{}</p>",
+                        l.replace('&', "&amp;")
+                            .replace('<', "&lt;")
+                            .replace('>', "&gt;")
+                    )
+                })
+                .collect::<String>();
+            let content = DraftContent {
+                subject,
+                body: html,
+                to,
+                cc,
+                cci,
+                in_reply_to: None,
+            };
+            let id = mailbox.save_draft(None, content.clone()).await?;
+            for file in &attach {
+                mailbox.add_attachment(&id, file).await?;
+            }
+            let id = mailbox.send(Some(&id), content).await?;
+            deliver(&mailbox, sign_in(mailbox.clone(), server, login).await).await?;
+            println!("{id}");
+        }
+        Command::Mv { ids, to } => {
+            if to == "inbox" || to == "outbox" {
+                mailbox.move_to_root(&ids).await?;
+            } else {
+                mailbox.move_to_folder(&ids, &to).await?;
+            }
+            deliver(&mailbox, sign_in(mailbox.clone(), server, login).await).await?;
+        }
+        Command::Rm { ids, forever } => {
+            if forever {
+                mailbox.delete_forever(&ids).await?;
+            } else {
+                mailbox.trash(&ids).await?;
+            }
+            deliver(&mailbox, sign_in(mailbox.clone(), server, login).await).await?;
+        }
+        Command::Restore { ids } => {
+            mailbox.restore(&ids).await?;
+            deliver(&mailbox, sign_in(mailbox.clone(), server, login).await).await?;
+        }
+        Command::Who { query } => {
+            for v in mailbox.recipients(&query, None).await? {
+                let size = v
+                    .nb_users
+                    .map(|n| format!(" ({n} members)"))
+                    .unwrap_or_default();
+                println!("{}\t{}\t{}{}", v.id, v.kind, v.display_name, size);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Replays the queue after an action; offline is not a failure of the action (it stays
+/// queued, exit code 3 tells the script), a refusal is.
+async fn deliver(mailbox: &Mailbox, signed_in: Result<(), Failure>) -> Result<(), Failure> {
+    signed_in?;
+    let report = mailbox.flush_queue().await?;
+    if let Some((action, reason)) = report.refused.first() {
+        return Err(fail(
+            5,
+            format!("the ENT refused {action}: {reason} (the local change was undone)"),
+        ));
+    }
+    Ok(())
+}
+
+fn date(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// A progress bar on stderr, only when it is a terminal.
+fn progress_bar(mailbox: &Mailbox) -> Option<tokio::task::JoinHandle<()>> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let mut events = mailbox.events();
+    Some(tokio::spawn(async move {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg:>12} [{bar:30}] {pos}/{len}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        while let Ok(event) = events.recv().await {
+            if let Event::Progress {
+                folder,
+                done,
+                total,
+            } = event
+            {
+                bar.set_message(folder);
+                bar.set_length(u64::from(total));
+                bar.set_position(u64::from(done));
+            }
+        }
+        bar.finish_and_clear();
+    }))
+}

@@ -1,5 +1,29 @@
 //! `messagerie-core`: a user's ENT mailbox, complete on their own disk and in step with the ENT.
 //!
 //! It knows nothing of Tauri or of the UI: the desktop app, the command-line client and the
-//! tests drive the same facade. It must never depend on `tauri` nor on `ent-server` (the server
-//! is only a dev-dependency, for tests on loopback).
+//! tests drive the same facade, [`Mailbox`]. It must never depend on `tauri` nor on
+//! `ent-server` (the server is only a dev-dependency, for tests on loopback).
+//!
+//! Organised by feature:
+//! - [`session`]: credentials and sessions (secrets hidden from `Debug`);
+//! - [`client`]: the ENT API, one module per resource, every request through `Client::send`;
+//! - [`store`]: the SQLite file (WAL, migrations), reached only through `spawn_blocking`;
+//! - [`message`], [`mailbox`] (folders, listings, the facade and its actions), [`search`],
+//!   [`recipients`], [`queue`] (actions waiting for the ENT): each owns its types and queries;
+//! - [`sync`]: the planner (a plain function) and the engine that executes its plan.
+//!
+//! Wire shapes come from `ent-protocol`; nothing here redefines them.
+
+pub mod client;
+pub mod error;
+pub mod mailbox;
+pub mod message;
+pub mod queue;
+pub mod recipients;
+pub mod search;
+pub mod session;
+pub mod store;
+pub mod sync;
+
+pub use error::{Error, ErrorKind, Result};
+pub use mailbox::{Account, Mailbox};

@@ -1,0 +1,113 @@
+//! `/auth`: sign in with the login form or OAuth2, and who the user is (spec §2).
+
+use reqwest::Method;
+
+use super::{ApiError, ApiResult, Body, Call, Client};
+use crate::session::{Credentials, OAuthClient, Secret, Session, OAUTH_SCOPE};
+
+/// `POST /auth/login` (§2.1): success is a 302 that sets `oneSessionId`; a failure is a 200
+/// with the login page again.
+pub async fn login_form(client: &Client, credentials: &Credentials) -> ApiResult<Session> {
+    let form = vec![
+        ("email".to_string(), credentials.login.clone()),
+        (
+            "password".to_string(),
+            credentials.password.expose().to_string(),
+        ),
+        ("callBack".to_string(), "/".to_string()),
+    ];
+    let call = Call::write(Method::POST, "/auth/login", Body::Form(form));
+    // Not through `send_raw`'s re-login: a failed sign-in must not try to sign in again.
+    let answer = client.attempt(&call, None).await?;
+    let mut session_id = None;
+    let mut xsrf = None;
+    for value in answer.headers.get_all(reqwest::header::SET_COOKIE) {
+        let Ok(text) = value.to_str() else { continue };
+        let Some((name, rest)) = text.split_once('=') else {
+            continue;
+        };
+        let value = rest
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        if value.is_empty() {
+            continue;
+        }
+        match name.trim() {
+            n if n == super::wire::SESSION_COOKIE => session_id = Some(value),
+            n if n == super::wire::XSRF_COOKIE => xsrf = Some(value),
+            _ => {}
+        }
+    }
+    match session_id {
+        Some(id) if answer.status.is_redirection() => Ok(Session::Cookie {
+            one_session_id: Secret::new(id),
+            xsrf_token: xsrf.map(Secret::new),
+        }),
+        _ => Err(ApiError::BadCredentials { reason: None }),
+    }
+}
+
+fn field(name: &str, value: &str) -> (String, String) {
+    (name.to_string(), value.to_string())
+}
+
+/// `POST /auth/oauth2/token`, password grant (§2.3).
+pub async fn password_grant(
+    client: &Client,
+    oauth: &OAuthClient,
+    credentials: &Credentials,
+) -> ApiResult<Session> {
+    token(
+        client,
+        vec![
+            field("grant_type", "password"),
+            field("client_id", &oauth.client_id),
+            field("client_secret", oauth.client_secret.expose()),
+            field("scope", OAUTH_SCOPE),
+            field("username", &credentials.login),
+            field("password", credentials.password.expose()),
+        ],
+    )
+    .await
+}
+
+/// `POST /auth/oauth2/token`, refresh grant (§2.3).
+pub async fn refresh(client: &Client, oauth: &OAuthClient, refresh: &Secret) -> ApiResult<Session> {
+    token(
+        client,
+        vec![
+            field("grant_type", "refresh_token"),
+            field("client_id", &oauth.client_id),
+            field("client_secret", oauth.client_secret.expose()),
+            field("refresh_token", refresh.expose()),
+        ],
+    )
+    .await
+}
+
+async fn token(client: &Client, form: Vec<(String, String)>) -> ApiResult<Session> {
+    let call = Call::write(Method::POST, "/auth/oauth2/token", Body::Form(form));
+    let what = "POST /auth/oauth2/token";
+    match client.attempt(&call, None).await {
+        Ok(answer) => {
+            let token: super::wire::TokenResponse = super::decode(what, &answer.bytes)?;
+            Ok(Session::Bearer {
+                access_token: Secret::new(token.access_token),
+                refresh_token: token.refresh_token.map(Secret::new),
+            })
+        }
+        Err(ApiError::Refused { reason, .. }) => Err(ApiError::BadCredentials { reason }),
+        Err(ApiError::NotAllowed { .. }) => Err(ApiError::BadCredentials { reason: None }),
+        Err(e) => Err(e),
+    }
+}
+
+/// `GET /auth/oauth2/userinfo?version=v2.0` (§2.4): who the session belongs to.
+pub async fn userinfo(client: &Client) -> ApiResult<super::wire::UserInfo> {
+    client
+        .send(Call::get("/auth/oauth2/userinfo?version=v2.0"))
+        .await
+}

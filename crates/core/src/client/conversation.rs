@@ -1,0 +1,371 @@
+//! `/conversation`: folders, lists, messages, drafts, send, state changes, attachments
+//! (spec §4, §11). Each function's doc names its route.
+
+use std::sync::Arc;
+
+use reqwest::Method;
+use serde_json::json;
+
+use super::wire;
+use super::{dedup_ids, enc, ApiResult, Body, Call, Client};
+use crate::mailbox::folder::FolderRow;
+use crate::message::{Attachment, BodyRow, Recipient, SummaryRow};
+use crate::queue::DraftContent;
+
+/// A page of a folder listing.
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    /// Total messages in the folder (every row carries it, §1.6; 0 when the page is empty).
+    pub count: u32,
+    pub items: Vec<SummaryRow>,
+}
+
+/// What the ENT says of a send (§4.9): `inactive` and `undelivered` are display names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SendOutcome {
+    pub sent: u32,
+    pub inactive: Vec<String>,
+    pub undelivered: Vec<String>,
+}
+
+fn user(u: &wire::UserRef) -> Recipient {
+    Recipient {
+        id: u.id.clone(),
+        display_name: u.display_name.clone(),
+        is_group: false,
+        profile: u.profile.clone(),
+        size: None,
+    }
+}
+
+fn group(g: &wire::GroupRef) -> Recipient {
+    Recipient {
+        id: g.id.clone(),
+        display_name: g.display_name.clone(),
+        is_group: true,
+        profile: None,
+        size: g.size.map(|s| s as u32),
+    }
+}
+
+fn recipients(r: &wire::Recipients) -> Vec<Recipient> {
+    r.users
+        .iter()
+        .map(user)
+        .chain(r.groups.iter().map(group))
+        .collect()
+}
+
+fn summary_row(m: &wire::MessageSummary) -> SummaryRow {
+    SummaryRow {
+        id: m.id.clone(),
+        subject: m.subject.clone().unwrap_or_default(),
+        from: m.from.as_ref().map(user),
+        to: recipients(&m.to),
+        cc: recipients(&m.cc),
+        cci: recipients(&m.cci),
+        state: m.state.clone(),
+        date: m.date,
+        unread: m.unread,
+        response: m.response,
+        has_attachment: m.has_attachment,
+        no_reply: m.no_reply,
+    }
+}
+
+/// `GET /conversation/max-depth` (§4.1): how deep user folders may go.
+pub async fn max_depth(client: &Client) -> ApiResult<u32> {
+    let conf: wire::MaxDepth = client.send(Call::get("/conversation/max-depth")).await?;
+    Ok(conf.max_depth as u32)
+}
+
+/// `GET /conversation/api/folders?depth=N` (§4.3): the user's folder tree, flattened.
+pub async fn folders(client: &Client, depth: u32) -> ApiResult<Vec<FolderRow>> {
+    let tree: Option<Vec<wire::Folder>> = client
+        .send(Call::get(format!(
+            "/conversation/api/folders?depth={depth}"
+        )))
+        .await?;
+    let mut out = Vec::new();
+    fn walk(list: &[wire::Folder], parent: Option<&str>, depth: u32, out: &mut Vec<FolderRow>) {
+        for f in list {
+            out.push(FolderRow {
+                id: f.id.clone(),
+                parent_id: f.parent_id.clone().or_else(|| parent.map(str::to_string)),
+                name: f.name.clone(),
+                depth: if f.depth > 0 { f.depth as u32 } else { depth },
+            });
+            walk(&f.sub_folders, Some(&f.id), depth + 1, out);
+        }
+    }
+    walk(tree.as_deref().unwrap_or_default(), None, 1, &mut out);
+    Ok(out)
+}
+
+/// `GET /conversation/api/count/{folder}?unread=…` (§4.4). `unread` is always sent (§12.9).
+pub async fn count(client: &Client, folder: &str, unread: bool) -> ApiResult<u32> {
+    let c: wire::Count = client
+        .send(Call::get(format!(
+            "/conversation/api/count/{}?unread={unread}",
+            enc(folder)
+        )))
+        .await?;
+    Ok(c.count as u32)
+}
+
+/// `GET /conversation/api/folders/{folder}/messages?page=N&page_size=S` (§4.5).
+pub async fn list(client: &Client, folder: &str, page: u32, page_size: u32) -> ApiResult<ListPage> {
+    let path = format!(
+        "/conversation/api/folders/{}/messages?page={page}&page_size={}",
+        enc(folder),
+        page_size.clamp(1, 25)
+    );
+    let items: Option<Vec<wire::MessageSummary>> = client.send(Call::get(path)).await?;
+    let items = items.unwrap_or_default();
+    let count = items.first().map(|m| m.count as u32).unwrap_or(0);
+    Ok(ListPage {
+        count,
+        items: items.iter().map(summary_row).collect(),
+    })
+}
+
+/// `GET /conversation/api/messages/{id}` (§4.6). Marks the message read on the ENT: see
+/// `sync::engine` for how the sync puts the flag back.
+pub async fn message(client: &Client, id: &str) -> ApiResult<(SummaryRow, BodyRow)> {
+    let m: wire::Message = client
+        .send(Call::get(format!("/conversation/api/messages/{}", enc(id))))
+        .await?;
+    let summary = SummaryRow {
+        id: m.id.clone(),
+        subject: m.subject.clone().unwrap_or_default(),
+        from: m.from.as_ref().map(user),
+        to: recipients(&m.to),
+        cc: recipients(&m.cc),
+        cci: recipients(&m.cci),
+        state: m.state.clone(),
+        date: m.date,
+        unread: m.unread,
+        response: false,
+        has_attachment: !m.attachments.is_empty(),
+        no_reply: m.no_reply,
+    };
+    let body = BodyRow {
+        id: m.id.clone(),
+        body: m.body.clone().unwrap_or_default(),
+        user_folder_id: m.folder_id.clone(),
+        thread_id: m.thread_id.clone(),
+        parent_id: m.parent_id.clone(),
+        attachments: m
+            .attachments
+            .iter()
+            .map(|a| Attachment {
+                id: a.id.clone(),
+                filename: a.filename.clone(),
+                content_type: a.content_type.clone(),
+                size: a.size as i64,
+                cached_path: None,
+            })
+            .collect(),
+    };
+    Ok((summary, body))
+}
+
+fn ids_body(ids: &[String]) -> Body {
+    Body::Json(json!({ "id": dedup_ids(ids) }))
+}
+
+/// `POST /conversation/toggleUnread {"id":[…],"unread":b}` (§4.11).
+pub async fn toggle_unread(client: &Client, ids: &[String], unread: bool) -> ApiResult<()> {
+    let body = Body::Json(json!({ "id": dedup_ids(ids), "unread": unread }));
+    let _: serde_json::Value = client
+        .send(Call::write(Method::POST, "/conversation/toggleUnread", body).idempotent())
+        .await?;
+    Ok(())
+}
+
+/// `PUT /conversation/trash {"id":[…]}` (§4.12).
+pub async fn trash(client: &Client, ids: &[String]) -> ApiResult<()> {
+    let _: serde_json::Value = client
+        .send(Call::write(Method::PUT, "/conversation/trash", ids_body(ids)).idempotent())
+        .await?;
+    Ok(())
+}
+
+/// `PUT /conversation/restore {"id":[…]}` (§4.12).
+pub async fn restore(client: &Client, ids: &[String]) -> ApiResult<()> {
+    let _: serde_json::Value = client
+        .send(Call::write(Method::PUT, "/conversation/restore", ids_body(ids)).idempotent())
+        .await?;
+    Ok(())
+}
+
+/// `PUT /conversation/delete {"id":[…]}` (§4.12): deletes trashed messages for good.
+pub async fn delete(client: &Client, ids: &[String]) -> ApiResult<()> {
+    let _: serde_json::Value = client
+        .send(Call::write(Method::PUT, "/conversation/delete", ids_body(ids)).idempotent())
+        .await?;
+    Ok(())
+}
+
+/// `DELETE /conversation/emptyTrash` (§4.12).
+pub async fn empty_trash(client: &Client) -> ApiResult<()> {
+    let _: serde_json::Value = client
+        .send(Call::write(Method::DELETE, "/conversation/emptyTrash", Body::None).idempotent())
+        .await?;
+    Ok(())
+}
+
+/// `PUT /conversation/move/userfolder/{folderId} {"id":[…]}` (§4.13).
+pub async fn move_to_folder(client: &Client, ids: &[String], folder: &str) -> ApiResult<()> {
+    let path = format!("/conversation/move/userfolder/{}", enc(folder));
+    let _: serde_json::Value = client
+        .send(Call::write(Method::PUT, path, ids_body(ids)).idempotent())
+        .await?;
+    Ok(())
+}
+
+/// `PUT /conversation/move/root?id=A&id=B` (§4.13).
+pub async fn move_to_root(client: &Client, ids: &[String]) -> ApiResult<()> {
+    let query: Vec<String> = dedup_ids(ids)
+        .iter()
+        .map(|id| format!("id={}", enc(id)))
+        .collect();
+    let path = format!("/conversation/move/root?{}", query.join("&"));
+    let _: serde_json::Value = client
+        .send(Call::write(Method::PUT, path, Body::None).idempotent())
+        .await?;
+    Ok(())
+}
+
+/// `POST /conversation/folder {"name","parentId"}` (§4.14) → the new folder's id.
+pub async fn create_folder(client: &Client, name: &str, parent: Option<&str>) -> ApiResult<String> {
+    let mut body = json!({ "name": name });
+    if let Some(p) = parent {
+        body["parentId"] = json!(p);
+    }
+    let created: wire::Created = client
+        .send(Call::write(
+            Method::POST,
+            "/conversation/folder",
+            Body::Json(body),
+        ))
+        .await?;
+    Ok(created.id)
+}
+
+/// `PUT /conversation/folder/{id} {"name"}` (§4.14).
+pub async fn rename_folder(client: &Client, id: &str, name: &str) -> ApiResult<()> {
+    let path = format!("/conversation/folder/{}", enc(id));
+    let _: serde_json::Value = client
+        .send(Call::write(Method::PUT, path, Body::Json(json!({ "name": name }))).idempotent())
+        .await?;
+    Ok(())
+}
+
+/// `DELETE /conversation/api/folders/{id}` (§4.14): its messages go to the trash.
+pub async fn delete_folder(client: &Client, id: &str) -> ApiResult<()> {
+    let path = format!("/conversation/api/folders/{}", enc(id));
+    let _: serde_json::Value = client
+        .send(Call::write(Method::DELETE, path, Body::None).idempotent())
+        .await?;
+    Ok(())
+}
+
+/// Only the documented fields: a real ENT turns unknown ones into SQL columns (§12.22).
+fn draft_body(c: &DraftContent) -> Body {
+    Body::Json(json!({
+        "subject": c.subject,
+        "body": c.body,
+        "to": dedup_ids(&c.to),
+        "cc": dedup_ids(&c.cc),
+        "cci": dedup_ids(&c.cci),
+    }))
+}
+
+/// `POST /conversation/draft[?In-Reply-To=…]` (§4.7) → the draft's id.
+pub async fn create_draft(client: &Client, c: &DraftContent) -> ApiResult<String> {
+    let mut path = "/conversation/draft".to_string();
+    if let Some(parent) = &c.in_reply_to {
+        path.push_str(&format!("?In-Reply-To={}", enc(parent)));
+    }
+    let created: wire::Created = client
+        .send(Call::write(Method::POST, path, draft_body(c)))
+        .await?;
+    Ok(created.id)
+}
+
+/// `PUT /conversation/draft/{id}` (§4.8).
+pub async fn update_draft(client: &Client, id: &str, c: &DraftContent) -> ApiResult<()> {
+    let path = format!("/conversation/draft/{}", enc(id));
+    let _: serde_json::Value = client
+        .send(Call::write(Method::PUT, path, draft_body(c)).idempotent())
+        .await?;
+    Ok(())
+}
+
+/// `POST /conversation/send?id={draftId}[&In-Reply-To=…]` (§4.9), with the full recipient
+/// lists (the ENT delivers to those of the request, not of the draft). Never retried as is:
+/// the queue checks the message's state before sending again.
+pub async fn send(client: &Client, draft_id: &str, c: &DraftContent) -> ApiResult<SendOutcome> {
+    let mut path = format!("/conversation/send?id={}", enc(draft_id));
+    if let Some(parent) = &c.in_reply_to {
+        path.push_str(&format!("&In-Reply-To={}", enc(parent)));
+    }
+    let r: wire::SendResponse = client
+        .send(Call::write(Method::POST, path, draft_body(c)))
+        .await?;
+    Ok(SendOutcome {
+        sent: r.sent as u32,
+        inactive: r.inactive,
+        undelivered: r.undelivered,
+    })
+}
+
+/// `POST /conversation/message/{id}/attachment` (§4.15), multipart part `file` → its id.
+pub async fn add_attachment(
+    client: &Client,
+    message_id: &str,
+    filename: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> ApiResult<String> {
+    let path = format!("/conversation/message/{}/attachment", enc(message_id));
+    let body = Body::File {
+        filename: filename.to_string(),
+        content_type: content_type.to_string(),
+        bytes: Arc::new(bytes),
+    };
+    let created: wire::Created = client.send(Call::write(Method::POST, path, body)).await?;
+    Ok(created.id)
+}
+
+/// `DELETE /conversation/message/{id}/attachment/{attachmentId}` (§4.15).
+pub async fn remove_attachment(
+    client: &Client,
+    message_id: &str,
+    attachment_id: &str,
+) -> ApiResult<()> {
+    let path = format!(
+        "/conversation/message/{}/attachment/{}",
+        enc(message_id),
+        enc(attachment_id)
+    );
+    let _: serde_json::Value = client
+        .send(Call::write(Method::DELETE, path, Body::None).idempotent())
+        .await?;
+    Ok(())
+}
+
+/// `GET /conversation/message/{id}/attachment/{attachmentId}` (§4.15): the file's bytes.
+pub async fn download_attachment(
+    client: &Client,
+    message_id: &str,
+    attachment_id: &str,
+) -> ApiResult<Vec<u8>> {
+    let path = format!(
+        "/conversation/message/{}/attachment/{}",
+        enc(message_id),
+        enc(attachment_id)
+    );
+    Ok(client.send_raw(Call::get(path)).await?.bytes)
+}

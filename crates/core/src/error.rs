@@ -1,0 +1,85 @@
+//! The crate's error: what failed, on what, and a [`ErrorKind`] the app and the CLI act on.
+
+use serde::Serialize;
+
+use crate::client::ApiError;
+use crate::store::StoreError;
+
+/// Result alias of the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What the caller can do about an error; a stable tag the UI and scripts match on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ErrorKind {
+    /// The ENT cannot be reached: work on offline, actions stay queued.
+    Offline,
+    /// The session is gone and signing in again did not help: ask the user to sign in.
+    SessionExpired,
+    /// The login or the password is wrong.
+    BadCredentials,
+    /// The ENT says the user may not do this (401 with a session, 403).
+    NotAllowed,
+    /// The ENT refused the request with a reason (a recipient not visible, quota exceeded...).
+    Refused,
+    /// The ENT failed (5xx).
+    Server,
+    /// The ENT answered something we cannot read.
+    BadAnswer,
+    /// The local store failed (disk full, database locked, corrupt file).
+    Storage,
+    /// The caller asked for something that does not exist or makes no sense.
+    InvalidInput,
+}
+
+/// Every error `messagerie-core` returns.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("no message {0} in the local store")]
+    MessageNotFound(String),
+    #[error("no folder {0} in the local store")]
+    FolderNotFound(String),
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    #[error("cannot read attachment file {path}")]
+    File {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("no data directory for this platform")]
+    NoDataDir,
+}
+
+impl Error {
+    /// The kind the caller acts on.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Api(e) => e.kind(),
+            Error::Store(_) | Error::NoDataDir => ErrorKind::Storage,
+            Error::MessageNotFound(_)
+            | Error::FolderNotFound(_)
+            | Error::InvalidInput(_)
+            | Error::File { .. } => ErrorKind::InvalidInput,
+        }
+    }
+
+    /// True when the same request may succeed later without any change (offline, 5xx, locked).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => e.is_retryable(),
+            Error::Store(e) => e.is_retryable(),
+            _ => false,
+        }
+    }
+
+    /// True when the user must sign in again.
+    pub fn is_auth_expired(&self) -> bool {
+        matches!(self, Error::Api(e) if e.is_auth_expired())
+    }
+}

@@ -1,0 +1,413 @@
+//! The facade the app, the CLI and the tests drive: one account's mailbox.
+//!
+//! Reads come from the store only, so everything works offline. Actions change the store at
+//! once and queue what the ENT must be told ([`crate::queue`]); [`Mailbox::sync`] replays the
+//! queue, then pulls. Changes are announced on [`Mailbox::events`] in batches.
+
+pub mod actions;
+pub mod folder;
+pub mod listing;
+pub(crate) mod replay;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::{broadcast, Mutex};
+
+use crate::client::{self, Client, SignIn};
+use crate::error::{Error, ErrorKind, Result};
+use crate::message::{self, Message, MessageSummary};
+use crate::recipients::{self, Visible};
+use crate::search::{self, SearchHit, SearchQuery};
+use crate::session::{Credentials, OAuthClient, Session};
+use crate::store::{self, Store};
+use crate::sync::{self, SyncMode, SyncReport};
+
+pub use folder::Folder;
+pub use replay::FlushReport;
+
+/// Capacity of the event channel; a slow listener misses old events, never blocks the sync.
+const EVENT_CAPACITY: usize = 256;
+
+/// Which ENT and which user: one store per account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    pub base_url: String,
+    pub login: String,
+    /// Where the account's database and cached files live.
+    pub dir: PathBuf,
+}
+
+impl Account {
+    /// An account stored in the platform data directory (`~/.local/share/messagerie/...`).
+    /// Debug builds use a separate directory, so development never touches real mail.
+    pub fn in_data_dir(base_url: &str, login: &str) -> Result<Self> {
+        let app = if cfg!(debug_assertions) {
+            "messagerie-dev"
+        } else {
+            "messagerie"
+        };
+        let dirs =
+            directories::ProjectDirs::from("fr", "messagerie", app).ok_or(Error::NoDataDir)?;
+        Ok(Self::in_dir(dirs.data_dir(), base_url, login))
+    }
+
+    /// An account under `root` (tests, portable installs).
+    pub fn in_dir(root: &Path, base_url: &str, login: &str) -> Self {
+        let host = base_url
+            .trim_start_matches("https://")
+            .trim_start_matches("http://")
+            .trim_end_matches('/');
+        let name: String = format!("{host}_{login}")
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        Self {
+            base_url: base_url.to_string(),
+            login: login.to_string(),
+            dir: root.join(name),
+        }
+    }
+
+    pub fn database_path(&self) -> PathBuf {
+        self.dir.join("mailbox.sqlite")
+    }
+}
+
+/// What the mailbox tells its listeners. Batched: one event per sync step, never per row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+#[ts(export)]
+pub enum Event {
+    /// Sync progress within a folder (`bodies` for the body download).
+    Progress {
+        folder: String,
+        done: u32,
+        total: u32,
+    },
+    /// Messages that arrived in the inbox since the last sync and are unread.
+    NewMail { messages: Vec<MessageSummary> },
+    /// Unread count per folder.
+    UnreadCounts { counts: Vec<(String, u32)> },
+    /// Whether the ENT answers.
+    Connectivity { online: bool },
+    /// Messages changed in the store (by the sync or an action).
+    MessagesChanged { ids: Vec<String> },
+    /// Folders changed.
+    FoldersChanged,
+    /// The ENT refused a queued action; the local change was undone.
+    ActionRefused { action: String, reason: String },
+    /// A part of the sync failed; the rest went on.
+    SyncError { kind: ErrorKind, message: String },
+}
+
+pub(crate) struct Inner {
+    pub(crate) store: Store,
+    pub(crate) client: Client,
+    pub(crate) events: broadcast::Sender<Event>,
+    pub(crate) sync_lock: Mutex<()>,
+    pub(crate) account: Account,
+}
+
+impl Inner {
+    pub(crate) fn emit(&self, event: Event) {
+        // No listener is fine.
+        let _ = self.events.send(event);
+    }
+
+    pub(crate) async fn user_id(&self) -> Result<String> {
+        let id = self.store.read(|c| store::get_meta(c, "user_id")).await?;
+        id.ok_or_else(|| Error::InvalidInput("the account has never signed in".into()))
+    }
+}
+
+/// One account's mailbox. Cheap to clone.
+#[derive(Clone)]
+pub struct Mailbox {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Mailbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailbox")
+            .field("account", &self.inner.account)
+            .finish()
+    }
+}
+
+impl Mailbox {
+    /// Opens the account's store (creating and migrating it) and a client of its ENT.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn open(account: Account) -> Result<Self> {
+        let store = Store::open_async(account.database_path()).await?;
+        let client = Client::new(&account.base_url)?;
+        let (events, _) = broadcast::channel(EVENT_CAPACITY);
+        Ok(Self {
+            inner: Arc::new(Inner {
+                store,
+                client,
+                events,
+                sync_lock: Mutex::new(()),
+                account,
+            }),
+        })
+    }
+
+    /// The account.
+    pub fn account(&self) -> &Account {
+        &self.inner.account
+    }
+
+    /// The store (benchmarks and tools).
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The ENT client.
+    pub fn client(&self) -> &Client {
+        &self.inner.client
+    }
+
+    /// Signs in with a login and password (OAuth2 when `oauth` is given, the login form
+    /// otherwise), remembers them to sign in again when the session expires, and records who
+    /// the user is. Returns the session, for the caller to keep in the OS keyring.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn sign_in(
+        &self,
+        credentials: Credentials,
+        oauth: Option<OAuthClient>,
+    ) -> Result<Session> {
+        let client = &self.inner.client;
+        let session = match &oauth {
+            Some(o) => client::auth::password_grant(client, o, &credentials).await?,
+            None => client::auth::login_form(client, &credentials).await?,
+        };
+        client.set_session(Some(session.clone())).await;
+        client
+            .set_sign_in(SignIn {
+                credentials: Some(credentials),
+                oauth,
+            })
+            .await;
+        self.record_user().await?;
+        Ok(session)
+    }
+
+    /// Uses a ready-made session (saved earlier, or from the ENT's login page after an SSO).
+    /// When it expires, sync reports `SessionExpired`.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn use_session(&self, session: Session) -> Result<()> {
+        self.inner.client.set_session(Some(session)).await;
+        self.record_user().await
+    }
+
+    async fn record_user(&self) -> Result<()> {
+        let info = client::auth::userinfo(&self.inner.client).await?;
+        if info.user_id.is_empty() {
+            return Err(client::ApiError::BadAnswer {
+                what: "GET /auth/oauth2/userinfo".into(),
+                detail: "no userId".into(),
+            }
+            .into());
+        }
+        self.inner
+            .store
+            .write(move |tx| {
+                store::set_meta(tx, "user_id", &info.user_id)?;
+                store::set_meta(tx, "user_name", &info.username)
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// The user's id and display name, once signed in.
+    pub async fn user(&self) -> Result<Option<(String, String)>> {
+        Ok(self
+            .inner
+            .store
+            .read(|c| {
+                let id = store::get_meta(c, "user_id")?;
+                let name = store::get_meta(c, "user_name")?.unwrap_or_default();
+                Ok(id.map(|id| (id, name)))
+            })
+            .await?)
+    }
+
+    /// Listens to what the mailbox does.
+    pub fn events(&self) -> broadcast::Receiver<Event> {
+        self.inner.events.subscribe()
+    }
+
+    /// Replays queued actions, then brings the store in step with the ENT.
+    pub async fn sync(&self, mode: SyncMode) -> Result<SyncReport> {
+        sync::engine::run(&self.inner, mode).await
+    }
+
+    /// Syncs every `interval` (quick check) until the returned handle is aborted.
+    pub fn spawn_periodic_sync(&self, interval: Duration) -> tokio::task::JoinHandle<()> {
+        let me = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(interval);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = me.sync(SyncMode::Quick).await {
+                    tracing::debug!(error = %e, "periodic sync failed");
+                }
+            }
+        })
+    }
+
+    /// Replays the queue of local actions now.
+    pub async fn flush_queue(&self) -> Result<FlushReport> {
+        replay::flush(&self.inner).await
+    }
+
+    /// Number of actions waiting for the ENT.
+    pub async fn pending_actions(&self) -> Result<u32> {
+        Ok(self.inner.store.read(crate::queue::len).await?)
+    }
+
+    /// Every folder with its counts.
+    pub async fn folders(&self) -> Result<Vec<Folder>> {
+        Ok(self.inner.store.read(folder::list_folders).await?)
+    }
+
+    /// A page of a folder, newest first.
+    pub async fn list(
+        &self,
+        folder_id: &str,
+        offset: u32,
+        limit: u32,
+    ) -> Result<Vec<MessageSummary>> {
+        let folder_id = folder_id.to_string();
+        Ok(self
+            .inner
+            .store
+            .read(move |c| listing::page(c, &folder_id, offset, limit))
+            .await?)
+    }
+
+    /// A whole message from the store, without marking it read.
+    pub async fn message(&self, id: &str) -> Result<Message> {
+        let key = id.to_string();
+        self.inner
+            .store
+            .read(move |c| message::get_message(c, &key))
+            .await?
+            .ok_or_else(|| Error::MessageNotFound(id.to_string()))
+    }
+
+    /// Opens a message as the user does: returns it and marks it read (queued for the ENT).
+    pub async fn read(&self, id: &str) -> Result<Message> {
+        let mut msg = self.message(id).await?;
+        if msg.summary.unread {
+            self.set_unread(&[id.to_string()], false).await?;
+            msg.summary.unread = false;
+        }
+        Ok(msg)
+    }
+
+    /// Full-text search over every synced message.
+    pub async fn search(&self, query: SearchQuery) -> Result<Vec<SearchHit>> {
+        Ok(self
+            .inner
+            .store
+            .read(move |c| search::search(c, &query))
+            .await?)
+    }
+
+    /// Searches the cached recipients by the first letters of any part of their name.
+    pub async fn recipients(&self, query: &str, limit: Option<u32>) -> Result<Vec<Visible>> {
+        let query = query.to_string();
+        Ok(self
+            .inner
+            .store
+            .read(move |c| recipients::search(c, &query, limit))
+            .await?)
+    }
+
+    /// Downloads an attachment into the account's cache (or returns the cached file).
+    pub async fn attachment_file(&self, message_id: &str, attachment_id: &str) -> Result<PathBuf> {
+        let msg = self.message(message_id).await?;
+        let att = msg
+            .attachments
+            .iter()
+            .find(|a| a.id == attachment_id)
+            .ok_or_else(|| {
+                Error::InvalidInput(format!("no attachment {attachment_id} on {message_id}"))
+            })?;
+        if let Some(p) = &att.cached_path {
+            if Path::new(p).exists() {
+                return Ok(PathBuf::from(p));
+            }
+        }
+        let bytes = client::conversation::download_attachment(
+            &self.inner.client,
+            message_id,
+            attachment_id,
+        )
+        .await?;
+        let dir = self
+            .inner
+            .account
+            .dir
+            .join("attachments")
+            .join(safe_name(message_id));
+        let path = dir.join(safe_name(&format!("{}-{}", attachment_id, att.filename)));
+        let (d, p) = (dir.clone(), path.clone());
+        tokio::task::spawn_blocking(move || {
+            std::fs::create_dir_all(&d)?;
+            std::fs::write(&p, bytes)
+        })
+        .await
+        .map_err(|_| Error::InvalidInput("attachment write task failed".into()))?
+        .map_err(|source| Error::File {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let (mid, aid, text) = (
+            message_id.to_string(),
+            attachment_id.to_string(),
+            path.display().to_string(),
+        );
+        self.inner
+            .store
+            .write(move |tx| {
+                tx.execute(
+                    "UPDATE attachments SET cached_path = ?3 WHERE message_id = ?1 AND id = ?2",
+                    [&mid, &aid, &text],
+                )
+                .map_err(|e| store::StoreError::sqlite("record a cached attachment", e))?;
+                Ok(())
+            })
+            .await?;
+        Ok(path)
+    }
+}
+
+/// A file name without path separators or control characters.
+pub(crate) fn safe_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c == '/' || c == '\\' || c.is_control() || c == ':' {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
+}

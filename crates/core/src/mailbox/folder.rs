@@ -1,0 +1,126 @@
+//! Folders: the four system ones and the user's tree, with their counts.
+
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+
+use crate::store::{Origin, SqlContext, StoreResult};
+
+/// Ids of the system folders, as the ENT's React client names them (§3.2).
+pub const INBOX: &str = "inbox";
+pub const OUTBOX: &str = "outbox";
+pub const DRAFT: &str = "draft";
+pub const TRASH: &str = "trash";
+pub const SYSTEM_FOLDERS: [&str; 4] = [INBOX, OUTBOX, DRAFT, TRASH];
+
+/// A folder and its counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Folder {
+    pub id: String,
+    pub parent_id: Option<String>,
+    pub name: String,
+    /// 0 for system folders, 1 for a root user folder.
+    pub depth: u32,
+    pub system: bool,
+    pub total: u32,
+    pub unread: u32,
+}
+
+/// A user folder as the ENT lists it (tree flattened).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FolderRow {
+    pub id: String,
+    pub parent_id: Option<String>,
+    pub name: String,
+    pub depth: u32,
+}
+
+/// Every folder with its counts: system folders first, then the tree by name.
+pub fn list_folders(conn: &Connection) -> StoreResult<Vec<Folder>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT f.id, f.parent_id, f.name, f.depth, f.system,
+                (SELECT count(*) FROM placements p WHERE p.folder_id = f.id),
+                (SELECT count(*) FROM placements p JOIN messages m ON m.id = p.message_id
+                  WHERE p.folder_id = f.id AND m.unread = 1)
+             FROM folders f ORDER BY f.system DESC, f.position, f.depth, lower(f.name)",
+        )
+        .ctx("prepare folder list")?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(Folder {
+                id: r.get(0)?,
+                parent_id: r.get(1)?,
+                name: r.get(2)?,
+                depth: r.get(3)?,
+                system: r.get(4)?,
+                total: r.get(5)?,
+                unread: r.get(6)?,
+            })
+        })
+        .ctx("list folders")?;
+    rows.collect::<Result<_, _>>().ctx("list folders")
+}
+
+/// Whether a folder exists.
+pub fn exists(conn: &Connection, id: &str) -> StoreResult<bool> {
+    conn.query_row("SELECT count(*) FROM folders WHERE id = ?1", [id], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map(|n| n > 0)
+    .ctx("read a folder")
+}
+
+/// Writes a user folder.
+pub fn upsert(conn: &Connection, f: &FolderRow, origin: Origin) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO folders (id, parent_id, name, depth, system, origin) VALUES (?1, ?2, ?3, ?4, 0, ?5)
+         ON CONFLICT (id) DO UPDATE SET parent_id = excluded.parent_id, name = excluded.name,
+            depth = excluded.depth, origin = excluded.origin",
+    )
+    .ctx("prepare folder upsert")?
+    .execute(params![f.id, f.parent_id, f.name, f.depth, origin.as_str()])
+    .ctx("write a folder")?;
+    Ok(())
+}
+
+/// User folders of the store.
+pub fn user_folders(conn: &Connection) -> StoreResult<Vec<FolderRow>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT id, parent_id, name, depth FROM folders WHERE system = 0")
+        .ctx("prepare folder read")?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(FolderRow {
+                id: r.get(0)?,
+                parent_id: r.get(1)?,
+                name: r.get(2)?,
+                depth: r.get(3)?,
+            })
+        })
+        .ctx("read folders")?;
+    rows.collect::<Result<_, _>>().ctx("read folders")
+}
+
+/// A user folder and its descendants, deepest last.
+pub fn subtree(conn: &Connection, id: &str) -> StoreResult<Vec<String>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "WITH RECURSIVE t(id) AS (SELECT ?1 UNION ALL
+                SELECT f.id FROM folders f JOIN t ON f.parent_id = t.id)
+             SELECT id FROM t",
+        )
+        .ctx("prepare folder subtree")?;
+    let rows = stmt
+        .query_map([id], |r| r.get(0))
+        .ctx("read a folder subtree")?;
+    rows.collect::<Result<_, _>>().ctx("read a folder subtree")
+}
+
+/// Deletes a user folder (not its messages: the caller moves them first).
+pub fn delete(conn: &Connection, id: &str) -> StoreResult<()> {
+    conn.execute("DELETE FROM folders WHERE id = ?1 AND system = 0", [id])
+        .ctx("delete a folder")?;
+    Ok(())
+}

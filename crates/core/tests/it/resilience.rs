@@ -1,0 +1,135 @@
+use messagerie_core::sync::SyncMode;
+use messagerie_core::{Account, ErrorKind, Mailbox};
+
+use crate::harness::TestApp;
+use crate::peer::Fault;
+
+#[tokio::test]
+async fn a_session_that_expires_in_the_middle_of_a_sync_is_renewed_once() {
+    let app = TestApp::start().await;
+    for i in 0..10 {
+        app.deliver(
+            "paul.martin",
+            &["marie.durand"],
+            &format!("S{i}"),
+            "<p>x</p>",
+        );
+    }
+    let mb = app.mailbox("marie.durand").await;
+    app.peer.expire_sessions();
+
+    let report = mb.sync(SyncMode::Quick).await.unwrap();
+
+    assert_eq!(report.bodies_fetched, 10);
+}
+
+#[tokio::test]
+async fn a_handed_in_session_that_expires_is_reported_as_session_expired() {
+    let app = TestApp::start().await;
+    let signed = app.mailbox("marie.durand").await;
+    let session = signed.client().session().await.unwrap();
+    let other = Mailbox::open(Account::in_dir(
+        &app.dir.path().join("other"),
+        &app.peer.url(),
+        "marie.durand",
+    ))
+    .await
+    .unwrap();
+    other.use_session(session).await.unwrap();
+    app.peer.expire_sessions();
+
+    let err = other.sync(SyncMode::Quick).await.unwrap_err();
+
+    assert_eq!(err.kind(), ErrorKind::SessionExpired);
+    assert!(err.is_auth_expired());
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_reported_as_bad_credentials() {
+    let app = TestApp::start().await;
+    let mb = Mailbox::open(app.account("marie.durand")).await.unwrap();
+
+    let err = mb
+        .sign_in(
+            messagerie_core::session::Credentials {
+                login: "marie.durand".into(),
+                password: "nope".into(),
+            },
+            None,
+        )
+        .await
+        .unwrap_err();
+
+    assert_eq!(err.kind(), ErrorKind::BadCredentials);
+}
+
+#[tokio::test]
+async fn one_endpoint_failing_does_not_stop_the_rest_of_the_sync() {
+    // Arrange: the trash answers 500, one message body answers malformed JSON.
+    let app = TestApp::start().await;
+    let good = app.deliver("paul.martin", &["marie.durand"], "Bon", "<p>ok</p>");
+    let broken = app.deliver("paul.martin", &["marie.durand"], "Cassé", "<p>ko</p>");
+    let mb = app.mailbox("marie.durand").await;
+    app.peer
+        .fault("/conversation/api/folders/trash", Fault::Status500);
+    app.peer.fault(
+        &format!("/conversation/api/messages/{broken}"),
+        Fault::Malformed,
+    );
+    let mut events = mb.events();
+
+    // Act
+    let report = mb.sync(SyncMode::Quick).await.unwrap();
+
+    // Assert
+    assert_eq!(report.inserted, 2);
+    assert_eq!(report.bodies_fetched, 1);
+    assert_eq!(report.errors.len(), 2, "{:?}", report.errors);
+    assert!(mb.message(&good).await.unwrap().body.is_some());
+    assert!(mb.message(&broken).await.unwrap().body.is_none());
+    let mut kinds = Vec::new();
+    while let Ok(e) = events.try_recv() {
+        if let messagerie_core::mailbox::Event::SyncError { kind, .. } = e {
+            kinds.push(kind);
+        }
+    }
+    assert!(
+        kinds.contains(&ErrorKind::Server) && kinds.contains(&ErrorKind::BadAnswer),
+        "{kinds:?}"
+    );
+
+    // And once the ENT heals, the next pass completes what was missing.
+    app.peer.clear_faults();
+    let report = mb.sync(SyncMode::Quick).await.unwrap();
+    assert_eq!(report.bodies_fetched, 1);
+    assert!(report.errors.is_empty());
+}
+
+#[tokio::test]
+async fn a_locked_database_gives_a_clear_error_and_loses_nothing() {
+    // Arrange: another process holds the write lock of the store.
+    let app = TestApp::start().await;
+    let a = app.deliver("paul.martin", &["marie.durand"], "Un", "<p>a</p>");
+    let mb = app.mailbox("marie.durand").await;
+    mb.sync(SyncMode::Quick).await.unwrap();
+    let path = app.account("marie.durand").database_path();
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN EXCLUSIVE").unwrap();
+
+    // Act
+    let err = mb.trash(std::slice::from_ref(&a)).await.unwrap_err();
+
+    // Assert
+    assert_eq!(err.kind(), ErrorKind::Storage);
+    assert!(err.is_retryable());
+    assert!(err.to_string().contains("local store"), "{err}");
+    other.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(mb.list("inbox", 0, 10).await.unwrap().len(), 1);
+    assert_eq!(
+        mb.pending_actions().await.unwrap(),
+        0,
+        "no half-applied action"
+    );
+    mb.trash(std::slice::from_ref(&a)).await.unwrap();
+    assert_eq!(mb.pending_actions().await.unwrap(), 1);
+}

@@ -1,0 +1,96 @@
+use messagerie_core::search::{SearchQuery, MATCH_START};
+use messagerie_core::sync::SyncMode;
+
+use crate::harness::TestApp;
+
+#[tokio::test]
+async fn search_finds_synced_mail_offline_by_prefix_without_accents_newest_first() {
+    // Arrange
+    let mut app = TestApp::start().await;
+    app.deliver(
+        "paul.martin",
+        &["marie.durand"],
+        "Grille d'évaluation",
+        "<p>Voici la grille.</p>",
+    );
+    app.deliver(
+        "sophie.bernard",
+        &["marie.durand"],
+        "Cantine",
+        "<p>Les évaluations du trimestre</p>",
+    );
+    app.deliver(
+        "paul.martin",
+        &["marie.durand"],
+        "Sortie",
+        "<p>Rien à voir</p>",
+    );
+    let mb = app.mailbox("marie.durand").await;
+    mb.sync(SyncMode::Quick).await.unwrap();
+    app.peer.stop().await;
+
+    // Act
+    let prefix = mb
+        .search(SearchQuery {
+            text: "évalu".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let no_accent = mb
+        .search(SearchQuery {
+            text: "EVALUATION".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let by_sender = mb
+        .search(SearchQuery {
+            text: "evalu".into(),
+            person_id: Some("paul.martin".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let by_name = mb
+        .search(SearchQuery {
+            text: "bernard".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let in_trash = mb
+        .search(SearchQuery {
+            text: "evalu".into(),
+            folder_id: Some("trash".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+
+    // Assert
+    let subjects: Vec<_> = prefix.iter().map(|h| h.message.subject.as_str()).collect();
+    assert_eq!(subjects, ["Cantine", "Grille d'évaluation"]);
+    assert_eq!(no_accent.len(), 2);
+    assert!(prefix[0].snippet.contains(MATCH_START));
+    assert_eq!(by_sender.len(), 1);
+    assert_eq!(by_sender[0].message.subject, "Grille d'évaluation");
+    assert_eq!(by_name.len(), 1);
+    assert!(in_trash.is_empty());
+}
+
+#[tokio::test]
+async fn recipients_are_cached_for_offline_compose_with_group_sizes() {
+    let mut app = TestApp::start().await;
+    let mb = app.mailbox("marie.durand").await;
+    mb.sync(SyncMode::Quick).await.unwrap();
+    app.peer.stop().await;
+
+    let found = mb.recipients("mar", None).await.unwrap();
+    let groups = mb.recipients("ens", None).await.unwrap();
+    let bookmarks = mb.recipients("favoris", None).await.unwrap();
+
+    assert!(found.iter().any(|v| v.id == "paul.martin"));
+    assert_eq!(groups[0].nb_users, Some(2));
+    assert!(bookmarks.is_empty(), "share bookmarks are not recipients");
+}

@@ -1,0 +1,190 @@
+use messagerie_core::mailbox::Event;
+use messagerie_core::sync::SyncMode;
+
+use crate::harness::TestApp;
+
+#[tokio::test]
+async fn the_first_sync_makes_every_message_readable_offline_and_leaves_unread_flags_alone() {
+    // Arrange: 60 messages for marie (more than two pages), 20 of them read on the ENT.
+    let app = TestApp::start().await;
+    let mut ids = Vec::new();
+    for i in 0..60 {
+        ids.push(app.deliver(
+            "paul.martin",
+            &["marie.durand"],
+            &format!("Sujet {i}"),
+            &format!("<p>Corps {i}</p>"),
+        ));
+    }
+    for id in &ids[..20] {
+        app.peer
+            .data
+            .lock()
+            .unwrap()
+            .usermessages
+            .get_mut(&("marie.durand".into(), id.clone()))
+            .unwrap()
+            .unread = false;
+    }
+    let mb = app.mailbox("marie.durand").await;
+    let mut events = mb.events();
+
+    // Act
+    let report = mb.sync(SyncMode::Quick).await.unwrap();
+
+    // Assert: everything is local, with bodies, and the ENT's unread flags did not move.
+    assert!(report.first_sync);
+    assert_eq!(report.inserted, 60);
+    assert_eq!(report.bodies_fetched, 60);
+    assert!(
+        report.new_mail.is_empty(),
+        "no new-mail on the very first sync"
+    );
+    let inbox = mb.list("inbox", 0, 100).await.unwrap();
+    assert_eq!(inbox.len(), 60);
+    assert!(inbox.iter().all(|m| m.body_available));
+    for (i, id) in ids.iter().enumerate() {
+        assert_eq!(
+            app.remote_unread("marie.durand", id),
+            Some(i >= 20),
+            "remote flag of message {i}"
+        );
+        let local = mb.message(id).await.unwrap();
+        assert_eq!(local.summary.unread, i >= 20, "local flag of message {i}");
+        assert!(local.body.unwrap().contains(&format!("Corps {i}")));
+    }
+    let mut saw_progress = false;
+    while let Ok(e) = events.try_recv() {
+        saw_progress |= matches!(e, Event::Progress { .. });
+        assert!(!matches!(e, Event::NewMail { .. }));
+    }
+    assert!(saw_progress);
+}
+
+#[tokio::test]
+async fn an_incremental_sync_after_another_user_sends_reports_only_the_new_mail() {
+    // Arrange
+    let app = TestApp::start().await;
+    app.deliver("paul.martin", &["marie.durand"], "Ancien", "<p>old</p>");
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Quick).await.unwrap();
+    let paul = app.mailbox("paul.martin").await;
+    paul.sync(SyncMode::Quick).await.unwrap();
+    paul.send(
+        None,
+        messagerie_core::queue::DraftContent {
+            subject: "Conseil de classe".into(),
+            body: "<p>Jeudi à 17 h</p>".into(),
+            to: vec!["marie.durand".into()],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    paul.flush_queue().await.unwrap();
+    let mut events = marie.events();
+
+    // Act
+    let report = marie.sync(SyncMode::Quick).await.unwrap();
+
+    // Assert
+    assert_eq!(report.inserted, 1);
+    assert_eq!(report.new_mail.len(), 1);
+    assert_eq!(report.bodies_fetched, 1);
+    let mut new_mail = None;
+    while let Ok(e) = events.try_recv() {
+        if let Event::NewMail { messages } = e {
+            new_mail = Some(messages);
+        }
+    }
+    let new_mail = new_mail.expect("a new-mail event");
+    assert_eq!(new_mail[0].subject, "Conseil de classe");
+    assert_eq!(
+        app.remote_unread("marie.durand", &new_mail[0].id),
+        Some(true)
+    );
+}
+
+#[tokio::test]
+async fn a_sync_with_nothing_new_costs_two_requests() {
+    let app = TestApp::start().await;
+    for i in 0..30 {
+        app.deliver(
+            "paul.martin",
+            &["marie.durand"],
+            &format!("S{i}"),
+            "<p>x</p>",
+        );
+    }
+    let mb = app.mailbox("marie.durand").await;
+    mb.sync(SyncMode::Quick).await.unwrap();
+
+    let report = mb.sync(SyncMode::Quick).await.unwrap();
+
+    assert!(report.unchanged);
+    assert!(report.requests <= 2, "{} requests", report.requests);
+}
+
+#[tokio::test]
+async fn changes_made_in_another_client_show_up_read_and_trashed() {
+    // Arrange
+    let app = TestApp::start().await;
+    let a = app.deliver("paul.martin", &["marie.durand"], "A lire", "<p>a</p>");
+    let b = app.deliver("paul.martin", &["marie.durand"], "A jeter", "<p>b</p>");
+    let mb = app.mailbox("marie.durand").await;
+    mb.sync(SyncMode::Quick).await.unwrap();
+    {
+        let mut d = app.peer.data.lock().unwrap();
+        d.usermessages
+            .get_mut(&("marie.durand".into(), a.clone()))
+            .unwrap()
+            .unread = false;
+        d.usermessages
+            .get_mut(&("marie.durand".into(), b.clone()))
+            .unwrap()
+            .trashed = true;
+    }
+
+    // Act
+    let report = mb.sync(SyncMode::Quick).await.unwrap();
+
+    // Assert
+    assert!(!report.unchanged);
+    assert!(!mb.message(&a).await.unwrap().summary.unread);
+    let trash = mb.list("trash", 0, 10).await.unwrap();
+    assert_eq!(
+        trash.iter().map(|m| m.id.clone()).collect::<Vec<_>>(),
+        vec![b.clone()]
+    );
+    assert!(mb
+        .list("inbox", 0, 10)
+        .await
+        .unwrap()
+        .iter()
+        .all(|m| m.id != b));
+    assert_eq!(report.bodies_fetched, 0, "bodies are not fetched again");
+}
+
+#[tokio::test]
+async fn a_message_deleted_elsewhere_disappears() {
+    let app = TestApp::start().await;
+    let a = app.deliver(
+        "paul.martin",
+        &["marie.durand"],
+        "Bientôt parti",
+        "<p>a</p>",
+    );
+    let mb = app.mailbox("marie.durand").await;
+    mb.sync(SyncMode::Quick).await.unwrap();
+    app.peer
+        .data
+        .lock()
+        .unwrap()
+        .usermessages
+        .remove(&("marie.durand".into(), a.clone()));
+
+    let report = mb.sync(SyncMode::Full).await.unwrap();
+
+    assert_eq!(report.deleted, 1);
+    assert!(mb.message(&a).await.is_err());
+}
