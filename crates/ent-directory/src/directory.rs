@@ -1,0 +1,524 @@
+//! The loaded directory and its queries: lookups, sign-in, visibility (§2.4), search (§2.5),
+//! the send check (§5.1) and group expansion (§4).
+
+use std::collections::HashMap;
+
+use crate::auth;
+use crate::error::{AuthError, Error, NotVisible};
+use crate::model::{
+    Class, Expansion, Group, Lang, OAuthClient, Profile, Structure, User, Visible, VisibleKind,
+    Visibles,
+};
+use crate::names;
+use crate::school::School;
+use crate::search::{self, Query};
+
+/// The adjacency lists the builder computes, by index into the users and groups vectors.
+pub(crate) struct Indexes {
+    /// Group index -> member user indexes.
+    pub members: Vec<Vec<usize>>,
+    /// Group index -> group indexes it may write to (`communiqueWith`).
+    pub links: Vec<Vec<usize>>,
+    /// User index -> user indexes it may write to directly (`COMMUNIQUE_DIRECT`).
+    pub direct: Vec<Vec<usize>>,
+}
+
+/// An ENT directory with its communication rules. Immutable once loaded, so it can be shared
+/// between threads (`Arc<Directory>`) without locks; lookups by id or login are hash lookups.
+pub struct Directory {
+    structures: Vec<Structure>,
+    classes: Vec<Class>,
+    users: Vec<User>,
+    groups: Vec<Group>,
+    clients: Vec<OAuthClient>,
+    user_by_id: HashMap<String, usize>,
+    user_by_login: HashMap<String, usize>,
+    group_by_id: HashMap<String, usize>,
+    structure_by_id: HashMap<String, usize>,
+    idx: Indexes,
+    /// User index -> groups the user is IN.
+    user_groups: Vec<Vec<usize>>,
+    /// Group index -> class groups that DEPEND on it (§1.2), for §2.4 step 3b.
+    subgroups: Vec<Vec<usize>>,
+    /// Group index -> translated display name, `[fr, en]`.
+    group_names: Vec<[String; 2]>,
+    /// Group index -> cleaned translated display name, `[fr, en]`, for §2.5.
+    group_search: Vec<[String; 2]>,
+    /// A real hash to verify against for unknown logins, so timing does not reveal them.
+    dummy_hash: String,
+}
+
+impl std::fmt::Debug for Directory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Directory")
+            .field("structures", &self.structures.len())
+            .field("users", &self.users.len())
+            .field("groups", &self.groups.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn lang_slot(lang: Lang) -> usize {
+    match lang {
+        Lang::Fr => 0,
+        Lang::En => 1,
+    }
+}
+
+impl Directory {
+    pub(crate) fn assemble(
+        structures: Vec<Structure>,
+        classes: Vec<Class>,
+        users: Vec<User>,
+        groups: Vec<Group>,
+        clients: Vec<OAuthClient>,
+        idx: Indexes,
+        dummy_hash: String,
+    ) -> Directory {
+        let user_by_id = users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id.clone(), i))
+            .collect();
+        let user_by_login = users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.login.clone(), i))
+            .collect();
+        let group_by_id: HashMap<String, usize> = groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.id.clone(), i))
+            .collect();
+        let structure_by_id = structures
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+        let mut user_groups = vec![Vec::new(); users.len()];
+        for (g, m) in idx.members.iter().enumerate() {
+            for &u in m {
+                user_groups[u].push(g);
+            }
+        }
+        let mut subgroups = vec![Vec::new(); groups.len()];
+        for (g, group) in groups.iter().enumerate() {
+            if let Some(p) = group
+                .parent_group_id
+                .as_ref()
+                .and_then(|p| group_by_id.get(p))
+            {
+                subgroups[*p].push(g);
+            }
+        }
+        let group_names: Vec<[String; 2]> = groups
+            .iter()
+            .map(|g| {
+                let gdn = g.group_display_name.as_deref();
+                [
+                    names::display_name(&g.name, gdn, Lang::Fr),
+                    names::display_name(&g.name, gdn, Lang::En),
+                ]
+            })
+            .collect();
+        let group_search = group_names
+            .iter()
+            .map(|[fr, en]| [search::clean(fr), search::clean(en)])
+            .collect();
+        Directory {
+            structures,
+            classes,
+            users,
+            groups,
+            clients,
+            user_by_id,
+            user_by_login,
+            group_by_id,
+            structure_by_id,
+            idx,
+            user_groups,
+            subgroups,
+            group_names,
+            group_search,
+            dummy_hash,
+        }
+    }
+
+    /// The built-in demo school « Collège Jean Moulin » (13 accounts, password `demo`; OAuth2
+    /// client `messagerie-desktop` / `demo-secret`), from the embedded `demo.toml`.
+    pub fn demo() -> Directory {
+        match Directory::from_toml(crate::DEMO_TOML) {
+            Ok(d) => d,
+            // The embedded file is checked by a test; this arm only exists to avoid a panic path.
+            Err(_) => Directory::from_school(School::default()),
+        }
+    }
+
+    /// Loads a school description (format in the crate docs). Errors name the entry at fault.
+    pub fn from_toml(text: &str) -> Result<Directory, Error> {
+        let school: School = toml::from_str(text).map_err(Error::Syntax)?;
+        crate::build::build(school)
+    }
+
+    fn from_school(school: School) -> Directory {
+        crate::build::build(school).unwrap_or_else(|_| {
+            Directory::assemble(
+                Vec::new(),
+                Vec::new(),
+                Vec::new(),
+                Vec::new(),
+                Vec::new(),
+                Indexes {
+                    members: Vec::new(),
+                    links: Vec::new(),
+                    direct: Vec::new(),
+                },
+                String::new(),
+            )
+        })
+    }
+
+    /// A large, realistic school for benchmarks: about `users` accounts and `groups` groups
+    /// (one structure; ~55 % students, 35 % relatives, 8 % teachers, 2 % personnel; one broadcast list of every student). Deterministic; every password is `demo`.
+    pub fn synthetic(users: usize, groups: usize) -> Directory {
+        Directory::from_school(crate::synthetic::school(users, groups))
+    }
+
+    pub fn user(&self, id: &str) -> Option<&User> {
+        self.user_by_id.get(id).map(|&i| &self.users[i])
+    }
+
+    pub fn user_by_login(&self, login: &str) -> Option<&User> {
+        self.user_by_login.get(login).map(|&i| &self.users[i])
+    }
+
+    pub fn group(&self, id: &str) -> Option<&Group> {
+        self.group_by_id.get(id).map(|&i| &self.groups[i])
+    }
+
+    /// Looks a group up by its raw entcore name (`"6A-Student"`, a manual group's name).
+    pub fn group_by_name(&self, name: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.name == name)
+    }
+
+    pub fn users(&self) -> impl Iterator<Item = &User> {
+        self.users.iter()
+    }
+
+    pub fn groups(&self) -> impl Iterator<Item = &Group> {
+        self.groups.iter()
+    }
+
+    pub fn structures(&self) -> impl Iterator<Item = &Structure> {
+        self.structures.iter()
+    }
+
+    pub fn classes(&self) -> impl Iterator<Item = &Class> {
+        self.classes.iter()
+    }
+
+    pub fn structure_name(&self, id: &str) -> Option<&str> {
+        self.structure_by_id
+            .get(id)
+            .map(|&i| self.structures[i].name.as_str())
+    }
+
+    /// Groups the user is IN (userinfo `groupsIds`); empty for an unknown id.
+    pub fn user_groups(&self, user_id: &str) -> Vec<&Group> {
+        self.user_by_id
+            .get(user_id)
+            .map(|&u| {
+                self.user_groups[u]
+                    .iter()
+                    .map(|&g| &self.groups[g])
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn oauth_client(&self, client_id: &str) -> Option<&OAuthClient> {
+        self.clients.iter().find(|c| c.id == client_id)
+    }
+
+    /// Signs in by login and password. The password is checked first, so a blocked or
+    /// not-activated answer is only given to whoever knows the password. Unknown logins
+    /// still cost one hash verification.
+    pub fn verify_password(&self, login: &str, password: &str) -> Result<&User, AuthError> {
+        let Some(user) = self.user_by_login(login) else {
+            let _ = auth::verify(password, &self.dummy_hash);
+            return Err(AuthError::UnknownLogin);
+        };
+        if !auth::verify(password, &user.password_hash) {
+            return Err(AuthError::WrongPassword);
+        }
+        if user.blocked {
+            return Err(AuthError::Blocked);
+        }
+        if !user.activated {
+            return Err(AuthError::NotActivated);
+        }
+        Ok(user)
+    }
+
+    /// §2.6 display name of a group: « Élèves du groupe 6A. », "Students from group 6A.", or
+    /// a manual group's own name.
+    pub fn group_display_name(&self, group: &Group, lang: Lang) -> String {
+        match self.group_by_id.get(&group.id) {
+            Some(&g) => self.group_names[g][lang_slot(lang)].clone(),
+            None => names::display_name(&group.name, group.group_display_name.as_deref(), lang),
+        }
+    }
+
+    /// Core of §2.4, with include_self = true (messaging). Returns (users, groups) indexes,
+    /// each distinct, blocked users and empty groups removed.
+    fn visible_indexes(&self, viewer: usize, include_direct: bool) -> (Vec<usize>, Vec<usize>) {
+        let mut seen_u = vec![false; self.users.len()];
+        let mut seen_g = vec![false; self.groups.len()];
+        let (mut us, mut gs) = (Vec::new(), Vec::new());
+        let mut add_user = |u: usize, us: &mut Vec<usize>| {
+            if !seen_u[u] && !self.users[u].blocked {
+                seen_u[u] = true;
+                us.push(u);
+            }
+        };
+        let mut add_group = |g: usize, gs: &mut Vec<usize>| {
+            // A group with no member is not offered (§2.4 step 4, nbUsers == 0).
+            if !seen_g[g] && !self.idx.members[g].is_empty() {
+                seen_g[g] = true;
+                gs.push(g);
+            }
+        };
+        // Step 1: groups the viewer may send through.
+        for &s in &self.user_groups[viewer] {
+            let sender = &self.groups[s];
+            if !sender.internal.is_incoming() {
+                continue;
+            }
+            // Step 2: its links, plus itself when BOTH.
+            let own = (sender.internal == crate::model::Internal::Both).then_some(s);
+            for &t in self.idx.links[s].iter().chain(own.iter()) {
+                // Step 3a-c: the target, its sub-groups, its members when OUTGOING/BOTH.
+                add_group(t, &mut gs);
+                for &sub in &self.subgroups[t] {
+                    add_group(sub, &mut gs);
+                }
+                if self.groups[t].internal.is_outgoing() {
+                    for &u in &self.idx.members[t] {
+                        add_user(u, &mut us);
+                    }
+                }
+            }
+        }
+        // Step 5: the viewer's outgoing direct links.
+        if include_direct {
+            for &u in &self.idx.direct[viewer] {
+                add_user(u, &mut us);
+            }
+        }
+        (us, gs)
+    }
+
+    fn user_visible(&self, u: usize) -> Visible {
+        let user = &self.users[u];
+        Visible {
+            id: user.id.clone(),
+            display_name: user.display_name.clone(),
+            kind: VisibleKind::User,
+            profile: Some(user.profile),
+            member_count: None,
+            structure_name: user
+                .structure_ids
+                .first()
+                .and_then(|s| self.structure_name(s))
+                .map(str::to_string),
+            group_type: None,
+            sub_type: None,
+            name: None,
+            used_in: &["TO", "CC", "CCI"],
+        }
+    }
+
+    fn group_visible(&self, g: usize, lang: Lang) -> Visible {
+        let group = &self.groups[g];
+        Visible {
+            id: group.id.clone(),
+            display_name: self.group_names[g][lang_slot(lang)].clone(),
+            kind: VisibleKind::Group,
+            profile: group.profile,
+            member_count: Some(self.idx.members[g].len()),
+            structure_name: Some(group.structure_name.clone()),
+            group_type: Some(group.kind.as_str()),
+            sub_type: group.sub_type(),
+            name: Some(group.name.clone()),
+            used_in: group.used_in(),
+        }
+    }
+
+    fn to_visibles(&self, us: &[usize], gs: &[usize], lang: Lang) -> Visibles {
+        let mut users: Vec<Visible> = us.iter().map(|&u| self.user_visible(u)).collect();
+        let mut groups: Vec<Visible> = gs.iter().map(|&g| self.group_visible(g, lang)).collect();
+        users.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id)));
+        groups.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id)));
+        Visibles { users, groups }
+    }
+
+    /// §2.4: the users and groups `viewer` may write to, as the send check and
+    /// `/conversation/visible` compute it (the viewer included when a group path reaches them,
+    /// direct links included, blocked users and empty groups left out). Group display names
+    /// are French. Empty for an unknown viewer.
+    pub fn visible(&self, viewer: &str) -> Visibles {
+        self.visible_in(viewer, Lang::Fr)
+    }
+
+    /// [`Directory::visible`] with group names in `lang`.
+    pub fn visible_in(&self, viewer: &str, lang: Lang) -> Visibles {
+        match self.user_by_id.get(viewer) {
+            Some(&v) => {
+                let (us, gs) = self.visible_indexes(v, true);
+                self.to_visibles(&us, &gs, lang)
+            }
+            None => Visibles::default(),
+        }
+    }
+
+    /// True when `id` (user or group) is in `viewer`'s visible set.
+    pub fn is_visible(&self, viewer: &str, id: &str) -> bool {
+        let Some(&v) = self.user_by_id.get(viewer) else {
+            return false;
+        };
+        let (us, gs) = self.visible_indexes(v, true);
+        self.user_by_id.get(id).is_some_and(|u| us.contains(u))
+            || self.group_by_id.get(id).is_some_and(|g| gs.contains(g))
+    }
+
+    /// `GET /conversation/visible?search=` (ent-api §5.2): users filtered by the search text,
+    /// every visible group returned unfiltered.
+    pub fn visible_legacy_search(&self, viewer: &str, query: &str, lang: Lang) -> Visibles {
+        let mut all = self.visible_in(viewer, lang);
+        let q = Query::new(query);
+        if !q.is_empty() {
+            all.users.retain(|v| {
+                self.user_by_id
+                    .get(&v.id)
+                    .is_some_and(|&u| q.matches(&self.users[u].search_field))
+            });
+        }
+        all
+    }
+
+    /// `GET /communication/visible/search?query=` (§2.5, ent-api §5.1): users whose cleaned
+    /// name contains the query in any word order, accent-insensitive; groups whose cleaned
+    /// translated name does; then the visible children and relatives of matching users.
+    /// Direct links count only for Student and Relative viewers (§2.4 `include_direct`).
+    /// Users come first, then groups, each sorted by display name. An empty query returns
+    /// everything visible.
+    pub fn search_visible(&self, viewer: &str, query: &str, lang: Lang) -> Vec<Visible> {
+        let Some(&v) = self.user_by_id.get(viewer) else {
+            return Vec::new();
+        };
+        let include_direct = matches!(self.users[v].profile, Profile::Student | Profile::Relative);
+        let (us, gs) = self.visible_indexes(v, include_direct);
+        let q = Query::new(query);
+        let slot = lang_slot(lang);
+        let mut users: Vec<usize> = us
+            .iter()
+            .copied()
+            .filter(|&u| q.matches(&self.users[u].search_field))
+            .collect();
+        if !q.is_empty() {
+            // DCS 2214-2264: family of matching users, re-checked against the visible set.
+            let family: Vec<usize> = users
+                .iter()
+                .flat_map(|&u| {
+                    self.users[u]
+                        .children_ids
+                        .iter()
+                        .chain(&self.users[u].relative_ids)
+                })
+                .filter_map(|id| self.user_by_id.get(id).copied())
+                .filter(|k| us.contains(k))
+                .collect();
+            for k in family {
+                if !users.contains(&k) {
+                    users.push(k);
+                }
+            }
+        }
+        let groups: Vec<usize> = gs
+            .iter()
+            .copied()
+            .filter(|&g| q.matches(&self.group_search[g][slot]))
+            .collect();
+        let found = self.to_visibles(&users, &groups, lang);
+        found.users.into_iter().chain(found.groups).collect()
+    }
+
+    /// §5.1: every recipient id must be visible to the sender, except the parent message's
+    /// sender/to/cc on a reply (`reply_parent_participants`; the caller leaves the parent's
+    /// cci out). One offending id refuses the whole send; an empty list passes.
+    pub fn can_send(
+        &self,
+        sender: &str,
+        recipient_ids: &[String],
+        reply_parent_participants: &[String],
+    ) -> Result<(), NotVisible> {
+        let visible = self
+            .user_by_id
+            .get(sender)
+            .map(|&s| self.visible_indexes(s, true));
+        let mut refused: Vec<String> = Vec::new();
+        for id in recipient_ids {
+            if reply_parent_participants.contains(id) || refused.contains(id) {
+                continue;
+            }
+            let ok = visible.as_ref().is_some_and(|(us, gs)| {
+                self.user_by_id.get(id).is_some_and(|u| us.contains(u))
+                    || self.group_by_id.get(id).is_some_and(|g| gs.contains(g))
+            });
+            if !ok {
+                refused.push(id.clone());
+            }
+        }
+        if refused.is_empty() {
+            Ok(())
+        } else {
+            Err(NotVisible { ids: refused })
+        }
+    }
+
+    /// §4: user ids stand for themselves, group ids for their direct members (one level, no
+    /// visibility filter). Distinct, in first-seen order, the sender left out (and reported
+    /// in `sender_included`); not-activated users are delivered and also listed in
+    /// `inactive_user_ids`; ids that are neither users nor groups land in `unknown_ids`.
+    pub fn expand(&self, sender: &str, recipient_ids: &[String]) -> Expansion {
+        let mut out = Expansion::default();
+        let mut seen = vec![false; self.users.len()];
+        let mut take = |u: usize, out: &mut Expansion| {
+            if seen[u] {
+                return;
+            }
+            seen[u] = true;
+            let user = &self.users[u];
+            if user.id == sender {
+                out.sender_included = true;
+                return;
+            }
+            out.user_ids.push(user.id.clone());
+            if !user.activated {
+                out.inactive_user_ids.push(user.id.clone());
+            }
+        };
+        for id in recipient_ids {
+            if let Some(&u) = self.user_by_id.get(id) {
+                take(u, &mut out);
+            } else if let Some(&g) = self.group_by_id.get(id) {
+                for &u in &self.idx.members[g] {
+                    take(u, &mut out);
+                }
+            } else if !out.unknown_ids.contains(id) {
+                out.unknown_ids.push(id.clone());
+            }
+        }
+        out
+    }
+}
