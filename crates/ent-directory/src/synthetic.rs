@@ -35,7 +35,7 @@ fn user(
         profile: profile.to_string(),
         classes,
         children,
-        activated: !n.is_multiple_of(97),
+        activated: !(n + 1).is_multiple_of(97),
         ..UserSpec::default()
     }
 }
