@@ -6,12 +6,20 @@ use std::collections::HashMap;
 use crate::auth;
 use crate::error::{AuthError, Error, NotVisible};
 use crate::model::{
-    Class, Expansion, Group, Lang, OAuthClient, Profile, Structure, User, Visible, VisibleKind,
-    Visibles,
+    Class, Expansion, Group, Internal, Lang, OAuthClient, Profile, Structure, User, Visible,
+    VisibleKind, Visibles,
 };
 use crate::names;
 use crate::school::School;
 use crate::search::{self, Query};
+
+/// A computed visible set: lists in discovery order plus membership bitmaps.
+struct VisibleSet {
+    user_seen: Vec<bool>,
+    group_seen: Vec<bool>,
+    users: Vec<usize>,
+    groups: Vec<usize>,
+}
 
 /// The adjacency lists the builder computes, by index into the users and groups vectors.
 pub(crate) struct Indexes {
@@ -269,24 +277,14 @@ impl Directory {
         }
     }
 
-    /// Core of §2.4, with include_self = true (messaging). Returns (users, groups) indexes,
-    /// each distinct, blocked users and empty groups removed.
-    fn visible_indexes(&self, viewer: usize, include_direct: bool) -> (Vec<usize>, Vec<usize>) {
-        let mut seen_u = vec![false; self.users.len()];
-        let mut seen_g = vec![false; self.groups.len()];
-        let (mut us, mut gs) = (Vec::new(), Vec::new());
-        let mut add_user = |u: usize, us: &mut Vec<usize>| {
-            if !seen_u[u] && !self.users[u].blocked {
-                seen_u[u] = true;
-                us.push(u);
-            }
-        };
-        let mut add_group = |g: usize, gs: &mut Vec<usize>| {
-            // A group with no member is not offered (§2.4 step 4, nbUsers == 0).
-            if !seen_g[g] && !self.idx.members[g].is_empty() {
-                seen_g[g] = true;
-                gs.push(g);
-            }
+    /// Core of §2.4, with include_self = true (messaging): distinct users and groups, blocked
+    /// users and empty groups removed. Linear in the number of candidates.
+    fn visible_set(&self, viewer: usize, include_direct: bool) -> VisibleSet {
+        let mut set = VisibleSet {
+            user_seen: vec![false; self.users.len()],
+            group_seen: vec![false; self.groups.len()],
+            users: Vec::new(),
+            groups: Vec::new(),
         };
         // Step 1: groups the viewer may send through.
         for &s in &self.user_groups[viewer] {
@@ -295,16 +293,16 @@ impl Directory {
                 continue;
             }
             // Step 2: its links, plus itself when BOTH.
-            let own = (sender.internal == crate::model::Internal::Both).then_some(s);
+            let own = (sender.internal == Internal::Both).then_some(s);
             for &t in self.idx.links[s].iter().chain(own.iter()) {
                 // Step 3a-c: the target, its sub-groups, its members when OUTGOING/BOTH.
-                add_group(t, &mut gs);
+                self.add_group(&mut set, t);
                 for &sub in &self.subgroups[t] {
-                    add_group(sub, &mut gs);
+                    self.add_group(&mut set, sub);
                 }
                 if self.groups[t].internal.is_outgoing() {
                     for &u in &self.idx.members[t] {
-                        add_user(u, &mut us);
+                        self.add_user(&mut set, u);
                     }
                 }
             }
@@ -312,10 +310,31 @@ impl Directory {
         // Step 5: the viewer's outgoing direct links.
         if include_direct {
             for &u in &self.idx.direct[viewer] {
-                add_user(u, &mut us);
+                self.add_user(&mut set, u);
             }
         }
-        (us, gs)
+        set
+    }
+
+    /// Step 4 filters: blocked users are never visible.
+    fn add_user(&self, set: &mut VisibleSet, u: usize) {
+        if !set.user_seen[u] && !self.users[u].blocked {
+            set.user_seen[u] = true;
+            set.users.push(u);
+        }
+    }
+
+    /// Step 4 filters: a group with no member is not offered (nbUsers == 0).
+    fn add_group(&self, set: &mut VisibleSet, g: usize) {
+        if !set.group_seen[g] && !self.idx.members[g].is_empty() {
+            set.group_seen[g] = true;
+            set.groups.push(g);
+        }
+    }
+
+    fn set_contains(&self, set: &VisibleSet, id: &str) -> bool {
+        self.user_by_id.get(id).is_some_and(|&u| set.user_seen[u])
+            || self.group_by_id.get(id).is_some_and(|&g| set.group_seen[g])
     }
 
     fn user_visible(&self, u: usize) -> Visible {
@@ -374,8 +393,8 @@ impl Directory {
     pub fn visible_in(&self, viewer: &str, lang: Lang) -> Visibles {
         match self.user_by_id.get(viewer) {
             Some(&v) => {
-                let (us, gs) = self.visible_indexes(v, true);
-                self.to_visibles(&us, &gs, lang)
+                let set = self.visible_set(v, true);
+                self.to_visibles(&set.users, &set.groups, lang)
             }
             None => Visibles::default(),
         }
@@ -386,9 +405,24 @@ impl Directory {
         let Some(&v) = self.user_by_id.get(viewer) else {
             return false;
         };
-        let (us, gs) = self.visible_indexes(v, true);
-        self.user_by_id.get(id).is_some_and(|u| us.contains(u))
-            || self.group_by_id.get(id).is_some_and(|g| gs.contains(g))
+        self.set_contains(&self.visible_set(v, true), id)
+    }
+
+    /// `GET /communication/visible/group/:groupId` (§2.5): the members of a group that are
+    /// individually visible to `viewer`, sorted by display name. Empty when the group is
+    /// unknown or none of its members is visible.
+    pub fn visible_members(&self, viewer: &str, group_id: &str) -> Vec<Visible> {
+        let (Some(&v), Some(&g)) = (self.user_by_id.get(viewer), self.group_by_id.get(group_id))
+        else {
+            return Vec::new();
+        };
+        let set = self.visible_set(v, true);
+        let members: Vec<usize> = self.idx.members[g]
+            .iter()
+            .copied()
+            .filter(|&u| set.user_seen[u])
+            .collect();
+        self.to_visibles(&members, &[], Lang::Fr).users
     }
 
     /// `GET /conversation/visible?search=` (ent-api §5.2): users filtered by the search text,
@@ -417,34 +451,34 @@ impl Directory {
             return Vec::new();
         };
         let include_direct = matches!(self.users[v].profile, Profile::Student | Profile::Relative);
-        let (us, gs) = self.visible_indexes(v, include_direct);
+        let set = self.visible_set(v, include_direct);
         let q = Query::new(query);
         let slot = lang_slot(lang);
-        let mut users: Vec<usize> = us
-            .iter()
-            .copied()
-            .filter(|&u| q.matches(&self.users[u].search_field))
-            .collect();
+        let mut taken = vec![false; self.users.len()];
+        let mut users: Vec<usize> = Vec::new();
+        for &u in &set.users {
+            if q.matches(&self.users[u].search_field) {
+                taken[u] = true;
+                users.push(u);
+            }
+        }
         if !q.is_empty() {
             // DCS 2214-2264: family of matching users, re-checked against the visible set.
-            let family: Vec<usize> = users
-                .iter()
-                .flat_map(|&u| {
-                    self.users[u]
-                        .children_ids
-                        .iter()
-                        .chain(&self.users[u].relative_ids)
-                })
-                .filter_map(|id| self.user_by_id.get(id).copied())
-                .filter(|k| us.contains(k))
-                .collect();
-            for k in family {
-                if !users.contains(&k) {
-                    users.push(k);
+            for i in 0..users.len() {
+                let user = &self.users[users[i]];
+                for id in user.children_ids.iter().chain(&user.relative_ids) {
+                    let Some(&k) = self.user_by_id.get(id) else {
+                        continue;
+                    };
+                    if set.user_seen[k] && !taken[k] {
+                        taken[k] = true;
+                        users.push(k);
+                    }
                 }
             }
         }
-        let groups: Vec<usize> = gs
+        let groups: Vec<usize> = set
+            .groups
             .iter()
             .copied()
             .filter(|&g| q.matches(&self.group_search[g][slot]))
@@ -465,16 +499,15 @@ impl Directory {
         let visible = self
             .user_by_id
             .get(sender)
-            .map(|&s| self.visible_indexes(s, true));
+            .map(|&s| self.visible_set(s, true));
         let mut refused: Vec<String> = Vec::new();
         for id in recipient_ids {
             if reply_parent_participants.contains(id) || refused.contains(id) {
                 continue;
             }
-            let ok = visible.as_ref().is_some_and(|(us, gs)| {
-                self.user_by_id.get(id).is_some_and(|u| us.contains(u))
-                    || self.group_by_id.get(id).is_some_and(|g| gs.contains(g))
-            });
+            let ok = visible
+                .as_ref()
+                .is_some_and(|set| self.set_contains(set, id));
             if !ok {
                 refused.push(id.clone());
             }

@@ -449,3 +449,28 @@ fn ids_are_stable_across_two_loads() {
     };
     assert_eq!(ids(&a), ids(&b));
 }
+
+#[test]
+fn group_members_are_listed_only_when_individually_visible() {
+    // Arrange: a pupil sees his class group and its members; a teacher group is OUTGOING.
+    let dir = Directory::demo();
+    let hugo = id(&dir, "hugo.leroy");
+    let g6a = dir.group_by_name("6A-Student").expect("6A").id.clone();
+    let conseil = dir
+        .group_by_name("Conseil pédagogique")
+        .expect("conseil")
+        .id
+        .clone();
+
+    // Act
+    let classmates: Vec<String> = dir
+        .visible_members(&hugo, &g6a)
+        .into_iter()
+        .map(|v| v.display_name)
+        .collect();
+    let council = dir.visible_members(&hugo, &conseil);
+
+    // Assert
+    assert_eq!(classmates, ["LEROY Hugo", "MOREAU Léa"]);
+    assert!(council.iter().all(|v| v.display_name != "MARTIN Paul"));
+}
