@@ -373,12 +373,26 @@ impl Directory {
         }
     }
 
+    /// Sorted as entcore sorts (by name), on the cleaned names so accents and case don't
+    /// push « Élèves… » after « Parents… »; ties broken by id for a stable order.
     fn to_visibles(&self, us: &[usize], gs: &[usize], lang: Lang) -> Visibles {
-        let mut users: Vec<Visible> = us.iter().map(|&u| self.user_visible(u)).collect();
-        let mut groups: Vec<Visible> = gs.iter().map(|&g| self.group_visible(g, lang)).collect();
-        users.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id)));
-        groups.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id)));
-        Visibles { users, groups }
+        let slot = lang_slot(lang);
+        let user_key = |u: usize| {
+            let field = &self.users[u].search_field;
+            // The first permutation is "lastname firstname", cleaned.
+            (field.split('|').next().unwrap_or(field), &self.users[u].id)
+        };
+        let mut us = us.to_vec();
+        us.sort_by(|&a, &b| user_key(a).cmp(&user_key(b)));
+        let mut gs = gs.to_vec();
+        gs.sort_by(|&a, &b| {
+            (&self.group_search[a][slot], &self.groups[a].id)
+                .cmp(&(&self.group_search[b][slot], &self.groups[b].id))
+        });
+        Visibles {
+            users: us.iter().map(|&u| self.user_visible(u)).collect(),
+            groups: gs.iter().map(|&g| self.group_visible(g, lang)).collect(),
+        }
     }
 
     /// §2.4: the users and groups `viewer` may write to, as the send check and

@@ -58,11 +58,14 @@ pub enum AuthError {
 
 impl AuthError {
     /// The entcore error code a real ENT answers with, for OAuth2 `error_description`.
+    /// A not-activated account has no password in entcore yet (only an activation code), so a
+    /// real ENT answers `authenticationFailed` for it too (ent-api §2.1).
     pub fn entcore_code(self) -> &'static str {
         match self {
-            AuthError::UnknownLogin | AuthError::WrongPassword => "auth.error.authenticationFailed",
+            AuthError::UnknownLogin | AuthError::WrongPassword | AuthError::NotActivated => {
+                "auth.error.authenticationFailed"
+            }
             AuthError::Blocked => "auth.error.blockedUser",
-            AuthError::NotActivated => "auth.error.notActivated",
         }
     }
 }

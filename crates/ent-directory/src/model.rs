@@ -211,7 +211,7 @@ pub struct Group {
     pub profile: Option<Profile>,
     pub structure_id: String,
     pub class_id: Option<String>,
-    /// Name of the structure, shown by clients as "… – <school>".
+    /// Name of the structure, shown by clients as `"… – <school>"`.
     pub structure_name: String,
     /// The i18n key or label overriding the name; manual groups carry their own name (§2.6).
     pub group_display_name: Option<String>,

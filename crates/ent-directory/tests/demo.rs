@@ -244,6 +244,16 @@ fn an_empty_search_returns_everything_visible_users_first() {
     let all = dir.search_visible(&id(&dir, "hugo.leroy"), "", Lang::Fr);
     assert_eq!(all.len(), 5 + 3);
     assert!(all[..5].iter().all(|v| v.kind == VisibleKind::User));
+    let group_names: Vec<&str> = all[5..].iter().map(|v| v.display_name.as_str()).collect();
+    assert_eq!(
+        group_names,
+        [
+            "Élèves du groupe 6A.",
+            "Enseignants du groupe 6A.",
+            "Personnels du groupe 6A."
+        ],
+        "sorted on cleaned names, so the accented É is not last"
+    );
     let group = &all[5];
     assert_eq!(group.wire_type(), "Group");
     assert_eq!(group.group_type, Some("ProfileGroup"));
