@@ -192,14 +192,17 @@ impl Directory {
         Directory::from_school(crate::synthetic::school(users, groups))
     }
 
+    /// The user with this id.
     pub fn user(&self, id: &str) -> Option<&User> {
         self.user_by_id.get(id).map(|&i| &self.users[i])
     }
 
+    /// The user with this login (exact match).
     pub fn user_by_login(&self, login: &str) -> Option<&User> {
         self.user_by_login.get(login).map(|&i| &self.users[i])
     }
 
+    /// The group with this id.
     pub fn group(&self, id: &str) -> Option<&Group> {
         self.group_by_id.get(id).map(|&i| &self.groups[i])
     }
@@ -209,22 +212,27 @@ impl Directory {
         self.groups.iter().find(|g| g.name == name)
     }
 
+    /// Every user, in description order.
     pub fn users(&self) -> impl Iterator<Item = &User> {
         self.users.iter()
     }
 
+    /// Every group: per structure its 5 profile groups then 5 per class, then manual groups.
     pub fn groups(&self) -> impl Iterator<Item = &Group> {
         self.groups.iter()
     }
 
+    /// Every structure, in description order.
     pub fn structures(&self) -> impl Iterator<Item = &Structure> {
         self.structures.iter()
     }
 
+    /// Every class of every structure.
     pub fn classes(&self) -> impl Iterator<Item = &Class> {
         self.classes.iter()
     }
 
+    /// The name of the structure with this id (userinfo `structureNames`).
     pub fn structure_name(&self, id: &str) -> Option<&str> {
         self.structure_by_id
             .get(id)
@@ -244,6 +252,8 @@ impl Directory {
             .unwrap_or_default()
     }
 
+    /// The registered OAuth2 client with this id; check its secret with
+    /// [`OAuthClient::check_secret`].
     pub fn oauth_client(&self, client_id: &str) -> Option<&OAuthClient> {
         self.clients.iter().find(|c| c.id == client_id)
     }

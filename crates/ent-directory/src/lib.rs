@@ -17,8 +17,14 @@
 //! * [`Directory::visible`] is §2.4 exactly; [`Directory::search_visible`] is §2.5;
 //!   [`Directory::can_send`] is §5.1; [`Directory::expand`] is §4; group names are §2.6.
 //!
-//! Ids are UUID-shaped hashes of logins and names, so the same file gives the same ids on
-//! every load (the server stores rows that reference them).
+//! Ids are UUID-shaped hashes (SHA-256, version-8 layout) of the login for users, of the
+//! structure, class and profile names for profile groups, of the structure and group name for
+//! manual groups. The same file gives the same ids on every load (the server stores rows that
+//! reference them); renaming a login, structure or class gives new ids.
+//!
+//! Rules are built once, at load: every group is "new" in the sense of §3.3, so the stock
+//! rules apply to all of them, then the file's `[rules]` overrides. There is no admin API
+//! to edit them at run time; the directory is immutable, `Send + Sync`, and cheap to share.
 //!
 //! # Deviations from entcore
 //! * Search: besides entcore's "cleaned query is a substring of the field", a query also

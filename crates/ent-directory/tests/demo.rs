@@ -484,3 +484,9 @@ fn group_members_are_listed_only_when_individually_visible() {
     assert_eq!(classmates, ["LEROY Hugo", "MOREAU Léa"]);
     assert!(council.iter().all(|v| v.display_name != "MARTIN Paul"));
 }
+
+#[test]
+fn a_directory_can_be_shared_between_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Directory>();
+}
