@@ -6,6 +6,23 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
+// The loopback ENT peer of the integration tests (ent-server's library API had not landed).
+#[path = "../tests/it/peer.rs"]
+#[allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::await_holding_lock,
+    clippy::result_large_err
+)]
+mod peer;
+
+use futures::stream::{self, StreamExt};
+use messagerie_core::client::conversation as api;
+use messagerie_core::client::{Client, SignIn};
+use messagerie_core::session::{Credentials, Secret};
+use messagerie_core::sync::SyncMode;
+use messagerie_core::{Account, Mailbox};
+
 use messagerie_core::mailbox::listing;
 use messagerie_core::message::{self, BodyRow, Recipient, SummaryRow};
 use messagerie_core::search::{self, SearchQuery};
@@ -271,6 +288,165 @@ fn bench_search_and_list() {
     println!("| inbox, pages 0..50 | {} |", ms(p95(pages)));
 }
 
+/// Peak resident memory of this process so far, from /proc (Linux).
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+const SYNC_MESSAGES: usize = 10_000;
+
+fn fill_peer(data: &peer::Shared) {
+    let mut d = data.lock().expect("peer data");
+    let mut rng = Rng(0xfeed);
+    for i in 0..SYNC_MESSAGES {
+        let from = if i % 2 == 0 {
+            "paul.martin"
+        } else {
+            "sophie.bernard"
+        };
+        let body = format!("<p>{}</p><p>{}</p>", rng.sentence(40), rng.sentence(30));
+        peer::deliver(&mut d, from, &["marie.durand"], &rng.sentence(4), &body);
+    }
+}
+
+async fn signed_client(url: &str) -> Client {
+    let client = Client::new(url).expect("client");
+    let creds = Credentials {
+        login: "marie.durand".into(),
+        password: Secret::new("demo"),
+    };
+    let session = messagerie_core::client::auth::login_form(&client, &creds)
+        .await
+        .expect("login");
+    client.set_session(Some(session)).await;
+    client
+        .set_sign_in(SignIn {
+            credentials: Some(creds),
+            oauth: None,
+        })
+        .await;
+    client
+}
+
+/// What the ENT's web and mobile clients do: page after page, then each body in turn.
+async fn naive(client: &Client) -> usize {
+    let mut ids = Vec::new();
+    let mut page = 0;
+    loop {
+        let p = api::list(client, "inbox", page, 25).await.expect("list");
+        let n = p.items.len();
+        ids.extend(p.items.into_iter().map(|r| r.id));
+        if n == 0 || ids.len() >= p.count as usize {
+            break;
+        }
+        page += 1;
+    }
+    for id in &ids {
+        api::message(client, id).await.expect("body");
+    }
+    ids.len()
+}
+
+/// The same requests, all in flight at once: what the server can take.
+async fn ceiling(client: &Client) -> usize {
+    let first = api::list(client, "inbox", 0, 25).await.expect("list");
+    let pages = first.count.div_ceil(25);
+    let lists: Vec<_> = stream::iter(1..pages)
+        .map(|p| {
+            let c = client.clone();
+            async move { api::list(&c, "inbox", p, 25).await.expect("list") }
+        })
+        .buffer_unordered(256)
+        .collect()
+        .await;
+    let ids: Vec<String> = first
+        .items
+        .into_iter()
+        .chain(lists.into_iter().flat_map(|p| p.items))
+        .map(|r| r.id)
+        .collect();
+    let n = ids.len();
+    let _: Vec<_> = stream::iter(ids)
+        .map(|id| {
+            let c = client.clone();
+            async move { api::message(&c, &id).await.expect("body") }
+        })
+        .buffer_unordered(256)
+        .collect()
+        .await;
+    n
+}
+
+fn bench_sync(rt: &tokio::runtime::Runtime, latency: Duration) {
+    rt.block_on(async {
+        let rss_before = peak_rss_mb().unwrap_or(0.0);
+        // Ours: the first sync, into a real store on disk.
+        let server = peer::Peer::start().await;
+        fill_peer(&server.data);
+        server.data.lock().expect("peer").latency = latency;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mb = Mailbox::open(Account::in_dir(dir.path(), &server.url(), "marie.durand")).await.expect("open");
+        mb.sign_in(Credentials { login: "marie.durand".into(), password: Secret::new("demo") }, None)
+            .await
+            .expect("sign in");
+        let t = Instant::now();
+        let report = mb.sync(SyncMode::Quick).await.expect("sync");
+        let ours = t.elapsed();
+        assert_eq!(report.bodies_fetched as usize, SYNC_MESSAGES);
+        let rss_after = peak_rss_mb().unwrap_or(0.0);
+
+        // Incremental, nothing new.
+        let mut times = Vec::new();
+        let mut requests = 0;
+        for _ in 0..20 {
+            let t = Instant::now();
+            let r = mb.sync(SyncMode::Quick).await.expect("sync");
+            times.push(t.elapsed());
+            assert!(r.unchanged);
+            requests = requests.max(r.requests);
+        }
+
+        // Baselines on a fresh peer each, same data.
+        let server = peer::Peer::start().await;
+        fill_peer(&server.data);
+        server.data.lock().expect("peer").latency = latency;
+        let client = signed_client(&server.url()).await;
+        let t = Instant::now();
+        let n = naive(&client).await;
+        let naive_time = t.elapsed();
+        assert_eq!(n, SYNC_MESSAGES);
+
+        let server = peer::Peer::start().await;
+        fill_peer(&server.data);
+        server.data.lock().expect("peer").latency = latency;
+        let client = signed_client(&server.url()).await;
+        let t = Instant::now();
+        ceiling(&client).await;
+        let ceiling_time = t.elapsed();
+
+        let rate = |d: Duration| SYNC_MESSAGES as f64 / d.as_secs_f64();
+        println!("| first sync of {SYNC_MESSAGES} messages, {} ms added per request | time | messages/s |", latency.as_millis());
+        println!("|---|---|---|");
+        println!("| messagerie-core first sync | {:.2} s | {:.0} |", ours.as_secs_f64(), rate(ours));
+        println!("| naive baseline (pages then bodies one by one, nothing stored) | {:.2} s | {:.0} |", naive_time.as_secs_f64(), rate(naive_time));
+        println!("| server ceiling (same requests, 256 in flight, nothing stored) | {:.2} s | {:.0} |", ceiling_time.as_secs_f64(), rate(ceiling_time));
+        println!();
+        println!("Ratio to the naive baseline: **{:.1}×** faster. Ratio to the ceiling: {:.0} % of its rate.",
+            naive_time.as_secs_f64() / ours.as_secs_f64(),
+            100.0 * ceiling_time.as_secs_f64() / ours.as_secs_f64());
+        println!();
+        println!("| incremental sync, nothing new | p95 | HTTP requests |");
+        println!("|---|---|---|");
+        println!("| quick check | {} | {} |", ms(p95(times)), requests);
+        println!();
+        println!("Peak resident memory of the bench process: {rss_before:.0} MB before the sync, {rss_after:.0} MB after it (includes the in-process peer and its 10,000 messages).");
+        println!();
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -278,6 +454,12 @@ fn main() {
         .collect();
     let all = args.is_empty();
     let wants = |name: &str| all || args.iter().any(|a| a == name);
+    if wants("sync") || wants("incremental") {
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        // No latency: the peer's CPU is the limit. 5 ms: a school ENT on a good line.
+        bench_sync(&rt, Duration::ZERO);
+        bench_sync(&rt, Duration::from_millis(5));
+    }
     if wants("search") || wants("list") {
         bench_search_and_list();
     }

@@ -32,8 +32,11 @@ use crate::store::{self, Origin, SqlContext, StoreResult};
 pub const PAGE_SIZE: u32 = 25;
 /// List pages fetched at once within a folder once its first page gave the count.
 pub const LIST_CONCURRENCY: usize = 6;
-/// Bodies fetched at once: enough to hide latency, few enough not to hammer a school's ENT.
-pub const BODY_CONCURRENCY: usize = 8;
+/// Bodies fetched at once: enough to hide a school ENT's latency (tens of ms), few enough
+/// not to hammer it.
+pub const BODY_CONCURRENCY: usize = 12;
+/// Errors kept in a report; the rest are only logged (a broken ENT may fail every body).
+pub const MAX_REPORTED_ERRORS: usize = 20;
 /// Bodies written per transaction, and restored unread per `toggleUnread`.
 pub const BODY_BATCH: usize = 100;
 /// Depth of the folder tree asked for (a real ENT refuses more than 3, §12.21).
@@ -472,57 +475,72 @@ async fn fetch_bodies(
     report: &mut SyncReport,
 ) -> Result<()> {
     let total = ids.len() as u32;
+    // Recorded before any read (see the module doc), in one transaction.
+    let unread: Vec<String> = ids
+        .iter()
+        .filter(|(_, u)| *u)
+        .map(|(id, _)| id.clone())
+        .collect();
+    if !unread.is_empty() {
+        inner
+            .store
+            .write(move |tx| {
+                let mut stmt = tx
+                    .prepare_cached("INSERT OR IGNORE INTO unread_restore (message_id) VALUES (?1)")
+                    .ctx("prepare unread restore")?;
+                for id in &unread {
+                    stmt.execute([id]).ctx("record an unread restore")?;
+                }
+                Ok(())
+            })
+            .await?;
+    }
+    let unread_ids: std::collections::HashSet<String> = ids
+        .iter()
+        .filter(|(_, u)| *u)
+        .map(|(id, _)| id.clone())
+        .collect();
+    let client = inner.client.clone();
+    // One stream for all bodies, so the pipe stays full; written and restored per batch.
+    let mut results = stream::iter(ids.into_iter().map(|(id, _)| id))
+        .map(move |id| {
+            let client = client.clone();
+            async move {
+                let r = api::message(&client, &id).await;
+                (id, r)
+            }
+        })
+        .buffer_unordered(BODY_CONCURRENCY)
+        .ready_chunks(BODY_BATCH);
     let mut done = 0u32;
-    for batch in ids.chunks(BODY_BATCH) {
-        let unread: Vec<String> = batch
-            .iter()
-            .filter(|(_, u)| *u)
-            .map(|(id, _)| id.clone())
-            .collect();
-        if !unread.is_empty() {
-            let list = unread.clone();
-            inner
-                .store
-                .write(move |tx| {
-                    let mut stmt = tx
-                        .prepare_cached(
-                            "INSERT OR IGNORE INTO unread_restore (message_id) VALUES (?1)",
-                        )
-                        .ctx("prepare unread restore")?;
-                    for id in &list {
-                        stmt.execute([id]).ctx("record an unread restore")?;
-                    }
-                    Ok(())
-                })
-                .await?;
-        }
-        let client = inner.client.clone();
-        let results: Vec<(String, Fetched)> =
-            stream::iter(batch.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>())
-                .map(move |id| {
-                    let client = client.clone();
-                    async move {
-                        let r = api::message(&client, &id).await;
-                        (id, r)
-                    }
-                })
-                .buffer_unordered(BODY_CONCURRENCY)
-                .collect()
-                .await;
-        let mut bodies = Vec::with_capacity(results.len());
-        for (id, r) in results {
+    while let Some(batch) = results.next().await {
+        let batch: Vec<(String, Fetched)> = batch;
+        done += batch.len() as u32;
+        let mut bodies = Vec::with_capacity(batch.len());
+        let mut restore = Vec::new();
+        for (id, r) in batch {
             match r {
-                Ok((_, body)) => bodies.push(body),
+                Ok((_, body)) => {
+                    if unread_ids.contains(&id) {
+                        restore.push(id);
+                    }
+                    bodies.push(body);
+                }
                 Err(e) if e.is_auth_expired() => return Err(e.into()),
                 Err(e) => {
                     let e: Error = e.into();
                     tracing::debug!(%id, error = %e, "cannot fetch a body");
-                    note(inner, report, &e);
+                    if report.errors.len() < MAX_REPORTED_ERRORS {
+                        note(inner, report, &e);
+                    }
+                    // Not read on the ENT: nothing to restore, and the next pass tries again.
+                    if unread_ids.contains(&id) {
+                        restore.push(id);
+                    }
                 }
             }
         }
         report.bodies_fetched += bodies.len() as u32;
-        done += batch.len() as u32;
         inner
             .store
             .write(move |tx| {
@@ -532,8 +550,8 @@ async fn fetch_bodies(
                 Ok(())
             })
             .await?;
-        if !unread.is_empty() {
-            restore_unread(inner, &unread).await?;
+        if !restore.is_empty() {
+            restore_unread(inner, &restore).await?;
         }
         inner.emit(Event::Progress {
             folder: "bodies".into(),

@@ -67,6 +67,8 @@ pub struct Data {
     pub folders: BTreeMap<String, FolderRec>,
     pub faults: Vec<(String, Fault)>,
     pub requests: u64,
+    /// Added before every answer, to stand for the network between a user and their ENT.
+    pub latency: std::time::Duration,
     /// Sends that actually delivered, per draft id.
     pub deliveries: HashMap<String, u32>,
     seq: u64,
@@ -973,6 +975,18 @@ async fn visibles(State(st): State<Shared>, m: Method, uri: Uri, h: HeaderMap) -
     answer(f, Value::Array(out))
 }
 
+async fn delay(
+    State(st): State<Shared>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let latency = st.lock().unwrap().latency;
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    next.run(req).await
+}
+
 pub fn router(st: Shared) -> Router {
     Router::new()
         .route("/auth/login", post(login))
@@ -1003,6 +1017,7 @@ pub fn router(st: Shared) -> Router {
             get(get_attachment).delete(remove_attachment),
         )
         .route("/communication/visible/search", get(visibles))
+        .layer(axum::middleware::from_fn_with_state(st.clone(), delay))
         .with_state(st)
 }
 
