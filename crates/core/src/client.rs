@@ -2,7 +2,7 @@
 //! [`Client::send`].
 //!
 //! Laid out like the ENT API: [`auth`] (`/auth`), [`conversation`] (`/conversation`),
-//! [`communication`] (`/communication`). Endpoint functions only describe their request; `send`
+//! [`communication`] (`/communication`), [`timeline`] (`/timeline`). Endpoint functions only describe their request; `send`
 //! adds the session, applies timeouts, retries what is safe to repeat, signs in again once when
 //! the session is gone (302 to `/auth/login`), and turns statuses into [`ApiError`]s.
 
@@ -10,6 +10,7 @@ pub mod auth;
 pub mod communication;
 pub mod conversation;
 mod error;
+pub mod timeline;
 pub mod wire;
 
 use std::sync::atomic::{AtomicU64, Ordering};

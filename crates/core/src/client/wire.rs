@@ -268,3 +268,88 @@ mod tests {
         assert_eq!(s.inactive, ["LEROY Hugo"]);
     }
 }
+
+/// A Mongo-style date of the timeline (§1.3, §12.24): `{"$date": "<ISO-8601>"}` or
+/// `{"$date": <epoch ms>}`; decoded to epoch milliseconds (0 when unreadable).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MongoDate(pub i64);
+
+impl<'de> Deserialize<'de> for MongoDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(f64),
+            Text(String),
+        }
+        #[derive(Deserialize)]
+        struct Wrapped {
+            #[serde(rename = "$date")]
+            date: Option<Raw>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Wrapped(Wrapped),
+            Bare(Raw),
+        }
+        let raw = match Option::<Either>::deserialize(d)? {
+            Some(Either::Wrapped(w)) => w.date,
+            Some(Either::Bare(r)) => Some(r),
+            None => None,
+        };
+        Ok(MongoDate(match raw {
+            Some(Raw::Number(n)) => n as i64,
+            Some(Raw::Text(t)) => chrono::DateTime::parse_from_rfc3339(&t)
+                .map(|d| d.timestamp_millis())
+                .or_else(|_| t.parse::<i64>())
+                .unwrap_or(0),
+            None => 0,
+        }))
+    }
+}
+
+/// One notification of `GET /timeline/lastNotifications` (§8.2).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Notification {
+    #[serde(rename = "_id", deserialize_with = "null_default")]
+    pub id: String,
+    #[serde(rename = "type", deserialize_with = "null_default")]
+    pub kind: String,
+    /// The message id for `MESSAGERIE` notifications.
+    #[serde(deserialize_with = "null_default")]
+    pub resource: String,
+    #[serde(deserialize_with = "null_default")]
+    pub sender: String,
+    pub date: MongoDate,
+    #[serde(deserialize_with = "null_default")]
+    pub params: serde_json::Value,
+}
+
+/// `{"status":"ok","number":n,"results":[…]}` (§8.2).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Notifications {
+    #[serde(deserialize_with = "null_default")]
+    pub results: Vec<Notification>,
+}
+
+#[cfg(test)]
+mod timeline_tests {
+    use super::*;
+
+    #[test]
+    fn timeline_dates_parse_as_iso_strings_and_as_epoch_numbers() {
+        let json = r#"{"status":"ok","number":3,"results":[
+ {"_id":"a","type":"MESSAGERIE","event-type":"SEND-MESSAGE","resource":"m1","sender":"u1",
+  "params":{"username":"MARTIN Paul","subject":"Conseil de classe"},"date":{"$date":"2026-06-10T08:13:20.000Z"}},
+ {"_id":"b","type":"MESSAGERIE","resource":"m2","sender":"u1","date":{"$date":1781079200000}},
+ {"_id":"c","type":"MESSAGERIE","resource":"m3","sender":"u1","date":null}]}"#;
+        let n: Notifications = serde_json::from_str(json).unwrap();
+        assert_eq!(n.results[0].date, MongoDate(1_781_079_200_000));
+        assert_eq!(n.results[1].date, MongoDate(1_781_079_200_000));
+        assert_eq!(n.results[2].date, MongoDate(0));
+        assert_eq!(n.results[0].resource, "m1");
+    }
+}
