@@ -58,11 +58,14 @@ pub fn search(conn: &Connection, query: &SearchQuery) -> StoreResult<Vec<SearchH
     let Some(expr) = fts_expression(&query.text) else {
         return Ok(Vec::new());
     };
-    // No join in this step: FTS5 walks its index newest first (rowid order is date order,
-    // see the migration), each filter is one index lookup per candidate, and the walk stops
-    // after `limit` rows however common the words are.
-    let mut sql = String::from("SELECT f.rowid FROM messages_fts f WHERE messages_fts MATCH ?1");
-    let mut args: Vec<String> = vec![expr.clone()];
+    // One pass over the index, no join: FTS5 walks its index newest first (rowid order is
+    // date order, see the migration), each filter is one index lookup per candidate, the walk
+    // stops after `limit` rows however common the words, and snippets are made only for them.
+    let mut sql = format!(
+        "SELECT f.rowid, snippet(messages_fts, -1, '{MATCH_START}', '{MATCH_END}', '…', 16)
+         FROM messages_fts f WHERE messages_fts MATCH ?1"
+    );
+    let mut args: Vec<String> = vec![expr];
     if let Some(folder) = &query.folder_id {
         args.push(folder.clone());
         sql.push_str(&format!(
@@ -80,50 +83,29 @@ pub fn search(conn: &Connection, query: &SearchQuery) -> StoreResult<Vec<SearchH
         ));
     }
     sql.push_str(&format!(" ORDER BY f.rowid DESC LIMIT {limit}"));
-    // Two steps: snippets cost, so they are made only for the rows kept, not for every match.
-    let rowids: Vec<i64> = {
+    let found: Vec<(i64, String)> = {
         let mut stmt = conn.prepare_cached(&sql).ctx("prepare a search")?;
         let rows = stmt
-            .query_map(params_from_iter(args.iter()), |r| r.get(0))
+            .query_map(params_from_iter(args.iter()), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .ctx("search")?;
         rows.collect::<Result<_, _>>().ctx("search")?
     };
-    if rowids.is_empty() {
-        return Ok(Vec::new());
-    }
-    // A rowid range (the kept rows are the newest matches, so the range holds few others):
-    // FTS5 seeks to it instead of evaluating the whole match again.
-    let (low, high) = (
-        rowids.iter().min().copied().unwrap_or(0),
-        rowids.iter().max().copied().unwrap_or(0),
-    );
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS},
-            snippet(messages_fts, -1, '{MATCH_START}', '{MATCH_END}', '…', 16), f.rowid
-         FROM messages_fts f JOIN messages m ON m.rowid = f.rowid
-         WHERE messages_fts MATCH ?1 AND f.rowid >= ?2 AND f.rowid <= ?3
-         ORDER BY f.rowid DESC"
-    );
-    let keep: std::collections::HashSet<i64> = rowids.iter().copied().collect();
-    let mut stmt = conn.prepare_cached(&sql).ctx("prepare search snippets")?;
-    let rows = stmt
-        .query_map(rusqlite::params![expr, low, high], |r| {
-            Ok((
-                summary_from_row(r)?,
-                r.get::<_, String>(12)?,
-                r.get::<_, i64>(13)?,
-            ))
-        })
-        .ctx("make search snippets")?;
-    let mut hits = Vec::with_capacity(rowids.len());
-    for row in rows {
-        let (summary, snippet, rowid) = row.ctx("make search snippets")?;
-        if keep.contains(&rowid) {
-            hits.push(SearchHit {
-                message: finish_summary(summary)?,
-                snippet,
-            });
-        }
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM messages m WHERE m.rowid = ?1"
+        ))
+        .ctx("prepare a search result")?;
+    let mut hits = Vec::with_capacity(found.len());
+    for (rowid, snippet) in found {
+        let summary = stmt
+            .query_row([rowid], summary_from_row)
+            .ctx("read a search result")?;
+        hits.push(SearchHit {
+            message: finish_summary(summary)?,
+            snippet,
+        });
     }
     Ok(hits)
 }
