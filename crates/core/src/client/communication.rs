@@ -12,11 +12,17 @@ pub async fn visibles(client: &Client) -> ApiResult<Vec<Visible>> {
     Ok(list
         .unwrap_or_default()
         .into_iter()
-        .filter(|v| v.kind != "ShareBookmark")
+        .filter(|v| v.kind != super::wire::VisibleKind::ShareBookmark)
         .map(|v| Visible {
             id: v.id,
             display_name: v.display_name,
-            kind: v.kind,
+            kind: match v.kind {
+                super::wire::VisibleKind::User => "User".to_string(),
+                super::wire::VisibleKind::Group => "Group".to_string(),
+                super::wire::VisibleKind::BroadcastGroup => "BroadcastGroup".to_string(),
+                super::wire::VisibleKind::ShareBookmark => "ShareBookmark".to_string(),
+                super::wire::VisibleKind::Other(k) => k,
+            },
             profile: v.profile,
             nb_users: v.nb_users.map(|n| n as u32),
             group_type: v.group_type,

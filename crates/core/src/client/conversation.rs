@@ -64,7 +64,7 @@ fn summary_row(m: &wire::MessageSummary) -> SummaryRow {
         to: recipients(&m.to),
         cc: recipients(&m.cc),
         cci: recipients(&m.cci),
-        state: m.state.clone(),
+        state: m.state.as_str().to_string(),
         date: m.date,
         unread: m.unread,
         response: m.response,
@@ -76,7 +76,7 @@ fn summary_row(m: &wire::MessageSummary) -> SummaryRow {
 /// `GET /conversation/max-depth` (§4.1): how deep user folders may go.
 pub async fn max_depth(client: &Client) -> ApiResult<u32> {
     let conf: wire::MaxDepth = client.send(Call::get("/conversation/max-depth")).await?;
-    Ok(conf.max_depth as u32)
+    Ok(conf.max_depth)
 }
 
 /// `GET /conversation/api/folders?depth=N` (§4.3): the user's folder tree, flattened.
@@ -93,9 +93,14 @@ pub async fn folders(client: &Client, depth: u32) -> ApiResult<Vec<FolderRow>> {
                 id: f.id.clone(),
                 parent_id: f.parent_id.clone().or_else(|| parent.map(str::to_string)),
                 name: f.name.clone(),
-                depth: if f.depth > 0 { f.depth as u32 } else { depth },
+                depth: if f.depth > 0 { f.depth } else { depth },
             });
-            walk(&f.sub_folders, Some(&f.id), depth + 1, out);
+            walk(
+                f.sub_folders.as_deref().unwrap_or_default(),
+                Some(&f.id),
+                depth + 1,
+                out,
+            );
         }
     }
     walk(tree.as_deref().unwrap_or_default(), None, 1, &mut out);
@@ -142,7 +147,7 @@ pub async fn message(client: &Client, id: &str) -> ApiResult<(SummaryRow, BodyRo
         to: recipients(&m.to),
         cc: recipients(&m.cc),
         cci: recipients(&m.cci),
-        state: m.state.clone(),
+        state: m.state.as_str().to_string(),
         date: m.date,
         unread: m.unread,
         response: false,
@@ -151,7 +156,7 @@ pub async fn message(client: &Client, id: &str) -> ApiResult<(SummaryRow, BodyRo
     };
     let body = BodyRow {
         id: m.id.clone(),
-        body: m.body.clone().unwrap_or_default(),
+        body: m.body.clone(),
         user_folder_id: m.folder_id.clone(),
         thread_id: m.thread_id.clone(),
         parent_id: m.parent_id.clone(),

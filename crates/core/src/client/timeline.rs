@@ -20,15 +20,17 @@ pub async fn mail_notifications(client: &Client, page: u32) -> ApiResult<Vec<Mai
     let path = format!("/timeline/lastNotifications?type=MESSAGERIE&page={page}");
     let answer: Option<wire::Notifications> = client.send(Call::get(path)).await?;
     Ok(answer
+        .map(|a| a.results)
         .unwrap_or_default()
-        .results
         .into_iter()
-        .filter(|n| n.kind == "MESSAGERIE" && !n.resource.is_empty())
-        .map(|n| MailNotification {
-            id: n.id,
-            message_id: n.resource,
-            sender_id: n.sender,
-            date: n.date.0,
+        .filter(|n| n.kind == "MESSAGERIE")
+        .filter_map(|n| {
+            Some(MailNotification {
+                id: n.id,
+                message_id: n.resource.filter(|r| !r.is_empty())?,
+                sender_id: n.sender.unwrap_or_default(),
+                date: n.date.epoch_millis,
+            })
         })
         .collect())
 }
