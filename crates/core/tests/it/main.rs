@@ -3,7 +3,11 @@
 
 // Test code: a panic is the failure message; the peer's guards are dropped explicitly before
 // awaits (clippy does not see `drop`), and its error type is an axum response.
-#![allow(clippy::unwrap_used, clippy::await_holding_lock, clippy::result_large_err)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::await_holding_lock,
+    clippy::result_large_err
+)]
 
 mod actions;
 mod harness;

@@ -133,3 +133,47 @@ async fn a_locked_database_gives_a_clear_error_and_loses_nothing() {
     mb.trash(std::slice::from_ref(&a)).await.unwrap();
     assert_eq!(mb.pending_actions().await.unwrap(), 1);
 }
+
+#[tokio::test]
+async fn a_full_disk_gives_a_clear_error_and_loses_nothing() {
+    // Arrange: the store may not grow by a single page (SQLite's own "disk full").
+    let app = TestApp::start().await;
+    let a = app.deliver("paul.martin", &["marie.durand"], "Un", "<p>a</p>");
+    let mb = app.mailbox("marie.durand").await;
+    mb.sync(SyncMode::Quick).await.unwrap();
+    mb.store()
+        .write_blocking(|tx| {
+            let pages: i64 = tx.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+            tx.pragma_update(None, "max_page_count", pages).unwrap();
+            Ok(())
+        })
+        .unwrap();
+    let big = "x".repeat(200_000);
+
+    // Act: a draft too big for the space left.
+    let err = mb
+        .save_draft(
+            None,
+            messagerie_core::queue::DraftContent {
+                subject: "Gros".into(),
+                body: big,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+
+    // Assert
+    assert_eq!(err.kind(), ErrorKind::Storage);
+    assert!(
+        matches!(&err, messagerie_core::Error::Store(e) if e.is_disk_full()),
+        "{err:?}"
+    );
+    assert_eq!(
+        mb.pending_actions().await.unwrap(),
+        0,
+        "no half-applied action"
+    );
+    assert_eq!(mb.list("inbox", 0, 10).await.unwrap()[0].id, a);
+    assert!(mb.list("draft", 0, 10).await.unwrap().is_empty());
+}
