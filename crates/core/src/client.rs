@@ -383,19 +383,6 @@ pub fn dedup_ids(ids: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Percent-encodes a path segment or query value.
-pub(crate) fn enc(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

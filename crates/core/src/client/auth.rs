@@ -16,7 +16,7 @@ pub async fn login_form(client: &Client, credentials: &Credentials) -> ApiResult
         ),
         ("callBack".to_string(), "/".to_string()),
     ];
-    let call = Call::write(Method::POST, "/auth/login", Body::Form(form));
+    let call = Call::write(Method::POST, ent_protocol::paths::LOGIN, Body::Form(form));
     // Not through `send_raw`'s re-login: a failed sign-in must not try to sign in again.
     let answer = client.attempt(&call, None).await?;
     let mut session_id = None;
@@ -89,7 +89,11 @@ pub async fn refresh(client: &Client, oauth: &OAuthClient, refresh: &Secret) -> 
 }
 
 async fn token(client: &Client, form: Vec<(String, String)>) -> ApiResult<Session> {
-    let call = Call::write(Method::POST, "/auth/oauth2/token", Body::Form(form));
+    let call = Call::write(
+        Method::POST,
+        ent_protocol::paths::OAUTH2_TOKEN,
+        Body::Form(form),
+    );
     let what = "POST /auth/oauth2/token";
     match client.attempt(&call, None).await {
         Ok(answer) => {
@@ -107,7 +111,5 @@ async fn token(client: &Client, form: Vec<(String, String)>) -> ApiResult<Sessio
 
 /// `GET /auth/oauth2/userinfo?version=v2.0` (§2.4): who the session belongs to.
 pub async fn userinfo(client: &Client) -> ApiResult<super::wire::UserInfo> {
-    client
-        .send(Call::get("/auth/oauth2/userinfo?version=v2.0"))
-        .await
+    client.send(Call::get(ent_protocol::paths::USERINFO)).await
 }

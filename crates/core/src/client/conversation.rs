@@ -7,7 +7,9 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::wire;
-use super::{dedup_ids, enc, ApiResult, Body, Call, Client};
+use ent_protocol::paths;
+
+use super::{dedup_ids, ApiResult, Body, Call, Client};
 use crate::mailbox::folder::FolderRow;
 use crate::message::{Attachment, BodyRow, Recipient, SummaryRow};
 use crate::queue::DraftContent;
@@ -75,17 +77,13 @@ fn summary_row(m: &wire::MessageSummary) -> SummaryRow {
 
 /// `GET /conversation/max-depth` (§4.1): how deep user folders may go.
 pub async fn max_depth(client: &Client) -> ApiResult<u32> {
-    let conf: wire::MaxDepth = client.send(Call::get("/conversation/max-depth")).await?;
+    let conf: wire::MaxDepth = client.send(Call::get(paths::MAX_DEPTH)).await?;
     Ok(conf.max_depth)
 }
 
 /// `GET /conversation/api/folders?depth=N` (§4.3): the user's folder tree, flattened.
 pub async fn folders(client: &Client, depth: u32) -> ApiResult<Vec<FolderRow>> {
-    let tree: Option<Vec<wire::Folder>> = client
-        .send(Call::get(format!(
-            "/conversation/api/folders?depth={depth}"
-        )))
-        .await?;
+    let tree: Option<Vec<wire::Folder>> = client.send(Call::get(paths::folders(depth))).await?;
     let mut out = Vec::new();
     fn walk(list: &[wire::Folder], parent: Option<&str>, depth: u32, out: &mut Vec<FolderRow>) {
         for f in list {
@@ -109,22 +107,18 @@ pub async fn folders(client: &Client, depth: u32) -> ApiResult<Vec<FolderRow>> {
 
 /// `GET /conversation/api/count/{folder}?unread=…` (§4.4). `unread` is always sent (§12.9).
 pub async fn count(client: &Client, folder: &str, unread: bool) -> ApiResult<u32> {
-    let c: wire::Count = client
-        .send(Call::get(format!(
-            "/conversation/api/count/{}?unread={unread}",
-            enc(folder)
-        )))
-        .await?;
+    let c: wire::Count = client.send(Call::get(paths::count(folder, unread))).await?;
     Ok(c.count as u32)
 }
 
 /// `GET /conversation/api/folders/{folder}/messages?page=N&page_size=S` (§4.5).
 pub async fn list(client: &Client, folder: &str, page: u32, page_size: u32) -> ApiResult<ListPage> {
-    let path = format!(
-        "/conversation/api/folders/{}/messages?page={page}&page_size={}",
-        enc(folder),
-        page_size.clamp(1, 25)
-    );
+    let query = paths::ListQuery {
+        page,
+        page_size: Some(page_size.clamp(1, 25)),
+        ..Default::default()
+    };
+    let path = paths::folder_messages(folder, &query);
     let items: Option<Vec<wire::MessageSummary>> = client.send(Call::get(path)).await?;
     let items = items.unwrap_or_default();
     let count = items.first().map(|m| m.count as u32).unwrap_or(0);
@@ -137,9 +131,7 @@ pub async fn list(client: &Client, folder: &str, page: u32, page_size: u32) -> A
 /// `GET /conversation/api/messages/{id}` (§4.6). Marks the message read on the ENT: see
 /// `sync::engine` for how the sync puts the flag back.
 pub async fn message(client: &Client, id: &str) -> ApiResult<(SummaryRow, BodyRow)> {
-    let m: wire::Message = client
-        .send(Call::get(format!("/conversation/api/messages/{}", enc(id))))
-        .await?;
+    let m: wire::Message = client.send(Call::get(paths::message(id))).await?;
     let summary = SummaryRow {
         id: m.id.clone(),
         subject: m.subject.clone().unwrap_or_default(),
@@ -183,7 +175,7 @@ fn ids_body(ids: &[String]) -> Body {
 pub async fn toggle_unread(client: &Client, ids: &[String], unread: bool) -> ApiResult<()> {
     let body = Body::Json(json!({ "id": dedup_ids(ids), "unread": unread }));
     let _: serde_json::Value = client
-        .send(Call::write(Method::POST, "/conversation/toggleUnread", body).idempotent())
+        .send(Call::write(Method::POST, paths::TOGGLE_UNREAD, body).idempotent())
         .await?;
     Ok(())
 }
@@ -191,7 +183,7 @@ pub async fn toggle_unread(client: &Client, ids: &[String], unread: bool) -> Api
 /// `PUT /conversation/trash {"id":[…]}` (§4.12).
 pub async fn trash(client: &Client, ids: &[String]) -> ApiResult<()> {
     let _: serde_json::Value = client
-        .send(Call::write(Method::PUT, "/conversation/trash", ids_body(ids)).idempotent())
+        .send(Call::write(Method::PUT, paths::TRASH, ids_body(ids)).idempotent())
         .await?;
     Ok(())
 }
@@ -199,7 +191,7 @@ pub async fn trash(client: &Client, ids: &[String]) -> ApiResult<()> {
 /// `PUT /conversation/restore {"id":[…]}` (§4.12).
 pub async fn restore(client: &Client, ids: &[String]) -> ApiResult<()> {
     let _: serde_json::Value = client
-        .send(Call::write(Method::PUT, "/conversation/restore", ids_body(ids)).idempotent())
+        .send(Call::write(Method::PUT, paths::RESTORE, ids_body(ids)).idempotent())
         .await?;
     Ok(())
 }
@@ -207,7 +199,7 @@ pub async fn restore(client: &Client, ids: &[String]) -> ApiResult<()> {
 /// `PUT /conversation/delete {"id":[…]}` (§4.12): deletes trashed messages for good.
 pub async fn delete(client: &Client, ids: &[String]) -> ApiResult<()> {
     let _: serde_json::Value = client
-        .send(Call::write(Method::PUT, "/conversation/delete", ids_body(ids)).idempotent())
+        .send(Call::write(Method::PUT, paths::DELETE, ids_body(ids)).idempotent())
         .await?;
     Ok(())
 }
@@ -215,14 +207,14 @@ pub async fn delete(client: &Client, ids: &[String]) -> ApiResult<()> {
 /// `DELETE /conversation/emptyTrash` (§4.12).
 pub async fn empty_trash(client: &Client) -> ApiResult<()> {
     let _: serde_json::Value = client
-        .send(Call::write(Method::DELETE, "/conversation/emptyTrash", Body::None).idempotent())
+        .send(Call::write(Method::DELETE, paths::EMPTY_TRASH, Body::None).idempotent())
         .await?;
     Ok(())
 }
 
 /// `PUT /conversation/move/userfolder/{folderId} {"id":[…]}` (§4.13).
 pub async fn move_to_folder(client: &Client, ids: &[String], folder: &str) -> ApiResult<()> {
-    let path = format!("/conversation/move/userfolder/{}", enc(folder));
+    let path = paths::move_to_folder(folder);
     let _: serde_json::Value = client
         .send(Call::write(Method::PUT, path, ids_body(ids)).idempotent())
         .await?;
@@ -231,11 +223,9 @@ pub async fn move_to_folder(client: &Client, ids: &[String], folder: &str) -> Ap
 
 /// `PUT /conversation/move/root?id=A&id=B` (§4.13).
 pub async fn move_to_root(client: &Client, ids: &[String]) -> ApiResult<()> {
-    let query: Vec<String> = dedup_ids(ids)
-        .iter()
-        .map(|id| format!("id={}", enc(id)))
-        .collect();
-    let path = format!("/conversation/move/root?{}", query.join("&"));
+    let ids = dedup_ids(ids);
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let path = paths::move_to_root(&refs);
     let _: serde_json::Value = client
         .send(Call::write(Method::PUT, path, Body::None).idempotent())
         .await?;
@@ -251,7 +241,7 @@ pub async fn create_folder(client: &Client, name: &str, parent: Option<&str>) ->
     let created: wire::Created = client
         .send(Call::write(
             Method::POST,
-            "/conversation/folder",
+            paths::CREATE_FOLDER,
             Body::Json(body),
         ))
         .await?;
@@ -260,7 +250,7 @@ pub async fn create_folder(client: &Client, name: &str, parent: Option<&str>) ->
 
 /// `PUT /conversation/folder/{id} {"name"}` (§4.14).
 pub async fn rename_folder(client: &Client, id: &str, name: &str) -> ApiResult<()> {
-    let path = format!("/conversation/folder/{}", enc(id));
+    let path = paths::rename_folder(id);
     let _: serde_json::Value = client
         .send(Call::write(Method::PUT, path, Body::Json(json!({ "name": name }))).idempotent())
         .await?;
@@ -269,7 +259,7 @@ pub async fn rename_folder(client: &Client, id: &str, name: &str) -> ApiResult<(
 
 /// `DELETE /conversation/api/folders/{id}` (§4.14): its messages go to the trash.
 pub async fn delete_folder(client: &Client, id: &str) -> ApiResult<()> {
-    let path = format!("/conversation/api/folders/{}", enc(id));
+    let path = paths::delete_folder(id);
     let _: serde_json::Value = client
         .send(Call::write(Method::DELETE, path, Body::None).idempotent())
         .await?;
@@ -289,10 +279,7 @@ fn draft_body(c: &DraftContent) -> Body {
 
 /// `POST /conversation/draft[?In-Reply-To=…]` (§4.7) → the draft's id.
 pub async fn create_draft(client: &Client, c: &DraftContent) -> ApiResult<String> {
-    let mut path = "/conversation/draft".to_string();
-    if let Some(parent) = &c.in_reply_to {
-        path.push_str(&format!("?In-Reply-To={}", enc(parent)));
-    }
+    let path = paths::create_draft(c.in_reply_to.as_deref());
     let created: wire::Created = client
         .send(Call::write(Method::POST, path, draft_body(c)))
         .await?;
@@ -301,7 +288,7 @@ pub async fn create_draft(client: &Client, c: &DraftContent) -> ApiResult<String
 
 /// `PUT /conversation/draft/{id}` (§4.8).
 pub async fn update_draft(client: &Client, id: &str, c: &DraftContent) -> ApiResult<()> {
-    let path = format!("/conversation/draft/{}", enc(id));
+    let path = paths::update_draft(id);
     let _: serde_json::Value = client
         .send(Call::write(Method::PUT, path, draft_body(c)).idempotent())
         .await?;
@@ -312,10 +299,7 @@ pub async fn update_draft(client: &Client, id: &str, c: &DraftContent) -> ApiRes
 /// lists (the ENT delivers to those of the request, not of the draft). Never retried as is:
 /// the queue checks the message's state before sending again.
 pub async fn send(client: &Client, draft_id: &str, c: &DraftContent) -> ApiResult<SendOutcome> {
-    let mut path = format!("/conversation/send?id={}", enc(draft_id));
-    if let Some(parent) = &c.in_reply_to {
-        path.push_str(&format!("&In-Reply-To={}", enc(parent)));
-    }
+    let path = paths::send(Some(draft_id), c.in_reply_to.as_deref());
     let r: wire::SendResponse = client
         .send(Call::write(Method::POST, path, draft_body(c)))
         .await?;
@@ -334,7 +318,7 @@ pub async fn add_attachment(
     content_type: &str,
     bytes: Vec<u8>,
 ) -> ApiResult<String> {
-    let path = format!("/conversation/message/{}/attachment", enc(message_id));
+    let path = paths::upload_attachment(message_id);
     let body = Body::File {
         filename: filename.to_string(),
         content_type: content_type.to_string(),
@@ -350,11 +334,7 @@ pub async fn remove_attachment(
     message_id: &str,
     attachment_id: &str,
 ) -> ApiResult<()> {
-    let path = format!(
-        "/conversation/message/{}/attachment/{}",
-        enc(message_id),
-        enc(attachment_id)
-    );
+    let path = paths::attachment(message_id, attachment_id);
     let _: serde_json::Value = client
         .send(Call::write(Method::DELETE, path, Body::None).idempotent())
         .await?;
@@ -367,10 +347,6 @@ pub async fn download_attachment(
     message_id: &str,
     attachment_id: &str,
 ) -> ApiResult<Vec<u8>> {
-    let path = format!(
-        "/conversation/message/{}/attachment/{}",
-        enc(message_id),
-        enc(attachment_id)
-    );
+    let path = paths::attachment(message_id, attachment_id);
     Ok(client.send_raw(Call::get(path)).await?.bytes)
 }

@@ -17,7 +17,7 @@ pub struct MailNotification {
 
 /// `GET /timeline/lastNotifications?type=MESSAGERIE&page=N` (25 per page, newest first).
 pub async fn mail_notifications(client: &Client, page: u32) -> ApiResult<Vec<MailNotification>> {
-    let path = format!("/timeline/lastNotifications?type=MESSAGERIE&page={page}");
+    let path = ent_protocol::paths::last_notifications(page);
     let answer: Option<wire::Notifications> = client.send(Call::get(path)).await?;
     Ok(answer
         .map(|a| a.results)
