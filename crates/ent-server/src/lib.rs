@@ -1,17 +1,113 @@
-//! `ent-server`: speaks the protocol of a real ENT (entcore) for everything Messagerie uses.
+//! `ent-server`: speaks the protocol of a real ENT (entcore) for everything Messagerie uses
+//! (`shared/spec/ent-api.md`, cited as §n), over the directory and communication rules of
+//! `ent-directory`.
 //!
 //! It is the embedded demo default of the app and the peer every test talks to. It must never
 //! depend on `tauri` nor on `messagerie-core`.
+//!
+//! Layers: [`start`] binds nothing itself (the caller gives a bound listener) and serves one
+//! axum router through a hand-written hyper accept loop, so that [`Faults`] can drop a
+//! connection. `auth` (sessions, login page, OAuth2, the auth middleware), `conversation`
+//! (folders, lists, messages, send, state changes), `attachments`, `timeline`, `visible`
+//! (directory endpoints) each own their routes; `db` owns SQLite (one writer, a few readers,
+//! all through `spawn_blocking`); `demo` seeds the demo mailboxes. Deliberate differences
+//! from a real ENT are listed in `COMPATIBILITY.md`.
+
+mod attachments;
+mod auth;
+mod conversation;
+mod db;
+mod demo;
+mod error;
+mod faults;
+mod render;
+mod timeline;
+mod visible;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
+use anyhow::Context;
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use ent_directory::Directory;
 use tokio::net::TcpListener;
+
+pub use error::ApiError;
+pub use faults::{FaultKind, Faults};
+
+/// Everything a server needs. Build with [`Config::new`] or [`Config::demo`] and adjust fields.
+#[derive(Debug)]
+pub struct Config {
+    /// The school: users, groups, communication rules, OAuth2 clients.
+    pub directory: Directory,
+    /// Holds `ent.sqlite3` and the `files/` of attachments; created if missing.
+    pub data_dir: PathBuf,
+    /// Idle lifetime of a cookie session.
+    pub session_ttl: Duration,
+    /// Lifetime of an OAuth2 access token (`expires_in`).
+    pub token_ttl: Duration,
+    /// Attachment storage allowed per user.
+    pub quota_bytes: u64,
+    /// `max-depth` of user folders (§4.1).
+    pub max_folder_depth: u32,
+    /// `recall-delay-minutes` (§4.1).
+    pub recall_delay_minutes: u32,
+    /// Largest accepted JSON request body.
+    pub max_json_bytes: usize,
+    /// Largest accepted multipart upload (the quota still applies below it).
+    pub max_upload_bytes: usize,
+    /// How often unreferenced messages and attachment files are removed.
+    pub orphan_sweep_interval: Duration,
+    /// Seed the demo mailboxes when the database is empty (only meaningful with the demo school).
+    pub seed_demo_mailboxes: bool,
+}
+
+impl Config {
+    /// A server for `directory`, with empty mailboxes and the defaults of a real ENT.
+    pub fn new(directory: Directory, data_dir: impl Into<PathBuf>) -> Config {
+        Config {
+            directory,
+            data_dir: data_dir.into(),
+            session_ttl: Duration::from_secs(30 * 60),
+            token_ttl: Duration::from_secs(3600),
+            quota_bytes: 100 * 1024 * 1024,
+            max_folder_depth: 3,
+            recall_delay_minutes: 60,
+            max_json_bytes: 2 * 1024 * 1024,
+            max_upload_bytes: 64 * 1024 * 1024,
+            orphan_sweep_interval: Duration::from_secs(60),
+            seed_demo_mailboxes: false,
+        }
+    }
+
+    /// The demo school « Collège Jean Moulin » with its seeded mailboxes.
+    pub fn demo(data_dir: impl Into<PathBuf>) -> Config {
+        Config {
+            seed_demo_mailboxes: true,
+            ..Config::new(Directory::demo(), data_dir)
+        }
+    }
+}
+
+pub(crate) struct AppState {
+    pub db: db::Db,
+    pub sessions: auth::Sessions,
+    pub faults: Arc<Faults>,
+    pub cfg: Config,
+    pub files_dir: PathBuf,
+}
+
+pub(crate) type State = Arc<AppState>;
 
 /// A running server; dropping it (or calling [`ServerHandle::stop`]) stops it.
 pub struct ServerHandle {
     addr: SocketAddr,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
+    state: State,
+    shutdown: Option<tokio::sync::watch::Sender<bool>>,
+    task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl ServerHandle {
@@ -20,35 +116,141 @@ impl ServerHandle {
         self.addr
     }
 
-    /// Stops accepting connections and waits for the server task to end.
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Fault injection for tests.
+    pub fn faults(&self) -> &Faults {
+        &self.state.faults
+    }
+
+    /// The school served.
+    pub fn directory(&self) -> &Directory {
+        &self.state.cfg.directory
+    }
+
+    /// Removes messages nobody references and attachment files nobody links to, now (the
+    /// background job does it every `orphan_sweep_interval`). Returns the number of files removed.
+    pub async fn sweep_orphans(&self) -> anyhow::Result<usize> {
+        attachments::sweep_orphans(&self.state).await
+    }
+
+    /// Stops accepting connections, closes open ones and waits for the server task to end.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+            let _ = tx.send(true);
         }
-        let _ = (&mut self.task).await;
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
     }
 }
 
 impl Drop for ServerHandle {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+            let _ = tx.send(true);
         }
     }
 }
 
-/// Serves on an already bound listener, so that the caller knows the port before anything runs.
-pub fn serve(listener: TcpListener) -> std::io::Result<ServerHandle> {
+fn router(state: State) -> Router {
+    let json_limit = state.cfg.max_json_bytes;
+    Router::new()
+        .merge(auth::routes())
+        .merge(conversation::routes().layer(DefaultBodyLimit::max(json_limit)))
+        .merge(attachments::routes(state.cfg.max_upload_bytes))
+        .merge(timeline::routes())
+        .merge(visible::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            faults::middleware,
+        ))
+        .with_state(state)
+}
+
+/// Starts a server on an already bound listener (so the caller knows the port before anything
+/// runs): opens or creates the database in `config.data_dir`, seeds the demo mailboxes when
+/// asked and the database is empty, then serves until the handle is stopped or dropped.
+pub async fn start(listener: TcpListener, config: Config) -> anyhow::Result<ServerHandle> {
     let addr = listener.local_addr()?;
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let app = axum::Router::new().route("/auth/login", axum::routing::get(|| async { "ENT" }));
-    let task = tokio::spawn(async move {
-        let server = axum::serve(listener, app).with_graceful_shutdown(async {
-            let _ = rx.await;
-        });
-        if let Err(error) = server.await {
-            tracing::error!(%error, "ent-server stopped");
-        }
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
+    let files_dir = config.data_dir.join("files");
+    std::fs::create_dir_all(&files_dir)?;
+    let db_path = config.data_dir.join("ent.sqlite3");
+    let db = tokio::task::spawn_blocking(move || db::Db::open(&db_path)).await??;
+    let sessions = auth::Sessions::default();
+    let state: State = Arc::new(AppState {
+        db,
+        faults: Arc::new(Faults::new(sessions.clone())),
+        sessions,
+        files_dir,
+        cfg: config,
     });
-    Ok(ServerHandle { addr, shutdown: Some(tx), task })
+    if state.cfg.seed_demo_mailboxes {
+        demo::seed_if_empty(&state)
+            .await
+            .context("cannot seed demo mailboxes")?;
+    }
+    let app = router(state.clone());
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(serve(listener, app, rx.clone()));
+    tokio::spawn(attachments::sweeper(state.clone(), rx));
+    tracing::debug!(%addr, "ent-server started");
+    Ok(ServerHandle {
+        addr,
+        state,
+        shutdown: Some(tx),
+        task: Some(task),
+    })
+}
+
+async fn serve(
+    listener: TcpListener,
+    app: Router,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    use hyper_util::rt::TokioIo;
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(error) => {
+                    tracing::debug!(%error, "accept failed");
+                    continue;
+                }
+            },
+            _ = shutdown.changed() => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let abort = Arc::new(tokio::sync::Notify::new());
+        let app = app.clone();
+        let conn_abort = abort.clone();
+        let service =
+            tower::service_fn(move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(faults::ConnAbort(conn_abort.clone()));
+                let app = app.clone();
+                async move { tower::ServiceExt::oneshot(app, req).await }
+            });
+        let hyper_service = hyper_util::service::TowerToHyperService::new(service);
+        let mut stop = shutdown.clone();
+        connections.spawn(async move {
+            let conn = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), hyper_service);
+            tokio::select! {
+                _ = conn => {}
+                _ = abort.notified() => {}
+                _ = stop.changed() => {}
+            }
+        });
+        // Reap finished connections so the set does not grow without bound.
+        while connections.try_join_next().is_some() {}
+    }
+    connections.shutdown().await;
 }

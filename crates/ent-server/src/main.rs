@@ -1,10 +1,53 @@
 //! `ent-server` binary: a thin shim over the library.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Parser;
+
+/// An ENT-compatible (entcore) messaging server: the Messagerie demo and test peer.
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    /// Address to listen on, e.g. 127.0.0.1:8090.
+    #[arg(long, default_value = "127.0.0.1:8090")]
+    listen: SocketAddr,
+    /// Data directory (SQLite database and attachment files); created if missing.
+    #[arg(long)]
+    data: PathBuf,
+    /// School description (TOML, see the ent-directory docs).
+    #[arg(long, conflicts_with = "demo", required_unless_present = "demo")]
+    school: Option<PathBuf>,
+    /// Serve the demo school « Collège Jean Moulin » with seeded mailboxes.
+    #[arg(long)]
+    demo: bool,
+}
+
 fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let config = match &args.school {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read school file {}", path.display()))?;
+            let dir = ent_directory::Directory::from_toml(&text)
+                .with_context(|| format!("invalid school file {}", path.display()))?;
+            ent_server::Config::new(dir, &args.data)
+        }
+        None => ent_server::Config::demo(&args.data),
+    };
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let handle = ent_server::serve(listener)?;
-        println!("listening on http://{}", handle.addr());
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        let handle = ent_server::start(listener, config).await?;
+        println!("ent-server listening on {}", handle.base_url());
         tokio::signal::ctrl_c().await?;
         handle.stop().await;
         Ok(())

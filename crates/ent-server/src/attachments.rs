@@ -1,0 +1,363 @@
+//! Attachments (§4.15): multipart upload, download with Range, remove, forward; one link per
+//! (user, message, attachment), so a recipient keeps a file the sender deleted; a per-user
+//! quota; and the background job that removes what nobody references any more.
+//!
+//! Files are stored under `data_dir/files/<attachment id>`: the client's file name is only
+//! metadata and never reaches a path.
+
+use anyhow::Context;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{post, put};
+use axum::{Json, Router};
+use ent_protocol::error::keys;
+use ent_protocol::{AttachmentRemoved, IdResponse};
+use rusqlite::{params, OptionalExtension};
+
+use crate::auth::Caller;
+use crate::conversation::now_ms;
+use crate::error::{ApiError, ApiResult};
+use crate::State as AppState;
+
+pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
+    Router::new()
+        .route("/conversation/message/{id}/attachment", post(upload))
+        .route(
+            "/conversation/message/{id}/attachment/{att}",
+            axum::routing::get(download).delete(remove),
+        )
+        .route("/conversation/message/{id}/forward/{orig}", put(forward))
+        .layer(DefaultBodyLimit::max(max_upload))
+}
+
+/// The last path component, without control characters (NUL included) or quotes.
+fn clean_filename(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = last
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
+    if cleaned.is_empty() {
+        "file".to_owned()
+    } else {
+        cleaned
+    }
+}
+
+fn has_row(c: &rusqlite::Connection, user: &str, id: &str) -> rusqlite::Result<bool> {
+    c.prepare_cached("SELECT 1 FROM usermessages WHERE user_id = ?1 AND message_id = ?2")?
+        .exists(params![user, id])
+}
+
+fn storage(c: &rusqlite::Connection, user: &str) -> rusqlite::Result<u64> {
+    Ok(c.query_row(
+        "SELECT storage FROM quotas WHERE user_id = ?1",
+        [user],
+        |r| r.get(0),
+    )
+    .optional()?
+    .unwrap_or(0))
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> ApiResult<Response> {
+    let (user, mid) = (caller.user_id.clone(), id.clone());
+    if !state.db.read(move |c| Ok(has_row(c, &user, &mid)?)).await? {
+        return Err(ApiError::Unauthorized);
+    }
+    let Ok(Some(field)) = multipart.next_field().await else {
+        return Err(ApiError::BadRequestEmpty);
+    };
+    let name = field.name().unwrap_or("file").to_owned();
+    let filename = clean_filename(field.file_name().unwrap_or("file"));
+    let content_type = field
+        .content_type()
+        .unwrap_or("application/octet-stream")
+        .to_owned();
+    let data = match field.bytes().await {
+        Ok(d) => d,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return Err(ApiError::bad(keys::FILE_TOO_LARGE))
+        }
+        Err(_) => return Err(ApiError::BadRequestEmpty),
+    };
+    let size = data.len() as u64;
+    let quota = state.cfg.quota_bytes;
+    let user = caller.user_id.clone();
+    if storage_of(&state, &user).await? + size > quota {
+        return Err(ApiError::bad(keys::FILE_TOO_LARGE));
+    }
+    let att_id = uuid::Uuid::new_v4().to_string();
+    let path = state.files_dir.join(&att_id);
+    let tmp = state.files_dir.join(format!("{att_id}.part"));
+    tokio::fs::write(&tmp, &data)
+        .await
+        .context("cannot write attachment")?;
+    tokio::fs::rename(&tmp, &path)
+        .await
+        .context("cannot store attachment")?;
+    let aid = att_id.clone();
+    let result = state
+        .db
+        .write(move |tx| {
+            // Checked again inside the transaction: two uploads may race.
+            if storage(tx, &user)? + size > quota {
+                return Ok(Err(ApiError::bad(keys::FILE_TOO_LARGE)));
+            }
+            tx.execute(
+                "INSERT INTO attachments (id, name, charset, filename, content_type, transfer_encoding, size) VALUES (?1, ?2, 'UTF-8', ?3, ?4, '7bit', ?5)",
+                params![aid, name, filename, content_type, size],
+            )?;
+            tx.execute("INSERT INTO usermessagesattachments (user_id, message_id, attachment_id) VALUES (?1, ?2, ?3)", params![user, id, aid])?;
+            tx.execute("UPDATE usermessages SET total_quota = total_quota + ?3 WHERE user_id = ?1 AND message_id = ?2", params![user, id, size])?;
+            tx.execute(
+                "INSERT INTO quotas (user_id, storage) VALUES (?1, ?2) ON CONFLICT(user_id) DO UPDATE SET storage = storage + excluded.storage",
+                params![user, size],
+            )?;
+            let now = now_ms();
+            // Only a draft's date is bumped (§12 item 18).
+            if tx.execute("UPDATE messages SET date = ?2 WHERE id = ?1 AND state = 'DRAFT'", params![id, now])? > 0 {
+                tx.execute("UPDATE usermessages SET date = ?2 WHERE message_id = ?1", params![id, now])?;
+            }
+            Ok(Ok(()))
+        })
+        .await;
+    match result {
+        Ok(Ok(())) => Ok(Json(IdResponse { id: att_id }).into_response()),
+        other => {
+            let _ = tokio::fs::remove_file(&path).await;
+            match other {
+                Ok(Err(e)) => Err(e),
+                Err(e) => Err(e.into()),
+                Ok(Ok(())) => Err(ApiError::BadRequestEmpty),
+            }
+        }
+    }
+}
+
+async fn storage_of(state: &AppState, user: &str) -> ApiResult<u64> {
+    let user = user.to_owned();
+    Ok(state.db.read(move |c| Ok(storage(c, &user)?)).await?)
+}
+
+/// `bytes=a-b`, `bytes=a-`, `bytes=-n` → inclusive range within `len`.
+fn parse_range(header: &str, len: u64) -> Option<(u64, u64)> {
+    let spec = header.trim().strip_prefix("bytes=")?;
+    if spec.contains(',') || len == 0 {
+        return None;
+    }
+    let (a, b) = spec.split_once('-')?;
+    let (start, end) = match (a.trim(), b.trim()) {
+        ("", n) => {
+            let n: u64 = n.parse().ok()?;
+            (len.saturating_sub(n), len - 1)
+        }
+        (a, "") => (a.parse().ok()?, len - 1),
+        (a, b) => (a.parse().ok()?, b.parse::<u64>().ok()?.min(len - 1)),
+    };
+    (start <= end && start < len).then_some((start, end))
+}
+
+async fn download(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, att)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let (user, aid) = (caller.user_id, att.clone());
+    let meta = state
+        .db
+        .read(move |c| {
+            Ok(c.query_row(
+                "SELECT a.filename, a.content_type, a.size FROM usermessagesattachments l JOIN attachments a ON a.id = l.attachment_id
+                 WHERE l.user_id = ?1 AND l.message_id = ?2 AND l.attachment_id = ?3",
+                params![user, id, aid],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, u64>(2)?)),
+            )
+            .optional()?)
+        })
+        .await?;
+    let Some((filename, content_type, _)) = meta else {
+        return Err(ApiError::NotFound(keys::INVALID_FILE_ID));
+    };
+    let data = tokio::fs::read(state.files_dir.join(&att))
+        .await
+        .map_err(|_| ApiError::NotFound(keys::INVALID_FILE_ID))?;
+    let len = data.len() as u64;
+    let disposition = format!("attachment; filename=\"{}\"", clean_filename(&filename));
+    let etag = format!("\"{att}\"");
+    let base = [
+        (header::CONTENT_TYPE, content_type),
+        (header::CONTENT_DISPOSITION, disposition),
+        (header::ETAG, etag),
+        (header::ACCEPT_RANGES, "bytes".to_owned()),
+    ];
+    if let Some(range) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
+        return Ok(match parse_range(range, len) {
+            Some((s, e)) => {
+                let (s, e) = (
+                    usize::try_from(s).unwrap_or(0),
+                    usize::try_from(e).unwrap_or(0),
+                );
+                let slice = data.get(s..=e).map(<[u8]>::to_vec).unwrap_or_default();
+                let mut resp =
+                    (StatusCode::PARTIAL_CONTENT, base, Body::from(slice)).into_response();
+                if let Ok(v) = format!("bytes {s}-{e}/{len}").parse() {
+                    resp.headers_mut().insert(header::CONTENT_RANGE, v);
+                }
+                resp
+            }
+            None => {
+                let mut resp = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
+                if let Ok(v) = format!("bytes */{len}").parse() {
+                    resp.headers_mut().insert(header::CONTENT_RANGE, v);
+                }
+                resp
+            }
+        });
+    }
+    Ok((StatusCode::OK, base, Body::from(data)).into_response())
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, att)): Path<(String, String)>,
+) -> ApiResult<Json<AttachmentRemoved>> {
+    let user = caller.user_id;
+    let aid = att.clone();
+    let size = state
+        .db
+        .write(move |tx| {
+            if !has_row(tx, &user, &id)? {
+                return Ok(Err(ApiError::Unauthorized));
+            }
+            let size: Option<u64> = tx
+                .query_row(
+                    "SELECT a.size FROM usermessagesattachments l JOIN attachments a ON a.id = l.attachment_id WHERE l.user_id = ?1 AND l.message_id = ?2 AND l.attachment_id = ?3",
+                    params![user, id, aid],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let Some(size) = size else { return Ok(Err(ApiError::NotFound(keys::INVALID_FILE_ID))) };
+            tx.execute("DELETE FROM usermessagesattachments WHERE user_id = ?1 AND message_id = ?2 AND attachment_id = ?3", params![user, id, aid])?;
+            tx.execute("UPDATE usermessages SET total_quota = max(0, total_quota - ?3) WHERE user_id = ?1 AND message_id = ?2", params![user, id, size])?;
+            tx.execute("UPDATE quotas SET storage = max(0, storage - ?2) WHERE user_id = ?1", params![user, size])?;
+            let now = now_ms();
+            if tx.execute("UPDATE messages SET date = ?2 WHERE id = ?1 AND state = 'DRAFT'", params![id, now])? > 0 {
+                tx.execute("UPDATE usermessages SET date = ?2 WHERE message_id = ?1", params![id, now])?;
+            }
+            Ok(Ok(size))
+        })
+        .await??;
+    Ok(Json(AttachmentRemoved {
+        file_id: att,
+        file_size: size,
+    }))
+}
+
+async fn forward(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((draft, orig)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let quota = state.cfg.quota_bytes;
+    state
+        .db
+        .write(move |tx| {
+            let user = caller.user_id;
+            if !has_row(tx, &user, &draft)? || !has_row(tx, &user, &orig)? {
+                return Ok(Err(ApiError::Unauthorized));
+            }
+            let atts = crate::conversation::attachments_of(tx, &user, &orig)?;
+            let total: u64 = atts.iter().map(|a| a.size).sum();
+            if storage(tx, &user)? + total > quota {
+                return Ok(Err(ApiError::bad(keys::FILE_TOO_LARGE)));
+            }
+            for a in &atts {
+                tx.execute("INSERT OR IGNORE INTO usermessagesattachments (user_id, message_id, attachment_id) VALUES (?1, ?2, ?3)", params![user, draft, a.id])?;
+            }
+            tx.execute("UPDATE usermessages SET total_quota = total_quota + ?3 WHERE user_id = ?1 AND message_id = ?2", params![user, draft, total])?;
+            tx.execute(
+                "INSERT INTO quotas (user_id, storage) VALUES (?1, ?2) ON CONFLICT(user_id) DO UPDATE SET storage = storage + excluded.storage",
+                params![user, total],
+            )?;
+            Ok(Ok(()))
+        })
+        .await??;
+    Ok(StatusCode::OK.into_response())
+}
+
+/// Removes messages without any user row, then attachments without any link and their files.
+pub(crate) async fn sweep_orphans(state: &AppState) -> anyhow::Result<usize> {
+    let ids = state
+        .db
+        .write(|tx| {
+            tx.execute("DELETE FROM messages_fts WHERE rowid IN (SELECT rowid FROM messages m WHERE NOT EXISTS (SELECT 1 FROM usermessages u WHERE u.message_id = m.id))", [])?;
+            tx.execute("DELETE FROM messages WHERE NOT EXISTS (SELECT 1 FROM usermessages u WHERE u.message_id = messages.id)", [])?;
+            let ids: Vec<String> = tx
+                .prepare("SELECT id FROM attachments a WHERE NOT EXISTS (SELECT 1 FROM usermessagesattachments l WHERE l.attachment_id = a.id)")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for id in &ids {
+                tx.execute("DELETE FROM attachments WHERE id = ?1", [id])?;
+            }
+            Ok(ids)
+        })
+        .await?;
+    // Rows go first: a crash between the two leaves a stray file, never a row without a file.
+    let mut removed = 0;
+    for id in &ids {
+        if tokio::fs::remove_file(state.files_dir.join(id))
+            .await
+            .is_ok()
+        {
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+pub(crate) async fn sweeper(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(state.cfg.orphan_sweep_interval);
+    tick.tick().await;
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                if let Err(error) = sweep_orphans(&state).await {
+                    tracing::warn!(error = ?error, "orphan sweep failed");
+                }
+            }
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_lose_their_directories_and_nul_bytes() {
+        assert_eq!(clean_filename("../../etc/passwd"), "passwd");
+        assert_eq!(clean_filename("a\0b.pdf"), "ab.pdf");
+        assert_eq!(clean_filename(".."), "file");
+        assert_eq!(clean_filename("C:\\x\\note.txt"), "note.txt");
+    }
+
+    #[test]
+    fn ranges_are_parsed_inclusive_and_clamped() {
+        assert_eq!(parse_range("bytes=0-9", 100), Some((0, 9)));
+        assert_eq!(parse_range("bytes=90-", 100), Some((90, 99)));
+        assert_eq!(parse_range("bytes=-10", 100), Some((90, 99)));
+        assert_eq!(parse_range("bytes=50-500", 100), Some((50, 99)));
+        assert_eq!(parse_range("bytes=200-", 100), None);
+    }
+}

@@ -1,0 +1,510 @@
+//! Authentication (§2): cookie sessions with CSRF, the HTML login page, OAuth2 password and
+//! refresh grants, userinfo, and the [`Caller`] extractor every protected route uses.
+//!
+//! Sessions and tokens live in memory: a restart signs everyone out, which a client must
+//! survive anyway (§12 item 7). Ids come from UUID v4 (the OS CSPRNG).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use ent_protocol::{
+    AuthorizedAction, LoginForm, OAuth2Error, TokenRequest, TokenResponse, UserInfo,
+};
+
+use crate::error::ApiError;
+use crate::State as AppState;
+
+/// A secret string whose Debug never shows it.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<hidden>")
+    }
+}
+
+fn random_token() -> Secret {
+    Secret(format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    ))
+}
+
+#[derive(Debug, Clone)]
+struct Session {
+    user_id: String,
+    xsrf: Secret,
+    expires: Instant,
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    user_id: String,
+    client_id: String,
+    scopes: Vec<String>,
+    expires: Instant,
+}
+
+#[derive(Default)]
+struct Inner {
+    sessions: HashMap<String, Session>,
+    access: HashMap<String, Token>,
+    refresh: HashMap<String, Token>,
+}
+
+/// Cookie sessions and OAuth2 tokens.
+#[derive(Clone, Default)]
+pub(crate) struct Sessions(Arc<Mutex<Inner>>);
+
+impl Sessions {
+    pub fn clear(&self) {
+        if let Ok(mut inner) = self.0.lock() {
+            *inner = Inner::default();
+        }
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> Option<T> {
+        self.0.lock().ok().map(|mut inner| f(&mut inner))
+    }
+}
+
+/// The authenticated user of a request.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    pub user_id: String,
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The module whose scope a bearer token needs for this path (§2.3).
+fn module_of(path: &str) -> &str {
+    if path.starts_with("/auth/oauth2/userinfo") {
+        return "userinfo";
+    }
+    path.trim_start_matches('/').split('/').next().unwrap_or("")
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let now = Instant::now();
+        let callback = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default();
+        if let Some(auth) = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+        {
+            if let Some(token) = auth.strip_prefix("Bearer ") {
+                let module = module_of(parts.uri.path()).to_owned();
+                let found = state
+                    .sessions
+                    .with(|inner| inner.access.get(token.trim()).cloned());
+                return match found.flatten() {
+                    Some(t) if t.expires > now && t.scopes.contains(&module) => {
+                        Ok(Caller { user_id: t.user_id })
+                    }
+                    Some(t) if t.expires > now => Err(ApiError::Unauthorized),
+                    _ => Err(ApiError::Unauthorized),
+                };
+            }
+        }
+        let Some(sid) = cookie(&parts.headers, ent_protocol::SESSION_COOKIE) else {
+            return Err(ApiError::LoginRequired { callback });
+        };
+        let ttl = state.cfg.session_ttl;
+        let session = state
+            .sessions
+            .with(|inner| match inner.sessions.get_mut(sid) {
+                Some(s) if s.expires > now => {
+                    s.expires = now + ttl;
+                    Some(s.clone())
+                }
+                Some(_) => {
+                    inner.sessions.remove(sid);
+                    None
+                }
+                None => None,
+            })
+            .flatten();
+        let Some(session) = session else {
+            return Err(ApiError::LoginRequired { callback });
+        };
+        if matches!(
+            parts.method,
+            Method::POST | Method::PUT | Method::DELETE | Method::PATCH
+        ) {
+            let header_token = parts
+                .headers
+                .get(ent_protocol::XSRF_HEADER)
+                .and_then(|v| v.to_str().ok());
+            let cookie_token = cookie(&parts.headers, ent_protocol::XSRF_COOKIE);
+            let ok = header_token.is_some_and(|h| h == session.xsrf.0 || Some(h) == cookie_token);
+            if !ok {
+                return Err(ApiError::Xsrf);
+            }
+        }
+        Ok(Caller {
+            user_id: session.user_id,
+        })
+    }
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", get(login_page).post(login))
+        .route("/auth/logout", get(logout))
+        .route("/auth/oauth2/token", post(token))
+        .route("/auth/oauth2/userinfo", get(userinfo).post(userinfo))
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn login_html(error: Option<&str>, callback: &str) -> Html<String> {
+    let error = error
+        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape_html(e)))
+        .unwrap_or_default();
+    Html(format!(
+        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Connexion</title></head>\
+<body><h1>Connexion à l'ENT</h1>{error}<form method=\"post\" action=\"/auth/login\">\
+<label>Identifiant <input name=\"email\" autocomplete=\"username\" required></label>\
+<label>Mot de passe <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>\
+<input type=\"hidden\" name=\"callBack\" value=\"{}\">\
+<button type=\"submit\">Se connecter</button></form></body></html>",
+        escape_html(callback)
+    ))
+}
+
+#[derive(serde::Deserialize)]
+struct LoginQuery {
+    callback: Option<String>,
+}
+
+async fn login_page(Query(q): Query<LoginQuery>) -> Html<String> {
+    login_html(None, q.callback.as_deref().unwrap_or("/"))
+}
+
+/// Only same-site paths are followed after login (no open redirect).
+fn safe_callback(cb: Option<&str>) -> String {
+    match cb {
+        Some(c) if c.starts_with('/') && !c.starts_with("//") => c.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Response {
+    let callback = safe_callback(form.callback.as_deref());
+    let st = state.clone();
+    let (login_name, password) = (form.email.clone(), form.password.clone());
+    // Password hashing is deliberately slow: keep it off the async threads.
+    let checked = tokio::task::spawn_blocking(move || {
+        st.cfg
+            .directory
+            .verify_password(&login_name, &password)
+            .map(|u| u.id.clone())
+    })
+    .await;
+    let user_id = match checked {
+        Ok(Ok(id)) => id,
+        Ok(Err(e)) => {
+            tracing::debug!(login = %form.email, reason = %e, "login refused");
+            return login_html(Some("Identifiant ou mot de passe incorrect."), &callback)
+                .into_response();
+        }
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let sid = random_token();
+    let xsrf = Secret(uuid::Uuid::new_v4().to_string());
+    let ttl = state.cfg.session_ttl;
+    let max_age = if form.remember_me.as_deref() == Some("true") {
+        "; Max-Age=31536000".to_owned()
+    } else {
+        String::new()
+    };
+    state.sessions.with(|inner| {
+        inner.sessions.insert(
+            sid.0.clone(),
+            Session {
+                user_id,
+                xsrf: xsrf.clone(),
+                expires: Instant::now() + ttl,
+            },
+        )
+    });
+    let mut resp = (StatusCode::FOUND, [(header::LOCATION, callback)]).into_response();
+    for c in [
+        format!("oneSessionId={}; Path=/; HttpOnly{max_age}", sid.0),
+        format!("authenticated=true; Path=/{max_age}"),
+        format!("XSRF-TOKEN={}; Path=/", xsrf.0),
+    ] {
+        if let Ok(v) = c.parse() {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    resp
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    if let Some(sid) = cookie(&headers, ent_protocol::SESSION_COOKIE) {
+        state.sessions.with(|inner| inner.sessions.remove(sid));
+    }
+    let mut resp = (
+        StatusCode::FOUND,
+        [(header::LOCATION, safe_callback(q.callback.as_deref()))],
+    )
+        .into_response();
+    for c in [
+        "oneSessionId=; Path=/; Max-Age=0",
+        "authenticated=; Path=/; Max-Age=0",
+        "XSRF-TOKEN=; Path=/; Max-Age=0",
+    ] {
+        if let Ok(v) = c.parse() {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    resp
+}
+
+fn oauth_error(status: StatusCode, error: &str, description: Option<&str>) -> Response {
+    (
+        status,
+        Json(OAuth2Error {
+            error: error.to_owned(),
+            error_description: description.map(str::to_owned),
+        }),
+    )
+        .into_response()
+}
+
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let encoded = value.strip_prefix("Basic ")?;
+    let decoded = decode_base64(encoded.trim())?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    Some((id.to_owned(), secret.to_owned()))
+}
+
+fn decode_base64(s: &str) -> Option<Vec<u8>> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let mut buf = 0u32;
+    let mut bits = 0;
+    for c in s.bytes().filter(|&c| c != b'=') {
+        let v = ALPHABET.iter().position(|&a| a == c)? as u32;
+        buf = (buf << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buf >> bits) as u8);
+            buf &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+async fn token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(req): Form<TokenRequest>,
+) -> Response {
+    let (client_id, secret) = match (basic_credentials(&headers), &req.client_id) {
+        (Some(c), _) => c,
+        (None, Some(id)) => (id.clone(), req.client_secret.clone().unwrap_or_default()),
+        (None, None) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_client", None),
+    };
+    let Some(client) = state.cfg.directory.oauth_client(&client_id) else {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_client", None);
+    };
+    if !client.check_secret(&secret) {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_client", None);
+    }
+    let requested: Vec<String> = req
+        .scope
+        .as_deref()
+        .unwrap_or("")
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let now = Instant::now();
+    let (user_id, scopes) = match req.grant_type.as_str() {
+        "password" => {
+            if !client.allows_grant("password") {
+                return oauth_error(StatusCode::BAD_REQUEST, "unauthorized_client", None);
+            }
+            if !client.allows_scopes(requested.iter().map(String::as_str)) {
+                return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", None);
+            }
+            let (Some(login), Some(password)) = (req.username.clone(), req.password.clone()) else {
+                return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", None);
+            };
+            let st = state.clone();
+            let checked = tokio::task::spawn_blocking(move || {
+                st.cfg
+                    .directory
+                    .verify_password(&login, &password)
+                    .map(|u| u.id.clone())
+            })
+            .await;
+            match checked {
+                Ok(Ok(id)) => (id, requested),
+                Ok(Err(e)) => {
+                    return oauth_error(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_grant",
+                        Some(e.entcore_code()),
+                    )
+                }
+                Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            }
+        }
+        "refresh_token" => {
+            let Some(rt) = req.refresh_token.as_deref() else {
+                return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", None);
+            };
+            let found = state
+                .sessions
+                .with(|inner| inner.refresh.get(rt).cloned())
+                .flatten();
+            match found {
+                Some(t) if t.client_id == client_id => (t.user_id, t.scopes),
+                _ => return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", None),
+            }
+        }
+        _ => return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", None),
+    };
+    let access = random_token();
+    let refresh = random_token();
+    let ttl: Duration = state.cfg.token_ttl;
+    let t = Token {
+        user_id,
+        client_id,
+        scopes: scopes.clone(),
+        expires: now + ttl,
+    };
+    state.sessions.with(|inner| {
+        inner.access.insert(access.0.clone(), t.clone());
+        inner.refresh.insert(
+            refresh.0.clone(),
+            Token {
+                expires: now + Duration::from_secs(365 * 24 * 3600),
+                ..t
+            },
+        );
+    });
+    Json(TokenResponse {
+        token_type: "Bearer".into(),
+        access_token: access.0,
+        expires_in: ttl.as_secs(),
+        refresh_token: Some(refresh.0),
+        scope: Some(scopes.join(" ")),
+    })
+    .into_response()
+}
+
+fn action(name: &str, display: &str) -> AuthorizedAction {
+    AuthorizedAction {
+        name: name.to_owned(),
+        display_name: display.to_owned(),
+        kind: "SECURED_ACTION_WORKFLOW".to_owned(),
+    }
+}
+
+pub(crate) fn user_info(state: &AppState, user_id: &str) -> Option<UserInfo> {
+    use ent_directory::Profile;
+    use ent_protocol::rights;
+    let dir = &state.cfg.directory;
+    let user = dir.user(user_id)?;
+    let mut actions = vec![
+        action(rights::VIEW, "conversation.view"),
+        action(rights::CREATE_DRAFT, "conversation.create.draft"),
+        action(rights::RECALL, "conversation.recall"),
+    ];
+    if matches!(user.profile, Profile::Teacher | Profile::Personnel) {
+        actions.push(action(rights::NO_REPLY, "conversation.allow.no.reply"));
+    }
+    Some(UserInfo {
+        user_id: user.id.clone(),
+        external_id: user.external_id.clone(),
+        login: user.login.clone(),
+        username: user.display_name.clone(),
+        first_name: user.first_name.clone(),
+        last_name: user.last_name.clone(),
+        profile: user.profile.as_str().to_owned(),
+        class_names: user.class_names.clone(),
+        classes: user.class_ids.clone(),
+        structures: user.structure_ids.clone(),
+        structure_names: user
+            .structure_ids
+            .iter()
+            .filter_map(|s| dir.structure_name(s).map(str::to_owned))
+            .collect(),
+        children_ids: user.children_ids.clone(),
+        groups_ids: dir
+            .user_groups(&user.id)
+            .iter()
+            .map(|g| g.id.clone())
+            .collect(),
+        federated: Some(false),
+        authorized_actions: actions,
+        ..UserInfo::default()
+    })
+}
+
+async fn userinfo(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<UserInfo>, ApiError> {
+    user_info(&state, &caller.user_id)
+        .map(Json)
+        .ok_or(ApiError::Unauthorized)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_basic_credentials_decode() {
+        assert_eq!(decode_base64("YWJjOmRlZg==").unwrap(), b"abc:def");
+    }
+
+    #[test]
+    fn only_same_site_callbacks_are_followed() {
+        assert_eq!(safe_callback(Some("/conversation")), "/conversation");
+        assert_eq!(safe_callback(Some("//evil.example")), "/");
+        assert_eq!(safe_callback(Some("https://evil.example")), "/");
+    }
+}

@@ -1,0 +1,104 @@
+//! SQLite access: one writer connection and a small pool of readers, all behind
+//! `spawn_blocking` so that rusqlite never blocks the async runtime. WAL lets readers run
+//! while the writer commits. Every write is one transaction (`Db::write`).
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context;
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+/// Readers: enough for 2 cores plus some blocking threads waiting on locks.
+const READERS: usize = 4;
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!("../migrations/0001_init.sql"))])
+}
+
+fn setup(conn: &Connection) -> rusqlite::Result<()> {
+    // WAL: readers never wait for the writer. NORMAL: durable at checkpoints, and a crash
+    // still leaves every committed transaction whole. foreign_keys: cascades do the clean up.
+    // busy_timeout: readers and the orphan sweeper may briefly contend.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+#[derive(Clone)]
+pub struct Db {
+    writer: Arc<Mutex<Connection>>,
+    readers: Arc<Vec<Mutex<Connection>>>,
+    next: Arc<AtomicUsize>,
+}
+
+impl Db {
+    pub fn open(path: &Path) -> anyhow::Result<Db> {
+        let mut writer = Connection::open(path)
+            .with_context(|| format!("cannot open database {}", path.display()))?;
+        setup(&writer)?;
+        migrations()
+            .to_latest(&mut writer)
+            .context("cannot apply migrations")?;
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let r = Connection::open(path)?;
+            setup(&r)?;
+            readers.push(Mutex::new(r));
+        }
+        Ok(Db {
+            writer: Arc::new(Mutex::new(writer)),
+            readers: Arc::new(readers),
+            next: Arc::new(AtomicUsize::new(0)),
+        })
+    }
+
+    /// Runs `f` inside one write transaction, committed when `f` returns `Ok`.
+    pub async fn write<T, F>(&self, f: F) -> anyhow::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> anyhow::Result<T> + Send + 'static,
+    {
+        let writer = self.writer.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = writer
+                .lock()
+                .map_err(|_| anyhow::anyhow!("database writer lock poisoned"))?;
+            let tx = conn.transaction()?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })
+        .await
+        .context("database task failed")?
+    }
+
+    /// Runs `f` on a reader connection.
+    pub async fn read<T, F>(&self, f: F) -> anyhow::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
+    {
+        let readers = self.readers.clone();
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % readers.len();
+        tokio::task::spawn_blocking(move || {
+            let conn = readers[i]
+                .lock()
+                .map_err(|_| anyhow::anyhow!("database reader lock poisoned"))?;
+            f(&conn)
+        })
+        .await
+        .context("database task failed")?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        super::migrations().validate().unwrap();
+    }
+}
