@@ -24,16 +24,31 @@ fn without_a_server_address_the_cli_exits_with_2_and_says_what_to_pass() {
 #[test]
 fn a_sync_with_the_ent_unreachable_exits_with_3() {
     // A port that was just free: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let dir = tempfile::tempdir().unwrap();
 
     let out = cli(dir.path())
-        .args(["--server", &format!("http://127.0.0.1:{port}"), "--login", "marie.durand", "sync"])
+        .args([
+            "--server",
+            &format!("http://127.0.0.1:{port}"),
+            "--login",
+            "marie.durand",
+            "sync",
+        ])
         .env("MESSAGERIE_PASSWORD", "demo")
         .output()
         .unwrap();
 
-    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot reach the ENT"));
 }
 
@@ -42,9 +57,21 @@ fn listing_an_empty_offline_mailbox_works_without_a_network() {
     let dir = tempfile::tempdir().unwrap();
 
     let out = cli(dir.path())
-        .args(["--server", "http://127.0.0.1:9", "--login", "marie.durand", "ls", "inbox"])
+        .args([
+            "--server",
+            "http://127.0.0.1:9",
+            "--login",
+            "marie.durand",
+            "ls",
+            "inbox",
+        ])
         .output()
         .unwrap();
 
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
