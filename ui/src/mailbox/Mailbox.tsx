@@ -1,0 +1,469 @@
+import { useEffect, useMemo, useRef, useState } from "react";
+import { I18nProvider, LocalePicker, useI18n, type Locale } from "../i18n/i18n";
+import type { MailboxApi } from "./api";
+import { ConfirmDialog } from "./Dialog";
+import { FolderPane, folderName } from "./FolderPane";
+import { MessageList } from "./MessageList";
+import { ReadingPane } from "./ReadingPane";
+import { MailboxStore, useMailboxState, type MailboxState } from "./store";
+import { DRAFT, INBOX, OUTBOX, TRASH, type Folder } from "./types";
+import "./mailbox.css";
+
+export interface MailboxProps {
+  api: MailboxApi;
+  /** Controlled language; French when absent. */
+  locale?: Locale;
+  onLocaleChange?: (locale: Locale) => void;
+  /** Called once the backend signed out. */
+  onSignedOut?: (options: { eraseLocalCopy: boolean }) => void;
+  /** Automatic refresh period; 5 minutes by default. */
+  syncIntervalMs?: number;
+}
+
+/** The three-pane mailbox window. */
+export function Mailbox({ api, locale, onLocaleChange, onSignedOut, syncIntervalMs = 300_000 }: MailboxProps) {
+  const [ownLocale, setOwnLocale] = useState<Locale>("fr");
+  const current = locale ?? ownLocale;
+  return (
+    <I18nProvider locale={current}>
+      <MailboxWindow
+        api={api}
+        onLocaleChange={(l) => {
+          setOwnLocale(l);
+          onLocaleChange?.(l);
+        }}
+        onSignedOut={onSignedOut}
+        syncIntervalMs={syncIntervalMs}
+      />
+    </I18nProvider>
+  );
+}
+
+type Confirm = { title: string; body?: string; label: string; run: () => void };
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return (
+    target.isContentEditable ||
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement ||
+    (target instanceof HTMLInputElement && target.type !== "checkbox")
+  );
+}
+
+function MailboxWindow({
+  api,
+  onLocaleChange,
+  onSignedOut,
+  syncIntervalMs,
+}: {
+  api: MailboxApi;
+  onLocaleChange: (l: Locale) => void;
+  onSignedOut?: (options: { eraseLocalCopy: boolean }) => void;
+  syncIntervalMs: number;
+}) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const [store] = useState(() => new MailboxStore(api));
+  const state = useMailboxState(store);
+  const [confirm, setConfirm] = useState<Confirm | null>(null);
+  const [signingOut, setSigningOut] = useState(false);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const stop = store.start();
+    void store.sync();
+    return stop;
+  }, [store]);
+
+  // Refresh when the window comes back to the front, and on an interval.
+  useEffect(() => {
+    const sync = () => void store.sync();
+    window.addEventListener("focus", sync);
+    const timer = window.setInterval(sync, syncIntervalMs);
+    return () => {
+      window.removeEventListener("focus", sync);
+      window.clearInterval(timer);
+    };
+  }, [store, syncIntervalMs]);
+
+  const unread = MailboxStore.inboxUnread(state);
+  useEffect(() => {
+    const title = unread > 0 ? t("title.unread", { count: unread }) : t("app.name");
+    document.title = title;
+    api.setWindowTitle(title).catch(() => undefined);
+  }, [api, unread, t]);
+
+  const askDeleteForever = (ids: string[]) => {
+    if (ids.length === 0) return;
+    setConfirm({
+      title: t("actions.deleteForever"),
+      body: t("actions.confirmDeleteForever", { count: ids.length }),
+      label: t("actions.deleteForever"),
+      run: () => void store.deleteForever(ids),
+    });
+  };
+
+  // Window-wide shortcuts. They read the store directly, so the listener never goes stale.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "F5") {
+        e.preventDefault();
+        void store.sync();
+        return;
+      }
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
+        e.preventDefault();
+        searchRef.current?.focus();
+        return;
+      }
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if (isTyping(e.target)) return;
+      if (e.target instanceof Element && e.target.closest('[role="dialog"], form')) return;
+      const s = store.getState();
+      switch (e.key) {
+        case "/":
+          e.preventDefault();
+          searchRef.current?.focus();
+          return;
+        case "ArrowDown":
+          e.preventDefault();
+          store.moveCursor(1);
+          return;
+        case "ArrowUp":
+          e.preventDefault();
+          store.moveCursor(-1);
+          return;
+        case "Home":
+          e.preventDefault();
+          store.moveCursor(-Infinity);
+          return;
+        case "End":
+          e.preventDefault();
+          store.moveCursor(Infinity);
+          return;
+        case "Enter":
+          if (s.cursorId && !(e.target instanceof HTMLButtonElement)) {
+            e.preventDefault();
+            void store.open(s.cursorId);
+          }
+          return;
+        case "Delete": {
+          e.preventDefault();
+          const ids = store.targets();
+          if (s.selectedFolderId === TRASH && !s.search.hits) askDeleteForever(ids);
+          else void store.trash(ids);
+          return;
+        }
+        case "u":
+        case "U":
+          e.preventDefault();
+          void store.toggleUnread();
+          return;
+      }
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  });
+
+  const folders = useMemo(
+    () => state.folders.order.flatMap((id) => state.folders.byId[id] ?? []),
+    [state.folders],
+  );
+  const selectedFolder = state.folders.byId[state.selectedFolderId];
+  const selectedName = selectedFolder ? folderName(selectedFolder, t) : "";
+  const searching = state.search.hits !== null;
+  const ids = store.visibleIds(state);
+  const folderOf = useMemo(() => {
+    if (!state.search.hits) return undefined;
+    const out: Record<string, string> = {};
+    for (const h of state.search.hits) {
+      const f = state.folders.byId[h.folderId];
+      out[h.message.id] = f ? folderName(f, t) : h.folderId;
+    }
+    return out;
+  }, [state.search.hits, state.folders, t]);
+  const tickedCount = Object.keys(state.ticked).length;
+  const inTrash = state.selectedFolderId === TRASH && !searching;
+
+  return (
+    <div className="mbx-app">
+      <header className="mbx-top">
+        <h1 className="mbx-brand">{t("app.name")}</h1>
+        <input
+          ref={searchRef}
+          type="search"
+          className="mbx-search"
+          aria-label={t("search.label")}
+          placeholder={t("search.placeholder")}
+          value={state.search.query}
+          onChange={(e) => void store.search(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Escape") {
+              void store.search("");
+              e.currentTarget.blur();
+            }
+          }}
+        />
+        <span className="mbx-account">{state.account?.displayName}</span>
+        <LocalePicker locale={i18n.locale} onChange={onLocaleChange} />
+        <button type="button" onClick={() => setSigningOut(true)}>
+          {t("signOut.button")}
+        </button>
+      </header>
+
+      {state.error && (
+        <div className="mbx-error" role="alert">
+          <span>{t("actions.failed", { message: state.error })}</span>
+          <button type="button" onClick={() => store.dismissError()}>
+            {t("actions.dismiss")}
+          </button>
+        </div>
+      )}
+
+      <div className="mbx-panes">
+        <FolderPane
+          folders={folders}
+          selectedId={searching ? "" : state.selectedFolderId}
+          maxDepth={state.maxFolderDepth}
+          onSelect={(id) => void store.selectFolder(id)}
+          onDropMessages={(dropped, folderId) => void store.moveTo(dropped, folderId)}
+          onCreate={(name, parentId) => void store.createFolder(name, parentId)}
+          onRename={(id, name) => void store.renameFolder(id, name)}
+          onDelete={(f) =>
+            setConfirm({
+              title: t("folders.delete"),
+              body: t("folders.confirmDelete", { name: f.name }),
+              label: t("folders.delete"),
+              run: () => void store.deleteFolder(f.id),
+            })
+          }
+        />
+
+        <section className="mbx-middle" aria-label={searching ? t("search.results", { query: state.search.query }) : selectedName}>
+          <div className="mbx-list-head">
+            <input
+              type="checkbox"
+              aria-label={t("list.tickAll")}
+              checked={ids.length > 0 && tickedCount === ids.length}
+              onChange={(e) => store.tickAll(e.target.checked)}
+            />
+            <h2>{searching ? t("search.results", { query: state.search.query }) : selectedName}</h2>
+            {inTrash && (selectedFolder?.total ?? 0) > 0 && (
+              <button
+                type="button"
+                onClick={() =>
+                  setConfirm({
+                    title: t("actions.emptyTrash"),
+                    body: t("actions.confirmEmptyTrash"),
+                    label: t("actions.emptyTrash"),
+                    run: () => void store.emptyTrash(),
+                  })
+                }
+              >
+                {t("actions.emptyTrash")}
+              </button>
+            )}
+          </div>
+          <MessageList
+            label={searching ? t("search.results", { query: state.search.query }) : t("list.label", { folder: selectedName })}
+            ids={ids}
+            summaries={state.summaries}
+            showRecipients={!searching && (state.selectedFolderId === OUTBOX || state.selectedFolderId === DRAFT)}
+            cursorId={state.cursorId}
+            openId={state.open?.id ?? null}
+            ticked={state.ticked}
+            pending={state.pending}
+            folderOf={folderOf}
+            onOpen={(id) => void store.open(id)}
+            onToggleTick={(id) => store.toggleTick(id)}
+            emptyText={searching ? t("search.none", { query: state.search.query }) : t("list.empty")}
+          />
+          {tickedCount > 0 && (
+            <ActionBar
+              count={tickedCount}
+              inTrash={inTrash}
+              folders={folders}
+              currentFolder={state.selectedFolderId}
+              onDelete={() => void store.trash(store.targets())}
+              onRestore={() => void store.restore(store.targets())}
+              onDeleteForever={() => askDeleteForever(store.targets())}
+              onMarkRead={() => void store.setUnread(store.targets(), false)}
+              onMarkUnread={() => void store.setUnread(store.targets(), true)}
+              onMove={(folderId) => void store.moveTo(store.targets(), folderId)}
+              onClear={() => store.tickAll(false)}
+            />
+          )}
+        </section>
+
+        <ReadingPane
+          open={state.open}
+          remoteImagesAllowed={Boolean(state.open && state.remoteImages[state.open.id])}
+          onAllowRemoteImages={(id) => store.allowRemoteImages(id)}
+          onOpenLink={(url) => void api.openLink(url).catch((e: unknown) => store.apply({ kind: "actionRefused", action: url, reason: String((e as { message?: string }).message ?? e) }))}
+          onOpenAttachment={(m, a) => void api.openAttachment(m, a).catch(() => undefined)}
+          onSaveAttachment={(m, a) => void api.saveAttachmentAs(m, a).catch(() => undefined)}
+          onSetUnread={(id, unread) => void store.setUnread([id], unread)}
+        />
+      </div>
+
+      <SyncLine state={state} onRefresh={() => void store.sync()} />
+
+      {confirm && (
+        <ConfirmDialog
+          title={confirm.title}
+          confirmLabel={confirm.label}
+          danger
+          onCancel={() => setConfirm(null)}
+          onConfirm={() => {
+            setConfirm(null);
+            confirm.run();
+          }}
+        >
+          {confirm.body && <p>{confirm.body}</p>}
+        </ConfirmDialog>
+      )}
+      {signingOut && (
+        <SignOutDialog
+          onCancel={() => setSigningOut(false)}
+          onConfirm={(eraseLocalCopy) => {
+            setSigningOut(false);
+            api.signOut({ eraseLocalCopy }).then(
+              () => onSignedOut?.({ eraseLocalCopy }),
+              (e: unknown) => store.apply({ kind: "actionRefused", action: t("signOut.button"), reason: String((e as { message?: string }).message ?? e) }),
+            );
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function ActionBar({
+  count,
+  inTrash,
+  folders,
+  currentFolder,
+  onDelete,
+  onRestore,
+  onDeleteForever,
+  onMarkRead,
+  onMarkUnread,
+  onMove,
+  onClear,
+}: {
+  count: number;
+  inTrash: boolean;
+  folders: Folder[];
+  currentFolder: string;
+  onDelete: () => void;
+  onRestore: () => void;
+  onDeleteForever: () => void;
+  onMarkRead: () => void;
+  onMarkUnread: () => void;
+  onMove: (folderId: string) => void;
+  onClear: () => void;
+}) {
+  const { t } = useI18n();
+  const targets = folders.filter((f) => (f.id === INBOX || !f.system) && f.id !== currentFolder);
+  return (
+    <div className="mbx-actionbar" role="toolbar" aria-label={t("actions.label")}>
+      <span className="mbx-actionbar-count">{t("actions.selected", { count })}</span>
+      {inTrash ? (
+        <>
+          <button type="button" onClick={onRestore}>
+            {t("actions.restore")}
+          </button>
+          <button type="button" className="mbx-danger" onClick={onDeleteForever}>
+            {t("actions.deleteForever")}
+          </button>
+        </>
+      ) : (
+        <>
+          <button type="button" onClick={onMarkRead}>
+            {t("actions.markRead")}
+          </button>
+          <button type="button" onClick={onMarkUnread}>
+            {t("actions.markUnread")}
+          </button>
+          <select
+            aria-label={t("actions.moveTo")}
+            value=""
+            onChange={(e) => {
+              if (e.target.value) onMove(e.target.value);
+            }}
+          >
+            <option value="">{t("actions.moveTo")}</option>
+            {targets.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.system ? t("folder.inbox") : "\u00a0\u00a0".repeat(Math.max(0, f.depth - 1)) + f.name}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="mbx-danger" onClick={onDelete}>
+            {t("actions.delete")}
+          </button>
+        </>
+      )}
+      <button type="button" className="mbx-link-button" onClick={onClear}>
+        {t("actions.clear")}
+      </button>
+    </div>
+  );
+}
+
+function SyncLine({ state, onRefresh }: { state: MailboxState; onRefresh: () => void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const s = state.sync;
+  let text: string;
+  switch (s.kind) {
+    case "idle":
+      text = t("sync.idle");
+      break;
+    case "syncing":
+      text = t("sync.progress", { done: s.done, total: s.total });
+      break;
+    case "upToDate":
+      text = t("sync.upToDate");
+      break;
+    case "offline":
+      text = t("sync.offlineSince", { time: i18n.time(s.since) });
+      break;
+  }
+  const pending = Object.keys(state.pending).length;
+  return (
+    <footer className={`mbx-status mbx-status-${s.kind}`}>
+      <span role="status">{text}</span>
+      {pending > 0 && <span className="mbx-status-pending">{t("sync.pending", { count: pending })}</span>}
+      <button type="button" onClick={onRefresh} aria-label={t("sync.refresh")} title={t("sync.refresh")}>
+        ⟳
+      </button>
+    </footer>
+  );
+}
+
+function SignOutDialog({
+  onConfirm,
+  onCancel,
+}: {
+  onConfirm: (eraseLocalCopy: boolean) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useI18n();
+  const [erase, setErase] = useState(false);
+  return (
+    <ConfirmDialog
+      title={t("signOut.title")}
+      confirmLabel={t("signOut.confirm")}
+      onCancel={onCancel}
+      onConfirm={() => onConfirm(erase)}
+    >
+      <label className="mbx-check">
+        <input type="checkbox" checked={erase} onChange={(e) => setErase(e.target.checked)} />
+        {t("signOut.erase")}
+      </label>
+    </ConfirmDialog>
+  );
+}
+

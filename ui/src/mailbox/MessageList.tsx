@@ -1,0 +1,186 @@
+import { useEffect, useRef, useState, type DragEvent } from "react";
+import { useI18n } from "../i18n/i18n";
+import type { MessageSummary } from "./types";
+
+/** Fixed row height: the window of rendered rows is plain arithmetic on scrollTop. */
+export const ROW_HEIGHT = 52;
+/** Rows rendered above and below the visible ones, so fast scrolls show no blank. */
+const OVERSCAN = 4;
+/** Used until the list is measured (and in jsdom, which has no layout). */
+const FALLBACK_HEIGHT = 640;
+
+export const DRAG_TYPE = "application/x-messagerie-ids";
+
+export interface MessageListProps {
+  label: string;
+  ids: string[];
+  summaries: Record<string, MessageSummary>;
+  /** Sent and Drafts show recipients instead of the sender. */
+  showRecipients: boolean;
+  cursorId: string | null;
+  openId: string | null;
+  ticked: Record<string, true>;
+  pending: Record<string, true>;
+  /** While searching: the folder name of each hit. */
+  folderOf?: Record<string, string>;
+  onOpen: (id: string) => void;
+  onToggleTick: (id: string) => void;
+  emptyText: string;
+}
+
+/** Which rows to render for a scroll position: the visible ones plus the overscan. */
+export function rowWindow(
+  scrollTop: number,
+  height: number,
+  count: number,
+): { first: number; last: number } {
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(count, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  return { first, last };
+}
+
+/** The scrollTop that brings row `index` into view, or `scrollTop` if it already is. */
+export function scrollToShow(index: number, scrollTop: number, height: number): number {
+  const top = index * ROW_HEIGHT;
+  if (top < scrollTop) return top;
+  if (top + ROW_HEIGHT > scrollTop + height) return Math.max(0, top + ROW_HEIGHT - height);
+  return scrollTop;
+}
+
+export function MessageList({
+  label,
+  ids,
+  summaries,
+  showRecipients,
+  cursorId,
+  openId,
+  ticked,
+  pending,
+  folderOf,
+  onOpen,
+  onToggleTick,
+  emptyText,
+}: MessageListProps) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const viewport = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(FALLBACK_HEIGHT);
+  const [shownCursor, setShownCursor] = useState<string | null>(null);
+
+  // Keep the keyboard's row in view: adjusted while rendering (no extra paint), then the
+  // effect below moves the real scrollbar to match.
+  if (cursorId !== shownCursor) {
+    setShownCursor(cursorId);
+    const index = cursorId ? ids.indexOf(cursorId) : -1;
+    if (index >= 0) setScrollTop(scrollToShow(index, scrollTop, height));
+  }
+
+  useEffect(() => {
+    const el = viewport.current;
+    if (el && Math.abs(el.scrollTop - scrollTop) >= 1) el.scrollTop = scrollTop;
+  }, [scrollTop]);
+
+  useEffect(() => {
+    const el = viewport.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => {
+      if (el.clientHeight > 0) setHeight(el.clientHeight);
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  const maxScroll = Math.max(0, ids.length * ROW_HEIGHT - height);
+  const top = Math.min(scrollTop, maxScroll);
+  const { first, last } = rowWindow(top, height, ids.length);
+
+  const onDragStart = (e: DragEvent, id: string) => {
+    const dragged = ticked[id] ? ids.filter((x) => ticked[x]) : [id];
+    e.dataTransfer.setData(DRAG_TYPE, JSON.stringify(dragged));
+    e.dataTransfer.effectAllowed = "move";
+  };
+
+  const rows = [];
+  for (let i = first; i < last; i++) {
+    const id = ids[i];
+    const m = id ? summaries[id] : undefined;
+    if (!id || !m) continue;
+    const who = showRecipients
+      ? t("list.to", { names: m.to.map((r) => r.displayName).join(", ") })
+      : (m.from?.displayName ?? t("message.noSender"));
+    const subject = m.subject || t("list.noSubject");
+    const classes = ["mbx-row"];
+    if (m.unread) classes.push("mbx-unread");
+    if (id === cursorId) classes.push("mbx-cursor");
+    if (id === openId) classes.push("mbx-open");
+    if (ticked[id]) classes.push("mbx-ticked");
+    if (pending[id]) classes.push("mbx-pending");
+    rows.push(
+      <div
+        key={id}
+        role="row"
+        aria-rowindex={i + 1}
+        aria-selected={id === cursorId}
+        data-id={id}
+        className={classes.join(" ")}
+        style={{ top: i * ROW_HEIGHT, height: ROW_HEIGHT }}
+        draggable
+        onDragStart={(e) => onDragStart(e, id)}
+        onClick={() => onOpen(id)}
+      >
+        <div role="gridcell" className="mbx-cell-tick">
+          <input
+            type="checkbox"
+            checked={Boolean(ticked[id])}
+            aria-label={t("list.tick", { subject })}
+            onClick={(e) => e.stopPropagation()}
+            onChange={() => onToggleTick(id)}
+          />
+        </div>
+        <div role="gridcell" className="mbx-cell-who">
+          {who}
+        </div>
+        <div role="gridcell" className="mbx-cell-subject">
+          {m.unread && <span className="mbx-sr">{t("list.unread")} </span>}
+          {subject}
+          {folderOf?.[id] && (
+            <span className="mbx-folder-tag">{t("search.in", { folder: folderOf[id] })}</span>
+          )}
+        </div>
+        <div role="gridcell" className="mbx-cell-flags">
+          {m.hasAttachment && (
+            <span role="img" aria-label={t("list.attachment")} className="mbx-clip">
+              📎
+            </span>
+          )}
+          {pending[id] && <span className="mbx-pending-tag">{t("list.pending")}</span>}
+        </div>
+        <div role="gridcell" className="mbx-cell-date">
+          {i18n.dateTime(m.date)}
+        </div>
+      </div>,
+    );
+  }
+
+  return (
+    <div
+      ref={viewport}
+      className="mbx-list"
+      role="grid"
+      aria-label={label}
+      aria-rowcount={ids.length}
+      aria-multiselectable="true"
+      tabIndex={0}
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+    >
+      {ids.length === 0 ? (
+        <p className="mbx-list-empty">{emptyText}</p>
+      ) : (
+        <div role="rowgroup" className="mbx-list-canvas" style={{ height: ids.length * ROW_HEIGHT }}>
+          {rows}
+        </div>
+      )}
+    </div>
+  );
+}

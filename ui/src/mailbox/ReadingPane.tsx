@@ -1,0 +1,224 @@
+import { useMemo, useState } from "react";
+import { useI18n, type I18n } from "../i18n/i18n";
+import { BODY_SANDBOX, bodyFacts, buildSrcdoc } from "./body";
+import { ConfirmDialog } from "./Dialog";
+import type { Attachment, Message, Recipient } from "./types";
+
+export interface ReadingPaneProps {
+  open: { id: string; message: Message | null } | null;
+  remoteImagesAllowed: boolean;
+  onAllowRemoteImages: (id: string) => void;
+  onOpenLink: (url: string) => void;
+  onOpenAttachment: (messageId: string, attachmentId: string) => void;
+  onSaveAttachment: (messageId: string, attachmentId: string) => void;
+  onSetUnread: (id: string, unread: boolean) => void;
+}
+
+export function ReadingPane(props: ReadingPaneProps) {
+  const { t } = useI18n();
+  const { open } = props;
+  if (!open) {
+    return (
+      <section className="mbx-reading mbx-reading-empty" aria-label={t("message.body")}>
+        <p>{t("message.none")}</p>
+      </section>
+    );
+  }
+  if (!open.message) {
+    return (
+      <section className="mbx-reading mbx-reading-empty" aria-busy="true" aria-label={t("message.body")}>
+        <p>{t("message.loading")}</p>
+      </section>
+    );
+  }
+  return <MessageView key={open.message.id} message={open.message} {...props} />;
+}
+
+function MessageView({
+  message,
+  remoteImagesAllowed,
+  onAllowRemoteImages,
+  onOpenLink,
+  onOpenAttachment,
+  onSaveAttachment,
+  onSetUnread,
+}: ReadingPaneProps & { message: Message }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const [linkToOpen, setLinkToOpen] = useState<string | null>(null);
+  const facts = useMemo(
+    () => (message.body === null ? null : bodyFacts(message.body)),
+    [message.body],
+  );
+  const subject = message.subject || t("list.noSubject");
+
+  return (
+    <article className="mbx-reading" aria-label={subject}>
+      <header className="mbx-reading-head">
+        <h2>{subject}</h2>
+        <button type="button" onClick={() => onSetUnread(message.id, !message.unread)}>
+          {message.unread ? t("message.markRead") : t("message.markUnread")}
+        </button>
+      </header>
+      <dl className="mbx-headers">
+        <dt>{t("message.from")}</dt>
+        <dd>
+          {message.from ? <Recipients list={[message.from]} i18n={i18n} /> : t("message.noSender")}
+        </dd>
+        <RecipientLine label={t("message.to")} list={message.to} i18n={i18n} />
+        <RecipientLine label={t("message.cc")} list={message.cc} i18n={i18n} />
+        <RecipientLine label={t("message.cci")} list={message.cci} i18n={i18n} />
+        <dt>{t("message.date")}</dt>
+        <dd>
+          <time dateTime={new Date(message.date).toISOString()}>{i18n.longDateTime(message.date)}</time>
+        </dd>
+      </dl>
+
+      {message.body === null ? (
+        <p className="mbx-body-missing">{t("message.bodyMissing")}</p>
+      ) : (
+        <>
+          {facts?.hasRemoteImages && !remoteImagesAllowed && (
+            <div className="mbx-remote-images" role="note">
+              <span>{t("message.remoteImagesBlocked")}</span>
+              <button type="button" onClick={() => onAllowRemoteImages(message.id)}>
+                {t("message.showRemoteImages")}
+              </button>
+            </div>
+          )}
+          <iframe
+            className="mbx-body"
+            title={t("message.body")}
+            sandbox={BODY_SANDBOX}
+            referrerPolicy="no-referrer"
+            srcDoc={buildSrcdoc(message.body, remoteImagesAllowed)}
+          />
+          {facts && facts.links.length > 0 && (
+            <nav className="mbx-links" aria-label={t("message.links")}>
+              <h3>{t("message.links")}</h3>
+              <ul>
+                {facts.links.map((l) => (
+                  <li key={l.url}>
+                    <button type="button" className="mbx-link" onClick={() => setLinkToOpen(l.url)}>
+                      {l.text}
+                    </button>{" "}
+                    <span className="mbx-link-url">{l.url}</span>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
+        </>
+      )}
+
+      {message.attachments.length > 0 && (
+        <section className="mbx-attachments" aria-label={t("message.attachments")}>
+          <h3>{t("message.attachments")}</h3>
+          <ul>
+            {message.attachments.map((a) => (
+              <AttachmentItem
+                key={a.id}
+                attachment={a}
+                i18n={i18n}
+                onOpen={() => onOpenAttachment(message.id, a.id)}
+                onSave={() => onSaveAttachment(message.id, a.id)}
+              />
+            ))}
+          </ul>
+        </section>
+      )}
+
+      {linkToOpen && (
+        <ConfirmDialog
+          title={t("message.openLink")}
+          confirmLabel={t("message.openInBrowser")}
+          onCancel={() => setLinkToOpen(null)}
+          onConfirm={() => {
+            onOpenLink(linkToOpen);
+            setLinkToOpen(null);
+          }}
+        >
+          <p>{t("message.openLinkExplain")}</p>
+          <p className="mbx-address">
+            <code>{linkToOpen}</code>
+          </p>
+        </ConfirmDialog>
+      )}
+    </article>
+  );
+}
+
+function RecipientLine({ label, list, i18n }: { label: string; list: Recipient[]; i18n: I18n }) {
+  if (list.length === 0) return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>
+        <Recipients list={list} i18n={i18n} />
+      </dd>
+    </>
+  );
+}
+
+function Recipients({ list, i18n }: { list: Recipient[]; i18n: I18n }) {
+  return (
+    <ul className="mbx-recipients">
+      {list.map((r) =>
+        r.isGroup ? (
+          <li
+            key={r.id}
+            className="mbx-recipient mbx-group"
+            title={r.size === null ? i18n.t("message.group") : i18n.t("message.groupSize", { count: r.size })}
+          >
+            <span className="mbx-group-tag">{i18n.t("message.group")}</span> {r.displayName}
+          </li>
+        ) : (
+          <li key={r.id} className="mbx-recipient">
+            {r.displayName}
+          </li>
+        ),
+      )}
+    </ul>
+  );
+}
+
+function formatSize(locale: string, bytes: number): string {
+  const tag = locale === "fr" ? "fr-FR" : "en-GB";
+  if (bytes < 1024 * 1024) {
+    return new Intl.NumberFormat(tag, { style: "unit", unit: "kilobyte", maximumFractionDigits: 0 }).format(
+      Math.max(1, bytes / 1024),
+    );
+  }
+  return new Intl.NumberFormat(tag, { style: "unit", unit: "megabyte", maximumFractionDigits: 1 }).format(
+    bytes / (1024 * 1024),
+  );
+}
+
+function AttachmentItem({
+  attachment,
+  i18n,
+  onOpen,
+  onSave,
+}: {
+  attachment: Attachment;
+  i18n: I18n;
+  onOpen: () => void;
+  onSave: () => void;
+}) {
+  return (
+    <li className="mbx-attachment">
+      <span className="mbx-attachment-name">{attachment.filename}</span>
+      <span className="mbx-attachment-size">{formatSize(i18n.locale, attachment.size)}</span>
+      <button type="button" onClick={onOpen} aria-label={`${i18n.t("message.open")} ${attachment.filename}`}>
+        {i18n.t("message.open")}
+      </button>
+      <button
+        type="button"
+        onClick={onSave}
+        aria-label={`${i18n.t("message.saveAs")} ${attachment.filename}`}
+      >
+        {i18n.t("message.saveAs")}
+      </button>
+    </li>
+  );
+}

@@ -1,0 +1,181 @@
+import { useState, type FormEvent } from "react";
+import { I18nProvider, LocalePicker, useI18n, type Locale, type MessageKey } from "../i18n/i18n";
+import type { SignInApi } from "./api";
+import type { Account, DemoRole, SignInError, SignInErrorKind, SignInResult } from "./types";
+import "./mailbox.css";
+
+export interface SignInProps {
+  api: SignInApi;
+  onSignedIn: (account: Account) => void;
+  locale?: Locale;
+  onLocaleChange?: (locale: Locale) => void;
+  /** Pre-filled ENT address (the last one used). */
+  initialEntUrl?: string;
+}
+
+const errorKeys: Record<SignInErrorKind, MessageKey> = {
+  wrongPassword: "signIn.error.wrongPassword",
+  unreachable: "signIn.error.unreachable",
+  notAnEnt: "signIn.error.notAnEnt",
+  certificate: "signIn.error.certificate",
+  cancelled: "signIn.error.cancelled",
+  other: "signIn.error.other",
+};
+
+/** The sign-in screen: password, the ENT's own page (SSO), or the demo school. */
+export function SignIn({ locale, onLocaleChange, ...rest }: SignInProps) {
+  const [ownLocale, setOwnLocale] = useState<Locale>("fr");
+  return (
+    <I18nProvider locale={locale ?? ownLocale}>
+      <SignInForm
+        {...rest}
+        onLocaleChange={(l) => {
+          setOwnLocale(l);
+          onLocaleChange?.(l);
+        }}
+      />
+    </I18nProvider>
+  );
+}
+
+type Problem = { kind: "error"; error: SignInError } | { kind: "missingAddress" };
+
+function SignInForm({
+  api,
+  onSignedIn,
+  onLocaleChange,
+  initialEntUrl = "",
+}: Omit<SignInProps, "locale" | "onLocaleChange"> & { onLocaleChange: (l: Locale) => void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const [entUrl, setEntUrl] = useState(initialEntUrl);
+  const [login, setLogin] = useState("");
+  const [password, setPassword] = useState("");
+  const [remember, setRemember] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [choosingDemo, setChoosingDemo] = useState(false);
+
+  const run = async (attempt: () => Promise<SignInResult>) => {
+    setBusy(true);
+    setProblem(null);
+    let result: SignInResult;
+    try {
+      result = await attempt();
+    } catch (e) {
+      const message = typeof e === "object" && e && "message" in e ? String(e.message) : String(e);
+      result = { kind: "failed", error: { kind: "other", message } };
+    }
+    setBusy(false);
+    if (result.kind === "signedIn") {
+      setPassword("");
+      onSignedIn(result.account);
+    } else {
+      setProblem({ kind: "error", error: result.error });
+    }
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!entUrl.trim()) {
+      setProblem({ kind: "missingAddress" });
+      return;
+    }
+    void run(() => api.signIn({ entUrl: entUrl.trim(), login: login.trim(), password, remember }));
+  };
+
+  const withEntPage = () => {
+    if (!entUrl.trim()) {
+      setProblem({ kind: "missingAddress" });
+      return;
+    }
+    void run(() => api.signInWithEntPage(entUrl.trim()));
+  };
+
+  const demo = (role: DemoRole) => void run(() => api.startDemo(role));
+
+  const problemText =
+    problem === null
+      ? null
+      : problem.kind === "missingAddress"
+        ? t("signIn.missingAddress")
+        : t(errorKeys[problem.error.kind], { message: problem.error.message });
+
+  return (
+    <main className="mbx-signin">
+      <div className="mbx-signin-card">
+        <div className="mbx-signin-top">
+          <h1>{t("app.name")}</h1>
+          <LocalePicker locale={i18n.locale} onChange={onLocaleChange} />
+        </div>
+        <h2>{t("signIn.title")}</h2>
+        {problemText && (
+          <p
+            className="mbx-signin-error"
+            role="alert"
+            data-kind={problem?.kind === "error" ? problem.error.kind : problem?.kind}
+          >
+            {problemText}
+          </p>
+        )}
+        <form onSubmit={submit} aria-label={t("signIn.title")} aria-busy={busy}>
+          <label>
+            {t("signIn.address")}
+            <input
+              type="text"
+              inputMode="url"
+              autoComplete="url"
+              placeholder={t("signIn.addressHint")}
+              value={entUrl}
+              onChange={(e) => setEntUrl(e.target.value)}
+            />
+          </label>
+          <label>
+            {t("signIn.login")}
+            <input autoComplete="username" value={login} onChange={(e) => setLogin(e.target.value)} />
+          </label>
+          <label>
+            {t("signIn.password")}
+            <input
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </label>
+          <label className="mbx-check" title={t("signIn.rememberHint")}>
+            <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
+            {t("signIn.remember")}
+          </label>
+          <button type="submit" className="mbx-primary" disabled={busy}>
+            {busy ? t("signIn.pending") : t("signIn.submit")}
+          </button>
+        </form>
+        <div className="mbx-signin-alt">
+          <button type="button" onClick={withEntPage} disabled={busy}>
+            {t("signIn.withEntPage")}
+          </button>
+          <p className="mbx-hint">{t("signIn.withEntPageHint")}</p>
+          {!choosingDemo ? (
+            <button type="button" onClick={() => setChoosingDemo(true)} disabled={busy}>
+              {t("signIn.demo")}
+            </button>
+          ) : (
+            <fieldset className="mbx-demo">
+              <legend>{t("signIn.demoChoose")}</legend>
+              <button type="button" onClick={() => demo("teacher")} disabled={busy}>
+                {t("signIn.demoTeacher")}
+              </button>
+              <button type="button" onClick={() => demo("pupil")} disabled={busy}>
+                {t("signIn.demoPupil")}
+              </button>
+              <button type="button" onClick={() => demo("parent")} disabled={busy}>
+                {t("signIn.demoParent")}
+              </button>
+            </fieldset>
+          )}
+        </div>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,64 @@
+import type {
+  Account,
+  Credentials,
+  DemoRole,
+  Folder,
+  MailboxEvent,
+  Message,
+  MessageSummary,
+  SearchHit,
+  SignInResult,
+} from "./types";
+
+/**
+ * Everything the mailbox window asks of the backend. Each operation maps to one Tauri command;
+ * every one is async and rejects with a `CommandError` (`{kind, message}`). Actions apply to the
+ * local copy at once and are queued for the ENT when offline: their promise resolves as soon as
+ * the local copy changed, and the backend reports unconfirmed ones with `pendingChanged`.
+ */
+export interface MailboxApi {
+  account(): Promise<Account>;
+  /** System folders first, then the user folder tree flattened (parents before children). */
+  folders(): Promise<Folder[]>;
+  /** The server's folder depth limit (`/conversation/max-depth`, 3 by default). */
+  maxFolderDepth(): Promise<number>;
+  /** A page of a folder, newest first. */
+  list(folderId: string, offset: number, limit: number): Promise<MessageSummary[]>;
+  /** Opens a message and marks it read. */
+  read(id: string): Promise<Message>;
+  setUnread(ids: string[], unread: boolean): Promise<void>;
+  trash(ids: string[]): Promise<void>;
+  restore(ids: string[]): Promise<void>;
+  deleteForever(ids: string[]): Promise<void>;
+  emptyTrash(): Promise<void>;
+  moveToFolder(ids: string[], folderId: string): Promise<void>;
+  /** Takes messages out of user folders, back to the inbox (core `move_to_root`). */
+  moveToInbox(ids: string[]): Promise<void>;
+  createFolder(name: string, parentId: string | null): Promise<string>;
+  renameFolder(id: string, name: string): Promise<void>;
+  deleteFolder(id: string): Promise<void>;
+  /** Local full-text search over all folders. */
+  search(text: string): Promise<SearchHit[]>;
+  /** Asks for a sync now; progress arrives as events. */
+  sync(): Promise<void>;
+  /** Ids of messages with actions the ENT has not confirmed yet. */
+  pendingMessageIds(): Promise<string[]>;
+  openAttachment(messageId: string, attachmentId: string): Promise<void>;
+  saveAttachmentAs(messageId: string, attachmentId: string): Promise<void>;
+  /** Opens an http(s) or mailto address in the system browser (after the user confirmed). */
+  openLink(url: string): Promise<void>;
+  /** The native window's title (the unread count shows there). */
+  setWindowTitle(title: string): Promise<void>;
+  signOut(options: { eraseLocalCopy: boolean }): Promise<void>;
+  /** Backend events; returns the function that stops listening. */
+  subscribe(listener: (event: MailboxEvent) => void): () => void;
+}
+
+/** What the sign-in screen asks of the backend. Failures resolve, with a kind per cause. */
+export interface SignInApi {
+  signIn(credentials: Credentials): Promise<SignInResult>;
+  /** Opens the ENT's own login page (SSO) in an app window and takes the session from it. */
+  signInWithEntPage(entUrl: string): Promise<SignInResult>;
+  /** Starts the embedded ent-server with the demo school and signs in as the chosen user. */
+  startDemo(role: DemoRole): Promise<SignInResult>;
+}

@@ -1,0 +1,55 @@
+// How a message body is shown: never in the main document, only as the `srcdoc` of an iframe
+// sandboxed without scripts and without same origin, under a Content-Security-Policy that
+// blocks every load except inline styles and data: images (plus remote images once allowed).
+
+export const BODY_SANDBOX = "allow-popups allow-popups-to-escape-sandbox";
+
+export function bodyCsp(allowRemoteImages: boolean): string {
+  const img = allowRemoteImages ? "img-src data: https: http:" : "img-src data:";
+  return `default-src 'none'; style-src 'unsafe-inline'; ${img}`;
+}
+
+const frameStyle = `body{margin:0;padding:12px 16px;font:15px/1.55 system-ui,"Segoe UI",Roboto,sans-serif;color:#1f2933;overflow-wrap:anywhere}
+img{max-width:100%;height:auto}a{color:#1f7ea6}blockquote{margin:0 0 0 8px;padding-left:8px;border-left:3px solid #c9dde6;color:#52606d}`;
+
+const attr = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+
+/**
+ * The iframe's document. The CSP meta comes first in <head>, before any byte of the body, so
+ * nothing in the body loads before it applies; a second CSP in the body could only narrow it.
+ */
+export function buildSrcdoc(body: string, allowRemoteImages: boolean): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${attr(
+    bodyCsp(allowRemoteImages),
+  )}"><meta name="referrer" content="no-referrer"><base target="_blank"><style>${frameStyle}</style></head><body>${body}</body></html>`;
+}
+
+export interface BodyFacts {
+  /** The http(s) and mailto links, in order, without duplicates. */
+  links: { url: string; text: string }[];
+  hasRemoteImages: boolean;
+}
+
+const SAFE_LINK = /^(https?:|mailto:)/i;
+const REMOTE = /^(https?:)?\/\//i;
+
+/**
+ * Reads the body in an inert document (DOMParser runs no script and loads nothing) to list its
+ * links and tell whether it has remote images. Nothing of it is put in the window.
+ */
+export function bodyFacts(body: string): BodyFacts {
+  const doc = new DOMParser().parseFromString(body, "text/html");
+  const seen = new Set<string>();
+  const links: BodyFacts["links"] = [];
+  for (const a of Array.from(doc.querySelectorAll("a[href]"))) {
+    const url = (a.getAttribute("href") ?? "").trim();
+    if (!SAFE_LINK.test(url) || seen.has(url)) continue;
+    seen.add(url);
+    links.push({ url, text: (a.textContent ?? "").trim() || url });
+  }
+  const hasRemoteImages = Array.from(doc.querySelectorAll("img[src], img[srcset]")).some(
+    (img) =>
+      REMOTE.test(img.getAttribute("src") ?? "") || REMOTE.test(img.getAttribute("srcset") ?? ""),
+  );
+  return { links, hasRemoteImages };
+}

@@ -1,0 +1,6 @@
+// The mailbox UI's public surface, for App.tsx.
+export { Mailbox, type MailboxProps } from "./Mailbox";
+export { SignIn, type SignInProps } from "./SignIn";
+export type { MailboxApi, SignInApi } from "./api";
+export { FixtureApi } from "./fixtures";
+export * from "./types";

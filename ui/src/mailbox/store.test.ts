@@ -1,0 +1,81 @@
+import { describe, expect, test, vi } from "vitest";
+import { FixtureApi } from "./fixtures";
+import { MailboxStore } from "./store";
+import { INBOX, TRASH } from "./types";
+
+async function started(api = new FixtureApi()) {
+  const store = new MailboxStore(api);
+  store.start();
+  await store.refresh();
+  return { api, store };
+}
+
+describe("MailboxStore", () => {
+  test("loads the folders and the inbox listing newest first", async () => {
+    const { store } = await started();
+    const s = store.getState();
+    expect(s.folders.order.slice(0, 4)).toEqual(["inbox", "outbox", "draft", "trash"]);
+    expect(s.listings[INBOX]?.[0]).toBe("m-conseil");
+    expect(s.folders.byId[INBOX]?.unread).toBe(3);
+  });
+
+  test("notifies its listeners once per backend progress event", async () => {
+    const { api, store } = await started();
+    let notified = 0;
+    store.subscribe(() => notified++);
+    api.emit({ kind: "progress", done: 3, total: 10 });
+    expect(notified).toBe(1);
+    expect(store.getState().sync).toEqual({ kind: "syncing", done: 3, total: 10 });
+  });
+
+  test("a messagesChanged event is committed in a single update", async () => {
+    const { api, store } = await started();
+    let notified = 0;
+    store.subscribe(() => notified++);
+    const id = api.deliver("Question sur le cours");
+    await vi.waitFor(() => expect(notified).toBeGreaterThan(0));
+    await Promise.resolve();
+    expect(notified).toBe(1);
+    expect(store.getState().listings[INBOX]?.[0]).toBe(id);
+    expect(store.getState().folders.byId[INBOX]?.unread).toBe(4);
+  });
+
+  test("trashing ticked messages moves them to the trash and clears the ticks", async () => {
+    const { store } = await started();
+    store.toggleTick("m-devoir");
+    store.toggleTick("m-absence");
+    await store.trash(store.targets());
+    await store.selectFolder(TRASH);
+    expect(store.getState().listings[TRASH]).toEqual(expect.arrayContaining(["m-devoir", "m-absence"]));
+    expect(store.getState().ticked).toEqual({});
+  });
+
+  test("actions made offline stay pending until the ENT is back", async () => {
+    const { api, store } = await started();
+    api.setOnline(false, 1000);
+    expect(store.getState().sync).toEqual({ kind: "offline", since: 1000 });
+    await store.setUnread(["m-absence"], true);
+    expect(store.getState().pending).toEqual({ "m-absence": true });
+    api.setOnline(true);
+    expect(store.getState().pending).toEqual({});
+  });
+
+  test("an answer to an older search never replaces the newer one", async () => {
+    const { store } = await started();
+    const older = store.search("conseil");
+    const newer = store.search("kermesse");
+    await Promise.all([older, newer]);
+    expect(store.getState().search.query).toBe("kermesse");
+    expect(store.getState().search.hits?.map((h) => h.message.id)).toEqual(["m-kermesse"]);
+  });
+
+  test("the cursor moves within the visible list and stops at its ends", async () => {
+    const { store } = await started();
+    store.moveCursor(1);
+    expect(store.getState().cursorId).toBe("m-conseil");
+    store.moveCursor(-1);
+    expect(store.getState().cursorId).toBe("m-conseil");
+    store.moveCursor(100);
+    expect(store.getState().cursorId).toBe(store.visibleIds().at(-1));
+  });
+});

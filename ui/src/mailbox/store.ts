@@ -1,0 +1,450 @@
+// The mailbox window's state: plain data keyed by entity and id, replaced as a whole in one
+// batch per backend event or user intent, and read by React through `useSyncExternalStore`.
+import { useSyncExternalStore } from "react";
+import type { MailboxApi } from "./api";
+import {
+  INBOX,
+  TRASH,
+  type Account,
+  type CommandError,
+  type Folder,
+  type MailboxEvent,
+  type Message,
+  type MessageSummary,
+  type SearchHit,
+  type SyncStatus,
+} from "./types";
+
+export interface MailboxState {
+  account: Account | null;
+  folders: { byId: Record<string, Folder>; order: string[] };
+  maxFolderDepth: number;
+  summaries: Record<string, MessageSummary>;
+  /** Folder id → message ids, newest first, as last read from the backend. */
+  listings: Record<string, string[]>;
+  selectedFolderId: string;
+  /** The row the keyboard is on. */
+  cursorId: string | null;
+  /** Ticked rows, for the action bar. */
+  ticked: Record<string, true>;
+  open: { id: string; message: Message | null } | null;
+  /** Messages with actions the ENT has not confirmed yet. */
+  pending: Record<string, true>;
+  search: { query: string; hits: SearchHit[] | null };
+  sync: SyncStatus;
+  /** Messages whose remote images the user allowed (for this session only). */
+  remoteImages: Record<string, true>;
+  error: string | null;
+}
+
+export const initialState: MailboxState = {
+  account: null,
+  folders: { byId: {}, order: [] },
+  maxFolderDepth: 3,
+  summaries: {},
+  listings: {},
+  selectedFolderId: INBOX,
+  cursorId: null,
+  ticked: {},
+  open: null,
+  pending: {},
+  search: { query: "", hits: null },
+  sync: { kind: "idle" },
+  remoteImages: {},
+  error: null,
+};
+
+const PAGE = 1000;
+
+const asSet = (ids: Iterable<string>): Record<string, true> => {
+  const out: Record<string, true> = {};
+  for (const id of ids) out[id] = true;
+  return out;
+};
+
+export function describeError(e: unknown): string {
+  if (typeof e === "object" && e !== null && "message" in e) {
+    return String((e as CommandError).message);
+  }
+  return String(e);
+}
+
+export class MailboxStore {
+  private state: MailboxState;
+  private listeners = new Set<() => void>();
+  private unsubscribe: (() => void) | null = null;
+  private searchSeq = 0;
+  private refreshing: Promise<void> | null = null;
+  private refreshAgain = false;
+  private openSeq = 0;
+
+  constructor(
+    private readonly api: MailboxApi,
+    state: MailboxState = initialState,
+  ) {
+    this.state = state;
+  }
+
+  // ---- external store protocol ---------------------------------------------------------
+
+  getState = (): MailboxState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  /** One state replacement, one notification. */
+  private update(change: (s: MailboxState) => Partial<MailboxState>): void {
+    this.state = { ...this.state, ...change(this.state) };
+    for (const l of this.listeners) l();
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------
+
+  /** Listens to backend events and loads the first screen. Returns `stop`. */
+  start(): () => void {
+    if (!this.unsubscribe) this.unsubscribe = this.api.subscribe((e) => this.apply(e));
+    void this.load();
+    return () => this.stop();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const [account, depth] = await Promise.all([this.api.account(), this.api.maxFolderDepth()]);
+      this.update(() => ({ account, maxFolderDepth: depth }));
+    } catch (e) {
+      this.fail(e);
+    }
+    await this.refresh();
+  }
+
+  // ---- backend events ------------------------------------------------------------------
+
+  apply(event: MailboxEvent): void {
+    switch (event.kind) {
+      case "progress":
+        this.update(() => ({ sync: { kind: "syncing", done: event.done, total: event.total } }));
+        return;
+      case "syncDone":
+        this.update(() => ({ sync: { kind: "upToDate", at: event.at } }));
+        return;
+      case "connectivity":
+        this.update((s) => ({
+          sync: event.online
+            ? s.sync.kind === "offline"
+              ? { kind: "idle" }
+              : s.sync
+            : s.sync.kind === "offline"
+              ? s.sync
+              : { kind: "offline", since: event.at },
+        }));
+        return;
+      case "pendingChanged":
+        this.update(() => ({ pending: asSet(event.messageIds) }));
+        return;
+      case "actionRefused":
+        this.update(() => ({ error: `${event.action}: ${event.reason}` }));
+        void this.refresh();
+        return;
+      case "messagesChanged":
+      case "foldersChanged":
+        void this.refresh();
+        return;
+    }
+  }
+
+  /**
+   * Reads folders, the shown folder's listing and the pending set again, then commits them in
+   * one update. Calls made while one runs are folded into a single follow-up.
+   */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        await this.refreshOnce();
+      } while (this.refreshAgain);
+      this.refreshing = null;
+    })();
+    return this.refreshing;
+  }
+
+  private async refreshOnce(): Promise<void> {
+    const folderId = this.state.selectedFolderId;
+    const query = this.state.search.query;
+    try {
+      const [folders, rows, pending, hits] = await Promise.all([
+        this.api.folders(),
+        this.listAll(folderId),
+        this.api.pendingMessageIds(),
+        query.trim() ? this.api.search(query) : Promise.resolve(null),
+      ]);
+      this.update((s) => {
+        const byId: Record<string, Folder> = {};
+        for (const f of folders) byId[f.id] = f;
+        const summaries = { ...s.summaries };
+        for (const r of rows) summaries[r.id] = r;
+        const ids = rows.map((r) => r.id);
+        const present = new Set(ids);
+        const stillSelected = byId[s.selectedFolderId] ? s.selectedFolderId : INBOX;
+        return {
+          folders: { byId, order: folders.map((f) => f.id) },
+          summaries,
+          listings: { ...s.listings, [folderId]: ids },
+          selectedFolderId: stillSelected,
+          pending: asSet(pending),
+          ticked: s.selectedFolderId === folderId ? keep(s.ticked, present) : s.ticked,
+          cursorId: s.cursorId && (present.has(s.cursorId) || s.selectedFolderId !== folderId) ? s.cursorId : null,
+          search: s.search.query === query && hits ? { query, hits } : s.search,
+          open: s.open && s.open.message ? { ...s.open, message: patchOpen(s.open.message, rows) } : s.open,
+        };
+      });
+      if (!this.state.folders.byId[folderId]) await this.selectFolder(INBOX);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private async listAll(folderId: string): Promise<MessageSummary[]> {
+    const out: MessageSummary[] = [];
+    for (;;) {
+      const page = await this.api.list(folderId, out.length, PAGE);
+      out.push(...page);
+      if (page.length < PAGE) return out;
+    }
+  }
+
+  private fail(e: unknown): void {
+    this.update(() => ({ error: describeError(e) }));
+  }
+
+  dismissError(): void {
+    this.update(() => ({ error: null }));
+  }
+
+  // ---- navigation ----------------------------------------------------------------------
+
+  async selectFolder(folderId: string): Promise<void> {
+    this.update(() => ({
+      selectedFolderId: folderId,
+      ticked: {},
+      cursorId: null,
+      search: { query: "", hits: null },
+    }));
+    await this.refresh();
+  }
+
+  /** The ids the list shows now: search hits while searching, else the folder's listing. */
+  visibleIds(s: MailboxState = this.state): string[] {
+    if (s.search.hits) return s.search.hits.map((h) => h.message.id);
+    return s.listings[s.selectedFolderId] ?? [];
+  }
+
+  moveCursor(delta: number): void {
+    const ids = this.visibleIds();
+    if (ids.length === 0) return;
+    const at = this.state.cursorId ? ids.indexOf(this.state.cursorId) : -1;
+    const start = at < 0 ? (delta > 0 ? -1 : ids.length) : at;
+    const next = Math.min(ids.length - 1, Math.max(0, start + delta));
+    this.update(() => ({ cursorId: ids[next] ?? null }));
+  }
+
+  setCursor(id: string | null): void {
+    this.update(() => ({ cursorId: id }));
+  }
+
+  toggleTick(id: string): void {
+    this.update((s) => ({
+      ticked: s.ticked[id]
+        ? asSet(Object.keys(s.ticked).filter((x) => x !== id))
+        : { ...s.ticked, [id]: true },
+    }));
+  }
+
+  tickAll(on: boolean): void {
+    this.update(() => ({ ticked: on ? asSet(this.visibleIds()) : {} }));
+  }
+
+  /** Opens a message in the reading pane; the backend marks it read. */
+  async open(id: string): Promise<void> {
+    const seq = ++this.openSeq;
+    this.update(() => ({ open: { id, message: null }, cursorId: id }));
+    try {
+      const message = await this.api.read(id);
+      if (seq !== this.openSeq) return;
+      this.update((s) => ({
+        open: { id, message },
+        summaries: s.summaries[id] ? { ...s.summaries, [id]: { ...s.summaries[id], unread: false } } : s.summaries,
+      }));
+      await this.refresh();
+    } catch (e) {
+      if (seq === this.openSeq) this.update(() => ({ open: null }));
+      this.fail(e);
+    }
+  }
+
+  allowRemoteImages(id: string): void {
+    this.update((s) => ({ remoteImages: { ...s.remoteImages, [id]: true } }));
+  }
+
+  // ---- actions -------------------------------------------------------------------------
+
+  /** Ticked messages, else the one under the cursor. */
+  targets(): string[] {
+    const ticked = Object.keys(this.state.ticked);
+    if (ticked.length > 0) {
+      const order = this.visibleIds();
+      return order.filter((id) => this.state.ticked[id]);
+    }
+    return this.state.cursorId ? [this.state.cursorId] : [];
+  }
+
+  private async act(ids: string[], run: () => Promise<unknown>, clearOpen: boolean): Promise<void> {
+    if (ids.length === 0) return;
+    this.update((s) => ({
+      ticked: {},
+      open: clearOpen && s.open && ids.includes(s.open.id) ? null : s.open,
+      cursorId: clearOpen && s.cursorId && ids.includes(s.cursorId) ? null : s.cursorId,
+    }));
+    try {
+      await run();
+    } catch (e) {
+      this.fail(e);
+    }
+    await this.refresh();
+  }
+
+  setUnread(ids: string[], unread: boolean): Promise<void> {
+    return this.act(ids, () => this.api.setUnread(ids, unread), false);
+  }
+
+  /** U: unread becomes read and read becomes unread, judged on the first target. */
+  toggleUnread(): Promise<void> {
+    const ids = this.targets();
+    const first = ids[0] ? this.state.summaries[ids[0]] : undefined;
+    if (!first) return Promise.resolve();
+    return this.setUnread(ids, !first.unread);
+  }
+
+  /** Suppr: to the trash, or out of the trash for good (the caller confirms that). */
+  trash(ids: string[]): Promise<void> {
+    return this.act(ids, () => this.api.trash(ids), true);
+  }
+
+  restore(ids: string[]): Promise<void> {
+    return this.act(ids, () => this.api.restore(ids), true);
+  }
+
+  deleteForever(ids: string[]): Promise<void> {
+    return this.act(ids, () => this.api.deleteForever(ids), true);
+  }
+
+  async emptyTrash(): Promise<void> {
+    this.update((s) => ({ ticked: {}, open: s.selectedFolderId === TRASH ? null : s.open }));
+    try {
+      await this.api.emptyTrash();
+    } catch (e) {
+      this.fail(e);
+    }
+    await this.refresh();
+  }
+
+  moveTo(ids: string[], folderId: string): Promise<void> {
+    return this.act(
+      ids,
+      () => (folderId === INBOX ? this.api.moveToInbox(ids) : this.api.moveToFolder(ids, folderId)),
+      true,
+    );
+  }
+
+  async createFolder(name: string, parentId: string | null): Promise<string | null> {
+    try {
+      const id = await this.api.createFolder(name, parentId);
+      await this.refresh();
+      return id;
+    } catch (e) {
+      this.fail(e);
+      return null;
+    }
+  }
+
+  async renameFolder(id: string, name: string): Promise<void> {
+    try {
+      await this.api.renameFolder(id, name);
+    } catch (e) {
+      this.fail(e);
+    }
+    await this.refresh();
+  }
+
+  async deleteFolder(id: string): Promise<void> {
+    try {
+      await this.api.deleteFolder(id);
+    } catch (e) {
+      this.fail(e);
+    }
+    if (this.state.selectedFolderId === id) await this.selectFolder(INBOX);
+    else await this.refresh();
+  }
+
+  /** Instant search: each keystroke asks; answers to older queries are dropped. */
+  async search(query: string): Promise<void> {
+    const seq = ++this.searchSeq;
+    if (!query.trim()) {
+      this.update(() => ({ search: { query, hits: null }, ticked: {}, cursorId: null }));
+      return;
+    }
+    this.update((s) => ({ search: { query, hits: s.search.hits } }));
+    try {
+      const hits = await this.api.search(query);
+      if (seq !== this.searchSeq) return;
+      this.update((s) => {
+        const summaries = { ...s.summaries };
+        for (const h of hits) summaries[h.message.id] = h.message;
+        return { search: { query, hits }, summaries, ticked: {}, cursorId: null };
+      });
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  async sync(): Promise<void> {
+    try {
+      await this.api.sync();
+    } catch (e) {
+      // Offline is shown by the status line, not as an error.
+      if ((e as Partial<CommandError> | null)?.kind !== "offline") this.fail(e);
+    }
+  }
+
+  // ---- derived -------------------------------------------------------------------------
+
+  /** The unread count of the inbox: the window title shows it. */
+  static inboxUnread(s: MailboxState): number {
+    return s.folders.byId[INBOX]?.unread ?? 0;
+  }
+}
+
+function keep(ticked: Record<string, true>, present: Set<string>): Record<string, true> {
+  return asSet(Object.keys(ticked).filter((id) => present.has(id)));
+}
+
+function patchOpen(message: Message, rows: MessageSummary[]): Message {
+  const row = rows.find((r) => r.id === message.id);
+  return row ? { ...message, unread: row.unread } : message;
+}
+
+export function useMailboxState(store: MailboxStore): MailboxState {
+  return useSyncExternalStore(store.subscribe, store.getState);
+}

@@ -1,0 +1,137 @@
+// The data the mailbox UI works with. Shaped like the Rust domain types of messagerie-core
+// (camelCase, ids as strings, dates as epoch milliseconds, `kind` tags for unions) so they can
+// later be swapped for the TypeScript generated from Rust without touching the components.
+
+/** The system folders' ids, as the core's store names them. */
+export const INBOX = "inbox";
+export const OUTBOX = "outbox";
+export const DRAFT = "draft";
+export const TRASH = "trash";
+export type SystemFolderId = typeof INBOX | typeof OUTBOX | typeof DRAFT | typeof TRASH;
+export const SYSTEM_FOLDERS: readonly SystemFolderId[] = [INBOX, OUTBOX, DRAFT, TRASH];
+
+export function isSystemFolder(id: string): id is SystemFolderId {
+  return (SYSTEM_FOLDERS as readonly string[]).includes(id);
+}
+
+/** A person or a group named on a message (core `Recipient`). */
+export interface Recipient {
+  id: string;
+  displayName: string;
+  isGroup: boolean;
+  /** `Teacher`, `Student`, `Relative`, `Personnel`… */
+  profile: string | null;
+  /** Member count of a group. */
+  size: number | null;
+}
+
+/** A folder and its counts (core `Folder`). System folders have depth 0. */
+export interface Folder {
+  id: string;
+  parentId: string | null;
+  name: string;
+  depth: number;
+  system: boolean;
+  total: number;
+  unread: number;
+}
+
+/** One line of a folder listing (core `MessageSummary`). */
+export interface MessageSummary {
+  id: string;
+  subject: string;
+  from: Recipient | null;
+  to: Recipient[];
+  /** `SENT`, `DRAFT`, `RECALL`. */
+  state: string;
+  date: number;
+  unread: boolean;
+  response: boolean;
+  hasAttachment: boolean;
+  bodyAvailable: boolean;
+}
+
+export interface Attachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  cachedPath: string | null;
+}
+
+/** A whole message (core `Message`, whose summary is flattened). */
+export interface Message extends MessageSummary {
+  cc: Recipient[];
+  cci: Recipient[];
+  /** HTML already sanitised by the Rust side; still shown only in a sandboxed iframe. */
+  body: string | null;
+  attachments: Attachment[];
+  userFolderId: string | null;
+  trashed: boolean;
+}
+
+/** One search result (core `SearchHit` plus the folder it is in). */
+export interface SearchHit {
+  message: MessageSummary;
+  /** The folder the message is listed in: a system folder id or a user folder id. */
+  folderId: string;
+  snippet: string;
+}
+
+export interface Account {
+  entUrl: string;
+  login: string;
+  displayName: string;
+  /** `Teacher`, `Student`, `Relative`… */
+  profile: string | null;
+  demo: boolean;
+}
+
+export type SyncStatus =
+  | { kind: "idle" }
+  | { kind: "syncing"; done: number; total: number }
+  | { kind: "upToDate"; at: number }
+  | { kind: "offline"; since: number };
+
+/** What the backend pushes to the window (mapped from core `Event`). */
+export type MailboxEvent =
+  | { kind: "progress"; done: number; total: number }
+  | { kind: "syncDone"; at: number }
+  | { kind: "connectivity"; online: boolean; at: number }
+  /** Messages changed in the local store (sync or action): lists and counts must be read again. */
+  | { kind: "messagesChanged"; ids: string[] }
+  | { kind: "foldersChanged" }
+  /** The set of messages with actions not yet confirmed by the ENT changed. */
+  | { kind: "pendingChanged"; messageIds: string[] }
+  | { kind: "actionRefused"; action: string; reason: string };
+
+/** An error a command returns (the app's `CommandError`). */
+export interface CommandError {
+  kind: string;
+  message: string;
+}
+
+export type SignInErrorKind =
+  | "wrongPassword"
+  | "unreachable"
+  | "notAnEnt"
+  | "certificate"
+  | "cancelled"
+  | "other";
+
+export interface SignInError {
+  kind: SignInErrorKind;
+  message: string;
+}
+
+export type SignInResult = { kind: "signedIn"; account: Account } | { kind: "failed"; error: SignInError };
+
+export interface Credentials {
+  entUrl: string;
+  login: string;
+  password: string;
+  /** Keep the password in the OS keyring. */
+  remember: boolean;
+}
+
+export type DemoRole = "teacher" | "pupil" | "parent";
