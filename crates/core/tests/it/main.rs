@@ -10,6 +10,7 @@
 )]
 
 mod actions;
+mod against_ent_server;
 mod harness;
 mod peer;
 mod resilience;
