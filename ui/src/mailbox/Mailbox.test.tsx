@@ -1,10 +1,13 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { afterEach, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { FixtureApi, HOSTILE_MARKER } from "./fixtures";
 import { Mailbox } from "./Mailbox";
 import { INBOX } from "./types";
 
-afterEach(() => cleanup());
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
 
 async function renderMailbox(api = new FixtureApi(), props: Partial<Parameters<typeof Mailbox>[0]> = {}) {
   render(<Mailbox api={api} {...props} />);
@@ -67,6 +70,17 @@ describe("folders", () => {
     expect(alert.textContent).toContain("dossier introuvable");
     fireEvent.click(within(alert).getByRole("button", { name: "Fermer" }));
     expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  test("a message moves back from a folder to the inbox by the menu", async () => {
+    await renderMailbox();
+    fireEvent.click(folder("Sorties scolaires"));
+    fireEvent.click(within(await screen.findByRole("row", { name: /Sortie au musée/ })).getByRole("checkbox"));
+    const menu = screen.getByRole("combobox", { name: "Déplacer vers…" });
+    fireEvent.change(menu, { target: { value: INBOX } });
+    await screen.findByText("Aucun message");
+    fireEvent.click(folder(/Boîte de réception/));
+    expect(await screen.findByRole("row", { name: /Sortie au musée/ })).toBeTruthy();
   });
 
   test("a sub-folder cannot be created deeper than the server's limit", async () => {
@@ -342,6 +356,16 @@ describe("sync", () => {
     expect(api.count("sync")).toBe(before + 3);
     act(() => api.emit({ kind: "progress", done: 4, total: 9 }));
     expect(screen.getByRole("status").textContent).toBe("Synchronisation 4 / 9");
+  });
+
+  test("the mailbox refreshes itself on an interval", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    const api = await renderMailbox(new FixtureApi(), { syncIntervalMs: 60_000 });
+    const before = api.count("sync");
+    vi.advanceTimersByTime(60_000);
+    expect(api.count("sync")).toBe(before + 1);
+    vi.advanceTimersByTime(120_000);
+    expect(api.count("sync")).toBe(before + 3);
   });
 
   test("offline, mail stays readable and actions show as pending until the ENT confirms", async () => {

@@ -78,4 +78,26 @@ describe("MailboxStore", () => {
     store.moveCursor(100);
     expect(store.getState().cursorId).toBe(store.visibleIds().at(-1));
   });
+
+  test("deleting the folder on screen goes back to the inbox and later refreshes still run", async () => {
+    const { api, store } = await started();
+    await store.selectFolder("f-sorties");
+    expect(store.getState().listings["f-sorties"]).toEqual(["m-sortie"]);
+    await store.deleteFolder("f-sorties");
+    expect(store.getState().selectedFolderId).toBe(INBOX);
+    expect(store.getState().folders.byId["f-sorties"]).toBeUndefined();
+    const id = api.deliver("Après la suppression");
+    await vi.waitFor(() => expect(store.getState().listings[INBOX]?.[0]).toBe(id));
+  });
+
+  test("a failing backend call shows an error and leaves the store usable", async () => {
+    const { api, store } = await started();
+    await store.moveTo(["m-devoir"], "f-nowhere");
+    expect(store.getState().error).toBe("no folder f-nowhere");
+    store.dismissError();
+    await store.trash(["m-devoir"]);
+    expect(store.getState().listings[INBOX]).not.toContain("m-devoir");
+    expect(store.getState().error).toBeNull();
+    expect(api.count("trash")).toBe(1);
+  });
 });

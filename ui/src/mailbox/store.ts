@@ -171,21 +171,35 @@ export class MailboxStore {
       return this.refreshing;
     }
     this.refreshing = (async () => {
-      do {
-        this.refreshAgain = false;
-        await this.refreshOnce();
-      } while (this.refreshAgain);
-      this.refreshing = null;
+      try {
+        do {
+          this.refreshAgain = false;
+          await this.refreshOnce();
+        } while (this.refreshAgain);
+      } finally {
+        this.refreshing = null;
+      }
     })();
     return this.refreshing;
   }
 
   private async refreshOnce(): Promise<void> {
-    const folderId = this.state.selectedFolderId;
-    const query = this.state.search.query;
     try {
-      const [folders, rows, pending, hits] = await Promise.all([
-        this.api.folders(),
+      const folders = await this.api.folders();
+      // The shown folder may be gone (deleted here or on the ENT): fall back to the inbox
+      // before listing it, within this same refresh (awaiting selectFolder here would wait
+      // on this very refresh).
+      if (!folders.some((f) => f.id === this.state.selectedFolderId)) {
+        this.update(() => ({
+          selectedFolderId: INBOX,
+          ticked: {},
+          cursorId: null,
+          search: { query: "", hits: null },
+        }));
+      }
+      const folderId = this.state.selectedFolderId;
+      const query = this.state.search.query;
+      const [rows, pending, hits] = await Promise.all([
         this.listAll(folderId),
         this.api.pendingMessageIds(),
         query.trim() ? this.api.search(query) : Promise.resolve(null),
@@ -197,20 +211,18 @@ export class MailboxStore {
         for (const r of rows) summaries[r.id] = r;
         const ids = rows.map((r) => r.id);
         const present = new Set(ids);
-        const stillSelected = byId[s.selectedFolderId] ? s.selectedFolderId : INBOX;
+        const same = s.selectedFolderId === folderId;
         return {
           folders: { byId, order: folders.map((f) => f.id) },
           summaries,
           listings: { ...s.listings, [folderId]: ids },
-          selectedFolderId: stillSelected,
           pending: asSet(pending),
-          ticked: s.selectedFolderId === folderId ? keep(s.ticked, present) : s.ticked,
-          cursorId: s.cursorId && (present.has(s.cursorId) || s.selectedFolderId !== folderId) ? s.cursorId : null,
+          ticked: same && !s.search.hits ? keep(s.ticked, present) : s.ticked,
+          cursorId: same && !s.search.hits && s.cursorId && !present.has(s.cursorId) ? null : s.cursorId,
           search: s.search.query === query && hits ? { query, hits } : s.search,
-          open: s.open && s.open.message ? { ...s.open, message: patchOpen(s.open.message, rows) } : s.open,
+          open: s.open?.message ? { ...s.open, message: patchOpen(s.open.message, rows) } : s.open,
         };
       });
-      if (!this.state.folders.byId[folderId]) await this.selectFolder(INBOX);
     } catch (e) {
       this.fail(e);
     }
@@ -394,8 +406,7 @@ export class MailboxStore {
     } catch (e) {
       this.fail(e);
     }
-    if (this.state.selectedFolderId === id) await this.selectFolder(INBOX);
-    else await this.refresh();
+    await this.refresh();
   }
 
   /** Instant search: each keystroke asks; answers to older queries are dropped. */
