@@ -1,0 +1,76 @@
+use ent_server::FaultKind;
+use reqwest::StatusCode;
+
+use crate::helpers::{draft, TestApp};
+
+#[tokio::test]
+async fn an_injected_500_hits_only_its_route_and_only_as_many_times_as_asked() {
+    let app = TestApp::spawn().await;
+    let marie = app.login("marie.durand").await;
+    app.server
+        .faults()
+        .inject_times("/conversation/api/count", FaultKind::ServerError, 1);
+    assert_eq!(
+        marie
+            .get("/conversation/api/count/inbox?unread=true")
+            .await
+            .status(),
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    assert_eq!(
+        marie.get("/conversation/max-depth").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(marie.count("inbox", true).await, 0);
+}
+
+#[tokio::test]
+async fn malformed_json_can_be_injected() {
+    let app = TestApp::spawn().await;
+    let marie = app.login("marie.durand").await;
+    app.server
+        .faults()
+        .inject("/conversation/api/folders", FaultKind::MalformedJson);
+    let resp = marie.get("/conversation/api/folders/inbox/messages").await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(serde_json::from_str::<serde_json::Value>(&resp.text().await.unwrap()).is_err());
+    app.server.faults().clear();
+    assert!(marie.list("inbox").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_dropped_connection_fails_the_request_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let paul = app.login("paul.martin").await;
+    app.server
+        .faults()
+        .inject_times("/conversation/send", FaultKind::DropConnection, 1);
+    let result = paul
+        .http
+        .post(format!("{}/conversation/send", paul.base))
+        .header("X-XSRF-TOKEN", paul.xsrf.clone().unwrap())
+        .json(&draft(&[&app.id("marie.durand")], "Perdu"))
+        .send()
+        .await;
+    assert!(result.is_err());
+    assert!(paul.list("outbox").await.is_empty());
+}
+
+#[tokio::test]
+async fn commit_then_drop_delivers_the_send_but_never_answers() {
+    let app = TestApp::spawn().await;
+    let paul = app.login("paul.martin").await;
+    app.server
+        .faults()
+        .inject_times("/conversation/send", FaultKind::CommitThenDrop, 1);
+    let result = paul
+        .http
+        .post(format!("{}/conversation/send", paul.base))
+        .header("X-XSRF-TOKEN", paul.xsrf.clone().unwrap())
+        .json(&draft(&[&app.id("marie.durand")], "Livré"))
+        .send()
+        .await;
+    assert!(result.is_err());
+    assert_eq!(paul.list("outbox").await.len(), 1);
+    assert_eq!(app.login("marie.durand").await.list("inbox").await.len(), 1);
+}

@@ -1,0 +1,13 @@
+//! Integration tests: a real ent-server on loopback, a real SQLite file in a TempDir, real HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+mod helpers;
+
+mod attachments;
+mod auth;
+mod bad_input;
+mod conversation;
+mod faults;
+mod folders;
+mod timeline;
+mod visible;
