@@ -44,4 +44,9 @@ describe("dates", () => {
     expect(formatDateTime("fr", ms)).toMatch(/^28\/11\/2026/);
     expect(formatDateTime("en", ms)).toMatch(/^28\/11\/2026/);
   });
+
+  test("an impossible date shows as nothing instead of throwing", () => {
+    expect(formatDateTime("fr", Number.NaN)).toBe("");
+    expect(formatDateTime("en", 1e20)).toBe("");
+  });
 });

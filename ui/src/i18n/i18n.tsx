@@ -36,18 +36,24 @@ function formatter(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.Da
   return f;
 }
 
+/** A date the backend got wrong (NaN, out of range) shows as nothing rather than throwing. */
+function format(locale: Locale, options: Intl.DateTimeFormatOptions, epochMs: number): string {
+  if (!Number.isFinite(epochMs) || Math.abs(epochMs) > 8.64e15) return "";
+  return formatter(locale, options).format(epochMs);
+}
+
 /** Date and time, short: the list and status line. */
 export function formatDateTime(locale: Locale, epochMs: number): string {
-  return formatter(locale, { dateStyle: "short", timeStyle: "short" }).format(epochMs);
+  return format(locale, { dateStyle: "short", timeStyle: "short" }, epochMs);
 }
 
 /** Date and time, spelled out: the reading pane. */
 export function formatLongDateTime(locale: Locale, epochMs: number): string {
-  return formatter(locale, { dateStyle: "full", timeStyle: "short" }).format(epochMs);
+  return format(locale, { dateStyle: "full", timeStyle: "short" }, epochMs);
 }
 
 export function formatTime(locale: Locale, epochMs: number): string {
-  return formatter(locale, { timeStyle: "short" }).format(epochMs);
+  return format(locale, { timeStyle: "short" }, epochMs);
 }
 
 export interface I18n {

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { I18nProvider, LocalePicker, useI18n, type Locale } from "../i18n/i18n";
 import type { MailboxApi } from "./api";
 import { ConfirmDialog } from "./Dialog";
@@ -69,6 +69,9 @@ function MailboxWindow({
   const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [signingOut, setSigningOut] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
+  // Stable row handlers, so the list's memoised rows are not re-rendered by every update.
+  const openMessage = useCallback((id: string) => void store.open(id), [store]);
+  const toggleTick = useCallback((id: string) => store.toggleTick(id), [store]);
 
   useEffect(() => {
     const stop = store.start();
@@ -275,8 +278,8 @@ function MailboxWindow({
             ticked={state.ticked}
             pending={state.pending}
             folderOf={folderOf}
-            onOpen={(id) => void store.open(id)}
-            onToggleTick={(id) => store.toggleTick(id)}
+            onOpen={openMessage}
+            onToggleTick={toggleTick}
             emptyText={searching ? t("search.none", { query: state.search.query }) : t("list.empty")}
           />
           {tickedCount > 0 && (

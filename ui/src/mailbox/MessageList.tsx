@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type DragEvent } from "react";
+import { memo, useCallback, useEffect, useRef, useState, type DragEvent } from "react";
 import { useI18n } from "../i18n/i18n";
 import type { MessageSummary } from "./types";
 
@@ -61,8 +61,6 @@ export function MessageList({
   onToggleTick,
   emptyText,
 }: MessageListProps) {
-  const i18n = useI18n();
-  const { t } = i18n;
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(FALLBACK_HEIGHT);
@@ -95,71 +93,39 @@ export function MessageList({
   const top = Math.min(scrollTop, maxScroll);
   const { first, last } = rowWindow(top, height, ids.length);
 
-  const onDragStart = (e: DragEvent, id: string) => {
-    const dragged = ticked[id] ? ids.filter((x) => ticked[x]) : [id];
+  // Ticked ids read through a ref so the drag handler stays the same function and the
+  // memoised rows do not re-render when another row is ticked.
+  const dragContext = useRef({ ids, ticked });
+  useEffect(() => {
+    dragContext.current = { ids, ticked };
+  }, [ids, ticked]);
+  const onDragStart = useCallback((e: DragEvent, id: string) => {
+    const { ids: all, ticked: marks } = dragContext.current;
+    const dragged = marks[id] ? all.filter((x) => marks[x]) : [id];
     e.dataTransfer.setData(DRAG_TYPE, JSON.stringify(dragged));
     e.dataTransfer.effectAllowed = "move";
-  };
+  }, []);
 
   const rows = [];
   for (let i = first; i < last; i++) {
     const id = ids[i];
     const m = id ? summaries[id] : undefined;
     if (!id || !m) continue;
-    const who = showRecipients
-      ? t("list.to", { names: m.to.map((r) => r.displayName).join(", ") })
-      : (m.from?.displayName ?? t("message.noSender"));
-    const subject = m.subject || t("list.noSubject");
-    const classes = ["mbx-row"];
-    if (m.unread) classes.push("mbx-unread");
-    if (id === cursorId) classes.push("mbx-cursor");
-    if (id === openId) classes.push("mbx-open");
-    if (ticked[id]) classes.push("mbx-ticked");
-    if (pending[id]) classes.push("mbx-pending");
     rows.push(
-      <div
+      <Row
         key={id}
-        role="row"
-        aria-rowindex={i + 1}
-        aria-selected={id === cursorId}
-        data-id={id}
-        className={classes.join(" ")}
-        style={{ top: i * ROW_HEIGHT, height: ROW_HEIGHT }}
-        draggable
-        onDragStart={(e) => onDragStart(e, id)}
-        onClick={() => onOpen(id)}
-      >
-        <div role="gridcell" className="mbx-cell-tick">
-          <input
-            type="checkbox"
-            checked={Boolean(ticked[id])}
-            aria-label={t("list.tick", { subject })}
-            onClick={(e) => e.stopPropagation()}
-            onChange={() => onToggleTick(id)}
-          />
-        </div>
-        <div role="gridcell" className="mbx-cell-who">
-          {who}
-        </div>
-        <div role="gridcell" className="mbx-cell-subject">
-          {m.unread && <span className="mbx-sr">{t("list.unread")} </span>}
-          {subject}
-          {folderOf?.[id] && (
-            <span className="mbx-folder-tag">{t("search.in", { folder: folderOf[id] })}</span>
-          )}
-        </div>
-        <div role="gridcell" className="mbx-cell-flags">
-          {m.hasAttachment && (
-            <span role="img" aria-label={t("list.attachment")} className="mbx-clip">
-              📎
-            </span>
-          )}
-          {pending[id] && <span className="mbx-pending-tag">{t("list.pending")}</span>}
-        </div>
-        <div role="gridcell" className="mbx-cell-date">
-          {i18n.dateTime(m.date)}
-        </div>
-      </div>,
+        index={i}
+        summary={m}
+        showRecipients={showRecipients}
+        cursor={id === cursorId}
+        open={id === openId}
+        ticked={Boolean(ticked[id])}
+        pending={Boolean(pending[id])}
+        folderName={folderOf?.[id]}
+        onOpen={onOpen}
+        onToggleTick={onToggleTick}
+        onDragStart={onDragStart}
+      />,
     );
   }
 
@@ -171,6 +137,7 @@ export function MessageList({
       aria-label={label}
       aria-rowcount={ids.length}
       aria-multiselectable="true"
+      aria-activedescendant={cursorId && first <= ids.indexOf(cursorId) && ids.indexOf(cursorId) < last ? rowDomId(cursorId) : undefined}
       tabIndex={0}
       onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
     >
@@ -184,3 +151,90 @@ export function MessageList({
     </div>
   );
 }
+
+const rowDomId = (id: string) => `mbx-row-${id}`;
+
+interface RowProps {
+  index: number;
+  summary: MessageSummary;
+  showRecipients: boolean;
+  cursor: boolean;
+  open: boolean;
+  ticked: boolean;
+  pending: boolean;
+  folderName: string | undefined;
+  onOpen: (id: string) => void;
+  onToggleTick: (id: string) => void;
+  onDragStart: (e: DragEvent, id: string) => void;
+}
+
+/** One message line; memoised so a scroll only renders the rows that came into view. */
+const Row = memo(function Row({
+  index,
+  summary: m,
+  showRecipients,
+  cursor,
+  open,
+  ticked,
+  pending,
+  folderName,
+  onOpen,
+  onToggleTick,
+  onDragStart,
+}: RowProps) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const who = showRecipients
+    ? t("list.to", { names: m.to.map((r) => r.displayName).join(", ") })
+    : (m.from?.displayName ?? t("message.noSender"));
+  const subject = m.subject || t("list.noSubject");
+  const classes = ["mbx-row"];
+  if (m.unread) classes.push("mbx-unread");
+  if (cursor) classes.push("mbx-cursor");
+  if (open) classes.push("mbx-open");
+  if (ticked) classes.push("mbx-ticked");
+  if (pending) classes.push("mbx-pending");
+  return (
+    <div
+      id={rowDomId(m.id)}
+      role="row"
+      aria-rowindex={index + 1}
+      aria-selected={cursor}
+      data-id={m.id}
+      className={classes.join(" ")}
+      style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT }}
+      draggable
+      onDragStart={(e) => onDragStart(e, m.id)}
+      onClick={() => onOpen(m.id)}
+    >
+      <div role="gridcell" className="mbx-cell-tick">
+        <input
+          type="checkbox"
+          checked={ticked}
+          aria-label={t("list.tick", { subject })}
+          onClick={(e) => e.stopPropagation()}
+          onChange={() => onToggleTick(m.id)}
+        />
+      </div>
+      <div role="gridcell" className="mbx-cell-who">
+        {who}
+      </div>
+      <div role="gridcell" className="mbx-cell-subject">
+        {m.unread && <span className="mbx-sr">{t("list.unread")} </span>}
+        {subject}
+        {folderName && <span className="mbx-folder-tag">{t("search.in", { folder: folderName })}</span>}
+      </div>
+      <div role="gridcell" className="mbx-cell-flags">
+        {m.hasAttachment && (
+          <span role="img" aria-label={t("list.attachment")} className="mbx-clip">
+            📎
+          </span>
+        )}
+        {pending && <span className="mbx-pending-tag">{t("list.pending")}</span>}
+      </div>
+      <div role="gridcell" className="mbx-cell-date">
+        {i18n.dateTime(m.date)}
+      </div>
+    </div>
+  );
+});

@@ -70,7 +70,9 @@ function MessageView({
         <RecipientLine label={t("message.cci")} list={message.cci} i18n={i18n} />
         <dt>{t("message.date")}</dt>
         <dd>
-          <time dateTime={new Date(message.date).toISOString()}>{i18n.longDateTime(message.date)}</time>
+          <time dateTime={Number.isFinite(message.date) && Math.abs(message.date) <= 8.64e15 ? new Date(message.date).toISOString() : undefined}>
+            {i18n.longDateTime(message.date)}
+          </time>
         </dd>
       </dl>
 
