@@ -7,6 +7,7 @@ mod attachments;
 mod auth;
 mod bad_input;
 mod conversation;
+mod demo;
 mod faults;
 mod folders;
 mod timeline;
