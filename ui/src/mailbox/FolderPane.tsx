@@ -87,6 +87,19 @@ export function FolderPane({
         if (e.key === "Enter" || e.key === " ") {
           e.preventDefault();
           onSelect(f.id);
+        } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+          // Arrows walk the folders (both trees) while the focus is on one.
+          e.preventDefault();
+          e.stopPropagation();
+          const nav = e.currentTarget.closest("nav");
+          const items = nav ? Array.from(nav.querySelectorAll<HTMLElement>('[role="treeitem"]')) : [];
+          const at = items.indexOf(e.currentTarget);
+          const next = items[at + (e.key === "ArrowDown" ? 1 : -1)];
+          if (next) {
+            next.focus();
+            const id = next.dataset.folder;
+            if (id) onSelect(id);
+          }
         }
       }}
       onDragOver={(e) => {

@@ -326,6 +326,16 @@ describe("keyboard", () => {
     expect(api.calls.find((c) => c.op === "trash")?.args).toEqual([["m-devoir"]]);
   });
 
+  test("arrows on a folder walk the folders instead of the messages", async () => {
+    await renderMailbox();
+    const inbox = folder(/Boîte de réception/);
+    inbox.focus();
+    fireEvent.keyDown(inbox, { key: "ArrowDown" });
+    expect(document.activeElement).toBe(folder("Messages envoyés"));
+    expect(await screen.findByRole("row", { name: /Réunion parents-professeurs/ })).toBeTruthy();
+    expect(screen.getAllByRole("row").every((r) => r.getAttribute("aria-selected") === "false")).toBe(true);
+  });
+
   test("Suppr in the Corbeille asks before deleting for good", async () => {
     const api = await renderMailbox();
     fireEvent.click(folder("Corbeille"));

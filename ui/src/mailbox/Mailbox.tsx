@@ -122,7 +122,7 @@ function MailboxWindow({
       }
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       if (isTyping(e.target)) return;
-      if (e.target instanceof Element && e.target.closest('[role="dialog"], form')) return;
+      if (e.target instanceof Element && e.target.closest('[role="dialog"], form, [role="tree"]')) return;
       const s = store.getState();
       switch (e.key) {
         case "/":
