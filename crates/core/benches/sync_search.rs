@@ -447,6 +447,115 @@ fn bench_sync(rt: &tokio::runtime::Runtime, latency: Duration) {
     });
 }
 
+/// The first sync against the project's ent-server (demo school), filled through its API.
+fn bench_sync_ent_server(rt: &tokio::runtime::Runtime) {
+    rt.block_on(async {
+        let server_dir = tempfile::tempdir().expect("temp dir");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let server = ent_server::start(listener, ent_server::Config::demo(server_dir.path()))
+            .await
+            .expect("ent-server");
+        let url = format!("http://{}", server.addr());
+        let dir = tempfile::tempdir().expect("temp dir");
+        let open = |login: &'static str| {
+            let (url, root) = (url.clone(), dir.path().to_path_buf());
+            async move {
+                let mb = Mailbox::open(Account::in_dir(&root, &url, login)).await.expect("open");
+                mb.sign_in(Credentials { login: login.into(), password: Secret::new("demo") }, None)
+                    .await
+                    .expect("sign in");
+                mb
+            }
+        };
+        let marie = open("marie.durand").await;
+        let marie_id = marie.user().await.expect("user").expect("signed in").0;
+        // Fill: paul sends to marie through the API, 16 at a time.
+        let paul = signed_client_as(&url, "paul.martin").await;
+        let t = Instant::now();
+        let mut rng = Rng(0xabc);
+        let contents: Vec<_> = (0..SYNC_MESSAGES)
+            .map(|_| messagerie_core::queue::DraftContent {
+                subject: rng.sentence(4),
+                body: format!("<p>{}</p><p>{}</p>", rng.sentence(40), rng.sentence(30)),
+                to: vec![marie_id.clone()],
+                ..Default::default()
+            })
+            .collect();
+        stream::iter(contents)
+            .map(|c| {
+                let client = paul.clone();
+                async move {
+                    let id = api::create_draft(&client, &c).await.expect("draft");
+                    api::send(&client, &id, &c).await.expect("send");
+                }
+            })
+            .buffer_unordered(16)
+            .collect::<Vec<_>>()
+            .await;
+        println!("<!-- filled ent-server with {SYNC_MESSAGES} messages in {:.1} s -->", t.elapsed().as_secs_f64());
+
+        let rss_before = peak_rss_mb().unwrap_or(0.0);
+        let t = Instant::now();
+        let report = marie.sync(SyncMode::Quick).await.expect("sync");
+        let ours = t.elapsed();
+        let rss_after = peak_rss_mb().unwrap_or(0.0);
+        assert!(report.bodies_fetched as usize >= SYNC_MESSAGES, "{report:?}");
+        let mut times = Vec::new();
+        let mut requests = 0;
+        for _ in 0..20 {
+            let t = Instant::now();
+            let r = marie.sync(SyncMode::Quick).await.expect("sync");
+            times.push(t.elapsed());
+            assert!(r.unchanged);
+            requests = requests.max(r.requests);
+        }
+        let client = signed_client_as(&url, "marie.durand").await;
+        let t = Instant::now();
+        naive(&client).await;
+        let naive_time = t.elapsed();
+        let t = Instant::now();
+        ceiling(&client).await;
+        let ceiling_time = t.elapsed();
+        let n = report.bodies_fetched as f64;
+        println!("| first sync from ent-server (demo school + {SYNC_MESSAGES} messages) | time | messages/s |");
+        println!("|---|---|---|");
+        println!("| messagerie-core first sync | {:.2} s | {:.0} |", ours.as_secs_f64(), n / ours.as_secs_f64());
+        println!("| naive baseline | {:.2} s | {:.0} |", naive_time.as_secs_f64(), n / naive_time.as_secs_f64());
+        println!("| server ceiling (256 in flight) | {:.2} s | {:.0} |", ceiling_time.as_secs_f64(), n / ceiling_time.as_secs_f64());
+        println!();
+        println!("Ratio to the naive baseline: **{:.1}×**. Ratio to the ceiling: {:.0} % of its rate.",
+            naive_time.as_secs_f64() / ours.as_secs_f64(),
+            100.0 * ceiling_time.as_secs_f64() / ours.as_secs_f64());
+        println!();
+        println!("| incremental sync against ent-server, nothing new | p95 | HTTP requests |");
+        println!("|---|---|---|");
+        println!("| quick check | {} | {} |", ms(p95(times)), requests);
+        println!();
+        println!("Peak resident memory (whole process, ent-server included): {rss_before:.0} MB before, {rss_after:.0} MB after the sync.");
+        println!();
+        server.stop().await;
+    });
+}
+
+async fn signed_client_as(url: &str, login: &str) -> Client {
+    let client = Client::new(url).expect("client");
+    let creds = Credentials {
+        login: login.into(),
+        password: Secret::new("demo"),
+    };
+    let session = messagerie_core::client::auth::login_form(&client, &creds)
+        .await
+        .expect("login");
+    client.set_session(Some(session)).await;
+    client
+        .set_sign_in(SignIn {
+            credentials: Some(creds),
+            oauth: None,
+        })
+        .await;
+    client
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -454,6 +563,10 @@ fn main() {
         .collect();
     let all = args.is_empty();
     let wants = |name: &str| all || args.iter().any(|a| a == name);
+    if wants("ent-server") {
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        bench_sync_ent_server(&rt);
+    }
     if wants("sync") || wants("incremental") {
         let rt = tokio::runtime::Runtime::new().expect("runtime");
         // No latency: the peer's CPU is the limit. 5 ms: a school ENT on a good line.
