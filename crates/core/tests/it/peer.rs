@@ -1,10 +1,11 @@
-//! A loopback ENT peer for the integration tests.
+//! A small loopback ENT peer for the integration tests and the benchmarks.
 //!
-//! Stopgap: the tests are meant to run against `ent_server::start` (crates/ent-server), which
-//! had not landed when they were written. This peer speaks the same protocol (spec §2, §4,
-//! §5.1) for the routes the client uses, over real HTTP on 127.0.0.1, with the real ENT's
-//! quirks the client must survive (302 to /auth/login, 200 with an empty body, reads that mark
-//! read, a second send of a draft refused) and fault injection per route.
+//! Most scenarios run here because the tests must look inside the ENT (who holds which flag,
+//! how many times a draft was delivered) and the benchmarks must add network latency; the key
+//! scenarios also run against the project's own ent-server (`against_ent_server.rs`). It speaks
+//! the protocol of spec §2, §4 and §5.1 over real HTTP on 127.0.0.1, with the quirks the client
+//! must survive (302 to /auth/login, 200 with an empty body, reads that mark read, a second
+//! send of a draft refused) and fault injection per route.
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
