@@ -451,6 +451,18 @@ describe("a folder of 10,000 messages", () => {
     expect(took).toBeLessThan(50);
   });
 
+  test("another folder, then back, starts again at the top", async () => {
+    await renderMailbox(new FixtureApi({ bigFolder: 10_000 }));
+    fireEvent.click(folder("Archives 2025"));
+    await screen.findByRole("row", { name: /Archive n° 00001/ });
+    fireEvent.scroll(grid(), { target: { scrollTop: 10_000 * 52 } });
+    fireEvent.click(folder(/Boîte de réception/));
+    await screen.findByRole("row", { name: /Conseil de classe/ });
+    fireEvent.click(folder("Archives 2025"));
+    expect(await screen.findByRole("row", { name: /Archive n° 00001/ })).toBeTruthy();
+    expect(grid().scrollTop).toBe(0);
+  });
+
   test("the End key brings the last message into view", async () => {
     await renderMailbox(new FixtureApi({ bigFolder: 10_000 }));
     fireEvent.click(folder("Archives 2025"));

@@ -269,6 +269,8 @@ function MailboxWindow({
             )}
           </div>
           <MessageList
+            // A new folder or a search starts at the top, with its own scroll position.
+            key={searching ? "search" : state.selectedFolderId}
             label={searching ? t("search.results", { query: state.search.query }) : t("list.label", { folder: selectedName })}
             ids={ids}
             summaries={state.summaries}
