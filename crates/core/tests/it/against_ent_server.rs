@@ -9,7 +9,8 @@ use messagerie_core::{Account, ErrorKind, Mailbox};
 use tempfile::TempDir;
 
 struct Ent {
-    server: ServerHandle,
+    /// `None` while stopped.
+    server: Option<ServerHandle>,
     _server_dir: TempDir,
     client_dir: TempDir,
 }
@@ -22,14 +23,18 @@ impl Ent {
             .await
             .unwrap();
         Ent {
-            server,
+            server: Some(server),
             _server_dir: server_dir,
             client_dir: tempfile::tempdir().unwrap(),
         }
     }
 
+    fn server(&self) -> &ServerHandle {
+        self.server.as_ref().unwrap()
+    }
+
     async fn mailbox(&self, login: &str) -> Mailbox {
-        let url = format!("http://{}", self.server.addr());
+        let url = format!("http://{}", self.server().addr());
         let mb = Mailbox::open(Account::in_dir(self.client_dir.path(), &url, login))
             .await
             .unwrap();
@@ -103,7 +108,7 @@ async fn a_send_committed_by_ent_server_then_cut_off_is_delivered_once() {
     marie.sync(SyncMode::Quick).await.unwrap();
     let paul = ent.mailbox("paul.martin").await;
     paul.sync(SyncMode::Quick).await.unwrap();
-    ent.server
+    ent.server()
         .faults()
         .inject_times("/conversation/send", FaultKind::CommitThenDrop, 1);
     paul.send(None, draft(user_id(&marie).await, "Une seule fois"))
@@ -130,16 +135,74 @@ async fn a_send_committed_by_ent_server_then_cut_off_is_delivered_once() {
 async fn ent_server_faults_and_expired_sessions_do_not_stop_the_sync() {
     let ent = Ent::start().await;
     let marie = ent.mailbox("marie.durand").await;
-    ent.server
+    ent.server()
         .faults()
         .inject("/conversation/api/folders/trash", FaultKind::ServerError);
-    ent.server.faults().expire_sessions();
+    ent.server().faults().expire_sessions();
 
     let report = marie.sync(SyncMode::Quick).await.unwrap();
 
     assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
-    ent.server.faults().clear();
+    ent.server().faults().clear();
     let err_free = marie.sync(SyncMode::Full).await.unwrap();
     assert!(err_free.errors.is_empty());
     let _ = ErrorKind::Server;
+}
+
+#[tokio::test]
+async fn actions_made_while_ent_server_is_down_are_replayed_once_it_is_back() {
+    // Arrange: a message for marie, synced; then the server stops.
+    let mut ent = Ent::start().await;
+    let marie = ent.mailbox("marie.durand").await;
+    let paul = ent.mailbox("paul.martin").await;
+    paul.send(None, draft(user_id(&marie).await, "À ranger"))
+        .await
+        .unwrap();
+    paul.flush_queue().await.unwrap();
+    marie.sync(SyncMode::Quick).await.unwrap();
+    let inbox = marie.list("inbox", 0, 200).await.unwrap();
+    let id = inbox
+        .iter()
+        .find(|m| m.subject == "À ranger")
+        .unwrap()
+        .id
+        .clone();
+    let addr = ent.server().addr();
+    ent.server.take().unwrap().stop().await;
+
+    // Act: offline actions, then the server comes back on the same address with its data.
+    marie.trash(std::slice::from_ref(&id)).await.unwrap();
+    marie
+        .send(None, draft(user_id(&paul).await, "Écrit hors ligne"))
+        .await
+        .unwrap();
+    assert_eq!(
+        marie.sync(SyncMode::Quick).await.unwrap_err().kind(),
+        ErrorKind::Offline
+    );
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+    ent.server = Some(
+        ent_server::start(listener, Config::demo(ent._server_dir.path()))
+            .await
+            .unwrap(),
+    );
+    let report = marie.sync(SyncMode::Quick).await.unwrap();
+
+    // Assert
+    assert_eq!(marie.pending_actions().await.unwrap(), 0);
+    assert!(report.actions_replayed >= 3, "{report:?}");
+    assert!(marie
+        .list("trash", 0, 200)
+        .await
+        .unwrap()
+        .iter()
+        .any(|m| m.id == id));
+    paul.sync(SyncMode::Quick).await.unwrap();
+    let got = paul.list("inbox", 0, 200).await.unwrap();
+    assert_eq!(
+        got.iter()
+            .filter(|m| m.subject == "Écrit hors ligne")
+            .count(),
+        1
+    );
 }
