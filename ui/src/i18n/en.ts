@@ -22,7 +22,6 @@ export const en: Record<MessageKey, string> = {
   "folders.delete": "Delete folder",
   "folders.confirmDelete":
     "Delete the folder “{name}” and its sub-folders? Their messages go to the trash.",
-  "folders.menu": "Actions on the folder “{name}”",
 
   "list.label": "Messages in “{folder}”",
   "list.empty": "No messages",
@@ -33,10 +32,6 @@ export const en: Record<MessageKey, string> = {
   "list.pending": "Pending",
   "list.noSubject": "(No subject)",
   "list.to": "To: {names}",
-  "list.sender": "Sender",
-  "list.subject": "Subject",
-  "list.date": "Date",
-  "list.folder": "Folder",
 
   "message.subject": "Subject",
   "message.from": "From",
@@ -75,7 +70,6 @@ export const en: Record<MessageKey, string> = {
   "actions.markUnread": "Mark as unread",
   "actions.moveTo": "Move to…",
   "actions.clear": "Clear the selection",
-  "actions.confirm": "Confirm",
   "actions.cancel": "Cancel",
   "actions.failed": "The action failed: {message}",
   "actions.dismiss": "Close",
@@ -87,7 +81,6 @@ export const en: Record<MessageKey, string> = {
   "search.in": "In {folder}",
 
   "sync.upToDate": "Up to date",
-  "sync.upToDateAt": "Up to date ({time})",
   "sync.progress": "Synchronising {done} / {total}",
   "sync.offlineSince": "Offline since {time}",
   "sync.idle": "Not synchronised yet",

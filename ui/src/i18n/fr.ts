@@ -21,7 +21,6 @@ export const fr = {
   "folders.delete": "Supprimer le dossier",
   "folders.confirmDelete":
     "Supprimer le dossier « {name} » et ses sous-dossiers ? Les messages qu'ils contiennent vont dans la corbeille.",
-  "folders.menu": "Actions sur le dossier « {name} »",
 
   "list.label": "Messages de « {folder} »",
   "list.empty": "Aucun message",
@@ -32,10 +31,6 @@ export const fr = {
   "list.pending": "En attente",
   "list.noSubject": "(Sans objet)",
   "list.to": "À : {names}",
-  "list.sender": "Expéditeur",
-  "list.subject": "Objet",
-  "list.date": "Date",
-  "list.folder": "Dossier",
 
   "message.subject": "Objet",
   "message.from": "De",
@@ -76,7 +71,6 @@ export const fr = {
   "actions.markUnread": "Marquer comme non lu",
   "actions.moveTo": "Déplacer vers…",
   "actions.clear": "Annuler la sélection",
-  "actions.confirm": "Confirmer",
   "actions.cancel": "Annuler",
   "actions.failed": "L'action a échoué : {message}",
   "actions.dismiss": "Fermer",
@@ -88,7 +82,6 @@ export const fr = {
   "search.in": "Dans {folder}",
 
   "sync.upToDate": "À jour",
-  "sync.upToDateAt": "À jour ({time})",
   "sync.progress": "Synchronisation {done} / {total}",
   "sync.offlineSince": "Hors ligne depuis {time}",
   "sync.idle": "Pas encore synchronisé",

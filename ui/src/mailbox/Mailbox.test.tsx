@@ -175,6 +175,15 @@ describe("list and reading pane", () => {
     await waitFor(() => expect(api.count("saveAttachmentAs")).toBe(1));
     expect(api.calls.find((c) => c.op === "openAttachment")?.args).toEqual(["m-devoir", "a-photo"]);
   });
+
+  test("a failure to open an attachment is shown, not swallowed", async () => {
+    const api = new FixtureApi();
+    api.openAttachment = () => Promise.reject({ kind: "offline", message: "pièce jointe non téléchargée" });
+    await renderMailbox(api);
+    fireEvent.click(row(/Devoir de mathématiques/));
+    fireEvent.click(await screen.findByRole("button", { name: "Ouvrir exercice4.jpg" }));
+    expect((await screen.findByRole("alert")).textContent).toContain("pièce jointe non téléchargée");
+  });
 });
 
 describe("hostile bodies", () => {

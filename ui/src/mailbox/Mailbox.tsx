@@ -72,6 +72,7 @@ function MailboxWindow({
   // Stable row handlers, so the list's memoised rows are not re-rendered by every update.
   const openMessage = useCallback((id: string) => void store.open(id), [store]);
   const toggleTick = useCallback((id: string) => store.toggleTick(id), [store]);
+  const report = (e: unknown) => store.report(e);
 
   useEffect(() => {
     const stop = store.start();
@@ -305,9 +306,9 @@ function MailboxWindow({
           open={state.open}
           remoteImagesAllowed={Boolean(state.open && state.remoteImages[state.open.id])}
           onAllowRemoteImages={(id) => store.allowRemoteImages(id)}
-          onOpenLink={(url) => void api.openLink(url).catch((e: unknown) => store.apply({ kind: "actionRefused", action: url, reason: String((e as { message?: string }).message ?? e) }))}
-          onOpenAttachment={(m, a) => void api.openAttachment(m, a).catch(() => undefined)}
-          onSaveAttachment={(m, a) => void api.saveAttachmentAs(m, a).catch(() => undefined)}
+          onOpenLink={(url) => void api.openLink(url).catch(report)}
+          onOpenAttachment={(m, a) => void api.openAttachment(m, a).catch(report)}
+          onSaveAttachment={(m, a) => void api.saveAttachmentAs(m, a).catch(report)}
           onSetUnread={(id, unread) => void store.setUnread([id], unread)}
         />
       </div>
@@ -335,7 +336,7 @@ function MailboxWindow({
             setSigningOut(false);
             api.signOut({ eraseLocalCopy }).then(
               () => onSignedOut?.({ eraseLocalCopy }),
-              (e: unknown) => store.apply({ kind: "actionRefused", action: t("signOut.button"), reason: String((e as { message?: string }).message ?? e) }),
+              report,
             );
           }}
         />

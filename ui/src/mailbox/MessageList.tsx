@@ -106,6 +106,8 @@ export function MessageList({
     e.dataTransfer.effectAllowed = "move";
   }, []);
 
+  const cursorIndex = cursorId ? ids.indexOf(cursorId) : -1;
+  const cursorRendered = cursorIndex >= first && cursorIndex < last ? cursorId : null;
   const rows = [];
   for (let i = first; i < last; i++) {
     const id = ids[i];
@@ -137,7 +139,7 @@ export function MessageList({
       aria-label={label}
       aria-rowcount={ids.length}
       aria-multiselectable="true"
-      aria-activedescendant={cursorId && first <= ids.indexOf(cursorId) && ids.indexOf(cursorId) < last ? rowDomId(cursorId) : undefined}
+      aria-activedescendant={cursorRendered ? rowDomId(cursorRendered) : undefined}
       tabIndex={0}
       onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
     >

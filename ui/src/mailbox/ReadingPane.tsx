@@ -70,7 +70,7 @@ function MessageView({
         <RecipientLine label={t("message.cci")} list={message.cci} i18n={i18n} />
         <dt>{t("message.date")}</dt>
         <dd>
-          <time dateTime={Number.isFinite(message.date) && Math.abs(message.date) <= 8.64e15 ? new Date(message.date).toISOString() : undefined}>
+          <time dateTime={isoDate(message.date)}>
             {i18n.longDateTime(message.date)}
           </time>
         </dd>
@@ -148,6 +148,13 @@ function MessageView({
       )}
     </article>
   );
+}
+
+/** The machine-readable date, or nothing for a date `Date` cannot hold. */
+function isoDate(epochMs: number): string | undefined {
+  return Number.isFinite(epochMs) && Math.abs(epochMs) <= 8.64e15
+    ? new Date(epochMs).toISOString()
+    : undefined;
 }
 
 function RecipientLine({ label, list, i18n }: { label: string; list: Recipient[]; i18n: I18n }) {

@@ -241,6 +241,11 @@ export class MailboxStore {
     this.update(() => ({ error: describeError(e) }));
   }
 
+  /** Shows a failure of a call made outside the store (attachments, links, sign-out). */
+  report(e: unknown): void {
+    this.fail(e);
+  }
+
   dismissError(): void {
     this.update(() => ({ error: null }));
   }
@@ -297,7 +302,7 @@ export class MailboxStore {
       if (seq !== this.openSeq) return;
       this.update((s) => ({
         open: { id, message },
-        summaries: s.summaries[id] ? { ...s.summaries, [id]: { ...s.summaries[id], unread: false } } : s.summaries,
+        summaries: patchUnread(s.summaries, id, false),
       }));
       await this.refresh();
     } catch (e) {
@@ -445,6 +450,15 @@ export class MailboxStore {
   static inboxUnread(s: MailboxState): number {
     return s.folders.byId[INBOX]?.unread ?? 0;
   }
+}
+
+function patchUnread(
+  summaries: Record<string, MessageSummary>,
+  id: string,
+  unread: boolean,
+): Record<string, MessageSummary> {
+  const row = summaries[id];
+  return row ? { ...summaries, [id]: { ...row, unread } } : summaries;
 }
 
 function keep(ticked: Record<string, true>, present: Set<string>): Record<string, true> {
