@@ -197,6 +197,16 @@ impl Client {
                     relogged = true;
                     self.sign_in_again(session).await?;
                 }
+                // An expired bearer token gets a 401 (OAuth2), as does a lost session on some
+                // handlers (empty body): sign in again once; a second 401 is a real refusal.
+                Err(ApiError::NotAllowed { empty, .. })
+                    if (empty || matches!(session, Some(Session::Bearer { .. })))
+                        && !relogged
+                        && self.can_sign_in().await =>
+                {
+                    relogged = true;
+                    self.sign_in_again(session).await?;
+                }
                 Err(e) if e.is_retryable() && call.idempotent && attempt < MAX_ATTEMPTS => {
                     let delay = BACKOFF * 2u32.pow(attempt - 1);
                     tracing::debug!(attempt, ?delay, error = %e, "retrying");
@@ -345,7 +355,11 @@ fn classify(
         .ok()
         .map(|b| b.error);
     Err(match status.as_u16() {
-        401 => ApiError::NotAllowed { what, status: 401 },
+        401 => ApiError::NotAllowed {
+            what,
+            status: 401,
+            empty: bytes.iter().all(u8::is_ascii_whitespace),
+        },
         403 if reason.as_deref() == Some("invalid.xsrf.token") => ApiError::SessionExpired { what },
         s @ (400 | 403 | 404 | 409 | 413) => ApiError::Refused {
             what,

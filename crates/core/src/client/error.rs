@@ -14,7 +14,12 @@ pub enum ApiError {
     #[error("wrong login or password")]
     BadCredentials { reason: Option<String> },
     #[error("the ENT does not allow {what} (status {status})")]
-    NotAllowed { what: String, status: u16 },
+    NotAllowed {
+        what: String,
+        status: u16,
+        /// A 401 with an empty body: some ENT handlers answer so when the session is gone.
+        empty: bool,
+    },
     #[error("the ENT refused {what} (status {status}): {}", reason.as_deref().unwrap_or("no reason given"))]
     Refused {
         what: String,

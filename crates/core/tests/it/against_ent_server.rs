@@ -206,3 +206,44 @@ async fn actions_made_while_ent_server_is_down_are_replayed_once_it_is_back() {
         1
     );
 }
+
+#[tokio::test]
+async fn oauth2_sign_in_uses_a_bearer_token_and_renews_it_when_it_expires() {
+    // Arrange: the demo school registers the desktop client.
+    let ent = Ent::start().await;
+    let url = format!("http://{}", ent.server().addr());
+    let mb = Mailbox::open(Account::in_dir(ent.client_dir.path(), &url, "marie.durand"))
+        .await
+        .unwrap();
+    let oauth = messagerie_core::session::OAuthClient {
+        client_id: "messagerie-desktop".into(),
+        client_secret: Secret::new("demo-secret"),
+    };
+
+    // Act
+    let session = mb
+        .sign_in(
+            Credentials {
+                login: "marie.durand".into(),
+                password: Secret::new("demo"),
+            },
+            Some(oauth),
+        )
+        .await
+        .unwrap();
+    ent.server().faults().expire_sessions();
+    let report = mb.sync(SyncMode::Quick).await;
+
+    // Assert
+    assert!(matches!(
+        session,
+        messagerie_core::session::Session::Bearer { .. }
+    ));
+    assert!(
+        !format!("{session:?}").contains("demo"),
+        "secrets stay out of Debug"
+    );
+    assert!(report.is_ok(), "{report:?}");
+    let renewed = mb.client().session().await.unwrap();
+    assert_ne!(renewed, session, "a new token after the expiry");
+}
