@@ -365,7 +365,7 @@ struct CountQuery {
     unread: Option<String>,
 }
 
-async fn count(
+async fn count_uncached(
     State(state): State<AppState>,
     caller: Caller,
     Path(folder): Path<String>,
@@ -427,7 +427,7 @@ fn fts_query(search: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-async fn list(
+async fn list_uncached(
     State(state): State<AppState>,
     caller: Caller,
     Path(folder): Path<String>,
@@ -558,11 +558,34 @@ fn mark_read(tx: &Connection, user: &str, id: &str) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// A cached answer is served only when nothing was written since it was read, so the message
+/// is still marked read and nothing else changed; a miss marks read first, then reads.
 async fn read_message(
     State(state): State<AppState>,
     caller: Caller,
+    uri: axum::http::Uri,
     Path(id): Path<String>,
-) -> ApiResult<Json<Message>> {
+) -> ApiResult<Response> {
+    let key = uri.path().to_owned();
+    if let Some(body) = state
+        .cache
+        .get(&caller.user_id, &key, state.db.generation())
+    {
+        return Ok(json_bytes(body));
+    }
+    let uid = caller.user_id.clone();
+    // The generation is taken inside, after marking read and before reading.
+    let Json((generation, message)) = read_message_uncached(state.clone(), caller, id).await?;
+    let body = Bytes::from(serde_json::to_vec(&message).map_err(anyhow::Error::from)?);
+    state.cache.put(&uid, &key, generation, body.clone());
+    Ok(json_bytes(body))
+}
+
+async fn read_message_uncached(
+    state: AppState,
+    caller: Caller,
+    id: String,
+) -> ApiResult<Json<(u64, Message)>> {
     let user = caller.user_id.clone();
     let mid = id.clone();
     let row = state
@@ -579,6 +602,7 @@ async fn read_message(
             .write(move |tx| Ok(mark_read(tx, &user, &mid)?))
             .await?;
     }
+    let generation = state.db.generation();
     let (user, mid) = (caller.user_id.clone(), id.clone());
     let (msg, atts) = state
         .db
@@ -621,7 +645,7 @@ async fn read_message(
         out.to = render::recipients(dir, &me, &names);
         out.cc = Default::default();
     }
-    Ok(Json(out))
+    Ok(Json((generation, out)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1280,6 +1304,71 @@ async fn delete_folder(
         })
         .await??;
     Ok(empty_json())
+}
+
+fn json_bytes(body: Bytes) -> Response {
+    (
+        StatusCode::OK,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
+/// Serves a cached answer of `uri` for the caller when no write happened since it was read.
+async fn cached<T, F>(
+    state: &AppState,
+    user: &str,
+    uri: &axum::http::Uri,
+    compute: F,
+) -> ApiResult<Response>
+where
+    T: serde::Serialize,
+    F: std::future::Future<Output = ApiResult<Json<T>>>,
+{
+    let key = uri.to_string();
+    let generation = state.db.generation();
+    if let Some(body) = state.cache.get(user, &key, generation) {
+        return Ok(json_bytes(body));
+    }
+    let Json(value) = compute.await?;
+    let body = Bytes::from(serde_json::to_vec(&value).map_err(anyhow::Error::from)?);
+    state.cache.put(user, &key, generation, body.clone());
+    Ok(json_bytes(body))
+}
+
+async fn count(
+    State(state): State<AppState>,
+    caller: Caller,
+    uri: axum::http::Uri,
+    path: Path<String>,
+    query: Query<CountQuery>,
+) -> ApiResult<Response> {
+    let user = caller.user_id.clone();
+    cached(
+        &state,
+        &user,
+        &uri,
+        count_uncached(State(state.clone()), caller, path, query),
+    )
+    .await
+}
+
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    uri: axum::http::Uri,
+    path: Path<String>,
+    query: Query<ListQuery>,
+) -> ApiResult<Response> {
+    let user = caller.user_id.clone();
+    cached(
+        &state,
+        &user,
+        &uri,
+        list_uncached(State(state.clone()), caller, path, query),
+    )
+    .await
 }
 
 #[cfg(test)]

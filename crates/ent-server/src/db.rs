@@ -3,7 +3,7 @@
 //! while the writer commits. Every write is one transaction (`Db::write`).
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
@@ -14,7 +14,10 @@ use rusqlite_migration::{Migrations, M};
 const READERS: usize = 4;
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("../migrations/0001_init.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("../migrations/0001_init.sql")),
+        M::up(include_str!("../migrations/0002_count_index.sql")),
+    ])
 }
 
 fn setup(conn: &Connection) -> rusqlite::Result<()> {
@@ -33,6 +36,8 @@ pub struct Db {
     writer: Arc<Mutex<Connection>>,
     readers: Arc<Vec<Mutex<Connection>>>,
     next: Arc<AtomicUsize>,
+    /// Bumped after every committed write: what was read before is possibly stale.
+    generation: Arc<AtomicU64>,
 }
 
 impl Db {
@@ -53,6 +58,7 @@ impl Db {
             writer: Arc::new(Mutex::new(writer)),
             readers: Arc::new(readers),
             next: Arc::new(AtomicUsize::new(0)),
+            generation: Arc::new(AtomicU64::new(0)),
         })
     }
 
@@ -63,6 +69,7 @@ impl Db {
         F: FnOnce(&rusqlite::Transaction<'_>) -> anyhow::Result<T> + Send + 'static,
     {
         let writer = self.writer.clone();
+        let generation = self.generation.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = writer
                 .lock()
@@ -70,10 +77,18 @@ impl Db {
             let tx = conn.transaction()?;
             let out = f(&tx)?;
             tx.commit()?;
+            // Also bumped for a rolled-back handler result (Ok(Err(..))): harmless.
+            generation.fetch_add(1, Ordering::Release);
             Ok(out)
         })
         .await
         .context("database task failed")?
+    }
+
+    /// The write generation: take it before a read, and a cached result of that read is
+    /// valid only while the generation has not moved.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// Runs `f` on a reader connection.

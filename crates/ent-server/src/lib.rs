@@ -15,6 +15,7 @@
 
 mod attachments;
 mod auth;
+mod cache;
 mod conversation;
 mod db;
 mod demo;
@@ -98,6 +99,7 @@ pub(crate) struct AppState {
     pub faults: Arc<Faults>,
     pub cfg: Config,
     pub files_dir: PathBuf,
+    pub cache: cache::ResponseCache,
 }
 
 pub(crate) type State = Arc<AppState>;
@@ -188,6 +190,7 @@ pub async fn start(listener: TcpListener, config: Config) -> anyhow::Result<Serv
         faults: Arc::new(Faults::new(sessions.clone())),
         sessions,
         files_dir,
+        cache: cache::ResponseCache::default(),
         cfg: config,
     });
     if state.cfg.seed_demo_mailboxes {
