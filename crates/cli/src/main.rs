@@ -19,7 +19,7 @@ use clap::{Parser, Subcommand};
 use messagerie_core::mailbox::Event;
 use messagerie_core::queue::DraftContent;
 use messagerie_core::search::{SearchQuery, MATCH_END, MATCH_START};
-use messagerie_core::session::{Credentials, Secret};
+use messagerie_core::session::{Credentials, OAuthClient, Secret};
 use messagerie_core::sync::SyncMode;
 use messagerie_core::{Account, ErrorKind, Mailbox};
 use serde::{Deserialize, Serialize};
@@ -41,6 +41,10 @@ struct Cli {
     /// Where mailboxes are stored (default: the platform data directory).
     #[arg(long, env = "MESSAGERIE_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
+    /// OAuth2 client id registered on the ENT: sign in with the password grant instead of the
+    /// login form (the secret comes from MESSAGERIE_CLIENT_SECRET).
+    #[arg(long, env = "MESSAGERIE_CLIENT_ID", global = true)]
+    client_id: Option<String>,
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     json: bool,
@@ -195,7 +199,11 @@ fn load_config(root: &std::path::Path) -> Config {
         .unwrap_or_default()
 }
 
+/// The OS keyring entry of an account; none when MESSAGERIE_NO_KEYRING is set (tests, CI).
 fn keyring_entry(server: &str, login: &str) -> Option<keyring::Entry> {
+    if std::env::var_os("MESSAGERIE_NO_KEYRING").is_some() {
+        return None;
+    }
     keyring::Entry::new("messagerie", &format!("{login}@{server}")).ok()
 }
 
@@ -232,19 +240,26 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         .or(saved.login)
         .ok_or_else(|| fail(2, "no login: pass --login (or MESSAGERIE_LOGIN)"))?;
     let mailbox = Mailbox::open(Account::in_dir(&root, &server, &login)).await?;
-    let sign_in = |mailbox: Mailbox, server: String, login: String| async move {
-        let pw = password(&server, &login)?;
-        mailbox
-            .sign_in(
-                Credentials {
-                    login,
-                    password: pw,
-                },
-                None,
-            )
-            .await
-            .map(drop)
-            .map_err(Failure::from)
+    let oauth = cli.client_id.clone().map(|client_id| OAuthClient {
+        client_id,
+        client_secret: Secret::new(std::env::var("MESSAGERIE_CLIENT_SECRET").unwrap_or_default()),
+    });
+    let sign_in = |mailbox: Mailbox, server: String, login: String| {
+        let oauth = oauth.clone();
+        async move {
+            let pw = password(&server, &login)?;
+            mailbox
+                .sign_in(
+                    Credentials {
+                        login,
+                        password: pw,
+                    },
+                    oauth,
+                )
+                .await
+                .map(drop)
+                .map_err(Failure::from)
+        }
     };
 
     match cli.command {
@@ -256,7 +271,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                         login: login.clone(),
                         password: pw.clone(),
                     },
-                    None,
+                    oauth.clone(),
                 )
                 .await?;
             if let Some(e) = keyring_entry(&server, &login) {

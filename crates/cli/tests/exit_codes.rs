@@ -7,7 +7,8 @@ fn cli(dir: &std::path::Path) -> Command {
     c.env_remove("MESSAGERIE_SERVER")
         .env_remove("MESSAGERIE_LOGIN")
         .env_remove("MESSAGERIE_PASSWORD")
-        .env("MESSAGERIE_DATA_DIR", dir);
+        .env("MESSAGERIE_DATA_DIR", dir)
+        .env("MESSAGERIE_NO_KEYRING", "1");
     c
 }
 

@@ -1,0 +1,92 @@
+//! The CLI end to end against the project's ENT server: login, sync, ls, search, send, rm.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure message
+
+use std::process::{Command, Output};
+
+fn run(dir: &std::path::Path, url: &str, login: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_messagerie-cli"))
+        .env("MESSAGERIE_DATA_DIR", dir)
+        .env("MESSAGERIE_NO_KEYRING", "1")
+        .env("MESSAGERIE_PASSWORD", "demo")
+        .env_remove("MESSAGERIE_CLIENT_ID")
+        .args(["--server", url, "--login", login])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_script_can_sign_in_sync_list_search_send_and_trash() {
+    // Arrange
+    let server_dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server = ent_server::start(listener, ent_server::Config::demo(server_dir.path()))
+        .await
+        .unwrap();
+    let url = format!("http://{}", server.addr());
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_path_buf();
+
+    let (sent_id, inbox, found, trashed) = tokio::task::spawn_blocking(move || {
+        // Act: paul finds marie, writes to her; marie syncs, lists, searches, trashes.
+        ok(&run(&d, &url, "paul.martin", &["login"]));
+        ok(&run(&d, &url, "paul.martin", &["sync"]));
+        let who = ok(&run(&d, &url, "paul.martin", &["who", "duran"]));
+        let marie = who
+            .lines()
+            .next()
+            .unwrap()
+            .split('\t')
+            .next()
+            .unwrap()
+            .to_string();
+        let sent = ok(&run(
+            &d,
+            &url,
+            "paul.martin",
+            &[
+                "send",
+                "--to",
+                &marie,
+                "--subject",
+                "Évaluations du trimestre",
+                "--body",
+                "Bonjour",
+            ],
+        ));
+        ok(&run(&d, &url, "marie.durand", &["sync"]));
+        let inbox = ok(&run(&d, &url, "marie.durand", &["ls", "inbox"]));
+        let found = ok(&run(&d, &url, "marie.durand", &["search", "evalu"]));
+        let id = found
+            .lines()
+            .next()
+            .unwrap()
+            .split('\t')
+            .next()
+            .unwrap()
+            .to_string();
+        ok(&run(&d, &url, "marie.durand", &["rm", &id]));
+        let trashed = ok(&run(&d, &url, "marie.durand", &["ls", "trash"]));
+        (sent.trim().to_string(), inbox, found, trashed)
+    })
+    .await
+    .unwrap();
+
+    // Assert
+    assert!(!sent_id.is_empty());
+    assert!(inbox.contains("Évaluations du trimestre"), "{inbox}");
+    assert!(found.contains("Évaluations du trimestre"), "{found}");
+    assert!(trashed.contains("Évaluations du trimestre"), "{trashed}");
+    server.stop().await;
+}
