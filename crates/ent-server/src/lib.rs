@@ -10,7 +10,8 @@
 //! connection. `auth` (sessions, login page, OAuth2, the auth middleware), `conversation`
 //! (folders, lists, messages, send, state changes), `attachments`, `timeline`, `visible`
 //! (directory endpoints) each own their routes; `db` owns SQLite (one writer, a few readers,
-//! all through `spawn_blocking`); `demo` seeds the demo mailboxes. Deliberate differences
+//! all through `spawn_blocking`, with a write generation); `cache` keeps list, count and read
+//! answers until the next committed write; `demo` seeds the demo mailboxes. Deliberate differences
 //! from a real ENT are listed in `COMPATIBILITY.md`.
 
 mod attachments;
