@@ -34,6 +34,8 @@ fn lang(headers: &HeaderMap) -> Lang {
 struct SearchQuery {
     query: Option<String>,
     search: Option<String>,
+    #[serde(rename = "In-Reply-To")]
+    in_reply_to: Option<String>,
 }
 
 fn to_wire(v: &ent_directory::Visible) -> Visible {
@@ -84,13 +86,17 @@ async fn legacy(
     caller: Caller,
     headers: HeaderMap,
     Query(q): Query<SearchQuery>,
-) -> Json<LegacyVisibles> {
+) -> ApiResult<Json<LegacyVisibles>> {
+    // That code path always fails on a real ENT (§12 item 12).
+    if q.in_reply_to.is_some() {
+        return Err(ApiError::BadRequestEmpty);
+    }
     let v = state.cfg.directory.visible_legacy_search(
         &caller.user_id,
         q.search.as_deref().unwrap_or(""),
         lang(&headers),
     );
-    Json(LegacyVisibles {
+    Ok(Json(LegacyVisibles {
         users: v
             .users
             .iter()
@@ -113,7 +119,7 @@ async fn legacy(
                 structure_name: g.structure_name.clone(),
             })
             .collect(),
-    })
+    }))
 }
 
 async fn user(

@@ -47,3 +47,11 @@ async fn directory_lookups_answer_for_visible_users_and_groups_only() {
     let group: DirectoryGroup = json(hugo.directory_group(&app.group_id("6A-Student")).await).await;
     assert_eq!(group.name, "Élèves du groupe 6A.");
 }
+
+#[tokio::test]
+async fn the_legacy_visible_route_fails_with_in_reply_to_as_on_a_real_ent() {
+    let app = TestApp::spawn().await;
+    let marie = app.login("marie.durand").await;
+    let resp = marie.get("/conversation/visible?In-Reply-To=x").await;
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+}
