@@ -10,7 +10,9 @@ pub enum ErrorKind {
     Internal,
 }
 
-#[derive(Debug, Serialize, PartialEq, Eq)]
+/// `Display` is the message; `#[tracing::instrument(err)]` logs it when a command fails.
+#[derive(Debug, Serialize, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct CommandError {
     pub kind: ErrorKind,
     pub message: String,

@@ -1,1 +1,11 @@
-//! End-to-end tests: the real app, driven through WebDriver under Xvfb.
+//! End-to-end tests: the real app, built with its UI embedded, driven through WebDriver
+//! (thirtyfour → tauri-driver → WebKitWebDriver) under Xvfb, with a private D-Bus bus.
+//!
+//! Layers: `harness` starts and stops the environment and offers the helpers (find, wait,
+//! screenshot, invoke, notifications, demo ENT); one module per feature holds its tests.
+//! thirtyfour is a Rust client, so `cargo test` runs these tests with the others and they share
+//! the workspace's types; the harness must not depend on the app's internals, only on what a
+//! user or the desktop sees.
+mod harness;
+mod notification;
+mod window;

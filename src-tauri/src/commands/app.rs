@@ -11,5 +11,8 @@ pub struct AppInfo {
 #[tauri::command]
 #[tracing::instrument(skip_all)]
 pub fn app_info() -> AppInfo {
-    AppInfo { name: "Messagerie", version: env!("CARGO_PKG_VERSION") }
+    AppInfo {
+        name: "Messagerie",
+        version: env!("CARGO_PKG_VERSION"),
+    }
 }
