@@ -28,7 +28,7 @@ lint: check-layers
 
 # The core and the server must stay free of Tauri (and so build and test fast).
 check-layers:
-	@for p in messagerie-core ent-server ent-protocol; do \
+	@for p in messagerie-core ent-server ent-protocol ent-directory messagerie-cli; do \
 	  if $(CARGO) tree -p $$p -e normal,dev --prefix none | grep -qE '^tauri '; then \
 	    echo "$$p depends on tauri: keep it out"; exit 1; fi; done
 
@@ -41,4 +41,4 @@ test-rust:
 
 # The inner loop: no Tauri, no WebKit.
 test-fast:
-	$(CARGO) test --locked -p messagerie-core -p ent-server -p ent-protocol
+	$(CARGO) test --locked -p messagerie-core -p ent-server -p ent-protocol -p ent-directory

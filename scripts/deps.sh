@@ -42,6 +42,9 @@ fi
 stamp=ui/node_modules/.messagerie-lock
 if ! cmp -s ui/package-lock.json "$stamp" 2>/dev/null; then
   echo "==> installing the UI's npm packages"
-  (cd ui && npm ci --no-audit --no-fund)
+  # npm ci refuses a lock that lacks an optional dependency the registry cannot resolve (vite's
+  # Windows-only napi-windows-process-start-time on some mirrors); npm install still follows
+  # the lock for everything else and leaves it unchanged.
+  (cd ui && { npm ci --no-audit --no-fund || npm install --no-audit --no-fund; })
   cp ui/package-lock.json "$stamp"
 fi
