@@ -16,7 +16,7 @@ if ! command -v apt-get >/dev/null || ! grep -qiE '^(ID|ID_LIKE)=.*(debian|ubunt
   echo "This script installs with apt-get (Debian or Ubuntu). On this system, install first:" >&2
   echo "  ${packages[*]}" >&2
   echo "  (the WebKitGTK 4.1 development files, xdo, OpenSSL, ayatana-appindicator, librsvg;" >&2
-  echo "   for the tests: WebKitWebDriver, Xvfb, dbus-run-session, dbus-monitor)" >&2
+  echo "   for the tests: WebKitWebDriver, Xvfb, dbus-daemon, dbus-monitor, xwininfo, ImageMagick)" >&2
   echo "then: cargo install tauri-driver --locked; cd ui && npm ci" >&2
   exit 1
 fi
