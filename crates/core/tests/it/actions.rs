@@ -1,44 +1,54 @@
+use ent_server::FaultKind;
 use messagerie_core::queue::DraftContent;
 use messagerie_core::sync::SyncMode;
 use messagerie_core::ErrorKind;
 
 use crate::harness::TestApp;
 
-fn draft(to: &str, subject: &str) -> DraftContent {
+fn draft(to: String, subject: &str) -> DraftContent {
     DraftContent {
         subject: subject.into(),
         body: "<p>Bonjour</p>".into(),
-        to: vec![to.into()],
+        to: vec![to],
         ..Default::default()
     }
+}
+
+fn count_subject(list: &[messagerie_core::message::SummaryRow], subject: &str) -> usize {
+    list.iter().filter(|m| m.subject == subject).count()
 }
 
 #[tokio::test]
 async fn actions_made_while_the_ent_is_down_are_replayed_in_order_when_it_returns() {
     // Arrange
     let mut app = TestApp::start().await;
-    let a = app.deliver(
-        "paul.martin",
-        &["marie.durand"],
-        "Lu hors ligne",
-        "<p>a</p>",
-    );
-    let b = app.deliver(
-        "paul.martin",
-        &["marie.durand"],
-        "Jeté hors ligne",
-        "<p>b</p>",
-    );
+    let a = app
+        .deliver(
+            "paul.martin",
+            &["marie.durand"],
+            "Lu hors ligne",
+            "<p>a</p>",
+        )
+        .await;
+    let b = app
+        .deliver(
+            "paul.martin",
+            &["marie.durand"],
+            "Jeté hors ligne",
+            "<p>b</p>",
+        )
+        .await;
     let mb = app.mailbox("marie.durand").await;
     mb.sync(SyncMode::Quick).await.unwrap();
-    app.peer.stop().await;
+    app.stop().await;
 
-    // Act: offline actions apply locally at once and stay queued.
+    // Act: offline actions apply locally at once and stay queued; then the server comes back
+    // on the same port with the same data.
     mb.read(&a).await.unwrap();
     mb.trash(std::slice::from_ref(&b)).await.unwrap();
     let folder = mb.create_folder("Projets", None).await.unwrap();
     let sent = mb
-        .send(None, draft("paul.martin", "Envoyé hors ligne"))
+        .send(None, draft(app.id("paul.martin"), "Envoyé hors ligne"))
         .await
         .unwrap();
     let offline = mb.sync(SyncMode::Quick).await.unwrap_err();
@@ -46,51 +56,52 @@ async fn actions_made_while_the_ent_is_down_are_replayed_in_order_when_it_return
     assert!(!mb.message(&a).await.unwrap().summary.unread);
     assert_eq!(mb.list("trash", 0, 10).await.unwrap().len(), 1);
     assert!(mb.pending_actions().await.unwrap() >= 4);
-    app.peer.restart().await;
+    app.restart().await;
     let report = mb.sync(SyncMode::Quick).await.unwrap();
 
     // Assert
     assert_eq!(mb.pending_actions().await.unwrap(), 0);
-    assert!(report.actions_replayed >= 4);
-    assert_eq!(app.remote_unread("marie.durand", &a), Some(false));
-    assert_eq!(app.remote_trashed("marie.durand", &b), Some(true));
-    let d = app.peer.data.lock().unwrap();
-    assert!(d
-        .folders
-        .values()
-        .any(|f| f.user == "marie.durand" && f.name == "Projets"));
+    assert!(report.actions_replayed >= 4, "{report:?}");
+    assert_eq!(app.remote_unread("marie.durand", &a).await, Some(false));
+    let trash = app.remote("marie.durand", "trash").await;
+    assert_eq!(
+        trash.iter().map(|m| m.id.clone()).collect::<Vec<_>>(),
+        vec![b.clone()]
+    );
     assert!(!folder.is_empty());
-    assert_eq!(d.deliveries.len(), 1, "one message delivered");
-    assert!(d
-        .messages
-        .values()
-        .any(|m| m.subject == "Envoyé hors ligne" && m.state == "SENT"));
-    assert!(d.usermessages.keys().any(|(u, _)| u == "paul.martin"));
-    drop(d);
+    assert_eq!(
+        app.remote_folder_names("marie.durand").await,
+        vec!["Projets".to_string()]
+    );
+    let paul_inbox = app.remote("paul.martin", "inbox").await;
+    assert_eq!(count_subject(&paul_inbox, "Envoyé hors ligne"), 1);
     assert!(sent.starts_with("local-"));
     let outbox = mb.list("outbox", 0, 10).await.unwrap();
     assert_eq!(outbox.len(), 1);
-    assert!(
-        !outbox[0].id.starts_with("local-"),
+    assert_eq!(
+        outbox[0].id, paul_inbox[0].id,
         "the local id was replaced by the ENT's"
     );
 }
 
 #[tokio::test]
 async fn a_process_killed_between_queueing_and_replay_does_each_action_once() {
-    // Arrange: queue actions with the ENT down, then drop the mailbox (the process dies).
+    // Arrange: queue actions with the ENT down, then drop the mailbox without flushing
+    // (the process dies).
     let mut app = TestApp::start().await;
-    let a = app.deliver("paul.martin", &["marie.durand"], "Un", "<p>a</p>");
+    let a = app
+        .deliver("paul.martin", &["marie.durand"], "Un", "<p>a</p>")
+        .await;
     {
         let mb = app.mailbox("marie.durand").await;
         mb.sync(SyncMode::Quick).await.unwrap();
-        app.peer.stop().await;
+        app.stop().await;
         mb.trash(std::slice::from_ref(&a)).await.unwrap();
-        mb.send(None, draft("paul.martin", "Une seule fois"))
+        mb.send(None, draft(app.id("paul.martin"), "Une seule fois"))
             .await
             .unwrap();
     }
-    app.peer.restart().await;
+    app.restart().await;
 
     // Act: a new process opens the same store and syncs, twice.
     let mb = app.mailbox("marie.durand").await;
@@ -98,19 +109,15 @@ async fn a_process_killed_between_queueing_and_replay_does_each_action_once() {
     mb.sync(SyncMode::Full).await.unwrap();
 
     // Assert
-    let d = app.peer.data.lock().unwrap();
-    let copies = d
-        .messages
-        .values()
-        .filter(|m| m.subject == "Une seule fois" && m.state == "SENT")
-        .count();
-    assert_eq!(copies, 1);
-    assert_eq!(d.deliveries.values().sum::<u32>(), 1);
+    assert_eq!(mb.pending_actions().await.unwrap(), 0);
+    let paul_inbox = app.remote("paul.martin", "inbox").await;
+    assert_eq!(count_subject(&paul_inbox, "Une seule fois"), 1);
+    let marie_outbox = app.remote("marie.durand", "outbox").await;
+    assert_eq!(count_subject(&marie_outbox, "Une seule fois"), 1);
+    let trash = app.remote("marie.durand", "trash").await;
     assert_eq!(
-        d.usermessages
-            .get(&("marie.durand".into(), a.clone()))
-            .map(|u| u.trashed),
-        Some(true)
+        trash.iter().map(|m| m.id.clone()).collect::<Vec<_>>(),
+        vec![a]
     );
 }
 
@@ -120,38 +127,41 @@ async fn a_send_committed_by_the_ent_whose_answer_is_lost_is_delivered_once() {
     let app = TestApp::start().await;
     let mb = app.mailbox("marie.durand").await;
     mb.sync(SyncMode::Quick).await.unwrap();
-    app.peer
-        .fault("/conversation/send", crate::peer::Fault::CommitThenDrop);
-    mb.send(None, draft("paul.martin", "Réponse perdue"))
+    app.server()
+        .faults()
+        .inject_times("/conversation/send", FaultKind::CommitThenDrop, 1);
+    mb.send(None, draft(app.id("paul.martin"), "Réponse perdue"))
         .await
         .unwrap();
     let first = mb.flush_queue().await;
-    assert!(first.is_err(), "the lost answer is an error");
-    app.peer.clear_faults();
+    assert!(first.is_err(), "the lost answer is an error: {first:?}");
+    assert_eq!(mb.pending_actions().await.unwrap(), 1);
 
     // Act: the replay sends the same draft again.
-    mb.flush_queue().await.unwrap();
+    let second = mb.flush_queue().await.unwrap();
 
     // Assert
-    let d = app.peer.data.lock().unwrap();
-    assert_eq!(d.deliveries.values().copied().collect::<Vec<_>>(), vec![1]);
-    assert_eq!(
-        d.usermessages
-            .keys()
-            .filter(|(u, _)| u == "paul.martin")
-            .count(),
-        1
-    );
+    assert!(second.refused.is_empty(), "{second:?}");
+    assert_eq!(mb.pending_actions().await.unwrap(), 0);
+    let paul_inbox = app.remote("paul.martin", "inbox").await;
+    assert_eq!(count_subject(&paul_inbox, "Réponse perdue"), 1);
+    let marie_outbox = app.remote("marie.durand", "outbox").await;
+    assert_eq!(count_subject(&marie_outbox, "Réponse perdue"), 1);
+    mb.sync(SyncMode::Full).await.unwrap();
+    let outbox = mb.list("outbox", 0, 10).await.unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert!(mb.list("draft", 0, 10).await.unwrap().is_empty());
 }
 
 #[tokio::test]
 async fn a_send_the_ent_refuses_is_undone_and_the_reason_reaches_the_caller() {
-    // Arrange: a recipient the ENT does not let marie write to.
+    // Arrange: a pupil may not write to a teacher of another class.
     let app = TestApp::start().await;
-    let mb = app.mailbox("marie.durand").await;
+    let mb = app.mailbox("hugo.leroy").await;
     mb.sync(SyncMode::Quick).await.unwrap();
+    let mut events = mb.events();
     let id = mb
-        .send(None, draft("someone.hidden", "Refusé"))
+        .send(None, draft(app.id("paul.martin"), "Refusé"))
         .await
         .unwrap();
     assert_eq!(mb.list("outbox", 0, 10).await.unwrap().len(), 1);
@@ -160,19 +170,30 @@ async fn a_send_the_ent_refuses_is_undone_and_the_reason_reaches_the_caller() {
     let report = mb.flush_queue().await.unwrap();
 
     // Assert
-    assert_eq!(report.refused.len(), 1);
+    assert_eq!(report.refused.len(), 1, "{report:?}");
     assert_eq!(report.refused[0].0, "send");
+    assert!(!report.refused[0].1.is_empty(), "a reason is given");
     assert!(mb.list("outbox", 0, 10).await.unwrap().is_empty());
     let drafts = mb.list("draft", 0, 10).await.unwrap();
     assert_eq!(drafts.len(), 1, "the message is back in the drafts");
     assert_ne!(drafts[0].id, id, "it kept the ENT's draft id");
     assert_eq!(mb.pending_actions().await.unwrap(), 0);
+    let mut refused = None;
+    while let Ok(e) = events.try_recv() {
+        if let messagerie_core::mailbox::Event::ActionRefused { reason, .. } = e {
+            refused = Some(reason);
+        }
+    }
+    assert_eq!(refused.as_deref(), Some(report.refused[0].1.as_str()));
+    assert!(app.remote("paul.martin", "inbox").await.is_empty());
 }
 
 #[tokio::test]
 async fn moving_to_a_folder_and_back_restoring_and_deleting_reach_the_ent() {
     let app = TestApp::start().await;
-    let a = app.deliver("paul.martin", &["marie.durand"], "A classer", "<p>a</p>");
+    let a = app
+        .deliver("paul.martin", &["marie.durand"], "A classer", "<p>a</p>")
+        .await;
     let mb = app.mailbox("marie.durand").await;
     mb.sync(SyncMode::Quick).await.unwrap();
     let folder = mb.create_folder("Classe", None).await.unwrap();
@@ -190,54 +211,59 @@ async fn moving_to_a_folder_and_back_restoring_and_deleting_reach_the_ent() {
         .unwrap()
         .id;
     assert_eq!(mb.list(&folder_id, 0, 10).await.unwrap().len(), 1);
-    assert_eq!(
-        app.peer.data.lock().unwrap().usermessages[&("marie.durand".to_string(), a.clone())]
-            .folder_id
-            .as_deref(),
-        Some(folder_id.as_str())
-    );
+    let in_folder = app.remote("marie.durand", &folder_id).await;
+    assert_eq!(in_folder.len(), 1);
+    assert_eq!(in_folder[0].id, a);
+    assert!(app.remote("marie.durand", "inbox").await.is_empty());
 
     mb.move_to_root(std::slice::from_ref(&a)).await.unwrap();
     mb.trash(std::slice::from_ref(&a)).await.unwrap();
     mb.restore(std::slice::from_ref(&a)).await.unwrap();
     mb.flush_queue().await.unwrap();
     assert_eq!(mb.list("inbox", 0, 10).await.unwrap().len(), 1);
-    assert_eq!(app.remote_trashed("marie.durand", &a), Some(false));
+    assert_eq!(app.remote("marie.durand", "inbox").await.len(), 1);
+    assert!(app.remote("marie.durand", "trash").await.is_empty());
 
     mb.trash(std::slice::from_ref(&a)).await.unwrap();
     mb.delete_forever(std::slice::from_ref(&a)).await.unwrap();
     mb.flush_queue().await.unwrap();
-    assert!(app.remote_trashed("marie.durand", &a).is_none());
+    assert!(app.remote("marie.durand", "inbox").await.is_empty());
+    assert!(app.remote("marie.durand", "trash").await.is_empty());
     let report = mb.sync(SyncMode::Full).await.unwrap();
-    assert!(report.errors.is_empty());
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert!(mb.message(&a).await.is_err());
 }
 
 #[tokio::test]
 async fn an_attachment_added_offline_is_uploaded_with_the_draft() {
+    // Arrange
     let app = TestApp::start().await;
     let mb = app.mailbox("marie.durand").await;
     mb.sync(SyncMode::Quick).await.unwrap();
     let file = app.dir.path().join("ordre-du-jour.txt");
     std::fs::write(&file, b"point 1").unwrap();
+    let paul_id = app.id("paul.martin");
 
+    // Act
     let id = mb
-        .save_draft(None, draft("paul.martin", "Avec PJ"))
+        .save_draft(None, draft(paul_id.clone(), "Avec PJ"))
         .await
         .unwrap();
     mb.add_attachment(&id, &file).await.unwrap();
-    mb.send(Some(&id), draft("paul.martin", "Avec PJ"))
-        .await
-        .unwrap();
+    mb.send(Some(&id), draft(paul_id, "Avec PJ")).await.unwrap();
     mb.flush_queue().await.unwrap();
 
-    let d = app.peer.data.lock().unwrap();
-    let m = d
-        .messages
-        .values()
-        .find(|m| m.subject == "Avec PJ")
+    // Assert: paul receives it with the file.
+    let paul = app.mailbox("paul.martin").await;
+    paul.sync(SyncMode::Quick).await.unwrap();
+    let inbox = paul.list("inbox", 0, 10).await.unwrap();
+    assert_eq!(inbox.len(), 1);
+    let msg = paul.message(&inbox[0].id).await.unwrap();
+    assert_eq!(msg.summary.subject, "Avec PJ");
+    assert_eq!(msg.attachments.len(), 1, "{:?}", msg.attachments);
+    let path = paul
+        .attachment_file(&msg.summary.id, &msg.attachments[0].id)
+        .await
         .unwrap();
-    assert_eq!(m.state, "SENT");
-    assert_eq!(m.attachments.len(), 1);
-    assert_eq!(m.attachments[0].3, b"point 1");
+    assert_eq!(std::fs::read(path).unwrap(), b"point 1");
 }

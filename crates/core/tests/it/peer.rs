@@ -1,11 +1,16 @@
-//! A small loopback ENT peer for the integration tests and the benchmarks.
+//! A small hand-written loopback ENT peer, kept only for what `ent-server` cannot produce.
 //!
-//! Most scenarios run here because the tests must look inside the ENT (who holds which flag,
-//! how many times a draft was delivered) and the benchmarks must add network latency; the key
-//! scenarios also run against the project's own ent-server (`against_ent_server.rs`). It speaks
-//! the protocol of spec §2, §4 and §5.1 over real HTTP on 127.0.0.1, with the quirks the client
-//! must survive (302 to /auth/login, 200 with an empty body, reads that mark read, a second
-//! send of a draft refused) and fault injection per route.
+//! Every scenario of the integration tests runs against the real `ent-server` (see
+//! `harness.rs`). Two users of this peer remain:
+//! - `peer_only.rs`: `share_bookmarks_the_ent_lists_among_visibles_are_not_offered_as_recipients`,
+//!   because a real ENT lists share bookmarks among the visible recipients and ent-server has
+//!   none;
+//! - `benches/sync_search.rs` (included with `#[path]`): it adds network latency per request
+//!   and fills 10,000 messages straight into memory, neither of which ent-server offers.
+//!
+//! It speaks the protocol of spec §2, §4 and §5.1 over real HTTP on 127.0.0.1, with the quirks
+//! the client must survive (302 to /auth/login, 200 with an empty body, reads that mark read, a
+//! second send of a draft refused) and fault injection per route.
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;

@@ -1,26 +1,54 @@
+use ent_server::FaultKind;
+use messagerie_core::mailbox::Event;
+use messagerie_core::session::{Credentials, OAuthClient, Secret, Session};
 use messagerie_core::sync::SyncMode;
-use messagerie_core::{Account, ErrorKind, Mailbox};
+use messagerie_core::{ErrorKind, Mailbox};
 
 use crate::harness::TestApp;
-use crate::peer::Fault;
 
 #[tokio::test]
 async fn a_session_that_expires_in_the_middle_of_a_sync_is_renewed_once() {
+    // Arrange: 30 messages (two pages of the inbox, then 30 bodies to fetch).
     let app = TestApp::start().await;
-    for i in 0..10 {
+    for i in 0..30 {
         app.deliver(
             "paul.martin",
             &["marie.durand"],
             &format!("S{i}"),
             "<p>x</p>",
-        );
+        )
+        .await;
     }
     let mb = app.mailbox("marie.durand").await;
-    app.peer.expire_sessions();
+    let before = mb.client().session().await.unwrap();
+    let mut events = mb.events();
 
-    let report = mb.sync(SyncMode::Quick).await.unwrap();
+    // Act: the sessions end as soon as the first page of the inbox is in. The test runtime
+    // has one thread, so nothing else of the sync runs between that event and the expiry.
+    let expire_mid_sync = async {
+        loop {
+            match events.recv().await.unwrap() {
+                Event::Progress {
+                    folder,
+                    done,
+                    total,
+                } if folder == "inbox" && done < total => {
+                    app.server().faults().expire_sessions();
+                    return;
+                }
+                _ => {}
+            }
+        }
+    };
+    let (report, ()) = tokio::join!(mb.sync(SyncMode::Quick), expire_mid_sync);
 
-    assert_eq!(report.bodies_fetched, 10);
+    // Assert
+    let report = report.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.inserted, 30);
+    assert_eq!(report.bodies_fetched, 30);
+    let after = mb.client().session().await.unwrap();
+    assert_ne!(after, before, "signed in again during the sync");
 }
 
 #[tokio::test]
@@ -28,15 +56,11 @@ async fn a_handed_in_session_that_expires_is_reported_as_session_expired() {
     let app = TestApp::start().await;
     let signed = app.mailbox("marie.durand").await;
     let session = signed.client().session().await.unwrap();
-    let other = Mailbox::open(Account::in_dir(
-        &app.dir.path().join("other"),
-        &app.peer.url(),
-        "marie.durand",
-    ))
-    .await
-    .unwrap();
+    let other = Mailbox::open(app.account_on("other", "marie.durand"))
+        .await
+        .unwrap();
     other.use_session(session).await.unwrap();
-    app.peer.expire_sessions();
+    app.server().faults().expire_sessions();
 
     let err = other.sync(SyncMode::Quick).await.unwrap_err();
 
@@ -51,7 +75,7 @@ async fn a_wrong_password_is_reported_as_bad_credentials() {
 
     let err = mb
         .sign_in(
-            messagerie_core::session::Credentials {
+            Credentials {
                 login: "marie.durand".into(),
                 password: "nope".into(),
             },
@@ -64,17 +88,56 @@ async fn a_wrong_password_is_reported_as_bad_credentials() {
 }
 
 #[tokio::test]
+async fn oauth2_sign_in_uses_a_bearer_token_and_renews_it_when_it_expires() {
+    // Arrange: the demo school registers the desktop client.
+    let app = TestApp::start().await;
+    let mb = Mailbox::open(app.account("marie.durand")).await.unwrap();
+    let oauth = OAuthClient {
+        client_id: "messagerie-desktop".into(),
+        client_secret: Secret::new("demo-secret"),
+    };
+
+    // Act
+    let session = mb
+        .sign_in(
+            Credentials {
+                login: "marie.durand".into(),
+                password: Secret::new("demo"),
+            },
+            Some(oauth),
+        )
+        .await
+        .unwrap();
+    app.server().faults().expire_sessions();
+    let report = mb.sync(SyncMode::Quick).await;
+
+    // Assert
+    assert!(matches!(session, Session::Bearer { .. }));
+    assert!(
+        !format!("{session:?}").contains("demo"),
+        "secrets stay out of Debug"
+    );
+    assert!(report.is_ok(), "{report:?}");
+    let renewed = mb.client().session().await.unwrap();
+    assert_ne!(renewed, session, "a new token after the expiry");
+}
+
+#[tokio::test]
 async fn one_endpoint_failing_does_not_stop_the_rest_of_the_sync() {
     // Arrange: the trash answers 500, one message body answers malformed JSON.
     let app = TestApp::start().await;
-    let good = app.deliver("paul.martin", &["marie.durand"], "Bon", "<p>ok</p>");
-    let broken = app.deliver("paul.martin", &["marie.durand"], "Cassé", "<p>ko</p>");
+    let good = app
+        .deliver("paul.martin", &["marie.durand"], "Bon", "<p>ok</p>")
+        .await;
+    let broken = app
+        .deliver("paul.martin", &["marie.durand"], "Cassé", "<p>ko</p>")
+        .await;
     let mb = app.mailbox("marie.durand").await;
-    app.peer
-        .fault("/conversation/api/folders/trash", Fault::Status500);
-    app.peer.fault(
+    let faults = app.server().faults();
+    faults.inject("/conversation/api/folders/trash", FaultKind::ServerError);
+    faults.inject(
         &format!("/conversation/api/messages/{broken}"),
-        Fault::Malformed,
+        FaultKind::MalformedJson,
     );
     let mut events = mb.events();
 
@@ -89,7 +152,7 @@ async fn one_endpoint_failing_does_not_stop_the_rest_of_the_sync() {
     assert!(mb.message(&broken).await.unwrap().body.is_none());
     let mut kinds = Vec::new();
     while let Ok(e) = events.try_recv() {
-        if let messagerie_core::mailbox::Event::SyncError { kind, .. } = e {
+        if let Event::SyncError { kind, .. } = e {
             kinds.push(kind);
         }
     }
@@ -99,17 +162,20 @@ async fn one_endpoint_failing_does_not_stop_the_rest_of_the_sync() {
     );
 
     // And once the ENT heals, the next pass completes what was missing.
-    app.peer.clear_faults();
+    faults.clear();
     let report = mb.sync(SyncMode::Quick).await.unwrap();
     assert_eq!(report.bodies_fetched, 1);
-    assert!(report.errors.is_empty());
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert!(mb.message(&broken).await.unwrap().body.is_some());
 }
 
 #[tokio::test]
 async fn a_locked_database_gives_a_clear_error_and_loses_nothing() {
     // Arrange: another process holds the write lock of the store.
     let app = TestApp::start().await;
-    let a = app.deliver("paul.martin", &["marie.durand"], "Un", "<p>a</p>");
+    let a = app
+        .deliver("paul.martin", &["marie.durand"], "Un", "<p>a</p>")
+        .await;
     let mb = app.mailbox("marie.durand").await;
     mb.sync(SyncMode::Quick).await.unwrap();
     let path = app.account("marie.durand").database_path();
@@ -138,7 +204,9 @@ async fn a_locked_database_gives_a_clear_error_and_loses_nothing() {
 async fn a_full_disk_gives_a_clear_error_and_loses_nothing() {
     // Arrange: the store may not grow by a single page (SQLite's own "disk full").
     let app = TestApp::start().await;
-    let a = app.deliver("paul.martin", &["marie.durand"], "Un", "<p>a</p>");
+    let a = app
+        .deliver("paul.martin", &["marie.durand"], "Un", "<p>a</p>")
+        .await;
     let mb = app.mailbox("marie.durand").await;
     mb.sync(SyncMode::Quick).await.unwrap();
     mb.store()

@@ -12,24 +12,28 @@ async fn search_finds_synced_mail_offline_by_prefix_without_accents_newest_first
         &["marie.durand"],
         "Grille d'évaluation",
         "<p>Voici la grille.</p>",
-    );
+    )
+    .await;
     app.deliver(
         "sophie.bernard",
         &["marie.durand"],
         "Cantine",
         "<p>Les évaluations du trimestre</p>",
-    );
+    )
+    .await;
     app.deliver(
         "paul.martin",
         &["marie.durand"],
         "Sortie",
         "<p>Rien à voir</p>",
-    );
+    )
+    .await;
     let mb = app.mailbox("marie.durand").await;
     mb.sync(SyncMode::Quick).await.unwrap();
-    app.peer.stop().await;
+    let paul_id = app.id("paul.martin");
+    app.stop().await;
 
-    // Act
+    // Act: the ENT is gone.
     let prefix = mb
         .search(SearchQuery {
             text: "évalu".into(),
@@ -47,7 +51,7 @@ async fn search_finds_synced_mail_offline_by_prefix_without_accents_newest_first
     let by_sender = mb
         .search(SearchQuery {
             text: "evalu".into(),
-            person_id: Some("paul.martin".into()),
+            person_id: Some(paul_id),
             ..Default::default()
         })
         .await
@@ -84,13 +88,15 @@ async fn recipients_are_cached_for_offline_compose_with_group_sizes() {
     let mut app = TestApp::start().await;
     let mb = app.mailbox("marie.durand").await;
     mb.sync(SyncMode::Quick).await.unwrap();
-    app.peer.stop().await;
+    let (paul_id, council_id) = (app.id("paul.martin"), app.group_id("Conseil pédagogique"));
+    app.stop().await;
 
-    let found = mb.recipients("mar", None).await.unwrap();
-    let groups = mb.recipients("ens", None).await.unwrap();
-    let bookmarks = mb.recipients("favoris", None).await.unwrap();
+    let by_last_name = mb.recipients("mar", None).await.unwrap();
+    let by_first_name = mb.recipients("pau", None).await.unwrap();
+    let groups = mb.recipients("conseil", None).await.unwrap();
 
-    assert!(found.iter().any(|v| v.id == "paul.martin"));
-    assert_eq!(groups[0].nb_users, Some(2));
-    assert!(bookmarks.is_empty(), "share bookmarks are not recipients");
+    assert!(by_last_name.iter().any(|v| v.id == paul_id));
+    assert!(by_first_name.iter().any(|v| v.id == paul_id));
+    let council = groups.iter().find(|v| v.id == council_id).unwrap();
+    assert_eq!(council.nb_users, Some(3));
 }

@@ -1,31 +1,26 @@
 use messagerie_core::mailbox::Event;
+use messagerie_core::queue::DraftContent;
 use messagerie_core::sync::SyncMode;
 
 use crate::harness::TestApp;
 
 #[tokio::test]
 async fn the_first_sync_makes_every_message_readable_offline_and_leaves_unread_flags_alone() {
-    // Arrange: 60 messages for marie (more than two pages), 20 of them read on the ENT.
+    // Arrange: 60 messages for marie (more than two pages), 20 of them read on the web.
     let app = TestApp::start().await;
     let mut ids = Vec::new();
     for i in 0..60 {
-        ids.push(app.deliver(
-            "paul.martin",
-            &["marie.durand"],
-            &format!("Sujet {i}"),
-            &format!("<p>Corps {i}</p>"),
-        ));
+        ids.push(
+            app.deliver(
+                "paul.martin",
+                &["marie.durand"],
+                &format!("Sujet {i}"),
+                &format!("<p>Corps {i}</p>"),
+            )
+            .await,
+        );
     }
-    for id in &ids[..20] {
-        app.peer
-            .data
-            .lock()
-            .unwrap()
-            .usermessages
-            .get_mut(&("marie.durand".into(), id.clone()))
-            .unwrap()
-            .unread = false;
-    }
+    app.web_mark_unread("marie.durand", &ids[..20], false).await;
     let mb = app.mailbox("marie.durand").await;
     let mut events = mb.events();
 
@@ -34,6 +29,7 @@ async fn the_first_sync_makes_every_message_readable_offline_and_leaves_unread_f
 
     // Assert: everything is local, with bodies, and the ENT's unread flags did not move.
     assert!(report.first_sync);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert_eq!(report.inserted, 60);
     assert_eq!(report.bodies_fetched, 60);
     assert!(
@@ -43,12 +39,11 @@ async fn the_first_sync_makes_every_message_readable_offline_and_leaves_unread_f
     let inbox = mb.list("inbox", 0, 100).await.unwrap();
     assert_eq!(inbox.len(), 60);
     assert!(inbox.iter().all(|m| m.body_available));
+    let remote = app.remote("marie.durand", "inbox").await;
+    assert_eq!(remote.len(), 60);
     for (i, id) in ids.iter().enumerate() {
-        assert_eq!(
-            app.remote_unread("marie.durand", id),
-            Some(i >= 20),
-            "remote flag of message {i}"
-        );
+        let on_ent = remote.iter().find(|m| &m.id == id).unwrap();
+        assert_eq!(on_ent.unread, i >= 20, "flag of message {i} on the ENT");
         let local = mb.message(id).await.unwrap();
         assert_eq!(local.summary.unread, i >= 20, "local flag of message {i}");
         assert!(local.body.unwrap().contains(&format!("Corps {i}")));
@@ -63,25 +58,26 @@ async fn the_first_sync_makes_every_message_readable_offline_and_leaves_unread_f
 
 #[tokio::test]
 async fn an_incremental_sync_after_another_user_sends_reports_only_the_new_mail() {
-    // Arrange
+    // Arrange: paul writes from his own desktop client.
     let app = TestApp::start().await;
-    app.deliver("paul.martin", &["marie.durand"], "Ancien", "<p>old</p>");
+    app.deliver("paul.martin", &["marie.durand"], "Ancien", "<p>old</p>")
+        .await;
     let marie = app.mailbox("marie.durand").await;
     marie.sync(SyncMode::Quick).await.unwrap();
     let paul = app.mailbox("paul.martin").await;
     paul.sync(SyncMode::Quick).await.unwrap();
     paul.send(
         None,
-        messagerie_core::queue::DraftContent {
+        DraftContent {
             subject: "Conseil de classe".into(),
             body: "<p>Jeudi à 17 h</p>".into(),
-            to: vec!["marie.durand".into()],
+            to: vec![app.id("marie.durand")],
             ..Default::default()
         },
     )
     .await
     .unwrap();
-    paul.flush_queue().await.unwrap();
+    assert!(paul.flush_queue().await.unwrap().refused.is_empty());
     let mut events = marie.events();
 
     // Act
@@ -98,10 +94,15 @@ async fn an_incremental_sync_after_another_user_sends_reports_only_the_new_mail(
         }
     }
     let new_mail = new_mail.expect("a new-mail event");
+    assert_eq!(new_mail.len(), 1);
     assert_eq!(new_mail[0].subject, "Conseil de classe");
+    let local = marie.message(&new_mail[0].id).await.unwrap();
+    assert!(local.body.unwrap().contains("Jeudi à 17 h"));
+    assert!(local.summary.unread);
     assert_eq!(
-        app.remote_unread("marie.durand", &new_mail[0].id),
-        Some(true)
+        app.remote_unread("marie.durand", &new_mail[0].id).await,
+        Some(true),
+        "fetching the body left it unread on the ENT"
     );
 }
 
@@ -114,7 +115,8 @@ async fn a_sync_with_nothing_new_costs_two_requests() {
             &["marie.durand"],
             &format!("S{i}"),
             "<p>x</p>",
-        );
+        )
+        .await;
     }
     let mb = app.mailbox("marie.durand").await;
     mb.sync(SyncMode::Quick).await.unwrap();
@@ -129,21 +131,18 @@ async fn a_sync_with_nothing_new_costs_two_requests() {
 async fn changes_made_in_another_client_show_up_read_and_trashed() {
     // Arrange
     let app = TestApp::start().await;
-    let a = app.deliver("paul.martin", &["marie.durand"], "A lire", "<p>a</p>");
-    let b = app.deliver("paul.martin", &["marie.durand"], "A jeter", "<p>b</p>");
+    let a = app
+        .deliver("paul.martin", &["marie.durand"], "A lire", "<p>a</p>")
+        .await;
+    let b = app
+        .deliver("paul.martin", &["marie.durand"], "A jeter", "<p>b</p>")
+        .await;
     let mb = app.mailbox("marie.durand").await;
     mb.sync(SyncMode::Quick).await.unwrap();
-    {
-        let mut d = app.peer.data.lock().unwrap();
-        d.usermessages
-            .get_mut(&("marie.durand".into(), a.clone()))
-            .unwrap()
-            .unread = false;
-        d.usermessages
-            .get_mut(&("marie.durand".into(), b.clone()))
-            .unwrap()
-            .trashed = true;
-    }
+    app.web_mark_unread("marie.durand", std::slice::from_ref(&a), false)
+        .await;
+    app.web_trash("marie.durand", std::slice::from_ref(&b))
+        .await;
 
     // Act
     let report = mb.sync(SyncMode::Quick).await.unwrap();
@@ -168,20 +167,20 @@ async fn changes_made_in_another_client_show_up_read_and_trashed() {
 #[tokio::test]
 async fn a_message_deleted_elsewhere_disappears() {
     let app = TestApp::start().await;
-    let a = app.deliver(
-        "paul.martin",
-        &["marie.durand"],
-        "Bientôt parti",
-        "<p>a</p>",
-    );
+    let a = app
+        .deliver(
+            "paul.martin",
+            &["marie.durand"],
+            "Bientôt parti",
+            "<p>a</p>",
+        )
+        .await;
     let mb = app.mailbox("marie.durand").await;
     mb.sync(SyncMode::Quick).await.unwrap();
-    app.peer
-        .data
-        .lock()
-        .unwrap()
-        .usermessages
-        .remove(&("marie.durand".into(), a.clone()));
+    app.web_trash("marie.durand", std::slice::from_ref(&a))
+        .await;
+    app.web_delete("marie.durand", std::slice::from_ref(&a))
+        .await;
 
     let report = mb.sync(SyncMode::Full).await.unwrap();
 
