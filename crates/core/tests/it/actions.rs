@@ -136,6 +136,12 @@ async fn a_send_committed_by_the_ent_whose_answer_is_lost_is_delivered_once() {
     let first = mb.flush_queue().await;
     assert!(first.is_err(), "the lost answer is an error: {first:?}");
     assert_eq!(mb.pending_actions().await.unwrap(), 1);
+    let paul_inbox = app.remote("paul.martin", "inbox").await;
+    assert_eq!(
+        count_subject(&paul_inbox, "Réponse perdue"),
+        1,
+        "the ENT committed the send before the connection dropped"
+    );
 
     // Act: the replay sends the same draft again.
     let second = mb.flush_queue().await.unwrap();
