@@ -14,6 +14,7 @@ use tracing_subscriber::EnvFilter;
 /// Starts the app: logging, plugins, commands, then the event loop.
 pub fn run() {
     init_logging();
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "messagerie starting");
     let options = launch::parse(std::env::args().skip(1));
     if !options.ignored.is_empty() {
         tracing::warn!(arguments = ?options.ignored, "ignoring unknown command-line arguments");

@@ -6,6 +6,7 @@
 mod bus;
 mod display;
 mod ent;
+mod lifecycle;
 mod notifications;
 mod prerequisite;
 mod process;
@@ -28,6 +29,7 @@ pub use bus::Bus;
 pub use ent::start_ent_server;
 pub use notifications::Notification;
 pub use prerequisite::require;
+pub use process::group_alive;
 use process::ChildGuard;
 pub use wait::wait_until;
 
@@ -223,6 +225,14 @@ impl App {
         line.split_whitespace().next().map(str::to_owned)
     }
 
+    /// The process groups the harness started: tauri-driver (with WebKitWebDriver and the app),
+    /// the bus daemon and its monitor, Xvfb.
+    pub fn process_groups(&self) -> Vec<u32> {
+        let mut pids = vec![self.tauri_driver.pid(), self.display.pid()];
+        pids.extend(self.bus.pids());
+        pids
+    }
+
     /// Every `Notify` call seen on the bus so far.
     pub fn notifications(&self) -> Vec<Notification> {
         self.bus.notifications()
@@ -277,7 +287,7 @@ impl App {
     }
 }
 
-fn artifacts_root() -> PathBuf {
+pub fn artifacts_root() -> PathBuf {
     // CARGO_TARGET_TMPDIR is <target>/tmp: keep the artifacts next to it, in <target>.
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
     tmp.parent().unwrap_or(tmp).join("e2e-artifacts")

@@ -40,8 +40,8 @@ pub struct Bus {
     monitor_log: PathBuf,
     server: NotificationServer,
     // Dropped in this order: the monitor, then the daemon.
-    _monitor: ChildGuard,
-    _daemon: ChildGuard,
+    monitor: ChildGuard,
+    daemon: ChildGuard,
 }
 
 impl Bus {
@@ -106,14 +106,19 @@ impl Bus {
             address,
             monitor_log,
             server,
-            _monitor: monitor,
-            _daemon: daemon,
+            monitor,
+            daemon,
         }
     }
 
     /// Every `Notify` call dbus-monitor has recorded so far, oldest first.
     pub fn notifications(&self) -> Vec<Notification> {
         parse_monitor_log(&std::fs::read_to_string(&self.monitor_log).unwrap_or_default())
+    }
+
+    /// The process groups of dbus-monitor and dbus-daemon.
+    pub fn pids(&self) -> [u32; 2] {
+        [self.monitor.pid(), self.daemon.pid()]
     }
 
     /// How many `Notify` calls the harness's notification server answered.

@@ -14,7 +14,7 @@ const START_DEADLINE: Duration = Duration::from_secs(20);
 pub struct Display {
     /// `:N`, the value of `DISPLAY`.
     pub name: String,
-    _server: ChildGuard,
+    server: ChildGuard,
 }
 
 impl Display {
@@ -45,8 +45,14 @@ impl Display {
         });
         Display {
             name: format!(":{}", number.trim()),
-            _server: server,
+            server,
         }
+    }
+}
+
+impl Display {
+    pub fn pid(&self) -> u32 {
+        self.server.pid()
     }
 }
 

@@ -6,7 +6,7 @@ use std::process::{Child, Command, ExitStatus};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use rustix::process::{kill_process_group, Pid, Signal};
+use rustix::process::{kill_process_group, test_kill_process_group, Pid, Signal};
 
 /// How long a group gets to exit on SIGTERM (Xvfb removes its lock file then) before SIGKILL.
 const GRACE: Duration = Duration::from_secs(3);
@@ -27,6 +27,11 @@ impl ChildGuard {
             name: name.to_owned(),
             child: Some(child),
         }
+    }
+
+    /// The process id, which is also its process group id.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().map_or(0, Child::id)
     }
 
     pub fn name(&self) -> &str {
@@ -69,4 +74,12 @@ impl Drop for ChildGuard {
         }
         let _ = waiter.join();
     }
+}
+
+/// Whether any process of group `pgid` still exists (zombies included, until they are reaped).
+pub fn group_alive(pgid: u32) -> bool {
+    i32::try_from(pgid)
+        .ok()
+        .and_then(Pid::from_raw)
+        .is_some_and(|pid| test_kill_process_group(pid).is_ok())
 }
