@@ -217,6 +217,26 @@ fn owns_all(conn: &Connection, user: &str, ids: &[String]) -> rusqlite::Result<b
     Ok(found == ids.len())
 }
 
+/// Sets one column of the caller's rows for `ids` to `value`, in the caller's transaction:
+/// `sql` takes the user (?1), the message id (?2) and `value` (?3). Answers 401 unless the
+/// caller owns every id, as [`owns_all`] decides.
+fn update_owned(
+    tx: &Connection,
+    user: &str,
+    ids: &[String],
+    sql: &str,
+    value: &dyn rusqlite::ToSql,
+) -> anyhow::Result<Result<(), ApiError>> {
+    if !owns_all(tx, user, ids)? {
+        return Ok(Err(ApiError::Unauthorized));
+    }
+    let mut stmt = tx.prepare_cached(sql)?;
+    for id in ids {
+        stmt.execute(params![user, id, value])?;
+    }
+    Ok(Ok(()))
+}
+
 fn folder_owner(conn: &Connection, folder: &str) -> rusqlite::Result<Option<(String, i64)>> {
     conn.query_row(
         "SELECT user_id, depth FROM folders WHERE id = ?1",
@@ -1030,16 +1050,13 @@ async fn toggle_unread(
     state
         .db
         .write(move |tx| {
-            if !owns_all(tx, &caller.user_id, &body.id)? {
-                return Ok(Err(ApiError::Unauthorized));
-            }
-            let mut stmt = tx.prepare_cached(
+            update_owned(
+                tx,
+                &caller.user_id,
+                &body.id,
                 "UPDATE usermessages SET unread = ?3 WHERE user_id = ?1 AND message_id = ?2",
-            )?;
-            for id in &body.id {
-                stmt.execute(params![caller.user_id, id, body.unread])?;
-            }
-            Ok(Ok(()))
+                &body.unread,
+            )
         })
         .await??;
     Ok(empty_json())
@@ -1055,16 +1072,13 @@ async fn set_trashed(
     state
         .db
         .write(move |tx| {
-            if !owns_all(tx, &caller.user_id, &body.id)? {
-                return Ok(Err(ApiError::Unauthorized));
-            }
-            let mut stmt = tx.prepare_cached(
+            update_owned(
+                tx,
+                &caller.user_id,
+                &body.id,
                 "UPDATE usermessages SET trashed = ?3 WHERE user_id = ?1 AND message_id = ?2",
-            )?;
-            for id in &body.id {
-                stmt.execute(params![caller.user_id, id, trashed])?;
-            }
-            Ok(Ok(()))
+                &trashed,
+            )
         })
         .await??;
     Ok(empty_json())
@@ -1159,18 +1173,16 @@ async fn move_to_folder(
         .db
         .write(move |tx| {
             let user = caller.user_id;
-            if !matches!(folder_owner(tx, &folder)?, Some((o, _)) if o == user)
-                || !owns_all(tx, &user, &body.id)?
-            {
+            if !matches!(folder_owner(tx, &folder)?, Some((o, _)) if o == user) {
                 return Ok(Err(ApiError::Unauthorized));
             }
-            let mut stmt = tx.prepare_cached(
+            update_owned(
+                tx,
+                &user,
+                &body.id,
                 "UPDATE usermessages SET folder_id = ?3 WHERE user_id = ?1 AND message_id = ?2",
-            )?;
-            for id in &body.id {
-                stmt.execute(params![user, id, folder])?;
-            }
-            Ok(Ok(()))
+                &folder,
+            )
         })
         .await??;
     Ok(empty_json())
@@ -1188,16 +1200,13 @@ async fn move_to_root(
     state
         .db
         .write(move |tx| {
-            if !owns_all(tx, &caller.user_id, &ids)? {
-                return Ok(Err(ApiError::Unauthorized));
-            }
-            let mut stmt = tx.prepare_cached(
-                "UPDATE usermessages SET folder_id = NULL WHERE user_id = ?1 AND message_id = ?2",
-            )?;
-            for id in &ids {
-                stmt.execute(params![caller.user_id, id])?;
-            }
-            Ok(Ok(()))
+            update_owned(
+                tx,
+                &caller.user_id,
+                &ids,
+                "UPDATE usermessages SET folder_id = ?3 WHERE user_id = ?1 AND message_id = ?2",
+                &rusqlite::types::Null,
+            )
         })
         .await??;
     Ok(empty_json())
