@@ -173,28 +173,29 @@ impl Mailbox {
 
     /// Moves messages to the trash.
     pub async fn trash(&self, ids: &[String]) -> Result<()> {
-        let ids = Self::checked(ids)?;
-        let list = ids.clone();
-        self.apply(ids, move |tx, me| {
-            let before = snapshots(tx, &list)?;
-            for b in &before {
-                set_location(tx, &b.id, true, b.user_folder_id.as_deref(), me)?;
-            }
-            queue::push(tx, &Action::Trash { ids: list }, before).map(drop)
-        })
-        .await
+        self.set_trashed(ids, true).await
     }
 
     /// Brings messages back from the trash, where they were.
     pub async fn restore(&self, ids: &[String]) -> Result<()> {
+        self.set_trashed(ids, false).await
+    }
+
+    /// Trash and restore: the messages keep their user folder, only the trashed flag changes.
+    async fn set_trashed(&self, ids: &[String], trashed: bool) -> Result<()> {
         let ids = Self::checked(ids)?;
         let list = ids.clone();
         self.apply(ids, move |tx, me| {
             let before = snapshots(tx, &list)?;
             for b in &before {
-                set_location(tx, &b.id, false, b.user_folder_id.as_deref(), me)?;
+                set_location(tx, &b.id, trashed, b.user_folder_id.as_deref(), me)?;
             }
-            queue::push(tx, &Action::Restore { ids: list }, before).map(drop)
+            let action = if trashed {
+                Action::Trash { ids: list }
+            } else {
+                Action::Restore { ids: list }
+            };
+            queue::push(tx, &action, before).map(drop)
         })
         .await
     }
