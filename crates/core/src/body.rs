@@ -1,0 +1,305 @@
+//! Message bodies are hostile until proven otherwise: [`sanitize`] keeps the formatting the ENT's
+//! editor produces and drops everything that runs, loads or submits (scripts, event handlers,
+//! frames, forms, remote CSS, `javascript:` links). The app shows the result in a sandboxed
+//! frame as well; this is the first of the two walls.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+/// A sanitized body and what the window needs to know about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SafeBody {
+    pub html: String,
+    /// The body shows images from the web: blocked until the user allows them.
+    pub remote_images: bool,
+    /// The distinct http, https and mailto links, in order.
+    pub links: Vec<String>,
+}
+
+/// Tags the ENT editor produces beyond ammonia's default set.
+const EXTRA_TAGS: &[&str] = &["font"];
+/// CSS that can load or run something; a declaration containing any of them is dropped.
+const CSS_DANGERS: &[&str] = &[
+    "url(",
+    "expression(",
+    "@import",
+    "behavior",
+    "-moz-binding",
+    "javascript:",
+    "\\",
+];
+
+/// Deeper nesting than this is shown as plain text: the HTML parser's cost grows with the square
+/// of the depth (8,000 nested `div` take half a second), and no editor nests this deep.
+const MAX_DEPTH: usize = 500;
+/// Elements that never contain others, so never deepen the tree.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// Cleans an HTML body for display.
+pub fn sanitize(html: &str) -> SafeBody {
+    if depth(html) > MAX_DEPTH {
+        return SafeBody {
+            html: plain_text(html),
+            remote_images: false,
+            links: Vec::new(),
+        };
+    }
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_tags(EXTRA_TAGS)
+        .add_generic_attributes(&["style", "align", "dir"])
+        .add_tag_attributes("img", &["width", "height"])
+        .add_tag_attributes("font", &["color", "face", "size"])
+        .add_tag_attributes("td", &["colspan", "rowspan"])
+        .add_tag_attributes("th", &["colspan", "rowspan"])
+        .url_schemes(HashSet::from(["http", "https", "mailto", "data"]))
+        .url_relative(ammonia::UrlRelative::Deny)
+        .link_rel(Some("noopener noreferrer"))
+        .set_tag_attribute_value("a", "target", "_blank")
+        .attribute_filter(|tag, attribute, value| match (tag, attribute) {
+            (_, "style") => Some(Cow::Owned(safe_style(value))),
+            ("a", "href") => is_link(value).then_some(Cow::Borrowed(value)),
+            ("img", "src") => is_image(value).then_some(Cow::Borrowed(value)),
+            // ammonia only lets URL attributes through on a and img here; refuse any other.
+            (_, "href" | "src") => None,
+            _ => Some(Cow::Borrowed(value)),
+        });
+    let html = builder.clean(html).to_string();
+    let remote_images = tags(&html, "img")
+        .into_iter()
+        .filter_map(|tag| attribute(tag, "src"))
+        .any(|src| src.starts_with("http:") || src.starts_with("https:"));
+    let mut links = Vec::new();
+    for href in tags(&html, "a")
+        .into_iter()
+        .filter_map(|tag| attribute(tag, "href"))
+    {
+        let href = unescape(href);
+        if !links.contains(&href) {
+            links.push(href);
+        }
+    }
+    SafeBody {
+        html,
+        remote_images,
+        links,
+    }
+}
+
+/// The deepest nesting the tags of `html` would build if each opened tag stayed open until its
+/// closing tag (a cheap upper bound, computed before any parsing).
+fn depth(html: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for piece in html.split('<').skip(1) {
+        if let Some(rest) = piece.strip_prefix('/') {
+            if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                depth = depth.saturating_sub(1);
+            }
+            continue;
+        }
+        let name: String = piece
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if !name.is_empty() && !VOID.contains(&name.as_str()) {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
+}
+
+/// The text of `html`, escaped, one `<br>` per line break: for bodies too deep to parse.
+fn plain_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len() / 2);
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if in_tag => {}
+            '&' => text.push_str("&amp;"),
+            '>' => text.push_str("&gt;"),
+            '"' => text.push_str("&quot;"),
+            '\n' => text.push_str("<br>"),
+            c => text.push(c),
+        }
+    }
+    text
+}
+
+fn has_scheme(value: &str, schemes: &[&str]) -> bool {
+    let lower = value.trim_start().to_ascii_lowercase();
+    schemes.iter().any(|s| lower.starts_with(s))
+}
+
+fn is_link(value: &str) -> bool {
+    has_scheme(value, &["http:", "https:", "mailto:"])
+}
+
+fn is_image(value: &str) -> bool {
+    has_scheme(value, &["http:", "https:", "data:image/"])
+}
+
+/// Keeps the declarations of a `style` attribute that cannot load or run anything.
+fn safe_style(style: &str) -> String {
+    style
+        .split(';')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .filter(|d| {
+            let lower = d.to_ascii_lowercase();
+            !CSS_DANGERS.iter().any(|danger| lower.contains(danger))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The opening tags named `name` in serialized HTML (where text never holds a raw `<`).
+fn tags<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let open = format!("<{name} ");
+    html.match_indices(&open)
+        .filter_map(|(at, _)| html[at..].find('>').map(|end| &html[at..at + end]))
+        .collect()
+}
+
+/// The double-quoted value of `name` in an opening tag, as html5ever serializes it.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let len = tag[start..].find('"')?;
+    Some(&tag[start..start + len])
+}
+
+fn unescape(value: &str) -> String {
+    value
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOSTILE: &str = r#"<p>Bonjour</p>
+        <script>window.top.__TAURI_INTERNALS__.invoke('create_folder', {name: 'PWNED'})</script>
+        <img src="x" onerror="document.title='PWNED'">
+        <a href="javascript:alert(1)">clic</a>
+        <iframe src="https://evil.example/"></iframe>
+        <form action="https://evil.example/"><input name="password"><button>OK</button></form>
+        <link rel="stylesheet" href="http://127.0.0.1:9/x.css">
+        <style>@import url(http://127.0.0.1:9/y.css); body { color: red }</style>
+        <div style="background: url(http://127.0.0.1:9/z.png); color: blue">fond</div>
+        <meta http-equiv="refresh" content="0;url=https://evil.example/">
+        <base href="https://evil.example/">
+        <svg onload="alert(1)"><circle r="1"/></svg>
+        <object data="x.swf"></object><embed src="x.swf">"#;
+
+    #[test]
+    fn nothing_that_runs_loads_or_submits_survives() {
+        let safe = sanitize(HOSTILE);
+        let html = safe.html.to_ascii_lowercase();
+        for gone in [
+            "<script",
+            "onerror",
+            "javascript:",
+            "<iframe",
+            "<form",
+            "<input",
+            "<button",
+            "<link",
+            "<style",
+            "@import",
+            "url(",
+            "<meta",
+            "<base",
+            "<svg",
+            "onload",
+            "<object",
+            "<embed",
+            "evil.example",
+            "pwned",
+        ] {
+            assert!(!html.contains(gone), "{gone} survived in {html}");
+        }
+        assert!(html.contains("<p>bonjour</p>"));
+        assert!(
+            html.contains("color: blue"),
+            "a harmless declaration stays: {html}"
+        );
+        assert!(safe.links.is_empty());
+        assert!(!safe.remote_images);
+    }
+
+    #[test]
+    fn the_editors_formatting_survives() {
+        let body = r#"<p><b>Gras</b> <i>italique</i> <u>souligné</u></p><ul><li>un</li></ul><blockquote>cité</blockquote><font color="red">rouge</font><table><tr><td colspan="2">case</td></tr></table>"#;
+        let html = sanitize(body).html;
+        for kept in [
+            "<b>Gras</b>",
+            "<i>italique</i>",
+            "<u>souligné</u>",
+            "<li>un</li>",
+            "<blockquote>",
+            "<font color=\"red\">",
+            "colspan=\"2\"",
+        ] {
+            assert!(html.contains(kept), "{kept} lost in {html}");
+        }
+    }
+
+    #[test]
+    fn links_open_in_a_new_context_and_are_listed_once() {
+        let safe = sanitize(
+            r#"<a href="https://www.education.gouv.fr/?a=1&amp;b=2">site</a> <a href="mailto:vie.scolaire@college.fr">écrire</a> <a href="https://www.education.gouv.fr/?a=1&amp;b=2">encore</a> <a href="/workspace/x">relatif</a>"#,
+        );
+        assert_eq!(
+            safe.links,
+            [
+                "https://www.education.gouv.fr/?a=1&b=2",
+                "mailto:vie.scolaire@college.fr"
+            ]
+        );
+        assert!(safe.html.contains(r#"rel="noopener noreferrer""#));
+        assert!(safe.html.contains(r#"target="_blank""#));
+    }
+
+    #[test]
+    fn remote_images_are_detected_and_inline_ones_are_not() {
+        assert!(sanitize(r#"<img src="https://ent.example/photo.jpg">"#).remote_images);
+        let inline = sanitize(r#"<img src="data:image/png;base64,iVBORw0KGgo=">"#);
+        assert!(!inline.remote_images);
+        assert!(inline.html.contains("data:image/png"));
+        assert!(
+            !sanitize(r#"<img src="data:text/html,<script>x</script>">"#)
+                .html
+                .contains("data:")
+        );
+    }
+
+    #[test]
+    fn a_body_nested_too_deep_to_parse_quickly_is_shown_as_plain_text() {
+        let deep = "<div><span><b>".repeat(30_000) + "<script>x</script> fin & <suite>";
+        let safe = sanitize(&deep);
+        assert_eq!(safe.html, "x fin &amp; ");
+        assert!(depth(&"<p>un</p><br><img src=x>".repeat(10_000)) == 1);
+    }
+
+    #[test]
+    fn huge_and_broken_input_does_not_panic() {
+        let flat = "<p>Ligne <b>grasse</b> et <a href=\"https://a.fr\">lien</a></p>".repeat(20_000);
+        assert!(sanitize(&flat).html.len() > 1_000_000);
+        assert!(sanitize("<p <<>>< a href='").html.len() < 100);
+        assert_eq!(sanitize("").html, "");
+    }
+}
