@@ -6,6 +6,11 @@ import type { MessageSummary } from "./MessageSummary";
  */
 export type SearchHit = { message: MessageSummary, 
 /**
+ * The folder the message is listed in: `trash` when trashed, else its user folder, else
+ * `draft`, `inbox` or `outbox`.
+ */
+folderId: string, 
+/**
  * A short extract of the body (or subject) with matches between [`MATCH_START`] and
  * [`MATCH_END`].
  */

@@ -7,6 +7,7 @@
 use rusqlite::{params_from_iter, Connection};
 use serde::{Deserialize, Serialize};
 
+use crate::mailbox::folder::INBOX;
 use crate::message::{finish_summary, summary_from_row, MessageSummary, SUMMARY_COLUMNS};
 use crate::store::{SqlContext, StoreResult};
 
@@ -36,6 +37,9 @@ pub struct SearchQuery {
 #[ts(export)]
 pub struct SearchHit {
     pub message: MessageSummary,
+    /// The folder the message is listed in: `trash` when trashed, else its user folder, else
+    /// `draft`, `inbox` or `outbox`.
+    pub folder_id: String,
     /// A short extract of the body (or subject) with matches between [`MATCH_START`] and
     /// [`MATCH_END`].
     pub snippet: String,
@@ -94,16 +98,24 @@ pub fn search(conn: &Connection, query: &SearchQuery) -> StoreResult<Vec<SearchH
     };
     let mut stmt = conn
         .prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM messages m WHERE m.rowid = ?1"
+            "SELECT {SUMMARY_COLUMNS}, (SELECT p.folder_id FROM placements p
+                 WHERE p.message_id = m.id
+                 ORDER BY CASE p.folder_id WHEN 'trash' THEN 0 WHEN 'draft' THEN 2
+                     WHEN 'inbox' THEN 3 WHEN 'outbox' THEN 4 ELSE 1 END
+                 LIMIT 1)
+             FROM messages m WHERE m.rowid = ?1"
         ))
         .ctx("prepare a search result")?;
     let mut hits = Vec::with_capacity(found.len());
     for (rowid, snippet) in found {
-        let summary = stmt
-            .query_row([rowid], summary_from_row)
+        let (summary, folder) = stmt
+            .query_row([rowid], |r| {
+                Ok((summary_from_row(r)?, r.get::<_, Option<String>>(12)?))
+            })
             .ctx("read a search result")?;
         hits.push(SearchHit {
             message: finish_summary(summary)?,
+            folder_id: folder.unwrap_or_else(|| INBOX.to_string()),
             snippet,
         });
     }

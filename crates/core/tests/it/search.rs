@@ -100,3 +100,59 @@ async fn recipients_are_cached_for_offline_compose_with_group_sizes() {
     let council = groups.iter().find(|v| v.id == council_id).unwrap();
     assert_eq!(council.nb_users, Some(3));
 }
+
+#[tokio::test]
+async fn each_search_result_says_which_folder_it_is_in() {
+    // Arrange: « kermesse » in the inbox, in a user folder, in the trash and in Sent.
+    let mut app = TestApp::start().await;
+    for subject in ["Kermesse stands", "Kermesse affiche", "Kermesse date"] {
+        app.deliver(
+            "paul.martin",
+            &["marie.durand"],
+            subject,
+            "<p>La kermesse</p>",
+        )
+        .await;
+    }
+    app.deliver(
+        "marie.durand",
+        &["paul.martin"],
+        "Kermesse réponse",
+        "<p>Oui</p>",
+    )
+    .await;
+    let mb = app.mailbox("marie.durand").await;
+    mb.sync(SyncMode::Quick).await.unwrap();
+    let id_of = |hits: &[messagerie_core::search::SearchHit], subject: &str| {
+        hits.iter()
+            .find(|h| h.message.subject == subject)
+            .map(|h| h.message.id.clone())
+            .unwrap()
+    };
+    let query = || SearchQuery {
+        text: "kermesse".into(),
+        ..Default::default()
+    };
+    let before = mb.search(query()).await.unwrap();
+    let folder = mb.create_folder("Fête", None).await.unwrap();
+    mb.move_to_folder(&[id_of(&before, "Kermesse affiche")], &folder)
+        .await
+        .unwrap();
+    mb.trash(&[id_of(&before, "Kermesse date")]).await.unwrap();
+
+    // Act
+    let hits = mb.search(query()).await.unwrap();
+
+    // Assert
+    let folder_of = |subject: &str| {
+        hits.iter()
+            .find(|h| h.message.subject == subject)
+            .map(|h| h.folder_id.clone())
+            .unwrap()
+    };
+    assert_eq!(folder_of("Kermesse stands"), "inbox");
+    assert_eq!(folder_of("Kermesse affiche"), folder);
+    assert_eq!(folder_of("Kermesse date"), "trash");
+    assert_eq!(folder_of("Kermesse réponse"), "outbox");
+    app.stop().await;
+}
