@@ -5,4 +5,4 @@ import type { MessageSummary } from "./MessageSummary";
 /**
  * What the mailbox tells its listeners. Batched: one event per sync step, never per row.
  */
-export type Event = { "type": "progress", folder: string, done: number, total: number, } | { "type": "newMail", messages: Array<MessageSummary>, } | { "type": "unreadCounts", counts: Array<[string, number]>, } | { "type": "connectivity", online: boolean, } | { "type": "messagesChanged", ids: Array<string>, } | { "type": "foldersChanged" } | { "type": "actionRefused", action: string, reason: string, } | { "type": "syncError", kind: ErrorKind, message: string, };
+export type Event = { "type": "progress", folder: string, done: number, total: number, } | { "type": "newMail", messages: Array<MessageSummary>, } | { "type": "unreadCounts", counts: Array<[string, number]>, } | { "type": "connectivity", online: boolean, } | { "type": "messagesChanged", ids: Array<string>, } | { "type": "foldersChanged" } | { "type": "actionRefused", action: string, reason: string, } | { "type": "pendingChanged", messageIds: Array<string>, } | { "type": "syncError", kind: ErrorKind, message: string, };

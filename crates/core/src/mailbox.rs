@@ -110,6 +110,9 @@ pub enum Event {
     FoldersChanged,
     /// The ENT refused a queued action; the local change was undone.
     ActionRefused { action: String, reason: String },
+    /// The messages with actions the ENT has not confirmed yet, after some were confirmed or
+    /// refused.
+    PendingChanged { message_ids: Vec<String> },
     /// A part of the sync failed; the rest went on.
     SyncError { kind: ErrorKind, message: String },
 }
@@ -273,12 +276,24 @@ impl Mailbox {
 
     /// Replays the queue of local actions now.
     pub async fn flush_queue(&self) -> Result<FlushReport> {
+        // One replay at a time (a sync replays too): two would send the same queued message.
+        let _guard = self.inner.sync_lock.lock().await;
         replay::flush(&self.inner).await
     }
 
     /// Number of actions waiting for the ENT.
     pub async fn pending_actions(&self) -> Result<u32> {
         Ok(self.inner.store.read(crate::queue::len).await?)
+    }
+
+    /// Ids of the messages with queued actions the ENT has not confirmed yet.
+    pub async fn pending_message_ids(&self) -> Result<Vec<String>> {
+        let ids = self
+            .inner
+            .store
+            .read(crate::queue::pending_message_ids)
+            .await?;
+        Ok(ids.into_iter().collect())
     }
 
     /// Every folder with its counts.

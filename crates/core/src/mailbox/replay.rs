@@ -26,6 +26,20 @@ pub struct FlushReport {
 /// and the entry stays for next time).
 pub(crate) async fn flush(inner: &Arc<Inner>) -> Result<FlushReport> {
     let mut report = FlushReport::default();
+    let outcome = replay(inner, &mut report).await;
+    if report.done > 0 || !report.refused.is_empty() {
+        // The set of unconfirmed messages shrank: the window stops showing them as pending.
+        let ids = inner.store.read(queue::pending_message_ids).await?;
+        inner.emit(Event::PendingChanged {
+            message_ids: ids.into_iter().collect(),
+        });
+    }
+    outcome.map(|()| report)
+}
+
+/// Replays the queue in order until it is empty or an action fails for a reason other than a
+/// refusal (offline, 5xx), which leaves it and the rest queued.
+async fn replay(inner: &Arc<Inner>, report: &mut FlushReport) -> Result<()> {
     loop {
         let Some(entry) = inner.store.read(queue::first).await? else {
             break;
@@ -74,7 +88,7 @@ pub(crate) async fn flush(inner: &Arc<Inner>) -> Result<FlushReport> {
             }
         }
     }
-    Ok(report)
+    Ok(())
 }
 
 fn action_name(a: &Action) -> &'static str {

@@ -273,3 +273,41 @@ async fn an_attachment_added_offline_is_uploaded_with_the_draft() {
         .unwrap();
     assert_eq!(std::fs::read(path).unwrap(), b"point 1");
 }
+
+#[tokio::test]
+async fn a_trash_made_offline_stays_pending_until_the_ent_confirms_it() {
+    // Arrange
+    let mut app = TestApp::start().await;
+    let id = app
+        .deliver("paul.martin", &["marie.durand"], "En attente", "<p>a</p>")
+        .await;
+    let mb = app.mailbox("marie.durand").await;
+    mb.sync(SyncMode::Quick).await.unwrap();
+    let mut events = mb.events();
+    app.stop().await;
+
+    // Act: trash while the ENT is down, then flush once it is back.
+    mb.trash(std::slice::from_ref(&id)).await.unwrap();
+    let offline = mb.flush_queue().await.unwrap_err();
+    let while_down = mb.pending_message_ids().await.unwrap();
+    app.restart().await;
+    mb.flush_queue().await.unwrap();
+
+    // Assert
+    assert_eq!(offline.kind(), ErrorKind::Offline);
+    assert_eq!(while_down, vec![id.clone()]);
+    assert!(mb.pending_message_ids().await.unwrap().is_empty());
+    let mut announced = None;
+    while let Ok(event) = events.try_recv() {
+        if let messagerie_core::mailbox::Event::PendingChanged { message_ids } = event {
+            announced = Some(message_ids);
+        }
+    }
+    assert_eq!(announced, Some(Vec::new()));
+    assert!(app
+        .remote("marie.durand", "TRASH")
+        .await
+        .iter()
+        .any(|m| m.id == id));
+    app.stop().await;
+}
