@@ -1,8 +1,43 @@
 fn main() {
-    tauri_build::try_build(
-        tauri_build::Attributes::new().app_manifest(
-            tauri_build::AppManifest::new().commands(&["notify_new_mail", "app_info"]),
-        ),
-    )
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        tauri_build::AppManifest::new().commands(&[
+            "app_info",
+            "notify_new_mail",
+            "startup",
+            "sign_in",
+            "sign_in_with_ent_page",
+            "start_demo",
+            "account",
+            "sign_out",
+            "inbox_drawn",
+            "folders",
+            "max_folder_depth",
+            "list",
+            "read",
+            "set_unread",
+            "trash",
+            "restore",
+            "delete_forever",
+            "empty_trash",
+            "move_to_folder",
+            "move_to_inbox",
+            "create_folder",
+            "rename_folder",
+            "delete_folder",
+            "search",
+            "sync",
+            "pending_message_ids",
+            "open_attachment",
+            "save_attachment_as",
+            "open_link",
+            "set_window_title",
+            "suggest_recipients",
+            "save_draft",
+            "open_draft",
+            "add_attachment",
+            "remove_attachment",
+            "pick_files",
+        ]),
+    ))
     .expect("tauri-build: cannot generate the app's context (is ui/dist built? run `make ui`)");
 }

@@ -5,13 +5,23 @@
 //! native parts (notifications, dialogs, tray) live here and nowhere else. The work itself
 //! belongs in `messagerie-core`: if a command grows logic, move it there.
 
+mod account;
 mod commands;
 mod error;
+mod events;
 mod launch;
+mod sso;
+mod state;
 
+use tauri::webview::NewWindowResponse;
+use tauri::{AppHandle, Emitter, Url, WebviewWindowBuilder};
 use tracing_subscriber::EnvFilter;
 
-/// Starts the app: logging, plugins, commands, then the event loop.
+/// The event the window receives when a link inside a message was clicked: `{url}`; the
+/// window shows the address and opens it through `open_link` only if the user agrees.
+const LINK_CLICKED_EVENT: &str = "link-clicked";
+
+/// Starts the app: logging, plugins, state, the main window, then the event loop.
 pub fn run() {
     init_logging();
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "messagerie starting");
@@ -19,20 +29,100 @@ pub fn run() {
     if !options.ignored.is_empty() {
         tracing::warn!(arguments = ?options.ignored, "ignoring unknown command-line arguments");
     }
-    if options.demo {
-        // The embedded demo ENT arrives with a later issue; until then --demo opens the window.
-        tracing::info!("demo mode requested: the demo ENT is not wired yet, opening the window");
-    }
+    let state = state::AppState::new(options, account::data_root());
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
+        .manage(state)
+        .setup(|app| {
+            open_main_window(app.handle())?;
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
-            commands::notify::notify_new_mail,
             commands::app::app_info,
+            commands::notify::notify_new_mail,
+            commands::session::startup,
+            commands::session::sign_in,
+            commands::session::sign_in_with_ent_page,
+            commands::session::start_demo,
+            commands::session::account,
+            commands::session::sign_out,
+            commands::session::inbox_drawn,
+            commands::mailbox::folders,
+            commands::mailbox::max_folder_depth,
+            commands::mailbox::list,
+            commands::mailbox::read,
+            commands::mailbox::set_unread,
+            commands::mailbox::trash,
+            commands::mailbox::restore,
+            commands::mailbox::delete_forever,
+            commands::mailbox::empty_trash,
+            commands::mailbox::move_to_folder,
+            commands::mailbox::move_to_inbox,
+            commands::mailbox::create_folder,
+            commands::mailbox::rename_folder,
+            commands::mailbox::delete_folder,
+            commands::mailbox::search,
+            commands::mailbox::sync,
+            commands::mailbox::pending_message_ids,
+            commands::files::open_attachment,
+            commands::files::save_attachment_as,
+            commands::files::open_link,
+            commands::window::set_window_title,
+            commands::compose::suggest_recipients,
+            commands::compose::save_draft,
+            commands::compose::open_draft,
+            commands::compose::add_attachment,
+            commands::compose::remove_attachment,
+            commands::compose::pick_files,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {
         tracing::error!(%error, "the app stopped with an error");
         std::process::exit(1);
     }
+}
+
+/// The main window, from tauri.conf.json, locked to the app's own pages: it never navigates
+/// elsewhere, and a link clicked in a message opens no window (the window asks the user first).
+fn open_main_window(app: &AppHandle) -> tauri::Result<()> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .cloned()
+        .unwrap_or_default();
+    let links = app.clone();
+    WebviewWindowBuilder::from_config(app, &config)?
+        .on_navigation(is_app_page)
+        .on_new_window(move |url, _features| {
+            tracing::info!(scheme = url.scheme(), "a link in a message was clicked");
+            if let Err(error) = links.emit(LINK_CLICKED_EVENT, serde_json::json!({ "url": url })) {
+                tracing::warn!(%error, "cannot pass a clicked link to the window");
+            }
+            NewWindowResponse::Deny
+        })
+        .build()?;
+    Ok(())
+}
+
+/// The app's own pages (per platform) and the message frames' `about:srcdoc`.
+fn is_app_page(url: &Url) -> bool {
+    let allowed = match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        "about" => matches!(url.path(), "srcdoc" | "blank"),
+        _ => false,
+    };
+    if !allowed {
+        tracing::warn!(
+            scheme = url.scheme(),
+            "the window was kept from navigating away"
+        );
+    }
+    allowed
 }
 
 /// Logs to stderr, or to the file named by `MESSAGERIE_LOG_FILE` (the end-to-end tests set it:
@@ -58,6 +148,30 @@ fn init_logging() {
             builder.with_writer(std::io::stderr).init();
             tracing::warn!(%error, path = %std::path::Path::new(&path).display(),
                 "cannot open the log file; logging to stderr");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_stays_on_the_apps_own_pages() {
+        for ok in [
+            "tauri://localhost/index.html",
+            "http://tauri.localhost/",
+            "about:srcdoc",
+        ] {
+            assert!(is_app_page(&Url::parse(ok).unwrap()), "{ok}");
+        }
+        for away in [
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "http://127.0.0.1:8080/auth/login",
+        ] {
+            assert!(!is_app_page(&Url::parse(away).unwrap()), "{away}");
         }
     }
 }

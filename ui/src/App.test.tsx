@@ -5,9 +5,11 @@ import { App } from "./App";
 
 afterEach(() => clearMocks());
 
-test("shows the app's name and the version the backend reports", async () => {
-  mockIPC((cmd) => (cmd === "app_info" ? { name: "Messagerie", version: "9.9.9" } : undefined));
+test("without a remembered account the window opens on the sign-in screen with the last address", async () => {
+  mockIPC((cmd) =>
+    cmd === "startup" ? { kind: "signIn", entUrl: "https://ent.exemple.fr", failure: null } : undefined,
+  );
   render(<App />);
-  expect(screen.getByRole("heading", { name: "Messagerie" })).toBeTruthy();
-  expect((await screen.findByTestId("version")).textContent).toBe("Messagerie 9.9.9");
+  const address = await screen.findByLabelText("Adresse de l'ENT");
+  expect((address as HTMLInputElement).value).toBe("https://ent.exemple.fr");
 });

@@ -1,16 +1,59 @@
 import { useEffect, useState } from "react";
-import { appInfo, type AppInfo } from "./ipc";
+import type { Locale } from "./i18n/i18n";
+import { startup, TauriApi } from "./ipc";
+import { Mailbox, SignIn, type Account } from "./mailbox";
 
+const LOCALE_KEY = "messagerie.locale";
+
+function savedLocale(): Locale {
+  return localStorage.getItem(LOCALE_KEY) === "en" ? "en" : "fr";
+}
+
+type Screen =
+  | { kind: "starting" }
+  | { kind: "signIn"; entUrl: string }
+  | { kind: "mailbox"; account: Account };
+
+/** The window: the first screen the backend decides, then sign-in ⇄ mailbox. */
 export function App() {
-  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [locale, setLocale] = useState<Locale>(savedLocale);
+  const [api] = useState(() => new TauriApi());
+  const [screen, setScreen] = useState<Screen>({ kind: "starting" });
+
   useEffect(() => {
-    appInfo().then(setInfo, () => setInfo(null));
+    localStorage.setItem(LOCALE_KEY, locale);
+    document.documentElement.lang = locale;
+  }, [locale]);
+
+  useEffect(() => {
+    startup().then(
+      (s) => setScreen(s.kind === "signedIn" ? { kind: "mailbox", account: s.account } : { kind: "signIn", entUrl: s.entUrl ?? "" }),
+      () => setScreen({ kind: "signIn", entUrl: "" }),
+    );
   }, []);
-  return (
-    <main className="welcome">
-      <h1>Messagerie</h1>
-      <p>La messagerie de votre ENT, sur votre ordinateur.</p>
-      {info && <p className="version" data-testid="version">{`${info.name} ${info.version}`}</p>}
-    </main>
-  );
+
+  switch (screen.kind) {
+    case "starting":
+      return <main className="welcome" aria-busy="true" />;
+    case "signIn":
+      return (
+        <SignIn
+          api={api}
+          locale={locale}
+          onLocaleChange={setLocale}
+          initialEntUrl={screen.entUrl}
+          onSignedIn={(account) => setScreen({ kind: "mailbox", account })}
+        />
+      );
+    case "mailbox":
+      return (
+        <Mailbox
+          key={`${screen.account.entUrl} ${screen.account.login}`}
+          api={api}
+          locale={locale}
+          onLocaleChange={setLocale}
+          onSignedOut={() => setScreen({ kind: "signIn", entUrl: screen.account.demo ? "" : screen.account.entUrl })}
+        />
+      );
+  }
 }

@@ -1,21 +1,141 @@
-// The only module that touches @tauri-apps/api: everything else imports typed functions from
-// here, so the UI runs in a browser or in vitest against fixtures.
+// The only module that touches @tauri-apps/api: everything else works against the `MailboxApi`
+// and `SignInApi` interfaces, so the UI runs in a browser or in vitest against fixtures. Each
+// method is one Tauri command of src-tauri/src/commands (argument names in camelCase, as Tauri
+// maps them to the Rust snake_case ones).
 import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { MailboxApi, SignInApi } from "./mailbox/api";
+import type {
+  Account,
+  Credentials,
+  DemoRole,
+  Folder,
+  MailboxEvent,
+  Message,
+  MessageSummary,
+  SearchHit,
+  SignInError,
+  SignInResult,
+} from "./mailbox/types";
 
 export interface AppInfo {
   name: string;
   version: string;
 }
 
-export interface CommandError {
-  kind: string;
-  message: string;
-}
-
 export function appInfo(): Promise<AppInfo> {
   return invoke<AppInfo>("app_info");
 }
 
-export function notifyNewMail(summary: string, body: string): Promise<void> {
-  return invoke("notify_new_mail", { summary, body });
+/** The first screen: a remembered (or demo) account opened from the local copy, or sign-in. */
+export type Startup =
+  | { kind: "signedIn"; account: Account }
+  | { kind: "signIn"; entUrl: string | null; failure: SignInError | null };
+
+export function startup(): Promise<Startup> {
+  return invoke<Startup>("startup");
+}
+
+/** The backend of the mailbox window, over Tauri commands and events. */
+export class TauriApi implements MailboxApi, SignInApi {
+  signIn(credentials: Credentials): Promise<SignInResult> {
+    return invoke("sign_in", { credentials });
+  }
+  signInWithEntPage(entUrl: string): Promise<SignInResult> {
+    return invoke("sign_in_with_ent_page", { entUrl });
+  }
+  startDemo(role: DemoRole): Promise<SignInResult> {
+    return invoke("start_demo", { role });
+  }
+  account(): Promise<Account> {
+    return invoke("account");
+  }
+  folders(): Promise<Folder[]> {
+    return invoke("folders");
+  }
+  maxFolderDepth(): Promise<number> {
+    return invoke("max_folder_depth");
+  }
+  list(folderId: string, offset: number, limit: number): Promise<MessageSummary[]> {
+    return invoke("list", { folderId, offset, limit });
+  }
+  read(id: string): Promise<Message> {
+    return invoke("read", { id });
+  }
+  setUnread(ids: string[], unread: boolean): Promise<void> {
+    return invoke("set_unread", { ids, unread });
+  }
+  trash(ids: string[]): Promise<void> {
+    return invoke("trash", { ids });
+  }
+  restore(ids: string[]): Promise<void> {
+    return invoke("restore", { ids });
+  }
+  deleteForever(ids: string[]): Promise<void> {
+    return invoke("delete_forever", { ids });
+  }
+  emptyTrash(): Promise<void> {
+    return invoke("empty_trash");
+  }
+  moveToFolder(ids: string[], folderId: string): Promise<void> {
+    return invoke("move_to_folder", { ids, folderId });
+  }
+  moveToInbox(ids: string[]): Promise<void> {
+    return invoke("move_to_inbox", { ids });
+  }
+  createFolder(name: string, parentId: string | null): Promise<string> {
+    return invoke("create_folder", { name, parentId });
+  }
+  renameFolder(id: string, name: string): Promise<void> {
+    return invoke("rename_folder", { id, name });
+  }
+  deleteFolder(id: string): Promise<void> {
+    return invoke("delete_folder", { id });
+  }
+  search(text: string): Promise<SearchHit[]> {
+    return invoke("search", { text });
+  }
+  sync(): Promise<void> {
+    return invoke("sync");
+  }
+  pendingMessageIds(): Promise<string[]> {
+    return invoke("pending_message_ids");
+  }
+  openAttachment(messageId: string, attachmentId: string): Promise<void> {
+    return invoke("open_attachment", { messageId, attachmentId });
+  }
+  saveAttachmentAs(messageId: string, attachmentId: string): Promise<void> {
+    return invoke("save_attachment_as", { messageId, attachmentId });
+  }
+  openLink(url: string): Promise<void> {
+    return invoke("open_link", { url });
+  }
+  /** Written in the window's language (App sets `<html lang>`). */
+  notifyNewMail(messageIds: string[]): Promise<void> {
+    return invoke("notify_new_mail", { messageIds, lang: document.documentElement.lang || "fr" });
+  }
+  inboxDrawn(messageCount: number): Promise<void> {
+    return invoke("inbox_drawn", { messages: messageCount });
+  }
+  setWindowTitle(title: string, unread?: number): Promise<void> {
+    return invoke("set_window_title", { title, unread: unread ?? null });
+  }
+  signOut(options: { eraseLocalCopy: boolean }): Promise<void> {
+    return invoke("sign_out", { eraseLocalCopy: options.eraseLocalCopy });
+  }
+
+  /**
+   * The backend's three event streams as one: mailbox events, a click on a notification
+   * (`open-message`) and a link clicked inside a message (`link-clicked`).
+   */
+  subscribe(listener: (event: MailboxEvent) => void): () => void {
+    const pending: Promise<UnlistenFn>[] = [
+      listen<MailboxEvent>("mailbox", (e) => listener(e.payload)),
+      listen<{ id: string }>("open-message", (e) => listener({ kind: "openMessage", id: e.payload.id })),
+      listen<{ url: string }>("link-clicked", (e) => listener({ kind: "linkClicked", url: e.payload.url })),
+    ];
+    return () => {
+      for (const p of pending) void p.then((stop) => stop());
+    };
+  }
 }

@@ -1,21 +1,227 @@
-//! The native new-mail notification (D-Bus on Linux, through notify-rust).
-use crate::error::CommandError;
+//! The native new-mail notification (D-Bus on Linux, through notify-rust). The window decides
+//! when one is due (not while it shows the inbox with the focus); this says what it says: the
+//! sender, the subject and the first line for one message, one summary for several. A click
+//! brings the window forward and opens the message.
+use messagerie_core::message::Message;
+use tauri::{AppHandle, Emitter, Manager, State};
 
-/// Raises one desktop notification with `summary` as its title and `body` as its text.
+use crate::error::CommandError;
+use crate::state::AppState;
+
+/// The event the window receives when the user clicked a notification.
+pub const OPEN_MESSAGE_EVENT: &str = "open-message";
+/// How many senders a summary notification lists.
+const LISTED: usize = 3;
+
+/// What a notification says.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Text {
+    pub summary: String,
+    pub body: String,
+}
+
+/// Raises one notification for the messages that just arrived; `lang` is the window's language.
 #[tauri::command]
-#[tracing::instrument(skip_all, err)]
-pub async fn notify_new_mail(summary: String, body: String) -> Result<(), CommandError> {
-    // notify-rust blocks on the D-Bus round trip: keep it off the async runtime.
+#[tracing::instrument(skip_all, fields(count = message_ids.len()), err)]
+pub async fn notify_new_mail(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    message_ids: Vec<String>,
+    lang: Option<String>,
+) -> Result<(), CommandError> {
+    let mailbox = state.mailbox().await?;
+    let mut messages = Vec::with_capacity(message_ids.len().min(LISTED));
+    for id in message_ids.iter().take(LISTED) {
+        messages.push(mailbox.message(id).await?);
+    }
+    let Some(first) = messages.first() else {
+        return Ok(());
+    };
+    let open = first.summary.id.clone();
+    let text = compose(&messages, message_ids.len(), lang.as_deref() == Some("en"));
+    show(app, text, open).await
+}
+
+/// The notification's words: one message → sender / subject + first line; several → a count.
+pub fn compose(messages: &[Message], count: usize, english: bool) -> Text {
+    let sender = |m: &Message| {
+        m.summary
+            .from
+            .as_ref()
+            .map_or_else(String::new, |f| f.display_name.clone())
+    };
+    let subject = |m: &Message| {
+        if m.summary.subject.trim().is_empty() {
+            if english {
+                "(no subject)"
+            } else {
+                "(sans objet)"
+            }
+            .to_string()
+        } else {
+            m.summary.subject.clone()
+        }
+    };
+    if let [one] = messages {
+        if count == 1 {
+            let line = one.body.as_deref().map(first_line).unwrap_or_default();
+            let body = if line.is_empty() {
+                subject(one)
+            } else {
+                format!("{}\n{line}", subject(one))
+            };
+            return Text {
+                summary: sender(one),
+                body,
+            };
+        }
+    }
+    let summary = if english {
+        format!("{count} new messages")
+    } else {
+        format!("{count} nouveaux messages")
+    };
+    let body = messages
+        .iter()
+        .map(|m| format!("{} — {}", sender(m), subject(m)))
+        .collect::<Vec<_>>()
+        .join("\n");
+    Text { summary, body }
+}
+
+/// The first line of text of an HTML body, at most 120 characters.
+pub fn first_line(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    let mut tag = String::new();
+    for c in html.chars() {
+        match (in_tag, c) {
+            (false, '<') => {
+                in_tag = true;
+                tag.clear();
+            }
+            (true, '>') => {
+                in_tag = false;
+                let name = tag
+                    .trim_start_matches('/')
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("");
+                if matches!(
+                    name.to_ascii_lowercase().as_str(),
+                    "br" | "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "blockquote"
+                ) {
+                    text.push('\n');
+                }
+            }
+            (true, c) => tag.push(c),
+            (false, c) => text.push(c),
+        }
+    }
+    let text = text
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let mut out: String = line.chars().take(120).collect();
+    if line.chars().count() > 120 {
+        out.push('…');
+    }
+    out
+}
+
+async fn show(app: AppHandle, text: Text, open: String) -> Result<(), CommandError> {
+    let (shown_tx, shown_rx) = tokio::sync::oneshot::channel();
+    // notify-rust blocks on D-Bus, and waiting for the click blocks until the notification
+    // closes: both off the async runtime.
     tokio::task::spawn_blocking(move || {
-        notify_rust::Notification::new()
+        let shown = notify_rust::Notification::new()
             .appname("Messagerie")
-            .summary(&summary)
-            .body(&body)
+            .summary(&text.summary)
+            .body(&text.body)
             .icon("mail-unread")
-            .show()
-            .map(|_| ())
-    })
-    .await
-    .map_err(|_| CommandError::internal())?
-    .map_err(CommandError::notification)
+            .action("default", "Ouvrir")
+            .show();
+        match shown {
+            Ok(handle) => {
+                let _ = shown_tx.send(Ok(()));
+                handle.wait_for_action(|action| {
+                    if action == "default" {
+                        bring_forward_and_open(&app, &open);
+                    }
+                });
+            }
+            Err(error) => {
+                let _ = shown_tx.send(Err(error));
+            }
+        }
+    });
+    shown_rx
+        .await
+        .map_err(|_| CommandError::internal())?
+        .map_err(CommandError::notification)
+}
+
+fn bring_forward_and_open(app: &AppHandle, id: &str) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+    if let Err(error) = app.emit(OPEN_MESSAGE_EVENT, serde_json::json!({ "id": id })) {
+        tracing::warn!(%error, "cannot ask the window to open a message");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(from: &str, subject: &str, body: &str) -> Message {
+        serde_json::from_value(serde_json::json!({
+            "id": "m1", "subject": subject, "to": [], "state": "SENT", "date": 0,
+            "unread": true, "response": false, "hasAttachment": false, "bodyAvailable": true,
+            "from": { "id": "u1", "displayName": from, "isGroup": false, "profile": null, "size": null },
+            "cc": [], "cci": [], "body": body, "attachments": [], "userFolderId": null,
+            "trashed": false, "threadId": null, "parentId": null, "noReply": false
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn one_message_shows_its_sender_subject_and_first_line() {
+        let m = message(
+            "DURAND Marie",
+            "Sortie au musée",
+            "<p>Bonjour,</p><p>La sortie…</p>",
+        );
+        let text = compose(&[m], 1, false);
+        assert_eq!(text.summary, "DURAND Marie");
+        assert_eq!(text.body, "Sortie au musée\nBonjour,");
+    }
+
+    #[test]
+    fn several_messages_make_one_summary_in_the_windows_language() {
+        let ms = [message("A", "Un", ""), message("B", "Deux", "")];
+        assert_eq!(compose(&ms, 3, false).summary, "3 nouveaux messages");
+        assert_eq!(compose(&ms, 3, true).summary, "3 new messages");
+        assert_eq!(compose(&ms, 3, false).body, "A — Un\nB — Deux");
+    }
+
+    #[test]
+    fn the_first_line_skips_tags_entities_and_blank_lines() {
+        assert_eq!(
+            first_line("<div><br></div><p>Caf&eacute; &amp; th&#39;&nbsp;é</p>x"),
+            "Caf&eacute; & th' é"
+        );
+        assert_eq!(first_line(""), "");
+        assert_eq!(first_line(&"a".repeat(300)).chars().count(), 121);
+    }
 }

@@ -47,6 +47,13 @@ export interface MailboxApi {
   saveAttachmentAs(messageId: string, attachmentId: string): Promise<void>;
   /** Opens an http(s) or mailto address in the system browser (after the user confirmed). */
   openLink(url: string): Promise<void>;
+  /**
+   * Raises the desktop notification for messages that just arrived (one per message, or one
+   * summary for several); a click on it comes back as an `openMessage` event.
+   */
+  notifyNewMail(messageIds: string[]): Promise<void>;
+  /** The window drew the inbox (the startup measure is logged on the Rust side). */
+  inboxDrawn(messageCount: number): Promise<void>;
   /** The native window's title (the unread count shows there). */
   setWindowTitle(title: string): Promise<void>;
   signOut(options: { eraseLocalCopy: boolean }): Promise<void>;

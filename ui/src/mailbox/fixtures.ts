@@ -578,6 +578,16 @@ export class FixtureApi implements MailboxApi, SignInApi {
     return answer(undefined);
   }
 
+  notifyNewMail(messageIds: string[]): Promise<void> {
+    this.log("notifyNewMail", messageIds);
+    return answer(undefined);
+  }
+
+  inboxDrawn(messageCount: number): Promise<void> {
+    this.log("inboxDrawn", messageCount);
+    return answer(undefined);
+  }
+
   setWindowTitle(title: string): Promise<void> {
     this.log("setWindowTitle", title);
     return answer(undefined);

@@ -100,4 +100,38 @@ describe("MailboxStore", () => {
     expect(store.getState().error).toBeNull();
     expect(api.count("trash")).toBe(1);
   });
+
+  describe("new mail", () => {
+    test("raises a notification when the window does not have the focus", async () => {
+      const { api, store } = await started();
+      const focus = vi.spyOn(document, "hasFocus").mockReturnValue(false);
+      const message = store.getState().summaries["m-conseil"];
+      if (!message) throw new Error("the fixture's inbox has m-conseil");
+      api.emit({ kind: "newMail", messages: [message] });
+      expect(api.calls.filter((c) => c.op === "notifyNewMail").map((c) => c.args[0])).toEqual([["m-conseil"]]);
+      focus.mockRestore();
+    });
+
+    test("stays silent while the window has the focus on the inbox, not on another folder", async () => {
+      const { api, store } = await started();
+      const focus = vi.spyOn(document, "hasFocus").mockReturnValue(true);
+      const message = store.getState().summaries["m-conseil"];
+      if (!message) throw new Error("the fixture's inbox has m-conseil");
+      api.emit({ kind: "newMail", messages: [message] });
+      expect(api.count("notifyNewMail")).toBe(0);
+      await store.selectFolder(TRASH);
+      api.emit({ kind: "newMail", messages: [message] });
+      expect(api.count("notifyNewMail")).toBe(1);
+      focus.mockRestore();
+    });
+
+    test("a click on the notification opens the message in the inbox", async () => {
+      const { api, store } = await started();
+      await store.selectFolder(TRASH);
+      api.emit({ kind: "openMessage", id: "m-conseil" });
+      await vi.waitFor(() => expect(store.getState().open?.message?.id).toBe("m-conseil"));
+      expect(store.getState().selectedFolderId).toBe(INBOX);
+    });
+  });
 });
+

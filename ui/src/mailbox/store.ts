@@ -34,6 +34,8 @@ export interface MailboxState {
   sync: SyncStatus;
   /** Messages whose remote images the user allowed (for this session only). */
   remoteImages: Record<string, true>;
+  /** A link clicked inside a message body, waiting for the user to confirm it. */
+  clickedLink: string | null;
   error: string | null;
 }
 
@@ -51,6 +53,7 @@ export const initialState: MailboxState = {
   search: { query: "", hits: null },
   sync: { kind: "idle" },
   remoteImages: {},
+  clickedLink: null,
   error: null,
 };
 
@@ -77,6 +80,7 @@ export class MailboxStore {
   private refreshing: Promise<void> | null = null;
   private refreshAgain = false;
   private openSeq = 0;
+  private inboxDrawnReported = false;
 
   constructor(
     private readonly api: MailboxApi,
@@ -154,6 +158,23 @@ export class MailboxStore {
         this.update(() => ({ error: `${event.action}: ${event.reason}` }));
         void this.refresh();
         return;
+      case "syncFailed":
+        // Offline already shows in the status line.
+        if (event.errorKind !== "offline") this.update(() => ({ error: event.message }));
+        return;
+      case "newMail":
+        // No notification for what the user is looking at.
+        if (!(windowHasFocus() && this.state.selectedFolderId === INBOX)) {
+          this.api.notifyNewMail(event.messages.map((m) => m.id)).catch((e: unknown) => this.fail(e));
+        }
+        void this.refresh();
+        return;
+      case "openMessage":
+        void this.selectFolder(INBOX).then(() => this.open(event.id));
+        return;
+      case "linkClicked":
+        this.update(() => ({ clickedLink: event.url }));
+        return;
       case "messagesChanged":
       case "foldersChanged":
         void this.refresh();
@@ -223,6 +244,10 @@ export class MailboxStore {
           open: s.open?.message ? { ...s.open, message: patchOpen(s.open.message, rows) } : s.open,
         };
       });
+      if (folderId === INBOX && !this.inboxDrawnReported) {
+        this.inboxDrawnReported = true;
+        this.api.inboxDrawn(rows.length).catch(() => undefined);
+      }
     } catch (e) {
       this.fail(e);
     }
@@ -244,6 +269,10 @@ export class MailboxStore {
   /** Shows a failure of a call made outside the store (attachments, links, sign-out). */
   report(e: unknown): void {
     this.fail(e);
+  }
+
+  dismissLink(): void {
+    this.update(() => ({ clickedLink: null }));
   }
 
   dismissError(): void {
@@ -450,6 +479,10 @@ export class MailboxStore {
   static inboxUnread(s: MailboxState): number {
     return s.folders.byId[INBOX]?.unread ?? 0;
   }
+}
+
+function windowHasFocus(): boolean {
+  return typeof document !== "undefined" && document.hasFocus();
 }
 
 function patchUnread(

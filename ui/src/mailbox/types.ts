@@ -103,7 +103,15 @@ export type MailboxEvent =
   | { kind: "foldersChanged" }
   /** The set of messages with actions not yet confirmed by the ENT changed. */
   | { kind: "pendingChanged"; messageIds: string[] }
-  | { kind: "actionRefused"; action: string; reason: string };
+  | { kind: "actionRefused"; action: string; reason: string }
+  /** A sync pass failed as a whole (the ENT refused the session, the disk is full…). */
+  | { kind: "syncFailed"; errorKind: string; message: string }
+  /** Unread messages that really arrived since the last sync (never on a first sync). */
+  | { kind: "newMail"; messages: MessageSummary[] }
+  /** The user clicked a new-mail notification: show that message. */
+  | { kind: "openMessage"; id: string }
+  /** A link inside a message body was clicked: ask before opening it. */
+  | { kind: "linkClicked"; url: string };
 
 /** An error a command returns (the app's `CommandError`). */
 export interface CommandError {

@@ -1,0 +1,310 @@
+//! Opening an account: the local store first (so the window shows mail at once, offline too),
+//! then the ENT; the tasks that keep it in step; the embedded demo ENT; the OS keyring.
+
+use std::error::Error as _;
+use std::path::PathBuf;
+
+use messagerie_core::session::{Credentials, Secret, Session};
+use messagerie_core::{Account, Mailbox};
+use serde::Serialize;
+use tauri::{AppHandle, Manager};
+
+use crate::error::CommandError;
+use crate::events;
+use crate::state::{AccountInfo, AppState, Current, LastAccount};
+
+/// Every demo account's password (crates/ent-directory/src/demo.toml).
+const DEMO_PASSWORD: &str = "demo";
+
+/// Who « Essayer la démo » signs in as.
+#[derive(Debug, Clone, Copy, serde::Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum DemoRole {
+    Teacher,
+    Pupil,
+    Parent,
+}
+
+impl DemoRole {
+    pub fn login(self) -> &'static str {
+        match self {
+            DemoRole::Teacher => "marie.durand",
+            DemoRole::Pupil => "hugo.leroy",
+            DemoRole::Parent => "julien.leroy",
+        }
+    }
+}
+
+/// Why signing in failed, in the words of the sign-in screen.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum SignInErrorKind {
+    WrongPassword,
+    Unreachable,
+    NotAnEnt,
+    Certificate,
+    Cancelled,
+    Other,
+}
+
+/// What the sign-in commands resolve to: failures are answers, not errors.
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum SignInResult {
+    SignedIn { account: AccountInfo },
+    Failed { error: SignInError },
+}
+
+#[derive(Debug, Serialize)]
+pub struct SignInError {
+    pub kind: SignInErrorKind,
+    pub message: String,
+}
+
+impl SignInResult {
+    pub fn failed(kind: SignInErrorKind, message: impl Into<String>) -> Self {
+        Self::Failed {
+            error: SignInError {
+                kind,
+                message: message.into(),
+            },
+        }
+    }
+
+    pub fn from_error(error: &messagerie_core::Error) -> Self {
+        use messagerie_core::ErrorKind as K;
+        tracing::warn!(%error, "sign-in failed");
+        match error.kind() {
+            K::BadCredentials => Self::failed(
+                SignInErrorKind::WrongPassword,
+                "identifiant ou mot de passe incorrect",
+            ),
+            K::Offline if mentions_certificate(error) => Self::failed(
+                SignInErrorKind::Certificate,
+                "le certificat de sécurité de ce serveur n'est pas valide ; vérifiez l'adresse \
+                 ou prévenez l'administrateur de l'ENT",
+            ),
+            K::Offline => Self::failed(
+                SignInErrorKind::Unreachable,
+                "le serveur ne répond pas ; vérifiez l'adresse et votre connexion à Internet",
+            ),
+            K::BadAnswer | K::NotAllowed => Self::failed(
+                SignInErrorKind::NotAnEnt,
+                "cette adresse ne semble pas être celle d'un ENT ; vérifiez-la",
+            ),
+            _ => Self::failed(
+                SignInErrorKind::Other,
+                CommandError::from_ref(error).message,
+            ),
+        }
+    }
+}
+
+/// TLS failures come back from reqwest as connection errors; the chain says which.
+fn mentions_certificate(error: &messagerie_core::Error) -> bool {
+    let mut source: Option<&dyn std::error::Error> = error.source();
+    while let Some(e) = source {
+        if e.to_string().to_lowercase().contains("certificate") {
+            return true;
+        }
+        source = e.source();
+    }
+    false
+}
+
+/// Where an account's store lives: demo accounts keep one place although the demo ENT gets a
+/// new port at each start.
+fn core_account(state: &AppState, ent_url: &str, login: &str, demo: bool) -> Account {
+    let root = state.data_root.join("accounts");
+    if demo {
+        Account {
+            base_url: ent_url.to_string(),
+            login: login.to_string(),
+            dir: root.join(format!("demo_{login}")),
+        }
+    } else {
+        Account::in_dir(&root, ent_url, login)
+    }
+}
+
+/// How the account proves who it is.
+pub enum Proof {
+    Password(Secret),
+    Session(Session),
+}
+
+/// Opens the account's store, signs in, and makes it the window's account.
+pub async fn sign_in(
+    app: &AppHandle,
+    ent_url: &str,
+    login: &str,
+    proof: Proof,
+    demo: bool,
+) -> Result<AccountInfo, messagerie_core::Error> {
+    let mailbox = Mailbox::open(core_account(
+        app.state::<AppState>().inner(),
+        ent_url,
+        login,
+        demo,
+    ))
+    .await?;
+    match proof {
+        Proof::Password(password) => {
+            let credentials = Credentials {
+                login: login.to_string(),
+                password,
+            };
+            mailbox.sign_in(credentials, None).await?;
+        }
+        Proof::Session(session) => mailbox.use_session(session).await?,
+    }
+    let account = account_info(&mailbox, demo).await?;
+    install(app, mailbox, account.clone()).await;
+    Ok(account)
+}
+
+/// Opens a remembered account from its store alone, without the ENT: the window shows the
+/// cached mail at once and the sign-in happens behind it.
+pub async fn reopen(app: &AppHandle, last: &LastAccount) -> Option<AccountInfo> {
+    let state = app.state::<AppState>();
+    let mailbox = Mailbox::open(core_account(&state, &last.ent_url, &last.login, last.demo))
+        .await
+        .inspect_err(|error| tracing::warn!(%error, "cannot open the remembered account"))
+        .ok()?;
+    // An account that never signed in has nothing to show.
+    mailbox.user().await.ok()??;
+    let account = account_info(&mailbox, last.demo).await.ok()?;
+    install(app, mailbox, account.clone()).await;
+    Some(account)
+}
+
+async fn account_info(mailbox: &Mailbox, demo: bool) -> messagerie_core::Result<AccountInfo> {
+    let (_, name) = mailbox.user().await?.unwrap_or_default();
+    let account = mailbox.account();
+    Ok(AccountInfo {
+        ent_url: account.base_url.clone(),
+        login: account.login.clone(),
+        display_name: if name.is_empty() {
+            account.login.clone()
+        } else {
+            name
+        },
+        profile: None,
+        demo,
+    })
+}
+
+/// Makes `mailbox` the open one: forwards its events to the window, syncs now and then on an
+/// interval. Replaces (and stops) the previous account's tasks.
+async fn install(app: &AppHandle, mailbox: Mailbox, account: AccountInfo) {
+    let state = app.state::<AppState>();
+    let tasks = vec![
+        events::forward(app.clone(), mailbox.clone()),
+        events::sync_periodically(app.clone(), mailbox.clone(), state.sync_interval),
+    ];
+    *state.current.write().await = Some(Current {
+        mailbox,
+        account,
+        tasks,
+    });
+}
+
+/// Starts the embedded demo ENT (once per run) and returns its address. Its data stays in the
+/// app's data directory, so what the user did in the demo is still there after a restart.
+pub async fn demo_ent(state: &AppState) -> anyhow::Result<String> {
+    let mut demo = state.demo.lock().await;
+    if let Some(server) = demo.as_ref() {
+        return Ok(server.base_url());
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let server = ent_server::start(
+        listener,
+        ent_server::Config::demo(state.data_root.join("demo-ent")),
+    )
+    .await?;
+    let url = server.base_url();
+    tracing::info!(%url, "demo ENT started");
+    *demo = Some(server);
+    Ok(url)
+}
+
+pub fn demo_password() -> Secret {
+    Secret::new(DEMO_PASSWORD)
+}
+
+/// The OS keyring entry of an account; none when `MESSAGERIE_NO_KEYRING` is set or the
+/// platform has no keyring.
+fn keyring_entry(ent_url: &str, login: &str) -> Option<keyring::Entry> {
+    if std::env::var_os("MESSAGERIE_NO_KEYRING").is_some() {
+        return None;
+    }
+    keyring::Entry::new("messagerie", &format!("{login}@{ent_url}")).ok()
+}
+
+/// Keeps the password for the next start; false when the keyring refused it.
+pub fn save_password(ent_url: &str, login: &str, password: &Secret) -> bool {
+    let Some(entry) = keyring_entry(ent_url, login) else {
+        return false;
+    };
+    entry
+        .set_password(password.expose())
+        .inspect_err(|error| tracing::warn!(%error, "the OS keyring did not keep the password"))
+        .is_ok()
+}
+
+pub fn saved_password(ent_url: &str, login: &str) -> Option<Secret> {
+    keyring_entry(ent_url, login)?
+        .get_password()
+        .ok()
+        .map(Secret::new)
+}
+
+pub fn forget_password(ent_url: &str, login: &str) {
+    if let Some(entry) = keyring_entry(ent_url, login) {
+        let _ = entry.delete_credential();
+    }
+}
+
+/// Where the app keeps its data: `MESSAGERIE_DATA_DIR`, else the platform's data directory
+/// (a separate one for debug builds, so development never touches real mail).
+pub fn data_root() -> PathBuf {
+    if let Some(dir) = std::env::var_os("MESSAGERIE_DATA_DIR") {
+        return PathBuf::from(dir);
+    }
+    let app = if cfg!(debug_assertions) {
+        "messagerie-dev"
+    } else {
+        "messagerie"
+    };
+    directories::ProjectDirs::from("fr", "messagerie", app).map_or_else(
+        || std::env::temp_dir().join(app),
+        |d| d.data_dir().to_path_buf(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_password_and_an_unreachable_server_get_different_messages() {
+        let wrong = SignInResult::from_error(&messagerie_core::Error::Api(
+            messagerie_core::client::ApiError::BadCredentials { reason: None },
+        ));
+        let json = serde_json::to_value(&wrong).unwrap();
+        assert_eq!(json["kind"], "failed");
+        assert_eq!(json["error"]["kind"], "wrongPassword");
+    }
+
+    #[test]
+    fn demo_roles_sign_in_as_a_teacher_a_pupil_and_a_parent_of_the_demo_school() {
+        let logins = [DemoRole::Teacher, DemoRole::Pupil, DemoRole::Parent].map(DemoRole::login);
+        let school = ent_directory::Directory::demo();
+        for login in logins {
+            assert!(
+                school.user_by_login(login).is_some(),
+                "{login} is not in the demo school"
+            );
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! The mailbox window's reads and actions: each one line over `messagerie_core::Mailbox`.
+//! Actions change the local copy at once and are queued for the ENT (offline too).
+use messagerie_core::mailbox::Folder;
+use messagerie_core::message::{Message, MessageSummary};
+use messagerie_core::search::{SearchHit, SearchQuery};
+use messagerie_core::sync::SyncMode;
+use tauri::{AppHandle, State};
+
+use crate::commands::queued;
+use crate::error::CommandError;
+use crate::events;
+use crate::state::AppState;
+
+/// The folder depth the ENT allows when it cannot be asked (entcore's default).
+const DEFAULT_MAX_DEPTH: u32 = 3;
+
+type Answer<T> = Result<T, CommandError>;
+
+#[tauri::command]
+pub async fn folders(state: State<'_, AppState>) -> Answer<Vec<Folder>> {
+    Ok(state.mailbox().await?.folders().await?)
+}
+
+/// The ENT's folder depth limit; its default when offline.
+#[tauri::command]
+pub async fn max_folder_depth(state: State<'_, AppState>) -> Answer<u32> {
+    let mailbox = state.mailbox().await?;
+    Ok(
+        messagerie_core::client::conversation::max_depth(mailbox.client())
+            .await
+            .unwrap_or(DEFAULT_MAX_DEPTH),
+    )
+}
+
+#[tauri::command]
+pub async fn list(
+    state: State<'_, AppState>,
+    folder_id: String,
+    offset: u32,
+    limit: u32,
+) -> Answer<Vec<MessageSummary>> {
+    Ok(state
+        .mailbox()
+        .await?
+        .list(&folder_id, offset, limit)
+        .await?)
+}
+
+/// Opens a message (marking it read), its body sanitized before it leaves Rust.
+#[tauri::command]
+pub async fn read(state: State<'_, AppState>, id: String) -> Answer<Message> {
+    let mut message = queued(state, |mailbox| async move { mailbox.read(&id).await }).await?;
+    message.body = message
+        .body
+        .as_deref()
+        .map(|html| messagerie_core::body::sanitize(html).html);
+    Ok(message)
+}
+
+#[tauri::command]
+pub async fn set_unread(state: State<'_, AppState>, ids: Vec<String>, unread: bool) -> Answer<()> {
+    queued(state, |mailbox| async move {
+        mailbox.set_unread(&ids, unread).await
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn trash(state: State<'_, AppState>, ids: Vec<String>) -> Answer<()> {
+    queued(state, |mailbox| async move { mailbox.trash(&ids).await }).await
+}
+
+#[tauri::command]
+pub async fn restore(state: State<'_, AppState>, ids: Vec<String>) -> Answer<()> {
+    queued(state, |mailbox| async move { mailbox.restore(&ids).await }).await
+}
+
+#[tauri::command]
+pub async fn delete_forever(state: State<'_, AppState>, ids: Vec<String>) -> Answer<()> {
+    queued(state, |mailbox| async move {
+        mailbox.delete_forever(&ids).await
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn empty_trash(state: State<'_, AppState>) -> Answer<()> {
+    queued(state, |mailbox| async move { mailbox.empty_trash().await }).await
+}
+
+#[tauri::command]
+pub async fn move_to_folder(
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+    folder_id: String,
+) -> Answer<()> {
+    queued(state, |mailbox| async move {
+        mailbox.move_to_folder(&ids, &folder_id).await
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn move_to_inbox(state: State<'_, AppState>, ids: Vec<String>) -> Answer<()> {
+    queued(
+        state,
+        |mailbox| async move { mailbox.move_to_root(&ids).await },
+    )
+    .await
+}
+
+#[tauri::command]
+pub async fn create_folder(
+    state: State<'_, AppState>,
+    name: String,
+    parent_id: Option<String>,
+) -> Answer<String> {
+    queued(state, |mailbox| async move {
+        mailbox.create_folder(&name, parent_id.as_deref()).await
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn rename_folder(state: State<'_, AppState>, id: String, name: String) -> Answer<()> {
+    queued(state, |mailbox| async move {
+        mailbox.rename_folder(&id, &name).await
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn delete_folder(state: State<'_, AppState>, id: String) -> Answer<()> {
+    queued(
+        state,
+        |mailbox| async move { mailbox.delete_folder(&id).await },
+    )
+    .await
+}
+
+/// Local full-text search over every folder.
+#[tauri::command]
+pub async fn search(state: State<'_, AppState>, text: String) -> Answer<Vec<SearchHit>> {
+    let query = SearchQuery {
+        text,
+        ..SearchQuery::default()
+    };
+    Ok(state.mailbox().await?.search(query).await?)
+}
+
+/// Starts a sync pass and returns at once; progress and the outcome arrive as events.
+#[tauri::command]
+pub async fn sync(app: AppHandle, state: State<'_, AppState>) -> Answer<()> {
+    let mailbox = state.mailbox().await?;
+    tauri::async_runtime::spawn(async move {
+        events::sync_once(&app, &mailbox, SyncMode::Quick).await;
+    });
+    Ok(())
+}
+
+/// Messages with actions the ENT has not confirmed yet.
+#[tauri::command]
+pub async fn pending_message_ids(state: State<'_, AppState>) -> Answer<Vec<String>> {
+    Ok(state.mailbox().await?.pending_message_ids().await?)
+}

@@ -1,0 +1,326 @@
+//! Signing in and out, and the first screen.
+use messagerie_core::session::{Secret, Session};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, State};
+
+use crate::account::{self, DemoRole, Proof, SignInErrorKind, SignInResult};
+use crate::error::{CommandError, ErrorKind};
+use crate::sso;
+use crate::state::{AccountInfo, AppState, LastAccount};
+
+/// What the window shows first.
+#[derive(Debug, Serialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum Startup {
+    /// A remembered account, opened from the local store (the sign-in runs behind it).
+    SignedIn { account: AccountInfo },
+    /// The sign-in screen, with the last ENT address filled in.
+    SignIn {
+        ent_url: Option<String>,
+        failure: Option<account::SignInError>,
+    },
+}
+
+/// Decides the first screen: `--demo` signs in to the demo school as a teacher; a remembered
+/// account opens from its local copy at once; otherwise the sign-in screen.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub async fn startup(app: AppHandle, state: State<'_, AppState>) -> Result<Startup, CommandError> {
+    // The baseline of the startup measure: the window is up and its script runs.
+    tracing::info!(
+        elapsed_ms = state.started.elapsed().as_millis() as u64,
+        "window ready"
+    );
+    if let Some(current) = state.current.read().await.as_ref() {
+        return Ok(Startup::SignedIn {
+            account: current.account.clone(),
+        });
+    }
+    if state.launch.demo {
+        return Ok(match start_demo_as(&app, &state, DemoRole::Teacher).await {
+            SignInResult::SignedIn { account } => Startup::SignedIn { account },
+            SignInResult::Failed { error } => Startup::SignIn {
+                ent_url: None,
+                failure: Some(error),
+            },
+        });
+    }
+    let Some(last) = state.last_account() else {
+        return Ok(Startup::SignIn {
+            ent_url: None,
+            failure: None,
+        });
+    };
+    let password = if last.demo {
+        Some(account::demo_password())
+    } else if last.remembered {
+        account::saved_password(&last.ent_url, &last.login)
+    } else {
+        None
+    };
+    let Some(password) = password else {
+        return Ok(Startup::SignIn {
+            ent_url: Some(last.ent_url),
+            failure: None,
+        });
+    };
+    let Some(opened) = account::reopen(&app, &last).await else {
+        return Ok(Startup::SignIn {
+            ent_url: Some(last.ent_url),
+            failure: None,
+        });
+    };
+    // The mail is on screen; signing in again happens behind it (offline, it fails quietly and
+    // the status line says « hors ligne »).
+    let background = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let ent_url = if last.demo {
+            match account::demo_ent(&background.state::<AppState>()).await {
+                Ok(url) => url,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot start the demo ENT");
+                    return;
+                }
+            }
+        } else {
+            last.ent_url.clone()
+        };
+        if let Err(error) = account::sign_in(
+            &background,
+            &ent_url,
+            &last.login,
+            Proof::Password(password),
+            last.demo,
+        )
+        .await
+        {
+            tracing::warn!(%error, "signing in again behind the window failed");
+        }
+    });
+    Ok(Startup::SignedIn { account: opened })
+}
+
+use tauri::Manager as _;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialsInput {
+    pub ent_url: String,
+    pub login: String,
+    pub password: Secret,
+    pub remember: bool,
+}
+
+/// Signs in with a login and a password; « Se souvenir de moi » keeps it in the OS keyring.
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(login = %credentials.login))]
+pub async fn sign_in(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    credentials: CredentialsInput,
+) -> Result<SignInResult, CommandError> {
+    let Some(ent_url) = normalize_url(&credentials.ent_url) else {
+        return Ok(SignInResult::failed(
+            SignInErrorKind::NotAnEnt,
+            "l'adresse de l'ENT n'est pas valide (exemple : https://ent.exemple.fr)",
+        ));
+    };
+    let login = credentials.login.trim().to_string();
+    let password = credentials.password;
+    let result = account::sign_in(
+        &app,
+        &ent_url,
+        &login,
+        Proof::Password(password.clone()),
+        false,
+    )
+    .await;
+    Ok(match result {
+        Ok(account) => {
+            let remembered =
+                credentials.remember && account::save_password(&ent_url, &login, &password);
+            state.remember_account(&LastAccount {
+                ent_url,
+                login,
+                demo: false,
+                remembered,
+            });
+            SignInResult::SignedIn { account }
+        }
+        Err(error) => SignInResult::from_error(&error),
+    })
+}
+
+/// Opens the ENT's own login page (SSO: EduConnect, CAS…) in a window of the app and takes the
+/// session from it once the user is signed in.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub async fn sign_in_with_ent_page(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    ent_url: String,
+) -> Result<SignInResult, CommandError> {
+    let Some(ent_url) = normalize_url(&ent_url) else {
+        return Ok(SignInResult::failed(
+            SignInErrorKind::NotAnEnt,
+            "l'adresse de l'ENT n'est pas valide (exemple : https://ent.exemple.fr)",
+        ));
+    };
+    let session: Session = match sso::wait_for_session(&app, &ent_url).await {
+        Ok(session) => session,
+        Err(result) => return Ok(result),
+    };
+    // The login is only known once the ENT says who this is; the store is keyed by it.
+    let login = match sso::login_of(&ent_url, &session).await {
+        Ok(login) => login,
+        Err(error) => return Ok(SignInResult::from_error(&error)),
+    };
+    Ok(
+        match account::sign_in(&app, &ent_url, &login, Proof::Session(session), false).await {
+            Ok(account) => {
+                state.remember_account(&LastAccount {
+                    ent_url,
+                    login,
+                    demo: false,
+                    remembered: false,
+                });
+                SignInResult::SignedIn { account }
+            }
+            Err(error) => SignInResult::from_error(&error),
+        },
+    )
+}
+
+/// « Essayer la démo »: the embedded ENT of the demo school, signed in as the chosen user.
+#[tauri::command]
+#[tracing::instrument(skip(app, state))]
+pub async fn start_demo(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    role: DemoRole,
+) -> Result<SignInResult, CommandError> {
+    Ok(start_demo_as(&app, &state, role).await)
+}
+
+async fn start_demo_as(app: &AppHandle, state: &AppState, role: DemoRole) -> SignInResult {
+    let ent_url = match account::demo_ent(state).await {
+        Ok(url) => url,
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "cannot start the demo ENT");
+            return SignInResult::failed(
+                SignInErrorKind::Other,
+                "la démo n'a pas pu démarrer ; vérifiez l'espace libre sur le disque",
+            );
+        }
+    };
+    let login = role.login();
+    match account::sign_in(
+        app,
+        &ent_url,
+        login,
+        Proof::Password(account::demo_password()),
+        true,
+    )
+    .await
+    {
+        Ok(account) => {
+            state.remember_account(&LastAccount {
+                ent_url,
+                login: login.to_string(),
+                demo: true,
+                remembered: false,
+            });
+            SignInResult::SignedIn { account }
+        }
+        Err(error) => SignInResult::from_error(&error),
+    }
+}
+
+/// The open account.
+#[tauri::command]
+pub async fn account(state: State<'_, AppState>) -> Result<AccountInfo, CommandError> {
+    state.account().await
+}
+
+/// Signs out: the window goes back to the sign-in screen, the keyring forgets the password,
+/// and the local copy is erased when the user asked for it.
+#[tauri::command]
+#[tracing::instrument(skip(state))]
+pub async fn sign_out(
+    state: State<'_, AppState>,
+    erase_local_copy: bool,
+) -> Result<(), CommandError> {
+    let Some(current) = state.current.write().await.take() else {
+        return Ok(());
+    };
+    let dir = current.mailbox.account().dir.clone();
+    account::forget_password(&current.account.ent_url, &current.account.login);
+    state.forget_account();
+    drop(current);
+    if erase_local_copy {
+        tokio::fs::remove_dir_all(&dir).await.map_err(|error| {
+            tracing::warn!(%error, "cannot erase the local copy");
+            CommandError::new(
+                ErrorKind::Storage,
+                format!(
+                    "la copie locale n'a pas pu être effacée ; supprimez le dossier {}",
+                    dir.display()
+                ),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// The window drew the inbox: logs the time since the start (the startup measure).
+#[tauri::command]
+pub fn inbox_drawn(state: State<'_, AppState>, messages: u32) {
+    tracing::info!(
+        elapsed_ms = state.started.elapsed().as_millis() as u64,
+        messages,
+        "inbox drawn from the local store"
+    );
+}
+
+/// `ent.example.fr` → `https://ent.example.fr`; no trailing slash; `None` when not an address.
+fn normalize_url(input: &str) -> Option<String> {
+    let trimmed = input.trim();
+    let with_scheme = if trimmed.contains("://") {
+        trimmed.to_string()
+    } else {
+        format!("https://{trimmed}")
+    };
+    let url = tauri::Url::parse(&with_scheme).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return None;
+    }
+    Some(url.as_str().trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_url;
+
+    #[test]
+    fn an_address_without_scheme_gets_https_and_loses_its_trailing_slash() {
+        assert_eq!(
+            normalize_url(" ent.example.fr/ ").as_deref(),
+            Some("https://ent.example.fr")
+        );
+        assert_eq!(
+            normalize_url("http://127.0.0.1:8080").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+    }
+
+    #[test]
+    fn something_that_is_not_an_address_is_refused() {
+        assert_eq!(normalize_url(""), None);
+        assert_eq!(normalize_url("https://"), None);
+        assert_eq!(normalize_url("ftp://ent.example.fr"), None);
+    }
+}

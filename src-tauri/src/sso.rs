@@ -1,0 +1,87 @@
+//! « Se connecter avec la page de l'ENT »: the ENT's own login page (and whatever SSO it sends
+//! the user to: EduConnect, CAS…) in a window of the app; the session is taken from that
+//! window's cookies once the ENT accepts it. The window gets no command (capabilities name
+//! only `main`).
+
+use std::time::Duration;
+
+use messagerie_core::client::{auth, Client};
+use messagerie_core::session::{Secret, Session};
+use tauri::{AppHandle, Manager, Url, WebviewUrl, WebviewWindowBuilder};
+
+use crate::account::{SignInErrorKind, SignInResult};
+
+const LABEL: &str = "ent-login";
+/// How long the user has to sign in.
+const PATIENCE: Duration = Duration::from_secs(15 * 60);
+const POLL: Duration = Duration::from_millis(500);
+
+/// Opens the ENT's login page and waits until its cookies hold a session the ENT accepts.
+/// `Err` is the answer for the sign-in screen (cancelled when the user closed the window).
+pub async fn wait_for_session(app: &AppHandle, ent_url: &str) -> Result<Session, SignInResult> {
+    let not_an_address = || {
+        SignInResult::failed(
+            SignInErrorKind::NotAnEnt,
+            "l'adresse de l'ENT n'est pas valide",
+        )
+    };
+    let base = Url::parse(ent_url).map_err(|_| not_an_address())?;
+    let login_page = base.join("/auth/login").map_err(|_| not_an_address())?;
+    if let Some(old) = app.get_webview_window(LABEL) {
+        let _ = old.close();
+    }
+    let window = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::External(login_page))
+        .title("Connexion à l'ENT")
+        .inner_size(900.0, 700.0)
+        .build()
+        .map_err(|error| {
+            tracing::warn!(%error, "cannot open the ENT's login window");
+            SignInResult::failed(
+                SignInErrorKind::Other,
+                "la fenêtre de connexion n'a pas pu s'ouvrir",
+            )
+        })?;
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(POLL).await;
+        if app.get_webview_window(LABEL).is_none() {
+            return Err(SignInResult::failed(
+                SignInErrorKind::Cancelled,
+                "connexion annulée : la fenêtre de l'ENT a été fermée",
+            ));
+        }
+        let Ok(cookies) = window.cookies_for_url(base.clone()) else {
+            continue;
+        };
+        let value = |name: &str| {
+            cookies
+                .iter()
+                .find(|c| c.name() == name && !c.value().is_empty())
+                .map(|c| Secret::new(c.value()))
+        };
+        let Some(one_session_id) = value(ent_protocol::SESSION_COOKIE) else {
+            continue;
+        };
+        let session = Session::Cookie {
+            one_session_id,
+            xsrf_token: value(ent_protocol::XSRF_COOKIE),
+        };
+        // A cookie alone is not a signed-in user: the ENT must say who it is.
+        if login_of(ent_url, &session).await.is_ok() {
+            let _ = window.close();
+            return Ok(session);
+        }
+    }
+    let _ = window.close();
+    Err(SignInResult::failed(
+        SignInErrorKind::Cancelled,
+        "connexion abandonnée : le délai est dépassé",
+    ))
+}
+
+/// The login of the user a session belongs to; fails while the session is not signed in.
+pub async fn login_of(ent_url: &str, session: &Session) -> messagerie_core::Result<String> {
+    let client = Client::new(ent_url)?;
+    client.set_session(Some(session.clone())).await;
+    Ok(auth::userinfo(&client).await?.login)
+}

@@ -1,0 +1,170 @@
+//! What the app holds between commands: the signed-in mailbox, the embedded demo ENT, and the
+//! last account (so the next start opens the mailbox from the local store at once).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use messagerie_core::Mailbox;
+use serde::{Deserialize, Serialize};
+use tauri::async_runtime::JoinHandle;
+use tokio::sync::{Mutex, RwLock};
+
+use crate::error::CommandError;
+use crate::launch::LaunchOptions;
+
+/// The account as the window shows it (the UI's `Account`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountInfo {
+    pub ent_url: String,
+    pub login: String,
+    pub display_name: String,
+    pub profile: Option<String>,
+    pub demo: bool,
+}
+
+/// Remembered between runs in `last-account.json`: no secret, only where and who.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct LastAccount {
+    pub ent_url: String,
+    pub login: String,
+    pub demo: bool,
+    /// The password is in the OS keyring.
+    pub remembered: bool,
+}
+
+/// The signed-in account and the tasks that serve it; the tasks stop with it.
+pub struct Current {
+    pub mailbox: Mailbox,
+    pub account: AccountInfo,
+    pub tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for Current {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+pub struct AppState {
+    pub launch: LaunchOptions,
+    /// Where accounts, the demo ENT and `last-account.json` live.
+    pub data_root: PathBuf,
+    pub started: Instant,
+    /// How often the open mailbox asks the ENT for news.
+    pub sync_interval: Duration,
+    pub current: RwLock<Option<Current>>,
+    pub demo: Mutex<Option<ent_server::ServerHandle>>,
+}
+
+impl AppState {
+    pub fn new(launch: LaunchOptions, data_root: PathBuf) -> Self {
+        // The end-to-end tests shorten the interval so that new mail shows within seconds.
+        let sync_interval = std::env::var("MESSAGERIE_SYNC_INTERVAL_SECS")
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+            .filter(|s| *s > 0)
+            .map_or(Duration::from_secs(60), Duration::from_secs);
+        Self {
+            launch,
+            data_root,
+            started: Instant::now(),
+            sync_interval,
+            current: RwLock::new(None),
+            demo: Mutex::new(None),
+        }
+    }
+
+    /// The open mailbox, or the error that sends the window back to the sign-in screen.
+    pub async fn mailbox(&self) -> Result<Mailbox, CommandError> {
+        self.current
+            .read()
+            .await
+            .as_ref()
+            .map(|c| c.mailbox.clone())
+            .ok_or_else(CommandError::signed_out)
+    }
+
+    pub async fn account(&self) -> Result<AccountInfo, CommandError> {
+        self.current
+            .read()
+            .await
+            .as_ref()
+            .map(|c| c.account.clone())
+            .ok_or_else(CommandError::signed_out)
+    }
+
+    fn last_account_path(&self) -> PathBuf {
+        self.data_root.join("last-account.json")
+    }
+
+    /// The last account, if any; a damaged file counts as none (the user signs in again).
+    pub fn last_account(&self) -> Option<LastAccount> {
+        let text = std::fs::read_to_string(self.last_account_path()).ok()?;
+        serde_json::from_str(&text)
+            .inspect_err(|error| tracing::warn!(%error, "ignoring a damaged last-account.json"))
+            .ok()
+    }
+
+    pub fn remember_account(&self, last: &LastAccount) {
+        let write = || -> std::io::Result<()> {
+            std::fs::create_dir_all(&self.data_root)?;
+            let text = serde_json::to_string_pretty(last).map_err(std::io::Error::other)?;
+            write_atomically(&self.last_account_path(), text.as_bytes())
+        };
+        if let Err(error) = write() {
+            // Only the next start is affected: it shows the sign-in screen.
+            tracing::warn!(%error, "cannot remember the account");
+        }
+    }
+
+    pub fn forget_account(&self) {
+        let _ = std::fs::remove_file(self.last_account_path());
+    }
+}
+
+/// Writes through a temporary file and a rename, so a full disk never leaves half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Epoch milliseconds, as the UI counts time.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(dir: &Path) -> AppState {
+        AppState::new(LaunchOptions::default(), dir.to_path_buf())
+    }
+
+    #[test]
+    fn the_last_account_is_read_back_after_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let last = LastAccount {
+            ent_url: "https://ent.example".into(),
+            login: "marie.durand".into(),
+            demo: false,
+            remembered: true,
+        };
+        state(dir.path()).remember_account(&last);
+        assert_eq!(state(dir.path()).last_account(), Some(last));
+    }
+
+    #[test]
+    fn a_damaged_last_account_file_means_signing_in_again() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("last-account.json"), "{not json").unwrap();
+        assert_eq!(state(dir.path()).last_account(), None);
+    }
+}
