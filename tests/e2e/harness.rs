@@ -25,8 +25,7 @@ use tempfile::TempDir;
 use thirtyfour::{By, Capabilities, WebDriver, WebElement};
 
 pub use bus::Bus;
-#[allow(unused_imports)] // for the tests of later issues, which sign in to the demo ENT
-pub use ent::start_ent_server;
+pub use ent::Ent;
 pub use notifications::Notification;
 pub use prerequisite::require;
 pub use process::group_alive;
@@ -50,6 +49,25 @@ pub struct App {
     _dir: TempDir,
 }
 
+/// How the app is started, beyond the isolated environment every test gets.
+#[derive(Debug, Clone, Default)]
+pub struct Launch {
+    /// Command-line arguments (`--demo`).
+    pub args: Vec<String>,
+    /// `MESSAGERIE_DATA_DIR`: a directory the test keeps, to start the app again on the same
+    /// accounts; the app's own data directory in the test's home otherwise.
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Launch {
+    pub fn demo() -> Launch {
+        Launch {
+            args: vec!["--demo".into()],
+            ..Launch::default()
+        }
+    }
+}
+
 /// Runs `body` against a fresh app. If it panics, saves the artifacts, stops everything and
 /// fails with the original panic.
 pub async fn run<F, Fut>(test: &str, body: F)
@@ -57,7 +75,16 @@ where
     F: FnOnce(Arc<App>) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let app = Arc::new(App::start(test).await);
+    run_with(test, Launch::default(), body).await;
+}
+
+/// [`run`] with launch options.
+pub async fn run_with<F, Fut>(test: &str, launch: Launch, body: F)
+where
+    F: FnOnce(Arc<App>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let app = Arc::new(App::start(test, launch).await);
     // A spawned task turns a panic into an Err we can act on before unwinding further.
     let outcome = tokio::spawn(body(Arc::clone(&app))).await;
     let Some(app) = Arc::into_inner(app) else {
@@ -75,7 +102,7 @@ where
 }
 
 impl App {
-    pub async fn start(test: &str) -> App {
+    pub async fn start(test: &str, launch: Launch) -> App {
         // Check all of them first, so that a missing one is named before anything starts.
         let native_driver = require("WebKitWebDriver");
         let tauri_driver_bin = require("tauri-driver");
@@ -131,8 +158,17 @@ impl App {
             .env("NO_AT_BRIDGE", "1")
             .env("MESSAGERIE_LOG", "debug")
             .env("MESSAGERIE_LOG_FILE", logs.join("app.log"))
+            // Tests never touch a keyring; new mail shows within a second or two.
+            .env("MESSAGERIE_NO_KEYRING", "1")
+            .env("MESSAGERIE_SYNC_INTERVAL_SECS", "1")
             // Xvfb has no GPU: keep WebKit on its software path.
             .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+            .envs(
+                launch
+                    .data_dir
+                    .iter()
+                    .map(|dir| ("MESSAGERIE_DATA_DIR", dir.as_os_str())),
+            )
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("clone the log handle"))
             .stderr(log);
@@ -156,7 +192,7 @@ impl App {
         capabilities
             .set(
                 "tauri:options",
-                json!({ "application": env!("CARGO_BIN_EXE_messagerie"), "args": [] }),
+                json!({ "application": env!("CARGO_BIN_EXE_messagerie"), "args": launch.args }),
             )
             .expect("capability");
         let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), capabilities)

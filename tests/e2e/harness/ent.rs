@@ -2,12 +2,15 @@
 use std::path::Path;
 
 /// Starts the demo school (seeded mailboxes) on `127.0.0.1:0` with its files under `dir`;
-/// dropping the handle stops it. The app is pointed at `handle.base_url()` once it has a
-/// sign-in screen wired to the core (a later issue).
+/// dropping the handle stops it.
 pub async fn start_ent_server(dir: &Path) -> ent_server::ServerHandle {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a loopback port");
+    serve(listener, dir).await
+}
+
+async fn serve(listener: tokio::net::TcpListener, dir: &Path) -> ent_server::ServerHandle {
     ent_server::start(listener, ent_server::Config::demo(dir))
         .await
         .unwrap_or_else(|error| {
@@ -16,6 +19,112 @@ pub async fn start_ent_server(dir: &Path) -> ent_server::ServerHandle {
                 dir.display()
             )
         })
+}
+
+/// A demo ENT a test can stop and start again on the same port and data, and act on as any
+/// demo user through messagerie-core (the other side of the conversation).
+pub struct Ent {
+    server: Option<ent_server::ServerHandle>,
+    addr: std::net::SocketAddr,
+    dir: tempfile::TempDir,
+}
+
+/// Every demo account's password.
+pub const DEMO_PASSWORD: &str = "demo";
+
+impl Ent {
+    pub async fn start() -> Ent {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let server = start_ent_server(dir.path()).await;
+        Ent {
+            addr: server.addr(),
+            server: Some(server),
+            dir,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the server; its data stays on disk.
+    pub async fn stop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.stop().await;
+        }
+    }
+
+    /// Starts it again on the same port with the same data.
+    pub async fn restart(&mut self) {
+        let listener = tokio::net::TcpListener::bind(self.addr)
+            .await
+            .expect("bind the same port again");
+        self.server = Some(serve(listener, self.dir.path()).await);
+    }
+
+    /// An ENT client signed in as `login` (the web page of another user, in effect).
+    pub async fn client(&self, login: &str) -> messagerie_core::client::Client {
+        use messagerie_core::client::{auth, Client};
+        use messagerie_core::session::{Credentials, Secret};
+        let client = Client::new(&self.url()).expect("a client of the demo ENT");
+        let credentials = Credentials {
+            login: login.to_string(),
+            password: Secret::new(DEMO_PASSWORD),
+        };
+        let session = auth::login_form(&client, &credentials)
+            .await
+            .unwrap_or_else(|e| panic!("{login} cannot sign in to the demo ENT: {e}"));
+        client.set_session(Some(session)).await;
+        client
+    }
+
+    /// The ENT id of a demo login.
+    pub fn id(&self, login: &str) -> String {
+        let server = self.server.as_ref().expect("the demo ENT is running");
+        server
+            .directory()
+            .user_by_login(login)
+            .unwrap_or_else(|| panic!("no {login} in the demo school"))
+            .id
+            .clone()
+    }
+
+    /// `from` sends a message to `to` through the ENT's API; returns its id.
+    pub async fn send(&self, from: &str, to: &[&str], subject: &str, body: &str) -> String {
+        use messagerie_core::client::conversation;
+        use messagerie_core::queue::DraftContent;
+        let client = self.client(from).await;
+        let content = DraftContent {
+            subject: subject.into(),
+            body: body.into(),
+            to: to.iter().map(|login| self.id(login)).collect(),
+            ..DraftContent::default()
+        };
+        let draft = conversation::create_draft(&client, &content)
+            .await
+            .expect("the demo ENT creates the draft");
+        conversation::send(&client, &draft, &content)
+            .await
+            .expect("the demo ENT sends the message");
+        draft
+    }
+
+    /// The ENT's unread count of `login`'s inbox.
+    pub async fn unread_in_inbox(&self, login: &str) -> u32 {
+        let client = self.client(login).await;
+        messagerie_core::client::conversation::count(&client, "inbox", true)
+            .await
+            .expect("the demo ENT counts")
+    }
+
+    /// Subjects in one of `login`'s folders on the ENT (`inbox`, `trash`, a folder id…).
+    pub async fn subjects(&self, login: &str, folder: &str) -> Vec<String> {
+        let client = self.client(login).await;
+        let page = messagerie_core::client::conversation::list(&client, folder, 0, 100)
+            .await
+            .expect("the demo ENT lists");
+        page.items.into_iter().map(|m| m.subject).collect()
+    }
 }
 
 #[tokio::test]

@@ -1,0 +1,107 @@
+//! A hostile message body runs nothing, loads nothing and cannot reach the app's commands.
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use serde_json::json;
+use thirtyfour::By;
+
+use crate::harness::{self, Ent};
+use crate::ui;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_body_runs_nothing_loads_nothing_and_calls_no_command() {
+    // Arrange: a loopback listener counts every request the body's remote CSS would make.
+    let requests = Arc::new(AtomicUsize::new(0));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let css = format!("http://{}", listener.local_addr().expect("address"));
+    let counter = Arc::clone(&requests);
+    tokio::spawn(async move {
+        while listener.accept().await.is_ok() {
+            counter.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    // Every trick tries the same sentinels: a folder « PWNED » made through the app's
+    // commands, and the window's title.
+    let payload = "try{window.top.__TAURI_INTERNALS__.invoke('create_folder',{name:'PWNED',parentId:null})}catch(e){};try{window.top.document.title='PWNED'}catch(e){}";
+    let body = format!(
+        r#"<p>Bonjour, voici le programme.</p>
+        <script>{payload}</script>
+        <img src="x" onerror="{payload}">
+        <a href="javascript:{payload}">le programme</a>
+        <iframe srcdoc="<script>{payload}</script>"></iframe>
+        <form action="{css}/form"><input name="password"><button>Envoyer</button></form>
+        <link rel="stylesheet" href="{css}/a.css">
+        <style>@import url({css}/b.css);</style>
+        <div style="background-image: url({css}/c.png)">fond</div>"#
+    );
+    let ent = Ent::start().await;
+    ent.send("paul.martin", &["marie.durand"], "Programme piégé", &body)
+        .await;
+
+    harness::run("hostile_body", |app| async move {
+        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
+
+        // Act: open it.
+        ui::wait_for_row(&app, "Programme piégé")
+            .await
+            .click()
+            .await
+            .expect("open");
+        let frame = app.find("the body's frame", By::Css("iframe")).await;
+        frame
+            .clone()
+            .enter_frame()
+            .await
+            .expect("enter the body's frame");
+        let text = app
+            .find("the body's text", By::Tag("p"))
+            .await
+            .text()
+            .await
+            .expect("text");
+        let dangerous = app
+            .driver
+            .find_all(By::Css(
+                "body script, body iframe, body form, body input, body link, body style, [onerror]",
+            ))
+            .await
+            .expect("query the frame");
+        app.driver
+            .enter_default_frame()
+            .await
+            .expect("leave the frame");
+
+        // Assert: the text is there, nothing else ran or loaded.
+        assert!(text.contains("voici le programme"), "{text}");
+        assert!(
+            dangerous.is_empty(),
+            "{} dangerous elements left",
+            dangerous.len()
+        );
+        let title = app.driver.title().await.expect("title");
+        assert!(
+            title.ends_with("Messagerie") && !title.contains("PWNED"),
+            "{title}"
+        );
+        let folders = app.invoke("folders", json!({})).await.expect("folders");
+        assert!(!folders.to_string().contains("PWNED"), "{folders}");
+        assert_eq!(
+            requests.load(Ordering::SeqCst),
+            0,
+            "the body reached the network"
+        );
+        let frame_sandbox = frame
+            .attr("sandbox")
+            .await
+            .expect("sandbox")
+            .unwrap_or_default();
+        assert!(!frame_sandbox.contains("allow-scripts"), "{frame_sandbox}");
+        assert!(
+            !frame_sandbox.contains("allow-same-origin"),
+            "{frame_sandbox}"
+        );
+    })
+    .await;
+}

@@ -1,0 +1,129 @@
+//! Signing in: each failure says its own cause; the ENT's own login page (SSO schools) hands
+//! its session to the app.
+use thirtyfour::By;
+
+use crate::harness::{self, wait_until, Ent, EFFECT, STARTUP};
+use crate::ui;
+
+async fn fill_and_submit(app: &harness::App, url: &str, login: &str, password: &str) {
+    let field = |label: &str| By::XPath(format!("//form//label[contains(., \"{label}\")]//input"));
+    for (label, value) in [
+        ("Adresse de l'ENT", url),
+        ("Identifiant", login),
+        ("Mot de passe", password),
+    ] {
+        let input = app.find(label, field(label)).await;
+        input.clear().await.expect("clear");
+        input.send_keys(value).await.expect("type");
+    }
+    ui::click(
+        app,
+        "« Se connecter »",
+        By::XPath("//button[@type='submit']"),
+    )
+    .await;
+}
+
+async fn alert_text(app: &harness::App) -> String {
+    app.find("the error message", By::Css("[role='alert']"))
+        .await
+        .text()
+        .await
+        .expect("text")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_and_an_unreachable_ent_get_their_own_messages() {
+    let ent = Ent::start().await;
+    // A port nobody listens on.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("address")
+    };
+    harness::run("sign_in_failures", |app| async move {
+        app.screenshot("sign-in.png");
+
+        fill_and_submit(&app, &ent.url(), "marie.durand", "pas-le-bon").await;
+        let wrong = alert_text(&app).await;
+
+        fill_and_submit(&app, &format!("http://{closed}"), "marie.durand", "demo").await;
+        let unreachable = wait_until("the unreachable message", EFFECT, || async {
+            let text = alert_text(&app).await;
+            (text != wrong).then_some(text)
+        })
+        .await;
+
+        assert!(wrong.contains("mot de passe incorrect"), "{wrong}");
+        assert!(unreachable.contains("ne répond pas"), "{unreachable}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ents_own_login_page_signs_the_app_in() {
+    let ent = Ent::start().await;
+    harness::run("sign_in_with_ent_page", |app| async move {
+        // Arrange
+        let address = app
+            .find(
+                "the address field",
+                By::XPath("//form//label[contains(., \"Adresse de l'ENT\")]//input"),
+            )
+            .await;
+        address
+            .send_keys(ent.url())
+            .await
+            .expect("type the address");
+        let main = app.driver.window().await.expect("the main window");
+
+        // Act: « Se connecter avec la page de l'ENT », then sign in on the ENT's own page.
+        ui::click(
+            &app,
+            "the ENT page button",
+            ui::button("Se connecter avec la page de l'ENT"),
+        )
+        .await;
+        let login_window = wait_until("the ENT's login window", STARTUP, || async {
+            let handles = app.driver.windows().await.ok()?;
+            handles.into_iter().find(|h| *h != main)
+        })
+        .await;
+        app.driver
+            .switch_to_window(login_window)
+            .await
+            .expect("switch to the login window");
+        app.find("the ENT's login field", By::Css("input[name='email']"))
+            .await
+            .send_keys("marie.durand")
+            .await
+            .expect("type the login");
+        app.find(
+            "the ENT's password field",
+            By::Css("input[name='password']"),
+        )
+        .await
+        .send_keys("demo")
+        .await
+        .expect("type the password");
+        ui::click(
+            &app,
+            "the ENT's submit button",
+            By::Css("button[type='submit']"),
+        )
+        .await;
+        app.driver
+            .switch_to_window(main)
+            .await
+            .expect("back to the main window");
+
+        // Assert: the mailbox of the user who signed in on the ENT's page.
+        ui::folder(&app, "inbox").await;
+        ui::wait_for_row(&app, "Conseil de classe de 3A").await;
+        let account = app
+            .invoke("account", serde_json::json!({}))
+            .await
+            .expect("account");
+        assert_eq!(account["login"], "marie.durand");
+    })
+    .await;
+}

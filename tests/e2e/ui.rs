@@ -1,0 +1,120 @@
+//! What a user does and sees in the mailbox window, in WebDriver terms: the tests read as the
+//! user guide's use cases and the selectors live here, once.
+use thirtyfour::{By, WebElement};
+
+use crate::harness::{wait_until, App, EFFECT};
+
+/// Signs in through the sign-in screen's form.
+pub async fn sign_in(app: &App, ent_url: &str, login: &str, password: &str) {
+    let field = |label: &str| By::XPath(format!("//form//label[contains(., \"{label}\")]//input"));
+    for (label, value) in [
+        ("Adresse de l'ENT", ent_url),
+        ("Identifiant", login),
+        ("Mot de passe", password),
+    ] {
+        let input = app
+            .find(&format!("the « {label} » field"), field(label))
+            .await;
+        input.clear().await.expect("clear a field");
+        input.send_keys(value).await.expect("type in a field");
+    }
+    click(app, "Se connecter", By::XPath("//button[@type='submit']")).await;
+    folder(app, "inbox").await;
+}
+
+pub async fn click(app: &App, what: &str, by: By) {
+    app.find(what, by)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("cannot click {what}: {e}"));
+}
+
+/// The folder entry with its id (`inbox`, `outbox`, `draft`, `trash` or a user folder's id).
+pub async fn folder(app: &App, id: &str) -> WebElement {
+    app.find(
+        &format!("the folder {id}"),
+        By::Css(format!("[role='treeitem'][data-folder='{id}']")),
+    )
+    .await
+}
+
+/// The text of a folder entry, e.g. « Boîte de réception (2) ».
+pub async fn folder_label(app: &App, id: &str) -> String {
+    // textContent: WebKitWebDriver's visible text of a tree item comes back empty.
+    folder(app, id)
+        .await
+        .prop("textContent")
+        .await
+        .expect("folder text")
+        .unwrap_or_default()
+}
+
+/// The folder entry whose name is `name`.
+pub fn folder_named(name: &str) -> By {
+    By::XPath(format!(
+        "//li[@role='treeitem'][starts-with(normalize-space(.), \"{name}\")]"
+    ))
+}
+
+/// The list row whose subject contains `subject`.
+pub fn row(subject: &str) -> By {
+    By::XPath(format!(
+        "//div[@role='row'][.//div[contains(@class,'mbx-cell-subject')][contains(., \"{subject}\")]]"
+    ))
+}
+
+/// Waits until a row with `subject` is listed (no click).
+pub async fn wait_for_row(app: &App, subject: &str) -> WebElement {
+    app.find(&format!("the row « {subject} »"), row(subject))
+        .await
+}
+
+/// Waits until no row with `subject` is listed.
+pub async fn wait_row_gone(app: &App, subject: &str) {
+    wait_until(&format!("the row « {subject} » to go"), EFFECT, || async {
+        app.driver
+            .find_all(row(subject))
+            .await
+            .ok()
+            .filter(|r| r.is_empty())
+            .map(|_| ())
+    })
+    .await;
+}
+
+pub async fn is_bold(row: &WebElement) -> bool {
+    let weight = row.css_value("font-weight").await.expect("font-weight");
+    weight == "bold" || weight.parse::<u32>().is_ok_and(|w| w >= 700)
+}
+
+/// Ticks the row's checkbox.
+pub async fn tick(app: &App, subject: &str) {
+    let checkbox = app
+        .find(&format!("the checkbox of « {subject} »"), By::XPath(format!(
+            "//div[@role='row'][.//div[contains(@class,'mbx-cell-subject')][contains(., \"{subject}\")]]//input[@type='checkbox']"
+        )))
+        .await;
+    checkbox.click().await.expect("tick a row");
+}
+
+/// A button by its visible text.
+pub fn button(text: &str) -> By {
+    By::XPath(format!("//button[normalize-space(.)=\"{text}\"]"))
+}
+
+/// Types in the search field.
+pub async fn search(app: &App, text: &str) {
+    let field = app
+        .find("the search field", By::Css("input[type='search']"))
+        .await;
+    field.send_keys(text).await.expect("type a search");
+}
+
+/// The number in parentheses of a folder label, 0 when there is none.
+pub fn count_in(label: &str) -> u32 {
+    label
+        .rsplit_once('(')
+        .and_then(|(_, rest)| rest.trim_end_matches(')').parse().ok())
+        .unwrap_or(0)
+}
