@@ -29,6 +29,7 @@ pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
             axum::routing::get(download).delete(remove),
         )
         .route("/conversation/message/{id}/forward/{orig}", put(forward))
+        .route("/workspace/quota/user/{id}", axum::routing::get(quota))
         .layer(DefaultBodyLimit::max(max_upload))
 }
 
@@ -140,6 +141,22 @@ async fn upload(
             }
         }
     }
+}
+
+/// `GET /workspace/quota/user/{userId}` (spec §10): the caller's own quota and what their
+/// attachments use; anyone else's is refused.
+async fn quota(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    if id != caller.user_id {
+        return Err(ApiError::Forbidden("quota.other.user"));
+    }
+    let storage = storage_of(&state, &id).await?;
+    Ok(Json(
+        serde_json::json!({ "quota": state.cfg.quota_bytes, "storage": storage }),
+    ))
 }
 
 async fn storage_of(state: &AppState, user: &str) -> ApiResult<u64> {

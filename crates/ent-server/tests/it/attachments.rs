@@ -75,6 +75,22 @@ async fn an_upload_over_the_quota_is_refused_with_file_too_large() {
 }
 
 #[tokio::test]
+async fn the_quota_route_says_what_attachments_use_and_only_to_their_owner() {
+    let app = TestApp::spawn_with(|c| c.quota_bytes = 10_000).await;
+    let marie = app.login("marie.durand").await;
+    let id = marie.create_draft(&DraftBody::default()).await;
+    assert_eq!(marie.upload(&id, "a.bin", vec![0; 1200]).await.status(), StatusCode::OK);
+
+    let own = marie.get(&format!("/workspace/quota/user/{}", app.id("marie.durand"))).await;
+    let other = marie.get(&format!("/workspace/quota/user/{}", app.id("paul.martin"))).await;
+
+    assert_eq!(own.status(), StatusCode::OK);
+    let body: serde_json::Value = own.json().await.unwrap();
+    assert_eq!(body, serde_json::json!({ "quota": 10_000, "storage": 1200 }));
+    assert_eq!(other.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
 async fn path_traversal_in_a_file_name_is_cut_to_its_last_component_and_never_reaches_the_disk() {
     let app = TestApp::spawn().await;
     let marie = app.login("marie.durand").await;
