@@ -5,6 +5,7 @@
 //! queue, then pulls. Changes are announced on [`Mailbox::events`] in batches.
 
 pub mod actions;
+pub mod compose;
 pub mod folder;
 pub mod listing;
 pub(crate) mod replay;
@@ -110,6 +111,13 @@ pub enum Event {
     FoldersChanged,
     /// The ENT refused a queued action; the local change was undone.
     ActionRefused { action: String, reason: String },
+    /// The ENT delivered a message: its send report (display names of recipients whose account
+    /// is not activated yet, and of those it could not deliver to).
+    Sent {
+        id: String,
+        inactive: Vec<String>,
+        undelivered: Vec<String>,
+    },
     /// The messages with actions the ENT has not confirmed yet, after some were confirmed or
     /// refused.
     PendingChanged { message_ids: Vec<String> },

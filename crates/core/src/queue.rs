@@ -74,6 +74,15 @@ pub enum Action {
     Send {
         id: String,
         content: DraftContent,
+        /// Epoch milliseconds before which the message must not leave (undo send); the replay
+        /// stops at a send not due yet, so nothing queued after it overtakes it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        not_before: Option<i64>,
+    },
+    /// Links the original's attachments to a forward draft on the ENT.
+    ForwardAttachments {
+        draft_id: String,
+        original_id: String,
     },
     AddAttachment {
         message_id: String,
@@ -208,6 +217,9 @@ pub fn pending_message_ids(conn: &Connection) -> StoreResult<std::collections::B
             | Action::MoveToRoot { ids: list } => ids.extend(list),
             Action::SaveDraft { id, .. } | Action::Send { id, .. } => {
                 ids.insert(id);
+            }
+            Action::ForwardAttachments { draft_id, .. } => {
+                ids.insert(draft_id);
             }
             Action::AddAttachment { message_id, .. }
             | Action::RemoveAttachment { message_id, .. } => {

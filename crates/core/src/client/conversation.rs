@@ -341,6 +341,20 @@ pub async fn remove_attachment(
     Ok(())
 }
 
+/// `PUT /conversation/message/{draftId}/forward/{originalId}` (§4.15): the original's
+/// attachments, linked to a forward draft.
+pub async fn forward_attachments(
+    client: &Client,
+    draft_id: &str,
+    original_id: &str,
+) -> ApiResult<()> {
+    let path = paths::forward_attachments(draft_id, original_id);
+    let _: serde_json::Value = client
+        .send(Call::write(Method::PUT, path, Body::None).idempotent())
+        .await?;
+    Ok(())
+}
+
 /// `GET /conversation/message/{id}/attachment/{attachmentId}` (§4.15): the file's bytes.
 pub async fn download_attachment(
     client: &Client,

@@ -407,6 +407,70 @@ impl Mailbox {
     /// Sends a message: saves it as a draft, then sends that draft by its id, so that a replayed
     /// send can never deliver twice. Returns the message id.
     pub async fn send(&self, id: Option<&str>, content: DraftContent) -> Result<String> {
+        self.queue_send(id, content, None).await
+    }
+
+    /// Sends a message that leaves only after `delay` (undo send): until then
+    /// [`Mailbox::cancel_send`] takes it back. The delay survives a restart (it is stored with
+    /// the queued send); a task flushes the queue when it is due.
+    pub async fn send_delayed(
+        &self,
+        id: Option<&str>,
+        content: DraftContent,
+        delay: std::time::Duration,
+    ) -> Result<String> {
+        let due = chrono::Utc::now().timestamp_millis()
+            + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 2);
+        let id = self.queue_send(id, content, Some(due)).await?;
+        let me = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            if let Err(error) = me.flush_queue().await {
+                tracing::debug!(%error, "a delayed send waits for the ENT");
+            }
+        });
+        Ok(id)
+    }
+
+    /// Takes back a send still in its undo delay: the message is a draft again and nobody
+    /// receives it. False when it already left.
+    pub async fn cancel_send(&self, id: &str) -> Result<bool> {
+        // Waits for a replay in progress, which may be sending this very message.
+        let _guard = self.inner.sync_lock.lock().await;
+        let me = self.inner.user_id().await?;
+        let id = id.to_string();
+        let cancelled = self
+            .inner
+            .store
+            .write(move |tx| {
+                let Some((seq, local, content)) = queued_send(tx, &id)? else {
+                    return Ok(false);
+                };
+                queue::remove(tx, seq)?;
+                // The row is under the ENT's id once the draft reached it.
+                let remote = queue::remote_id(tx, &local)?;
+                let current = [Some(local), remote, Some(id)]
+                    .into_iter()
+                    .flatten()
+                    .find(|c| matches!(message::get_message(tx, c), Ok(Some(_))));
+                if let Some(current) = current {
+                    write_draft(tx, &current, &content, &me, "DRAFT")?;
+                }
+                Ok(true)
+            })
+            .await?;
+        if cancelled {
+            self.inner.emit(Event::MessagesChanged { ids: Vec::new() });
+        }
+        Ok(cancelled)
+    }
+
+    async fn queue_send(
+        &self,
+        id: Option<&str>,
+        content: DraftContent,
+        not_before: Option<i64>,
+    ) -> Result<String> {
         if content.to.is_empty() && content.cc.is_empty() && content.cci.is_empty() {
             return Err(Error::InvalidInput(
                 "a message needs at least one recipient".into(),
@@ -433,7 +497,12 @@ impl Mailbox {
                     before = snapshot(tx, &did)?.into_iter().collect();
                 }
                 write_draft(tx, &did, &content, &me, "SENT")?;
-                queue::push(tx, &Action::Send { id: did, content }, before).map(drop)
+                let send = Action::Send {
+                    id: did,
+                    content,
+                    not_before,
+                };
+                queue::push(tx, &send, before).map(drop)
             })
             .await?;
         self.inner.emit(Event::MessagesChanged {
@@ -524,6 +593,25 @@ impl Mailbox {
             .await?;
         Ok(())
     }
+}
+
+/// The queued send of message `id` (by its local or its ENT id): queue seq, the id it was
+/// queued under, and its content.
+fn queued_send(tx: &Transaction<'_>, id: &str) -> StoreResult<Option<(i64, String, DraftContent)>> {
+    for entry in queue::all(tx)? {
+        if let Action::Send {
+            id: queued,
+            content,
+            ..
+        } = entry.action
+        {
+            let remote = queue::remote_id(tx, &queued)?;
+            if queued == id || remote.as_deref() == Some(id) {
+                return Ok(Some((entry.seq, queued, content)));
+            }
+        }
+    }
+    Ok(None)
 }
 
 fn write_draft(

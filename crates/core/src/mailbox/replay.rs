@@ -45,6 +45,17 @@ async fn replay(inner: &Arc<Inner>, report: &mut FlushReport) -> Result<()> {
             break;
         };
         let seq = entry.seq;
+        if let Action::Send {
+            not_before: Some(due),
+            ..
+        } = &entry.action
+        {
+            // Still in its undo delay: it, and everything queued after it, waits.
+            if *due > chrono::Utc::now().timestamp_millis() {
+                report.remaining = inner.store.read(queue::len).await?;
+                return Ok(());
+            }
+        }
         match execute(inner, &entry).await {
             Ok(()) => {
                 inner.store.write(move |tx| queue::remove(tx, seq)).await?;
@@ -105,6 +116,7 @@ fn action_name(a: &Action) -> &'static str {
         Action::DeleteFolder { .. } => "deleteFolder",
         Action::SaveDraft { .. } => "saveDraft",
         Action::Send { .. } => "send",
+        Action::ForwardAttachments { .. } => "forwardAttachments",
         Action::AddAttachment { .. } => "addAttachment",
         Action::RemoveAttachment { .. } => "removeAttachment",
     }
@@ -267,12 +279,16 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> Result<(), ApiError> {
                     .map_err(store_failed)?;
             }
         },
-        Action::Send { id, content } => {
+        Action::Send { id, content, .. } => {
             let Some(remote) = resolve_one(inner, id).await? else {
                 return Ok(());
             };
             match api::send(c, &remote, content).await {
-                Ok(_) => {}
+                Ok(outcome) => inner.emit(Event::Sent {
+                    id: remote,
+                    inactive: outcome.inactive,
+                    undelivered: outcome.undelivered,
+                }),
                 Err(e @ ApiError::Refused { .. }) => {
                     // A send committed on the ENT whose answer was lost: the ENT refuses the
                     // second send of the same draft (state mismatch). Check before reporting.
@@ -283,6 +299,18 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> Result<(), ApiError> {
                 }
                 Err(e) => return Err(e),
             }
+        }
+        Action::ForwardAttachments {
+            draft_id,
+            original_id,
+        } => {
+            let (Some(draft), Some(original)) = (
+                resolve_one(inner, draft_id).await?,
+                resolve_one(inner, original_id).await?,
+            ) else {
+                return Ok(());
+            };
+            api::forward_attachments(c, &draft, &original).await?;
         }
         Action::AddAttachment {
             message_id,

@@ -129,7 +129,7 @@ impl TestApp {
     }
 
     /// Runs `f` with `login`'s web client (signed in on first use).
-    async fn with_web<T>(
+    pub async fn with_web<T>(
         &self,
         login: &str,
         f: impl AsyncFnOnce(&messagerie_core::client::Client) -> T,

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod actions;
+mod compose;
 mod harness;
 mod peer_only;
 mod resilience;

@@ -1,0 +1,234 @@
+use std::time::Duration;
+
+use messagerie_core::mailbox::Event;
+use messagerie_core::queue::DraftContent;
+use messagerie_core::sync::SyncMode;
+
+use crate::harness::TestApp;
+
+fn to(ids: Vec<String>, subject: &str) -> DraftContent {
+    DraftContent {
+        subject: subject.into(),
+        body: "<p>Bonjour</p>".into(),
+        to: ids,
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn reply_all_reaches_the_sender_and_the_other_recipients_not_the_replier() {
+    // Arrange: Paul writes to Marie and Sophie, with Hugo in copy.
+    let app = TestApp::start().await;
+    let content = DraftContent {
+        cc: vec![app.id("hugo.leroy")],
+        ..to(
+            vec![app.id("marie.durand"), app.id("sophie.bernard")],
+            "Conseil",
+        )
+    };
+    app.with_web("paul.martin", async |c| {
+        use messagerie_core::client::conversation as api;
+        let id = api::create_draft(c, &content).await.unwrap();
+        api::send(c, &id, &content).await.unwrap();
+    })
+    .await;
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Quick).await.unwrap();
+    let original = marie.list("inbox", 0, 10).await.unwrap()[0].id.clone();
+
+    // Act
+    let reply = marie.reply_draft(&original, false).await.unwrap();
+    let all = marie.reply_draft(&original, true).await.unwrap();
+    let ids = |list: &[messagerie_core::message::Recipient]| -> Vec<String> {
+        list.iter().map(|r| r.id.clone()).collect()
+    };
+    let content = DraftContent {
+        subject: all.subject.clone(),
+        body: all.body.clone(),
+        to: ids(&all.to),
+        cc: ids(&all.cc),
+        cci: ids(&all.cci),
+        in_reply_to: all.in_reply_to.clone(),
+    };
+    marie.send(None, content).await.unwrap();
+    marie.flush_queue().await.unwrap();
+
+    // Assert
+    assert_eq!(reply.subject, "Re : Conseil");
+    assert_eq!(ids(&reply.to), [app.id("paul.martin")]);
+    assert!(reply.body.contains("conversation-history") && reply.body.contains("Bonjour"));
+    assert_eq!(
+        ids(&all.to),
+        [app.id("paul.martin"), app.id("sophie.bernard")]
+    );
+    assert_eq!(ids(&all.cc), [app.id("hugo.leroy")]);
+    for login in ["paul.martin", "sophie.bernard", "hugo.leroy"] {
+        let inbox = app.remote(login, "inbox").await;
+        assert!(
+            inbox.iter().any(|m| m.subject == "Re : Conseil"),
+            "{login} got no reply"
+        );
+    }
+    let marie_inbox = app.remote("marie.durand", "inbox").await;
+    assert!(!marie_inbox.iter().any(|m| m.subject == "Re : Conseil"));
+}
+
+#[tokio::test]
+async fn a_forward_carries_the_originals_file_to_its_recipient() {
+    // Arrange: Paul sends Marie a file.
+    let app = TestApp::start().await;
+    let file = app.dir.path().join("sortie.pdf");
+    std::fs::write(&file, b"%PDF autorisation").unwrap();
+    let paul = app.mailbox("paul.martin").await;
+    paul.sync(SyncMode::Quick).await.unwrap();
+    let draft = paul
+        .save_draft(None, to(vec![app.id("marie.durand")], "Autorisation"))
+        .await
+        .unwrap();
+    paul.add_attachment(&draft, &file).await.unwrap();
+    paul.send(
+        Some(&draft),
+        to(vec![app.id("marie.durand")], "Autorisation"),
+    )
+    .await
+    .unwrap();
+    paul.flush_queue().await.unwrap();
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Quick).await.unwrap();
+    let original = marie.list("inbox", 0, 10).await.unwrap()[0].id.clone();
+
+    // Act: Marie forwards it to Sophie.
+    let forward = marie.forward_draft(&original).await.unwrap();
+    let id = forward.id.clone().unwrap();
+    let content = DraftContent {
+        to: vec![app.id("sophie.bernard")],
+        subject: forward.subject.clone(),
+        body: forward.body.clone(),
+        in_reply_to: forward.in_reply_to.clone(),
+        ..Default::default()
+    };
+    marie.send(Some(&id), content).await.unwrap();
+    marie.flush_queue().await.unwrap();
+
+    // Assert
+    assert_eq!(forward.subject, "Tr : Autorisation");
+    assert_eq!(forward.attachments.len(), 1);
+    let sophie = app.mailbox("sophie.bernard").await;
+    sophie.sync(SyncMode::Quick).await.unwrap();
+    let inbox = sophie.list("inbox", 0, 10).await.unwrap();
+    let got = sophie.message(&inbox[0].id).await.unwrap();
+    assert_eq!(got.summary.subject, "Tr : Autorisation");
+    let path = sophie
+        .attachment_file(&got.summary.id, &got.attachments[0].id)
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read(path).unwrap(), b"%PDF autorisation");
+}
+
+#[tokio::test]
+async fn a_send_taken_back_within_its_delay_reaches_nobody_and_is_a_draft_again() {
+    // Arrange
+    let app = TestApp::start().await;
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Quick).await.unwrap();
+
+    // Act: sent with a long delay, flushed (nothing due), then taken back.
+    let id = marie
+        .send_delayed(
+            None,
+            to(vec![app.id("paul.martin")], "Oups"),
+            Duration::from_secs(30),
+        )
+        .await
+        .unwrap();
+    marie.flush_queue().await.unwrap();
+    let taken_back = marie.cancel_send(&id).await.unwrap();
+    marie.flush_queue().await.unwrap();
+
+    // Assert
+    assert!(taken_back);
+    assert!(!app
+        .remote("paul.martin", "inbox")
+        .await
+        .iter()
+        .any(|m| m.subject == "Oups"));
+    let drafts = marie.list("draft", 0, 10).await.unwrap();
+    assert!(drafts.iter().any(|m| m.subject == "Oups"), "{drafts:?}");
+    assert!(
+        !marie.cancel_send(&id).await.unwrap(),
+        "nothing left to take back"
+    );
+}
+
+#[tokio::test]
+async fn a_delayed_send_leaves_once_when_due_and_reports_what_the_ent_said() {
+    // Arrange
+    let app = TestApp::start().await;
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Quick).await.unwrap();
+    let mut events = marie.events();
+
+    // Act: a short delay; its own timer flushes it.
+    let id = marie
+        .send_delayed(
+            None,
+            to(vec![app.id("paul.martin")], "Parti"),
+            Duration::from_millis(200),
+        )
+        .await
+        .unwrap();
+    let report = tokio::time::timeout(Duration::from_secs(15), async {
+        loop {
+            if let Ok(Event::Sent { id, inactive, .. }) = events.recv().await {
+                return (id, inactive);
+            }
+        }
+    })
+    .await
+    .expect("a send report within 15 s");
+
+    // Assert
+    let paul = app.remote("paul.martin", "inbox").await;
+    assert_eq!(paul.iter().filter(|m| m.subject == "Parti").count(), 1);
+    assert!(!report.0.is_empty());
+    assert!(report.1.is_empty());
+    assert!(
+        !marie.cancel_send(&id).await.unwrap(),
+        "too late to take it back"
+    );
+}
+
+#[tokio::test]
+async fn a_pupil_may_not_write_to_a_teacher_of_another_class() {
+    let app = TestApp::start().await;
+    let hugo = app.mailbox("hugo.leroy").await;
+    hugo.sync(SyncMode::Quick).await.unwrap();
+
+    // Hugo is in 6A: Marie teaches 6A, Paul only 6B and 3A.
+    let refused = hugo
+        .refused_recipients(&[app.id("marie.durand"), app.id("paul.martin")])
+        .await
+        .unwrap();
+
+    assert_eq!(refused, [app.id("paul.martin")]);
+    assert!(hugo
+        .recipients("martin", None)
+        .await
+        .unwrap()
+        .iter()
+        .all(|v| v.id != app.id("paul.martin")));
+}
+
+#[tokio::test]
+async fn the_attachment_space_is_known_offline_once_asked() {
+    let mut app = TestApp::start().await;
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Quick).await.unwrap();
+
+    let online = marie.quota().await.unwrap();
+    app.stop().await;
+    let offline = marie.quota().await.unwrap();
+
+    assert!(online.quota > 0);
+    assert_eq!(online, offline);
+}
