@@ -52,6 +52,12 @@ pub enum UiEvent {
         action: String,
         reason: String,
     },
+    /// The ENT delivered a message the user sent: its report.
+    Sent {
+        id: String,
+        inactive: Vec<String>,
+        undelivered: Vec<String>,
+    },
     /// Unread messages that really arrived since the last sync (never on a first sync).
     NewMail {
         messages: Vec<MessageSummary>,
@@ -71,6 +77,15 @@ pub fn to_ui(event: Event) -> Option<UiEvent> {
         Event::MessagesChanged { ids } => UiEvent::MessagesChanged { ids },
         Event::ActionRefused { action, reason } => UiEvent::ActionRefused { action, reason },
         Event::PendingChanged { message_ids } => UiEvent::PendingChanged { message_ids },
+        Event::Sent {
+            id,
+            inactive,
+            undelivered,
+        } => UiEvent::Sent {
+            id,
+            inactive,
+            undelivered,
+        },
         // Partial failures are logged by the core; the pass's result tells the window.
         Event::SyncError { .. } => return None,
     })

@@ -1,8 +1,12 @@
 //! The composer's commands: recipients, drafts, attachments, sending. Drafts and sends change
 //! the local copy at once and are queued for the ENT, so writing works offline too.
-use messagerie_core::message::{Attachment, Message};
+use std::time::Duration;
+
+use messagerie_core::mailbox::compose::{DraftView, Quota};
+use messagerie_core::message::Attachment;
 use messagerie_core::queue::DraftContent;
 use messagerie_core::recipients::Visible;
+use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
@@ -39,10 +43,90 @@ pub async fn save_draft(
     .await
 }
 
+/// A recipient the communication rules refuse, with why, for the composer to show.
+#[derive(Debug, Serialize)]
+pub struct RefusedRecipient {
+    pub id: String,
+    pub reason: String,
+}
+
+/// The chosen recipients this user may not write to (offline, from the cached rules).
+#[tauri::command]
+pub async fn check_recipients(
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+) -> Answer<Vec<RefusedRecipient>> {
+    let refused = state.mailbox().await?.refused_recipients(&ids).await?;
+    Ok(refused
+        .into_iter()
+        .map(|id| RefusedRecipient {
+            id,
+            reason: "les règles de communication de l'ENT ne vous permettent pas d'écrire à ce \
+                     destinataire"
+                .into(),
+        })
+        .collect())
+}
+
+/// The attachment space on the ENT (the last known one when offline).
+#[tauri::command]
+pub async fn quota(state: State<'_, AppState>) -> Answer<Quota> {
+    Ok(state.mailbox().await?.quota().await?)
+}
+
 /// A draft as stored, to reopen it in the composer.
 #[tauri::command]
-pub async fn open_draft(state: State<'_, AppState>, id: String) -> Answer<Message> {
-    Ok(state.mailbox().await?.message(&id).await?)
+pub async fn open_draft(state: State<'_, AppState>, id: String) -> Answer<DraftView> {
+    Ok(state.mailbox().await?.draft_view(&id).await?)
+}
+
+/// « Répondre » / « Répondre à tous »: recipients, « Re : » and the quoted history.
+#[tauri::command]
+pub async fn reply_draft(state: State<'_, AppState>, id: String, all: bool) -> Answer<DraftView> {
+    Ok(state.mailbox().await?.reply_draft(&id, all).await?)
+}
+
+/// « Transférer »: a draft made at once, with the original's attachments.
+#[tauri::command]
+pub async fn forward_draft(state: State<'_, AppState>, id: String) -> Answer<DraftView> {
+    queued(
+        state,
+        |mailbox| async move { mailbox.forward_draft(&id).await },
+    )
+    .await
+}
+
+/// « Annuler » on a saved draft: it goes for good (through the trash, as the ENT requires).
+#[tauri::command]
+pub async fn delete_draft(state: State<'_, AppState>, id: String) -> Answer<()> {
+    queued(state, |mailbox| async move {
+        let ids = [id];
+        mailbox.trash(&ids).await?;
+        mailbox.delete_forever(&ids).await
+    })
+    .await
+}
+
+/// « Envoyer »: the message leaves after `undo_seconds`, until then `cancel_send` takes it
+/// back. Offline, it leaves once the ENT answers, once.
+#[tauri::command]
+pub async fn send_message(
+    state: State<'_, AppState>,
+    id: Option<String>,
+    content: DraftContent,
+    undo_seconds: u32,
+) -> Answer<String> {
+    let delay = Duration::from_secs(u64::from(undo_seconds.min(60)));
+    queued(state, |mailbox| async move {
+        mailbox.send_delayed(id.as_deref(), content, delay).await
+    })
+    .await
+}
+
+/// « Annuler l'envoi »: true when the message was taken back in time (a draft again).
+#[tauri::command]
+pub async fn cancel_send(state: State<'_, AppState>, id: String) -> Answer<bool> {
+    Ok(state.mailbox().await?.cancel_send(&id).await?)
 }
 
 /// Adds a file to a draft; the file is copied into the account first, so a queued upload
@@ -54,6 +138,7 @@ pub async fn add_attachment(
     path: String,
 ) -> Answer<Attachment> {
     let mailbox = state.mailbox().await?;
+    refuse_if_it_does_not_fit(&mailbox, std::path::Path::new(&path)).await?;
     let (draft, file) = (draft_id.clone(), path.clone());
     let id = queued(state, |mailbox| async move {
         mailbox
@@ -114,4 +199,69 @@ pub async fn pick_files(app: AppHandle) -> Answer<Vec<String>> {
                 })
         })
         .collect()
+}
+
+/// A file larger than the space left on the ENT is refused before it is copied or uploaded.
+/// When the space is unknown (offline and never asked), the ENT decides at upload.
+async fn refuse_if_it_does_not_fit(
+    mailbox: &messagerie_core::Mailbox,
+    path: &std::path::Path,
+) -> Answer<()> {
+    let size = tokio::fs::metadata(path)
+        .await
+        .map_err(|error| {
+            CommandError::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "le fichier {} ne peut pas être lu : {error}",
+                    path.display()
+                ),
+            )
+        })?
+        .len();
+    let Ok(quota) = mailbox.quota().await else {
+        return Ok(());
+    };
+    let left = quota.quota.saturating_sub(quota.storage);
+    if size > left {
+        return Err(CommandError::new(
+            ErrorKind::Refused,
+            format!(
+                "ce fichier ({}) dépasse l'espace disponible sur l'ENT ({}) ; choisissez un \
+                 fichier plus petit ou libérez de l'espace en supprimant des messages avec \
+                 pièces jointes",
+                human_size(size),
+                human_size(left)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// « 1,5 Mo », as the ENT writes sizes.
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["o", "ko", "Mo", "Go"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} o")
+    } else {
+        format!("{value:.1} {}", UNITS[unit]).replace('.', ",")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_size;
+
+    #[test]
+    fn sizes_read_as_the_ent_writes_them() {
+        assert_eq!(human_size(512), "512 o");
+        assert_eq!(human_size(1536), "1,5 ko");
+        assert_eq!(human_size(2 * 1024 * 1024 * 1024), "2,0 Go");
+    }
 }

@@ -23,6 +23,7 @@ const odd: Message = {
   attachments: [],
   userFolderId: null,
   trashed: false,
+  noReply: false,
 };
 
 const noop = () => undefined;

@@ -232,6 +232,7 @@ function fromSeed(s: Seed): Stored {
       attachments: s.attachments ?? [],
       userFolderId: s.folderId ?? null,
       trashed: s.trashed ?? false,
+      noReply: false,
     },
   };
 }

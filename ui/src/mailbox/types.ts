@@ -68,6 +68,8 @@ export interface Message extends MessageSummary {
   attachments: Attachment[];
   userFolderId: string | null;
   trashed: boolean;
+  /** Sent as « ne pas répondre »: no reply is offered. */
+  noReply: boolean;
 }
 
 /** One search result (core `SearchHit` plus the folder it is in). */
