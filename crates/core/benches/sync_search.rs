@@ -1,7 +1,7 @@
 //! Benchmarks of messagerie-core, each against a baseline run in the same process.
 //!
 //! `cargo bench -p messagerie-core --bench sync_search` runs all; pass `sync`, `incremental`,
-//! `search` or `list` after `--` to run one. Figures go to stdout as Markdown rows.
+//! `search`, `list` or `recipients` after `--` to run one. Figures go to stdout as Markdown rows.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -25,6 +25,7 @@ use messagerie_core::{Account, Mailbox};
 
 use messagerie_core::mailbox::listing;
 use messagerie_core::message::{self, BodyRow, Recipient, SummaryRow};
+use messagerie_core::recipients::{self, Visible};
 use messagerie_core::search::{self, SearchQuery};
 use messagerie_core::store::{Origin, Store};
 
@@ -556,6 +557,204 @@ async fn signed_client_as(url: &str, login: &str) -> Client {
     client
 }
 
+const LAST_NAMES: &[&str] = &[
+    "MARTIN",
+    "BERNARD",
+    "THOMAS",
+    "PETIT",
+    "ROBERT",
+    "RICHARD",
+    "DURAND",
+    "DUBOIS",
+    "MOREAU",
+    "LAURENT",
+    "SIMON",
+    "MICHEL",
+    "LEFÈVRE",
+    "LEROY",
+    "ROUX",
+    "DAVID",
+    "BERTRAND",
+    "MOREL",
+    "FOURNIER",
+    "GIRARD",
+    "BONNET",
+    "DUPONT",
+    "LAMBERT",
+    "FONTAINE",
+    "ROUSSEAU",
+    "VINCENT",
+    "MULLER",
+    "LEFÈBVRE",
+    "FAURE",
+    "ANDRÉ",
+    "MERCIER",
+    "BLANC",
+    "GUÉRIN",
+    "BOYER",
+    "GARNIER",
+    "CHEVALIER",
+    "FRANÇOIS",
+    "LEGRAND",
+    "GAUTHIER",
+    "GARCIA",
+    "PERRIN",
+    "ROBIN",
+    "CLÉMENT",
+    "MORIN",
+    "NICOLAS",
+    "HENRY",
+    "ROUSSEL",
+    "MATHIEU",
+    "GAUTIER",
+    "MASSON",
+];
+const FIRST_NAMES: &[&str] = &[
+    "Paul", "Marie", "Léa", "Hugo", "Chloé", "Lucas", "Emma", "Louis", "Jade", "Gabriel", "Inès",
+    "Arthur", "Zoé", "Jules", "Manon", "Raphaël", "Camille", "Adam", "Léna", "Nathan", "Élise",
+    "Théo", "Anaïs", "Noé", "Sarah", "Tom", "Lina", "Sacha", "Eva", "Maël",
+];
+const PROFILES: &[&str] = &["Student", "Relative", "Teacher", "Personnel"];
+
+/// The visible list of a school of `users` people and `groups` groups, as the sync stores it.
+fn school(users: usize, groups: usize) -> Vec<Visible> {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut list = Vec::with_capacity(users + groups);
+    for i in 0..users {
+        let profile = rng.pick(PROFILES);
+        list.push(Visible {
+            id: format!("u{i:05}"),
+            display_name: format!("{} {}", rng.pick(LAST_NAMES), rng.pick(FIRST_NAMES)),
+            kind: "User".into(),
+            profile: Some(profile.into()),
+            nb_users: None,
+            group_type: None,
+            structure_name: None,
+            used_in: vec!["TO".into(), "CC".into(), "CCI".into()],
+        });
+    }
+    let kinds = ["Élèves", "Parents", "Enseignants", "Personnels"];
+    for i in 0..groups {
+        let kind = kinds[i % kinds.len()];
+        let class = format!(
+            "{}{}",
+            3 + (i / 4) % 4,
+            (b'A' + ((i / 16) % 26) as u8) as char
+        );
+        list.push(Visible {
+            id: format!("g{i:04}"),
+            display_name: format!("{kind} du groupe {class}."),
+            kind: "Group".into(),
+            profile: None,
+            nb_users: Some(1 + (rng.next() % 40) as u32),
+            group_type: Some("ProfileGroup".into()),
+            structure_name: Some("Collège Jean Moulin".into()),
+            used_in: vec!["TO".into(), "CC".into(), "CCI".into()],
+        });
+    }
+    list
+}
+
+/// p50 of `samples`.
+fn p50(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// Recipient suggestions offline: each key press of a name being typed, from the store, through
+/// the same path as `Mailbox::recipients` (a read on the blocking pool), against a plain
+/// `LIKE '%…%'` scan of the same table through the same path.
+fn bench_recipients(rt: &tokio::runtime::Runtime) {
+    const USERS: usize = 2_000;
+    const GROUPS: usize = 300;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("bench.sqlite")).expect("open store");
+    let list = school(USERS, GROUPS);
+    store
+        .write_blocking(|tx| recipients::replace_all(tx, &list))
+        .expect("fill the visible list");
+
+    // What a user types, one key at a time: last names, first names (accent-free, as typed),
+    // group words.
+    let typed = [
+        "martin",
+        "dubois",
+        "lefevre",
+        "guerin",
+        "francois",
+        "chloe",
+        "raphael",
+        "elise",
+        "parents",
+        "eleves",
+        "enseignants",
+        "mor",
+        "ga",
+        "le",
+    ];
+    let mut presses: Vec<String> = Vec::new();
+    for word in typed {
+        for end in 1..=word.len() {
+            presses.push(word[..end].to_string());
+        }
+    }
+
+    let mut fts = Vec::new();
+    let mut like = Vec::new();
+    for _round in 0..5 {
+        for q in &presses {
+            let (q1, q2) = (q.clone(), q.clone());
+            let t = Instant::now();
+            let found = rt
+                .block_on(store.read(move |c| recipients::search(c, &q1, Some(20))))
+                .expect("suggest");
+            fts.push(t.elapsed());
+            // Accent-free typing must still find the accented names.
+            assert!(!found.is_empty(), "no suggestion for {q}");
+
+            let t = Instant::now();
+            rt.block_on(store.read(move |c| {
+                let mut stmt = c
+                    .prepare_cached(
+                        "SELECT id, display_name, kind, profile, nb_users, group_type, structure,
+                            used_in FROM visibles WHERE display_name LIKE '%' || ?1 || '%'
+                         ORDER BY kind != 'User', display_name LIMIT 20",
+                    )
+                    .expect("prepare");
+                let n = stmt
+                    .query_map([q2], |r| r.get::<_, String>(0))
+                    .expect("query")
+                    .count();
+                Ok(n)
+            }))
+            .expect("like");
+            like.push(t.elapsed());
+        }
+    }
+    let n = fts.len();
+    let (f50, f95, l50, l95) = (p50(fts.clone()), p95(fts), p50(like.clone()), p95(like));
+    println!();
+    println!(
+        "| recipient suggestions, {USERS} users + {GROUPS} groups, {n} key presses | p50 | p95 |"
+    );
+    println!("|---|---|---|");
+    println!(
+        "| messagerie-core (FTS5 prefix, accents folded) | {} | {} |",
+        ms(f50),
+        ms(f95)
+    );
+    println!(
+        "| baseline: plain LIKE '%…%' scan | {} | {} |",
+        ms(l50),
+        ms(l95)
+    );
+    println!(
+        "| ratio (baseline / core) | {:.1}× | {:.1}× |",
+        l50.as_secs_f64() / f50.as_secs_f64(),
+        l95.as_secs_f64() / f95.as_secs_f64()
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -575,5 +774,9 @@ fn main() {
     }
     if wants("search") || wants("list") {
         bench_search_and_list();
+    }
+    if wants("recipients") {
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        bench_recipients(&rt);
     }
 }
