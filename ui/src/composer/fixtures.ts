@@ -1,0 +1,363 @@
+// An in-memory `ComposeApi` over the demo school « Collège Jean Moulin », for the tests and for
+// running the UI without Tauri. Answers come asynchronously, after `delayMs` of timers (so fake
+// timers drive them), and any operation can be held until the test releases it.
+import { FixtureApi, people } from "../mailbox/fixtures";
+import type { Attachment, Message, Recipient } from "../mailbox/types";
+import type {
+  ComposeApi,
+  ComposeEvent,
+  DraftContent,
+  DraftView,
+  Quota,
+  RefusedRecipient,
+  Visible,
+} from "./api";
+
+const SCHOOL = "Collège Jean Moulin";
+const MB = 1024 * 1024;
+
+const person = (id: string, displayName: string, profile: string): Visible => ({
+  id,
+  displayName,
+  kind: "User",
+  profile,
+  nbUsers: null,
+  groupType: null,
+  structureName: SCHOOL,
+  usedIn: ["TO", "CC", "CCI"],
+});
+const groupOf = (id: string, displayName: string, nbUsers: number, kind = "Group"): Visible => ({
+  id,
+  displayName,
+  kind,
+  profile: null,
+  nbUsers,
+  groupType: "ProfileGroup",
+  structureName: SCHOOL,
+  usedIn: kind === "BroadcastGroup" ? ["CCI"] : ["TO", "CC", "CCI"],
+});
+
+/** Everyone in the demo school's address book, ids shared with the mailbox fixture. */
+export const visibles = {
+  durand: person(people.durand.id, "DURAND Marie", "Teacher"),
+  martinPaul: person("u-martin-paul", "MARTIN Paul", "Teacher"),
+  bernard: person(people.bernard.id, "BERNARD Lucas", "Teacher"),
+  martinSophie: person(people.martin.id, "MARTIN Sophie", "Personnel"),
+  leroy: person(people.leroy.id, "LEROY Hugo", "Student"),
+  petit: person(people.petit.id, "PETIT Emma", "Student"),
+  leroyParent: person(people.leroyParent.id, "LEROY Nathalie", "Relative"),
+  eleves6A: groupOf(people.eleves6A.id, "Élèves du groupe 6A.", 27),
+  parents6A: groupOf(people.parents6A.id, "Parents du groupe 6A.", 52),
+  profs6A: groupOf("g-profs-6a", "Enseignants du groupe 6A.", 9),
+  tousParents: groupOf("g-tous-parents", "Tous les parents du collège", 412, "BroadcastGroup"),
+};
+
+/** Why a pupil of 6A may not write to MARTIN Paul (he teaches 5B only). */
+export const REFUSAL_OTHER_CLASS = "Vous ne pouvez écrire qu'aux enseignants de votre classe.";
+
+/** The accounts of « Parents du groupe 6A. » nobody activated yet (the ENT's send report). */
+export const INACTIVE_PARENTS = ["GARCIA Karim", "NGUYEN Linh"];
+
+export interface ComposeFixtureOptions {
+  /** Who is writing: DURAND Marie (a teacher of 6A, default) or LEROY Hugo (a pupil of 6A). */
+  as?: "teacher" | "pupil";
+  /** Each answer comes after this many milliseconds of timers; 0 = on the next microtask. */
+  delayMs?: number;
+  quota?: Quota;
+  /** Where replies, forwards and existing drafts come from. */
+  mailbox?: FixtureApi;
+}
+
+interface Draft {
+  content: DraftContent;
+  attachments: Attachment[];
+}
+
+const fold = (s: string) =>
+  s
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase();
+
+export class ComposeFixture implements ComposeApi {
+  readonly calls: { op: string; args: unknown[] }[] = [];
+  readonly drafts = new Map<string, Draft>();
+  /** Messages that left, in order. */
+  readonly sent: { id: string; content: DraftContent; attachments: Attachment[] }[] = [];
+  /** What the next `pickFiles` answers (the native dialog's choice). */
+  filesToPick: string[] = [];
+  /** File sizes by path; 200 KiB when absent. */
+  fileSizes: Record<string, number> = {};
+  /** The next send is refused by the ENT with this message (then cleared). */
+  refuseNextSend: string | null = null;
+  delayMs: number;
+  private readonly as: "teacher" | "pupil";
+  private readonly mailbox: FixtureApi;
+  private quotaNow: Quota;
+  private listeners = new Set<(e: ComposeEvent) => void>();
+  private outgoing = new Map<string, ReturnType<typeof setTimeout>>();
+  private held = new Map<string, { promise: Promise<void>; release: () => void }>();
+  private nextId = 1;
+
+  constructor(options: ComposeFixtureOptions = {}) {
+    this.as = options.as ?? "teacher";
+    this.delayMs = options.delayMs ?? 0;
+    this.quotaNow = options.quota ?? { quota: 50 * MB, storage: 50 * MB - Math.round(12.3 * MB) };
+    this.mailbox = options.mailbox ?? new FixtureApi();
+  }
+
+  count(op: string): number {
+    return this.calls.filter((c) => c.op === op).length;
+  }
+
+  /** Makes `op` wait until the returned function is called. */
+  hold(op: string): () => void {
+    let release: () => void = () => undefined;
+    const promise = new Promise<void>((resolve) => {
+      release = () => {
+        this.held.delete(op);
+        resolve();
+      };
+    });
+    this.held.set(op, { promise, release });
+    return release;
+  }
+
+  emit(e: ComposeEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  private async answer<T>(op: string, args: unknown[], value: () => T): Promise<T> {
+    this.calls.push({ op, args });
+    const gate = this.held.get(op);
+    if (gate) await gate.promise;
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    else await Promise.resolve();
+    return value();
+  }
+
+  private me(): Visible {
+    return this.as === "teacher" ? visibles.durand : visibles.leroy;
+  }
+
+  private book(): Visible[] {
+    const all = Object.values(visibles).filter((v) => v.id !== this.me().id);
+    // A pupil's cached list still holds MARTIN Paul (from a message of last year): the rules,
+    // checked at choice time, refuse him.
+    return this.as === "teacher" ? all : all.filter((v) => v.kind !== "BroadcastGroup");
+  }
+
+  private recipient(id: string): Recipient {
+    const v = Object.values(visibles).find((x) => x.id === id);
+    return v
+      ? { id, displayName: v.displayName, isGroup: v.kind !== "User", profile: v.profile, size: v.nbUsers }
+      : { id, displayName: id, isGroup: false, profile: null, size: null };
+  }
+
+  // ---- ComposeApi ------------------------------------------------------------------------
+
+  suggestRecipients(query: string): Promise<Visible[]> {
+    return this.answer("suggestRecipients", [query], () => {
+      const q = fold(query.trim());
+      if (q === "") return [];
+      return this.book().filter((v) => {
+        const name = fold(v.displayName);
+        return name.startsWith(q) || name.split(/[\s.]+/).some((w) => w.startsWith(q));
+      });
+    });
+  }
+
+  checkRecipients(ids: string[]): Promise<RefusedRecipient[]> {
+    return this.answer("checkRecipients", [ids], () =>
+      this.as === "pupil" ? ids.filter((id) => id === visibles.martinPaul.id).map((id) => ({ id, reason: REFUSAL_OTHER_CLASS })) : [],
+    );
+  }
+
+  quota(): Promise<Quota> {
+    return this.answer("quota", [], () => ({ ...this.quotaNow }));
+  }
+
+  newDraft(): DraftView {
+    return { id: null, subject: "", body: "", to: [], cc: [], cci: [], inReplyTo: null, attachments: [] };
+  }
+
+  private view(id: string, d: Draft): DraftView {
+    return {
+      id,
+      subject: d.content.subject,
+      body: d.content.body,
+      to: d.content.to.map((x) => this.recipient(x)),
+      cc: d.content.cc.map((x) => this.recipient(x)),
+      cci: d.content.cci.map((x) => this.recipient(x)),
+      inReplyTo: d.content.inReplyTo,
+      attachments: d.attachments.map((a) => ({ ...a })),
+    };
+  }
+
+  private async original(id: string): Promise<Message> {
+    return this.mailbox.read(id);
+  }
+
+  async openDraft(id: string): Promise<DraftView> {
+    const own = this.drafts.get(id);
+    if (own) return this.answer("openDraft", [id], () => this.view(id, own));
+    await this.answer("openDraft", [id], () => undefined);
+    const msg = await this.original(id);
+    return {
+      id,
+      subject: msg.subject,
+      body: msg.body ?? "",
+      to: msg.to,
+      cc: msg.cc,
+      cci: msg.cci,
+      inReplyTo: null,
+      attachments: msg.attachments,
+    };
+  }
+
+  private quoted(m: Message, intro: string): string {
+    const from = m.from?.displayName ?? "";
+    const date = new Date(m.date).toLocaleString("fr-FR", { timeZone: "UTC" });
+    return `<p><br></p><p>${intro}</p><p>De : ${from}<br>Date : ${date}<br>Objet : ${m.subject}</p><blockquote>${m.body ?? ""}</blockquote>`;
+  }
+
+  async replyDraft(id: string, all: boolean): Promise<DraftView> {
+    await this.answer("replyDraft", [id, all], () => undefined);
+    const m = await this.original(id);
+    const me = this.me().id;
+    const to = m.from ? [m.from] : [];
+    if (all) for (const r of m.to) if (r.id !== me && !to.some((x) => x.id === r.id)) to.push(r);
+    return {
+      id: null,
+      subject: m.subject.startsWith("Re : ") ? m.subject : `Re : ${m.subject}`,
+      body: this.quoted(m, "Message d'origine :"),
+      to,
+      cc: all ? m.cc.filter((r) => r.id !== me) : [],
+      cci: [],
+      inReplyTo: id,
+      attachments: [],
+    };
+  }
+
+  async forwardDraft(id: string): Promise<DraftView> {
+    await this.answer("forwardDraft", [id], () => undefined);
+    const m = await this.original(id);
+    return {
+      id: null,
+      subject: m.subject.startsWith("Tr : ") ? m.subject : `Tr : ${m.subject}`,
+      body: this.quoted(m, "Message transféré :"),
+      to: [],
+      cc: [],
+      cci: [],
+      inReplyTo: null,
+      attachments: m.attachments.map((a) => ({ ...a })),
+    };
+  }
+
+  saveDraft(id: string | null, content: DraftContent): Promise<string> {
+    return this.answer("saveDraft", [id, content], () => {
+      const key = id ?? `d-${this.nextId++}`;
+      const old = this.drafts.get(key);
+      this.drafts.set(key, { content: structuredClone(content), attachments: old?.attachments ?? [] });
+      return key;
+    });
+  }
+
+  deleteDraft(id: string): Promise<void> {
+    return this.answer("deleteDraft", [id], () => {
+      this.drafts.delete(id);
+    });
+  }
+
+  send(id: string | null, content: DraftContent, undoSeconds: number): Promise<string> {
+    return this.answer("send", [id, content, undoSeconds], () => {
+      const key = id ?? `d-${this.nextId++}`;
+      const attachments = this.drafts.get(key)?.attachments ?? [];
+      this.drafts.delete(key);
+      const timer = setTimeout(() => this.leave(key, content, attachments), undoSeconds * 1000);
+      this.outgoing.set(key, timer);
+      // Kept aside so a cancel can put it back as a draft.
+      this.pendingContent.set(key, { content: structuredClone(content), attachments });
+      return key;
+    });
+  }
+
+  private pendingContent = new Map<string, Draft>();
+
+  private leave(id: string, content: DraftContent, attachments: Attachment[]): void {
+    this.outgoing.delete(id);
+    this.pendingContent.delete(id);
+    if (this.refuseNextSend !== null) {
+      const message = this.refuseNextSend;
+      this.refuseNextSend = null;
+      this.drafts.set(id, { content, attachments });
+      this.emit({ kind: "sendFailed", id, message });
+      return;
+    }
+    this.sent.push({ id, content, attachments });
+    const all = [...content.to, ...content.cc, ...content.cci];
+    const inactive = all.includes(visibles.parents6A.id) ? [...INACTIVE_PARENTS] : [];
+    this.emit({ kind: "sent", id, inactive, undelivered: [] });
+  }
+
+  cancelSend(id: string): Promise<boolean> {
+    return this.answer("cancelSend", [id], () => {
+      const timer = this.outgoing.get(id);
+      const draft = this.pendingContent.get(id);
+      if (timer === undefined || !draft) return false;
+      clearTimeout(timer);
+      this.outgoing.delete(id);
+      this.pendingContent.delete(id);
+      this.drafts.set(id, draft);
+      return true;
+    });
+  }
+
+  pickFiles(): Promise<string[]> {
+    return this.answer("pickFiles", [], () => [...this.filesToPick]);
+  }
+
+  addAttachment(draftId: string, path: string): Promise<Attachment> {
+    return this.answer("addAttachment", [draftId, path], () => {
+      const draft = this.drafts.get(draftId);
+      const filename = path.split(/[\\/]/).pop() ?? path;
+      if (!draft) throw { kind: "notFound", message: `brouillon ${draftId} introuvable` };
+      const size = this.fileSizes[path] ?? 200 * 1024;
+      const left = this.quotaNow.quota - this.quotaNow.storage;
+      if (size > left) {
+        const mo = (n: number) => `${(n / MB).toFixed(1).replace(".", ",")} Mo`;
+        throw {
+          kind: "refused",
+          message: `« ${filename} » (${mo(size)}) dépasse l'espace disponible sur l'ENT (${mo(left)}).`,
+        };
+      }
+      this.quotaNow = { ...this.quotaNow, storage: this.quotaNow.storage + size };
+      const attachment: Attachment = {
+        id: `att-${this.nextId++}`,
+        filename,
+        contentType: "application/octet-stream",
+        size,
+        cachedPath: path,
+      };
+      draft.attachments.push(attachment);
+      return attachment;
+    });
+  }
+
+  removeAttachment(draftId: string, attachmentId: string): Promise<void> {
+    return this.answer("removeAttachment", [draftId, attachmentId], () => {
+      const draft = this.drafts.get(draftId);
+      const a = draft?.attachments.find((x) => x.id === attachmentId);
+      if (!draft || !a) return;
+      draft.attachments = draft.attachments.filter((x) => x !== a);
+      this.quotaNow = { ...this.quotaNow, storage: this.quotaNow.storage - a.size };
+    });
+  }
+
+  subscribeCompose(listener: (e: ComposeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+}
