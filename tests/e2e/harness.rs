@@ -3,6 +3,7 @@
 //! app's home and XDG directories in a temporary directory. Every process is stopped when the
 //! test ends, passes or panics; on failure a screenshot and the logs are kept under
 //! `target/e2e-artifacts/<test>/`.
+pub mod big_mailbox;
 mod bus;
 mod display;
 mod ent;
@@ -269,6 +270,11 @@ impl App {
         pids
     }
 
+    /// The app's log so far (`MESSAGERIE_LOG_FILE`).
+    pub fn app_log(&self) -> String {
+        std::fs::read_to_string(self.logs.join("app.log")).unwrap_or_default()
+    }
+
     /// Every `Notify` call seen on the bus so far.
     pub fn notifications(&self) -> Vec<Notification> {
         self.bus.notifications()
@@ -316,7 +322,7 @@ impl App {
         eprintln!("e2e artifacts saved in {}", self.artifacts.display());
     }
 
-    async fn quit(self) {
+    pub async fn quit(self) {
         // Closing the session closes the app; the process guards then stop the rest.
         let _ = self.driver.quit().await;
         drop(self.tauri_driver);

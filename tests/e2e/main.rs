@@ -9,6 +9,7 @@
 mod folders;
 mod harness;
 mod hostile;
+mod list;
 mod mailbox;
 mod notification;
 mod offline;
