@@ -11,6 +11,7 @@ pub mod listing;
 pub(crate) mod replay;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -131,6 +132,8 @@ pub(crate) struct Inner {
     pub(crate) events: broadcast::Sender<Event>,
     pub(crate) sync_lock: Mutex<()>,
     pub(crate) account: Account,
+    /// A fetch of the recipient list is under way (one at a time, however fast the typing).
+    pub(crate) recipients_fetching: AtomicBool,
 }
 
 impl Inner {
@@ -173,6 +176,7 @@ impl Mailbox {
                 events,
                 sync_lock: Mutex::new(()),
                 account,
+                recipients_fetching: AtomicBool::new(false),
             }),
         })
     }
@@ -354,7 +358,12 @@ impl Mailbox {
     }
 
     /// Searches the cached recipients by the first letters of any part of their name.
+    ///
+    /// Answered from the store, so it works offline. A list never fetched is fetched first
+    /// (offline: no suggestions, no error); one older than a day is fetched again in the
+    /// background while the cached one answers.
     pub async fn recipients(&self, query: &str, limit: Option<u32>) -> Result<Vec<Visible>> {
+        self.ensure_recipients().await?;
         let query = query.to_string();
         Ok(self
             .inner

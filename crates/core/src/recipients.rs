@@ -13,6 +13,13 @@ use crate::store::{SqlContext, StoreResult};
 /// Results of a recipient search unless the caller asks otherwise.
 pub const DEFAULT_LIMIT: u32 = 20;
 
+/// Store meta key: when the list was last fetched (epoch milliseconds).
+const FETCHED_AT: &str = "visibles_fetched_at";
+
+/// Age after which the list is fetched again when the user searches it (groups and classes
+/// change a few times a year; a day is plenty).
+pub const MAX_AGE_MS: i64 = 24 * 60 * 60 * 1000;
+
 /// Someone or some group the user may write to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
@@ -37,10 +44,12 @@ impl Visible {
     }
 }
 
-/// Replaces the cached list.
+/// Replaces the cached list and records when it was fetched.
 pub fn replace_all(conn: &Connection, list: &[Visible]) -> StoreResult<()> {
     conn.execute("DELETE FROM visibles", [])
         .ctx("clear visible recipients")?;
+    let now = chrono::Utc::now().timestamp_millis();
+    crate::store::set_meta(conn, FETCHED_AT, &now.to_string())?;
     let mut stmt = conn
         .prepare_cached(
             "INSERT OR REPLACE INTO visibles (id, display_name, kind, profile, nb_users, group_type,
@@ -101,6 +110,11 @@ pub fn search(conn: &Connection, query: &str, limit: Option<u32>) -> StoreResult
     }
     .ctx("search recipients")?;
     rows.collect::<Result<_, _>>().ctx("search recipients")
+}
+
+/// When the cached list was fetched (epoch milliseconds); `None` if never.
+pub fn fetched_at(conn: &Connection) -> StoreResult<Option<i64>> {
+    Ok(crate::store::get_meta(conn, FETCHED_AT)?.and_then(|t| t.parse().ok()))
 }
 
 /// Number of cached recipients.

@@ -2,15 +2,18 @@
 //! "Reply / forward recipe"), drafts as the composer shows them, the recipients the
 //! communication rules refuse, and the space left for attachments.
 
+use std::sync::atomic::Ordering;
+
 use chrono::TimeZone;
 use serde::{Deserialize, Serialize};
 
 use super::{Event, Mailbox};
 use crate::body;
-use crate::client::Call;
+use crate::client::{communication, Call};
 use crate::error::{Error, Result};
 use crate::message::{self, Attachment, Message, Recipient};
 use crate::queue::{self, Action, DraftContent};
+use crate::recipients;
 use crate::store::{self, SqlContext};
 
 /// A message being written, with the names the composer shows as chips.
@@ -37,6 +40,32 @@ pub struct DraftView {
 pub struct Quota {
     pub quota: u64,
     pub storage: u64,
+}
+
+/// Why the composer refuses a recipient before sending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum RefusalReason {
+    /// Not among the users and groups the communication rules let this user write to.
+    NotVisible,
+}
+
+impl std::fmt::Display for RefusalReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::NotVisible => "the communication rules do not let this user write to them",
+        })
+    }
+}
+
+/// A recipient the composer must refuse, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RefusedRecipient {
+    pub id: String,
+    pub reason: RefusalReason,
 }
 
 const REPLY_PREFIX: &str = "Re : ";
@@ -161,10 +190,26 @@ impl Mailbox {
         })
     }
 
-    /// The ids among `ids` the communication rules do not let this user write to, judged from
-    /// the cached list of who they may write to (offline too). Empty when that list was never
-    /// synced: the ENT then decides at send time.
+    /// The recipients among `ids` the composer must refuse before sending, each with its
+    /// reason, judged from the cached list of who the user may write to (offline too; fetched
+    /// first when never fetched and the ENT answers). Empty when there is no list at all: the
+    /// ENT then decides at send time.
+    pub async fn check_recipients(&self, ids: &[String]) -> Result<Vec<RefusedRecipient>> {
+        Ok(self
+            .refused_recipients(ids)
+            .await?
+            .into_iter()
+            .map(|id| RefusedRecipient {
+                id,
+                reason: RefusalReason::NotVisible,
+            })
+            .collect())
+    }
+
+    /// The ids among `ids` the communication rules do not let this user write to (see
+    /// [`Mailbox::check_recipients`], which also says why).
     pub async fn refused_recipients(&self, ids: &[String]) -> Result<Vec<String>> {
+        self.ensure_recipients().await?;
         let ids = ids.to_vec();
         Ok(self
             .inner
@@ -188,6 +233,47 @@ impl Mailbox {
                 Ok(refused)
             })
             .await?)
+    }
+
+    /// Makes sure the list of who the user may write to is in the store: fetched and waited
+    /// for when it never was, fetched in the background when older than a day. A failed fetch
+    /// (offline, the ENT refusing) only leaves the cached list as it is.
+    pub(crate) async fn ensure_recipients(&self) -> Result<()> {
+        let fetched = self.inner.store.read(recipients::fetched_at).await?;
+        let now = chrono::Utc::now().timestamp_millis();
+        // A clock set back counts as fresh; one set forward refreshes once.
+        if fetched.is_some_and(|at| now.saturating_sub(at) < recipients::MAX_AGE_MS) {
+            return Ok(());
+        }
+        if self.inner.recipients_fetching.swap(true, Ordering::SeqCst) {
+            return Ok(());
+        }
+        let mailbox = self.clone();
+        let fetch = async move {
+            let outcome = mailbox.fetch_recipients().await;
+            mailbox
+                .inner
+                .recipients_fetching
+                .store(false, Ordering::SeqCst);
+            if let Err(error) = outcome {
+                tracing::warn!(%error, "recipient list not fetched; the cached one stays");
+            }
+        };
+        if fetched.is_none() {
+            fetch.await;
+        } else {
+            tokio::spawn(fetch);
+        }
+        Ok(())
+    }
+
+    async fn fetch_recipients(&self) -> Result<()> {
+        let list = communication::visibles(&self.inner.client).await?;
+        self.inner
+            .store
+            .write(move |tx| recipients::replace_all(tx, &list))
+            .await?;
+        Ok(())
     }
 
     /// The attachment space: asked of the ENT, else the last answer kept in the store.

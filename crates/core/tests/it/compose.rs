@@ -1,5 +1,6 @@
 use std::time::Duration;
 
+use messagerie_core::mailbox::compose::{RefusalReason, RefusedRecipient};
 use messagerie_core::mailbox::Event;
 use messagerie_core::queue::DraftContent;
 use messagerie_core::sync::SyncMode;
@@ -206,11 +207,17 @@ async fn a_pupil_may_not_write_to_a_teacher_of_another_class() {
 
     // Hugo is in 6A: Marie teaches 6A, Paul only 6B and 3A.
     let refused = hugo
-        .refused_recipients(&[app.id("marie.durand"), app.id("paul.martin")])
+        .check_recipients(&[app.id("marie.durand"), app.id("paul.martin")])
         .await
         .unwrap();
 
-    assert_eq!(refused, [app.id("paul.martin")]);
+    assert_eq!(
+        refused,
+        [RefusedRecipient {
+            id: app.id("paul.martin"),
+            reason: RefusalReason::NotVisible,
+        }]
+    );
     assert!(hugo
         .recipients("martin", None)
         .await
@@ -231,4 +238,29 @@ async fn the_attachment_space_is_known_offline_once_asked() {
 
     assert!(online.quota > 0);
     assert_eq!(online, offline);
+}
+
+#[tokio::test]
+async fn suggestions_fetch_the_list_once_then_answer_offline_from_the_cache() {
+    let mut app = TestApp::start().await;
+    let marie = app.mailbox("marie.durand").await;
+
+    // Never synced: the first key press fetches the list.
+    let online = marie.recipients("hug", None).await.unwrap();
+    app.stop().await;
+    let offline = marie.recipients("hug", None).await.unwrap();
+    let refused_offline = marie
+        .check_recipients(&[app.id("hugo.leroy"), "nobody-at-all".to_string()])
+        .await
+        .unwrap();
+
+    assert!(online.iter().any(|v| v.id == app.id("hugo.leroy")));
+    assert_eq!(online, offline);
+    assert_eq!(
+        refused_offline
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect::<Vec<_>>(),
+        ["nobody-at-all"]
+    );
 }
