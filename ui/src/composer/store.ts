@@ -117,8 +117,11 @@ export class ComposerStore {
     return () => this.stop();
   }
 
+  /** Unmounted: a change still waiting for its autosave is saved now rather than lost. */
   stop(): void {
+    const waiting = this.timer !== null;
     this.clearTimer();
+    if (waiting && !this.closed) void this.save();
   }
 
   private refreshQuota(): void {

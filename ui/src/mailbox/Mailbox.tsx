@@ -1,5 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { I18nProvider, LocalePicker, useI18n, type Locale } from "../i18n/i18n";
+import type { ComposeApi, DraftView } from "../composer/api";
+import { Composer } from "../composer/Composer";
+import { SendStatus } from "../composer/SendStatus";
 import type { MailboxApi } from "./api";
 import { ConfirmDialog } from "./Dialog";
 import { FolderPane, folderName } from "./FolderPane";
@@ -18,10 +21,22 @@ export interface MailboxProps {
   onSignedOut?: (options: { eraseLocalCopy: boolean }) => void;
   /** Automatic refresh period; 5 minutes by default. */
   syncIntervalMs?: number;
+  /** The writing side; without it the window only reads (no « Créer », no « Répondre »). */
+  compose?: ComposeApi;
+  /** How long « Annuler l'envoi » is offered; 5 seconds by default. */
+  undoSeconds?: number;
 }
 
 /** The three-pane mailbox window. */
-export function Mailbox({ api, locale, onLocaleChange, onSignedOut, syncIntervalMs = 300_000 }: MailboxProps) {
+export function Mailbox({
+  api,
+  locale,
+  onLocaleChange,
+  onSignedOut,
+  syncIntervalMs = 300_000,
+  compose,
+  undoSeconds = 5,
+}: MailboxProps) {
   const [ownLocale, setOwnLocale] = useState<Locale>("fr");
   const current = locale ?? ownLocale;
   return (
@@ -34,6 +49,8 @@ export function Mailbox({ api, locale, onLocaleChange, onSignedOut, syncInterval
         }}
         onSignedOut={onSignedOut}
         syncIntervalMs={syncIntervalMs}
+        compose={compose}
+        undoSeconds={undoSeconds}
       />
     </I18nProvider>
   );
@@ -56,11 +73,15 @@ function MailboxWindow({
   onLocaleChange,
   onSignedOut,
   syncIntervalMs,
+  compose,
+  undoSeconds,
 }: {
   api: MailboxApi;
   onLocaleChange: (l: Locale) => void;
   onSignedOut?: (options: { eraseLocalCopy: boolean }) => void;
   syncIntervalMs: number;
+  compose?: ComposeApi;
+  undoSeconds: number;
 }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -69,8 +90,32 @@ function MailboxWindow({
   const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [signingOut, setSigningOut] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
+  // The composer takes the reading pane's place (as in Geary); a new key per opened draft.
+  const [composing, setComposing] = useState<{ key: number; draft: DraftView } | null>(null);
+  const [sent, setSent] = useState<{ id: string; seq: number } | null>(null);
+  const composeSeq = useRef(0);
+  const startCompose = useCallback(
+    (draft: DraftView | Promise<DraftView>) => {
+      Promise.resolve(draft).then(
+        (d) => setComposing({ key: ++composeSeq.current, draft: d }),
+        (e: unknown) => store.report(e),
+      );
+    },
+    [store],
+  );
   // Stable row handlers, so the list's memoised rows are not re-rendered by every update.
-  const openMessage = useCallback((id: string) => void store.open(id), [store]);
+  // A draft opens in the composer, anything else in the reading pane.
+  const openMessage = useCallback(
+    (id: string) => {
+      const s = store.getState();
+      if (compose && (s.summaries[id]?.state === "DRAFT" || (s.selectedFolderId === DRAFT && !s.search.hits))) {
+        startCompose(compose.openDraft(id));
+      } else {
+        void store.open(id);
+      }
+    },
+    [store, compose, startCompose],
+  );
   const toggleTick = useCallback((id: string) => store.toggleTick(id), [store]);
   const report = (e: unknown) => store.report(e);
 
@@ -123,7 +168,7 @@ function MailboxWindow({
       }
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       if (isTyping(e.target)) return;
-      if (e.target instanceof Element && e.target.closest('[role="dialog"], form, [role="tree"]')) return;
+      if (e.target instanceof Element && e.target.closest('[role="dialog"], form, [role="tree"], [data-testid="composer"]')) return;
       const s = store.getState();
       switch (e.key) {
         case "/":
@@ -149,7 +194,7 @@ function MailboxWindow({
         case "Enter":
           if (s.cursorId && !(e.target instanceof HTMLButtonElement)) {
             e.preventDefault();
-            void store.open(s.cursorId);
+            openMessage(s.cursorId);
           }
           return;
         case "Delete": {
@@ -226,23 +271,35 @@ function MailboxWindow({
       )}
 
       <div className="mbx-panes">
-        <FolderPane
-          folders={folders}
-          selectedId={searching ? "" : state.selectedFolderId}
-          maxDepth={state.maxFolderDepth}
-          onSelect={(id) => void store.selectFolder(id)}
-          onDropMessages={(dropped, folderId) => void store.moveTo(dropped, folderId)}
-          onCreate={(name, parentId) => void store.createFolder(name, parentId)}
-          onRename={(id, name) => void store.renameFolder(id, name)}
-          onDelete={(f) =>
-            setConfirm({
-              title: t("folders.delete"),
-              body: t("folders.confirmDelete", { name: f.name }),
-              label: t("folders.delete"),
-              run: () => void store.deleteFolder(f.id),
-            })
-          }
-        />
+        <div className="mbx-left">
+          {compose && (
+            <button
+              type="button"
+              className="mbx-primary mbx-compose-new"
+              data-testid="compose-new"
+              onClick={() => startCompose(compose.newDraft())}
+            >
+              {t("composer.create")}
+            </button>
+          )}
+          <FolderPane
+            folders={folders}
+            selectedId={searching ? "" : state.selectedFolderId}
+            maxDepth={state.maxFolderDepth}
+            onSelect={(id) => void store.selectFolder(id)}
+            onDropMessages={(dropped, folderId) => void store.moveTo(dropped, folderId)}
+            onCreate={(name, parentId) => void store.createFolder(name, parentId)}
+            onRename={(id, name) => void store.renameFolder(id, name)}
+            onDelete={(f) =>
+              setConfirm({
+                title: t("folders.delete"),
+                body: t("folders.confirmDelete", { name: f.name }),
+                label: t("folders.delete"),
+                run: () => void store.deleteFolder(f.id),
+              })
+            }
+          />
+        </div>
 
         <section className="mbx-middle" aria-label={searching ? t("search.results", { query: state.search.query }) : selectedName}>
           <div className="mbx-list-head">
@@ -302,16 +359,38 @@ function MailboxWindow({
           )}
         </section>
 
-        <ReadingPane
-          open={state.open}
-          remoteImagesAllowed={Boolean(state.open && state.remoteImages[state.open.id])}
-          onAllowRemoteImages={(id) => store.allowRemoteImages(id)}
-          onOpenLink={(url) => void api.openLink(url).catch(report)}
-          onOpenAttachment={(m, a) => void api.openAttachment(m, a).catch(report)}
-          onSaveAttachment={(m, a) => void api.saveAttachmentAs(m, a).catch(report)}
-          onSetUnread={(id, unread) => void store.setUnread([id], unread)}
-        />
+        {compose && composing ? (
+          <Composer
+            key={composing.key}
+            api={compose}
+            draft={composing.draft}
+            undoSeconds={undoSeconds}
+            onClose={() => setComposing(null)}
+            onSent={(id) => setSent({ id, seq: ++composeSeq.current })}
+          />
+        ) : (
+          <ReadingPane
+            open={state.open}
+            remoteImagesAllowed={Boolean(state.open && state.remoteImages[state.open.id])}
+            onAllowRemoteImages={(id) => store.allowRemoteImages(id)}
+            onOpenLink={(url) => void api.openLink(url).catch(report)}
+            onOpenAttachment={(m, a) => void api.openAttachment(m, a).catch(report)}
+            onSaveAttachment={(m, a) => void api.saveAttachmentAs(m, a).catch(report)}
+            onSetUnread={(id, unread) => void store.setUnread([id], unread)}
+            onReply={compose ? (id, all) => startCompose(compose.replyDraft(id, all)) : undefined}
+            onForward={compose ? (id) => startCompose(compose.forwardDraft(id)) : undefined}
+          />
+        )}
       </div>
+
+      {compose && (
+        <SendStatus
+          api={compose}
+          sent={sent}
+          undoSeconds={undoSeconds}
+          onReopen={(draft) => startCompose(draft)}
+        />
+      )}
 
       <SyncLine state={state} onRefresh={() => void store.sync()} />
 

@@ -12,6 +12,10 @@ export interface ReadingPaneProps {
   onOpenAttachment: (messageId: string, attachmentId: string) => void;
   onSaveAttachment: (messageId: string, attachmentId: string) => void;
   onSetUnread: (id: string, unread: boolean) => void;
+  /** « Répondre » / « Répondre à tous »; absent when the window cannot write. */
+  onReply?: (id: string, all: boolean) => void;
+  /** « Transférer »; absent when the window cannot write. */
+  onForward?: (id: string) => void;
 }
 
 export function ReadingPane(props: ReadingPaneProps) {
@@ -42,6 +46,8 @@ function MessageView({
   onOpenAttachment,
   onSaveAttachment,
   onSetUnread,
+  onReply,
+  onForward,
 }: ReadingPaneProps & { message: Message }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -51,11 +57,28 @@ function MessageView({
     [message.body],
   );
   const subject = message.subject || t("list.noSubject");
+  // Sent as « ne pas répondre »: the ENT offers no reply. (`noReply` comes with the core type.)
+  const noReply = (message as { noReply?: boolean }).noReply === true;
 
   return (
     <article className="mbx-reading" aria-label={subject}>
       <header className="mbx-reading-head">
         <h2>{subject}</h2>
+        {onReply && !noReply && (
+          <>
+            <button type="button" data-testid="reply" onClick={() => onReply(message.id, false)}>
+              {t("composer.reply")}
+            </button>
+            <button type="button" data-testid="reply-all" onClick={() => onReply(message.id, true)}>
+              {t("composer.replyAll")}
+            </button>
+          </>
+        )}
+        {onForward && (
+          <button type="button" data-testid="forward" onClick={() => onForward(message.id)}>
+            {t("composer.forward")}
+          </button>
+        )}
         <button type="button" onClick={() => onSetUnread(message.id, !message.unread)}>
           {message.unread ? t("message.markRead") : t("message.markUnread")}
         </button>
