@@ -61,15 +61,18 @@ function UndoBar({
   onReopen: (draft: DraftView) => void;
 }) {
   const { t } = useI18n();
-  const [left, setLeft] = useState(seconds);
+  // Counted from a deadline, not by ticks, so a late timer never stretches the delay.
+  const [deadline] = useState(() => Date.now() + seconds * 1000);
+  const [now, setNow] = useState(() => Date.now());
   const [state, setState] = useState<"waiting" | "undoing" | "tooLate" | "gone">("waiting");
   const [error, setError] = useState<string | null>(null);
+  const left = Math.max(0, Math.ceil((deadline - now) / 1000));
 
   useEffect(() => {
-    if (state !== "waiting" || left <= 0) return;
-    const timer = setTimeout(() => setLeft((l) => l - 1), 1000);
-    return () => clearTimeout(timer);
-  }, [left, state]);
+    if (state !== "waiting") return;
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, [state]);
 
   useEffect(() => {
     if (state !== "tooLate") return;

@@ -1,0 +1,333 @@
+import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { useState } from "react";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import type { ComposeApi, DraftView } from "./api";
+import { Composer } from "./Composer";
+import { ComposeFixture, INACTIVE_PARENTS, REFUSAL_OTHER_CLASS, visibles } from "./fixtures";
+import { SendStatus } from "./SendStatus";
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+/** Lets timers run for `ms` and every answer that follows them settle. */
+async function elapse(ms = 0) {
+  await act(async () => {
+    await vi.advanceTimersByTimeAsync(ms);
+  });
+}
+
+function renderComposer(api = new ComposeFixture(), draft: DraftView = api.newDraft()) {
+  const onClose = vi.fn();
+  const onSent = vi.fn();
+  render(<Composer api={api} draft={draft} onClose={onClose} onSent={onSent} />);
+  return { api, onClose, onSent };
+}
+
+/** The composer plus the undo bar, as the mailbox hosts them. */
+function Host({ api, undoSeconds = 5 }: { api: ComposeApi; undoSeconds?: number }) {
+  const [draft, setDraft] = useState<{ key: number; view: DraftView } | null>({ key: 0, view: api.newDraft() });
+  const [sent, setSent] = useState<{ id: string; seq: number } | null>(null);
+  return (
+    <>
+      {draft && (
+        <Composer
+          key={draft.key}
+          api={api}
+          draft={draft.view}
+          undoSeconds={undoSeconds}
+          onClose={() => setDraft(null)}
+          onSent={(id) => setSent({ id, seq: (sent?.seq ?? 0) + 1 })}
+        />
+      )}
+      <SendStatus api={api} sent={sent} undoSeconds={undoSeconds} onReopen={(view) => setDraft({ key: 1, view })} />
+    </>
+  );
+}
+
+const field = (f: "to" | "cc" | "cci") => screen.getByTestId(`field-${f}`);
+const chips = () => screen.queryAllByTestId("chip").map((c) => c.getAttribute("data-id"));
+const suggestions = () => screen.queryAllByTestId("suggestion");
+const sendButton = () => screen.getByTestId("send") as HTMLButtonElement;
+
+async function type(f: "to" | "cc" | "cci", text: string) {
+  fireEvent.change(field(f), { target: { value: text } });
+  await elapse();
+}
+
+async function addRecipient(f: "to" | "cc" | "cci", text: string, id: string) {
+  await type(f, text);
+  const item = suggestions().find((s) => s.getAttribute("data-id") === id);
+  if (!item) throw new Error(`no suggestion ${id} for ${text}`);
+  fireEvent.mouseDown(item);
+  await elapse();
+}
+
+function setBody(html: string) {
+  const body = screen.getByTestId("body");
+  body.innerHTML = html;
+  fireEvent.input(body);
+}
+
+describe("recipients", () => {
+  test("one typed letter suggests people with their profile, and the keyboard chooses one", async () => {
+    renderComposer();
+    await type("to", "m");
+    const items = suggestions();
+    expect(items.map((i) => i.getAttribute("data-id"))).toEqual([visibles.martinPaul.id, visibles.martinSophie.id]);
+    expect(items[0]?.textContent).toContain("Enseignant");
+    expect(items[1]?.textContent).toContain("Personnel");
+
+    fireEvent.keyDown(field("to"), { key: "ArrowDown" });
+    expect(items[1]?.getAttribute("aria-selected")).toBe("true");
+    fireEvent.keyDown(field("to"), { key: "Enter" });
+    await elapse();
+
+    expect(chips()).toEqual([visibles.martinSophie.id]);
+    expect(suggestions()).toHaveLength(0);
+    expect((field("to") as HTMLInputElement).value).toBe("");
+  });
+
+  test("a group shows its member count and school; a broadcast list is offered only in Copie cachée", async () => {
+    renderComposer();
+    await type("to", "parents");
+    expect(suggestions().map((i) => i.getAttribute("data-id"))).toEqual([visibles.parents6A.id]);
+    expect(suggestions()[0]?.textContent).toMatch(/52 membres · Collège Jean Moulin/);
+    fireEvent.keyDown(field("to"), { key: "Escape" });
+    expect(suggestions()).toHaveLength(0);
+
+    await type("cci", "tous");
+    expect(suggestions().map((i) => i.getAttribute("data-id"))).toEqual([visibles.tousParents.id]);
+  });
+
+  test("Backspace in an empty field removes the last chip, and a chip's × removes it too", async () => {
+    renderComposer();
+    await addRecipient("to", "leroy", visibles.leroy.id);
+    await addRecipient("to", "petit", visibles.petit.id);
+    fireEvent.keyDown(field("to"), { key: "Backspace" });
+    expect(chips()).toEqual([visibles.leroy.id]);
+    fireEvent.click(screen.getByRole("button", { name: "Retirer LEROY Hugo" }));
+    expect(chips()).toEqual([]);
+  });
+
+  test("a pupil addressing a teacher of another class sees the reason and cannot send", async () => {
+    renderComposer(new ComposeFixture({ as: "pupil" }));
+    fireEvent.change(screen.getByTestId("subject"), { target: { value: "Question" } });
+    await addRecipient("to", "martin p", visibles.martinPaul.id);
+
+    expect(screen.getByRole("alert").textContent).toBe(`MARTIN Paul : ${REFUSAL_OTHER_CLASS}`);
+    expect(screen.getByTestId("chip").getAttribute("data-status")).toBe("refused");
+    expect(sendButton().disabled).toBe(true);
+
+    fireEvent.click(screen.getByRole("button", { name: "Retirer MARTIN Paul" }));
+    await addRecipient("to", "durand", visibles.durand.id);
+    expect(sendButton().disabled).toBe(false);
+  });
+});
+
+describe("sending", () => {
+  test("Envoyer is enabled only with a recipient and a subject or a body", async () => {
+    renderComposer();
+    expect(sendButton().disabled).toBe(true);
+    fireEvent.change(screen.getByTestId("subject"), { target: { value: "Sortie" } });
+    expect(sendButton().disabled).toBe(true);
+    await addRecipient("to", "parents", visibles.parents6A.id);
+    expect(sendButton().disabled).toBe(false);
+    fireEvent.change(screen.getByTestId("subject"), { target: { value: " " } });
+    expect(sendButton().disabled).toBe(true);
+    setBody("<p>Bonjour</p>");
+    expect(sendButton().disabled).toBe(false);
+  });
+
+  test("undo within the delay takes the message back and reopens it as a draft", async () => {
+    const api = new ComposeFixture();
+    render(<Host api={api} />);
+    await addRecipient("to", "parents", visibles.parents6A.id);
+    fireEvent.change(screen.getByTestId("subject"), { target: { value: "Sortie au musée" } });
+    fireEvent.click(sendButton());
+    await elapse();
+
+    expect(screen.queryByTestId("composer")).toBeNull();
+    expect(screen.getByText("Message envoyé.")).toBeTruthy();
+    expect(screen.getByText("(5 s)")).toBeTruthy();
+    await elapse(2000);
+    expect(screen.getByText("(3 s)")).toBeTruthy();
+
+    fireEvent.click(screen.getByTestId("undo-send"));
+    await elapse();
+
+    expect(api.count("cancelSend")).toBe(1);
+    expect(api.count("openDraft")).toBe(1);
+    expect((screen.getByTestId("subject") as HTMLInputElement).value).toBe("Sortie au musée");
+    expect(chips()).toEqual([visibles.parents6A.id]);
+    expect(screen.queryByTestId("undo-send")).toBeNull();
+    await elapse(10_000);
+    expect(api.sent).toHaveLength(0);
+  });
+
+  test("after the delay the bar goes and the ENT's report names the accounts not activated", async () => {
+    const api = new ComposeFixture();
+    render(<Host api={api} />);
+    await addRecipient("to", "parents", visibles.parents6A.id);
+    fireEvent.change(screen.getByTestId("subject"), { target: { value: "Réunion" } });
+    fireEvent.click(sendButton());
+    await elapse();
+    expect(screen.getByTestId("undo-send")).toBeTruthy();
+    await elapse(5000);
+
+    expect(screen.queryByTestId("undo-send")).toBeNull();
+    expect(api.sent).toHaveLength(1);
+    expect(screen.getByTestId("send-report").textContent).toContain(
+      `Comptes non activés : ${INACTIVE_PARENTS.join(", ")}`,
+    );
+  });
+
+  test("a send the ENT refuses shows its message", async () => {
+    const api = new ComposeFixture();
+    api.refuseNextSend = "destinataire inconnu";
+    render(<Host api={api} />);
+    await addRecipient("to", "leroy", visibles.leroy.id);
+    fireEvent.change(screen.getByTestId("subject"), { target: { value: "Devoir" } });
+    fireEvent.click(sendButton());
+    await elapse(5000);
+    expect(screen.getByTestId("send-report").textContent).toContain("destinataire inconnu");
+  });
+});
+
+describe("drafts", () => {
+  test("a draft is saved once, 2 seconds after the last change", async () => {
+    const { api } = renderComposer();
+    fireEvent.change(screen.getByTestId("subject"), { target: { value: "S" } });
+    await elapse(1500);
+    fireEvent.change(screen.getByTestId("subject"), { target: { value: "Sortie" } });
+    await elapse(1999);
+    expect(api.count("saveDraft")).toBe(0);
+
+    await elapse(1);
+    expect(api.count("saveDraft")).toBe(1);
+    await elapse(10_000);
+    expect(api.count("saveDraft")).toBe(1);
+    const [id] = [...api.drafts.keys()];
+    expect(id && api.drafts.get(id)?.content.subject).toBe("Sortie");
+    expect(screen.getByRole("status").textContent).toMatch(/Brouillon enregistré à/);
+  });
+
+  test("a change made while a save is running is saved after it, never at the same time", async () => {
+    const api = new ComposeFixture();
+    renderComposer(api);
+    const release = api.hold("saveDraft");
+    fireEvent.change(screen.getByTestId("subject"), { target: { value: "Un" } });
+    await elapse(2000);
+    fireEvent.change(screen.getByTestId("subject"), { target: { value: "Deux" } });
+    fireEvent.click(screen.getByTestId("save-draft"));
+    await elapse();
+    expect(api.count("saveDraft")).toBe(1);
+
+    release();
+    await elapse();
+    expect(api.count("saveDraft")).toBe(2);
+    expect(api.calls.filter((c) => c.op === "saveDraft").map((c) => c.args[0])).toEqual([null, "d-1"]);
+  });
+
+  test("Annuler closes an empty message at once", async () => {
+    const { onClose, api } = renderComposer();
+    fireEvent.click(screen.getByTestId("cancel"));
+    await elapse();
+    expect(onClose).toHaveBeenCalledTimes(1);
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(api.count("deleteDraft")).toBe(0);
+  });
+
+  test("Annuler asks first when the message is not empty, then deletes the saved draft", async () => {
+    const { onClose, api } = renderComposer();
+    fireEvent.change(screen.getByTestId("subject"), { target: { value: "Brouillon" } });
+    fireEvent.click(screen.getByTestId("save-draft"));
+    await elapse();
+    fireEvent.click(screen.getByTestId("cancel"));
+    const dialog = screen.getByRole("dialog");
+    expect(onClose).not.toHaveBeenCalled();
+
+    fireEvent.click(within(dialog).getByRole("button", { name: "Abandonner le message" }));
+    await elapse();
+    expect(onClose).toHaveBeenCalledTimes(1);
+    expect(api.count("deleteDraft")).toBe(1);
+    expect(api.drafts.size).toBe(0);
+  });
+});
+
+describe("attachments", () => {
+  test("picked files show « envoi… », then their size; the draft is saved first; the space left shows", async () => {
+    const api = new ComposeFixture();
+    api.filesToPick = ["/home/marie/programme.pdf", "/home/marie/plan.png"];
+    renderComposer(api);
+    await elapse();
+    expect(screen.getByTestId("space-left").textContent).toMatch(/^Espace disponible : 12,3\sMo$/);
+
+    const release = api.hold("addAttachment");
+    fireEvent.click(screen.getByTestId("attach"));
+    await elapse();
+    const items = screen.getAllByTestId("attachment");
+    expect(items.map((i) => i.textContent)).toEqual(["programme.pdfenvoi…", "plan.pngenvoi…"]);
+    expect(api.count("saveDraft")).toBe(1);
+
+    release();
+    await elapse();
+    expect(screen.getAllByTestId("attachment").map((i) => i.getAttribute("data-status"))).toEqual(["done", "done"]);
+    expect(screen.getAllByTestId("attachment")[0]?.textContent).toMatch(/programme\.pdf200\sko/);
+    expect(screen.getByTestId("space-left").textContent).toMatch(/11,9\sMo/);
+
+    fireEvent.click(screen.getByRole("button", { name: "Retirer plan.png" }));
+    await elapse();
+    expect(screen.getAllByTestId("attachment")).toHaveLength(1);
+  });
+
+  test("a file that does not fit is refused with the ENT's message", async () => {
+    const api = new ComposeFixture();
+    api.filesToPick = ["/home/marie/video.mp4"];
+    api.fileSizes["/home/marie/video.mp4"] = 40 * 1024 * 1024;
+    renderComposer(api);
+    fireEvent.click(screen.getByTestId("attach"));
+    await elapse();
+    const item = screen.getByTestId("attachment");
+    expect(item.getAttribute("data-status")).toBe("failed");
+    expect(within(item).getByRole("alert").textContent).toBe(
+      "« video.mp4 » (40,0 Mo) dépasse l'espace disponible sur l'ENT (12,3 Mo).",
+    );
+  });
+
+  test("a file dropped without a path says to use the button", async () => {
+    const api = new ComposeFixture();
+    renderComposer(api);
+    const file = new File(["x"], "photo.jpg");
+    fireEvent.drop(screen.getByTestId("composer"), { dataTransfer: { files: [file], types: ["Files"] } });
+    await elapse();
+    expect(screen.getByRole("alert").textContent).toMatch(/utilisez « Ajouter une pièce jointe »/);
+    expect(api.count("addAttachment")).toBe(0);
+  });
+});
+
+describe("body", () => {
+  test("the toolbar offers bold, italic, underline, lists, link and quote", () => {
+    renderComposer();
+    const bar = screen.getByRole("toolbar", { name: "Mise en forme" });
+    expect(within(bar).getAllByRole("button").map((b) => b.getAttribute("aria-label"))).toEqual([
+      "Gras",
+      "Italique",
+      "Souligné",
+      "Liste à puces",
+      "Liste numérotée",
+      "Lien",
+      "Citation",
+    ]);
+  });
+
+  test("a quoted reply body is shown without its active content", () => {
+    const api = new ComposeFixture();
+    renderComposer(api, { ...api.newDraft(), body: '<p>Bonjour</p><blockquote><img src="x" onerror="y()">Cité</blockquote>' });
+    expect(screen.getByTestId("body").innerHTML).toBe("<p>Bonjour</p><blockquote>Cité</blockquote>");
+  });
+});
