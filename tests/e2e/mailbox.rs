@@ -207,3 +207,45 @@ async fn search_finds_a_message_by_a_word_of_its_body_and_says_its_folder() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clicking_the_notification_opens_the_new_message() {
+    let ent = Ent::start().await;
+    harness::run("notification_click", |app| async move {
+        // Arrange: a new message notified while the window shows the trash.
+        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
+        ui::folder(&app, "trash")
+            .await
+            .click()
+            .await
+            .expect("open the trash");
+        ent.send(
+            "paul.martin",
+            &["marie.durand"],
+            "Salle 12 libre",
+            "<p>Pour jeudi.</p>",
+        )
+        .await;
+        wait_until("the notification", EFFECT, || async {
+            (!app.notifications().is_empty()).then_some(())
+        })
+        .await;
+
+        // Act
+        app.bus.click_notification(1).await;
+
+        // Assert: the inbox, with that message open in the reading pane.
+        wait_until("the message to open", EFFECT, || async {
+            let heading = app.driver.find(By::Css(".mbx-reading h2")).await.ok()?;
+            let text = heading.text().await.ok()?;
+            (text == "Salle 12 libre").then_some(())
+        })
+        .await;
+        let inbox = ui::folder(&app, "inbox").await;
+        assert_eq!(
+            inbox.attr("aria-selected").await.expect("attr").as_deref(),
+            Some("true")
+        );
+    })
+    .await;
+}

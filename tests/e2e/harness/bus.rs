@@ -125,6 +125,22 @@ impl Bus {
     pub fn notify_calls_answered(&self) -> usize {
         self.server.calls.lock().map_or(0, |calls| calls.len())
     }
+
+    /// Clicks the `n`th notification (from 1), as a desktop does: the `ActionInvoked` signal
+    /// with its id and the `default` action.
+    pub async fn click_notification(&self, n: u32) {
+        self.server
+            .connection
+            .emit_signal(
+                None::<&str>,
+                NOTIFICATIONS_PATH,
+                NOTIFICATIONS_NAME,
+                "ActionInvoked",
+                &(n, "default"),
+            )
+            .await
+            .expect("emit ActionInvoked on the private bus");
+    }
 }
 
 /// The harness's own `org.freedesktop.Notifications`, so the app gets a real D-Bus reply.
@@ -195,7 +211,7 @@ impl NotificationService {
     }
 
     fn get_capabilities(&self) -> Vec<String> {
-        vec!["body".into()]
+        vec!["body".into(), "actions".into()]
     }
 
     fn close_notification(&self, _id: u32) {}
