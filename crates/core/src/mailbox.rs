@@ -119,8 +119,8 @@ pub enum Event {
         inactive: Vec<String>,
         undelivered: Vec<String>,
     },
-    /// The messages with actions the ENT has not confirmed yet, after some were confirmed or
-    /// refused.
+    /// The messages with actions the ENT has not confirmed yet (the whole set), after an action
+    /// was queued or taken back and after a replay confirmed or refused some.
     PendingChanged { message_ids: Vec<String> },
     /// A part of the sync failed; the rest went on.
     SyncError { kind: ErrorKind, message: String },
@@ -140,6 +140,16 @@ impl Inner {
     pub(crate) fn emit(&self, event: Event) {
         // No listener is fine.
         let _ = self.events.send(event);
+    }
+
+    /// Tells listeners which messages now have actions the ENT has not confirmed: after an
+    /// action is queued, taken back, or replayed.
+    pub(crate) async fn announce_pending(&self) -> Result<()> {
+        let ids = self.store.read(crate::queue::pending_message_ids).await?;
+        self.emit(Event::PendingChanged {
+            message_ids: ids.into_iter().collect(),
+        });
+        Ok(())
     }
 
     pub(crate) async fn user_id(&self) -> Result<String> {

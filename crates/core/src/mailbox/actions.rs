@@ -148,6 +148,7 @@ impl Mailbox {
         let me = self.inner.user_id().await?;
         self.inner.store.write(move |tx| f(tx, &me)).await?;
         self.inner.emit(Event::MessagesChanged { ids });
+        self.inner.announce_pending().await?;
         Ok(())
     }
 
@@ -383,6 +384,7 @@ impl Mailbox {
             })
             .await?;
         self.inner.emit(Event::FoldersChanged);
+        self.inner.announce_pending().await?;
         Ok(())
     }
 
@@ -401,6 +403,7 @@ impl Mailbox {
         self.inner.emit(Event::MessagesChanged {
             ids: vec![id.clone()],
         });
+        self.inner.announce_pending().await?;
         Ok(id)
     }
 
@@ -461,6 +464,7 @@ impl Mailbox {
             .await?;
         if cancelled {
             self.inner.emit(Event::MessagesChanged { ids: Vec::new() });
+            self.inner.announce_pending().await?;
         }
         Ok(cancelled)
     }
@@ -508,6 +512,7 @@ impl Mailbox {
         self.inner.emit(Event::MessagesChanged {
             ids: vec![id.clone()],
         });
+        self.inner.announce_pending().await?;
         Ok(id)
     }
 
@@ -566,6 +571,7 @@ impl Mailbox {
                 queue::push(tx, &action, Vec::new()).map(drop)
             })
             .await?;
+        self.inner.announce_pending().await?;
         Ok(local_id)
     }
 
@@ -591,6 +597,7 @@ impl Mailbox {
                 .map(drop)
             })
             .await?;
+        self.inner.announce_pending().await?;
         Ok(())
     }
 }

@@ -168,6 +168,7 @@ impl Mailbox {
         self.inner.emit(Event::MessagesChanged {
             ids: vec![draft_id.clone()],
         });
+        self.inner.announce_pending().await?;
         self.draft_view(&draft_id).await
     }
 

@@ -29,10 +29,7 @@ pub(crate) async fn flush(inner: &Arc<Inner>) -> Result<FlushReport> {
     let outcome = replay(inner, &mut report).await;
     if report.done > 0 || !report.refused.is_empty() {
         // The set of unconfirmed messages shrank: the window stops showing them as pending.
-        let ids = inner.store.read(queue::pending_message_ids).await?;
-        inner.emit(Event::PendingChanged {
-            message_ids: ids.into_iter().collect(),
-        });
+        inner.announce_pending().await?;
     }
     outcome.map(|()| report)
 }

@@ -290,24 +290,34 @@ async fn a_trash_made_offline_stays_pending_until_the_ent_confirms_it() {
     mb.trash(std::slice::from_ref(&id)).await.unwrap();
     let offline = mb.flush_queue().await.unwrap_err();
     let while_down = mb.pending_message_ids().await.unwrap();
+    let announced_when_queued = last_pending_set(&mut events);
     app.restart().await;
     mb.flush_queue().await.unwrap();
+    let announced_after_flush = last_pending_set(&mut events);
 
     // Assert
     assert_eq!(offline.kind(), ErrorKind::Offline);
     assert_eq!(while_down, vec![id.clone()]);
+    assert_eq!(announced_when_queued, Some(vec![id.clone()]));
     assert!(mb.pending_message_ids().await.unwrap().is_empty());
-    let mut announced = None;
-    while let Ok(event) = events.try_recv() {
-        if let messagerie_core::mailbox::Event::PendingChanged { message_ids } = event {
-            announced = Some(message_ids);
-        }
-    }
-    assert_eq!(announced, Some(Vec::new()));
+    assert_eq!(announced_after_flush, Some(Vec::new()));
     assert!(app
         .remote("marie.durand", "TRASH")
         .await
         .iter()
         .any(|m| m.id == id));
     app.stop().await;
+}
+
+/// The last set of pending messages announced among the events received so far.
+fn last_pending_set(
+    events: &mut tokio::sync::broadcast::Receiver<messagerie_core::mailbox::Event>,
+) -> Option<Vec<String>> {
+    let mut announced = None;
+    while let Ok(event) = events.try_recv() {
+        if let messagerie_core::mailbox::Event::PendingChanged { message_ids } = event {
+            announced = Some(message_ids);
+        }
+    }
+    announced
 }
