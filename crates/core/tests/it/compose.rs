@@ -1,9 +1,12 @@
 use std::time::Duration;
 
+use axum::http::Method;
+use messagerie_core::client::{Body, Call};
 use messagerie_core::mailbox::compose::{RefusalReason, RefusedRecipient};
 use messagerie_core::mailbox::Event;
 use messagerie_core::queue::DraftContent;
 use messagerie_core::sync::SyncMode;
+use messagerie_core::ErrorKind;
 
 use crate::harness::TestApp;
 
@@ -262,5 +265,53 @@ async fn suggestions_fetch_the_list_once_then_answer_offline_from_the_cache() {
             .map(|r| r.id.as_str())
             .collect::<Vec<_>>(),
         ["nobody-at-all"]
+    );
+}
+
+#[tokio::test]
+async fn a_message_sent_as_do_not_reply_takes_no_reply() {
+    // Arrange: Paul sends « ne pas répondre » from the ENT's own page.
+    let app = TestApp::start().await;
+    let body = serde_json::json!({
+        "subject": "Fermeture exceptionnelle",
+        "body": "<p>Le collège sera fermé vendredi.</p>",
+        "to": [app.id("marie.durand")],
+        "noReply": true,
+    });
+    let id = app
+        .with_web("paul.martin", async |c| {
+            let created: serde_json::Value = c
+                .send(Call::write(
+                    Method::POST,
+                    ent_protocol::paths::create_draft(None),
+                    Body::Json(body.clone()),
+                ))
+                .await
+                .unwrap();
+            let id = created["id"].as_str().unwrap().to_string();
+            let _: serde_json::Value = c
+                .send(Call::write(
+                    Method::POST,
+                    ent_protocol::paths::send(Some(&id), None),
+                    Body::Json(body),
+                ))
+                .await
+                .unwrap();
+            id
+        })
+        .await;
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Quick).await.unwrap();
+
+    // Act
+    let reply = marie.reply_draft(&id, false).await;
+    let reply_all = marie.reply_draft(&id, true).await;
+
+    // Assert
+    assert_eq!(reply.unwrap_err().kind(), ErrorKind::InvalidInput);
+    assert_eq!(reply_all.unwrap_err().kind(), ErrorKind::InvalidInput);
+    assert!(
+        marie.forward_draft(&id).await.is_ok(),
+        "forwarding stays possible"
     );
 }
