@@ -50,6 +50,7 @@ export function App() {
         <Mailbox
           key={`${screen.account.entUrl} ${screen.account.login}`}
           api={api}
+          compose={api}
           locale={locale}
           onLocaleChange={setLocale}
           onSignedOut={() => setScreen({ kind: "signIn", entUrl: screen.account.demo ? "" : screen.account.entUrl })}

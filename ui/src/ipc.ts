@@ -4,9 +4,19 @@
 // maps them to the Rust snake_case ones).
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type {
+  ComposeApi,
+  ComposeEvent,
+  DraftContent,
+  DraftView,
+  Quota,
+  RefusedRecipient,
+  Visible,
+} from "./composer/api";
 import type { MailboxApi, SignInApi } from "./mailbox/api";
 import type {
   Account,
+  Attachment,
   Credentials,
   DemoRole,
   Folder,
@@ -36,8 +46,8 @@ export function startup(): Promise<Startup> {
   return invoke<Startup>("startup");
 }
 
-/** The backend of the mailbox window, over Tauri commands and events. */
-export class TauriApi implements MailboxApi, SignInApi {
+/** The backend of the mailbox window and its composer, over Tauri commands and events. */
+export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   signIn(credentials: Credentials): Promise<SignInResult> {
     return invoke("sign_in", { credentials });
   }
@@ -122,6 +132,58 @@ export class TauriApi implements MailboxApi, SignInApi {
   }
   signOut(options: { eraseLocalCopy: boolean }): Promise<void> {
     return invoke("sign_out", { eraseLocalCopy: options.eraseLocalCopy });
+  }
+
+  // ---- composer ------------------------------------------------------------------------
+
+  suggestRecipients(query: string): Promise<Visible[]> {
+    return invoke("suggest_recipients", { query });
+  }
+  checkRecipients(ids: string[]): Promise<RefusedRecipient[]> {
+    return invoke("check_recipients", { ids });
+  }
+  quota(): Promise<Quota> {
+    return invoke("quota");
+  }
+  newDraft(): DraftView {
+    return { id: null, subject: "", body: "", to: [], cc: [], cci: [], inReplyTo: null, attachments: [] };
+  }
+  openDraft(id: string): Promise<DraftView> {
+    return invoke("open_draft", { id });
+  }
+  replyDraft(id: string, all: boolean): Promise<DraftView> {
+    return invoke("reply_draft", { id, all });
+  }
+  forwardDraft(id: string): Promise<DraftView> {
+    return invoke("forward_draft", { id });
+  }
+  saveDraft(id: string | null, content: DraftContent): Promise<string> {
+    return invoke("save_draft", { id, content });
+  }
+  deleteDraft(id: string): Promise<void> {
+    return invoke("delete_draft", { id });
+  }
+  send(id: string | null, content: DraftContent, undoSeconds: number): Promise<string> {
+    return invoke("send_message", { id, content, undoSeconds });
+  }
+  cancelSend(id: string): Promise<boolean> {
+    return invoke("cancel_send", { id });
+  }
+  pickFiles(): Promise<string[]> {
+    return invoke("pick_files");
+  }
+  addAttachment(draftId: string, path: string): Promise<Attachment> {
+    return invoke("add_attachment", { draftId, path });
+  }
+  removeAttachment(draftId: string, attachmentId: string): Promise<void> {
+    return invoke("remove_attachment", { draftId, attachmentId });
+  }
+  /** The send reports, from the same `mailbox` event stream. */
+  subscribeCompose(listener: (e: ComposeEvent) => void): () => void {
+    const pending = listen<{ kind: string }>("mailbox", (e) => {
+      if (e.payload.kind === "sent") listener(e.payload as ComposeEvent);
+    });
+    return () => void pending.then((stop) => stop());
   }
 
   /**
