@@ -1,6 +1,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { FixtureApi, HOSTILE_MARKER } from "./fixtures";
+import { ComposeFixture, visibles } from "../composer/fixtures";
+import { FixtureApi, HOSTILE_MARKER, people } from "./fixtures";
 import { Mailbox } from "./Mailbox";
 import { INBOX } from "./types";
 
@@ -485,3 +486,100 @@ describe("a folder of 10,000 messages", () => {
   });
 });
 
+
+describe("writing", () => {
+  async function renderWriting() {
+    const api = new FixtureApi();
+    const compose = new ComposeFixture({ mailbox: api });
+    await renderMailbox(api, { compose });
+    return { api, compose };
+  }
+  const chipIds = () => screen.queryAllByTestId("chip").map((c) => c.getAttribute("data-id"));
+  const subject = () => (screen.getByTestId("subject") as HTMLInputElement).value;
+
+  test("without a compose backend there is no « Créer » and no reply", async () => {
+    await renderMailbox();
+    fireEvent.click(row(/Conseil de classe de 6A/));
+    await screen.findByRole("heading", { name: "Conseil de classe de 6A" });
+    expect(screen.queryByTestId("compose-new")).toBeNull();
+    expect(screen.queryByTestId("reply")).toBeNull();
+    expect(screen.queryByTestId("forward")).toBeNull();
+  });
+
+  test("« Créer » opens an empty composer in the reading pane's place", async () => {
+    await renderWriting();
+    fireEvent.click(screen.getByTestId("compose-new"));
+    const composer = await screen.findByTestId("composer");
+    expect(within(composer).getByRole("heading", { name: "Nouveau message" })).toBeTruthy();
+    expect(chipIds()).toEqual([]);
+    expect(subject()).toBe("");
+  });
+
+  test("Répondre writes to the sender, « Re : » and the quoted message", async () => {
+    await renderWriting();
+    fireEvent.click(row(/Conseil de classe de 6A/));
+    fireEvent.click(await screen.findByTestId("reply"));
+    await screen.findByTestId("composer");
+    expect(subject()).toBe("Re : Conseil de classe de 6A");
+    expect(chipIds()).toEqual([people.martin.id]);
+    expect(screen.getByTestId("body").querySelector("blockquote")?.textContent).toContain("salle B12");
+  });
+
+  test("Répondre à tous adds the other recipients but not the replier", async () => {
+    await renderWriting();
+    fireEvent.click(row(/Conseil de classe de 6A/));
+    fireEvent.click(await screen.findByTestId("reply-all"));
+    await screen.findByTestId("composer");
+    expect(chipIds()).toEqual([people.martin.id, people.profs.id]);
+    expect(chipIds()).not.toContain(people.durand.id);
+  });
+
+  test("Transférer leaves the recipients empty, « Tr : » and the original's attachments", async () => {
+    const { api } = await renderWriting();
+    const withFile = (await api.list(INBOX, 0, 100)).find((m) => m.hasAttachment);
+    if (!withFile) throw new Error("the fixture has a message with an attachment");
+    fireEvent.click(row(new RegExp(withFile.subject)));
+    fireEvent.click(await screen.findByTestId("forward"));
+    await screen.findByTestId("composer");
+    expect(subject()).toBe(`Tr : ${withFile.subject}`);
+    expect(chipIds()).toEqual([]);
+    expect(screen.getAllByTestId("attachment").length).toBeGreaterThan(0);
+  });
+
+  test("a message of Brouillons opens in the composer, not the reading pane", async () => {
+    const { compose } = await renderWriting();
+    fireEvent.click(folder("Brouillons (1)"));
+    fireEvent.click(await screen.findByRole("row", { name: /Projet de voyage en Espagne/ }));
+    await screen.findByTestId("composer");
+    expect(compose.count("openDraft")).toBe(1);
+    expect(subject()).toBe("Projet de voyage en Espagne");
+    expect(chipIds()).toEqual([people.bernard.id]);
+  });
+
+  test("opening another message puts the composer away and saves what was typed", async () => {
+    const { compose } = await renderWriting();
+    fireEvent.click(screen.getByTestId("compose-new"));
+    fireEvent.change(await screen.findByTestId("subject"), { target: { value: "À finir" } });
+    fireEvent.click(row(/Conseil de classe de 6A/));
+    await screen.findByRole("heading", { name: "Conseil de classe de 6A" });
+    expect(screen.queryByTestId("composer")).toBeNull();
+    await waitFor(() => expect(compose.count("saveDraft")).toBe(1));
+    expect([...compose.drafts.values()].map((d) => d.content.subject)).toEqual(["À finir"]);
+  });
+
+  test("sending closes the composer and offers to take the message back", async () => {
+    const { compose } = await renderWriting();
+    fireEvent.click(screen.getByTestId("compose-new"));
+    fireEvent.change(await screen.findByTestId("field-to"), { target: { value: "parents" } });
+    fireEvent.mouseDown(await screen.findByTestId("suggestion"));
+    fireEvent.change(screen.getByTestId("subject"), { target: { value: "Sortie" } });
+    await waitFor(() => expect((screen.getByTestId("send") as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(screen.getByTestId("send"));
+
+    fireEvent.click(await screen.findByTestId("undo-send"));
+    await screen.findByTestId("composer");
+    expect(compose.count("cancelSend")).toBe(1);
+    expect(subject()).toBe("Sortie");
+    expect(chipIds()).toEqual([visibles.parents6A.id]);
+  });
+});

@@ -111,6 +111,8 @@ function MailboxWindow({
       if (compose && (s.summaries[id]?.state === "DRAFT" || (s.selectedFolderId === DRAFT && !s.search.hits))) {
         startCompose(compose.openDraft(id));
       } else {
+        // Reading another message puts the composer away; its unsaved changes are saved.
+        setComposing(null);
         void store.open(id);
       }
     },

@@ -48,6 +48,38 @@ describe("ReadingPane", () => {
   });
 });
 
+describe("reply buttons", () => {
+  const full: Message = { ...odd, id: "m-full", subject: "Sortie", body: "<p>Bonjour</p>", bodyAvailable: true, date: 0 };
+  const renderPane = (message: Message) =>
+    render(
+      <ReadingPane
+        open={{ id: message.id, message }}
+        remoteImagesAllowed={false}
+        onAllowRemoteImages={noop}
+        onOpenLink={noop}
+        onOpenAttachment={noop}
+        onSaveAttachment={noop}
+        onSetUnread={noop}
+        onReply={noop}
+        onForward={noop}
+      />,
+    );
+
+  test("a message offers Répondre, Répondre à tous and Transférer", () => {
+    renderPane(full);
+    expect(screen.getByTestId("reply").textContent).toBe("Répondre");
+    expect(screen.getByTestId("reply-all").textContent).toBe("Répondre à tous");
+    expect(screen.getByTestId("forward").textContent).toBe("Transférer");
+  });
+
+  test("a message sent as « ne pas répondre » offers no reply, only Transférer", () => {
+    renderPane({ ...full, noReply: true } as Message);
+    expect(screen.queryByTestId("reply")).toBeNull();
+    expect(screen.queryByTestId("reply-all")).toBeNull();
+    expect(screen.getByTestId("forward")).toBeTruthy();
+  });
+});
+
 describe("body helpers", () => {
   test("the CSP lets remote images in only when allowed", () => {
     expect(bodyCsp(false)).toBe("default-src 'none'; style-src 'unsafe-inline'; img-src data:");
