@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type DragEvent } from "react";
+import { useEffect, useId, useRef, useState, type DragEvent } from "react";
 import { ConfirmDialog } from "../mailbox/Dialog";
 import { useI18n, type I18n, type MessageKey } from "../i18n/i18n";
 import type { ComposeApi, DraftView } from "./api";
@@ -41,6 +41,7 @@ export function Composer({ api, draft, onClose, onSent, undoSeconds = 5 }: Compo
   const [dropNotice, setDropNotice] = useState(false);
   const [dragging, setDragging] = useState(false);
   const [initialBody] = useState(draft.body);
+  const subjectId = useId();
 
   useEffect(() => store.start(), [store]);
 
@@ -147,11 +148,11 @@ export function Composer({ api, draft, onClose, onSent, undoSeconds = 5 }: Compo
       ))}
 
       <div className="cmp-field cmp-subject">
-        <label className="cmp-field-label" htmlFor="cmp-subject">
+        <label className="cmp-field-label" htmlFor={subjectId}>
           {t("composer.subject")}
         </label>
         <input
-          id="cmp-subject"
+          id={subjectId}
           data-testid="subject"
           value={state.subject}
           onChange={(e) => store.setSubject(e.target.value)}
