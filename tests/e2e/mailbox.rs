@@ -73,57 +73,6 @@ async fn a_message_another_user_sends_appears_without_any_click() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn new_mail_raises_exactly_one_notification_carrying_its_subject() {
-    let ent = Ent::start().await;
-    harness::run("new_mail_notification", |app| async move {
-        // Arrange: the window shows the trash, so new mail is not in sight.
-        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
-        ui::folder(&app, "trash")
-            .await
-            .click()
-            .await
-            .expect("open the trash");
-        assert!(
-            app.notifications().is_empty(),
-            "no notification for old mail on a first sync"
-        );
-
-        // Act: one message, then (once it is notified) a second one as a later marker.
-        ent.send(
-            "paul.martin",
-            &["marie.durand"],
-            "Cahier de textes",
-            "<p>Mis à jour.</p>",
-        )
-        .await;
-        wait_until("the first notification", EFFECT, || async {
-            (!app.notifications().is_empty()).then_some(())
-        })
-        .await;
-        ent.send(
-            "sophie.bernard",
-            &["marie.durand"],
-            "Photocopies",
-            "<p>Prêtes.</p>",
-        )
-        .await;
-        let seen = wait_until("the second notification", EFFECT, || async {
-            let seen = app.notifications();
-            (seen.len() >= 2).then_some(seen)
-        })
-        .await;
-
-        // Assert: one per message, never twice for the same one.
-        let about = |subject: &str| seen.iter().filter(|n| n.body.contains(subject)).count();
-        assert_eq!(about("Cahier de textes"), 1, "{seen:?}");
-        assert_eq!(about("Photocopies"), 1, "{seen:?}");
-        assert_eq!(seen.len(), 2, "{seen:?}");
-        assert!(seen.iter().all(|n| n.app_name == "Messagerie"));
-    })
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ticked_messages_go_to_the_trash_then_one_is_restored_and_one_deleted_for_good() {
     let ent = Ent::start().await;
     harness::run("trash_restore_delete", |app| async move {
@@ -204,48 +153,6 @@ async fn search_finds_a_message_by_a_word_of_its_body_and_says_its_folder() {
         assert!(text.contains("Dans Boîte de réception"), "{text}");
         ui::wait_row_gone(&app, MUSEUM).await;
         app.screenshot("search.png");
-    })
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn clicking_the_notification_opens_the_new_message() {
-    let ent = Ent::start().await;
-    harness::run("notification_click", |app| async move {
-        // Arrange: a new message notified while the window shows the trash.
-        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
-        ui::folder(&app, "trash")
-            .await
-            .click()
-            .await
-            .expect("open the trash");
-        ent.send(
-            "paul.martin",
-            &["marie.durand"],
-            "Salle 12 libre",
-            "<p>Pour jeudi.</p>",
-        )
-        .await;
-        wait_until("the notification", EFFECT, || async {
-            (!app.notifications().is_empty()).then_some(())
-        })
-        .await;
-
-        // Act
-        app.bus.click_notification(1).await;
-
-        // Assert: the inbox, with that message open in the reading pane.
-        wait_until("the message to open", EFFECT, || async {
-            let heading = app.driver.find(By::Css(".mbx-reading h2")).await.ok()?;
-            let text = heading.text().await.ok()?;
-            (text == "Salle 12 libre").then_some(())
-        })
-        .await;
-        let inbox = ui::folder(&app, "inbox").await;
-        assert_eq!(
-            inbox.attr("aria-selected").await.expect("attr").as_deref(),
-            Some("true")
-        );
     })
     .await;
 }

@@ -1,66 +1,107 @@
-//! The native new-mail notification, observed on D-Bus.
-use serde_json::json;
+//! New-mail notifications, observed on the private D-Bus bus: one per message that is really
+//! new, none for old mail, and a click opens the message.
+use thirtyfour::By;
 
-use crate::harness::{self, wait_until, EFFECT};
+use crate::harness::{self, wait_until, Ent, EFFECT};
+use crate::ui;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn notify_new_mail_sends_exactly_one_notify_call_with_the_sender_subject_and_first_line() {
-    harness::run(
-        "notify_new_mail_sends_exactly_one_notify_call",
-        |app| async move {
-            // Arrange: signed in to the demo school; nothing has been notified yet.
-            let signed_in = app.invoke("start_demo", json!({ "role": "teacher" })).await;
-            assert_eq!(
-                signed_in.as_ref().map(|r| r["kind"].clone()),
-                Ok(json!("signedIn"))
-            );
-            let inbox = app
-                .invoke(
-                    "list",
-                    json!({ "folderId": "inbox", "offset": 0, "limit": 50 }),
-                )
-                .await
-                .expect("the inbox lists");
-            let message = inbox
-                .as_array()
-                .and_then(|rows| {
-                    rows.iter()
-                        .find(|m| m["subject"] == "Sortie au musée : autorisation")
-                })
-                .cloned()
-                .expect("the demo inbox has the museum trip message");
-            assert!(app.notifications().is_empty());
+async fn new_mail_raises_exactly_one_notification_carrying_its_subject() {
+    let ent = Ent::start().await;
+    harness::run("new_mail_notification", |app| async move {
+        // Arrange: the window shows the trash, so new mail is not in sight.
+        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
+        ui::folder(&app, "trash")
+            .await
+            .click()
+            .await
+            .expect("open the trash");
+        assert!(
+            app.notifications().is_empty(),
+            "no notification for old mail on a first sync"
+        );
+        let unread_before = ent.unread_in_inbox("marie.durand").await;
 
-            // Act
-            let reply = app
-                .invoke(
-                    "notify_new_mail",
-                    json!({ "messageIds": [message["id"]], "lang": "fr" }),
-                )
-                .await;
+        // Act: one message, then (once it is notified) a second one as a later marker.
+        ent.send(
+            "paul.martin",
+            &["marie.durand"],
+            "Cahier de textes",
+            "<p>Mis à jour.</p>",
+        )
+        .await;
+        wait_until("the first notification", EFFECT, || async {
+            (!app.notifications().is_empty()).then_some(())
+        })
+        .await;
+        // Without any click, the inbox's count already says so.
+        wait_until("the inbox count to go up by one", EFFECT, || async {
+            let label = ui::folder_label(&app, "inbox").await;
+            (ui::count_in(&label) == unread_before + 1).then_some(())
+        })
+        .await;
+        ent.send(
+            "sophie.bernard",
+            &["marie.durand"],
+            "Photocopies",
+            "<p>Prêtes.</p>",
+        )
+        .await;
+        let seen = wait_until("the second notification", EFFECT, || async {
+            let seen = app.notifications();
+            (seen.len() >= 2).then_some(seen)
+        })
+        .await;
 
-            // Assert: the sender as the title, the subject and the first line as the text.
-            assert_eq!(reply, Ok(serde_json::Value::Null));
-            let seen = wait_until("the Notify call in dbus-monitor's log", EFFECT, || async {
-                let seen = app.notifications();
-                (!seen.is_empty()).then_some(seen)
-            })
-            .await;
-            assert_eq!(seen.len(), 1, "{seen:?}");
-            assert_eq!(seen[0].app_name, "Messagerie");
-            assert_eq!(
-                seen[0].summary,
-                message["from"]["displayName"].as_str().unwrap_or_default()
-            );
-            assert!(
-                seen[0]
-                    .body
-                    .starts_with("Sortie au musée : autorisation\nBonjour,"),
-                "{}",
-                seen[0].body
-            );
-            assert_eq!(app.bus.notify_calls_answered(), 1);
-        },
-    )
+        // Assert: one per message, never twice for the same one.
+        let about = |subject: &str| seen.iter().filter(|n| n.body.contains(subject)).count();
+        assert_eq!(about("Cahier de textes"), 1, "{seen:?}");
+        assert_eq!(about("Photocopies"), 1, "{seen:?}");
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        assert!(seen.iter().all(|n| n.app_name == "Messagerie"));
+        assert_eq!(app.bus.notify_calls_answered(), 2, "each call got its reply");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clicking_the_notification_opens_the_new_message() {
+    let ent = Ent::start().await;
+    harness::run("notification_click", |app| async move {
+        // Arrange: a new message notified while the window shows the trash.
+        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
+        ui::folder(&app, "trash")
+            .await
+            .click()
+            .await
+            .expect("open the trash");
+        ent.send(
+            "paul.martin",
+            &["marie.durand"],
+            "Salle 12 libre",
+            "<p>Pour jeudi.</p>",
+        )
+        .await;
+        wait_until("the notification", EFFECT, || async {
+            (!app.notifications().is_empty()).then_some(())
+        })
+        .await;
+
+        // Act
+        app.bus.click_notification(1).await;
+
+        // Assert: the inbox, with that message open in the reading pane.
+        wait_until("the message to open", EFFECT, || async {
+            let heading = app.driver.find(By::Css(".mbx-reading h2")).await.ok()?;
+            let text = heading.text().await.ok()?;
+            (text == "Salle 12 libre").then_some(())
+        })
+        .await;
+        let inbox = ui::folder(&app, "inbox").await;
+        assert_eq!(
+            inbox.attr("aria-selected").await.expect("attr").as_deref(),
+            Some("true")
+        );
+    })
     .await;
 }

@@ -41,10 +41,9 @@ async fn a_wrong_password_and_an_unreachable_ent_get_their_own_messages() {
         listener.local_addr().expect("address")
     };
     harness::run("sign_in_failures", |app| async move {
-        app.screenshot("sign-in.png");
-
         fill_and_submit(&app, &ent.url(), "marie.durand", "pas-le-bon").await;
         let wrong = alert_text(&app).await;
+        app.screenshot("sign-in-wrong-password.png");
 
         fill_and_submit(&app, &format!("http://{closed}"), "marie.durand", "demo").await;
         let unreachable = wait_until("the unreachable message", EFFECT, || async {
@@ -124,6 +123,32 @@ async fn the_ents_own_login_page_signs_the_app_in() {
             .await
             .expect("account");
         assert_eq!(account["login"], "marie.durand");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trying_the_demo_as_a_pupil_opens_the_demo_pupils_inbox() {
+    harness::run("sign_in_demo_pupil", |app| async move {
+        // Arrange: the sign-in screen.
+        ui::click(&app, "« Essayer la démo »", ui::button("Essayer la démo")).await;
+
+        // Act
+        ui::click(&app, "« Élève »", ui::button("Élève")).await;
+
+        // Assert: the mailbox of the demo school's pupil, not the teacher's.
+        let inbox = ui::folder(&app, "inbox").await;
+        wait_until("the inbox to be selected", EFFECT, || async {
+            let selected = inbox.attr("aria-selected").await.ok()??;
+            (selected == "true").then_some(())
+        })
+        .await;
+        let account = app
+            .invoke("account", serde_json::json!({}))
+            .await
+            .expect("account");
+        assert_eq!(account["login"], "hugo.leroy", "{account}");
+        assert_eq!(account["demo"], true, "{account}");
     })
     .await;
 }
