@@ -5,6 +5,7 @@ import type { ComposeApi, DraftView } from "./api";
 import { Composer } from "./Composer";
 import { ComposeFixture, INACTIVE_PARENTS, REFUSAL_OTHER_CLASS, visibles } from "./fixtures";
 import { SendStatus } from "./SendStatus";
+import { I18nProvider } from "../i18n/i18n";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -310,6 +311,37 @@ describe("attachments", () => {
   });
 });
 
+describe("language", () => {
+  test("the composer speaks English under an English provider", () => {
+    const api = new ComposeFixture();
+    render(
+      <I18nProvider locale="en">
+        <Composer api={api} draft={api.newDraft()} onClose={() => undefined} />
+      </I18nProvider>,
+    );
+    expect(screen.getByRole("heading", { name: "New message" })).toBeTruthy();
+    expect(screen.getByLabelText("Bcc")).toBe(field("cci"));
+    expect(screen.getByTestId("send").textContent).toBe("Send");
+    expect(screen.getByTestId("save-draft").textContent).toBe("Save as draft");
+  });
+
+  test("undo after the message left says it is too late", async () => {
+    const api = new ComposeFixture();
+    render(<Host api={api} />);
+    await addRecipient("to", "leroy", visibles.leroy.id);
+    fireEvent.change(screen.getByTestId("subject"), { target: { value: "Devoir" } });
+    fireEvent.click(sendButton());
+    await elapse();
+    const release = api.hold("cancelSend");
+    fireEvent.click(screen.getByTestId("undo-send"));
+    await elapse(5100);
+    release();
+    await elapse();
+    expect(screen.getByText("Trop tard : le message est déjà parti.")).toBeTruthy();
+    expect(screen.queryByTestId("composer")).toBeNull();
+  });
+});
+
 describe("body", () => {
   test("the toolbar offers bold, italic, underline, lists, link and quote", () => {
     renderComposer();
@@ -323,6 +355,21 @@ describe("body", () => {
       "Lien",
       "Citation",
     ]);
+  });
+
+  test("a paste from a web page goes in cleaned, through the editing command", () => {
+    const exec = vi.fn(() => true);
+    Object.defineProperty(document, "execCommand", { value: exec, configurable: true });
+    try {
+      renderComposer();
+      const html = '<p style="color:red" class="x">Bon<script>alert(1)</script><b>jour</b><img src="p.png"></p>';
+      fireEvent.paste(screen.getByTestId("body"), {
+        clipboardData: { getData: (type: string) => (type === "text/html" ? html : "Bonjour") },
+      });
+      expect(exec).toHaveBeenCalledWith("insertHTML", false, "<p>Bon<b>jour</b></p>");
+    } finally {
+      Reflect.deleteProperty(document, "execCommand");
+    }
   });
 
   test("a quoted reply body is shown without its active content", () => {

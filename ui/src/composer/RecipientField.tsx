@@ -3,6 +3,7 @@ import { useI18n, type I18n, type MessageKey } from "../i18n/i18n";
 import type { ComposeApi, Visible } from "./api";
 import type { Chip, Field } from "./store";
 
+const MAX_SUGGESTIONS = 50;
 const USED_IN: Record<Field, string> = { to: "TO", cc: "CC", cci: "CCI" };
 
 /** Whether a suggestion may go in this field: broadcast lists only in Copie cachée. */
@@ -56,7 +57,8 @@ export function RecipientField({ api, field, label, chips, onAdd, onRemove }: Re
       (found) => {
         if (mine !== seq.current) return;
         const chosen = new Set(chips.map((c) => c.recipient.id));
-        setSuggestions(found.filter((v) => allowedIn(v, field) && !chosen.has(v.id)));
+        // A school has thousands of names: a short list stays quick to draw and to read.
+        setSuggestions(found.filter((v) => allowedIn(v, field) && !chosen.has(v.id)).slice(0, MAX_SUGGESTIONS));
         setActive(0);
       },
       () => {
