@@ -63,11 +63,8 @@ export function Composer({ api, draft, onClose, onSent, undoSeconds = 5 }: Compo
 
   const discard = async () => {
     setConfirming(false);
-    try {
-      await store.discard();
-    } finally {
-      onClose();
-    }
+    await store.discard();
+    onClose();
   };
 
   const onDrop = (e: DragEvent) => {

@@ -335,7 +335,13 @@ export class ComposerStore {
     this.clearTimer();
     this.closed = true;
     await this.settle();
-    if (this.state.id !== null) await this.api.deleteDraft(this.state.id);
+    if (this.state.id === null) return;
+    try {
+      await this.api.deleteDraft(this.state.id);
+    } catch (e) {
+      // The composer closes all the same; the draft stays in Brouillons, nothing is lost.
+      this.update(() => ({ error: describeError(e) }));
+    }
   }
 
   /** Closing without discarding: saves what changed first. */
