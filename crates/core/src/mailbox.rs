@@ -340,7 +340,7 @@ impl Mailbox {
 
     /// A whole message from the store, without marking it read.
     pub async fn message(&self, id: &str) -> Result<Message> {
-        let key = id.to_string();
+        let key = self.current_id(Some(id)).await?;
         self.inner
             .store
             .read(move |c| message::get_message(c, &key))

@@ -388,9 +388,27 @@ impl Mailbox {
         Ok(())
     }
 
+    /// The id a message has now: a draft made offline keeps its local id until the ENT gives it
+    /// one, and the caller may still hold the local one.
+    pub(crate) async fn current_id(&self, id: Option<&str>) -> Result<String> {
+        let Some(id) = id.map(str::to_string) else {
+            return Ok(queue::new_local_id());
+        };
+        Ok(self
+            .inner
+            .store
+            .read(move |c| {
+                if message::get_message(c, &id)?.is_some() {
+                    return Ok(id);
+                }
+                Ok(queue::remote_id(c, &id)?.unwrap_or(id))
+            })
+            .await?)
+    }
+
     /// Saves a draft (a new one when `id` is `None`); returns its id.
     pub async fn save_draft(&self, id: Option<&str>, content: DraftContent) -> Result<String> {
-        let id = id.map(str::to_string).unwrap_or_else(queue::new_local_id);
+        let id = self.current_id(id).await?;
         let me = self.inner.user_id().await?;
         let did = id.clone();
         self.inner
@@ -480,7 +498,7 @@ impl Mailbox {
                 "a message needs at least one recipient".into(),
             ));
         }
-        let id = id.map(str::to_string).unwrap_or_else(queue::new_local_id);
+        let id = self.current_id(id).await?;
         let me = self.inner.user_id().await?;
         let did = id.clone();
         self.inner
@@ -518,6 +536,7 @@ impl Mailbox {
 
     /// Adds a file to a draft; the file is copied into the account, so a queued upload survives.
     pub async fn add_attachment(&self, message_id: &str, file: &std::path::Path) -> Result<String> {
+        let message_id = &self.current_id(Some(message_id)).await?;
         let filename = file
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
@@ -577,6 +596,7 @@ impl Mailbox {
 
     /// Removes a file from a draft.
     pub async fn remove_attachment(&self, message_id: &str, attachment_id: &str) -> Result<()> {
+        let message_id = &self.current_id(Some(message_id)).await?;
         let (mid, aid) = (message_id.to_string(), attachment_id.to_string());
         self.inner
             .store

@@ -315,3 +315,36 @@ async fn a_message_sent_as_do_not_reply_takes_no_reply() {
         "forwarding stays possible"
     );
 }
+
+#[tokio::test]
+async fn a_draft_keeps_working_under_its_first_id_after_the_ent_gave_it_one() {
+    // Arrange: a draft saved, then created on the ENT (its local id is replaced).
+    let app = TestApp::start().await;
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Quick).await.unwrap();
+    let first = marie
+        .save_draft(None, to(vec![app.id("paul.martin")], "Premier jet"))
+        .await
+        .unwrap();
+    marie.flush_queue().await.unwrap();
+    let file = app.dir.path().join("notes.txt");
+    std::fs::write(&file, b"notes").unwrap();
+
+    // Act: the composer still holds the first id.
+    let again = marie
+        .save_draft(Some(&first), to(vec![app.id("paul.martin")], "Second jet"))
+        .await
+        .unwrap();
+    marie.add_attachment(&first, &file).await.unwrap();
+    marie.flush_queue().await.unwrap();
+
+    // Assert: one draft, renamed, with its file, here and on the ENT.
+    let drafts = marie.list("draft", 0, 10).await.unwrap();
+    assert_eq!(drafts.len(), 1, "{drafts:?}");
+    assert_eq!(drafts[0].id, again);
+    assert_eq!(drafts[0].subject, "Second jet");
+    assert_eq!(marie.message(&first).await.unwrap().attachments.len(), 1);
+    let remote = app.remote("marie.durand", "draft").await;
+    assert_eq!(remote.len(), 1);
+    assert_eq!(remote[0].subject, "Second jet");
+}
