@@ -286,6 +286,25 @@ describe("attachments", () => {
     expect(screen.getAllByTestId("attachment")).toHaveLength(1);
   });
 
+  test("each file going up shows its own progress from the backend's events", async () => {
+    const api = new ComposeFixture();
+    api.filesToPick = ["/home/marie/programme.pdf", "/home/marie/plan.png"];
+    renderComposer(api);
+    const release = api.hold("addAttachment");
+    fireEvent.click(screen.getByTestId("attach"));
+    await elapse();
+    const draftId = api.calls.find((c) => c.op === "addAttachment")?.args[0] as string;
+
+    act(() => api.emit({ kind: "uploadProgress", draftId, path: "/home/marie/plan.png", sent: 30, total: 120 }));
+
+    const [pdf, png] = screen.getAllByTestId("attachment").map((i) => i.textContent ?? "");
+    expect(pdf).toBe("programme.pdfenvoi…");
+    expect(png).toMatch(/^plan\.pngenvoi…\s+25 %$/);
+    release();
+    await elapse();
+    expect(screen.queryAllByTestId("upload-progress")).toHaveLength(0);
+  });
+
   test("a file that does not fit is refused with the ENT's message", async () => {
     const api = new ComposeFixture();
     api.filesToPick = ["/home/marie/video.mp4"];
@@ -335,9 +354,9 @@ describe("language", () => {
     const release = api.hold("cancelSend");
     fireEvent.click(screen.getByTestId("undo-send"));
     await elapse(5100);
+    expect(api.sent).toHaveLength(1);
     release();
-    await elapse();
-    expect(screen.getByText("Trop tard : le message est déjà parti.")).toBeTruthy();
+    await vi.waitFor(() => expect(screen.getByText("Trop tard : le message est déjà parti.")).toBeTruthy());
     expect(screen.queryByTestId("composer")).toBeNull();
   });
 });

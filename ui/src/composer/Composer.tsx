@@ -366,7 +366,7 @@ function Attachments({
           {items.map((a) => (
             <li key={a.key} data-testid="attachment" data-status={a.status} className={`cmp-attachment cmp-attachment-${a.status}`}>
               <span className="cmp-attachment-name">{a.name}</span>
-              {a.status === "uploading" && <span className="cmp-attachment-size" aria-busy="true">{t("composer.uploading")}</span>}
+              {a.status === "uploading" && <UploadProgress share={a.progress} label={t("composer.uploading")} />}
               {a.status === "done" && a.attachment && (
                 <span className="cmp-attachment-size">{formatBytes(i18n.locale, a.attachment.size)}</span>
               )}
@@ -389,5 +389,21 @@ function Attachments({
         </ul>
       )}
     </section>
+  );
+}
+
+/** « envoi… » and, once the backend reports bytes, a bar with the percentage. */
+function UploadProgress({ share, label }: { share: number | null; label: string }) {
+  const percent = share === null ? null : Math.round(share * 100);
+  return (
+    <span className="cmp-attachment-size" aria-busy="true" data-testid="upload-progress">
+      {label}
+      {percent !== null && (
+        <>
+          {" "}
+          <progress max={100} value={percent} /> {percent} %
+        </>
+      )}
+    </span>
   );
 }

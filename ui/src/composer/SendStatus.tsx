@@ -26,7 +26,7 @@ export function SendStatus({ api, sent, undoSeconds = 5, onReopen }: SendStatusP
       if (e.kind === "sent") {
         if (e.inactive.length > 0) add(t("composer.inactive", { names: e.inactive.join(", ") }));
         if (e.undelivered.length > 0) add(t("composer.undelivered", { names: e.undelivered.join(", ") }));
-      } else {
+      } else if (e.kind === "sendFailed") {
         add(t("composer.sendFailed", { message: e.message }));
       }
     });

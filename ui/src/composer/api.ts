@@ -11,7 +11,8 @@ export interface RefusedRecipient { id: string; reason: string; }
 export interface Quota { quota: number; storage: number; }
 export type ComposeEvent =
   | { kind: "sent"; id: string; inactive: string[]; undelivered: string[] }   // the ENT's send report
-  | { kind: "sendFailed"; id: string; message: string };                       // refused: back in Brouillons
+  | { kind: "sendFailed"; id: string; message: string }                        // refused: back in Brouillons
+  | { kind: "uploadProgress"; draftId: string; path: string; sent: number; total: number }; // bytes of one file going up
 export interface ComposeApi {
   suggestRecipients(query: string): Promise<Visible[]>;            // [suggest_recipients] offline, from the cached list
   checkRecipients(ids: string[]): Promise<RefusedRecipient[]>;     // [check_recipients] before sending

@@ -331,6 +331,7 @@ export class ComposeFixture implements ComposeApi {
           message: `« ${filename} » (${mo(size)}) dépasse l'espace disponible sur l'ENT (${mo(left)}).`,
         };
       }
+      this.emit({ kind: "uploadProgress", draftId, path, sent: size, total: size });
       this.quotaNow = { ...this.quotaNow, storage: this.quotaNow.storage + size };
       const attachment: Attachment = {
         id: `att-${this.nextId++}`,

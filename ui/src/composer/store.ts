@@ -20,6 +20,10 @@ export interface AttachmentItem {
   key: string;
   name: string;
   status: "uploading" | "done" | "failed";
+  /** The file picked or dropped, to match upload progress events; null for one the draft came with. */
+  path: string | null;
+  /** Share of the file sent, 0..1, while uploading; null until the backend says. */
+  progress: number | null;
   attachment: Attachment | null;
   error: string | null;
 }
@@ -81,6 +85,8 @@ export class ComposerStore {
         key: `a${this.nextKey++}`,
         name: a.filename,
         status: "done",
+        path: null,
+        progress: null,
         attachment: a,
         error: null,
       })),
@@ -114,7 +120,13 @@ export class ComposerStore {
     const ids = FIELDS.flatMap((f) => this.state[f].map((c) => c.recipient.id));
     if (ids.length > 0) this.check(ids);
     this.refreshQuota();
-    return () => this.stop();
+    const off = this.api.subscribeCompose((e) => {
+      if (e.kind === "uploadProgress" && e.draftId === this.state.id) this.progress(e.path, e.sent, e.total);
+    });
+    return () => {
+      off();
+      this.stop();
+    };
   }
 
   /** Unmounted: a change still waiting for its autosave is saved now rather than lost. */
@@ -122,6 +134,15 @@ export class ComposerStore {
     const waiting = this.timer !== null;
     this.clearTimer();
     if (waiting && !this.closed) void this.save();
+  }
+
+  private progress(path: string, sent: number, total: number): void {
+    const share = total > 0 ? Math.min(1, sent / total) : null;
+    this.update((s) => ({
+      attachments: s.attachments.map((a) =>
+        a.status === "uploading" && a.path === path ? { ...a, progress: share } : a,
+      ),
+    }));
   }
 
   private refreshQuota(): void {
@@ -265,6 +286,8 @@ export class ComposerStore {
       key: `a${this.nextKey++}`,
       name: basename(p),
       status: "uploading",
+      path: p,
+      progress: null,
       attachment: null,
       error: null,
     }));
