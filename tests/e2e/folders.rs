@@ -28,7 +28,13 @@ async fn a_folder_created_and_filled_is_still_there_after_a_restart() {
         name.send_keys("Sorties scolaires")
             .await
             .expect("type a name");
-        ui::click(&app, "« Créer »", ui::button("Créer")).await;
+        // The form's own « Créer », not the composer's one above the folders.
+        ui::click(
+            &app,
+            "the folder form's « Créer »",
+            By::XPath("//form[@aria-label='Nouveau dossier']//button[normalize-space(.)='Créer']"),
+        )
+        .await;
         app.find("the new folder", ui::folder_named("Sorties scolaires"))
             .await;
         ui::tick(&app, "Sortie au musée").await;
