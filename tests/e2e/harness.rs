@@ -58,6 +58,9 @@ pub struct Launch {
     /// `MESSAGERIE_DATA_DIR`: a directory the test keeps, to start the app again on the same
     /// accounts; the app's own data directory in the test's home otherwise.
     pub data_dir: Option<PathBuf>,
+    /// More environment for the app (e.g. `MESSAGERIE_TEST_PICK_FILES`, the file dialog's
+    /// test seam).
+    pub env: Vec<(String, String)>,
 }
 
 impl Launch {
@@ -170,6 +173,7 @@ impl App {
                     .iter()
                     .map(|dir| ("MESSAGERIE_DATA_DIR", dir.as_os_str())),
             )
+            .envs(launch.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("clone the log handle"))
             .stderr(log);

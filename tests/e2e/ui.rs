@@ -118,3 +118,56 @@ pub fn count_in(label: &str) -> u32 {
         .and_then(|(_, rest)| rest.trim_end_matches(')').parse().ok())
         .unwrap_or(0)
 }
+
+/// An element by its `data-testid`.
+pub fn testid(id: &str) -> By {
+    By::Css(format!("[data-testid='{id}']"))
+}
+
+/// « Créer »: an empty composer.
+pub async fn compose_new(app: &App) {
+    click(app, "« Créer »", testid("compose-new")).await;
+    app.find("the composer", testid("composer")).await;
+}
+
+/// Types `typed` in a recipient field (`to`, `cc`, `cci`) and picks the suggestion whose text
+/// contains `name`.
+pub async fn add_recipient(app: &App, field: &str, typed: &str, name: &str) {
+    let input = app
+        .find(
+            &format!("the {field} field"),
+            testid(&format!("field-{field}")),
+        )
+        .await;
+    input.send_keys(typed).await.expect("type a name");
+    let suggestion = By::XPath(format!(
+        "//*[@data-testid='suggestion'][contains(normalize-space(.), \"{name}\")]"
+    ));
+    click(app, &format!("the suggestion « {name} »"), suggestion).await;
+    app.find(
+        &format!("the chip « {name} »"),
+        By::XPath(format!(
+            "//*[@data-testid='chip'][contains(normalize-space(.), \"{name}\")]"
+        )),
+    )
+    .await;
+}
+
+/// Fills the subject and types in the body.
+pub async fn write(app: &App, subject: &str, body: &str) {
+    let field = app.find("the subject", testid("subject")).await;
+    field.send_keys(subject).await.expect("type the subject");
+    let text = app.find("the body", testid("body")).await;
+    text.click().await.expect("focus the body");
+    text.send_keys(body).await.expect("type the body");
+}
+
+/// « Envoyer », enabled.
+pub async fn send(app: &App) {
+    wait_until("« Envoyer » to be enabled", EFFECT, || async {
+        let button = app.driver.find(testid("send")).await.ok()?;
+        button.is_enabled().await.ok()?.then_some(())
+    })
+    .await;
+    click(app, "« Envoyer »", testid("send")).await;
+}

@@ -100,7 +100,8 @@ pub async fn forward_draft(state: State<'_, AppState>, id: String) -> Answer<Dra
 #[tauri::command]
 pub async fn delete_draft(state: State<'_, AppState>, id: String) -> Answer<()> {
     queued(state, |mailbox| async move {
-        let ids = [id];
+        // The composer may hold the id the draft had before the ENT gave it its own.
+        let ids = [mailbox.message(&id).await?.summary.id];
         mailbox.trash(&ids).await?;
         mailbox.delete_forever(&ids).await
     })

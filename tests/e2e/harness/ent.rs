@@ -117,6 +117,33 @@ impl Ent {
             .expect("the demo ENT counts")
     }
 
+    /// The message `subject` as `login` finds it in their inbox: its id and its files' ids.
+    pub async fn received(&self, login: &str, subject: &str) -> Option<(String, Vec<String>)> {
+        use messagerie_core::client::conversation;
+        let client = self.client(login).await;
+        let page = conversation::list(&client, "inbox", 0, 25).await.ok()?;
+        let id = page.items.into_iter().find(|m| m.subject == subject)?.id;
+        let (_, body) = conversation::message(&client, &id).await.ok()?;
+        Some((id, body.attachments.into_iter().map(|a| a.id).collect()))
+    }
+
+    /// How many messages titled `subject` `login` has in their inbox.
+    pub async fn count_received(&self, login: &str, subject: &str) -> usize {
+        self.subjects(login, "inbox")
+            .await
+            .iter()
+            .filter(|s| *s == subject)
+            .count()
+    }
+
+    /// The bytes of a file of a message, downloaded as `login`.
+    pub async fn download(&self, login: &str, message: &str, attachment: &str) -> Vec<u8> {
+        let client = self.client(login).await;
+        messagerie_core::client::conversation::download_attachment(&client, message, attachment)
+            .await
+            .unwrap_or_else(|e| panic!("{login} cannot download the file: {e}"))
+    }
+
     /// Subjects in one of `login`'s folders on the ENT (`inbox`, `trash`, a folder id…).
     pub async fn subjects(&self, login: &str, folder: &str) -> Vec<String> {
         let client = self.client(login).await;
