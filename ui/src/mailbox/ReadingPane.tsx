@@ -57,8 +57,8 @@ function MessageView({
     [message.body],
   );
   const subject = message.subject || t("list.noSubject");
-  // Sent as « ne pas répondre »: the ENT offers no reply. (`noReply` comes with the core type.)
-  const noReply = (message as { noReply?: boolean }).noReply === true;
+  // Sent as « ne pas répondre »: the ENT offers no reply.
+  const noReply = message.noReply === true;
 
   return (
     <article className="mbx-reading" aria-label={subject}>
