@@ -91,11 +91,13 @@ async fn clicking_the_notification_opens_the_new_message() {
         })
         .await;
 
-        // Act
-        app.bus.click_notification(1).await;
-
+        // Act: click it. dbus-monitor records the Notify call before notify-rust, once it has
+        // its reply, subscribes to ActionInvoked, so a click sent at once can fall before the
+        // app listens (a person cannot click that fast). Click again until it is taken: the
+        // app takes one click per notification and ignores the rest.
         // Assert: the inbox, with that message open in the reading pane.
         wait_until("the message to open", EFFECT, || async {
+            app.bus.click_notification(1).await;
             let heading = app.driver.find(By::Css(".mbx-reading h2")).await.ok()?;
             let text = heading.text().await.ok()?;
             (text == "Salle 12 libre").then_some(())
