@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde_json::json;
 use thirtyfour::By;
 
-use crate::harness::{self, Ent};
+use crate::harness::{self, wait_until, Ent, EFFECT};
 use crate::ui;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -102,6 +102,42 @@ async fn a_hostile_body_runs_nothing_loads_nothing_and_calls_no_command() {
             !frame_sandbox.contains("allow-same-origin"),
             "{frame_sandbox}"
         );
+        assert!(
+            !ent_folders(&ent).await.iter().any(|name| name == "PWNED"),
+            "the ENT got a folder from the body"
+        );
+
+        // Control: the same payload, run by the window itself, trips both sentinels, so
+        // their silence above means the body's scripts never ran.
+        app.driver
+            .execute(payload, Vec::new())
+            .await
+            .expect("run the payload in the window");
+        wait_until(
+            "the sentinels to see a script that runs",
+            EFFECT,
+            || async {
+                let title = app.driver.title().await.ok()?;
+                let on_ent = ent_folders(&ent).await.iter().any(|name| name == "PWNED");
+                (title == "PWNED" && on_ent).then_some(())
+            },
+        )
+        .await;
     })
     .await;
+}
+
+/// The names of Marie Durand's own folders on the ENT.
+async fn ent_folders(ent: &Ent) -> Vec<String> {
+    use messagerie_core::client::conversation;
+    let client = ent.client("marie.durand").await;
+    let depth = conversation::max_depth(&client)
+        .await
+        .expect("the demo ENT says its folder depth");
+    conversation::folders(&client, depth)
+        .await
+        .expect("the demo ENT lists folders")
+        .into_iter()
+        .map(|folder| folder.name)
+        .collect()
 }
