@@ -178,10 +178,11 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   removeAttachment(draftId: string, attachmentId: string): Promise<void> {
     return invoke("remove_attachment", { draftId, attachmentId });
   }
-  /** The send reports, from the same `mailbox` event stream. */
+  /** The composer's events, from the same `mailbox` event stream. */
   subscribeCompose(listener: (e: ComposeEvent) => void): () => void {
+    const kinds = new Set(["sent", "sendFailed", "uploadProgress"]);
     const pending = listen<{ kind: string }>("mailbox", (e) => {
-      if (e.payload.kind === "sent") listener(e.payload as ComposeEvent);
+      if (kinds.has(e.payload.kind)) listener(e.payload as ComposeEvent);
     });
     return () => void pending.then((stop) => stop());
   }
