@@ -49,12 +49,23 @@ async fn the_inbox_count_is_the_ents_and_opening_an_unread_message_unbolds_it_an
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_message_another_user_sends_appears_without_any_click() {
+async fn a_message_another_user_sends_appears_without_any_click_and_is_not_notified_while_the_inbox_is_in_view(
+) {
     let ent = Ent::start().await;
     harness::run("new_mail_appears", |app| async move {
-        // Arrange
+        // Arrange: the inbox in view, in a window that has the focus.
         ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
         ui::wait_for_row(&app, COUNCIL).await;
+        let focus = app
+            .driver
+            .execute("return document.hasFocus()", Vec::new())
+            .await
+            .expect("ask the page for the focus");
+        assert_eq!(
+            focus.json(),
+            &serde_json::json!(true),
+            "the window has the focus"
+        );
 
         // Act
         ent.send(
@@ -65,9 +76,36 @@ async fn a_message_another_user_sends_appears_without_any_click() {
         )
         .await;
 
-        // Assert
+        // Assert: listed and bold without a click.
         let row = ui::wait_for_row(&app, "Réunion parents-professeurs").await;
         assert!(ui::is_bold(&row).await);
+        // No notification for it: once the inbox is out of view, a later message is notified
+        // (the marker that the app had its chance), and only that one.
+        ui::folder(&app, "trash")
+            .await
+            .click()
+            .await
+            .expect("open the trash");
+        ent.send(
+            "sophie.bernard",
+            &["marie.durand"],
+            "Photocopies",
+            "<p>Prêtes.</p>",
+        )
+        .await;
+        let seen = wait_until("the marker's notification", EFFECT, || async {
+            let seen = app.notifications();
+            seen.iter()
+                .any(|n| n.body.contains("Photocopies"))
+                .then_some(seen)
+        })
+        .await;
+        assert!(
+            !seen
+                .iter()
+                .any(|n| n.body.contains("Réunion parents-professeurs")),
+            "{seen:?}"
+        );
     })
     .await;
 }
