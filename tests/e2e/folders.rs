@@ -7,63 +7,64 @@ use crate::ui;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_folder_created_and_filled_is_still_there_after_a_restart() {
-    // Both launches open the demo school on the same data directory (`--demo`).
-    let data = tempfile::tempdir().expect("temp dir");
-    let launch = Launch {
-        data_dir: Some(data.path().to_path_buf()),
-        ..Launch::demo()
-    };
-    harness::run_with("folder_before_restart", launch.clone(), |app| async move {
-        // Arrange: the demo inbox.
-        ui::wait_for_row(&app, "Conseil de classe de 3A").await;
+    // Both launches open the demo school (`--demo`) in the same home and data.
+    harness::run_across_restart(
+        "folder_across_restart",
+        Launch::demo(),
+        |app| async move {
+            // Arrange: the demo inbox.
+            ui::wait_for_row(&app, "Conseil de classe de 3A").await;
 
-        // Act: « Nouveau dossier » « Sorties », then move a message into it.
-        ui::click(&app, "« Nouveau dossier »", ui::button("Nouveau dossier")).await;
-        let name = app
-            .find(
-                "the folder name field",
-                By::Css("form.mbx-folder-form input"),
+            // Act: « Nouveau dossier » « Sorties », then move a message into it.
+            ui::click(&app, "« Nouveau dossier »", ui::button("Nouveau dossier")).await;
+            let name = app
+                .find(
+                    "the folder name field",
+                    By::Css("form.mbx-folder-form input"),
+                )
+                .await;
+            name.send_keys("Sorties scolaires")
+                .await
+                .expect("type a name");
+            // The form's own « Créer », not the composer's one above the folders.
+            ui::click(
+                &app,
+                "the folder form's « Créer »",
+                By::XPath(
+                    "//form[@aria-label='Nouveau dossier']//button[normalize-space(.)='Créer']",
+                ),
             )
             .await;
-        name.send_keys("Sorties scolaires")
-            .await
-            .expect("type a name");
-        // The form's own « Créer », not the composer's one above the folders.
-        ui::click(
-            &app,
-            "the folder form's « Créer »",
-            By::XPath("//form[@aria-label='Nouveau dossier']//button[normalize-space(.)='Créer']"),
-        )
-        .await;
-        app.find("the new folder", ui::folder_named("Sorties scolaires"))
-            .await;
-        ui::tick(&app, "Sortie au musée").await;
-        let select = app
-            .find(
-                "« Déplacer vers… »",
-                By::Css("select[aria-label='Déplacer vers…']"),
-            )
-            .await;
-        SelectElement::new(&select)
-            .await
-            .expect("a select")
-            .select_by_visible_text("Sorties scolaires")
-            .await
-            .expect("choose the folder");
+            app.find("the new folder", ui::folder_named("Sorties scolaires"))
+                .await;
+            ui::tick(&app, "Sortie au musée").await;
+            let select = app
+                .find(
+                    "« Déplacer vers… »",
+                    By::Css("select[aria-label='Déplacer vers…']"),
+                )
+                .await;
+            SelectElement::new(&select)
+                .await
+                .expect("a select")
+                .select_by_visible_text("Sorties scolaires")
+                .await
+                .expect("choose the folder");
 
-        // Assert: out of the inbox, in the folder.
-        ui::wait_row_gone(&app, "Sortie au musée").await;
-        ui::click(&app, "the folder", ui::folder_named("Sorties scolaires")).await;
-        ui::wait_for_row(&app, "Sortie au musée").await;
-    })
-    .await;
+            // Assert: out of the inbox, in the folder.
+            ui::wait_row_gone(&app, "Sortie au musée").await;
+            ui::click(&app, "the folder", ui::folder_named("Sorties scolaires")).await;
+            ui::wait_for_row(&app, "Sortie au musée").await;
+        },
+        |app| async move {
+            // Act: the app has started again (a second process, logging to the same file).
+            let starts = app.app_log().matches("messagerie starting").count();
+            assert_eq!(starts, 2, "the app was started twice");
+            ui::click(&app, "the folder", ui::folder_named("Sorties scolaires")).await;
 
-    harness::run_with("folder_after_restart", launch, |app| async move {
-        // Act: the app starts again.
-        ui::click(&app, "the folder", ui::folder_named("Sorties scolaires")).await;
-
-        // Assert
-        ui::wait_for_row(&app, "Sortie au musée").await;
-    })
+            // Assert
+            ui::wait_for_row(&app, "Sortie au musée").await;
+        },
+    )
     .await;
 }

@@ -47,6 +47,9 @@ pub struct App {
     display: display::Display,
     logs: PathBuf,
     artifacts: PathBuf,
+    /// tauri-driver's port and the app's arguments, to open a new session on a restart.
+    port: u16,
+    args: Vec<String>,
     _dir: TempDir,
 }
 
@@ -88,7 +91,32 @@ where
     F: FnOnce(Arc<App>) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let app = Arc::new(App::start(test, launch).await);
+    let app = App::start(test, launch).await;
+    drive(app, body).await.quit().await;
+}
+
+/// [`run_with`] for what must outlive the app: `before` runs, the app is closed and started
+/// again in the same environment (home, data, bus, display), then `after` runs.
+pub async fn run_across_restart<F, Fut, G, Gut>(test: &str, launch: Launch, before: F, after: G)
+where
+    F: FnOnce(Arc<App>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+    G: FnOnce(Arc<App>) -> Gut,
+    Gut: Future<Output = ()> + Send + 'static,
+{
+    let app = App::start(test, launch).await;
+    let app = drive(app, before).await.restart().await;
+    drive(app, after).await.quit().await;
+}
+
+/// Runs `body`; if it panics, saves the artifacts, stops everything and fails with the
+/// original panic.
+async fn drive<F, Fut>(app: App, body: F) -> App
+where
+    F: FnOnce(Arc<App>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let app = Arc::new(app);
     // A spawned task turns a panic into an Err we can act on before unwinding further.
     let outcome = tokio::spawn(body(Arc::clone(&app))).await;
     let Some(app) = Arc::into_inner(app) else {
@@ -102,7 +130,7 @@ where
             Err(error) => panic!("the test task did not finish: {error}"),
         }
     }
-    app.quit().await;
+    app
 }
 
 impl App {
@@ -192,22 +220,7 @@ impl App {
         })
         .await;
 
-        let mut capabilities = Capabilities::new();
-        capabilities.set("browserName", "wry").expect("capability");
-        capabilities
-            .set(
-                "tauri:options",
-                json!({ "application": env!("CARGO_BIN_EXE_messagerie"), "args": launch.args }),
-            )
-            .expect("capability");
-        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), capabilities)
-            .await
-            .unwrap_or_else(|error| {
-                panic!(
-                    "cannot open a WebDriver session on the app: {error}; see {}",
-                    logs.display()
-                )
-            });
+        let driver = open_session(port, &launch.args, &logs).await;
 
         App {
             driver,
@@ -216,8 +229,21 @@ impl App {
             display,
             logs,
             artifacts,
+            port,
+            args: launch.args,
             _dir: dir,
         }
+    }
+
+    /// Closes the app (its WebDriver session) and starts it again in the same environment.
+    pub async fn restart(self) -> App {
+        self.driver
+            .clone()
+            .quit()
+            .await
+            .unwrap_or_else(|error| panic!("cannot close the app's session: {error}"));
+        let driver = open_session(self.port, &self.args, &self.logs).await;
+        App { driver, ..self }
     }
 
     /// The first element matching `by`, waiting for it up to [`EFFECT`].
@@ -337,6 +363,26 @@ pub fn artifacts_root() -> PathBuf {
     // CARGO_TARGET_TMPDIR is <target>/tmp: keep the artifacts next to it, in <target>.
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
     tmp.parent().unwrap_or(tmp).join("e2e-artifacts")
+}
+
+/// A WebDriver session on tauri-driver at `port`, which starts the app with `args`.
+async fn open_session(port: u16, args: &[String], logs: &Path) -> WebDriver {
+    let mut capabilities = Capabilities::new();
+    capabilities.set("browserName", "wry").expect("capability");
+    capabilities
+        .set(
+            "tauri:options",
+            json!({ "application": env!("CARGO_BIN_EXE_messagerie"), "args": args }),
+        )
+        .expect("capability");
+    WebDriver::new(format!("http://127.0.0.1:{port}"), capabilities)
+        .await
+        .unwrap_or_else(|error| {
+            panic!(
+                "cannot open a WebDriver session on the app: {error}; see {}",
+                logs.display()
+            )
+        })
 }
 
 /// A port nobody listens on right now (the OS picks it; it is released for the child to bind).
