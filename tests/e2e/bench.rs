@@ -63,6 +63,19 @@ async fn main() {
             elapsed(&log, "inbox drawn").map(|_| log)
         })
         .await;
+        // The first page is drawn at once; measure the scroll once all of it is listed.
+        harness::wait_until("the whole folder to be listed", harness::EFFECT, || async {
+            let height = app
+                .driver
+                .execute(
+                    "return document.querySelector('.mbx-list-canvas').offsetHeight;",
+                    vec![],
+                )
+                .await
+                .ok()?;
+            (height.json().as_u64()? / 52 == MESSAGES as u64).then_some(())
+        })
+        .await;
         let measure = |scroll: bool| {
             let driver = app.driver.clone();
             async move {

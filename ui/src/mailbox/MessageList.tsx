@@ -224,13 +224,20 @@ const Row = memo(function Row({
       <div role="gridcell" className="mbx-cell-subject">
         {m.unread && <span className="mbx-sr">{t("list.unread")} </span>}
         {subject}
-        {folderName && <span className="mbx-folder-tag">{t("search.in", { folder: folderName })}</span>}
       </div>
       <div role="gridcell" className="mbx-cell-flags">
+        {folderName && <span className="mbx-folder-tag">{t("search.in", { folder: folderName })}</span>}
         {m.hasAttachment && (
-          <span role="img" aria-label={t("list.attachment")} className="mbx-clip">
-            📎
-          </span>
+          <svg role="img" aria-label={t("list.attachment")} className="mbx-clip" viewBox="0 0 16 16" width="14" height="14">
+            {/* A paperclip drawn here: an emoji needs a font many desktops lack. */}
+            <path
+              d="M10.5 4.5v6a2.5 2.5 0 0 1-5 0v-7a1.5 1.5 0 0 1 3 0v6.5a.5.5 0 0 1-1 0V4.5"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.3"
+              strokeLinecap="round"
+            />
+          </svg>
         )}
         {pending && <span className="mbx-pending-tag">{t("list.pending")}</span>}
       </div>

@@ -220,43 +220,63 @@ export class MailboxStore {
       }
       const folderId = this.state.selectedFolderId;
       const query = this.state.search.query;
+      // A folder shown for the first time is drawn from its first page, then completed: a
+      // 10,000-message inbox is on screen before the rest is read.
+      const firstLoad = !(folderId in this.state.listings);
       const [rows, pending, hits] = await Promise.all([
-        this.listAll(folderId),
+        firstLoad ? this.api.list(folderId, 0, PAGE) : this.listAll(folderId),
         this.api.pendingMessageIds(),
         query.trim() ? this.api.search(query) : Promise.resolve(null),
       ]);
-      this.update((s) => {
-        const byId: Record<string, Folder> = {};
-        for (const f of folders) byId[f.id] = f;
-        const summaries = { ...s.summaries };
-        for (const r of rows) summaries[r.id] = r;
-        const ids = rows.map((r) => r.id);
-        const present = new Set(ids);
-        const same = s.selectedFolderId === folderId;
-        return {
-          folders: { byId, order: folders.map((f) => f.id) },
-          summaries,
-          listings: { ...s.listings, [folderId]: ids },
-          pending: asSet(pending),
-          ticked: same && !s.search.hits ? keep(s.ticked, present) : s.ticked,
-          cursorId: same && !s.search.hits && s.cursorId && !present.has(s.cursorId) ? null : s.cursorId,
-          search: s.search.query === query && hits ? { query, hits } : s.search,
-          open: s.open?.message ? { ...s.open, message: patchOpen(s.open.message, rows) } : s.open,
-        };
-      });
+      this.commit(folders, folderId, query, rows, pending, hits);
       if (folderId === INBOX && !this.inboxDrawnReported) {
         this.inboxDrawnReported = true;
         this.api.inboxDrawn(rows.length).catch(() => undefined);
+      }
+      if (firstLoad && rows.length === PAGE) {
+        const all = rows.concat(await this.listAll(folderId, rows.length));
+        this.commit(folders, folderId, query, all, pending, hits);
       }
     } catch (e) {
       this.fail(e);
     }
   }
 
-  private async listAll(folderId: string): Promise<MessageSummary[]> {
+  /** One state update with what a refresh read. */
+  private commit(
+    folders: Folder[],
+    folderId: string,
+    query: string,
+    rows: MessageSummary[],
+    pending: string[],
+    hits: SearchHit[] | null,
+  ): void {
+    this.update((s) => {
+      const byId: Record<string, Folder> = {};
+      for (const f of folders) byId[f.id] = f;
+      const summaries = { ...s.summaries };
+      for (const r of rows) summaries[r.id] = r;
+      const ids = rows.map((r) => r.id);
+      const present = new Set(ids);
+      const same = s.selectedFolderId === folderId;
+      return {
+        folders: { byId, order: folders.map((f) => f.id) },
+        summaries,
+        listings: { ...s.listings, [folderId]: ids },
+        pending: asSet(pending),
+        ticked: same && !s.search.hits ? keep(s.ticked, present) : s.ticked,
+        cursorId: same && !s.search.hits && s.cursorId && !present.has(s.cursorId) ? null : s.cursorId,
+        search: s.search.query === query && hits ? { query, hits } : s.search,
+        open: s.open?.message ? { ...s.open, message: patchOpen(s.open.message, rows) } : s.open,
+      };
+    });
+  }
+
+  /** The folder's listing from `from` to its end, page by page. */
+  private async listAll(folderId: string, from = 0): Promise<MessageSummary[]> {
     const out: MessageSummary[] = [];
     for (;;) {
-      const page = await this.api.list(folderId, out.length, PAGE);
+      const page = await this.api.list(folderId, from + out.length, PAGE);
       out.push(...page);
       if (page.length < PAGE) return out;
     }
