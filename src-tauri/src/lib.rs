@@ -12,6 +12,7 @@ mod events;
 mod launch;
 mod sso;
 mod state;
+mod tray;
 
 use tauri::webview::NewWindowResponse;
 use tauri::{AppHandle, Emitter, Url, WebviewWindowBuilder};
@@ -36,6 +37,7 @@ pub fn run() {
         .manage(state)
         .setup(|app| {
             open_main_window(app.handle())?;
+            tray::install(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -70,7 +70,7 @@ async fn a_ten_thousand_message_folder_keeps_few_rows_in_the_page_and_scrolls_to
             .lines()
             .find(|l| l.contains("inbox drawn from the local store"));
         assert!(
-            drawn.is_some_and(|l| l.contains("elapsed_ms=") && l.contains("messages=1000")),
+            drawn.is_some_and(|l| l.contains("elapsed_ms=") && l.contains("messages=200")),
             "{drawn:?}"
         );
     })

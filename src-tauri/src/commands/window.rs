@@ -1,4 +1,4 @@
-//! The native window: its title (with the unread count) and the desktop's badge.
+//! The native window: its title (with the unread count), the desktop's badge, the tray.
 use tauri::{AppHandle, Manager};
 
 use crate::error::CommandError;
@@ -14,6 +14,7 @@ pub fn set_window_title(
         return Ok(());
     };
     window.set_title(&title)?;
+    crate::tray::show_unread(&app, &title, unread);
     // Badges exist only on some desktops (macOS, Unity launchers); their absence is no error.
     if let Err(error) = window.set_badge_count(unread.filter(|n| *n > 0).map(i64::from)) {
         tracing::debug!(%error, "no badge on this desktop");

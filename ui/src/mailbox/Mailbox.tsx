@@ -142,7 +142,7 @@ function MailboxWindow({
   useEffect(() => {
     const title = unread > 0 ? t("title.unread", { count: unread }) : t("app.name");
     document.title = title;
-    api.setWindowTitle(title).catch(() => undefined);
+    api.setWindowTitle(title, unread).catch(() => undefined);
   }, [api, unread, t]);
 
   const askDeleteForever = (ids: string[]) => {

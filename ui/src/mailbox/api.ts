@@ -54,8 +54,8 @@ export interface MailboxApi {
   notifyNewMail(messageIds: string[]): Promise<void>;
   /** The window drew the inbox (the startup measure is logged on the Rust side). */
   inboxDrawn(messageCount: number): Promise<void>;
-  /** The native window's title (the unread count shows there). */
-  setWindowTitle(title: string): Promise<void>;
+  /** The native window's title, and the tray's (the inbox's unread count shows there). */
+  setWindowTitle(title: string, unread?: number): Promise<void>;
   signOut(options: { eraseLocalCopy: boolean }): Promise<void>;
   /** Backend events; returns the function that stops listening. */
   subscribe(listener: (event: MailboxEvent) => void): () => void;

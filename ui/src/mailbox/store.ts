@@ -58,6 +58,8 @@ export const initialState: MailboxState = {
 };
 
 const PAGE = 1000;
+/** What a folder shown for the first time is drawn from: a few screens' worth. */
+const FIRST_PAGE = 200;
 
 const asSet = (ids: Iterable<string>): Record<string, true> => {
   const out: Record<string, true> = {};
@@ -121,9 +123,14 @@ export class MailboxStore {
   }
 
   private async load(): Promise<void> {
+    // The folder depth limit is asked of the ENT: never let a slow network hold the first draw.
+    this.api.maxFolderDepth().then(
+      (depth) => this.update(() => ({ maxFolderDepth: depth })),
+      () => undefined,
+    );
     try {
-      const [account, depth] = await Promise.all([this.api.account(), this.api.maxFolderDepth()]);
-      this.update(() => ({ account, maxFolderDepth: depth }));
+      const account = await this.api.account();
+      this.update(() => ({ account }));
     } catch (e) {
       this.fail(e);
     }
@@ -224,7 +231,7 @@ export class MailboxStore {
       // 10,000-message inbox is on screen before the rest is read.
       const firstLoad = !(folderId in this.state.listings);
       const [rows, pending, hits] = await Promise.all([
-        firstLoad ? this.api.list(folderId, 0, PAGE) : this.listAll(folderId),
+        firstLoad ? this.api.list(folderId, 0, FIRST_PAGE) : this.listAll(folderId),
         this.api.pendingMessageIds(),
         query.trim() ? this.api.search(query) : Promise.resolve(null),
       ]);
@@ -233,7 +240,7 @@ export class MailboxStore {
         this.inboxDrawnReported = true;
         this.api.inboxDrawn(rows.length).catch(() => undefined);
       }
-      if (firstLoad && rows.length === PAGE) {
+      if (firstLoad && rows.length === FIRST_PAGE) {
         const all = rows.concat(await this.listAll(folderId, rows.length));
         this.commit(folders, folderId, query, all, pending, hits);
       }
