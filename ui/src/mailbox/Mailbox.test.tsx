@@ -583,3 +583,18 @@ describe("writing", () => {
     expect(chipIds()).toEqual([visibles.parents6A.id]);
   });
 });
+
+test("a link clicked inside a message body is opened only after the user saw its address", async () => {
+  const api = new FixtureApi();
+  render(<Mailbox api={api} />);
+  await screen.findByRole("treeitem", { name: /Boîte de réception/ });
+
+  act(() => api.emit({ kind: "linkClicked", url: "https://www.college-jean-moulin.fr/menu" }));
+  const dialog = await screen.findByRole("dialog");
+  expect(dialog.textContent).toContain("https://www.college-jean-moulin.fr/menu");
+  expect(api.count("openLink")).toBe(0);
+  fireEvent.click(within(dialog).getByRole("button", { name: "Ouvrir dans le navigateur" }));
+
+  await waitFor(() => expect(api.count("openLink")).toBe(1));
+  expect(screen.queryByRole("dialog")).toBeNull();
+});

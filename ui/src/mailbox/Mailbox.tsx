@@ -410,6 +410,24 @@ function MailboxWindow({
           {confirm.body && <p>{confirm.body}</p>}
         </ConfirmDialog>
       )}
+      {state.clickedLink && (
+        // A link clicked inside a message body: the frame opened nothing; ask first.
+        <ConfirmDialog
+          title={t("message.openLink")}
+          confirmLabel={t("message.openInBrowser")}
+          onCancel={() => store.dismissLink()}
+          onConfirm={() => {
+            const url = state.clickedLink;
+            store.dismissLink();
+            if (url) void api.openLink(url).catch(report);
+          }}
+        >
+          <p>{t("message.openLinkExplain")}</p>
+          <p className="mbx-address">
+            <code>{state.clickedLink}</code>
+          </p>
+        </ConfirmDialog>
+      )}
       {signingOut && (
         <SignOutDialog
           onCancel={() => setSigningOut(false)}
