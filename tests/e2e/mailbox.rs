@@ -194,3 +194,54 @@ async fn search_finds_a_message_by_a_word_of_its_body_and_says_its_folder() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_clicked_in_a_message_shows_its_address_before_anything_opens() {
+    let ent = Ent::start().await;
+    ent.send(
+        "paul.martin",
+        &["marie.durand"],
+        "Lien du menu",
+        r#"<p>Le menu est <a href="https://www.college-jean-moulin.fr/menu">ici</a>.</p>"#,
+    )
+    .await;
+    harness::run("link_in_body", |app| async move {
+        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
+        ui::wait_for_row(&app, "Lien du menu")
+            .await
+            .click()
+            .await
+            .expect("open");
+
+        // Act: click the link inside the body's frame.
+        let frame = app.find("the body's frame", By::Css("iframe")).await;
+        frame.enter_frame().await.expect("enter the frame");
+        app.find("the link", By::LinkText("ici"))
+            .await
+            .click()
+            .await
+            .expect("click the link");
+        app.driver
+            .enter_default_frame()
+            .await
+            .expect("leave the frame");
+
+        // Assert: the app asks, with the address; the window stayed on the app.
+        let dialog = app
+            .find("the confirmation", By::Css("[role='dialog']"))
+            .await;
+        let text = dialog.text().await.expect("dialog text");
+        assert!(
+            text.contains("https://www.college-jean-moulin.fr/menu"),
+            "{text}"
+        );
+        assert_eq!(app.driver.windows().await.expect("windows").len(), 1);
+        ui::click(
+            &app,
+            "« Annuler »",
+            By::XPath("//div[@role='dialog']//button[normalize-space(.)='Annuler']"),
+        )
+        .await;
+    })
+    .await;
+}
