@@ -88,14 +88,21 @@ pub async fn is_bold(row: &WebElement) -> bool {
     weight == "bold" || weight.parse::<u32>().is_ok_and(|w| w >= 700)
 }
 
-/// Ticks the row's checkbox.
+/// Ticks the row's checkbox, and waits until the page shows it ticked (a refresh drawing the
+/// row again in between must not lose the click).
 pub async fn tick(app: &App, subject: &str) {
-    let checkbox = app
-        .find(&format!("the checkbox of « {subject} »"), By::XPath(format!(
-            "//div[@role='row'][.//div[contains(@class,'mbx-cell-subject')][contains(., \"{subject}\")]]//input[@type='checkbox']"
-        )))
-        .await;
-    checkbox.click().await.expect("tick a row");
+    let checkbox = By::XPath(format!(
+        "//div[@role='row'][.//div[contains(@class,'mbx-cell-subject')][contains(., \"{subject}\")]]//input[@type='checkbox']"
+    ));
+    wait_until(&format!("« {subject} » to be ticked"), EFFECT, || async {
+        let element = app.driver.find(checkbox.clone()).await.ok()?;
+        if element.is_selected().await.ok()? {
+            return Some(());
+        }
+        let _ = element.click().await;
+        element.is_selected().await.ok()?.then_some(())
+    })
+    .await;
 }
 
 /// A button by its visible text.
