@@ -79,14 +79,24 @@ async fn the_quota_route_says_what_attachments_use_and_only_to_their_owner() {
     let app = TestApp::spawn_with(|c| c.quota_bytes = 10_000).await;
     let marie = app.login("marie.durand").await;
     let id = marie.create_draft(&DraftBody::default()).await;
-    assert_eq!(marie.upload(&id, "a.bin", vec![0; 1200]).await.status(), StatusCode::OK);
+    assert_eq!(
+        marie.upload(&id, "a.bin", vec![0; 1200]).await.status(),
+        StatusCode::OK
+    );
 
-    let own = marie.get(&format!("/workspace/quota/user/{}", app.id("marie.durand"))).await;
-    let other = marie.get(&format!("/workspace/quota/user/{}", app.id("paul.martin"))).await;
+    let own = marie
+        .get(&format!("/workspace/quota/user/{}", app.id("marie.durand")))
+        .await;
+    let other = marie
+        .get(&format!("/workspace/quota/user/{}", app.id("paul.martin")))
+        .await;
 
     assert_eq!(own.status(), StatusCode::OK);
     let body: serde_json::Value = own.json().await.unwrap();
-    assert_eq!(body, serde_json::json!({ "quota": 10_000, "storage": 1200 }));
+    assert_eq!(
+        body,
+        serde_json::json!({ "quota": 10_000, "storage": 1200 })
+    );
     assert_eq!(other.status(), StatusCode::FORBIDDEN);
 }
 
