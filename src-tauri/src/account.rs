@@ -71,6 +71,13 @@ impl SignInResult {
         }
     }
 
+    pub fn invalid_address() -> Self {
+        Self::failed(
+            SignInErrorKind::NotAnEnt,
+            "l'adresse de l'ENT n'est pas valide (exemple : https://ent.exemple.fr)",
+        )
+    }
+
     pub fn from_error(error: &messagerie_core::Error) -> Self {
         use messagerie_core::ErrorKind as K;
         tracing::warn!(%error, "sign-in failed");

@@ -19,14 +19,10 @@ const POLL: Duration = Duration::from_millis(500);
 /// Opens the ENT's login page and waits until its cookies hold a session the ENT accepts.
 /// `Err` is the answer for the sign-in screen (cancelled when the user closed the window).
 pub async fn wait_for_session(app: &AppHandle, ent_url: &str) -> Result<Session, SignInResult> {
-    let not_an_address = || {
-        SignInResult::failed(
-            SignInErrorKind::NotAnEnt,
-            "l'adresse de l'ENT n'est pas valide",
-        )
-    };
-    let base = Url::parse(ent_url).map_err(|_| not_an_address())?;
-    let login_page = base.join("/auth/login").map_err(|_| not_an_address())?;
+    let base = Url::parse(ent_url).map_err(|_| SignInResult::invalid_address())?;
+    let login_page = base
+        .join("/auth/login")
+        .map_err(|_| SignInResult::invalid_address())?;
     if let Some(old) = app.get_webview_window(LABEL) {
         let _ = old.close();
     }

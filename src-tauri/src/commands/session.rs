@@ -1,7 +1,7 @@
 //! Signing in and out, and the first screen.
 use messagerie_core::session::{Secret, Session};
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager as _, State};
 
 use crate::account::{self, DemoRole, Proof, SignInErrorKind, SignInResult};
 use crate::error::{CommandError, ErrorKind};
@@ -104,8 +104,6 @@ pub async fn startup(app: AppHandle, state: State<'_, AppState>) -> Result<Start
     Ok(Startup::SignedIn { account: opened })
 }
 
-use tauri::Manager as _;
-
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialsInput {
@@ -124,10 +122,7 @@ pub async fn sign_in(
     credentials: CredentialsInput,
 ) -> Result<SignInResult, CommandError> {
     let Some(ent_url) = normalize_url(&credentials.ent_url) else {
-        return Ok(SignInResult::failed(
-            SignInErrorKind::NotAnEnt,
-            "l'adresse de l'ENT n'est pas valide (exemple : https://ent.exemple.fr)",
-        ));
+        return Ok(SignInResult::invalid_address());
     };
     let login = credentials.login.trim().to_string();
     let password = credentials.password;
@@ -165,10 +160,7 @@ pub async fn sign_in_with_ent_page(
     ent_url: String,
 ) -> Result<SignInResult, CommandError> {
     let Some(ent_url) = normalize_url(&ent_url) else {
-        return Ok(SignInResult::failed(
-            SignInErrorKind::NotAnEnt,
-            "l'adresse de l'ENT n'est pas valide (exemple : https://ent.exemple.fr)",
-        ));
+        return Ok(SignInResult::invalid_address());
     };
     let session: Session = match sso::wait_for_session(&app, &ent_url).await {
         Ok(session) => session,
