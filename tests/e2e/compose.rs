@@ -73,20 +73,7 @@ async fn a_teacher_writes_to_the_parents_of_6a_with_a_file_and_they_keep_it_afte
             .await
             .expect("open the trash");
         ui::tick(&app, "Sortie au musée jeudi").await;
-        ui::click(
-            &app,
-            "« Supprimer définitivement »",
-            ui::button("Supprimer définitivement"),
-        )
-        .await;
-        ui::click(
-            &app,
-            "the confirmation",
-            By::XPath(
-                "//div[@role='dialog']//button[normalize-space(.)='Supprimer définitivement']",
-            ),
-        )
-        .await;
+        ui::delete_for_good(&app).await;
         wait_until(
             "the message to be gone from her trash on the ENT",
             DELIVERY,

@@ -140,20 +140,7 @@ async fn ticked_messages_go_to_the_trash_then_one_is_restored_and_one_deleted_fo
         ui::click(&app, "« Restaurer »", ui::button("Restaurer")).await;
         ui::wait_row_gone(&app, COUNCIL).await;
         ui::tick(&app, MUSEUM).await;
-        ui::click(
-            &app,
-            "« Supprimer définitivement »",
-            ui::button("Supprimer définitivement"),
-        )
-        .await;
-        ui::click(
-            &app,
-            "the confirmation",
-            By::XPath(
-                "//div[@role='dialog']//button[normalize-space(.)='Supprimer définitivement']",
-            ),
-        )
-        .await;
+        ui::delete_for_good(&app).await;
         ui::wait_row_gone(&app, MUSEUM).await;
 
         // Assert 2: the ENT agrees.

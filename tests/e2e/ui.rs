@@ -178,3 +178,19 @@ pub async fn send(app: &App) {
     .await;
     click(app, "« Envoyer »", testid("send")).await;
 }
+
+/// « Supprimer définitivement » on the ticked rows, then the confirmation.
+pub async fn delete_for_good(app: &App) {
+    click(
+        app,
+        "« Supprimer définitivement »",
+        button("Supprimer définitivement"),
+    )
+    .await;
+    click(
+        app,
+        "the confirmation",
+        By::XPath("//div[@role='dialog']//button[normalize-space(.)='Supprimer définitivement']"),
+    )
+    .await;
+}
