@@ -134,6 +134,8 @@ pub(crate) struct Inner {
     pub(crate) account: Account,
     /// A fetch of the recipient list is under way (one at a time, however fast the typing).
     pub(crate) recipients_fetching: AtomicBool,
+    /// This instance's name on the queue entries it replays (see `queue::claim`).
+    pub(crate) replayer: crate::queue::Claimant,
 }
 
 impl Inner {
@@ -187,6 +189,7 @@ impl Mailbox {
                 sync_lock: Mutex::new(()),
                 account,
                 recipients_fetching: AtomicBool::new(false),
+                replayer: crate::queue::Claimant::new(),
             }),
         })
     }

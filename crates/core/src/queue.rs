@@ -7,6 +7,9 @@
 //! idempotent on the ENT or checked first (a draft is sent by its id, and a second send of the
 //! same draft is refused by the ENT, see `mailbox::replay`).
 
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -116,6 +119,22 @@ pub struct Entry {
     pub seq: i64,
     pub action: Action,
     pub before: Vec<MessageBefore>,
+    /// When a replay was about to create this entry's draft on the ENT (its outcome may be
+    /// unknown: look for the draft before creating another).
+    #[serde(default)]
+    pub create_attempted_at: Option<i64>,
+    /// When a replay was about to send this entry's draft (look at its state before sending).
+    #[serde(default)]
+    pub send_attempted_at: Option<i64>,
+}
+
+/// A step of an entry that is not idempotent on the ENT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// `POST /conversation/draft`.
+    CreateDraft,
+    /// `POST /conversation/send`.
+    Send,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -143,50 +162,63 @@ pub fn push(conn: &Connection, action: &Action, before: Vec<MessageBefore>) -> S
     Ok(conn.last_insert_rowid())
 }
 
+const ENTRY_COLS: &str = "seq, action, create_attempted_at, send_attempted_at";
+
+fn entry_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, Option<i64>, Option<i64>)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+}
+
+fn decode(
+    (seq, text, create_attempted_at, send_attempted_at): (i64, String, Option<i64>, Option<i64>),
+) -> StoreResult<Entry> {
+    let s: Stored = serde_json::from_str(&text).map_err(|source| StoreError::Json {
+        what: "queued action",
+        source,
+    })?;
+    Ok(Entry {
+        seq,
+        action: s.action,
+        before: s.before,
+        create_attempted_at,
+        send_attempted_at,
+    })
+}
+
 /// The oldest entry, if any.
 pub fn first(conn: &Connection) -> StoreResult<Option<Entry>> {
-    let row: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT seq, action FROM queue ORDER BY seq LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .ctx("read the queue")?;
-    row.map(|(seq, text)| {
-        let s: Stored = serde_json::from_str(&text).map_err(|source| StoreError::Json {
-            what: "queued action",
-            source,
-        })?;
-        Ok(Entry {
-            seq,
-            action: s.action,
-            before: s.before,
-        })
-    })
+    conn.query_row(
+        &format!("SELECT {ENTRY_COLS} FROM queue ORDER BY seq LIMIT 1"),
+        [],
+        entry_row,
+    )
+    .optional()
+    .ctx("read the queue")?
+    .map(decode)
+    .transpose()
+}
+
+/// The entry `seq`, if still queued.
+pub fn get(conn: &Connection, seq: i64) -> StoreResult<Option<Entry>> {
+    conn.query_row(
+        &format!("SELECT {ENTRY_COLS} FROM queue WHERE seq = ?1"),
+        [seq],
+        entry_row,
+    )
+    .optional()
+    .ctx("read the queue")?
+    .map(decode)
     .transpose()
 }
 
 /// Every entry, oldest first.
 pub fn all(conn: &Connection) -> StoreResult<Vec<Entry>> {
     let mut stmt = conn
-        .prepare("SELECT seq, action FROM queue ORDER BY seq")
+        .prepare(&format!("SELECT {ENTRY_COLS} FROM queue ORDER BY seq"))
         .ctx("read the queue")?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-        .ctx("read the queue")?;
+    let rows = stmt.query_map([], entry_row).ctx("read the queue")?;
     let mut out = Vec::new();
     for row in rows {
-        let (seq, text) = row.ctx("read the queue")?;
-        let s: Stored = serde_json::from_str(&text).map_err(|source| StoreError::Json {
-            what: "queued action",
-            source,
-        })?;
-        out.push(Entry {
-            seq,
-            action: s.action,
-            before: s.before,
-        });
+        out.push(decode(row.ctx("read the queue")?)?);
     }
     Ok(out)
 }
@@ -274,4 +306,197 @@ pub fn is_local_id(id: &str) -> bool {
 /// A fresh local id.
 pub fn new_local_id() -> String {
     format!("local-{}", uuid::Uuid::new_v4())
+}
+
+/// A claim not renewed for this long is stale, whoever holds it (its replay hangs or died).
+pub const CLAIM_TTL_MS: i64 = 30_000;
+
+/// Mailbox instances of this process able to replay: a claim by an instance of this process
+/// that is not here any more is stale at once.
+static LIVE: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+
+/// Who replays: `{process id}/{instance}`. Registered while alive; dropped with its mailbox.
+#[derive(Debug)]
+pub struct Claimant(String);
+
+impl Claimant {
+    pub fn new() -> Claimant {
+        let id = format!("{}/{}", std::process::id(), uuid::Uuid::new_v4());
+        if let Ok(mut live) = LIVE.lock() {
+            live.insert(id.clone());
+        }
+        Claimant(id)
+    }
+
+    pub fn id(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for Claimant {
+    fn default() -> Self {
+        Claimant::new()
+    }
+}
+
+impl Drop for Claimant {
+    fn drop(&mut self) {
+        if let Ok(mut live) = LIVE.lock() {
+            live.remove(&self.0);
+        }
+    }
+}
+
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        std::path::Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        // No cheap portable check: the claim's age decides.
+        true
+    }
+}
+
+/// Whether a claim by `holder`, last renewed at `at`, still stands for `me` at `now`.
+fn claim_stands(holder: &str, at: i64, me: &str, now: i64) -> bool {
+    if holder == me {
+        return true;
+    }
+    if now.saturating_sub(at) > CLAIM_TTL_MS {
+        return false;
+    }
+    let pid = holder.split('/').next().and_then(|p| p.parse::<u32>().ok());
+    match pid {
+        Some(pid) if pid == std::process::id() => {
+            LIVE.lock().map(|l| l.contains(holder)).unwrap_or(true)
+        }
+        Some(pid) => process_alive(pid),
+        None => false,
+    }
+}
+
+/// Claims entry `seq` for `me`: true when it is now `me`'s (free, already `me`'s, or held by a
+/// replay that died). Call inside a write transaction (IMMEDIATE: the read and the update are
+/// one step for every process).
+pub fn claim(conn: &Connection, seq: i64, me: &str, now: i64) -> StoreResult<bool> {
+    let row: Option<(Option<String>, Option<i64>)> = conn
+        .query_row(
+            "SELECT claimed_by, claimed_at FROM queue WHERE seq = ?1",
+            [seq],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .ctx("read a queue claim")?;
+    let Some((holder, at)) = row else {
+        return Ok(false);
+    };
+    if let Some(holder) = holder {
+        if claim_stands(&holder, at.unwrap_or(0), me, now) && holder != me {
+            return Ok(false);
+        }
+    }
+    conn.execute(
+        "UPDATE queue SET claimed_by = ?2, claimed_at = ?3 WHERE seq = ?1",
+        params![seq, me, now],
+    )
+    .ctx("claim a queued action")?;
+    Ok(true)
+}
+
+/// Renews `me`'s claim on `seq`; false when it is not `me`'s any more.
+pub fn heartbeat(conn: &Connection, seq: i64, me: &str, now: i64) -> StoreResult<bool> {
+    let n = conn
+        .execute(
+            "UPDATE queue SET claimed_at = ?3 WHERE seq = ?1 AND claimed_by = ?2",
+            params![seq, me, now],
+        )
+        .ctx("renew a queue claim")?;
+    Ok(n == 1)
+}
+
+/// Gives up `me`'s claim on `seq` (the replay stops, the entry stays queued).
+pub fn release(conn: &Connection, seq: i64, me: &str) -> StoreResult<()> {
+    conn.execute(
+        "UPDATE queue SET claimed_by = NULL, claimed_at = NULL WHERE seq = ?1 AND claimed_by = ?2",
+        params![seq, me],
+    )
+    .ctx("release a queue claim")?;
+    Ok(())
+}
+
+/// True when `me` holds the claim on `seq`.
+pub fn holds(conn: &Connection, seq: i64, me: &str) -> StoreResult<bool> {
+    conn.query_row(
+        "SELECT 1 FROM queue WHERE seq = ?1 AND claimed_by = ?2",
+        params![seq, me],
+        |_| Ok(()),
+    )
+    .optional()
+    .ctx("read a queue claim")
+    .map(|r| r.is_some())
+}
+
+/// Records that `step` of entry `seq` is about to be sent, while `me` holds its claim; false
+/// (nothing written) when the claim was lost. Commit it before sending the request.
+pub fn mark_attempted(
+    conn: &Connection,
+    seq: i64,
+    me: &str,
+    step: Step,
+    now: i64,
+) -> StoreResult<bool> {
+    let sql = match step {
+        Step::CreateDraft => {
+            "UPDATE queue SET create_attempted_at = COALESCE(create_attempted_at, ?3), claimed_at = ?3
+             WHERE seq = ?1 AND claimed_by = ?2"
+        }
+        Step::Send => {
+            "UPDATE queue SET send_attempted_at = COALESCE(send_attempted_at, ?3), claimed_at = ?3
+             WHERE seq = ?1 AND claimed_by = ?2"
+        }
+    };
+    let n = conn
+        .execute(sql, params![seq, me, now])
+        .ctx("record a replay step")?;
+    Ok(n == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_claim_stands_for_its_live_holder_and_falls_with_it() {
+        let store = crate::store::Store::open_in_memory().unwrap();
+        let a = Claimant::new();
+        let b = Claimant::new();
+        let now = 1_000_000;
+        let seq = store
+            .write_blocking(|tx| push(tx, &Action::EmptyTrash, Vec::new()))
+            .unwrap();
+
+        let took = |who: &Claimant, at: i64| {
+            store
+                .write_blocking(|tx| claim(tx, seq, who.id(), at))
+                .unwrap()
+        };
+        assert!(took(&a, now));
+        assert!(!took(&b, now + 1), "a live holder keeps its claim");
+        assert!(took(&a, now + 2), "the holder claims again");
+        assert!(
+            took(&b, now + 3 + CLAIM_TTL_MS),
+            "a claim not renewed goes stale"
+        );
+        let b_id = b.id().to_string();
+        drop(b);
+        let c = Claimant::new();
+        assert!(
+            store
+                .write_blocking(|tx| claim(tx, seq, c.id(), now + 4 + CLAIM_TTL_MS))
+                .unwrap(),
+            "the claim of a dropped instance ({b_id}) is taken over at once"
+        );
+        assert!(!store
+            .write_blocking(|tx| mark_attempted(tx, seq, a.id(), Step::Send, now))
+            .unwrap());
+    }
 }

@@ -44,9 +44,12 @@ impl Origin {
 
 fn migrations() -> Migrations<'static> {
     // Shipped migrations are never edited: add a new file instead.
-    Migrations::new(vec![M::up(include_str!(
-        "store/migrations/20261128_0001_init.sql"
-    ))])
+    Migrations::new(vec![
+        M::up(include_str!("store/migrations/20261128_0001_init.sql")),
+        M::up(include_str!(
+            "store/migrations/20261129_0002_queue_steps.sql"
+        )),
+    ])
 }
 
 /// Settings of every connection, set once when it opens.

@@ -302,6 +302,9 @@ async fn forward(
                 tx.execute("INSERT OR IGNORE INTO usermessagesattachments (user_id, message_id, attachment_id) VALUES (?1, ?2, ?3)", params![user, draft, a.id])?;
             }
             tx.execute("UPDATE usermessages SET total_quota = total_quota + ?3 WHERE user_id = ?1 AND message_id = ?2", params![user, draft, total])?;
+            // entcore reads the original to find its files (`conversationService.get`,
+            // ConversationController.forwardAttachments), and a read marks it read (§12.33).
+            crate::conversation::mark_read(tx, &user, &orig)?;
             tx.execute(
                 "INSERT INTO quotas (user_id, storage) VALUES (?1, ?2) ON CONFLICT(user_id) DO UPDATE SET storage = storage + excluded.storage",
                 params![user, total],

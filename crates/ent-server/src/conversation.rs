@@ -199,8 +199,12 @@ fn user_row(
     .optional()
 }
 
-/// MultipleMessageUserFilter (§9, §12 item 8): the caller owns a row for every id, and ids are
-/// distinct (a duplicate makes the counts differ, hence 401 as on a real ENT).
+/// MultipleMessageUserFilter (§9, §12 items 8 and 30): the caller owns a row for every id, and
+/// ids are distinct (a duplicate makes the counts differ, hence 401 as on a real ENT). One id
+/// the caller no longer has (deleted on the web page meanwhile) refuses the whole batch with
+/// 401 + HTML, as entcore's `MultipleMessageUserFilter`, `FoldersMessagesFilter` and
+/// `MessageUserFilter` do (count of distinct owned ids compared with the ids sent); nothing of
+/// the batch is applied.
 fn owns_all(conn: &Connection, user: &str, ids: &[String]) -> rusqlite::Result<bool> {
     if ids.is_empty() {
         return Ok(false);
@@ -569,8 +573,9 @@ pub(crate) fn attachments_of(
     rows
 }
 
-/// Marks a message read for `user` when it is unread (a read mutates, §12 item 1).
-fn mark_read(tx: &Connection, user: &str, id: &str) -> rusqlite::Result<()> {
+/// Marks a message read for `user` when it is unread (a read mutates, §12 item 1; also a
+/// draft or send with `In-Reply-To`, and linking a forward's attachments, §12 item 33).
+pub(crate) fn mark_read(tx: &Connection, user: &str, id: &str) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE usermessages SET unread = 0 WHERE user_id = ?1 AND message_id = ?2 AND unread = 1",
         params![user, id],

@@ -1,6 +1,37 @@
 //! Replays the queue on the ENT, in order, each action once.
+//!
+//! What the ENT does and what the replay does about it:
+//!
+//! * **Batches refused whole.** entcore checks that the user owns every id of a batch
+//!   (`MultipleMessageUserFilter` for trash, restore, delete and toggleUnread;
+//!   `FoldersMessagesFilter` for a move into a folder; `MessageUserFilter` for a move to the
+//!   root; `conversation/backend/.../filters/`), and one id the user no longer has (deleted on
+//!   the web page meanwhile) refuses the whole batch with 401 and an HTML page. The replay then
+//!   halves the batch until each refused id stands alone ([`split_refusals`]): the rest is
+//!   applied, and an id refused alone is gone on the ENT, so it is removed from the store too
+//!   (as the next sync would) without telling the user the ENT refused anything. Only when every
+//!   id of a move is refused and its folder is gone is the move a real refusal (undone, told).
+//! * **Two steps that are not idempotent** (see `queue`): creating a draft and sending it. Each
+//!   is marked attempted, durably, before its request leaves; the draft's ENT id is stored as
+//!   soon as it comes back. A replay that finds a creation attempted but no id looks for that
+//!   draft in the ENT's Brouillons ([`find_created_draft`]) before creating one; a replay that
+//!   finds a send attempted asks the ENT for the draft's state before sending: already `SENT`
+//!   is done. A second send of the same draft is refused by the ENT anyway (`Concurrency error:
+//!   state mismatch`), which is checked the same way. So whatever moment the process dies, a
+//!   message is delivered once and no draft is left behind.
+//! * **Side effects** (`SqlConversationService.java`): a draft or a send with `In-Reply-To`
+//!   marks the parent read, and so does linking a forward's attachments (`get` at line 854 via
+//!   `ConversationController.forwardAttachments`): the store marks it read once the ENT did.
+//!   `PUT /conversation/delete` deletes only messages in the ENT's trash and answers 200 for the
+//!   others (line 808): the replay looks at the ENT's trash first, deletes what is there, and
+//!   has the next sync list everything again so a message restored elsewhere comes back where
+//!   the ENT keeps it. `PUT /conversation/draft/{id}` on a draft already sent answers 200 and
+//!   changes nothing (`WHERE id = ? AND state = ?`, line 209): after an update the replay reads
+//!   the message's state and, when it is no longer a draft, stores the ENT's version.
 
+use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use rusqlite::params;
 use serde::Serialize;
@@ -8,8 +39,9 @@ use serde::Serialize;
 use super::{actions, Event, Inner};
 use crate::client::{conversation as api, ApiError};
 use crate::error::Result;
-use crate::queue::{self, Action, Entry};
-use crate::store::{SqlContext, StoreResult};
+use crate::message::{self, SummaryRow};
+use crate::queue::{self, Action, DraftContent, Entry, Step};
+use crate::store::{self, Origin, SqlContext, StoreError, StoreResult};
 
 /// What a replay did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -20,6 +52,40 @@ pub struct FlushReport {
     /// Actions the ENT refused (undone locally), with the reason.
     pub refused: Vec<(String, String)>,
     pub remaining: u32,
+}
+
+/// Why an entry did not complete.
+#[derive(Debug)]
+enum Failure {
+    Api(ApiError),
+    Store(StoreError),
+    /// Another replay took the entry over (this one was too slow to renew its claim).
+    ClaimLost,
+}
+
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Self {
+        Failure::Api(e)
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Store(e)
+    }
+}
+
+/// What a completed entry leaves to do in the store.
+#[derive(Debug, Default)]
+struct Outcome {
+    /// Ids the ENT refused one by one: the user has them no more on the ENT.
+    gone: Vec<String>,
+    /// The ENT kept messages the action meant to change: the next sync lists every folder.
+    resync: bool,
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
 }
 
 /// Replays entries until the queue is empty or the ENT stops answering (the error is returned
@@ -34,9 +100,11 @@ pub(crate) async fn flush(inner: &Arc<Inner>) -> Result<FlushReport> {
     outcome.map(|()| report)
 }
 
-/// Replays the queue in order until it is empty or an action fails for a reason other than a
-/// refusal (offline, 5xx), which leaves it and the rest queued.
+/// Replays the queue in order until it is empty, an action fails for a reason other than a
+/// refusal (offline, 5xx), which leaves it and the rest queued, or another replay (another
+/// window, the CLI) holds the next entry, which then goes on from there.
 async fn replay(inner: &Arc<Inner>, report: &mut FlushReport) -> Result<()> {
+    let me = inner.replayer.id().to_string();
     loop {
         let Some(entry) = inner.store.read(queue::first).await? else {
             break;
@@ -48,17 +116,51 @@ async fn replay(inner: &Arc<Inner>, report: &mut FlushReport) -> Result<()> {
         } = &entry.action
         {
             // Still in its undo delay: it, and everything queued after it, waits.
-            if *due > chrono::Utc::now().timestamp_millis() {
+            if *due > now_ms() {
                 report.remaining = inner.store.read(queue::len).await?;
                 return Ok(());
             }
         }
-        match execute(inner, &entry).await {
-            Ok(()) => {
-                inner.store.write(move |tx| queue::remove(tx, seq)).await?;
+        let who = me.clone();
+        let now = now_ms();
+        let claimed = inner
+            .store
+            .write(move |tx| queue::claim(tx, seq, &who, now))
+            .await?;
+        if !claimed {
+            report.remaining = inner.store.read(queue::len).await?;
+            return Ok(());
+        }
+        // Read again under the claim: the steps a replay that died recorded are in it now.
+        let Some(entry) = inner.store.read(move |c| queue::get(c, seq)).await? else {
+            continue;
+        };
+        match with_heartbeat(inner, seq, execute(inner, &entry)).await {
+            Ok(outcome) => {
+                let gone = outcome.gone.clone();
+                inner
+                    .store
+                    .write(move |tx| {
+                        message::delete_messages(tx, &gone)?;
+                        if outcome.resync {
+                            // The quick check compares this snapshot: without it the next
+                            // sync lists every folder.
+                            tx.execute("DELETE FROM meta WHERE key = 'check'", [])
+                                .ctx("ask for a full listing")?;
+                        }
+                        queue::remove(tx, seq)
+                    })
+                    .await?;
+                if !outcome.gone.is_empty() {
+                    tracing::debug!(
+                        count = outcome.gone.len(),
+                        "messages gone on the ENT removed from the store"
+                    );
+                    inner.emit(Event::MessagesChanged { ids: outcome.gone });
+                }
                 report.done += 1;
             }
-            Err(e) if e.is_refusal() => {
+            Err(Failure::Api(e)) if e.is_refusal() => {
                 let reason = match &e {
                     ApiError::Refused {
                         reason: Some(r), ..
@@ -90,13 +192,94 @@ async fn replay(inner: &Arc<Inner>, report: &mut FlushReport) -> Result<()> {
                 inner.emit(Event::MessagesChanged { ids });
                 report.refused.push((name, reason));
             }
-            Err(e) => {
+            Err(Failure::ClaimLost) => {
                 report.remaining = inner.store.read(queue::len).await?;
+                return Ok(());
+            }
+            Err(Failure::Api(e)) => {
+                stop(inner, seq, &me, report).await?;
+                return Err(e.into());
+            }
+            Err(Failure::Store(e)) => {
+                stop(inner, seq, &me, report).await?;
                 return Err(e.into());
             }
         }
     }
     Ok(())
+}
+
+/// Leaves entry `seq` queued for the next replay, whoever runs it.
+async fn stop(inner: &Inner, seq: i64, me: &str, report: &mut FlushReport) -> Result<()> {
+    let who = me.to_string();
+    inner
+        .store
+        .write(move |tx| queue::release(tx, seq, &who))
+        .await?;
+    report.remaining = inner.store.read(queue::len).await?;
+    Ok(())
+}
+
+/// Runs `work` while renewing the claim on `seq`, so that no other replay takes it over.
+async fn with_heartbeat<T>(inner: &Inner, seq: i64, work: impl Future<Output = T>) -> T {
+    let period = Duration::from_millis((queue::CLAIM_TTL_MS / 6).unsigned_abs());
+    let mut tick = tokio::time::interval(period);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await;
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            out = &mut work => return out,
+            _ = tick.tick() => {
+                let me = inner.replayer.id().to_string();
+                let now = now_ms();
+                if let Err(error) = inner.store.write(move |tx| queue::heartbeat(tx, seq, &me, now)).await {
+                    tracing::debug!(%error, "a queue claim was not renewed");
+                }
+            }
+        }
+    }
+}
+
+/// True for the answer entcore gives when the user does not own an id of the request (401
+/// with an HTML page).
+fn is_ownership_refusal(e: &ApiError) -> bool {
+    matches!(e, ApiError::NotAllowed { status: 401, .. })
+}
+
+/// Sends `ids` with `call` in one request; when the ENT refuses it because an id is not the
+/// user's any more (see the module doc), sends each half on its own, down to single ids.
+/// Returns the ids refused alone; any other failure stops it (what was sent stays sent: every
+/// such call is idempotent, so the whole batch can be sent again).
+pub(crate) async fn split_refusals<F, Fut>(
+    ids: &[String],
+    call: F,
+) -> std::result::Result<Vec<String>, ApiError>
+where
+    F: Fn(Vec<String>) -> Fut,
+    Fut: Future<Output = std::result::Result<(), ApiError>>,
+{
+    let mut refused = Vec::new();
+    let mut todo = vec![ids.to_vec()];
+    while let Some(chunk) = todo.pop() {
+        if chunk.is_empty() {
+            continue;
+        }
+        match call(chunk.clone()).await {
+            Ok(()) => {}
+            Err(e) if is_ownership_refusal(&e) => {
+                if chunk.len() == 1 {
+                    refused.extend(chunk);
+                } else {
+                    let (a, b) = chunk.split_at(chunk.len() / 2);
+                    todo.push(b.to_vec());
+                    todo.push(a.to_vec());
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(refused)
 }
 
 fn action_name(a: &Action) -> &'static str {
@@ -168,48 +351,236 @@ fn rename_message(tx: &rusqlite::Transaction<'_>, old: &str, new: &str) -> Store
     queue::map_id(tx, old, new)
 }
 
-async fn execute(inner: &Arc<Inner>, entry: &Entry) -> Result<(), ApiError> {
+/// Every message of `folder` as the ENT lists it.
+async fn list_all(inner: &Inner, folder: &str) -> std::result::Result<Vec<SummaryRow>, ApiError> {
+    let mut all = Vec::new();
+    for page in 0.. {
+        let got = api::list(&inner.client, folder, page, crate::sync::engine::PAGE_SIZE).await?;
+        let done = got.items.is_empty();
+        all.extend(got.items);
+        if done || all.len() >= got.count as usize {
+            break;
+        }
+    }
+    Ok(all)
+}
+
+fn same_ids(listed: &[message::Recipient], asked: &[String]) -> bool {
+    let a: std::collections::BTreeSet<&str> = listed.iter().map(|r| r.id.as_str()).collect();
+    let b: std::collections::BTreeSet<&str> = asked.iter().map(String::as_str).collect();
+    a == b
+}
+
+/// The draft a replay that died may have created for `content` (`POST /conversation/draft`
+/// committed, its answer never stored): a draft of the ENT's Brouillons with the same subject
+/// and recipients that no message of the store is, nor any other local draft was mapped to
+/// (a draft the store already knows existed before). The closest in time to the attempt wins.
+async fn find_created_draft(
+    inner: &Inner,
+    content: &DraftContent,
+    attempted_at: i64,
+) -> std::result::Result<Option<String>, Failure> {
+    let drafts = list_all(inner, super::folder::DRAFT).await?;
+    let candidates: Vec<SummaryRow> = drafts
+        .into_iter()
+        .filter(|d| {
+            d.state == "DRAFT"
+                && d.subject == content.subject
+                && same_ids(&d.to, &content.to)
+                && same_ids(&d.cc, &content.cc)
+                && same_ids(&d.cci, &content.cci)
+        })
+        .collect();
+    if candidates.is_empty() {
+        return Ok(None);
+    }
+    let known = inner
+        .store
+        .read(move |c| {
+            let mut out = Vec::new();
+            for d in candidates {
+                let in_store = message::get_message(c, &d.id)?.is_some();
+                let mapped: bool = c
+                    .query_row("SELECT 1 FROM id_map WHERE remote_id = ?1", [&d.id], |_| {
+                        Ok(())
+                    })
+                    .map(|()| true)
+                    .or_else(|e| match e {
+                        rusqlite::Error::QueryReturnedNoRows => Ok(false),
+                        e => Err(e),
+                    })
+                    .ctx("read the id map")?;
+                if !in_store && !mapped {
+                    out.push(d);
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(known
+        .into_iter()
+        .min_by_key(|d| (d.date - attempted_at).abs())
+        .map(|d| d.id))
+}
+
+/// Writes `step` as attempted for entry `seq`, committed, before its request leaves.
+async fn mark_attempted(inner: &Inner, seq: i64, step: Step) -> std::result::Result<(), Failure> {
+    let me = inner.replayer.id().to_string();
+    let now = now_ms();
+    let held = inner
+        .store
+        .write(move |tx| queue::mark_attempted(tx, seq, &me, step, now))
+        .await?;
+    if held {
+        Ok(())
+    } else {
+        Err(Failure::ClaimLost)
+    }
+}
+
+/// Records the ENT's id of a draft made offline, while this replay holds entry `seq`.
+async fn record_draft(
+    inner: &Inner,
+    seq: i64,
+    local: &str,
+    remote: &str,
+) -> std::result::Result<(), Failure> {
+    let me = inner.replayer.id().to_string();
+    let (old, new) = (local.to_string(), remote.to_string());
+    let held = inner
+        .store
+        .write(move |tx| {
+            if !queue::holds(tx, seq, &me)? {
+                return Ok(false);
+            }
+            rename_message(tx, &old, &new)?;
+            Ok(true)
+        })
+        .await?;
+    if held {
+        Ok(())
+    } else {
+        // Another replay took the entry over and will look for this draft itself.
+        Err(Failure::ClaimLost)
+    }
+}
+
+/// Marks `id` read in the store, as the ENT just did.
+async fn mark_read_here(inner: &Inner, id: &str) -> std::result::Result<(), Failure> {
+    let id = id.to_string();
+    let ids = vec![id.clone()];
+    inner
+        .store
+        .write(move |tx| {
+            let current = queue::remote_id(tx, &id)?.unwrap_or(id);
+            message::set_unread(tx, &[current], false, Origin::Sync)
+        })
+        .await?;
+    inner.emit(Event::MessagesChanged { ids });
+    Ok(())
+}
+
+/// Stores the ENT's version of a message, when an update the ENT ignored left the store
+/// showing what the ENT does not have.
+async fn store_remote(
+    inner: &Inner,
+    summary: SummaryRow,
+    body: message::BodyRow,
+) -> std::result::Result<(), Failure> {
+    let me = inner
+        .store
+        .read(|c| store::get_meta(c, "user_id"))
+        .await?
+        .unwrap_or_default();
+    let id = summary.id.clone();
+    inner
+        .store
+        .write(move |tx| {
+            message::upsert_summary(tx, &summary, Origin::Sync)?;
+            message::store_body(tx, &body)?;
+            let folders = if body.user_folder_id.is_some() {
+                body.user_folder_id.iter().cloned().collect()
+            } else {
+                actions::root_folders(tx, &summary.id, &me)?
+            };
+            super::listing::place(tx, &summary.id, &folders)
+        })
+        .await?;
+    inner.emit(Event::MessagesChanged { ids: vec![id] });
+    Ok(())
+}
+
+async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outcome, Failure> {
     let c = &inner.client;
+    let mut outcome = Outcome::default();
     match &entry.action {
         Action::SetUnread { ids, unread } => {
             let ids = resolve(inner, ids).await?;
-            if !ids.is_empty() {
-                api::toggle_unread(c, &ids, *unread).await?;
-            }
+            outcome.gone = split_refusals(&ids, |chunk| async move {
+                api::toggle_unread(c, &chunk, *unread).await
+            })
+            .await?;
         }
         Action::Trash { ids } => {
             let ids = resolve(inner, ids).await?;
-            if !ids.is_empty() {
-                api::trash(c, &ids).await?;
-            }
+            outcome.gone =
+                split_refusals(&ids, |chunk| async move { api::trash(c, &chunk).await }).await?;
         }
         Action::Restore { ids } => {
             let ids = resolve(inner, ids).await?;
-            if !ids.is_empty() {
-                api::restore(c, &ids).await?;
-            }
+            outcome.gone =
+                split_refusals(&ids, |chunk| async move { api::restore(c, &chunk).await }).await?;
         }
         Action::Delete { ids } => {
             let ids = resolve(inner, ids).await?;
             if !ids.is_empty() {
-                api::delete(c, &ids).await?;
+                // The ENT deletes only what its trash holds and answers 200 for the rest.
+                let trash: std::collections::HashSet<String> =
+                    list_all(inner, super::folder::TRASH)
+                        .await?
+                        .into_iter()
+                        .map(|m| m.id)
+                        .collect();
+                let (there, kept): (Vec<String>, Vec<String>) =
+                    ids.into_iter().partition(|id| trash.contains(id));
+                outcome.gone =
+                    split_refusals(&there, |chunk| async move { api::delete(c, &chunk).await })
+                        .await?;
+                outcome.resync = !kept.is_empty();
             }
         }
         Action::EmptyTrash => api::empty_trash(c).await?,
         Action::MoveToFolder { ids, folder_id } => {
             let ids = resolve(inner, ids).await?;
             let Some(folder) = resolve_one(inner, folder_id).await? else {
-                return Ok(());
+                return Ok(outcome);
             };
-            if !ids.is_empty() {
-                api::move_to_folder(c, &ids, &folder).await?;
+            let f = folder.as_str();
+            let refused = split_refusals(&ids, |chunk| async move {
+                api::move_to_folder(c, &chunk, f).await
+            })
+            .await?;
+            if !refused.is_empty() && refused.len() == ids.len() {
+                // FoldersMessagesFilter checks the folder first: all refused may mean it is gone.
+                let folders = api::folders(c, crate::sync::engine::FOLDER_DEPTH).await?;
+                if !folders.iter().any(|x| x.id == folder) {
+                    return Err(Failure::Api(ApiError::NotAllowed {
+                        what: format!("moving messages to folder {folder}"),
+                        status: 401,
+                        empty: false,
+                    }));
+                }
             }
+            outcome.gone = refused;
         }
         Action::MoveToRoot { ids } => {
             let ids = resolve(inner, ids).await?;
-            if !ids.is_empty() {
-                api::move_to_root(c, &ids).await?;
-            }
+            outcome.gone =
+                split_refusals(
+                    &ids,
+                    |chunk| async move { api::move_to_root(c, &chunk).await },
+                )
+                .await?;
         }
         Action::CreateFolder {
             local_id,
@@ -217,7 +588,7 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> Result<(), ApiError> {
             parent_id,
         } => {
             if resolve_one(inner, local_id).await?.is_some() {
-                return Ok(()); // created before a crash, mapping recorded
+                return Ok(outcome); // created before a crash, mapping recorded
             }
             let parent = match parent_id {
                 Some(p) => resolve_one(inner, p).await?,
@@ -250,7 +621,7 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> Result<(), ApiError> {
                     queue::map_id(tx, &old, &new)
                 })
                 .await;
-            done.map_err(store_failed)?;
+            done?;
         }
         Action::RenameFolder { id, name } => {
             if let Some(id) = resolve_one(inner, id).await? {
@@ -263,38 +634,68 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> Result<(), ApiError> {
             }
         }
         Action::SaveDraft { id, content } => match resolve_one(inner, id).await? {
-            Some(remote) => api::update_draft(c, &remote, content).await?,
+            Some(remote) => {
+                api::update_draft(c, &remote, content).await?;
+                // A draft sent meanwhile (elsewhere) is not changed by the ENT, which answers
+                // 200 all the same: the store shows what the ENT has.
+                let (summary, body) = api::message(c, &remote).await?;
+                if summary.state != "DRAFT" {
+                    store_remote(inner, summary, body).await?;
+                }
+            }
             None => {
-                // Not yet on the ENT. A crash right after this POST and before the mapping is
-                // written leaves one orphan draft on the ENT; it is never sent.
-                let remote = api::create_draft(c, content).await?;
-                let (old, new) = (id.clone(), remote);
-                inner
-                    .store
-                    .write(move |tx| rename_message(tx, &old, &new))
-                    .await
-                    .map_err(store_failed)?;
+                let seq = entry.seq;
+                let mut remote = None;
+                if let Some(at) = entry.create_attempted_at {
+                    // A replay died after asking the ENT to create it: look before creating.
+                    remote = find_created_draft(inner, content, at).await?;
+                }
+                let remote = match remote {
+                    Some(r) => r,
+                    None => {
+                        mark_attempted(inner, seq, Step::CreateDraft).await?;
+                        api::create_draft(c, content).await?
+                    }
+                };
+                record_draft(inner, seq, id, &remote).await?;
+                if let Some(parent) = &content.in_reply_to {
+                    mark_read_here(inner, parent).await?;
+                }
             }
         },
         Action::Send { id, content, .. } => {
             let Some(remote) = resolve_one(inner, id).await? else {
-                return Ok(());
+                return Ok(outcome);
             };
+            if entry.send_attempted_at.is_some() {
+                // A replay died after asking the ENT to send it: sent already is done.
+                let (summary, _) = api::message(c, &remote).await?;
+                if summary.state != "DRAFT" {
+                    if let Some(parent) = &content.in_reply_to {
+                        mark_read_here(inner, parent).await?;
+                    }
+                    return Ok(outcome);
+                }
+            }
+            mark_attempted(inner, entry.seq, Step::Send).await?;
             match api::send(c, &remote, content).await {
-                Ok(outcome) => inner.emit(Event::Sent {
+                Ok(sent) => inner.emit(Event::Sent {
                     id: remote,
-                    inactive: outcome.inactive,
-                    undelivered: outcome.undelivered,
+                    inactive: sent.inactive,
+                    undelivered: sent.undelivered,
                 }),
                 Err(e @ ApiError::Refused { .. }) => {
                     // A send committed on the ENT whose answer was lost: the ENT refuses the
                     // second send of the same draft (state mismatch). Check before reporting.
                     let (summary, _) = api::message(c, &remote).await?;
                     if summary.state != "SENT" {
-                        return Err(e);
+                        return Err(e.into());
                     }
                 }
-                Err(e) => return Err(e),
+                Err(e) => return Err(e.into()),
+            }
+            if let Some(parent) = &content.in_reply_to {
+                mark_read_here(inner, parent).await?;
             }
         }
         Action::ForwardAttachments {
@@ -305,9 +706,11 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> Result<(), ApiError> {
                 resolve_one(inner, draft_id).await?,
                 resolve_one(inner, original_id).await?,
             ) else {
-                return Ok(());
+                return Ok(outcome);
             };
             api::forward_attachments(c, &draft, &original).await?;
+            // The ENT reads the original to link its files, which marks it read.
+            mark_read_here(inner, &original).await?;
         }
         Action::AddAttachment {
             message_id,
@@ -317,10 +720,10 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> Result<(), ApiError> {
             content_type,
         } => {
             if resolve_one(inner, local_id).await?.is_some() {
-                return Ok(());
+                return Ok(outcome);
             }
             let Some(mid) = resolve_one(inner, message_id).await? else {
-                return Ok(());
+                return Ok(outcome);
             };
             let p = path.clone();
             let bytes = tokio::task::spawn_blocking(move || std::fs::read(p))
@@ -346,8 +749,7 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> Result<(), ApiError> {
                     .ctx("rename an attachment")?;
                     queue::map_id(tx, &old, &new)
                 })
-                .await
-                .map_err(store_failed)?;
+                .await?;
         }
         Action::RemoveAttachment {
             message_id,
@@ -357,17 +759,10 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> Result<(), ApiError> {
                 resolve_one(inner, message_id).await?,
                 resolve_one(inner, attachment_id).await?,
             ) else {
-                return Ok(());
+                return Ok(outcome);
             };
             api::remove_attachment(c, &mid, &aid).await?;
         }
     }
-    Ok(())
-}
-
-fn store_failed(e: crate::store::StoreError) -> ApiError {
-    ApiError::BadAnswer {
-        what: "recording the ENT's answer".into(),
-        detail: e.to_string(),
-    }
+    Ok(outcome)
 }

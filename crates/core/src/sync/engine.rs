@@ -446,11 +446,26 @@ async fn restore_leftovers(inner: &Inner) -> Result<()> {
     Ok(())
 }
 
+/// Marks `ids` unread again on the ENT. entcore refuses the whole `toggleUnread` with 401 when
+/// one id is not the user's any more (`MultipleMessageUserFilter`: a message deleted on the web
+/// page meanwhile), so a refused batch is halved down to the ids refused alone
+/// (`replay::split_refusals`): the others are restored, the gone ones have nothing to restore.
 async fn restore_unread(inner: &Inner, ids: &[String]) -> Result<()> {
-    match api::toggle_unread(&inner.client, ids, true).await {
-        Ok(()) => {}
-        // Gone on the ENT meanwhile (deleted elsewhere): nothing to restore.
-        Err(e) if e.is_refusal() => {}
+    let client = &inner.client;
+    let restored = replay::split_refusals(ids, |chunk| async move {
+        api::toggle_unread(client, &chunk, true).await
+    })
+    .await;
+    match restored {
+        Ok(gone) if !gone.is_empty() => {
+            tracing::debug!(
+                count = gone.len(),
+                "unread restore: messages gone on the ENT"
+            );
+        }
+        Ok(_) => {}
+        // Any other refusal: nothing this pass can restore.
+        Err(e) if e.is_refusal() => tracing::debug!(error = %e, "unread restore refused"),
         Err(e) => return Err(e.into()),
     }
     let ids = ids.to_vec();

@@ -6,11 +6,14 @@
 #![allow(clippy::unwrap_used)]
 
 mod actions;
+mod batch;
 mod compose;
 mod harness;
 mod peer_only;
+mod replay_crash;
 mod resilience;
 mod search;
+mod side_effects;
 mod sync;
 
 // The hand-written peer: only for what ent-server cannot produce (see its header).
