@@ -1,0 +1,155 @@
+//! The CLI SIGKILLed again and again while it replays a queue of sends (issue 10, case 6):
+//! 60 messages written offline, the process killed at twelve moments of the replay, then a
+//! last sync to the end. Every message reaches its recipient once, and no draft is left in
+//! the sender's Brouillons on the ENT.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure message
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use messagerie_core::client::conversation as api;
+use messagerie_core::queue::DraftContent;
+use messagerie_core::session::{Credentials, Secret};
+use messagerie_core::{Account, Mailbox};
+
+const MESSAGES: usize = 60;
+const KILLS: usize = 12;
+
+fn cli_sync(dir: &std::path::Path, url: &str) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_messagerie-cli"))
+        .env("MESSAGERIE_DATA_DIR", dir)
+        .env("MESSAGERIE_NO_KEYRING", "1")
+        .env("MESSAGERIE_PASSWORD", "demo")
+        .env_remove("MESSAGERIE_CLIENT_ID")
+        .args(["--server", url, "--login", "marie.durand", "sync"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+async fn signed_in(account: Account, login: &str) -> Mailbox {
+    let mb = Mailbox::open(account).await.unwrap();
+    mb.sign_in(
+        Credentials {
+            login: login.into(),
+            password: Secret::new("demo"),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    mb
+}
+
+async fn all(mb: &Mailbox, folder: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for page in 0.. {
+        let got = api::list(mb.client(), folder, page, 25).await.unwrap();
+        let done = got.items.is_empty();
+        out.extend(got.items.into_iter().map(|m| m.subject));
+        if done || out.len() >= got.count as usize {
+            break;
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sixty_sends_replayed_by_a_cli_killed_twelve_times_arrive_once_without_orphan_drafts() {
+    // Arrange: 60 sends queued in the CLI's store (written offline: nothing replayed yet).
+    let server_dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let config = ent_server::Config {
+        seed_demo_mailboxes: false,
+        ..ent_server::Config::demo(server_dir.path())
+    };
+    let server = ent_server::start(listener, config).await.unwrap();
+    let url = format!("http://{}", server.addr());
+    let paul_id = server
+        .directory()
+        .users()
+        .find(|u| u.login == "paul.martin")
+        .unwrap()
+        .id
+        .clone();
+    let dir = tempfile::tempdir().unwrap();
+    let account = Account::in_dir(dir.path(), &url, "marie.durand");
+    let db = account.database_path();
+    let subjects: Vec<String> = (0..MESSAGES)
+        .map(|i| format!("Hors ligne {i:02}"))
+        .collect();
+    {
+        let mb = signed_in(account, "marie.durand").await;
+        for s in &subjects {
+            let content = DraftContent {
+                subject: s.clone(),
+                body: "<p>Bonjour</p>".into(),
+                to: vec![paul_id.clone()],
+                ..Default::default()
+            };
+            mb.send(None, content).await.unwrap();
+        }
+    }
+    // The queue as the CLI leaves it, read through a store of its own (as another process).
+    let store = messagerie_core::store::Store::open_async(db).await.unwrap();
+    let queued = || async { i64::from(store.read(messagerie_core::queue::len).await.unwrap()) };
+    let total = queued().await;
+    assert_eq!(total, 2 * MESSAGES as i64);
+
+    // Act: each run is killed (SIGKILL) as soon as it has replayed a few more entries.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut killed = 0;
+    for k in 1..=KILLS {
+        let target = total - (total * k as i64) / (KILLS as i64 + 2);
+        let mut child = cli_sync(dir.path(), &url);
+        loop {
+            if child.try_wait().unwrap().is_some() || queued().await <= target {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the replay made no progress");
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            killed += 1;
+        }
+        child.wait().unwrap();
+    }
+    assert!(
+        killed >= KILLS / 2,
+        "only {killed} runs were killed mid-replay"
+    );
+    let last = tokio::task::spawn_blocking({
+        let (d, u) = (dir.path().to_path_buf(), url.clone());
+        move || cli_sync(&d, &u).wait().unwrap()
+    })
+    .await
+    .unwrap();
+
+    // Assert
+    assert!(last.success(), "the last sync ends well: {last:?}");
+    assert_eq!(queued().await, 0);
+    let web = tempfile::tempdir().unwrap();
+    let paul = signed_in(
+        Account::in_dir(web.path(), &url, "paul.martin"),
+        "paul.martin",
+    )
+    .await;
+    let inbox = all(&paul, "inbox").await;
+    for s in &subjects {
+        assert_eq!(
+            inbox.iter().filter(|x| *x == s).count(),
+            1,
+            "{s} delivered once"
+        );
+    }
+    let marie = signed_in(
+        Account::in_dir(web.path(), &url, "marie.durand"),
+        "marie.durand",
+    )
+    .await;
+    let drafts = all(&marie, "draft").await;
+    assert!(drafts.is_empty(), "orphan drafts: {drafts:?}");
+}
