@@ -18,7 +18,9 @@
 //!   finds a send attempted asks the ENT for the draft's state before sending: already `SENT`
 //!   is done. A second send of the same draft is refused by the ENT anyway (`Concurrency error:
 //!   state mismatch`), which is checked the same way. So whatever moment the process dies, a
-//!   message is delivered once and no draft is left behind.
+//!   message is delivered once and no draft is left behind. Creating a folder is not
+//!   idempotent either, but the ENT refuses a second folder of the same name
+//!   (`conversation.error.duplicate.folder`): the replay then takes the folder it finds there.
 //! * **Side effects** (`SqlConversationService.java`): a draft or a send with `In-Reply-To`
 //!   marks the parent read, and so does linking a forward's attachments (`get` at line 854 via
 //!   `ConversationController.forwardAttachments`): the store marks it read once the ENT did.
@@ -245,6 +247,11 @@ async fn with_heartbeat<T>(inner: &Inner, seq: i64, work: impl Future<Output = T
 /// with an HTML page).
 fn is_ownership_refusal(e: &ApiError) -> bool {
     matches!(e, ApiError::NotAllowed { status: 401, .. })
+}
+
+fn is_duplicate_folder(e: &ApiError) -> bool {
+    matches!(e, ApiError::Refused { reason: Some(r), .. }
+        if r == ent_protocol::error::keys::DUPLICATE_FOLDER)
 }
 
 /// Sends `ids` with `call` in one request; when the ENT refuses it because an id is not the
@@ -594,7 +601,23 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outco
                 Some(p) => resolve_one(inner, p).await?,
                 None => None,
             };
-            let id = api::create_folder(c, name, parent.as_deref()).await?;
+            let id = match api::create_folder(c, name, parent.as_deref()).await {
+                Ok(id) => id,
+                // Creating a folder is not idempotent either: a replay that died after the ENT
+                // created it meets the ENT's refusal of a second folder of that name, and the
+                // folder is there to take.
+                Err(e @ ApiError::Refused { .. }) if is_duplicate_folder(&e) => {
+                    let tree = api::folders(c, crate::sync::engine::FOLDER_DEPTH).await?;
+                    let same = tree
+                        .into_iter()
+                        .find(|f| f.name.trim() == name.trim() && f.parent_id == parent);
+                    match same {
+                        Some(f) => f.id,
+                        None => return Err(e.into()),
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            };
             let (old, new) = (local_id.clone(), id);
             let done = inner
                 .store

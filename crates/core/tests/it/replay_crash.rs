@@ -261,3 +261,44 @@ async fn a_store_with_actions_queued_by_the_previous_version_opens_and_replays_t
     );
     assert!(app.remote("marie.durand", "draft").await.is_empty());
 }
+
+#[tokio::test]
+async fn a_folder_created_by_the_ent_whose_answer_was_lost_is_taken_with_its_messages() {
+    // Arrange: a folder made offline and a message moved into it; the ENT creates the folder
+    // and the answer is lost.
+    let app = TestApp::start().await;
+    let id = app
+        .deliver("paul.martin", &["marie.durand"], "À classer", "<p>x</p>")
+        .await;
+    let mb = app.mailbox("marie.durand").await;
+    mb.sync(SyncMode::Quick).await.unwrap();
+    let folder = mb.create_folder("Sorties", None).await.unwrap();
+    mb.move_to_folder(std::slice::from_ref(&id), &folder)
+        .await
+        .unwrap();
+    app.server()
+        .faults()
+        .inject_times("/conversation/folder", FaultKind::CommitThenDrop, 1);
+    assert!(mb.flush_queue().await.is_err());
+
+    // Act
+    let report = mb.flush_queue().await.unwrap();
+
+    // Assert: one folder on the ENT, holding the message; nothing refused.
+    assert!(report.refused.is_empty(), "{report:?}");
+    assert_eq!(
+        app.remote_folder_names("marie.durand").await,
+        vec!["Sorties".to_string()]
+    );
+    let folders = mb.folders().await.unwrap();
+    let here = folders.iter().find(|f| f.name == "Sorties").unwrap();
+    let on_ent = app
+        .with_web("marie.durand", async |c| {
+            messagerie_core::client::conversation::list(c, &here.id, 0, 25)
+                .await
+                .unwrap()
+                .items
+        })
+        .await;
+    assert_eq!(on_ent.iter().map(|m| &m.id).collect::<Vec<_>>(), vec![&id]);
+}
