@@ -56,9 +56,17 @@ async fn all(mb: &Mailbox, folder: &str) -> Vec<String> {
     out
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn sixty_sends_replayed_by_a_cli_killed_twelve_times_arrive_once_without_orphan_drafts() {
-    // Arrange: 60 sends queued in the CLI's store (written offline: nothing replayed yet).
+struct Queued {
+    _server_dir: tempfile::TempDir,
+    _server: ent_server::ServerHandle,
+    url: String,
+    dir: tempfile::TempDir,
+    store: messagerie_core::store::Store,
+    subjects: Vec<String>,
+}
+
+/// A server, and `n` sends queued in marie's CLI store (written offline: nothing replayed).
+async fn queued_sends(n: usize) -> Queued {
     let server_dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let config = ent_server::Config {
@@ -77,9 +85,7 @@ async fn sixty_sends_replayed_by_a_cli_killed_twelve_times_arrive_once_without_o
     let dir = tempfile::tempdir().unwrap();
     let account = Account::in_dir(dir.path(), &url, "marie.durand");
     let db = account.database_path();
-    let subjects: Vec<String> = (0..MESSAGES)
-        .map(|i| format!("Hors ligne {i:02}"))
-        .collect();
+    let subjects: Vec<String> = (0..n).map(|i| format!("Hors ligne {i:02}")).collect();
     {
         let mb = signed_in(account, "marie.durand").await;
         for s in &subjects {
@@ -94,8 +100,54 @@ async fn sixty_sends_replayed_by_a_cli_killed_twelve_times_arrive_once_without_o
     }
     // The queue as the CLI leaves it, read through a store of its own (as another process).
     let store = messagerie_core::store::Store::open_async(db).await.unwrap();
-    let queued = || async { i64::from(store.read(messagerie_core::queue::len).await.unwrap()) };
-    let total = queued().await;
+    Queued {
+        _server_dir: server_dir,
+        _server: server,
+        url,
+        dir,
+        store,
+        subjects,
+    }
+}
+
+impl Queued {
+    async fn queued(&self) -> i64 {
+        i64::from(self.store.read(messagerie_core::queue::len).await.unwrap())
+    }
+
+    /// Every subject reached paul once, and marie's Brouillons on the ENT are empty.
+    async fn assert_delivered_once(&self) {
+        assert_eq!(self.queued().await, 0);
+        let web = tempfile::tempdir().unwrap();
+        let url = &self.url;
+        let paul = signed_in(
+            Account::in_dir(web.path(), url, "paul.martin"),
+            "paul.martin",
+        )
+        .await;
+        let inbox = all(&paul, "inbox").await;
+        for s in &self.subjects {
+            assert_eq!(
+                inbox.iter().filter(|x| *x == s).count(),
+                1,
+                "{s} delivered once"
+            );
+        }
+        let marie = signed_in(
+            Account::in_dir(web.path(), url, "marie.durand"),
+            "marie.durand",
+        )
+        .await;
+        let drafts = all(&marie, "draft").await;
+        assert!(drafts.is_empty(), "orphan drafts: {drafts:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sixty_sends_replayed_by_a_cli_killed_twelve_times_arrive_once_without_orphan_drafts() {
+    // Arrange
+    let q = queued_sends(MESSAGES).await;
+    let total = q.queued().await;
     assert_eq!(total, 2 * MESSAGES as i64);
 
     // Act: each run is killed (SIGKILL) as soon as it has replayed a few more entries.
@@ -103,9 +155,9 @@ async fn sixty_sends_replayed_by_a_cli_killed_twelve_times_arrive_once_without_o
     let mut killed = 0;
     for k in 1..=KILLS {
         let target = total - (total * k as i64) / (KILLS as i64 + 2);
-        let mut child = cli_sync(dir.path(), &url);
+        let mut child = cli_sync(q.dir.path(), &q.url);
         loop {
-            if child.try_wait().unwrap().is_some() || queued().await <= target {
+            if child.try_wait().unwrap().is_some() || q.queued().await <= target {
                 break;
             }
             assert!(Instant::now() < deadline, "the replay made no progress");
@@ -122,7 +174,7 @@ async fn sixty_sends_replayed_by_a_cli_killed_twelve_times_arrive_once_without_o
         "only {killed} runs were killed mid-replay"
     );
     let last = tokio::task::spawn_blocking({
-        let (d, u) = (dir.path().to_path_buf(), url.clone());
+        let (d, u) = (q.dir.path().to_path_buf(), q.url.clone());
         move || cli_sync(&d, &u).wait().unwrap()
     })
     .await
@@ -130,26 +182,27 @@ async fn sixty_sends_replayed_by_a_cli_killed_twelve_times_arrive_once_without_o
 
     // Assert
     assert!(last.success(), "the last sync ends well: {last:?}");
-    assert_eq!(queued().await, 0);
-    let web = tempfile::tempdir().unwrap();
-    let paul = signed_in(
-        Account::in_dir(web.path(), &url, "paul.martin"),
-        "paul.martin",
-    )
-    .await;
-    let inbox = all(&paul, "inbox").await;
-    for s in &subjects {
-        assert_eq!(
-            inbox.iter().filter(|x| *x == s).count(),
-            1,
-            "{s} delivered once"
-        );
-    }
-    let marie = signed_in(
-        Account::in_dir(web.path(), &url, "marie.durand"),
-        "marie.durand",
-    )
-    .await;
-    let drafts = all(&marie, "draft").await;
-    assert!(drafts.is_empty(), "orphan drafts: {drafts:?}");
+    q.assert_delivered_once().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_cli_syncs_at_once_over_one_store_send_each_queued_message_once() {
+    // Arrange
+    let q = queued_sends(20).await;
+
+    // Act: two processes replay the same queue at the same time, then one more sync.
+    let (d, u) = (q.dir.path().to_path_buf(), q.url.clone());
+    let statuses = tokio::task::spawn_blocking(move || {
+        let mut a = cli_sync(&d, &u);
+        let mut b = cli_sync(&d, &u);
+        let statuses = (a.wait().unwrap(), b.wait().unwrap());
+        let last = cli_sync(&d, &u).wait().unwrap();
+        (statuses, last)
+    })
+    .await
+    .unwrap();
+
+    // Assert
+    assert!(statuses.1.success(), "{statuses:?}");
+    q.assert_delivered_once().await;
 }
