@@ -2,10 +2,27 @@
 //!
 //! Each user action is applied to the store and appended here in the same transaction, so the
 //! store and the queue never disagree, even after a crash. The sync engine replays the queue in
-//! order (`seq`) before it pulls, and removes an entry only once the ENT has answered it; an
-//! entry whose replay was cut off is sent again, which is safe because every action is
-//! idempotent on the ENT or checked first (a draft is sent by its id, and a second send of the
-//! same draft is refused by the ENT, see `mailbox::replay`).
+//! order (`seq`) before it pulls, and removes an entry only once the ENT has answered it.
+//!
+//! # A replay cut off at any point
+//!
+//! Most actions are idempotent on the ENT and are simply sent again. Some are not: creating a
+//! draft (`POST /conversation/draft` makes a new draft each time), sending it, uploading an
+//! attachment (a new file each time). For those the entry records, committed BEFORE the
+//! request leaves, that the step was attempted (`create_attempted_at`, `send_attempted_at`,
+//! migration `20261129_0002`), and the ENT's id as soon as it is known (`id_map`). A replay
+//! that finds a step attempted but no outcome (killed, or the answer lost) asks the ENT first
+//! (see `mailbox::replay`).
+//!
+//! # One replay per entry, across processes
+//!
+//! A replay claims an entry ([`claim`]) in one IMMEDIATE transaction before running it and
+//! keeps the claim alive ([`heartbeat`]); every step marker is written only while the claim is
+//! still held ([`mark_attempted`]). So two mailboxes over the same file (the app and the CLI,
+//! or two instances in one process) never run the same entry at once. A claim whose replay
+//! died is stale and taken over: in this process as soon as its mailbox instance is gone, in
+//! another when that process no longer exists (checked on Linux) or has not renewed the claim
+//! for [`CLAIM_TTL_MS`].
 
 use std::collections::BTreeSet;
 use std::sync::Mutex;
@@ -119,8 +136,8 @@ pub struct Entry {
     pub seq: i64,
     pub action: Action,
     pub before: Vec<MessageBefore>,
-    /// When a replay was about to create this entry's draft on the ENT (its outcome may be
-    /// unknown: look for the draft before creating another).
+    /// When a replay was about to create this entry's draft or attachment on the ENT (its
+    /// outcome may be unknown: look for it before creating another).
     #[serde(default)]
     pub create_attempted_at: Option<i64>,
     /// When a replay was about to send this entry's draft (look at its state before sending).
@@ -131,8 +148,9 @@ pub struct Entry {
 /// A step of an entry that is not idempotent on the ENT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
-    /// `POST /conversation/draft`.
-    CreateDraft,
+    /// A POST that creates something: `POST /conversation/draft`, or the upload of an
+    /// attachment (`POST /conversation/message/{id}/attachment`).
+    Create,
     /// `POST /conversation/send`.
     Send,
 }
@@ -445,7 +463,7 @@ pub fn mark_attempted(
     now: i64,
 ) -> StoreResult<bool> {
     let sql = match step {
-        Step::CreateDraft => {
+        Step::Create => {
             "UPDATE queue SET create_attempted_at = COALESCE(create_attempted_at, ?3), claimed_at = ?3
              WHERE seq = ?1 AND claimed_by = ?2"
         }

@@ -378,10 +378,17 @@ fn same_ids(listed: &[message::Recipient], asked: &[String]) -> bool {
     a == b
 }
 
+/// How far the ENT's clock may be behind this computer's when matching a draft to the moment
+/// its creation was attempted.
+const CLOCK_SKEW_MS: i64 = 15 * 60 * 1000;
+
 /// The draft a replay that died may have created for `content` (`POST /conversation/draft`
 /// committed, its answer never stored): a draft of the ENT's Brouillons with the same subject
-/// and recipients that no message of the store is, nor any other local draft was mapped to
-/// (a draft the store already knows existed before). The closest in time to the attempt wins.
+/// and recipients, dated after the attempt (give or take [`CLOCK_SKEW_MS`]), that no message of
+/// the store is, nor any other local draft was mapped to (a draft the store already knows
+/// existed before). The closest in time to the attempt wins. The ENT keeps no field of ours
+/// to mark it with (unknown fields are refused, the body goes through its content
+/// transformer), hence matching on what it keeps as sent.
 async fn find_created_draft(
     inner: &Inner,
     content: &DraftContent,
@@ -392,6 +399,7 @@ async fn find_created_draft(
         .into_iter()
         .filter(|d| {
             d.state == "DRAFT"
+                && d.date >= attempted_at - CLOCK_SKEW_MS
                 && d.subject == content.subject
                 && same_ids(&d.to, &content.to)
                 && same_ids(&d.cc, &content.cc)
@@ -428,6 +436,37 @@ async fn find_created_draft(
         .into_iter()
         .min_by_key(|d| (d.date - attempted_at).abs())
         .map(|d| d.id))
+}
+
+/// The attachment of message `mid` on the ENT named `filename`, of `size` bytes, that the
+/// store does not know yet: the upload of a replay that died.
+async fn find_uploaded(
+    inner: &Inner,
+    mid: &str,
+    filename: &str,
+    size: usize,
+) -> std::result::Result<Option<String>, Failure> {
+    let (_, body) = api::message(&inner.client, mid).await?;
+    let m = mid.to_string();
+    let known: Vec<String> = inner
+        .store
+        .read(move |c| {
+            let mut stmt = c
+                .prepare("SELECT id FROM attachments WHERE message_id = ?1")
+                .ctx("read attachments")?;
+            let rows = stmt.query_map([&m], |r| r.get(0)).ctx("read attachments")?;
+            rows.collect::<Result<_, _>>().ctx("read attachments")
+        })
+        .await?;
+    Ok(body
+        .attachments
+        .into_iter()
+        .find(|a| {
+            a.filename == filename
+                && usize::try_from(a.size).is_ok_and(|s| s == size)
+                && !known.contains(&a.id)
+        })
+        .map(|a| a.id))
 }
 
 /// Writes `step` as attempted for entry `seq`, committed, before its request leaves.
@@ -676,7 +715,7 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outco
                 let remote = match remote {
                     Some(r) => r,
                     None => {
-                        mark_attempted(inner, seq, Step::CreateDraft).await?;
+                        mark_attempted(inner, seq, Step::Create).await?;
                         api::create_draft(c, content).await?
                     }
                 };
@@ -760,7 +799,19 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outco
                     status: 0,
                     reason: Some(format!("cannot read the file: {e}")),
                 })?;
-            let att = api::add_attachment(c, &mid, filename, content_type, bytes).await?;
+            let mut att = None;
+            if entry.create_attempted_at.is_some() {
+                // A replay died after uploading it: the ENT may hold the file already (an
+                // attachment of that name and size that the store does not know).
+                att = find_uploaded(inner, &mid, filename, bytes.len()).await?;
+            }
+            let att = match att {
+                Some(a) => a,
+                None => {
+                    mark_attempted(inner, entry.seq, Step::Create).await?;
+                    api::add_attachment(c, &mid, filename, content_type, bytes).await?
+                }
+            };
             let (mid2, old, new) = (mid.clone(), local_id.clone(), att);
             inner
                 .store

@@ -302,3 +302,45 @@ async fn a_folder_created_by_the_ent_whose_answer_was_lost_is_taken_with_its_mes
         .await;
     assert_eq!(on_ent.iter().map(|m| &m.id).collect::<Vec<_>>(), vec![&id]);
 }
+
+#[tokio::test]
+async fn an_attachment_uploaded_by_the_ent_whose_answer_was_lost_is_on_the_draft_once() {
+    // Arrange: a draft with a file, the upload committed and its answer lost.
+    let app = TestApp::start().await;
+    let mb = app.mailbox("marie.durand").await;
+    let id = mb
+        .save_draft(None, content(app.id("paul.martin"), "Avec pièce"))
+        .await
+        .unwrap();
+    mb.flush_queue().await.unwrap();
+    let file = app.dir.path().join("sortie.txt");
+    std::fs::write(&file, b"autorisation de sortie").unwrap();
+    mb.add_attachment(&id, &file).await.unwrap();
+    app.server()
+        .faults()
+        .inject_times("/conversation/message/", FaultKind::CommitThenDrop, 1);
+    assert!(mb.flush_queue().await.is_err());
+
+    // Act
+    drop(mb);
+    let mb = app.mailbox("marie.durand").await;
+    mb.flush_queue().await.unwrap();
+
+    // Assert: one file on the ENT's draft, and the store names it by the ENT's id.
+    let remote = mb.message(&id).await.unwrap().summary.id;
+    let on_ent = app
+        .with_web("marie.durand", async |c| {
+            messagerie_core::client::conversation::message(c, &remote)
+                .await
+                .unwrap()
+                .1
+                .attachments
+        })
+        .await;
+    assert_eq!(on_ent.len(), 1, "{on_ent:?}");
+    let here = mb.message(&remote).await.unwrap().attachments;
+    assert_eq!(
+        here.iter().map(|a| &a.id).collect::<Vec<_>>(),
+        vec![&on_ent[0].id]
+    );
+}

@@ -9,8 +9,8 @@
 -- taken over.
 ALTER TABLE queue ADD COLUMN claimed_by TEXT;
 ALTER TABLE queue ADD COLUMN claimed_at INTEGER;
--- Epoch ms at which POST /conversation/draft was about to be sent for this entry (the ENT may
--- hold a draft whose id never reached the store).
+-- Epoch ms at which POST /conversation/draft (or an attachment upload) was about to be sent
+-- for this entry (the ENT may hold a draft or a file whose id never reached the store).
 ALTER TABLE queue ADD COLUMN create_attempted_at INTEGER;
 -- Epoch ms at which POST /conversation/send was about to be sent (the ENT may have delivered).
 ALTER TABLE queue ADD COLUMN send_attempted_at INTEGER;
