@@ -1,4 +1,12 @@
 //! User actions: applied to the store at once and queued for the ENT, in one transaction.
+//!
+//! What the ENT then does is not always what was asked, and the replay (`mailbox::replay`)
+//! brings the store in step: a batch holding a message deleted on the ENT's web page meanwhile
+//! is refused whole by the ENT (401), so the replay splits it, applies the rest and removes the
+//! gone message here; a delete for good of a message that is not in the ENT's trash any more
+//! (restored elsewhere) is a silent no-op on the ENT, and the message comes back here; a reply
+//! or a forward marks the original read on the ENT, and here once it did; an edit of a draft
+//! sent elsewhere is ignored by the ENT, and the store shows the message as sent.
 
 use std::collections::BTreeSet;
 

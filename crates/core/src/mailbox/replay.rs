@@ -232,14 +232,20 @@ async fn with_heartbeat<T>(inner: &Inner, seq: i64, work: impl Future<Output = T
     loop {
         tokio::select! {
             out = &mut work => return out,
-            _ = tick.tick() => {
-                let me = inner.replayer.id().to_string();
-                let now = now_ms();
-                if let Err(error) = inner.store.write(move |tx| queue::heartbeat(tx, seq, &me, now)).await {
-                    tracing::debug!(%error, "a queue claim was not renewed");
-                }
-            }
+            _ = tick.tick() => renew(inner, seq).await,
         }
+    }
+}
+
+async fn renew(inner: &Inner, seq: i64) {
+    let me = inner.replayer.id().to_string();
+    let now = now_ms();
+    let renewed = inner
+        .store
+        .write(move |tx| queue::heartbeat(tx, seq, &me, now))
+        .await;
+    if let Err(error) = renewed {
+        tracing::debug!(%error, "a queue claim was not renewed");
     }
 }
 
