@@ -607,23 +607,26 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outco
             let Some(folder) = resolve_one(inner, folder_id).await? else {
                 return Ok(outcome);
             };
-            let f = folder.as_str();
-            let refused = split_refusals(&ids, |chunk| async move {
-                api::move_to_folder(c, &chunk, f).await
-            })
-            .await?;
-            if !refused.is_empty() && refused.len() == ids.len() {
-                // FoldersMessagesFilter checks the folder first: all refused may mean it is gone.
-                let folders = api::folders(c, crate::sync::engine::FOLDER_DEPTH).await?;
-                if !folders.iter().any(|x| x.id == folder) {
-                    return Err(Failure::Api(ApiError::NotAllowed {
-                        what: format!("moving messages to folder {folder}"),
-                        status: 401,
-                        empty: false,
-                    }));
-                }
+            if ids.is_empty() {
+                return Ok(outcome);
             }
-            outcome.gone = refused;
+            match api::move_to_folder(c, &ids, &folder).await {
+                Ok(()) => {}
+                Err(e) if is_ownership_refusal(&e) => {
+                    // FoldersMessagesFilter checks the folder first: a folder gone is a real
+                    // refusal; otherwise some message is gone.
+                    let folders = api::folders(c, crate::sync::engine::FOLDER_DEPTH).await?;
+                    if !folders.iter().any(|x| x.id == folder) {
+                        return Err(e.into());
+                    }
+                    let f = folder.as_str();
+                    outcome.gone = split_refusals(&ids, |chunk| async move {
+                        api::move_to_folder(c, &chunk, f).await
+                    })
+                    .await?;
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         Action::MoveToRoot { ids } => {
             let ids = resolve(inner, ids).await?;

@@ -115,3 +115,68 @@ async fn an_unread_restore_batch_with_one_gone_message_keeps_the_others_unread()
     );
     assert_eq!(app.remote_unread("marie.durand", &gone).await, None);
 }
+
+#[tokio::test]
+async fn a_move_with_one_message_gone_moves_the_others_but_a_folder_gone_is_refused() {
+    // Arrange: two messages and a folder, synced; one message deleted on the web.
+    let app = TestApp::start().await;
+    let a = app
+        .deliver("paul.martin", &["marie.durand"], "Un", "<p>x</p>")
+        .await;
+    let b = app
+        .deliver("paul.martin", &["marie.durand"], "Deux", "<p>x</p>")
+        .await;
+    let mb = app.mailbox("marie.durand").await;
+    mb.create_folder("Gardé", None).await.unwrap();
+    mb.create_folder("Supprimé", None).await.unwrap();
+    mb.sync(SyncMode::Quick).await.unwrap();
+    let id_of = |name: &'static str| {
+        let mb = mb.clone();
+        async move {
+            mb.folders()
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|f| f.name == name)
+                .unwrap()
+                .id
+        }
+    };
+    let (kept, dropped) = (id_of("Gardé").await, id_of("Supprimé").await);
+    app.web_trash("marie.durand", std::slice::from_ref(&b))
+        .await;
+    app.web_delete("marie.durand", std::slice::from_ref(&b))
+        .await;
+    app.with_web("marie.durand", async |c| {
+        messagerie_core::client::conversation::delete_folder(c, &dropped)
+            .await
+            .unwrap()
+    })
+    .await;
+
+    // Act
+    mb.move_to_folder(&[a.clone(), b.clone()], &kept)
+        .await
+        .unwrap();
+    let first = mb.flush_queue().await.unwrap();
+    mb.move_to_folder(std::slice::from_ref(&a), &dropped)
+        .await
+        .unwrap();
+    let second = mb.flush_queue().await.unwrap();
+
+    // Assert: the first move is done for the message that exists, nothing refused; the second
+    // is a real refusal, undone here.
+    assert!(first.refused.is_empty(), "{first:?}");
+    assert_eq!(second.refused.len(), 1, "{second:?}");
+    let in_kept = app
+        .with_web("marie.durand", async |c| {
+            messagerie_core::client::conversation::list(c, &kept, 0, 25)
+                .await
+                .unwrap()
+                .items
+        })
+        .await;
+    assert_eq!(in_kept.iter().map(|m| &m.id).collect::<Vec<_>>(), vec![&a]);
+    let here = mb.list(&kept, 0, 10).await.unwrap();
+    assert_eq!(here.iter().map(|m| &m.id).collect::<Vec<_>>(), vec![&a]);
+}
