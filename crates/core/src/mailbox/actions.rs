@@ -468,6 +468,8 @@ impl Mailbox {
         let _guard = self.inner.sync_lock.lock().await;
         let me = self.inner.user_id().await?;
         let id = id.to_string();
+        let replayer = self.inner.replayer.id().to_string();
+        let now = chrono::Utc::now().timestamp_millis();
         let cancelled = self
             .inner
             .store
@@ -475,6 +477,11 @@ impl Mailbox {
                 let Some((seq, local, content)) = queued_send(tx, &id)? else {
                     return Ok(false);
                 };
+                // Another process replaying this very send may be sending it: taken back only
+                // when no live replay holds it (the claim makes it so for both sides).
+                if !queue::claim(tx, seq, &replayer, now)? {
+                    return Ok(false);
+                }
                 queue::remove(tx, seq)?;
                 // The row is under the ENT's id once the draft reached it.
                 let remote = queue::remote_id(tx, &local)?;

@@ -344,3 +344,34 @@ async fn an_attachment_uploaded_by_the_ent_whose_answer_was_lost_is_on_the_draft
         vec![&on_ent[0].id]
     );
 }
+
+#[tokio::test]
+async fn a_send_another_live_process_is_replaying_is_not_taken_back() {
+    // Arrange: a send in its undo delay, claimed by a replay of another process that is alive
+    // (process 1 always is).
+    let app = TestApp::start().await;
+    let mb = app.mailbox("marie.durand").await;
+    let id = mb
+        .send_delayed(
+            None,
+            content(app.id("paul.martin"), "Déjà en route"),
+            std::time::Duration::from_secs(3600),
+        )
+        .await
+        .unwrap();
+    on_store(
+        &mb,
+        format!(
+            "UPDATE queue SET claimed_by = '1/app', claimed_at = {};",
+            chrono_now()
+        ),
+    )
+    .await;
+
+    // Act
+    let taken_back = mb.cancel_send(&id).await.unwrap();
+
+    // Assert: the other replay keeps it (it may be sending it right now).
+    assert!(!taken_back);
+    assert!(mb.pending_actions().await.unwrap() > 0);
+}
