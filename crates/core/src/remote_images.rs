@@ -5,7 +5,7 @@
 //! The requests carry no cookie and no referrer. Only the first [`MAX_IMAGES`] distinct
 //! addresses are fetched, each up to [`MAX_IMAGE_BYTES`], and kept only when their bytes are a
 //! raster image (PNG, JPEG, GIF, WebP, BMP, ICO; the type comes from the bytes, never from the
-//! server). Any other image is left empty: nothing of it loads.
+//! server), [`MAX_TOTAL_BYTES`] in all. Any other image is left empty: nothing of it loads.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -14,6 +14,8 @@ use std::time::Duration;
 pub const MAX_IMAGES: usize = 40;
 /// Largest image kept.
 pub const MAX_IMAGE_BYTES: usize = 5 * 1024 * 1024;
+/// Most inlined bytes (as `data:` text) for one message; images past it stay empty.
+pub const MAX_TOTAL_BYTES: usize = 24 * 1024 * 1024;
 /// Time allowed for one image, connection included.
 const IMAGE_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -32,7 +34,17 @@ pub async fn inline_remote_images(html: &str) -> String {
     if wanted.is_empty() {
         return html.to_owned();
     }
-    let fetched = fetch_all(wanted).await;
+    let mut fetched = fetch_all(wanted.clone()).await;
+    let mut total = 0usize;
+    for url in &wanted {
+        if let Some(len) = fetched.get(url).map(String::len) {
+            if total + len > MAX_TOTAL_BYTES {
+                fetched.remove(url);
+            } else {
+                total += len;
+            }
+        }
+    }
     let mut out = String::with_capacity(html.len());
     let mut at = 0;
     for (start, end) in sources {
