@@ -336,7 +336,17 @@ async fn logout(
     let callback = safe_callback(q.callback.as_deref());
     match open_session(&state, &headers) {
         Some(session) if !xsrf_matches(&headers, &session) && !same_origin_navigation(&headers) => {
-            logout_page(&session, &callback).into_response()
+            // It holds the token: never framed by another site (one click away from a sign-out),
+            // never cached.
+            (
+                [
+                    (header::X_FRAME_OPTIONS, "DENY"),
+                    (header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'"),
+                    (header::CACHE_CONTROL, "no-store"),
+                ],
+                logout_page(&session, &callback),
+            )
+                .into_response()
         }
         _ => sign_out(&state, &headers, &callback),
     }

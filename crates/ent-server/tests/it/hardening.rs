@@ -287,6 +287,8 @@ async fn another_site_cannot_sign_a_user_out_and_the_desktop_client_still_can() 
         .unwrap();
 
     assert_eq!(cross.status(), StatusCode::OK, "a confirmation page");
+    assert_eq!(cross.headers()["x-frame-options"], "DENY");
+    assert_eq!(cross.headers()["cache-control"], "no-store");
     assert!(cross.text().await.unwrap().contains("Se déconnecter"));
     assert_eq!(no_metadata.status(), StatusCode::OK);
     assert_eq!(cross_post.status(), StatusCode::FORBIDDEN);
