@@ -14,6 +14,7 @@ fn main() {
             "max_folder_depth",
             "list",
             "read",
+            "show_remote_images",
             "set_unread",
             "trash",
             "restore",

@@ -13,6 +13,8 @@ mod launch;
 mod sso;
 mod state;
 mod tray;
+#[cfg(test)]
+mod window_policy;
 
 use tauri::webview::NewWindowResponse;
 use tauri::{AppHandle, Emitter, Url, WebviewWindowBuilder};
@@ -54,6 +56,7 @@ pub fn run() {
             commands::mailbox::max_folder_depth,
             commands::mailbox::list,
             commands::mailbox::read,
+            commands::mailbox::show_remote_images,
             commands::mailbox::set_unread,
             commands::mailbox::trash,
             commands::mailbox::restore,

@@ -14,6 +14,7 @@ mod list;
 mod mailbox;
 mod notification;
 mod offline;
+mod remote_images;
 mod sign_in;
 mod ui;
 mod window;

@@ -10,7 +10,8 @@
 //! - [`store`]: the SQLite file (WAL, migrations), reached only through `spawn_blocking`;
 //! - [`message`], [`mailbox`] (folders, listings, the facade and its actions), [`search`],
 //!   [`recipients`], [`queue`] (actions waiting for the ENT): each owns its types and queries;
-//! - [`body`]: message bodies made safe to display (ammonia);
+//! - [`body`]: message bodies made safe to display (ammonia); [`remote_images`]: « Afficher les
+//!   images », the body's remote images fetched here and inlined;
 //! - [`sync`]: the planner (a plain function) and the engine that executes its plan.
 //!
 //! Wire shapes come from `ent-protocol`; nothing here redefines them.
@@ -22,6 +23,7 @@ pub mod mailbox;
 pub mod message;
 pub mod queue;
 pub mod recipients;
+pub mod remote_images;
 pub mod search;
 pub mod session;
 pub mod store;

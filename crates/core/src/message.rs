@@ -169,8 +169,26 @@ fn rowid_for(conn: &Connection, id: &str, date: i64) -> StoreResult<i64> {
     Ok(key)
 }
 
-/// Inserts or updates the summary of a message, keeping any body already stored.
+/// `list` with each id once, in first-seen order: an ENT stores recipient arrays as they were
+/// sent (entcore's `SqlConversationService.save`), so one user named 50,000 times would
+/// otherwise be 50,000 entries on every copy.
+fn distinct(list: &[Recipient]) -> Vec<Recipient> {
+    let mut seen = std::collections::HashSet::new();
+    list.iter()
+        .filter(|r| seen.insert(r.id.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// Inserts or updates the summary of a message, keeping any body already stored. Each
+/// recipient is stored once per list.
 pub fn upsert_summary(conn: &Connection, row: &SummaryRow, origin: Origin) -> StoreResult<()> {
+    let row = &SummaryRow {
+        to: distinct(&row.to),
+        cc: distinct(&row.cc),
+        cci: distinct(&row.cci),
+        ..row.clone()
+    };
     let (from_id, from_name, from_profile) = match &row.from {
         Some(f) => (
             Some(f.id.as_str()),

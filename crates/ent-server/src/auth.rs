@@ -156,16 +156,9 @@ impl FromRequestParts<AppState> for Caller {
         if matches!(
             parts.method,
             Method::POST | Method::PUT | Method::DELETE | Method::PATCH
-        ) {
-            let header_token = parts
-                .headers
-                .get(ent_protocol::XSRF_HEADER)
-                .and_then(|v| v.to_str().ok());
-            let cookie_token = cookie(&parts.headers, ent_protocol::XSRF_COOKIE);
-            let ok = header_token.is_some_and(|h| h == session.xsrf.0 || Some(h) == cookie_token);
-            if !ok {
-                return Err(ApiError::Xsrf);
-            }
+        ) && !xsrf_matches(&parts.headers, &session)
+        {
+            return Err(ApiError::Xsrf);
         }
         Ok(Caller {
             user_id: session.user_id,
@@ -173,10 +166,27 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// The CSRF check of a cookie session: the `X-XSRF-TOKEN` header must be the token issued to
+/// THIS session at sign-in. entcore's `CsrfFilter.compareToken` also accepts a header equal to
+/// the `XSRF-TOKEN` cookie of the same request, whatever the session; a site able to plant a
+/// cookie on the ENT's domain (a sibling subdomain) could then forge any write, so ent-server
+/// does not (COMPATIBILITY.md).
+fn xsrf_matches(headers: &HeaderMap, session: &Session) -> bool {
+    headers
+        .get(ent_protocol::XSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|h| same_secret(h.as_bytes(), session.xsrf.0.as_bytes()))
+}
+
+/// Compares two secrets in a time that depends only on their lengths.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/auth/login", get(login_page).post(login))
-        .route("/auth/logout", get(logout))
+        .route("/auth/logout", get(logout).post(logout_confirmed))
         .route("/auth/oauth2/token", post(token))
         .route("/auth/oauth2/userinfo", get(userinfo).post(userinfo))
 }
@@ -209,14 +219,35 @@ struct LoginQuery {
 }
 
 async fn login_page(Query(q): Query<LoginQuery>) -> Html<String> {
-    login_html(None, q.callback.as_deref().unwrap_or("/"))
+    login_html(None, &safe_callback(q.callback.as_deref()))
 }
 
-/// Only same-site paths are followed after login (no open redirect).
+/// Longest callback followed; longer ones fall back to `/`.
+const MAX_CALLBACK_LEN: usize = 2048;
+
+/// Only same-site paths are followed after login and logout (no open redirect): a `/`, then a
+/// letter or digit, as entcore's `DefaultSafeRedirectionService.canRedirectTo` requires of a
+/// path (`^/[A-Za-z0-9].*$`), and nowhere a backslash, a control character or white space
+/// (browsers drop tabs and line breaks from URLs and read `\` as `/`, so `/\evil.example` and
+/// `/<TAB>/evil.example` both mean `//evil.example`). Absolute URLs are refused whatever the
+/// host: entcore follows those of its own whitelist of hosts, ent-server has none. Anything
+/// else becomes `/`.
 fn safe_callback(cb: Option<&str>) -> String {
-    match cb {
-        Some(c) if c.starts_with('/') && !c.starts_with("//") => c.to_owned(),
-        _ => "/".to_owned(),
+    let Some(c) = cb else {
+        return "/".to_owned();
+    };
+    let mut chars = c.chars();
+    let path_start = chars.next() == Some('/')
+        && chars
+            .next()
+            .is_none_or(|second| second.is_ascii_alphanumeric());
+    let clean = !c
+        .chars()
+        .any(|ch| ch == '\\' || ch.is_control() || ch.is_whitespace());
+    if path_start && clean && c.len() <= MAX_CALLBACK_LEN {
+        c.to_owned()
+    } else {
+        "/".to_owned()
     }
 }
 
@@ -272,19 +303,99 @@ async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Re
     resp
 }
 
+/// The cookie session a request names, if it is still open.
+fn open_session(state: &AppState, headers: &HeaderMap) -> Option<Session> {
+    let sid = cookie(headers, ent_protocol::SESSION_COOKIE)?;
+    let now = Instant::now();
+    state
+        .sessions
+        .with(|inner| inner.sessions.get(sid).filter(|s| s.expires > now).cloned())
+        .flatten()
+}
+
+/// True when a browser says the request comes from the ENT's own pages or from the user
+/// himself (typed address, bookmark): `Sec-Fetch-Site` `same-origin` or `none`.
+fn same_origin_navigation(headers: &HeaderMap) -> bool {
+    matches!(
+        headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()),
+        Some("same-origin" | "none")
+    )
+}
+
+/// `GET /auth/logout` (§2.2). entcore signs out on any GET (AuthController `logout`,
+/// `logoutCallback`), so any page can sign its visitors out with an `<img>`. Here a GET signs
+/// out only when it carries the session's `X-XSRF-TOKEN` header (what a desktop client sends;
+/// entcore ignores that header, so the same call works on both) or comes from the ENT's own
+/// pages (`Sec-Fetch-Site: same-origin`/`none`). Any other GET with an open session gets a
+/// confirmation page whose form posts the session's token to `POST /auth/logout`.
 async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<LoginQuery>,
 ) -> Response {
-    if let Some(sid) = cookie(&headers, ent_protocol::SESSION_COOKIE) {
+    let callback = safe_callback(q.callback.as_deref());
+    match open_session(&state, &headers) {
+        Some(session) if !xsrf_matches(&headers, &session) && !same_origin_navigation(&headers) => {
+            // It holds the token: never framed by another site (one click away from a sign-out),
+            // never cached.
+            (
+                [
+                    (header::X_FRAME_OPTIONS, "DENY"),
+                    (header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'"),
+                    (header::CACHE_CONTROL, "no-store"),
+                ],
+                logout_page(&session, &callback),
+            )
+                .into_response()
+        }
+        _ => sign_out(&state, &headers, &callback),
+    }
+}
+
+fn logout_page(session: &Session, callback: &str) -> Html<String> {
+    Html(format!(
+        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Déconnexion</title></head>\
+<body><h1>Se déconnecter de l'ENT ?</h1><form method=\"post\" action=\"/auth/logout\">\
+<input type=\"hidden\" name=\"xsrf\" value=\"{}\">\
+<input type=\"hidden\" name=\"callback\" value=\"{}\">\
+<button type=\"submit\">Se déconnecter</button></form></body></html>",
+        escape_html(&session.xsrf.0),
+        escape_html(callback)
+    ))
+}
+
+/// `POST /auth/logout` (an ent-server addition, see [`logout`]): signs out when the session's
+/// token comes in the `X-XSRF-TOKEN` header or in the form field `xsrf` of the confirmation
+/// page; otherwise 403 `invalid.xsrf.token` and the session stays open.
+async fn logout_confirmed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+    body: axum::body::Bytes,
+) -> Response {
+    let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+    let callback = safe_callback(
+        form.get("callback")
+            .map(String::as_str)
+            .or(q.callback.as_deref()),
+    );
+    if let Some(session) = open_session(&state, &headers) {
+        let form_token = form
+            .get("xsrf")
+            .is_some_and(|t| same_secret(t.as_bytes(), session.xsrf.0.as_bytes()));
+        if !form_token && !xsrf_matches(&headers, &session) {
+            return ApiError::Xsrf.into_response();
+        }
+    }
+    sign_out(&state, &headers, &callback)
+}
+
+/// Ends the request's session, clears the cookies, redirects to `callback` (already safe).
+fn sign_out(state: &AppState, headers: &HeaderMap, callback: &str) -> Response {
+    if let Some(sid) = cookie(headers, ent_protocol::SESSION_COOKIE) {
         state.sessions.with(|inner| inner.sessions.remove(sid));
     }
-    let mut resp = (
-        StatusCode::FOUND,
-        [(header::LOCATION, safe_callback(q.callback.as_deref()))],
-    )
-        .into_response();
+    let mut resp = (StatusCode::FOUND, [(header::LOCATION, callback.to_owned())]).into_response();
     for c in [
         "oneSessionId=; Path=/; Max-Age=0",
         "authenticated=; Path=/; Max-Age=0",
@@ -504,7 +615,30 @@ mod tests {
     #[test]
     fn only_same_site_callbacks_are_followed() {
         assert_eq!(safe_callback(Some("/conversation")), "/conversation");
-        assert_eq!(safe_callback(Some("//evil.example")), "/");
-        assert_eq!(safe_callback(Some("https://evil.example")), "/");
+        assert_eq!(safe_callback(Some("/")), "/");
+        assert_eq!(safe_callback(None), "/");
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/conversation\r\nLocation: https://evil.example",
+            "https://evil.example",
+            "http://evil.example/auth/login",
+            "evil.example",
+            "/%2F",
+            "",
+        ] {
+            assert_eq!(safe_callback(Some(bad)), "/", "{bad:?} was followed");
+        }
+        assert_eq!(safe_callback(Some(&format!("/{}", "a".repeat(3000)))), "/");
+    }
+
+    #[test]
+    fn secrets_compare_equal_only_when_identical() {
+        assert!(same_secret(b"abc", b"abc"));
+        assert!(!same_secret(b"abc", b"abd"));
+        assert!(!same_secret(b"abc", b"abcd"));
     }
 }

@@ -30,6 +30,11 @@ pub(crate) const PAGE_SIZE: i64 = 25;
 const MAX_SUBJECT_CHARS: usize = 1024;
 /// `inactive-user-threshold` (§4.9).
 const INACTIVE_THRESHOLD: usize = 50;
+/// `folders.name` is VARCHAR(255) on a real ENT
+/// (`conversation/backend/src/main/resources/sql/001-conversation-schema.sql`).
+const MAX_FOLDER_NAME_CHARS: usize = 255;
+/// The answer over [`crate::Config::max_recipients`] (entcore has no cap, hence no key of its own).
+const TOO_MANY_RECIPIENTS: &str = "conversation.error.too.many.recipients";
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -683,6 +688,28 @@ struct ReplyQuery {
     id: Option<String>,
 }
 
+/// Keeps each recipient id once per list, in first-seen order (unless
+/// `keep_duplicate_recipients` reproduces entcore, which stores the arrays as sent), and refuses
+/// more than `max_recipients` distinct ids over to + cc + cci: a request naming one user 50,000
+/// times must not become 50,000 names on every copy.
+fn limit_recipients(body: &mut DraftBody, cfg: &crate::Config) -> ApiResult<()> {
+    let mut distinct: HashSet<String> = HashSet::new();
+    for list in [&mut body.to, &mut body.cc, &mut body.cci]
+        .into_iter()
+        .flatten()
+    {
+        if !cfg.keep_duplicate_recipients {
+            let mut seen: HashSet<String> = HashSet::new();
+            list.retain(|id| seen.insert(id.clone()));
+        }
+        distinct.extend(list.iter().cloned());
+        if distinct.len() > cfg.max_recipients {
+            return Err(ApiError::bad(TOO_MANY_RECIPIENTS));
+        }
+    }
+    Ok(())
+}
+
 fn check_subject(body: &DraftBody) -> ApiResult<()> {
     if body
         .subject
@@ -723,12 +750,13 @@ async fn create_draft(
     Query(q): Query<ReplyQuery>,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let body: DraftBody = if body.is_empty() {
+    let mut body: DraftBody = if body.is_empty() {
         DraftBody::default()
     } else {
         parse(&body)?
     };
     check_subject(&body)?;
+    limit_recipients(&mut body, &state.cfg)?;
     let st = state.clone();
     let id = state
         .db
@@ -757,7 +785,8 @@ async fn create_draft(
                 date: now_ms(),
                 no_reply: body.no_reply.unwrap_or(false),
             };
-            m.names = names_for(&st, &m);
+            let exempt = parent.as_ref().map(participants).unwrap_or_default();
+            m.names = names_for(&st, &m, &exempt);
             save_message(tx, &m)?;
             // The author's draft row is unread, as on a real ENT (§12 item 16).
             tx.execute(
@@ -770,13 +799,29 @@ async fn create_draft(
     Ok((StatusCode::CREATED, Json(IdResponse { id })).into_response())
 }
 
-fn names_for(state: &AppState, m: &MsgRow) -> Vec<Named> {
-    let ids: Vec<String> = std::iter::once(m.from_id.clone())
-        .chain(m.to.iter().cloned())
-        .chain(m.cc.iter().cloned())
-        .chain(m.cci.iter().cloned())
+/// The display-name snapshot of a message: the sender, and the recipients he may see — those
+/// visible to him, or the participants of the message he answers (`exempt`, the ids entcore's
+/// `VisiblesFilter` leaves out of its check). A draft may name any id (entcore checks
+/// visibility only on send), but an id the author cannot see gets no name: his draft must not
+/// tell him who it is. entcore snapshots every `Visible` node
+/// (`Neo4jConversationService.addDisplayNames`), which leaks them (COMPATIBILITY.md).
+fn names_for(state: &AppState, m: &MsgRow, exempt: &[String]) -> Vec<Named> {
+    let dir = &state.cfg.directory;
+    let recipients: Vec<String> =
+        m.to.iter()
+            .chain(&m.cc)
+            .chain(&m.cci)
+            .filter(|id| **id != m.from_id)
+            .cloned()
+            .collect();
+    let hidden: HashSet<String> = match dir.can_send(&m.from_id, &recipients, exempt) {
+        Ok(()) => HashSet::new(),
+        Err(not_visible) => not_visible.ids.into_iter().collect(),
+    };
+    let ids: Vec<&String> = std::iter::once(&m.from_id)
+        .chain(recipients.iter().filter(|id| !hidden.contains(*id)))
         .collect();
-    render::snapshot(&state.cfg.directory, &ids)
+    render::snapshot(dir, ids)
 }
 
 async fn update_draft(
@@ -785,8 +830,9 @@ async fn update_draft(
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let body: DraftBody = parse(&body)?;
+    let mut body: DraftBody = parse(&body)?;
     check_subject(&body)?;
+    limit_recipients(&mut body, &state.cfg)?;
     let st = state.clone();
     state
         .db
@@ -804,7 +850,12 @@ async fn update_draft(
             }
             apply(&mut m, body);
             m.date = now_ms();
-            m.names = names_for(&st, &m);
+            let parent = match &m.parent_id {
+                Some(p) => load_message(tx, p)?,
+                None => None,
+            };
+            let exempt = parent.as_ref().map(participants).unwrap_or_default();
+            m.names = names_for(&st, &m, &exempt);
             save_message(tx, &m)?;
             tx.execute(
                 "UPDATE usermessages SET date = ?1 WHERE message_id = ?2",
@@ -843,12 +894,13 @@ async fn send(
     Query(q): Query<ReplyQuery>,
     body: Bytes,
 ) -> ApiResult<Json<SendResponse>> {
-    let body: DraftBody = if body.is_empty() {
+    let mut body: DraftBody = if body.is_empty() {
         DraftBody::default()
     } else {
         parse(&body)?
     };
     check_subject(&body)?;
+    limit_recipients(&mut body, &state.cfg)?;
     let resp = send_message(state, caller.user_id, q.id, q.in_reply_to, body).await?;
     Ok(Json(resp))
 }
@@ -955,7 +1007,7 @@ pub(crate) async fn send_message(
                 }
                 None => m.thread_id.clone().unwrap_or_else(|| m.id.clone()),
             });
-            m.names = names_for(&st, &m);
+            m.names = names_for(&st, &m, &exempt);
             let scheduled = body.schedule_at.is_some();
             m.state = if scheduled { "SCHEDULE".into() } else { "SENT".into() };
             m.date = now;
@@ -1224,16 +1276,28 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
 }
 
+/// A folder name as stored: trimmed, not empty, at most [`MAX_FOLDER_NAME_CHARS`] characters
+/// (longer → 400 with PostgreSQL's text, as a real ENT answers).
+fn folder_name(raw: &str) -> ApiResult<String> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(ApiError::BadRequestEmpty);
+    }
+    if name.chars().count() > MAX_FOLDER_NAME_CHARS {
+        return Err(ApiError::BadRequest(
+            "value too long for type character varying(255)".into(),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
 async fn create_folder(
     State(state): State<AppState>,
     caller: Caller,
     body: Bytes,
 ) -> ApiResult<Response> {
     let body: CreateFolderBody = parse(&body)?;
-    let name = body.name.trim().to_owned();
-    if name.is_empty() {
-        return Err(ApiError::BadRequestEmpty);
-    }
+    let name = folder_name(&body.name)?;
     let max = i64::from(state.cfg.max_folder_depth);
     let id = state
         .db
@@ -1272,10 +1336,7 @@ async fn rename_folder(
     body: Bytes,
 ) -> ApiResult<Response> {
     let body: RenameFolderBody = parse(&body)?;
-    let name = body.name.trim().to_owned();
-    if name.is_empty() {
-        return Err(ApiError::BadRequestEmpty);
-    }
+    let name = folder_name(&body.name)?;
     state
         .db
         .write(move |tx| {

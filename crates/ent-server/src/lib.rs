@@ -65,6 +65,13 @@ pub struct Config {
     pub orphan_sweep_interval: Duration,
     /// Seed the demo mailboxes when the database is empty (only meaningful with the demo school).
     pub seed_demo_mailboxes: bool,
+    /// Most distinct recipient ids (to + cc + cci) a draft or a send may name; more → 400
+    /// `conversation.error.too.many.recipients`. entcore has no such cap (COMPATIBILITY.md).
+    pub max_recipients: usize,
+    /// Store `to`/`cc`/`cci` exactly as sent, duplicates included, as entcore does
+    /// (`SqlConversationService.save`/`update` write the JSON arrays unchanged). Off by default:
+    /// ent-server keeps each id once.
+    pub keep_duplicate_recipients: bool,
 }
 
 impl Config {
@@ -82,6 +89,8 @@ impl Config {
             max_upload_bytes: 64 * 1024 * 1024,
             orphan_sweep_interval: Duration::from_secs(60),
             seed_demo_mailboxes: false,
+            max_recipients: 1000,
+            keep_duplicate_recipients: false,
         }
     }
 

@@ -57,6 +57,15 @@ pub async fn read(state: State<'_, AppState>, id: String) -> Answer<Message> {
     Ok(message)
 }
 
+/// « Afficher les images »: the message's body, sanitized, with its remote images fetched by
+/// the app and inlined as `data:` URLs (the window's CSP loads nothing from the web).
+#[tauri::command]
+pub async fn show_remote_images(state: State<'_, AppState>, id: String) -> Answer<String> {
+    let message = state.mailbox().await?.message(&id).await?;
+    let html = messagerie_core::body::sanitize(message.body.as_deref().unwrap_or("")).html;
+    Ok(messagerie_core::remote_images::inline_remote_images(&html).await)
+}
+
 #[tauri::command]
 pub async fn set_unread(state: State<'_, AppState>, ids: Vec<String>, unread: bool) -> Answer<()> {
     queued(state, |mailbox| async move {

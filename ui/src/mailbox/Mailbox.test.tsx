@@ -211,14 +211,17 @@ describe("hostile bodies", () => {
     expect(within(article).queryByText("Cliquez ici")).toBeNull();
   });
 
-  test("remote images stay blocked until allowed for that message", async () => {
-    await renderMailbox();
+  test("remote images stay blocked until allowed for that message, then come inlined by the backend", async () => {
+    const api = await renderMailbox();
     fireEvent.click(row(/Invitation à la kermesse/));
     const article = await screen.findByRole("article", { name: "Invitation à la kermesse" });
     expect(within(article).getByText("Les images distantes de ce message sont bloquées.")).toBeTruthy();
     fireEvent.click(within(article).getByRole("button", { name: "Afficher les images" }));
     const frame = within(article).getByTitle("Contenu du message");
-    expect(frame.getAttribute("srcdoc")).toContain("img-src data: https: http:");
+    await waitFor(() => expect(frame.getAttribute("srcdoc")).toContain(`src="data:image/gif;base64,`));
+    expect(api.count("showRemoteImages")).toBe(1);
+    expect(frame.getAttribute("srcdoc")).not.toContain("tracker.example.net");
+    expect(frame.getAttribute("srcdoc")).toContain(`img-src data:"`);
 
     fireEvent.click(row(/Conseil de classe/));
     const other = await screen.findByRole("article", { name: "Conseil de classe de 6A" });

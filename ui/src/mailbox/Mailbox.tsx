@@ -374,7 +374,7 @@ function MailboxWindow({
           <ReadingPane
             open={state.open}
             remoteImagesAllowed={Boolean(state.open && state.remoteImages[state.open.id])}
-            onAllowRemoteImages={(id) => store.allowRemoteImages(id)}
+            onAllowRemoteImages={(id) => void store.allowRemoteImages(id)}
             onOpenLink={(url) => void api.openLink(url).catch(report)}
             onOpenAttachment={(m, a) => void api.openAttachment(m, a).catch(report)}
             onSaveAttachment={(m, a) => void api.saveAttachmentAs(m, a).catch(report)}

@@ -116,7 +116,7 @@ function MessageView({
             title={t("message.body")}
             sandbox={BODY_SANDBOX}
             referrerPolicy="no-referrer"
-            srcDoc={buildSrcdoc(message.body, remoteImagesAllowed)}
+            srcDoc={buildSrcdoc(message.body)}
           />
           {facts && facts.links.length > 0 && (
             <nav className="mbx-links" aria-label={t("message.links")}>

@@ -48,6 +48,11 @@ export interface MailboxApi {
   /** Opens an http(s) or mailto address in the system browser (after the user confirmed). */
   openLink(url: string): Promise<void>;
   /**
+   * « Afficher les images »: the message's sanitized body with its remote images fetched by
+   * the backend and inlined as data: URLs (the window loads nothing from the web itself).
+   */
+  showRemoteImages(id: string): Promise<string>;
+  /**
    * Raises the desktop notification for messages that just arrived (one per message, or one
    * summary for several); a click on it comes back as an `openMessage` event.
    */

@@ -1,12 +1,13 @@
 // How a message body is shown: never in the main document, only as the `srcdoc` of an iframe
 // sandboxed without scripts and without same origin, under a Content-Security-Policy that
-// blocks every load except inline styles and data: images (plus remote images once allowed).
+// blocks every load except inline styles and data: images. A srcdoc frame also inherits the
+// window's CSP, which loads no remote image either: « Afficher les images » asks the backend
+// for the body with its remote images inlined as data: URLs (`showRemoteImages`).
 
 export const BODY_SANDBOX = "allow-popups allow-popups-to-escape-sandbox";
 
-export function bodyCsp(allowRemoteImages: boolean): string {
-  const img = allowRemoteImages ? "img-src data: https: http:" : "img-src data:";
-  return `default-src 'none'; style-src 'unsafe-inline'; ${img}`;
+export function bodyCsp(): string {
+  return "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 }
 
 const frameStyle = `body{margin:0;padding:12px 16px;font:15px/1.55 system-ui,"Segoe UI",Roboto,sans-serif;color:#1f2933;overflow-wrap:anywhere}
@@ -18,9 +19,9 @@ const attr = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").rep
  * The iframe's document. The CSP meta comes first in <head>, before any byte of the body, so
  * nothing in the body loads before it applies; a second CSP in the body could only narrow it.
  */
-export function buildSrcdoc(body: string, allowRemoteImages: boolean): string {
+export function buildSrcdoc(body: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${attr(
-    bodyCsp(allowRemoteImages),
+    bodyCsp(),
   )}"><meta name="referrer" content="no-referrer"><base target="_blank"><style>${frameStyle}</style></head><body>${body}</body></html>`;
 }
 

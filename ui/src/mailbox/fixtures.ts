@@ -579,6 +579,15 @@ export class FixtureApi implements MailboxApi, SignInApi {
     return answer(undefined);
   }
 
+  /** The body with each remote image source replaced by a 1-pixel GIF, as the backend inlines. */
+  showRemoteImages(id: string): Promise<string> {
+    this.log("showRemoteImages", id);
+    const s = this.messages.get(id);
+    if (!s) return fail("invalidInput", `no message ${id}`);
+    const pixel = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
+    return answer((s.message.body ?? "").replace(/src="https?:[^"]*"/g, `src="${pixel}"`));
+  }
+
   notifyNewMail(messageIds: string[]): Promise<void> {
     this.log("notifyNewMail", messageIds);
     return answer(undefined);

@@ -360,6 +360,7 @@ export class MailboxStore {
         open: { id, message },
         summaries: patchUnread(s.summaries, id, false),
       }));
+      if (this.state.remoteImages[id]) void this.allowRemoteImages(id);
       await this.refresh();
     } catch (e) {
       if (seq === this.openSeq) this.update(() => ({ open: null }));
@@ -367,8 +368,17 @@ export class MailboxStore {
     }
   }
 
-  allowRemoteImages(id: string): void {
+  /** « Afficher les images »: the open body is replaced by the backend's, images inlined. */
+  async allowRemoteImages(id: string): Promise<void> {
     this.update((s) => ({ remoteImages: { ...s.remoteImages, [id]: true } }));
+    try {
+      const body = await this.api.showRemoteImages(id);
+      this.update((s) =>
+        s.open?.id === id && s.open.message ? { open: { id, message: { ...s.open.message, body } } } : {},
+      );
+    } catch (e) {
+      this.fail(e);
+    }
   }
 
   // ---- actions -------------------------------------------------------------------------

@@ -8,6 +8,7 @@
 mod actions;
 mod batch;
 mod compose;
+mod hardening;
 mod harness;
 mod peer_only;
 mod replay_crash;

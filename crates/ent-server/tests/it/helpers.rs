@@ -143,8 +143,13 @@ impl Client {
             .unwrap()
     }
 
+    /// `GET /auth/logout` as a desktop client sends it: with the session's XSRF header.
     pub async fn logout(&self) -> Response {
-        self.get(paths::LOGOUT).await
+        let mut rb = self.req(reqwest::Method::GET, paths::LOGOUT);
+        if let Some(x) = &self.xsrf {
+            rb = rb.header(XSRF_HEADER, x);
+        }
+        rb.send().await.unwrap()
     }
 
     pub async fn token(&self, form: &[(&str, &str)]) -> Response {

@@ -11,5 +11,6 @@ mod conversation;
 mod demo;
 mod faults;
 mod folders;
+mod hardening;
 mod timeline;
 mod visible;
