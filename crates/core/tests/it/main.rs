@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod actions;
+mod attachments;
 mod compose;
 mod harness;
 mod peer_only;
