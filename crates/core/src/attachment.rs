@@ -793,6 +793,21 @@ mod tests {
         assert_eq!(picked.take(&chosen.token), None);
     }
 
+    #[cfg(windows)]
+    #[test]
+    fn a_saved_copy_carries_the_mark_of_the_web() {
+        let dir = tempfile::tempdir().unwrap();
+        let (source, target) = (dir.path().join("cache"), dir.path().join("copie.pdf"));
+        std::fs::write(&source, PDF).unwrap();
+
+        save_copy(&source, &target).unwrap();
+
+        let mut stream = target.as_os_str().to_owned();
+        stream.push(":Zone.Identifier");
+        let mark = std::fs::read_to_string(PathBuf::from(stream)).unwrap();
+        assert!(mark.contains("ZoneId=3"), "{mark}");
+    }
+
     #[test]
     fn a_saved_copy_appears_whole_under_its_name_and_leaves_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();

@@ -30,9 +30,10 @@ use crate::session::{Credentials, OAuthClient, Session};
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Time for a whole request; an attachment upload or download may take long on a slow line.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
-/// Longest silence of the ENT while an answer comes in: what ends a dead download (a whole
-/// download is not bound by [`REQUEST_TIMEOUT`]).
-pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Longest silence of the ENT while an answer comes in, as long as a whole ordinary request may
+/// take: what ends a dead download, which [`REQUEST_TIMEOUT`] does not bound (see
+/// [`download`]).
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Attempts of a request that is safe to repeat (reads), on offline or 5xx.
 pub const MAX_ATTEMPTS: u32 = 3;
 /// First back-off delay, doubled at each attempt.

@@ -406,7 +406,8 @@ impl Mailbox {
         on_progress: attachment::OnProgress<'_>,
     ) -> Result<PathBuf> {
         let att = self.attachment(message_id, attachment_id).await?;
-        let declared = u64::try_from(att.size).ok();
+        // A size of 0 may mean "not declared" on some ENTs: then nothing is checked against it.
+        let declared = u64::try_from(att.size).ok().filter(|s| *s > 0);
         if let Some(p) = &att.cached_path {
             let cached_len = tokio::fs::metadata(p).await.ok().map(|m| m.len());
             if cached_len.is_some() && cached_len == declared {
