@@ -37,8 +37,10 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
+        .manage(messagerie_core::attachment::PickedFiles::default())
         .setup(|app| {
             open_main_window(app.handle())?;
+            commands::compose::hand_drops_as_tokens(app.handle());
             tray::install(app.handle());
             Ok(())
         })

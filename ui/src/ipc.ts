@@ -2,13 +2,14 @@
 // and `SignInApi` interfaces, so the UI runs in a browser or in vitest against fixtures. Each
 // method is one Tauri command of src-tauri/src/commands (argument names in camelCase, as Tauri
 // maps them to the Rust snake_case ones).
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   ComposeApi,
   ComposeEvent,
   DraftContent,
   DraftView,
+  PickedFile,
   Quota,
   RefusedRecipient,
   Visible,
@@ -19,10 +20,12 @@ import type {
   Attachment,
   Credentials,
   DemoRole,
+  DownloadProgress,
   Folder,
   MailboxEvent,
   Message,
   MessageSummary,
+  OpenOutcome,
   SearchHit,
   SignInError,
   SignInResult,
@@ -44,6 +47,13 @@ export type Startup =
 
 export function startup(): Promise<Startup> {
   return invoke<Startup>("startup");
+}
+
+/** A download's progress reports, through a Tauri channel (to this call only). */
+function progressChannel(onProgress?: (p: DownloadProgress) => void): Channel<DownloadProgress> {
+  const channel = new Channel<DownloadProgress>();
+  if (onProgress) channel.onmessage = onProgress;
+  return channel;
 }
 
 /** The backend of the mailbox window and its composer, over Tauri commands and events. */
@@ -111,11 +121,20 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   pendingMessageIds(): Promise<string[]> {
     return invoke("pending_message_ids");
   }
-  openAttachment(messageId: string, attachmentId: string): Promise<void> {
-    return invoke("open_attachment", { messageId, attachmentId });
+  openAttachment(
+    messageId: string,
+    attachmentId: string,
+    options?: { insist?: boolean; onProgress?: (p: DownloadProgress) => void },
+  ): Promise<OpenOutcome> {
+    const onProgress = progressChannel(options?.onProgress);
+    return invoke("open_attachment", { messageId, attachmentId, insist: options?.insist ?? false, onProgress });
   }
-  saveAttachmentAs(messageId: string, attachmentId: string): Promise<void> {
-    return invoke("save_attachment_as", { messageId, attachmentId });
+  saveAttachmentAs(
+    messageId: string,
+    attachmentId: string,
+    onProgress?: (p: DownloadProgress) => void,
+  ): Promise<void> {
+    return invoke("save_attachment_as", { messageId, attachmentId, onProgress: progressChannel(onProgress) });
   }
   openLink(url: string): Promise<void> {
     return invoke("open_link", { url });
@@ -172,18 +191,18 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   cancelSend(id: string): Promise<boolean> {
     return invoke("cancel_send", { id });
   }
-  pickFiles(): Promise<string[]> {
+  pickFiles(): Promise<PickedFile[]> {
     return invoke("pick_files");
   }
-  addAttachment(draftId: string, path: string): Promise<Attachment> {
-    return invoke("add_attachment", { draftId, path });
+  addAttachment(draftId: string, token: string): Promise<Attachment> {
+    return invoke("add_attachment", { draftId, token });
   }
   removeAttachment(draftId: string, attachmentId: string): Promise<void> {
     return invoke("remove_attachment", { draftId, attachmentId });
   }
   /** The composer's events, from the same `mailbox` event stream. */
   subscribeCompose(listener: (e: ComposeEvent) => void): () => void {
-    const kinds = new Set(["sent", "sendFailed", "uploadProgress"]);
+    const kinds = new Set(["sent", "sendFailed", "uploadProgress", "filesDropped"]);
     const pending = listen<{ kind: string }>("mailbox", (e) => {
       if (kinds.has(e.payload.kind)) listener(e.payload as ComposeEvent);
     });

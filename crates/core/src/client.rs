@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod communication;
 pub mod conversation;
+pub mod download;
 mod error;
 pub mod timeline;
 pub mod wire;
@@ -29,6 +30,10 @@ use crate::session::{Credentials, OAuthClient, Session};
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Time for a whole request; an attachment upload or download may take long on a slow line.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// Longest silence of the ENT while an answer comes in, as long as a whole ordinary request may
+/// take: what ends a dead download, which [`REQUEST_TIMEOUT`] does not bound (see
+/// [`download`]).
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Attempts of a request that is safe to repeat (reads), on offline or 5xx.
 pub const MAX_ATTEMPTS: u32 = 3;
 /// First back-off delay, doubled at each attempt.
@@ -133,6 +138,7 @@ impl Client {
         let http = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
+            .read_timeout(IDLE_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("messagerie/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -263,26 +269,7 @@ impl Client {
     async fn attempt(&self, call: &Call, session: Option<&Session>) -> ApiResult<Answer> {
         let what = call.what();
         let url = format!("{}{}", self.base, call.path);
-        let mut req = self.http.request(call.method.clone(), &url);
-        match session {
-            Some(Session::Cookie {
-                one_session_id,
-                xsrf_token,
-            }) => {
-                let mut cookie = format!("{}={}", wire::SESSION_COOKIE, one_session_id.expose());
-                if let Some(x) = xsrf_token {
-                    cookie.push_str(&format!("; {}={}", wire::XSRF_COOKIE, x.expose()));
-                    if call.method != Method::GET {
-                        req = req.header(wire::XSRF_HEADER, x.expose());
-                    }
-                }
-                req = req.header(reqwest::header::COOKIE, cookie);
-            }
-            Some(Session::Bearer { access_token, .. }) => {
-                req = req.bearer_auth(access_token.expose());
-            }
-            None => {}
-        }
+        let mut req = authorize(self.http.request(call.method.clone(), &url), call, session);
         req = match &call.body {
             Body::None => req,
             Body::Json(v) => req.json(v),
@@ -320,6 +307,35 @@ impl Client {
         tracing::trace!(%status, len = bytes.len(), "answer");
         classify(what, status, headers, bytes)
     }
+}
+
+/// Adds the session to a request: the session cookie (and the XSRF pair on writes), or the
+/// bearer token.
+fn authorize(
+    mut req: reqwest::RequestBuilder,
+    call: &Call,
+    session: Option<&Session>,
+) -> reqwest::RequestBuilder {
+    match session {
+        Some(Session::Cookie {
+            one_session_id,
+            xsrf_token,
+        }) => {
+            let mut cookie = format!("{}={}", wire::SESSION_COOKIE, one_session_id.expose());
+            if let Some(x) = xsrf_token {
+                cookie.push_str(&format!("; {}={}", wire::XSRF_COOKIE, x.expose()));
+                if call.method != Method::GET {
+                    req = req.header(wire::XSRF_HEADER, x.expose());
+                }
+            }
+            req = req.header(reqwest::header::COOKIE, cookie);
+        }
+        Some(Session::Bearer { access_token, .. }) => {
+            req = req.bearer_auth(access_token.expose());
+        }
+        None => {}
+    }
+    req
 }
 
 /// Turns a status into success or the matching error (spec §1.5).

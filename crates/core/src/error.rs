@@ -54,6 +54,14 @@ pub enum Error {
     },
     #[error("no data directory for this platform")]
     NoDataDir,
+    /// An attachment larger than the app downloads (`attachment::MAX_DOWNLOAD_BYTES`).
+    #[error("the file is {size} bytes, more than the {limit} bytes the app downloads; open it from the ent's web page")]
+    TooLarge { size: u64, limit: u64 },
+    /// The ENT ended a download early (or sent more than it declared).
+    #[error("the ent sent {got} bytes of a file of {expected}; try again")]
+    Incomplete { got: u64, expected: u64 },
+    #[error(transparent)]
+    Pick(#[from] crate::attachment::PickError),
 }
 
 impl Error {
@@ -65,7 +73,10 @@ impl Error {
             Error::MessageNotFound(_)
             | Error::FolderNotFound(_)
             | Error::InvalidInput(_)
-            | Error::File { .. } => ErrorKind::InvalidInput,
+            | Error::File { .. }
+            | Error::TooLarge { .. }
+            | Error::Pick(_) => ErrorKind::InvalidInput,
+            Error::Incomplete { .. } => ErrorKind::Offline,
         }
     }
 
@@ -74,6 +85,7 @@ impl Error {
         match self {
             Error::Api(e) => e.is_retryable(),
             Error::Store(e) => e.is_retryable(),
+            Error::Incomplete { .. } => true,
             _ => false,
         }
     }

@@ -10,12 +10,14 @@
 //! - [`store`]: the SQLite file (WAL, migrations), reached only through `spawn_blocking`;
 //! - [`message`], [`mailbox`] (folders, listings, the facade and its actions), [`search`],
 //!   [`recipients`], [`queue`] (actions waiting for the ENT): each owns its types and queries;
+//! - [`attachment`]: received files: safe names, what « Ouvrir » may open, writing to disk;
 //! - [`body`]: message bodies made safe to display (ammonia); [`remote_images`]: « Afficher les
 //!   images », the body's remote images fetched here and inlined;
 //! - [`sync`]: the planner (a plain function) and the engine that executes its plan.
 //!
 //! Wire shapes come from `ent-protocol`; nothing here redefines them.
 
+pub mod attachment;
 pub mod body;
 pub mod client;
 pub mod error;

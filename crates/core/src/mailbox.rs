@@ -11,16 +11,17 @@ pub mod listing;
 pub(crate) mod replay;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, Mutex};
 
+use crate::attachment;
 use crate::client::{self, Client, SignIn};
 use crate::error::{Error, ErrorKind, Result};
-use crate::message::{self, Message, MessageSummary};
+use crate::message::{self, Attachment, Message, MessageSummary};
 use crate::recipients::{self, Visible};
 use crate::search::{self, SearchHit, SearchQuery};
 use crate::session::{Credentials, OAuthClient, Session};
@@ -136,6 +137,8 @@ pub(crate) struct Inner {
     pub(crate) recipients_fetching: AtomicBool,
     /// This instance's name on the queue entries it replays (see `queue::claim`).
     pub(crate) replayer: crate::queue::Claimant,
+    /// The largest attachment downloaded, in bytes.
+    pub(crate) download_limit: AtomicU64,
 }
 
 impl Inner {
@@ -190,6 +193,7 @@ impl Mailbox {
                 account,
                 recipients_fetching: AtomicBool::new(false),
                 replayer: crate::queue::Claimant::new(),
+                download_limit: AtomicU64::new(attachment::MAX_DOWNLOAD_BYTES),
             }),
         })
     }
@@ -387,25 +391,36 @@ impl Mailbox {
 
     /// Downloads an attachment into the account's cache (or returns the cached file).
     pub async fn attachment_file(&self, message_id: &str, attachment_id: &str) -> Result<PathBuf> {
-        let msg = self.message(message_id).await?;
-        let att = msg
-            .attachments
-            .iter()
-            .find(|a| a.id == attachment_id)
-            .ok_or_else(|| {
-                Error::InvalidInput(format!("no attachment {attachment_id} on {message_id}"))
-            })?;
+        self.attachment_file_with(message_id, attachment_id, &|_| {})
+            .await
+    }
+
+    /// [`Mailbox::attachment_file`], telling `on_progress` how the download goes.
+    ///
+    /// A cached copy is trusted only if its size is the one the ENT declared (a crash or a
+    /// full disk may have cut it). A download streams to a temporary file beside the cached
+    /// one, is flushed to the disk, then renamed; files larger than the download limit
+    /// ([`attachment::MAX_DOWNLOAD_BYTES`]) are refused before anything is fetched.
+    #[tracing::instrument(skip(self, on_progress), err)]
+    pub async fn attachment_file_with(
+        &self,
+        message_id: &str,
+        attachment_id: &str,
+        on_progress: attachment::OnProgress<'_>,
+    ) -> Result<PathBuf> {
+        let att = self.attachment(message_id, attachment_id).await?;
+        // A size of 0 may mean "not declared" on some ENTs: then nothing is checked against it.
+        let declared = u64::try_from(att.size).ok().filter(|s| *s > 0);
         if let Some(p) = &att.cached_path {
-            if Path::new(p).exists() {
+            let cached_len = tokio::fs::metadata(p).await.ok().map(|m| m.len());
+            if cached_len.is_some() && cached_len == declared {
                 return Ok(PathBuf::from(p));
             }
         }
-        let bytes = client::conversation::download_attachment(
-            &self.inner.client,
-            message_id,
-            attachment_id,
-        )
-        .await?;
+        let limit = self.inner.download_limit.load(Ordering::Relaxed);
+        if let Some(size) = declared.filter(|s| *s > limit) {
+            return Err(Error::TooLarge { size, limit });
+        }
         let dir = self
             .inner
             .account
@@ -413,17 +428,18 @@ impl Mailbox {
             .join("attachments")
             .join(safe_name(message_id));
         let path = dir.join(safe_name(&format!("{}-{}", attachment_id, att.filename)));
-        let (d, p) = (dir.clone(), path.clone());
-        tokio::task::spawn_blocking(move || {
-            std::fs::create_dir_all(&d)?;
-            std::fs::write(&p, bytes)
-        })
-        .await
-        .map_err(|_| Error::InvalidInput("attachment write task failed".into()))?
-        .map_err(|source| Error::File {
-            path: path.display().to_string(),
-            source,
-        })?;
+        tokio::fs::create_dir_all(&dir)
+            .await
+            .map_err(|source| Error::File {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        let download = self
+            .inner
+            .client
+            .download(&ent_protocol::paths::attachment(message_id, attachment_id))
+            .await?;
+        attachment::stream_to_file(download, &path, declared, limit, on_progress).await?;
         let (mid, aid, text) = (
             message_id.to_string(),
             attachment_id.to_string(),
@@ -442,17 +458,51 @@ impl Mailbox {
             .await?;
         Ok(path)
     }
+
+    /// An attachment of a message, as stored (its name as the window shows it).
+    pub async fn attachment(&self, message_id: &str, attachment_id: &str) -> Result<Attachment> {
+        self.message(message_id)
+            .await?
+            .attachments
+            .into_iter()
+            .find(|a| a.id == attachment_id)
+            .ok_or_else(|| {
+                Error::InvalidInput(format!("no attachment {attachment_id} on {message_id}"))
+            })
+    }
+
+    /// « Ouvrir »: the file (downloaded first when not cached) and what the app may do with
+    /// it ([`attachment::decide`] on its name and first bytes).
+    pub async fn attachment_to_open(
+        &self,
+        message_id: &str,
+        attachment_id: &str,
+        on_progress: attachment::OnProgress<'_>,
+    ) -> Result<(PathBuf, attachment::Decision)> {
+        let path = self
+            .attachment_file_with(message_id, attachment_id, on_progress)
+            .await?;
+        let name = self.attachment(message_id, attachment_id).await?.filename;
+        let file = path.clone();
+        let head = tokio::task::spawn_blocking(move || attachment::read_head(&file))
+            .await
+            .map_err(|_| Error::InvalidInput("the file check task failed".into()))?
+            .map_err(|source| Error::File {
+                path: path.display().to_string(),
+                source,
+            })?;
+        Ok((path, attachment::decide(&name, &head)))
+    }
+
+    /// Sets the largest attachment this mailbox downloads ([`attachment::MAX_DOWNLOAD_BYTES`]
+    /// unless changed; tests lower it).
+    pub fn set_download_limit(&self, bytes: u64) {
+        self.inner.download_limit.store(bytes, Ordering::Relaxed);
+    }
 }
 
-/// A file name without path separators or control characters.
+/// A name to write to disk, whatever the ENT sent: no separators, no hidden characters, at
+/// most 255 bytes with its extension (see [`attachment::file_name`]).
 pub(crate) fn safe_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c == '/' || c == '\\' || c.is_control() || c == ':' {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect()
+    attachment::file_name(name)
 }

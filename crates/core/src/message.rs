@@ -418,7 +418,8 @@ pub fn get_message(conn: &Connection, id: &str) -> StoreResult<Option<Message>> 
     }))
 }
 
-/// The attachments of a message.
+/// The attachments of a message, their names as the window may show them (without the bidi
+/// and invisible characters an ENT may pass on: see [`crate::attachment::display_name`]).
 pub fn attachments(conn: &Connection, id: &str) -> StoreResult<Vec<Attachment>> {
     let mut stmt = conn
         .prepare_cached(
@@ -430,7 +431,7 @@ pub fn attachments(conn: &Connection, id: &str) -> StoreResult<Vec<Attachment>> 
         .query_map([id], |r| {
             Ok(Attachment {
                 id: r.get(0)?,
-                filename: r.get(1)?,
+                filename: crate::attachment::display_name(&r.get::<_, String>(1)?),
                 content_type: r.get(2)?,
                 size: r.get(3)?,
                 cached_path: r.get(4)?,

@@ -15,6 +15,7 @@ use axum::{Json, Router};
 use ent_protocol::error::keys;
 use ent_protocol::{AttachmentRemoved, IdResponse};
 use rusqlite::{params, OptionalExtension};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use crate::auth::Caller;
 use crate::conversation::now_ms;
@@ -33,19 +34,55 @@ pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
         .layer(DefaultBodyLimit::max(max_upload))
 }
 
-/// The last path component, without control characters (NUL included) or quotes.
+/// The longest stored file name, in bytes of UTF-8: what ext4, NTFS and APFS accept, so that a
+/// client can write the file under its name.
+pub(crate) const MAX_FILENAME_BYTES: usize = 255;
+
+/// The last path component, without control characters (NUL included), quotes, or the
+/// invisible format characters that make a name lie (the bidi override turns
+/// `devoir_\u{202E}fdp.exe` into what reads as `devoir_exe.pdf`), cut to
+/// [`MAX_FILENAME_BYTES`] keeping its extension.
 fn clean_filename(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = last
         .chars()
-        .filter(|c| !c.is_control() && *c != '"')
+        .filter(|c| !c.is_control() && !is_invisible(*c) && *c != '"')
         .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
+    let cleaned = cleaned.trim().trim_start_matches('.');
     if cleaned.is_empty() {
         "file".to_owned()
     } else {
-        cleaned
+        cap_name(cleaned)
     }
+}
+
+/// Unicode format characters (category Cf: bidi embeddings, overrides and isolates, marks,
+/// zero-width spaces and joiners, the BOM, tags), line and paragraph separators, and fillers
+/// and variation selectors that draw nothing.
+fn is_invisible(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2
+        | 0x115F..=0x1160 | 0x17B4..=0x17B5 | 0x180B..=0x180F | 0x200B..=0x200F
+        | 0x2028..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0
+        | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3
+        | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF)
+}
+
+/// `name` within [`MAX_FILENAME_BYTES`], cut on a character boundary before its extension.
+fn cap_name(name: &str) -> String {
+    if name.len() <= MAX_FILENAME_BYTES {
+        return name.to_owned();
+    }
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e)
+        .filter(|e| !e.is_empty() && e.len() <= 16)
+        .map_or(String::new(), |e| format!(".{e}"));
+    let mut end = MAX_FILENAME_BYTES - ext.len();
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{ext}", &name[..end])
 }
 
 fn has_row(c: &rusqlite::Connection, user: &str, id: &str) -> rusqlite::Result<bool> {
@@ -204,10 +241,15 @@ async fn download(
     let Some((filename, content_type, _)) = meta else {
         return Err(ApiError::NotFound(keys::INVALID_FILE_ID));
     };
-    let data = tokio::fs::read(state.files_dir.join(&att))
+    // Streamed from the disk, never read whole into memory: a file may be large.
+    let mut file = tokio::fs::File::open(state.files_dir.join(&att))
         .await
         .map_err(|_| ApiError::NotFound(keys::INVALID_FILE_ID))?;
-    let len = data.len() as u64;
+    let len = file
+        .metadata()
+        .await
+        .map_err(|_| ApiError::NotFound(keys::INVALID_FILE_ID))?
+        .len();
     let disposition = format!("attachment; filename=\"{}\"", clean_filename(&filename));
     let etag = format!("\"{att}\"");
     let base = [
@@ -216,31 +258,32 @@ async fn download(
         (header::ETAG, etag),
         (header::ACCEPT_RANGES, "bytes".to_owned()),
     ];
-    if let Some(range) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
-        return Ok(match parse_range(range, len) {
-            Some((s, e)) => {
-                let (s, e) = (
-                    usize::try_from(s).unwrap_or(0),
-                    usize::try_from(e).unwrap_or(0),
-                );
-                let slice = data.get(s..=e).map(<[u8]>::to_vec).unwrap_or_default();
-                let mut resp =
-                    (StatusCode::PARTIAL_CONTENT, base, Body::from(slice)).into_response();
-                if let Ok(v) = format!("bytes {s}-{e}/{len}").parse() {
-                    resp.headers_mut().insert(header::CONTENT_RANGE, v);
-                }
-                resp
+    let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+    let (status, start, end) = match range.map(|r| parse_range(r, len)) {
+        None => (StatusCode::OK, 0, len),
+        Some(Some((s, e))) => (StatusCode::PARTIAL_CONTENT, s, e + 1),
+        Some(None) => {
+            let mut resp = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
+            if let Ok(v) = format!("bytes */{len}").parse() {
+                resp.headers_mut().insert(header::CONTENT_RANGE, v);
             }
-            None => {
-                let mut resp = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
-                if let Ok(v) = format!("bytes */{len}").parse() {
-                    resp.headers_mut().insert(header::CONTENT_RANGE, v);
-                }
-                resp
-            }
-        });
+            return Ok(resp);
+        }
+    };
+    file.seek(std::io::SeekFrom::Start(start))
+        .await
+        .context("cannot seek in an attachment")?;
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file.take(end - start)));
+    let mut resp = (status, base, body).into_response();
+    if let Ok(v) = (end - start).to_string().parse() {
+        resp.headers_mut().insert(header::CONTENT_LENGTH, v);
     }
-    Ok((StatusCode::OK, base, Body::from(data)).into_response())
+    if status == StatusCode::PARTIAL_CONTENT {
+        if let Ok(v) = format!("bytes {start}-{}/{len}", end - 1).parse() {
+            resp.headers_mut().insert(header::CONTENT_RANGE, v);
+        }
+    }
+    Ok(resp)
 }
 
 async fn remove(
@@ -370,6 +413,28 @@ mod tests {
         assert_eq!(clean_filename("a\0b.pdf"), "ab.pdf");
         assert_eq!(clean_filename(".."), "file");
         assert_eq!(clean_filename("C:\\x\\note.txt"), "note.txt");
+    }
+
+    #[test]
+    fn file_names_lose_bidi_controls_and_invisible_characters() {
+        assert_eq!(clean_filename("devoir_\u{202E}fdp.exe"), "devoir_fdp.exe");
+        assert_eq!(
+            clean_filename("\u{2066}a\u{2069}\u{200B}\u{200E}\u{200F}\u{061C}\u{FEFF}b.pdf"),
+            "ab.pdf"
+        );
+        assert_eq!(clean_filename("\u{202E}\u{200B}"), "file");
+        assert_eq!(clean_filename("élève_日本.pdf"), "élève_日本.pdf");
+    }
+
+    #[test]
+    fn long_file_names_are_cut_to_255_bytes_keeping_the_extension() {
+        let long = format!("{}.pdf", "é".repeat(200)); // 404 bytes
+
+        let name = clean_filename(&long);
+
+        assert!(name.len() <= MAX_FILENAME_BYTES, "{}", name.len());
+        assert!(name.ends_with("é.pdf"), "{name}");
+        assert_eq!(clean_filename("court.pdf"), "court.pdf");
     }
 
     #[test]

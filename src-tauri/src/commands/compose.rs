@@ -1,13 +1,15 @@
 //! The composer's commands: recipients, drafts, attachments, sending. Drafts and sends change
 //! the local copy at once and are queued for the ENT, so writing works offline too.
+use std::path::PathBuf;
 use std::time::Duration;
 
+use messagerie_core::attachment::{self, PickError, Picked, PickedFiles};
 use messagerie_core::mailbox::compose::{DraftView, Quota};
 use messagerie_core::message::Attachment;
 use messagerie_core::queue::DraftContent;
 use messagerie_core::recipients::Visible;
 use serde::Serialize;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, DragDropEvent, Emitter, Manager, State, WindowEvent};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::commands::queued;
@@ -130,21 +132,23 @@ pub async fn cancel_send(state: State<'_, AppState>, id: String) -> Answer<bool>
     Ok(state.mailbox().await?.cancel_send(&id).await?)
 }
 
-/// Adds a file to a draft; the file is copied into the account first, so a queued upload
+/// Adds a file the user picked to a draft, by the token `pick_files` (or a drop) gave: the
+/// window never names a path. The file is copied into the account first, so a queued upload
 /// survives the original being moved.
 #[tauri::command]
+#[tracing::instrument(skip(state, picked), err)]
 pub async fn add_attachment(
     state: State<'_, AppState>,
+    picked: State<'_, PickedFiles>,
     draft_id: String,
-    path: String,
+    token: String,
 ) -> Answer<Attachment> {
+    let (path, size) = chosen_file(&picked, &token)?;
     let mailbox = state.mailbox().await?;
-    refuse_if_it_does_not_fit(&mailbox, std::path::Path::new(&path)).await?;
-    let (draft, file) = (draft_id.clone(), path.clone());
+    refuse_if_it_does_not_fit(&mailbox, size).await?;
+    let draft = draft_id.clone();
     let id = queued(state, |mailbox| async move {
-        mailbox
-            .add_attachment(&draft, std::path::Path::new(&file))
-            .await
+        mailbox.add_attachment(&draft, &path).await
     })
     .await?;
     mailbox
@@ -154,6 +158,35 @@ pub async fn add_attachment(
         .into_iter()
         .find(|a| a.id == id)
         .ok_or_else(CommandError::internal)
+}
+
+/// The file behind a token, if it is a regular file: a path, a spent or an unknown token is
+/// refused, and so are devices (`/dev/zero` would fill the disk), FIFOs and directories.
+fn chosen_file(picked: &PickedFiles, token: &str) -> Answer<(PathBuf, u64)> {
+    let path = picked.take(token).ok_or_else(|| {
+        CommandError::new(
+            ErrorKind::InvalidInput,
+            "ce fichier n'a pas été choisi avec « Ajouter une pièce jointe » ; choisissez-le à \
+             nouveau",
+        )
+    })?;
+    let size = attachment::regular_file_size(&path).map_err(|error| {
+        let message = match error {
+            PickError::NotARegularFile { path } => format!(
+                "{} n'est pas un fichier ordinaire (dossier, périphérique ou tube) ; il ne peut \
+                 pas être joint",
+                path.display()
+            ),
+            PickError::Unreadable { path, source } => {
+                format!(
+                    "le fichier {} ne peut pas être lu : {source}",
+                    path.display()
+                )
+            }
+        };
+        CommandError::new(ErrorKind::InvalidInput, message)
+    })?;
+    Ok((path, size))
 }
 
 #[tauri::command]
@@ -168,18 +201,19 @@ pub async fn remove_attachment(
     .await
 }
 
-/// « Ajouter une pièce jointe »: the native file dialog, several files at once; the chosen
-/// paths (none when cancelled).
+/// « Ajouter une pièce jointe »: the native file dialog, several files at once; a token and a
+/// name for each chosen file (none when cancelled).
 ///
 /// Test seam: WebDriver cannot drive a native dialog, so debug builds (what `cargo test`
 /// builds) take the paths from `MESSAGERIE_TEST_PICK_FILES` (separated by `:`) when it is set.
 /// Release builds have no such seam.
 #[tauri::command]
-pub async fn pick_files(app: AppHandle) -> Answer<Vec<String>> {
+#[tracing::instrument(skip_all, err)]
+pub async fn pick_files(app: AppHandle, picked: State<'_, PickedFiles>) -> Answer<Vec<Picked>> {
     #[cfg(debug_assertions)]
     if let Some(paths) = std::env::var_os("MESSAGERIE_TEST_PICK_FILES") {
         return Ok(std::env::split_paths(&paths)
-            .map(|p| p.to_string_lossy().into_owned())
+            .map(|p| picked.issue(p))
             .collect());
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -193,33 +227,36 @@ pub async fn pick_files(app: AppHandle) -> Answer<Vec<String>> {
     chosen
         .into_iter()
         .map(|p| {
-            p.into_path()
-                .map(|p| p.to_string_lossy().into_owned())
-                .map_err(|_| {
-                    CommandError::new(ErrorKind::InvalidInput, "ce fichier ne peut pas être joint")
-                })
+            p.into_path().map(|p| picked.issue(p)).map_err(|_| {
+                CommandError::new(ErrorKind::InvalidInput, "ce fichier ne peut pas être joint")
+            })
         })
         .collect()
 }
 
+/// Files dropped on the window reach it as tokens too (`{kind: "filesDropped", files}` on the
+/// mailbox event stream): the page never handles a path. Called once the main window exists.
+pub fn hand_drops_as_tokens(app: &AppHandle) {
+    let Some(window) = app.get_webview_window("main") else {
+        return;
+    };
+    let handle = app.clone();
+    window.on_window_event(move |event| {
+        let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event else {
+            return;
+        };
+        let picked = handle.state::<PickedFiles>();
+        let files: Vec<Picked> = paths.iter().map(|p| picked.issue(p.clone())).collect();
+        let event = serde_json::json!({ "kind": "filesDropped", "files": files });
+        if let Err(error) = handle.emit(crate::events::MAILBOX_EVENT, event) {
+            tracing::warn!(%error, "cannot pass dropped files to the window");
+        }
+    });
+}
+
 /// A file larger than the space left on the ENT is refused before it is copied or uploaded.
 /// When the space is unknown (offline and never asked), the ENT decides at upload.
-async fn refuse_if_it_does_not_fit(
-    mailbox: &messagerie_core::Mailbox,
-    path: &std::path::Path,
-) -> Answer<()> {
-    let size = tokio::fs::metadata(path)
-        .await
-        .map_err(|error| {
-            CommandError::new(
-                ErrorKind::InvalidInput,
-                format!(
-                    "le fichier {} ne peut pas être lu : {error}",
-                    path.display()
-                ),
-            )
-        })?
-        .len();
+async fn refuse_if_it_does_not_fit(mailbox: &messagerie_core::Mailbox, size: u64) -> Answer<()> {
     let Ok(quota) = mailbox.quota().await else {
         return Ok(());
     };
@@ -240,7 +277,7 @@ async fn refuse_if_it_does_not_fit(
 }
 
 /// « 1,5 Mo », as the ENT writes sizes.
-fn human_size(bytes: u64) -> String {
+pub fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["o", "ko", "Mo", "Go"];
     let mut value = bytes as f64;
     let mut unit = 0;
@@ -257,7 +294,44 @@ fn human_size(bytes: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::human_size;
+    use super::*;
+
+    #[test]
+    fn a_path_from_the_window_is_refused_and_only_a_picked_token_is_accepted() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("devoir.pdf");
+        std::fs::write(&file, b"%PDF-1.4").unwrap();
+        let picked = PickedFiles::default();
+        let token = picked.issue(file.clone()).token;
+
+        let by_path = chosen_file(&picked, &file.display().to_string()).unwrap_err();
+        let by_token = chosen_file(&picked, &token).unwrap();
+
+        assert_eq!(by_path.kind, ErrorKind::InvalidInput);
+        assert!(by_path.message.contains("choisi"), "{}", by_path.message);
+        assert_eq!(by_token, (file, 8));
+        // A token is good once.
+        assert!(chosen_file(&picked, &token).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_or_a_directory_is_refused_with_a_clear_message() {
+        let picked = PickedFiles::default();
+        let dir = tempfile::tempdir().unwrap();
+        for path in [PathBuf::from("/dev/zero"), dir.path().to_path_buf()] {
+            let token = picked.issue(path.clone()).token;
+
+            let error = chosen_file(&picked, &token).unwrap_err();
+
+            assert_eq!(error.kind, ErrorKind::InvalidInput);
+            assert!(
+                error.message.contains("n'est pas un fichier ordinaire"),
+                "{}",
+                error.message
+            );
+        }
+    }
 
     #[test]
     fn sizes_read_as_the_ent_writes_them() {

@@ -1,5 +1,8 @@
 //! Attachments and links leave the app through the system: the default viewer, a « save as »
 //! dialog, the browser. Only what the user chose, only after the window asked them.
+use messagerie_core::attachment::{self, Decision, Progress};
+use serde::Serialize;
+use tauri::ipc::Channel;
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
@@ -7,20 +10,45 @@ use tauri_plugin_opener::OpenerExt;
 use crate::error::{CommandError, ErrorKind};
 use crate::state::AppState;
 
-/// Opens an attachment in the system's viewer (downloaded first when not cached).
+/// What « Ouvrir » did.
+#[derive(Debug, Serialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum Opened {
+    /// Handed to the system's viewer.
+    Opened,
+    /// Not opened: the window shows the real name and type, and offers « Enregistrer sous… »
+    /// (and « Ouvrir quand même » when the verdict is `ask`).
+    Ask { decision: Decision },
+}
+
+/// « Ouvrir »: downloads the file when it is not cached (progress on `on_progress`), then hands
+/// it to the system's viewer only if [`attachment::decide`] allows it (`insist`: the user chose
+/// « Ouvrir quand même » for a document whose content does not match its name). Programs,
+/// launchers, scripts and web pages are never handed over.
 #[tauri::command]
-#[tracing::instrument(skip(app, state))]
+#[tracing::instrument(skip(app, state, on_progress), err)]
 pub async fn open_attachment(
     app: AppHandle,
     state: tauri::State<'_, AppState>,
     message_id: String,
     attachment_id: String,
-) -> Result<(), CommandError> {
-    let path = state
+    insist: Option<bool>,
+    on_progress: Channel<Progress>,
+) -> Result<Opened, CommandError> {
+    let (path, decision) = state
         .mailbox()
         .await?
-        .attachment_file(&message_id, &attachment_id)
-        .await?;
+        .attachment_to_open(&message_id, &attachment_id, &progress_to(on_progress))
+        .await
+        .map_err(download_error)?;
+    if !attachment::may_open(decision.verdict, insist.unwrap_or(false)) {
+        tracing::info!(verdict = ?decision.verdict, detected = ?decision.detected, "an attachment was not opened");
+        return Ok(Opened::Ask { decision });
+    }
     app.opener()
         .open_path(path.to_string_lossy(), None::<&str>)
         .map_err(|error| {
@@ -29,30 +57,35 @@ pub async fn open_attachment(
                 ErrorKind::Internal,
                 "aucune application ne sait ouvrir ce fichier ; utilisez « Enregistrer sous… »",
             )
-        })
+        })?;
+    Ok(Opened::Opened)
 }
 
-/// « Enregistrer sous… »: the native dialog, then a copy of the attachment where the user chose.
+/// « Enregistrer sous… »: the native dialog (a name safe for the disk suggested), then a copy
+/// of the attachment where the user chose, written whole or not at all, marked on Windows as
+/// downloaded from the Internet.
 #[tauri::command]
-#[tracing::instrument(skip(app, state))]
+#[tracing::instrument(skip(app, state, on_progress), err)]
 pub async fn save_attachment_as(
     app: AppHandle,
     state: tauri::State<'_, AppState>,
     message_id: String,
     attachment_id: String,
+    on_progress: Channel<Progress>,
 ) -> Result<(), CommandError> {
     let mailbox = state.mailbox().await?;
-    let source = mailbox.attachment_file(&message_id, &attachment_id).await?;
-    let message = mailbox.message(&message_id).await?;
-    let name = message
-        .attachments
-        .iter()
-        .find(|a| a.id == attachment_id)
-        .map_or_else(|| "piece-jointe".to_string(), |a| a.filename.clone());
+    let source = mailbox
+        .attachment_file_with(&message_id, &attachment_id, &progress_to(on_progress))
+        .await
+        .map_err(download_error)?;
+    let name = mailbox
+        .attachment(&message_id, &attachment_id)
+        .await?
+        .filename;
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.dialog()
         .file()
-        .set_file_name(&name)
+        .set_file_name(attachment::file_name(&name))
         .save_file(move |chosen| {
             let _ = tx.send(chosen);
         });
@@ -60,16 +93,46 @@ pub async fn save_attachment_as(
         return Ok(()); // The user cancelled.
     };
     let target = target.into_path().map_err(|_| CommandError::internal())?;
-    tokio::fs::copy(&source, &target).await.map_err(|error| {
-        CommandError::new(
-            ErrorKind::Storage,
+    let written = target.clone();
+    tokio::task::spawn_blocking(move || attachment::save_copy(&source, &written))
+        .await
+        .map_err(|_| CommandError::internal())?
+        .map_err(|error| {
+            CommandError::new(
+                ErrorKind::Storage,
+                format!(
+                    "le fichier n'a pas pu être enregistré dans {} : {error}",
+                    target.display()
+                ),
+            )
+        })
+}
+
+/// Download progress to the window; a closed window only stops the reports.
+fn progress_to(channel: Channel<Progress>) -> impl Fn(Progress) + Send + Sync {
+    move |progress| {
+        let _ = channel.send(progress);
+    }
+}
+
+/// Download failures the user can act on, in their words.
+fn download_error(error: messagerie_core::Error) -> CommandError {
+    match error {
+        messagerie_core::Error::TooLarge { size, limit } => CommandError::new(
+            ErrorKind::InvalidInput,
             format!(
-                "le fichier n'a pas pu être enregistré dans {} : {error}",
-                target.display()
+                "ce fichier ({}) dépasse la taille que Messagerie télécharge ({}) ; ouvrez-le \
+                 depuis le site de l'ENT",
+                crate::commands::compose::human_size(size),
+                crate::commands::compose::human_size(limit)
             ),
-        )
-    })?;
-    Ok(())
+        ),
+        messagerie_core::Error::Incomplete { .. } => CommandError::new(
+            ErrorKind::Offline,
+            "le téléchargement s'est interrompu ; réessayez",
+        ),
+        other => other.into(),
+    }
 }
 
 /// Opens a link from a message in the system's browser; only web and mail addresses.
@@ -95,7 +158,32 @@ fn is_openable(url: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_openable;
+    use super::*;
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_with_both_sizes_in_french() {
+        let error = download_error(messagerie_core::Error::TooLarge {
+            size: 3 * 1024 * 1024 * 1024,
+            limit: attachment::MAX_DOWNLOAD_BYTES,
+        });
+
+        assert_eq!(error.kind, ErrorKind::InvalidInput);
+        assert!(error.message.contains("3,0 Go"), "{}", error.message);
+        assert!(error.message.contains("2,0 Go"), "{}", error.message);
+    }
+
+    #[test]
+    fn a_file_not_opened_reaches_the_window_with_its_decision() {
+        let json = serde_json::to_value(Opened::Ask {
+            decision: attachment::decide("lancer.desktop", b"[Desktop Entry]\n"),
+        })
+        .unwrap();
+
+        assert_eq!(json["kind"], "ask");
+        assert_eq!(json["decision"]["verdict"], "saveOnly");
+        assert_eq!(json["decision"]["extension"], "desktop");
+        assert_eq!(json["decision"]["detected"], "application/x-desktop");
+    }
 
     #[test]
     fn only_web_and_mail_links_leave_the_app() {

@@ -295,7 +295,7 @@ describe("attachments", () => {
     await elapse();
     const draftId = api.calls.find((c) => c.op === "addAttachment")?.args[0] as string;
 
-    act(() => api.emit({ kind: "uploadProgress", draftId, path: "/home/marie/plan.png", sent: 30, total: 120 }));
+    act(() => api.emit({ kind: "uploadProgress", draftId, path: api.tokenOf("/home/marie/plan.png"), sent: 30, total: 120 }));
 
     const [pdf, png] = screen.getAllByTestId("attachment").map((i) => i.textContent ?? "");
     expect(pdf).toBe("programme.pdfenvoi…");
@@ -317,6 +317,35 @@ describe("attachments", () => {
     expect(within(item).getByRole("alert").textContent).toBe(
       "« video.mp4 » (40,0 Mo) dépasse l'espace disponible sur l'ENT (12,3 Mo).",
     );
+  });
+
+  test("the window attaches only by the dialog's tokens: a path is refused, /dev/zero too, with their reasons", async () => {
+    const api = new ComposeFixture();
+    api.filesToPick = ["/home/marie/programme.pdf", "/dev/zero"];
+    renderComposer(api);
+
+    fireEvent.click(screen.getByTestId("attach"));
+    await elapse();
+
+    const added = api.calls.filter((c) => c.op === "addAttachment").map((c) => c.args[1]);
+    expect(added).toEqual([api.tokenOf("/home/marie/programme.pdf"), api.tokenOf("/dev/zero")]);
+    const [pdf, zero] = screen.getAllByTestId("attachment");
+    expect(pdf?.getAttribute("data-status")).toBe("done");
+    expect(zero?.getAttribute("data-status")).toBe("failed");
+    expect(within(zero as HTMLElement).getByRole("alert").textContent).toMatch(/n'est pas un fichier ordinaire/);
+  });
+
+  test("files dropped on the window arrive as tokens and are attached", async () => {
+    const api = new ComposeFixture();
+    api.filesToPick = ["/home/marie/plan.png"];
+    renderComposer(api);
+    const files = await api.pickFiles();
+
+    act(() => api.emit({ kind: "filesDropped", files }));
+    await elapse();
+
+    expect(screen.getByTestId("attachment").getAttribute("data-status")).toBe("done");
+    expect(screen.getByTestId("attachment").textContent).toMatch(/^plan\.png/);
   });
 
   test("a file dropped without a path says to use the button", async () => {

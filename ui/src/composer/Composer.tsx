@@ -70,15 +70,10 @@ export function Composer({ api, draft, onClose, onSent, undoSeconds = 5 }: Compo
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
-    const files = Array.from(e.dataTransfer.files);
-    if (files.length === 0) return;
-    // WebKit gives no file path to the page; only a native drop handler could.
-    const paths = files.flatMap((f) => {
-      const path = (f as File & { path?: unknown }).path;
-      return typeof path === "string" && path !== "" ? [path] : [];
-    });
-    setDropNotice(paths.length < files.length);
-    void store.addFiles(paths);
+    // The page never takes a path: files dropped on the app's window arrive as tokens from
+    // the native side (`filesDropped`); a drop the page sees has none, so it says to use the
+    // button.
+    setDropNotice(e.dataTransfer.files.length > 0);
   };
 
   return (

@@ -9,10 +9,13 @@ export interface DraftContent { subject: string; body: string; to: string[]; cc:
 export interface DraftView { id: string | null; subject: string; body: string; to: Recipient[]; cc: Recipient[]; cci: Recipient[]; inReplyTo: string | null; attachments: Attachment[]; }
 export interface RefusedRecipient { id: string; reason: string; }
 export interface Quota { quota: number; storage: number; }
+/** A file the user chose (native dialog or drop): an opaque token, never a path, and its name. */
+export interface PickedFile { token: string; name: string; }
 export type ComposeEvent =
   | { kind: "sent"; id: string; inactive: string[]; undelivered: string[] }   // the ENT's send report
   | { kind: "sendFailed"; id: string; message: string }                        // refused: back in Brouillons
-  | { kind: "uploadProgress"; draftId: string; path: string; sent: number; total: number }; // bytes of one file going up
+  | { kind: "uploadProgress"; draftId: string; path: string; sent: number; total: number } // bytes of one file going up (`path`: its token)
+  | { kind: "filesDropped"; files: PickedFile[] };                              // files dropped on the window, as tokens
 export interface ComposeApi {
   suggestRecipients(query: string): Promise<Visible[]>;            // [suggest_recipients] offline, from the cached list
   checkRecipients(ids: string[]): Promise<RefusedRecipient[]>;     // [check_recipients] before sending
@@ -25,8 +28,8 @@ export interface ComposeApi {
   deleteDraft(id: string): Promise<void>;                          // [delete_forever] « Annuler » of a saved draft
   send(id: string | null, content: DraftContent, undoSeconds: number): Promise<string>; // [send_message] leaves after undoSeconds
   cancelSend(id: string): Promise<boolean>;                        // [cancel_send] true = taken back, it is a draft again
-  pickFiles(): Promise<string[]>;                                  // [pick_files] native dialog; absolute paths
-  addAttachment(draftId: string, path: string): Promise<Attachment>;     // [add_attachment] rejects {kind:"refused", message} when it does not fit
+  pickFiles(): Promise<PickedFile[]>;                              // [pick_files] native dialog; tokens, never paths
+  addAttachment(draftId: string, token: string): Promise<Attachment>;    // [add_attachment] a picked token; rejects {kind:"refused", message} when it does not fit, {kind:"invalidInput"} for a path or a device
   removeAttachment(draftId: string, attachmentId: string): Promise<void>;
   subscribeCompose(listener: (e: ComposeEvent) => void): () => void;
 }

@@ -8,6 +8,7 @@ import type {
   ComposeEvent,
   DraftContent,
   DraftView,
+  PickedFile,
   Quota,
   RefusedRecipient,
   Visible,
@@ -86,6 +87,9 @@ export class ComposeFixture implements ComposeApi {
   readonly sent: { id: string; content: DraftContent; attachments: Attachment[] }[] = [];
   /** What the next `pickFiles` answers (the native dialog's choice). */
   filesToPick: string[] = [];
+  /** Paths that are no regular file (`/dev/zero`, a directory): refused as the backend does. */
+  notRegular = new Set<string>(["/dev/zero"]);
+  private picked = new Map<string, string>();
   /** File sizes by path; 200 KiB when absent. */
   fileSizes: Record<string, number> = {};
   /** The next send is refused by the ENT with this message (then cleared). */
@@ -313,12 +317,37 @@ export class ComposeFixture implements ComposeApi {
     });
   }
 
-  pickFiles(): Promise<string[]> {
-    return this.answer("pickFiles", [], () => [...this.filesToPick]);
+  /** The token the dialog gives for a path (as the backend does: opaque, one use). */
+  tokenOf(path: string): string {
+    return `token:${path}`;
   }
 
-  addAttachment(draftId: string, path: string): Promise<Attachment> {
-    return this.answer("addAttachment", [draftId, path], () => {
+  pickFiles(): Promise<PickedFile[]> {
+    return this.answer("pickFiles", [], () =>
+      this.filesToPick.map((path) => {
+        const token = this.tokenOf(path);
+        this.picked.set(token, path);
+        return { token, name: path.split(/[\\/]/).pop() ?? path };
+      }),
+    );
+  }
+
+  addAttachment(draftId: string, token: string): Promise<Attachment> {
+    return this.answer("addAttachment", [draftId, token], () => {
+      const path = this.picked.get(token);
+      if (path === undefined) {
+        throw {
+          kind: "invalidInput",
+          message: "ce fichier n'a pas été choisi avec « Ajouter une pièce jointe » ; choisissez-le à nouveau",
+        };
+      }
+      this.picked.delete(token);
+      if (this.notRegular.has(path)) {
+        throw {
+          kind: "invalidInput",
+          message: `${path} n'est pas un fichier ordinaire (dossier, périphérique ou tube) ; il ne peut pas être joint`,
+        };
+      }
       const draft = this.drafts.get(draftId);
       const filename = path.split(/[\\/]/).pop() ?? path;
       if (!draft) throw { kind: "notFound", message: `brouillon ${draftId} introuvable` };
@@ -331,7 +360,7 @@ export class ComposeFixture implements ComposeApi {
           message: `« ${filename} » (${mo(size)}) dépasse l'espace disponible sur l'ENT (${mo(left)}).`,
         };
       }
-      this.emit({ kind: "uploadProgress", draftId, path, sent: size, total: size });
+      this.emit({ kind: "uploadProgress", draftId, path: token, sent: size, total: size });
       this.quotaNow = { ...this.quotaNow, storage: this.quotaNow.storage + size };
       const attachment: Attachment = {
         id: `att-${this.nextId++}`,

@@ -4,7 +4,7 @@
 import { useSyncExternalStore } from "react";
 import type { Attachment, Recipient } from "../mailbox/types";
 import { describeError } from "../mailbox/store";
-import type { ComposeApi, DraftContent, DraftView, Quota, Visible } from "./api";
+import type { ComposeApi, DraftContent, DraftView, PickedFile, Quota, Visible } from "./api";
 import { htmlText } from "./html";
 
 export type Field = "to" | "cc" | "cci";
@@ -20,7 +20,7 @@ export interface AttachmentItem {
   key: string;
   name: string;
   status: "uploading" | "done" | "failed";
-  /** The file picked or dropped, to match upload progress events; null for one the draft came with. */
+  /** The token of the file picked or dropped, to match upload progress events; null for one the draft came with. */
   path: string | null;
   /** Share of the file sent, 0..1, while uploading; null until the backend says. */
   progress: number | null;
@@ -55,10 +55,6 @@ export function toRecipient(v: Visible): Recipient {
 
 const chip = (recipient: Recipient): Chip => ({ recipient, status: "checking", reason: null });
 
-function basename(path: string): string {
-  const parts = path.split(/[\\/]/);
-  return parts[parts.length - 1] || path;
-}
 
 export class ComposerStore {
   private state: ComposerState;
@@ -122,6 +118,7 @@ export class ComposerStore {
     this.refreshQuota();
     const off = this.api.subscribeCompose((e) => {
       if (e.kind === "uploadProgress" && e.draftId === this.state.id) this.progress(e.path, e.sent, e.total);
+      if (e.kind === "filesDropped") void this.addFiles(e.files);
     });
     return () => {
       off();
@@ -280,13 +277,14 @@ export class ComposerStore {
 
   // ---- attachments -------------------------------------------------------------------------
 
-  async addFiles(paths: string[]): Promise<void> {
-    if (paths.length === 0) return;
-    const items: AttachmentItem[] = paths.map((p) => ({
+  /** Attaches files the user picked or dropped, by their tokens (the window never holds a path). */
+  async addFiles(files: PickedFile[]): Promise<void> {
+    if (files.length === 0) return;
+    const items: AttachmentItem[] = files.map((f) => ({
       key: `a${this.nextKey++}`,
-      name: basename(p),
+      name: f.name,
       status: "uploading",
-      path: p,
+      path: f.token,
       progress: null,
       attachment: null,
       error: null,
@@ -301,7 +299,7 @@ export class ComposerStore {
         continue;
       }
       try {
-        const attachment = await this.api.addAttachment(id, paths[i] ?? "");
+        const attachment = await this.api.addAttachment(id, files[i]?.token ?? "");
         patch(item.key, { status: "done", attachment, name: attachment.filename });
       } catch (e) {
         patch(item.key, { status: "failed", error: describeError(e) });

@@ -47,6 +47,21 @@ export const fr = {
   "message.attachments": "Pièces jointes",
   "message.open": "Ouvrir",
   "message.saveAs": "Enregistrer sous…",
+  "message.fileType": "Fichier {extension}",
+  "message.noExtension": "sans extension",
+  "message.downloading": "Téléchargement de {name}",
+  "message.notOpened": "Ce fichier n'est pas ouvert directement",
+  "message.fileName": "Nom",
+  "message.fileExtension": "Extension",
+  "message.fileContent": "Contenu",
+  "message.contentUnknown": "type non reconnu",
+  "message.neverOpened":
+    "Ce type de fichier (programme, script, raccourci, page web…) peut agir sur votre ordinateur : Messagerie ne l'ouvre jamais. Enregistrez-le seulement si vous faites confiance à l'expéditeur.",
+  "message.contentMismatch":
+    "Le contenu de ce fichier ne correspond pas à son extension : il n'est peut-être pas ce qu'il prétend être.",
+  "message.onlyDocuments":
+    "Messagerie n'ouvre directement que les documents, images, sons, vidéos et textes.",
+  "message.openAnyway": "Ouvrir quand même",
   "message.remoteImagesBlocked": "Les images distantes de ce message sont bloquées.",
   "message.showRemoteImages": "Afficher les images",
   "message.links": "Liens du message",

@@ -7,6 +7,7 @@ export function ConfirmDialog({
   children,
   confirmLabel,
   danger = false,
+  extra,
   onConfirm,
   onCancel,
 }: {
@@ -14,6 +15,8 @@ export function ConfirmDialog({
   children?: ReactNode;
   confirmLabel: string;
   danger?: boolean;
+  /** More buttons, between « Annuler » and the confirm button. */
+  extra?: ReactNode;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -43,6 +46,7 @@ export function ConfirmDialog({
           <button type="button" onClick={onCancel}>
             {t("actions.cancel")}
           </button>
+          {extra}
           <button
             type="button"
             ref={confirmRef}

@@ -376,8 +376,13 @@ function MailboxWindow({
             remoteImagesAllowed={Boolean(state.open && state.remoteImages[state.open.id])}
             onAllowRemoteImages={(id) => void store.allowRemoteImages(id)}
             onOpenLink={(url) => void api.openLink(url).catch(report)}
-            onOpenAttachment={(m, a) => void api.openAttachment(m, a).catch(report)}
-            onSaveAttachment={(m, a) => void api.saveAttachmentAs(m, a).catch(report)}
+            onOpenAttachment={(m, a, o) =>
+              api.openAttachment(m, a, o).catch((e: unknown) => {
+                report(e);
+                return null;
+              })
+            }
+            onSaveAttachment={(m, a, p) => api.saveAttachmentAs(m, a, p).catch(report)}
             onSetUnread={(id, unread) => void store.setUnread([id], unread)}
             onReply={compose ? (id, all) => startCompose(compose.replyDraft(id, all)) : undefined}
             onForward={compose ? (id) => startCompose(compose.forwardDraft(id)) : undefined}

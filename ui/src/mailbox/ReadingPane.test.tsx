@@ -1,8 +1,8 @@
-import { cleanup, render, screen } from "@testing-library/react";
-import { afterEach, describe, expect, test } from "vitest";
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { bodyCsp, bodyFacts, buildSrcdoc } from "./body";
 import { ReadingPane } from "./ReadingPane";
-import type { Message } from "./types";
+import type { AttachmentDecision, DownloadProgress, Message, OpenOutcome } from "./types";
 
 afterEach(() => cleanup());
 
@@ -27,6 +27,8 @@ const odd: Message = {
 };
 
 const noop = () => undefined;
+const opened = () => Promise.resolve<OpenOutcome | null>({ kind: "opened" });
+const saved = () => Promise.resolve();
 
 describe("ReadingPane", () => {
   test("a message with no subject, sender, date or body still shows, and says the body is missing", () => {
@@ -36,8 +38,8 @@ describe("ReadingPane", () => {
         remoteImagesAllowed={false}
         onAllowRemoteImages={noop}
         onOpenLink={noop}
-        onOpenAttachment={noop}
-        onSaveAttachment={noop}
+        onOpenAttachment={opened}
+        onSaveAttachment={saved}
         onSetUnread={noop}
       />,
     );
@@ -57,8 +59,8 @@ describe("reply buttons", () => {
         remoteImagesAllowed={false}
         onAllowRemoteImages={noop}
         onOpenLink={noop}
-        onOpenAttachment={noop}
-        onSaveAttachment={noop}
+        onOpenAttachment={opened}
+        onSaveAttachment={saved}
         onSetUnread={noop}
         onReply={noop}
         onForward={noop}
@@ -107,5 +109,100 @@ describe("body helpers", () => {
     expect(bodyFacts('<img src="data:image/png;base64,AAAA">').hasRemoteImages).toBe(false);
     expect(bodyFacts('<img src="//cdn.example/p.png">').hasRemoteImages).toBe(true);
     expect(bodyFacts('<img srcset="http://cdn.example/p.png 2x">').hasRemoteImages).toBe(true);
+  });
+});
+
+describe("attachments", () => {
+  const withFile = (filename: string): Message => ({
+    ...odd,
+    id: "m-pj",
+    subject: "Devoir",
+    date: 0,
+    attachments: [{ id: "a-1", filename, contentType: "application/octet-stream", size: 2048, cachedPath: null }],
+  });
+  const launcher: AttachmentDecision = {
+    verdict: "saveOnly",
+    name: "devoir_fdp.desktop",
+    extension: "desktop",
+    detected: "application/x-desktop",
+    mismatch: false,
+    dangerous: true,
+  };
+  const renderPane = (
+    message: Message,
+    onOpenAttachment: (m: string, a: string, o: { insist?: boolean; onProgress?: (p: DownloadProgress) => void }) => Promise<OpenOutcome | null>,
+    onSaveAttachment: (m: string, a: string, p?: (p: DownloadProgress) => void) => Promise<void> = saved,
+  ) =>
+    render(
+      <ReadingPane
+        open={{ id: message.id, message }}
+        remoteImagesAllowed={false}
+        onAllowRemoteImages={noop}
+        onOpenLink={noop}
+        onOpenAttachment={onOpenAttachment}
+        onSaveAttachment={onSaveAttachment}
+        onSetUnread={noop}
+      />,
+    );
+
+  test("a name with a right-to-left override shows its real extension apart", () => {
+    renderPane(withFile("devoir_\u202Efdp.exe"), opened);
+
+    const item = screen.getByTestId("received-attachment");
+    expect(within(item).getByTestId("attachment-extension").textContent).toBe("EXE");
+    expect(item.textContent).not.toContain("\u202E");
+    expect(item.textContent).toContain("devoir_fdp");
+  });
+
+  test("a launcher is not opened: the window shows its real name and type and offers only to save it", async () => {
+    const open = vi.fn(() => Promise.resolve<OpenOutcome | null>({ kind: "ask", decision: launcher }));
+    const save = vi.fn(saved);
+    renderPane(withFile("devoir_fdp.desktop"), open, save);
+
+    fireEvent.click(screen.getByRole("button", { name: "Ouvrir devoir_fdp.desktop" }));
+
+    const warning = await screen.findByTestId("attachment-warning");
+    expect(warning.textContent).toContain("devoir_fdp.desktop");
+    expect(within(warning).getByTestId("warning-extension").textContent).toBe("DESKTOP");
+    expect(within(warning).getByTestId("warning-detected").textContent).toBe("application/x-desktop");
+    expect(warning.textContent).toContain("ne l'ouvre jamais");
+    expect(screen.queryByRole("button", { name: "Ouvrir quand même" })).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Enregistrer sous…" }));
+    await waitFor(() => expect(save).toHaveBeenCalledTimes(1));
+    expect(open).toHaveBeenCalledTimes(1);
+  });
+
+  test("a document whose content does not match may be opened anyway, on the user's word", async () => {
+    const decision: AttachmentDecision = { ...launcher, verdict: "ask", name: "devoir.pdf", extension: "pdf", detected: "image/png", mismatch: true, dangerous: false };
+    const open = vi.fn((_m: string, _a: string, o: { insist?: boolean }) =>
+      Promise.resolve<OpenOutcome | null>(o.insist ? { kind: "opened" } : { kind: "ask", decision }),
+    );
+    renderPane(withFile("devoir.pdf"), open);
+
+    fireEvent.click(screen.getByRole("button", { name: "Ouvrir devoir.pdf" }));
+    expect((await screen.findByTestId("attachment-warning")).textContent).toContain("ne correspond pas");
+    fireEvent.click(screen.getByRole("button", { name: "Ouvrir quand même" }));
+
+    await waitFor(() => expect(open).toHaveBeenCalledTimes(2));
+    expect(open.mock.calls[1]?.[2]).toMatchObject({ insist: true });
+    expect(screen.queryByTestId("attachment-warning")).toBeNull();
+  });
+
+  test("a download shows its progress until it ends", async () => {
+    let report: ((p: DownloadProgress) => void) | undefined;
+    let finish: (o: OpenOutcome) => void = noop;
+    renderPane(withFile("film.mp4"), (_m, _a, o) => {
+      report = o.onProgress;
+      return new Promise((resolve) => (finish = resolve));
+    });
+
+    fireEvent.click(screen.getByRole("button", { name: "Ouvrir film.mp4" }));
+    act(() => report?.({ done: 512, total: 2048 }));
+
+    const bar = screen.getByTestId("download-progress") as HTMLProgressElement;
+    expect(bar.value).toBe(512);
+    expect(bar.max).toBe(2048);
+    await act(async () => finish({ kind: "opened" }));
+    expect(screen.queryByTestId("download-progress")).toBeNull();
   });
 });

@@ -2,15 +2,25 @@ import { useMemo, useState } from "react";
 import { useI18n, type I18n } from "../i18n/i18n";
 import { BODY_SANDBOX, bodyFacts, buildSrcdoc } from "./body";
 import { ConfirmDialog } from "./Dialog";
-import type { Attachment, Message, Recipient } from "./types";
+import { splitName, visibleName } from "./filename";
+import type { Attachment, AttachmentDecision, DownloadProgress, Message, OpenOutcome, Recipient } from "./types";
 
 export interface ReadingPaneProps {
   open: { id: string; message: Message | null } | null;
   remoteImagesAllowed: boolean;
   onAllowRemoteImages: (id: string) => void;
   onOpenLink: (url: string) => void;
-  onOpenAttachment: (messageId: string, attachmentId: string) => void;
-  onSaveAttachment: (messageId: string, attachmentId: string) => void;
+  /** « Ouvrir »; resolves to null when it failed (the window reports the error). */
+  onOpenAttachment: (
+    messageId: string,
+    attachmentId: string,
+    options: { insist?: boolean; onProgress?: (p: DownloadProgress) => void },
+  ) => Promise<OpenOutcome | null>;
+  onSaveAttachment: (
+    messageId: string,
+    attachmentId: string,
+    onProgress?: (p: DownloadProgress) => void,
+  ) => Promise<void>;
   onSetUnread: (id: string, unread: boolean) => void;
   /** « Répondre » / « Répondre à tous »; absent when the window cannot write. */
   onReply?: (id: string, all: boolean) => void;
@@ -52,6 +62,29 @@ function MessageView({
   const i18n = useI18n();
   const { t } = i18n;
   const [linkToOpen, setLinkToOpen] = useState<string | null>(null);
+  // Downloads under way, by attachment id, and the file « Ouvrir » would not open.
+  const [downloads, setDownloads] = useState<Record<string, DownloadProgress>>({});
+  const [notOpened, setNotOpened] = useState<{ attachment: Attachment; decision: AttachmentDecision } | null>(
+    null,
+  );
+  const track = (id: string) => (p: DownloadProgress) => setDownloads((d) => ({ ...d, [id]: p }));
+  const untrack = (id: string) =>
+    setDownloads((d) => Object.fromEntries(Object.entries(d).filter(([k]) => k !== id)));
+  const open = async (a: Attachment, insist = false) => {
+    try {
+      const outcome = await onOpenAttachment(message.id, a.id, { insist, onProgress: track(a.id) });
+      if (outcome?.kind === "ask") setNotOpened({ attachment: a, decision: outcome.decision });
+    } finally {
+      untrack(a.id);
+    }
+  };
+  const save = async (a: Attachment) => {
+    try {
+      await onSaveAttachment(message.id, a.id, track(a.id));
+    } finally {
+      untrack(a.id);
+    }
+  };
   const facts = useMemo(
     () => (message.body === null ? null : bodyFacts(message.body)),
     [message.body],
@@ -145,12 +178,33 @@ function MessageView({
                 key={a.id}
                 attachment={a}
                 i18n={i18n}
-                onOpen={() => onOpenAttachment(message.id, a.id)}
-                onSave={() => onSaveAttachment(message.id, a.id)}
+                progress={downloads[a.id] ?? null}
+                onOpen={() => void open(a)}
+                onSave={() => void save(a)}
               />
             ))}
           </ul>
         </section>
+      )}
+
+      {notOpened && (
+        <NotOpenedDialog
+          decision={notOpened.decision}
+          i18n={i18n}
+          onCancel={() => setNotOpened(null)}
+          onSave={() => {
+            setNotOpened(null);
+            void save(notOpened.attachment);
+          }}
+          onOpenAnyway={
+            notOpened.decision.verdict === "ask"
+              ? () => {
+                  setNotOpened(null);
+                  void open(notOpened.attachment, true);
+                }
+              : undefined
+          }
+        />
       )}
 
       {linkToOpen && (
@@ -229,28 +283,110 @@ function formatSize(locale: string, bytes: number): string {
 function AttachmentItem({
   attachment,
   i18n,
+  progress,
   onOpen,
   onSave,
 }: {
   attachment: Attachment;
   i18n: I18n;
+  progress: DownloadProgress | null;
   onOpen: () => void;
   onSave: () => void;
 }) {
+  const { t } = i18n;
+  const name = visibleName(attachment.filename);
+  // The extension apart from the name: a name cannot pass an .exe off as a .pdf.
+  const { stem, extension } = splitName(attachment.filename);
   return (
-    <li className="mbx-attachment">
-      <span className="mbx-attachment-name">{attachment.filename}</span>
+    <li className="mbx-attachment" data-testid="received-attachment">
+      <bdi className="mbx-attachment-name" title={name}>
+        {stem}
+      </bdi>
+      <span
+        className={extension ? "mbx-attachment-ext" : "mbx-attachment-ext mbx-attachment-ext-none"}
+        data-testid="attachment-extension"
+        title={t("message.fileType", { extension: extension ?? t("message.noExtension") })}
+      >
+        {extension ? extension.toUpperCase() : t("message.noExtension")}
+      </span>
       <span className="mbx-attachment-size">{formatSize(i18n.locale, attachment.size)}</span>
-      <button type="button" onClick={onOpen} aria-label={`${i18n.t("message.open")} ${attachment.filename}`}>
-        {i18n.t("message.open")}
+      {progress && (
+        <progress
+          className="mbx-attachment-progress"
+          data-testid="download-progress"
+          aria-label={t("message.downloading", { name })}
+          value={progress.done}
+          max={Math.max(progress.total, progress.done, 1)}
+        />
+      )}
+      <button type="button" onClick={onOpen} aria-label={`${t("message.open")} ${name}`}>
+        {t("message.open")}
       </button>
       <button
         type="button"
         onClick={onSave}
-        aria-label={`${i18n.t("message.saveAs")} ${attachment.filename}`}
+       
+        aria-label={`${t("message.saveAs")} ${name}`}
       >
-        {i18n.t("message.saveAs")}
+        {t("message.saveAs")}
       </button>
     </li>
+  );
+}
+
+/**
+ * « Ouvrir » did not open the file: its real name, its extension and what its content is, and
+ * « Enregistrer sous… »; « Ouvrir quand même » only for a document whose content does not match
+ * its name, never for a program, a launcher, a script or a web page.
+ */
+function NotOpenedDialog({
+  decision,
+  i18n,
+  onCancel,
+  onSave,
+  onOpenAnyway,
+}: {
+  decision: AttachmentDecision;
+  i18n: I18n;
+  onCancel: () => void;
+  onSave: () => void;
+  onOpenAnyway?: () => void;
+}) {
+  const { t } = i18n;
+  const why = decision.dangerous
+    ? t("message.neverOpened")
+    : decision.mismatch
+      ? t("message.contentMismatch")
+      : t("message.onlyDocuments");
+  return (
+    <ConfirmDialog
+      title={t("message.notOpened")}
+      confirmLabel={t("message.saveAs")}
+      onConfirm={onSave}
+      onCancel={onCancel}
+      extra={
+        onOpenAnyway && (
+          <button type="button" onClick={onOpenAnyway}>
+            {t("message.openAnyway")}
+          </button>
+        )
+      }
+    >
+      <div data-testid="attachment-warning">
+        <p>{why}</p>
+        <dl className="mbx-file-facts">
+          <dt>{t("message.fileName")}</dt>
+          <dd>
+            <bdi className="mbx-address">{decision.name}</bdi>
+          </dd>
+          <dt>{t("message.fileExtension")}</dt>
+          <dd data-testid="warning-extension">
+            {decision.extension ? decision.extension.toUpperCase() : t("message.noExtension")}
+          </dd>
+          <dt>{t("message.fileContent")}</dt>
+          <dd data-testid="warning-detected">{decision.detected ?? t("message.contentUnknown")}</dd>
+        </dl>
+      </div>
+    </ConfirmDialog>
   );
 }

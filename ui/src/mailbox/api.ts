@@ -2,10 +2,12 @@ import type {
   Account,
   Credentials,
   DemoRole,
+  DownloadProgress,
   Folder,
   MailboxEvent,
   Message,
   MessageSummary,
+  OpenOutcome,
   SearchHit,
   SignInResult,
 } from "./types";
@@ -43,8 +45,22 @@ export interface MailboxApi {
   sync(): Promise<void>;
   /** Ids of messages with actions the ENT has not confirmed yet. */
   pendingMessageIds(): Promise<string[]>;
-  openAttachment(messageId: string, attachmentId: string): Promise<void>;
-  saveAttachmentAs(messageId: string, attachmentId: string): Promise<void>;
+  /**
+   * « Ouvrir »: downloads the file if needed (progress to `onProgress`), then opens it only if
+   * its type allows; otherwise resolves to `ask` with what the window must show. `insist`: the
+   * user chose « Ouvrir quand même » (honoured only for the `ask` verdict, never `saveOnly`).
+   */
+  openAttachment(
+    messageId: string,
+    attachmentId: string,
+    options?: { insist?: boolean; onProgress?: (p: DownloadProgress) => void },
+  ): Promise<OpenOutcome>;
+  /** « Enregistrer sous… »: downloads if needed, then the native save dialog. */
+  saveAttachmentAs(
+    messageId: string,
+    attachmentId: string,
+    onProgress?: (p: DownloadProgress) => void,
+  ): Promise<void>;
   /** Opens an http(s) or mailto address in the system browser (after the user confirmed). */
   openLink(url: string): Promise<void>;
   /**

@@ -8,12 +8,15 @@ import {
   TRASH,
   type Account,
   type Attachment,
+  type AttachmentDecision,
   type Credentials,
   type DemoRole,
+  type DownloadProgress,
   type Folder,
   type MailboxEvent,
   type Message,
   type MessageSummary,
+  type OpenOutcome,
   type Recipient,
   type SearchHit,
   type SignInErrorKind,
@@ -564,13 +567,31 @@ export class FixtureApi implements MailboxApi, SignInApi {
     return answer([...this.pending]);
   }
 
-  openAttachment(messageId: string, attachmentId: string): Promise<void> {
+  /** What « Ouvrir » answers per attachment id when it is not opened (default: opened). */
+  openDecisions: Record<string, AttachmentDecision> = {};
+
+  openAttachment(
+    messageId: string,
+    attachmentId: string,
+    options?: { insist?: boolean; onProgress?: (p: DownloadProgress) => void },
+  ): Promise<OpenOutcome> {
     this.log("openAttachment", messageId, attachmentId);
-    return answer(undefined);
+    const decision = this.openDecisions[attachmentId];
+    options?.onProgress?.({ done: 1, total: 1 });
+    if (decision === undefined || (decision.verdict === "ask" && options?.insist === true)) {
+      this.log("opened", attachmentId);
+      return answer<OpenOutcome>({ kind: "opened" });
+    }
+    return answer<OpenOutcome>({ kind: "ask", decision });
   }
 
-  saveAttachmentAs(messageId: string, attachmentId: string): Promise<void> {
+  saveAttachmentAs(
+    messageId: string,
+    attachmentId: string,
+    onProgress?: (p: DownloadProgress) => void,
+  ): Promise<void> {
     this.log("saveAttachmentAs", messageId, attachmentId);
+    onProgress?.({ done: 1, total: 1 });
     return answer(undefined);
   }
 

@@ -59,6 +59,32 @@ export interface Attachment {
   cachedPath: string | null;
 }
 
+/** How far a download is (core `attachment::Progress`): bytes so far, and the file's size. */
+export interface DownloadProgress {
+  done: number;
+  total: number;
+}
+
+/**
+ * What « Ouvrir » may do with a file (core `attachment::Decision`): `open` at once, `ask` (a
+ * document whose content does not match its name: opens only if the user insists), `saveOnly`
+ * (programs, launchers, scripts, web pages, unknown types: never opened by the app).
+ */
+export interface AttachmentDecision {
+  verdict: "open" | "ask" | "saveOnly";
+  /** The name without hidden characters. */
+  name: string;
+  /** The extension the name claims, lowercase, without the dot. */
+  extension: string | null;
+  /** The type the content shows (MIME), when recognised. */
+  detected: string | null;
+  mismatch: boolean;
+  dangerous: boolean;
+}
+
+/** What « Ouvrir » did: handed to the system's viewer, or not (the window asks the user). */
+export type OpenOutcome = { kind: "opened" } | { kind: "ask"; decision: AttachmentDecision };
+
 /** A whole message (core `Message`, whose summary is flattened). */
 export interface Message extends MessageSummary {
   cc: Recipient[];

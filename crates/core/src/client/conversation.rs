@@ -355,7 +355,8 @@ pub async fn forward_attachments(
     Ok(())
 }
 
-/// `GET /conversation/message/{id}/attachment/{attachmentId}` (§4.15): the file's bytes.
+/// `GET /conversation/message/{id}/attachment/{attachmentId}` (§4.15): the file's bytes, whole
+/// in memory (tools and tests); the mailbox streams files to disk with [`Client::download`].
 pub async fn download_attachment(
     client: &Client,
     message_id: &str,

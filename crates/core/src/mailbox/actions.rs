@@ -559,7 +559,14 @@ impl Mailbox {
         let local_id = queue::new_local_id();
         let dir = self.inner.account.dir.join("outgoing");
         let copy = dir.join(super::safe_name(&format!("{local_id}-{filename}")));
-        let (src, dst, d) = (file.to_path_buf(), copy.clone(), dir.clone());
+        // Only a regular file: a device (`/dev/zero`) or a FIFO would fill the disk or block,
+        // whoever asks (the app hands only picked files, the CLI any path it is given).
+        let src = file.to_path_buf();
+        let checked = src.clone();
+        tokio::task::spawn_blocking(move || crate::attachment::regular_file_size(&checked))
+            .await
+            .map_err(|_| Error::InvalidInput("file check task failed".into()))??;
+        let (dst, d) = (copy.clone(), dir.clone());
         let size = tokio::task::spawn_blocking(move || {
             std::fs::create_dir_all(&d)?;
             std::fs::copy(&src, &dst)

@@ -27,6 +27,45 @@ async fn an_attachment_uploads_downloads_with_its_name_and_serves_ranges() {
 }
 
 #[tokio::test]
+async fn a_file_name_that_lies_or_is_too_long_is_stored_clean_and_capped() {
+    let app = TestApp::spawn().await;
+    let marie = app.login("marie.durand").await;
+    let id = marie.create_draft(&DraftBody::default()).await;
+    let long = format!("{}.pdf", "é".repeat(200)); // 404 bytes
+
+    marie
+        .upload(&id, "devoir_\u{202E}fdp.exe", b"MZ".to_vec())
+        .await;
+    marie.upload(&id, &long, b"%PDF-1.4".to_vec()).await;
+
+    let names: Vec<String> = marie
+        .message(&id)
+        .await
+        .attachments
+        .into_iter()
+        .map(|a| a.filename)
+        .collect();
+    assert_eq!(names[0], "devoir_fdp.exe");
+    assert!(names[1].len() <= 255, "{} bytes", names[1].len());
+    assert!(names[1].ends_with("é.pdf"), "{}", names[1]);
+}
+
+#[tokio::test]
+async fn a_large_file_is_served_whole_with_its_length() {
+    let app = TestApp::spawn().await;
+    let marie = app.login("marie.durand").await;
+    let id = marie.create_draft(&DraftBody::default()).await;
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(3 * 1024 * 1024 + 7).collect();
+    let att: IdResponse = json(marie.upload(&id, "film.mp4", bytes.clone()).await).await;
+
+    let resp = marie.download(&id, &att.id, None).await;
+
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.content_length(), Some(bytes.len() as u64));
+    assert_eq!(resp.bytes().await.unwrap().to_vec(), bytes);
+}
+
+#[tokio::test]
 async fn a_recipient_keeps_a_file_after_the_sender_deleted_the_message_and_the_file_goes_when_nobody_has_it(
 ) {
     let app = TestApp::spawn().await;

@@ -1,0 +1,107 @@
+//! Files from the ENT, streamed: the body is read chunk by chunk, never whole into memory, and
+//! a slow line is not cut by the request timeout (the ENT must only never stay silent for
+//! [`super::IDLE_TIMEOUT`]).
+
+use std::time::Duration;
+
+use super::{authorize, classify, ApiError, ApiResult, Call, Client, BACKOFF, MAX_ATTEMPTS};
+
+/// The longest a whole download may take: 2 GiB at 256 kbit/s (a poor school line) takes about
+/// 18 hours. What stops a dead transfer is the idle timeout, not this.
+pub const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// A download under way: the answer's headers are in, the body comes with [`Download::chunk`].
+#[derive(Debug)]
+pub struct Download {
+    what: String,
+    response: reqwest::Response,
+}
+
+impl Download {
+    /// The body's length when the ENT declared it (`Content-Length`).
+    pub fn len(&self) -> Option<u64> {
+        self.response.content_length()
+    }
+
+    /// Whether the ENT declared an empty body.
+    pub fn is_empty(&self) -> bool {
+        self.len() == Some(0)
+    }
+
+    /// The next part of the body, `None` at its end.
+    pub async fn chunk(&mut self) -> ApiResult<Option<bytes::Bytes>> {
+        self.response
+            .chunk()
+            .await
+            .map_err(|source| ApiError::Offline {
+                what: self.what.clone(),
+                source,
+            })
+    }
+}
+
+impl Client {
+    /// Starts a `GET` whose body is a file: signs in again once if the session is gone and
+    /// retries while the ENT is unreachable, as [`Client::send_raw`] does for a read.
+    #[tracing::instrument(skip_all, fields(path = %path))]
+    pub async fn download(&self, path: &str) -> ApiResult<Download> {
+        let call = Call::get(path);
+        let mut relogged = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let session = self.session.read().await.clone();
+            match self.start_download(&call, session.as_ref()).await {
+                Ok(download) => return Ok(download),
+                Err(e)
+                    if (e.is_auth_expired()
+                        || matches!(e, ApiError::NotAllowed { empty: true, .. }))
+                        && !relogged
+                        && self.can_sign_in().await =>
+                {
+                    relogged = true;
+                    self.sign_in_again(session).await?;
+                }
+                Err(e) if e.is_retryable() && attempt < MAX_ATTEMPTS => {
+                    tokio::time::sleep(BACKOFF * 2u32.pow(attempt - 1)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    async fn start_download(
+        &self,
+        call: &Call,
+        session: Option<&crate::session::Session>,
+    ) -> ApiResult<Download> {
+        let what = call.what();
+        let url = format!("{}{}", self.base, call.path);
+        let request = self
+            .http
+            .get(&url)
+            // Replaces the whole-request timeout for this call only; the idle timeout stays.
+            .timeout(DOWNLOAD_TIMEOUT);
+        let request = authorize(request, call, session);
+        self.requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let response = request.send().await.map_err(|source| ApiError::Offline {
+            what: what.clone(),
+            source,
+        })?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(Download { what, response });
+        }
+        // An error page is small: read it to classify it as every other answer.
+        let headers = response.headers().clone();
+        let bytes = response
+            .bytes()
+            .await
+            .map_or_else(|_| Vec::new(), |b| b.to_vec());
+        classify(what.clone(), status, headers, bytes).and(Err(ApiError::BadAnswer {
+            what,
+            detail: format!("status {status} instead of a file"),
+        }))
+    }
+}
