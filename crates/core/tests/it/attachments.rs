@@ -151,3 +151,27 @@ async fn a_launcher_is_never_to_be_opened_and_a_name_that_lies_shows_its_real_ex
     assert_eq!(decision.extension.as_deref(), Some("desktop"));
     assert_eq!(decision.detected.as_deref(), Some("application/x-desktop"));
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_device_or_a_folder_given_as_an_attachment_is_refused_and_nothing_is_queued() {
+    // Arrange: a draft, as the CLI would make it before `--attach /dev/zero`.
+    let app = TestApp::start().await;
+    let marie = app.mailbox("marie.durand").await;
+    let draft = marie
+        .save_draft(None, DraftContent::default())
+        .await
+        .unwrap();
+    let folder = tempfile::tempdir().unwrap();
+
+    // The folder first: on a build without the check, /dev/zero would be copied until the disk
+    // is full.
+    for path in [folder.path(), std::path::Path::new("/dev/zero")] {
+        // Act
+        let err = marie.add_attachment(&draft, path).await.unwrap_err();
+
+        // Assert
+        assert!(matches!(err, Error::Pick(_)), "{path:?}: {err:?}");
+    }
+    assert!(marie.message(&draft).await.unwrap().attachments.is_empty());
+}
