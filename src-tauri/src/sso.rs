@@ -10,6 +10,7 @@ use messagerie_core::session::{Secret, Session};
 use tauri::{AppHandle, Manager, Url, WebviewUrl, WebviewWindowBuilder};
 
 use crate::account::{SignInErrorKind, SignInResult};
+use crate::error::{CommandError, ErrorKind};
 
 const LABEL: &str = "ent-login";
 /// How long the user has to sign in.
@@ -73,6 +74,34 @@ pub async fn wait_for_session(app: &AppHandle, ent_url: &str) -> Result<Session,
         SignInErrorKind::Cancelled,
         "connexion abandonnée : le délai est dépassé",
     ))
+}
+
+const PAGE_LABEL: &str = "ent-page";
+
+/// Opens a page of the ENT (where it asks the user to accept new terms of use, or to confirm an
+/// e-mail address or a second factor) in a window of the app, like the sign-in window: an SSO
+/// user finds the session of that window there; others sign in on the ENT's page first. The
+/// window gets no command. Only pages of `ent_url`'s site are opened.
+pub fn open_page(app: &AppHandle, ent_url: &str, page: &str) -> Result<(), CommandError> {
+    let refused = || {
+        CommandError::new(
+            ErrorKind::InvalidInput,
+            "cette page n'est pas une page de votre ENT ; elle n'a pas été ouverte",
+        )
+    };
+    let base = Url::parse(ent_url).map_err(|_| refused())?;
+    let url = Url::parse(page).map_err(|_| refused())?;
+    if url.origin() != base.origin() {
+        return Err(refused());
+    }
+    if let Some(old) = app.get_webview_window(PAGE_LABEL) {
+        let _ = old.close();
+    }
+    WebviewWindowBuilder::new(app, PAGE_LABEL, WebviewUrl::External(url))
+        .title("ENT")
+        .inner_size(900.0, 700.0)
+        .build()?;
+    Ok(())
 }
 
 /// The login of the user a session belongs to; fails while the session is not signed in.

@@ -120,6 +120,9 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   openLink(url: string): Promise<void> {
     return invoke("open_link", { url });
   }
+  openEntPage(url: string): Promise<void> {
+    return invoke("open_ent_page", { url });
+  }
   /** Written in the window's language (App sets `<html lang>`). */
   notifyNewMail(messageIds: string[]): Promise<void> {
     return invoke("notify_new_mail", { messageIds, lang: document.documentElement.lang || "fr" });

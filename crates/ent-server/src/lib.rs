@@ -22,6 +22,7 @@ mod db;
 mod demo;
 mod error;
 mod faults;
+mod pages;
 mod render;
 mod timeline;
 mod visible;
@@ -65,6 +66,12 @@ pub struct Config {
     pub orphan_sweep_interval: Duration,
     /// Seed the demo mailboxes when the database is empty (only meaningful with the demo school).
     pub seed_demo_mailboxes: bool,
+    /// Where a call without a session is sent (entcore's `loginUri`: a CAS or SAML provider in
+    /// some schools); `None`: `/auth/login`. An absolute URL or a path.
+    pub login_uri: Option<String>,
+    /// Set the `XSRF-TOKEN` cookie at sign-in (entcore's `xsrfOnAuth`, on by default); when off,
+    /// only a rendered HTML page sets it.
+    pub xsrf_on_auth: bool,
 }
 
 impl Config {
@@ -82,6 +89,8 @@ impl Config {
             max_upload_bytes: 64 * 1024 * 1024,
             orphan_sweep_interval: Duration::from_secs(60),
             seed_demo_mailboxes: false,
+            login_uri: None,
+            xsrf_on_auth: true,
         }
     }
 
@@ -163,6 +172,7 @@ fn router(state: State) -> Router {
     let json_limit = state.cfg.max_json_bytes;
     Router::new()
         .merge(auth::routes())
+        .merge(pages::routes())
         .merge(conversation::routes().layer(DefaultBodyLimit::max(json_limit)))
         .merge(attachments::routes(state.cfg.max_upload_bytes))
         .merge(timeline::routes())

@@ -47,6 +47,8 @@ export interface MailboxApi {
   saveAttachmentAs(messageId: string, attachmentId: string): Promise<void>;
   /** Opens an http(s) or mailto address in the system browser (after the user confirmed). */
   openLink(url: string): Promise<void>;
+  /** Opens a page of the ENT (where it asks the user to act) in the ENT window of the app. */
+  openEntPage(url: string): Promise<void>;
   /**
    * Raises the desktop notification for messages that just arrived (one per message, or one
    * summary for several); a click on it comes back as an `openMessage` event.

@@ -578,6 +578,10 @@ export class FixtureApi implements MailboxApi, SignInApi {
     this.log("openLink", url);
     return answer(undefined);
   }
+  openEntPage(url: string): Promise<void> {
+    this.log("openEntPage", url);
+    return answer(undefined);
+  }
 
   notifyNewMail(messageIds: string[]): Promise<void> {
     this.log("notifyNewMail", messageIds);

@@ -7,6 +7,7 @@
 
 mod actions;
 mod compose;
+mod ent_quirks;
 mod harness;
 mod peer_only;
 mod resilience;
