@@ -89,11 +89,7 @@ pub fn open_page(app: &AppHandle, ent_url: &str, page: &str) -> Result<(), Comma
             "cette page n'est pas une page de votre ENT ; elle n'a pas été ouverte",
         )
     };
-    let base = Url::parse(ent_url).map_err(|_| refused())?;
-    let url = Url::parse(page).map_err(|_| refused())?;
-    if url.origin() != base.origin() {
-        return Err(refused());
-    }
+    let url = same_site(ent_url, page).ok_or_else(refused)?;
     if let Some(old) = app.get_webview_window(PAGE_LABEL) {
         let _ = old.close();
     }
@@ -104,9 +100,32 @@ pub fn open_page(app: &AppHandle, ent_url: &str, page: &str) -> Result<(), Comma
     Ok(())
 }
 
+/// `page` parsed, when it is on the site of `ent_url` (same scheme, host and port).
+fn same_site(ent_url: &str, page: &str) -> Option<Url> {
+    let base = Url::parse(ent_url).ok()?;
+    let url = Url::parse(page).ok()?;
+    (url.origin() == base.origin()).then_some(url)
+}
+
 /// The login of the user a session belongs to; fails while the session is not signed in.
 pub async fn login_of(ent_url: &str, session: &Session) -> messagerie_core::Result<String> {
     let client = Client::new(ent_url)?;
     client.set_session(Some(session.clone())).await;
     Ok(auth::userinfo(&client).await?.login)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_site;
+
+    #[test]
+    fn only_pages_of_the_accounts_ent_are_opened() {
+        let ent = "https://ent.example.org";
+        assert!(same_site(ent, "https://ent.example.org/auth/revalidate-terms").is_some());
+        assert!(same_site(ent, "https://evil.example/auth/revalidate-terms").is_none());
+        assert!(same_site(ent, "http://ent.example.org/auth/revalidate-terms").is_none());
+        assert!(same_site(ent, "https://ent.example.org.evil.example/").is_none());
+        assert!(same_site(ent, "javascript:alert(1)").is_none());
+        assert!(same_site(ent, "/auth/revalidate-terms").is_none());
+    }
 }

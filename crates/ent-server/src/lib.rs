@@ -8,7 +8,8 @@
 //! Layers: [`start`] binds nothing itself (the caller gives a bound listener) and serves one
 //! axum router through a hand-written hyper accept loop, so that [`Faults`] can drop a
 //! connection. `auth` (sessions, login page, OAuth2, the auth middleware), `conversation`
-//! (folders, lists, messages, send, state changes), `attachments`, `timeline`, `visible`
+//! (folders, lists, messages, send, state changes), `pages` (the HTML pages that set the
+//! XSRF cookie, and where new terms of use are accepted), `attachments`, `timeline`, `visible`
 //! (directory endpoints) each own their routes; `db` owns SQLite (one writer, a few readers,
 //! all through `spawn_blocking`, with a write generation); `cache` keeps list, count and read
 //! answers until the next committed write; `demo` seeds the demo mailboxes. Deliberate differences
