@@ -32,6 +32,7 @@ fn main() {
             "save_attachment_as",
             "open_link",
             "set_window_title",
+            "open_ent_page",
             "suggest_recipients",
             "save_draft",
             "check_recipients",

@@ -23,6 +23,9 @@ pub enum ErrorKind {
     SignedOut,
     /// The desktop could not show a notification (no notification service running).
     Notification,
+    /// The ENT asks the user to act on one of its pages first (new terms of use, an e-mail
+    /// address or a second factor to confirm); `url` is the page. Queued actions wait.
+    ActionNeeded,
     /// Anything unexpected; the message stays generic.
     Internal,
 }
@@ -33,6 +36,9 @@ pub enum ErrorKind {
 pub struct CommandError {
     pub kind: ErrorKind,
     pub message: String,
+    /// The ENT page to open (`actionNeeded` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 impl CommandError {
@@ -40,6 +46,7 @@ impl CommandError {
         Self {
             kind,
             message: message.into(),
+            url: None,
         }
     }
 
@@ -64,6 +71,20 @@ impl CommandError {
             "le bureau n'a pas pu afficher la notification ; vérifiez que les notifications sont \
              activées",
         )
+    }
+}
+
+const ACTION_NEEDED: &str = "l'ENT vous demande une action sur sa page (par exemple accepter \
+     ses nouvelles conditions d'utilisation) ; vos actions attendent jusque-là";
+
+impl CommandError {
+    /// The ENT asks the user to act on its page `url`.
+    pub fn action_needed(url: String) -> Self {
+        Self {
+            kind: ErrorKind::ActionNeeded,
+            message: ACTION_NEEDED.to_string(),
+            url: Some(url),
+        }
     }
 }
 
@@ -115,8 +136,13 @@ impl CommandError {
                 ErrorKind::InvalidInput,
                 format!("demande invalide : {error}"),
             ),
+            CoreKind::ActionNeeded => (ErrorKind::ActionNeeded, ACTION_NEEDED.to_string()),
         };
-        Self { kind, message }
+        Self {
+            kind,
+            message,
+            url: error.action_page().map(str::to_string),
+        }
     }
 }
 
@@ -142,6 +168,27 @@ mod tests {
     fn a_notification_error_has_its_own_kind() {
         let json = serde_json::to_value(ErrorKind::Notification).unwrap();
         assert_eq!(json, "notification");
+    }
+
+    #[test]
+    fn an_action_needed_on_the_ent_carries_the_page_to_open() {
+        let core = messagerie_core::Error::Api(messagerie_core::client::ApiError::ActionNeeded {
+            what: "PUT /conversation/trash".into(),
+            action: messagerie_core::client::EntAction::AcceptTerms,
+            page: "https://ent.example.org/auth/revalidate-terms".into(),
+        });
+
+        let json = serde_json::to_value(CommandError::from(core)).unwrap();
+
+        assert_eq!(json["kind"], "actionNeeded");
+        assert_eq!(json["url"], "https://ent.example.org/auth/revalidate-terms");
+        assert!(json["message"].as_str().unwrap().contains("conditions"));
+    }
+
+    #[test]
+    fn other_errors_have_no_url() {
+        let json = serde_json::to_value(CommandError::internal()).unwrap();
+        assert!(json.get("url").is_none());
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub enum UiEvent {
     SyncFailed {
         error_kind: ErrorKind,
         message: String,
+        /// The ENT page to open when `error_kind` is `actionNeeded`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
     },
     Connectivity {
         online: bool,
@@ -88,6 +91,15 @@ pub fn to_ui(event: Event) -> Option<UiEvent> {
         },
         // Partial failures are logged by the core; the pass's result tells the window.
         Event::SyncError { .. } => return None,
+        // Also after a replay behind an action, so the banner shows without waiting for a sync.
+        Event::ActionNeeded { url } => {
+            let error = CommandError::action_needed(url);
+            UiEvent::SyncFailed {
+                error_kind: error.kind,
+                message: error.message,
+                url: error.url,
+            }
+        }
     })
 }
 
@@ -136,6 +148,7 @@ pub async fn sync_once(app: &AppHandle, mailbox: &Mailbox, mode: SyncMode) {
                 UiEvent::SyncFailed {
                     error_kind: error.kind,
                     message: error.message,
+                    url: error.url,
                 },
             );
         }

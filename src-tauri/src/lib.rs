@@ -46,6 +46,7 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
+            commands::window::open_ent_page,
             commands::notify::notify_new_mail,
             commands::session::startup,
             commands::session::sign_in,

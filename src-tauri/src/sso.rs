@@ -10,6 +10,7 @@ use messagerie_core::session::{Secret, Session};
 use tauri::{AppHandle, Manager, Url, WebviewUrl, WebviewWindowBuilder};
 
 use crate::account::{SignInErrorKind, SignInResult};
+use crate::error::{CommandError, ErrorKind};
 
 const LABEL: &str = "ent-login";
 /// How long the user has to sign in.
@@ -75,9 +76,56 @@ pub async fn wait_for_session(app: &AppHandle, ent_url: &str) -> Result<Session,
     ))
 }
 
+const PAGE_LABEL: &str = "ent-page";
+
+/// Opens a page of the ENT (where it asks the user to accept new terms of use, or to confirm an
+/// e-mail address or a second factor) in a window of the app, like the sign-in window: an SSO
+/// user finds the session of that window there; others sign in on the ENT's page first. The
+/// window gets no command. Only pages of `ent_url`'s site are opened.
+pub fn open_page(app: &AppHandle, ent_url: &str, page: &str) -> Result<(), CommandError> {
+    let refused = || {
+        CommandError::new(
+            ErrorKind::InvalidInput,
+            "cette page n'est pas une page de votre ENT ; elle n'a pas été ouverte",
+        )
+    };
+    let url = same_site(ent_url, page).ok_or_else(refused)?;
+    if let Some(old) = app.get_webview_window(PAGE_LABEL) {
+        let _ = old.close();
+    }
+    WebviewWindowBuilder::new(app, PAGE_LABEL, WebviewUrl::External(url))
+        .title("ENT")
+        .inner_size(900.0, 700.0)
+        .build()?;
+    Ok(())
+}
+
+/// `page` parsed, when it is on the site of `ent_url` (same scheme, host and port).
+fn same_site(ent_url: &str, page: &str) -> Option<Url> {
+    let base = Url::parse(ent_url).ok()?;
+    let url = Url::parse(page).ok()?;
+    (url.origin() == base.origin()).then_some(url)
+}
+
 /// The login of the user a session belongs to; fails while the session is not signed in.
 pub async fn login_of(ent_url: &str, session: &Session) -> messagerie_core::Result<String> {
     let client = Client::new(ent_url)?;
     client.set_session(Some(session.clone())).await;
     Ok(auth::userinfo(&client).await?.login)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_site;
+
+    #[test]
+    fn only_pages_of_the_accounts_ent_are_opened() {
+        let ent = "https://ent.example.org";
+        assert!(same_site(ent, "https://ent.example.org/auth/revalidate-terms").is_some());
+        assert!(same_site(ent, "https://evil.example/auth/revalidate-terms").is_none());
+        assert!(same_site(ent, "http://ent.example.org/auth/revalidate-terms").is_none());
+        assert!(same_site(ent, "https://ent.example.org.evil.example/").is_none());
+        assert!(same_site(ent, "javascript:alert(1)").is_none());
+        assert!(same_site(ent, "/auth/revalidate-terms").is_none());
+    }
 }

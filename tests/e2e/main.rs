@@ -8,6 +8,7 @@
 //! user or the desktop sees.
 mod attachments;
 mod compose;
+mod ent_terms;
 mod folders;
 mod harness;
 mod hostile;

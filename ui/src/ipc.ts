@@ -142,6 +142,9 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   showRemoteImages(id: string): Promise<string> {
     return invoke("show_remote_images", { id });
   }
+  openEntPage(url: string): Promise<void> {
+    return invoke("open_ent_page", { url });
+  }
   /** Written in the window's language (App sets `<html lang>`). */
   notifyNewMail(messageIds: string[]): Promise<void> {
     return invoke("notify_new_mail", { messageIds, lang: document.documentElement.lang || "fr" });

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
     name = "messagerie-cli",
     version,
     about = "Your ENT mailbox, offline, from a terminal",
-    after_help = "Exit codes: 0 ok, 2 usage, 3 offline, 4 sign-in needed, 5 refused, 6 ENT error, 7 local store, 8 not found/invalid"
+    after_help = "Exit codes: 0 ok, 2 usage, 3 offline, 4 sign-in needed, 5 refused, 6 ENT error, 7 local store, 8 not found/invalid, 9 action needed on the ENT (open the page it names in a browser, e.g. new terms of use; queued actions wait)"
 )]
 struct Cli {
     /// The ENT's address (remembered after `login`).
@@ -146,6 +146,9 @@ impl From<messagerie_core::Error> for Failure {
             ErrorKind::Server | ErrorKind::BadAnswer => 6,
             ErrorKind::Storage => 7,
             ErrorKind::InvalidInput => 8,
+            // The ENT sends every call to a page the user must act on (new terms of use...):
+            // nothing was done, the queue keeps the actions.
+            ErrorKind::ActionNeeded => 9,
         };
         let mut message = e.to_string();
         let mut source = std::error::Error::source(&e);

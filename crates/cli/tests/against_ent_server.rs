@@ -90,3 +90,59 @@ async fn a_script_can_sign_in_sync_list_search_send_and_trash() {
     assert!(trashed.contains("Évaluations du trimestre"), "{trashed}");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn when_the_ent_asks_for_new_terms_rm_exits_9_and_the_trash_waits_for_them() {
+    // Arrange: marie has a message; then the ENT publishes new terms of use.
+    let server_dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server = ent_server::start(listener, ent_server::Config::demo(server_dir.path()))
+        .await
+        .unwrap();
+    let url = format!("http://{}", server.addr());
+    let marie = server
+        .directory()
+        .user_by_login("marie.durand")
+        .unwrap()
+        .id
+        .clone();
+    let dir = tempfile::tempdir().unwrap();
+    let (d, u, m) = (dir.path().to_path_buf(), url.clone(), marie.clone());
+    let id = tokio::task::spawn_blocking(move || {
+        ok(&run(&d, &u, "paul.martin", &["login"]));
+        ok(&run(&d, &u, "marie.durand", &["login"]));
+        ok(&run(
+            &d,
+            &u,
+            "paul.martin",
+            &["send", "--to", &m, "--subject", "Conditions", "--body", "x"],
+        ));
+        ok(&run(&d, &u, "marie.durand", &["sync"]));
+        let found = ok(&run(&d, &u, "marie.durand", &["search", "conditions"]));
+        found.split('\t').next().unwrap().trim().to_string()
+    })
+    .await
+    .unwrap();
+    server.faults().require_terms(&marie);
+
+    // Act
+    let (d, u, i) = (dir.path().to_path_buf(), url.clone(), id.clone());
+    let refused = tokio::task::spawn_blocking(move || run(&d, &u, "marie.durand", &["rm", &i]))
+        .await
+        .unwrap();
+    server.faults().accept_terms(&marie);
+    let (d, u) = (dir.path().to_path_buf(), url.clone());
+    let trashed = tokio::task::spawn_blocking(move || {
+        ok(&run(&d, &u, "marie.durand", &["sync"]));
+        ok(&run(&d, &u, "marie.durand", &["ls", "trash"]))
+    })
+    .await
+    .unwrap();
+
+    // Assert: exit 9 naming the page; the trash reached the ENT once the terms were accepted.
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(9), "{stderr}");
+    assert!(stderr.contains("/auth/revalidate-terms"), "{stderr}");
+    assert!(trashed.contains("Conditions"), "{trashed}");
+    server.stop().await;
+}

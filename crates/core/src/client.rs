@@ -5,6 +5,33 @@
 //! [`communication`] (`/communication`), [`timeline`] (`/timeline`). Endpoint functions only describe their request; `send`
 //! adds the session, applies timeouts, retries what is safe to repeat, signs in again once when
 //! the session is gone (302 to `/auth/login`), and turns statuses into [`ApiError`]s.
+//!
+//! # How the ENT answers, and what the client does (spec §1.5, §13 items 29, 31, 32)
+//!
+//! * **Every 3xx on an API call is "not done"**, never a success. entcore redirects a call it
+//!   did not run: to `/auth/login` (no session, `UserAuthFilter`), to the configured `loginUri`
+//!   of a school whose sign-in is a CAS or SAML provider (auth `Auth.java` shares `loginUri` with
+//!   the filter), or to a page where the user must act first: `/auth/revalidate-terms`,
+//!   `/auth/validate-mail`, `/auth/validate-mfa` (`MandatoryUserValidationFilter`, registered on
+//!   every module; the pages are auth `AuthController.java` `revalidateTerms`, `validateMail`,
+//!   `validateMfa`). A validation page becomes [`ApiError::ActionNeeded`] with the page's
+//!   absolute address: not a refusal, not an expired session, so queued actions wait and the
+//!   app asks the user to act. Any other redirect means the session is gone
+//!   ([`ApiError::SessionExpired`]): the client signs in again once. The login form's own 302
+//!   is read by [`auth::login_form`], never through [`classify`].
+//! * **Bearer tokens**: entcore answers an expired or unknown token with the same 302 as a lost
+//!   session (`UserAuthFilter`), and 401 only when the user may not do what was asked. So only
+//!   the 302 refreshes the token; a 401 under a token is a refusal and costs no refresh.
+//! * **XSRF**: writes of a cookie session carry `X-XSRF-TOKEN`. An ENT without `xsrfOnAuth`
+//!   (auth `AuthController.java` `createSession`), or a session handed in from the ENT's own
+//!   page, may have no `XSRF-TOKEN` cookie; entcore sets one whenever it renders an HTML page
+//!   (`SecurityHookRender`). Before a write without a token, and once after a 403
+//!   `invalid.xsrf.token`, the client loads the messaging app's page
+//!   ([`XSRF_PAGE`]) with the session, takes the cookie and sends again. A refusal that
+//!   survives a fresh token is [`ApiError::XsrfRefused`], never an expired session.
+//! * **Never wait on each other's locks while paused**: signing in again holds `relogin` across
+//!   one HTTP exchange; whoever calls [`Client::send`] must keep polling every call it started
+//!   (see `sync::engine::fetch_bodies`), or a paused call holding it blocks the others forever.
 
 pub mod auth;
 pub mod communication;
@@ -22,7 +49,7 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use tokio::sync::{Mutex, RwLock};
 
-pub use error::ApiError;
+pub use error::{ApiError, EntAction};
 
 use crate::session::{Credentials, OAuthClient, Session};
 
@@ -38,6 +65,8 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 pub const MAX_ATTEMPTS: u32 = 3;
 /// First back-off delay, doubled at each attempt.
 pub const BACKOFF: Duration = Duration::from_millis(200);
+/// An HTML page of the ENT loaded to get an `XSRF-TOKEN` cookie (the messaging app's page).
+pub const XSRF_PAGE: &str = "/conversation/conversation";
 
 /// Result alias of the client.
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -91,7 +120,7 @@ impl Call {
         self
     }
 
-    fn what(&self) -> String {
+    pub(crate) fn what(&self) -> String {
         let path = self.path.split('?').next().unwrap_or_default();
         format!("{} {}", self.method, path)
     }
@@ -121,6 +150,8 @@ pub struct Client {
     sign_in: Arc<RwLock<SignIn>>,
     relogin: Arc<Mutex<()>>,
     requests: Arc<AtomicU64>,
+    /// Requests started plus answers received: a sync watches it to tell a stall from work.
+    activity: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Client {
@@ -153,12 +184,18 @@ impl Client {
             sign_in: Arc::default(),
             relogin: Arc::default(),
             requests: Arc::default(),
+            activity: Arc::default(),
         })
     }
 
     /// HTTP requests sent so far (benchmarks and the sync report).
     pub fn request_count(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Grows with every request sent and every answer (or failure) received.
+    pub fn activity(&self) -> u64 {
+        self.activity.load(Ordering::Relaxed)
     }
 
     /// The ENT's base URL.
@@ -189,29 +226,48 @@ impl Client {
         decode(&what, &answer.bytes)
     }
 
-    /// Sends a call: session, retries, one re-login, statuses to errors.
+    /// Sends a call: session, XSRF token, retries, one re-login, statuses to errors (see the
+    /// module doc for what each answer of the ENT means).
     #[tracing::instrument(skip_all, fields(call = %call.what()))]
     pub async fn send_raw(&self, call: Call) -> ApiResult<Answer> {
         let mut relogged = false;
+        let mut xsrf_fetched = false;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let session = self.session.read().await.clone();
-            match self.attempt(&call, session.as_ref()).await {
+            let result = if !xsrf_fetched && needs_xsrf(&call, session.as_ref()) {
+                // No token to send with a write: get one first (see the module doc).
+                xsrf_fetched = true;
+                match self.fetch_xsrf(session.clone()).await {
+                    Ok(()) => continue,
+                    Err(e) => Err(e),
+                }
+            } else {
+                self.attempt(&call, session.as_ref()).await
+            };
+            match result {
                 Ok(answer) => return Ok(answer),
                 Err(e) if e.is_auth_expired() && !relogged && self.can_sign_in().await => {
                     relogged = true;
+                    xsrf_fetched = false;
                     self.sign_in_again(session).await?;
                 }
-                // An expired bearer token gets a 401 (OAuth2), as does a lost session on some
-                // handlers (empty body): sign in again once; a second 401 is a real refusal.
-                Err(ApiError::NotAllowed { empty, .. })
-                    if (empty || matches!(session, Some(Session::Bearer { .. })))
+                // Some handlers answer a lost cookie session with an empty 401: sign in again
+                // once; a second 401 is a real refusal. Under a bearer token a 401 is always a
+                // refusal (an expired token gets a 302).
+                Err(ApiError::NotAllowed { empty: true, .. })
+                    if matches!(session, Some(Session::Cookie { .. }))
                         && !relogged
                         && self.can_sign_in().await =>
                 {
                     relogged = true;
+                    xsrf_fetched = false;
                     self.sign_in_again(session).await?;
+                }
+                Err(ApiError::XsrfRefused { .. }) if !xsrf_fetched => {
+                    xsrf_fetched = true;
+                    self.fetch_xsrf(session).await?;
                 }
                 Err(e) if e.is_retryable() && call.idempotent && attempt < MAX_ATTEMPTS => {
                     let delay = BACKOFF * 2u32.pow(attempt - 1);
@@ -224,15 +280,41 @@ impl Client {
     }
 
     async fn can_sign_in(&self) -> bool {
-        let s = self.sign_in.read().await;
-        s.credentials.is_some()
-            || matches!(
-                &*self.session.read().await,
-                Some(Session::Bearer {
-                    refresh_token: Some(_),
-                    ..
-                })
-            ) && s.oauth.is_some()
+        // One guard at a time: never wait on a lock while holding another.
+        let (has_credentials, has_oauth) = {
+            let s = self.sign_in.read().await;
+            (s.credentials.is_some(), s.oauth.is_some())
+        };
+        let refreshable = matches!(
+            &*self.session.read().await,
+            Some(Session::Bearer {
+                refresh_token: Some(_),
+                ..
+            })
+        );
+        has_credentials || (refreshable && has_oauth)
+    }
+
+    /// Loads [`XSRF_PAGE`] with the session and keeps the `XSRF-TOKEN` cookie it sets, once for
+    /// every request that saw the same session without a token.
+    async fn fetch_xsrf(&self, seen: Option<Session>) -> ApiResult<()> {
+        let Some(Session::Cookie { one_session_id, .. }) = &seen else {
+            return Ok(());
+        };
+        let _guard = self.relogin.lock().await;
+        if *self.session.read().await != seen {
+            return Ok(()); // another request already did it, or signed in again
+        }
+        let answer = self.attempt(&Call::get(XSRF_PAGE), seen.as_ref()).await?;
+        let token = auth::set_cookie(&answer.headers, wire::XSRF_COOKIE);
+        if token.is_none() {
+            tracing::debug!("the ENT's page set no XSRF token");
+        }
+        *self.session.write().await = Some(Session::Cookie {
+            one_session_id: one_session_id.clone(),
+            xsrf_token: token.map(crate::session::Secret::new),
+        });
+        Ok(())
     }
 
     /// Signs in again once for every request that saw the same expired session.
@@ -266,7 +348,19 @@ impl Client {
         Ok(())
     }
 
+    /// One exchange, the answer classified (see [`classify`]).
     async fn attempt(&self, call: &Call, session: Option<&Session>) -> ApiResult<Answer> {
+        let answer = self.exchange(call, session).await?;
+        classify(&self.base, call.what(), answer)
+    }
+
+    /// One HTTP exchange: the raw answer whatever its status (only a failure to talk is an
+    /// error). The login form reads its own 302 from here.
+    pub(crate) async fn exchange(
+        &self,
+        call: &Call,
+        session: Option<&Session>,
+    ) -> ApiResult<Answer> {
         let what = call.what();
         let url = format!("{}{}", self.base, call.path);
         let mut req = authorize(self.http.request(call.method.clone(), &url), call, session);
@@ -290,22 +384,32 @@ impl Client {
             }
         };
         self.requests.fetch_add(1, Ordering::Relaxed);
-        let resp = req.send().await.map_err(|source| ApiError::Offline {
-            what: what.clone(),
-            source,
-        })?;
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|source| ApiError::Offline {
+        self.activity.fetch_add(1, Ordering::Relaxed);
+        let answer = async {
+            let resp = req.send().await.map_err(|source| ApiError::Offline {
                 what: what.clone(),
                 source,
-            })?
-            .to_vec();
-        tracing::trace!(%status, len = bytes.len(), "answer");
-        classify(what, status, headers, bytes)
+            })?;
+            let status = resp.status();
+            let headers = resp.headers().clone();
+            let bytes = resp
+                .bytes()
+                .await
+                .map_err(|source| ApiError::Offline {
+                    what: what.clone(),
+                    source,
+                })?
+                .to_vec();
+            tracing::trace!(%status, len = bytes.len(), "answer");
+            Ok(Answer {
+                status,
+                bytes,
+                headers,
+            })
+        }
+        .await;
+        self.activity.fetch_add(1, Ordering::Relaxed);
+        answer
     }
 }
 
@@ -338,13 +442,26 @@ fn authorize(
     req
 }
 
-/// Turns a status into success or the matching error (spec §1.5).
-fn classify(
-    what: String,
-    status: StatusCode,
-    headers: reqwest::header::HeaderMap,
-    bytes: Vec<u8>,
-) -> ApiResult<Answer> {
+/// A write of a cookie session that has no XSRF token to send.
+fn needs_xsrf(call: &Call, session: Option<&Session>) -> bool {
+    call.method != Method::GET
+        && matches!(
+            session,
+            Some(Session::Cookie {
+                xsrf_token: None,
+                ..
+            })
+        )
+}
+
+/// Turns a status into success or the matching error (spec §1.5, §13 items 29-32). A 3xx is
+/// never a success (see the module doc); `base` resolves a relative `Location`.
+pub(crate) fn classify(base: &str, what: String, answer: Answer) -> ApiResult<Answer> {
+    let Answer {
+        status,
+        bytes,
+        headers,
+    } = answer;
     if status.is_success() {
         return Ok(Answer {
             status,
@@ -357,15 +474,7 @@ fn classify(
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
-        if location.contains("/auth/login") || location.contains("/auth/openid") {
-            return Err(ApiError::SessionExpired { what });
-        }
-        // The login form answers its own success with a redirect: the caller reads it.
-        return Ok(Answer {
-            status,
-            bytes,
-            headers,
-        });
+        return Err(redirect_error(base, what, location));
     }
     let reason = serde_json::from_slice::<wire::ErrorBody>(&bytes)
         .ok()
@@ -376,7 +485,7 @@ fn classify(
             status: 401,
             empty: bytes.iter().all(u8::is_ascii_whitespace),
         },
-        403 if reason.as_deref() == Some("invalid.xsrf.token") => ApiError::SessionExpired { what },
+        403 if reason.as_deref() == Some("invalid.xsrf.token") => ApiError::XsrfRefused { what },
         s @ (400 | 403 | 404 | 409 | 413) => ApiError::Refused {
             what,
             status: s,
@@ -388,6 +497,26 @@ fn classify(
             detail: format!("status {s}"),
         },
     })
+}
+
+/// What a redirect of an API call means: a page of the same ENT where the user must act, or
+/// otherwise (the login page, a CAS or SAML `loginUri`, anything else) a session that is gone.
+fn redirect_error(base: &str, what: String, location: &str) -> ApiError {
+    let page = reqwest::Url::parse(base)
+        .and_then(|b| b.join(location))
+        .ok()
+        .filter(|page| reqwest::Url::parse(base).is_ok_and(|b| b.origin() == page.origin()));
+    match page {
+        Some(page) => match EntAction::from_path(page.path()) {
+            Some(action) => ApiError::ActionNeeded {
+                what,
+                action,
+                page: page.to_string(),
+            },
+            None => ApiError::SessionExpired { what },
+        },
+        None => ApiError::SessionExpired { what },
+    }
 }
 
 /// Decodes JSON, taking an empty body as `null`.
@@ -424,40 +553,84 @@ mod tests {
         let _: () = decode("x", b"  ").unwrap();
     }
 
+    const BASE: &str = "https://ent.example.org";
+
+    fn answer(status: u16, location: Option<&str>, body: &str) -> Answer {
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(l) = location {
+            headers.insert("location", l.parse().unwrap());
+        }
+        Answer {
+            status: StatusCode::from_u16(status).unwrap(),
+            bytes: body.as_bytes().to_vec(),
+            headers,
+        }
+    }
+
+    fn redirect(status: u16, location: &str) -> ApiError {
+        classify(BASE, "GET /x".into(), answer(status, Some(location), "")).unwrap_err()
+    }
+
     #[test]
     fn a_redirect_to_the_login_page_means_the_session_is_gone() {
-        let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert(
-            "location",
-            "/auth/login?callback=%2Fconversation".parse().unwrap(),
-        );
-
-        let err = classify("GET /x".into(), StatusCode::FOUND, headers, vec![]).unwrap_err();
+        let err = redirect(302, "/auth/login?callback=%2Fconversation");
 
         assert!(err.is_auth_expired());
     }
 
     #[test]
+    fn a_redirect_is_never_a_success() {
+        // A CAS `loginUri`, another page, no Location at all: the session is gone.
+        for (status, location) in [
+            (302, "https://cas.example.org/cas/login?service=x"),
+            (302, "/"),
+            (301, "/conversation/conversation"),
+            (303, ""),
+            (307, "/timeline/timeline"),
+        ] {
+            let err = redirect(status, location);
+            assert!(err.is_auth_expired(), "{status} {location}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_redirect_to_a_validation_page_asks_the_user_to_act_there() {
+        let cases = [
+            ("/auth/revalidate-terms", EntAction::AcceptTerms),
+            ("/auth/validate-mail?force=true", EntAction::ValidateMail),
+            (
+                "https://ent.example.org/auth/validate-mfa",
+                EntAction::ValidateMfa,
+            ),
+        ];
+        for (location, expected) in cases {
+            let err = redirect(302, location);
+            let ApiError::ActionNeeded { action, page, .. } = &err else {
+                panic!("{location}: {err:?}");
+            };
+            assert_eq!(*action, expected);
+            assert!(page.starts_with("https://ent.example.org/auth/"), "{page}");
+            assert_eq!(err.kind(), crate::error::ErrorKind::ActionNeeded);
+            assert!(!err.is_refusal() && !err.is_auth_expired() && !err.is_retryable());
+            assert!(err.ends_sync());
+        }
+        // The same path on another site is not the ENT's page.
+        assert!(redirect(302, "https://evil.example/auth/revalidate-terms").is_auth_expired());
+    }
+
+    #[test]
     fn statuses_map_to_kinds_the_app_acts_on() {
         use crate::error::ErrorKind::*;
-        let h = reqwest::header::HeaderMap::new;
         let kind = |s: u16, body: &str| {
-            classify(
-                "x".into(),
-                StatusCode::from_u16(s).unwrap(),
-                h(),
-                body.as_bytes().to_vec(),
-            )
-            .unwrap_err()
-            .kind()
+            classify(BASE, "x".into(), answer(s, None, body))
+                .unwrap_err()
+                .kind()
         };
         assert_eq!(kind(401, "<html>"), NotAllowed);
         assert_eq!(kind(400, r#"{"error":"file.too.large"}"#), Refused);
         assert_eq!(kind(400, ""), Refused);
-        assert_eq!(
-            kind(403, r#"{"error":"invalid.xsrf.token"}"#),
-            SessionExpired
-        );
+        // Not an expired session: the client gets a fresh token and sends once more.
+        assert_eq!(kind(403, r#"{"error":"invalid.xsrf.token"}"#), BadAnswer);
         assert_eq!(kind(500, "oops"), Server);
     }
 

@@ -31,6 +31,9 @@ pub enum ErrorKind {
     Storage,
     /// The caller asked for something that does not exist or makes no sense.
     InvalidInput,
+    /// The ENT asks the user to act on one of its pages first (accept new terms of use,
+    /// confirm an e-mail address or a second factor): queued actions wait until then.
+    ActionNeeded,
 }
 
 /// Every error `messagerie-core` returns.
@@ -93,5 +96,13 @@ impl Error {
     /// True when the user must sign in again.
     pub fn is_auth_expired(&self) -> bool {
         matches!(self, Error::Api(e) if e.is_auth_expired())
+    }
+
+    /// The ENT page where the user must act ([`ErrorKind::ActionNeeded`]).
+    pub fn action_page(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.action_page(),
+            _ => None,
+        }
     }
 }

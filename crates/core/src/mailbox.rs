@@ -125,6 +125,9 @@ pub enum Event {
     PendingChanged { message_ids: Vec<String> },
     /// A part of the sync failed; the rest went on.
     SyncError { kind: ErrorKind, message: String },
+    /// The ENT sends every call to a page where the user must act first (new terms of use, an
+    /// e-mail address or a second factor to confirm): `url` is that page. Queued actions wait.
+    ActionNeeded { url: String },
 }
 
 pub(crate) struct Inner {
@@ -139,12 +142,23 @@ pub(crate) struct Inner {
     pub(crate) replayer: crate::queue::Claimant,
     /// The largest attachment downloaded, in bytes.
     pub(crate) download_limit: AtomicU64,
+    /// See [`Mailbox::set_stall_timeout`].
+    pub(crate) stall_timeout_ms: std::sync::atomic::AtomicU64,
 }
 
 impl Inner {
     pub(crate) fn emit(&self, event: Event) {
         // No listener is fine.
         let _ = self.events.send(event);
+    }
+
+    /// Tells listeners when the ENT asks the user to act on one of its pages.
+    pub(crate) fn announce_action_needed(&self, error: &Error) {
+        if let Some(url) = error.action_page() {
+            self.emit(Event::ActionNeeded {
+                url: url.to_string(),
+            });
+        }
     }
 
     /// Tells listeners which messages now have actions the ENT has not confirmed: after an
@@ -194,6 +208,9 @@ impl Mailbox {
                 recipients_fetching: AtomicBool::new(false),
                 replayer: crate::queue::Claimant::new(),
                 download_limit: AtomicU64::new(attachment::MAX_DOWNLOAD_BYTES),
+                stall_timeout_ms: std::sync::atomic::AtomicU64::new(
+                    sync::engine::STALL_TIMEOUT.as_millis() as u64,
+                ),
             }),
         })
     }
@@ -307,7 +324,23 @@ impl Mailbox {
     pub async fn flush_queue(&self) -> Result<FlushReport> {
         // One replay at a time (a sync replays too): two would send the same queued message.
         let _guard = self.inner.sync_lock.lock().await;
-        replay::flush(&self.inner).await
+        let flushed = sync::engine::stall_guard(&self.inner, replay::flush(&self.inner)).await;
+        if let Err(e) = &flushed {
+            self.inner.announce_action_needed(e);
+        }
+        flushed
+    }
+
+    /// How long a sync (or a replay) may go without any progress before it is stopped with
+    /// [`crate::client::ApiError::Stalled`] ([`sync::engine::STALL_TIMEOUT`] unless changed;
+    /// tests shorten it).
+    pub fn set_stall_timeout(&self, timeout: Duration) {
+        let ms = u64::try_from(timeout.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
+        self.inner
+            .stall_timeout_ms
+            .store(ms, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Number of actions waiting for the ENT.

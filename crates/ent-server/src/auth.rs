@@ -128,12 +128,12 @@ impl FromRequestParts<AppState> for Caller {
                         Ok(Caller { user_id: t.user_id })
                     }
                     Some(t) if t.expires > now => Err(ApiError::Unauthorized),
-                    _ => Err(ApiError::Unauthorized),
+                    _ => Err(bearer_expired(state, callback)),
                 };
             }
         }
         let Some(sid) = cookie(&parts.headers, ent_protocol::SESSION_COOKIE) else {
-            return Err(ApiError::LoginRequired { callback });
+            return Err(login_required(state, callback));
         };
         let ttl = state.cfg.session_ttl;
         let session = state
@@ -151,7 +151,7 @@ impl FromRequestParts<AppState> for Caller {
             })
             .flatten();
         let Some(session) = session else {
-            return Err(ApiError::LoginRequired { callback });
+            return Err(login_required(state, callback));
         };
         if matches!(
             parts.method,
@@ -160,6 +160,7 @@ impl FromRequestParts<AppState> for Caller {
         {
             return Err(ApiError::Xsrf);
         }
+        terms_gate(state, parts.uri.path(), &session.user_id)?;
         Ok(Caller {
             user_id: session.user_id,
         })
@@ -181,6 +182,63 @@ fn xsrf_matches(headers: &HeaderMap, session: &Session) -> bool {
 /// Compares two secrets in a time that depends only on their lengths.
 fn same_secret(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// No session: 302 to the login page, or to the configured `login_uri` (a CAS or SAML
+/// provider), as entcore's `UserAuthFilter` does with `loginUri` (auth `Auth.java` puts it in the
+/// shared map the filter reads; spec §13 item 29).
+fn login_required(state: &AppState, callback: String) -> ApiError {
+    match &state.cfg.login_uri {
+        Some(uri) => {
+            let sep = if uri.contains('?') { '&' } else { '?' };
+            ApiError::Redirect {
+                location: format!(
+                    "{uri}{sep}callback={}",
+                    ent_protocol::paths::encode(&callback)
+                ),
+                end_session: true,
+            }
+        }
+        None => ApiError::LoginRequired { callback },
+    }
+}
+
+/// An unknown or expired bearer token: entcore's `UserAuthFilter` finds no user and redirects
+/// to the login page like a lost session (302, spec §13 item 31), never 401.
+fn bearer_expired(state: &AppState, callback: String) -> ApiError {
+    login_required(state, callback)
+}
+
+/// A user with new terms to accept is sent to `/auth/revalidate-terms` on every call outside
+/// `/auth` (entcore's `MandatoryUserValidationFilter`, spec §13 item 29; cookie sessions only).
+fn terms_gate(state: &AppState, path: &str, user_id: &str) -> Result<(), ApiError> {
+    if path.starts_with("/auth/") || !state.faults.terms_pending(user_id) {
+        return Ok(());
+    }
+    Err(ApiError::Redirect {
+        location: REVALIDATE_TERMS.to_owned(),
+        end_session: false,
+    })
+}
+
+/// The page where a user accepts new terms of use.
+pub(crate) const REVALIDATE_TERMS: &str = "/auth/revalidate-terms";
+
+/// The user and the XSRF token of the cookie session a request carries, for the HTML pages
+/// (which set the `XSRF-TOKEN` cookie, as entcore's `SecurityHookRender` does).
+pub(crate) fn cookie_session(state: &AppState, headers: &HeaderMap) -> Option<(String, String)> {
+    let sid = cookie(headers, ent_protocol::SESSION_COOKIE)?;
+    let now = Instant::now();
+    state
+        .sessions
+        .with(|inner| {
+            inner
+                .sessions
+                .get(sid)
+                .filter(|s| s.expires > now)
+                .map(|s| (s.user_id.clone(), s.xsrf.0.clone()))
+        })
+        .flatten()
 }
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -291,11 +349,16 @@ async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Re
         )
     });
     let mut resp = (StatusCode::FOUND, [(header::LOCATION, callback)]).into_response();
-    for c in [
+    let mut cookies = vec![
         format!("oneSessionId={}; Path=/; HttpOnly{max_age}", sid.0),
         format!("authenticated=true; Path=/{max_age}"),
-        format!("XSRF-TOKEN={}; Path=/", xsrf.0),
-    ] {
+    ];
+    // entcore sets it at sign-in only with `xsrfOnAuth` (AuthController.java `createSession`);
+    // otherwise the first HTML page rendered sets it (see `pages`).
+    if state.cfg.xsrf_on_auth {
+        cookies.push(format!("XSRF-TOKEN={}; Path=/", xsrf.0));
+    }
+    for c in cookies {
         if let Ok(v) = c.parse() {
             resp.headers_mut().append(header::SET_COOKIE, v);
         }

@@ -11,6 +11,10 @@ pub enum ApiError {
     /// 302 to `/auth/login?callback=…`, session cookies cleared (no or expired session).
     #[error("authentication required")]
     LoginRequired { callback: String },
+    /// 302 to `location`: a configured login address (session cookies cleared when
+    /// `end_session`), or a page the user must act on (`/auth/revalidate-terms`).
+    #[error("redirect")]
+    Redirect { location: String, end_session: bool },
     /// 401 with an HTML page: authenticated but not authorised (spec §1.5, §9).
     #[error("not authorised")]
     Unauthorized,
@@ -67,6 +71,23 @@ impl IntoResponse for ApiError {
                 ] {
                     if let Ok(v) = cookie.parse() {
                         resp.headers_mut().append(header::SET_COOKIE, v);
+                    }
+                }
+                resp
+            }
+            ApiError::Redirect {
+                location,
+                end_session,
+            } => {
+                let mut resp = (StatusCode::FOUND, [(header::LOCATION, location)]).into_response();
+                if end_session {
+                    for cookie in [
+                        "oneSessionId=; Path=/; Max-Age=0",
+                        "authenticated=; Path=/; Max-Age=0",
+                    ] {
+                        if let Ok(v) = cookie.parse() {
+                            resp.headers_mut().append(header::SET_COOKIE, v);
+                        }
                     }
                 }
                 resp

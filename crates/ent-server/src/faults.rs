@@ -1,6 +1,11 @@
 //! Fault injection for tests: make a route answer 500 or malformed JSON, drop the connection,
-//! or run the request (committing its writes) and then drop the connection before answering.
+//! run the request (committing its writes) and then drop the connection before answering, or
+//! never answer. Also the switches that make the server behave like an entcore in ordinary but
+//! rarer situations: sessions that end after some requests (a session timeout or a restart in
+//! the middle of a sync), and new terms of use a user must accept before any API call
+//! (`MandatoryUserValidationFilter`, spec §13 item 29).
 
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{Request, State};
@@ -22,6 +27,16 @@ pub enum FaultKind {
     /// Run the handler (its transaction commits), then close the connection without answering:
     /// "the server was killed right after it committed".
     CommitThenDrop,
+    /// Never answer and keep the connection open (a stuck ENT): the client's own timeouts
+    /// are all that can end the request.
+    Hang,
+}
+
+/// When the sessions end by themselves: after `left` more requests, then every `every`.
+#[derive(Debug, Clone, Copy)]
+struct SessionDrop {
+    left: u32,
+    every: Option<u32>,
 }
 
 #[derive(Debug)]
@@ -40,6 +55,9 @@ pub(crate) struct ConnAbort(pub Arc<tokio::sync::Notify>);
 pub struct Faults {
     rules: Mutex<Vec<Rule>>,
     sessions: Sessions,
+    session_drop: Mutex<Option<SessionDrop>>,
+    /// Users who must accept new terms of use before any API call.
+    terms: Mutex<HashSet<String>>,
 }
 
 impl Faults {
@@ -47,6 +65,8 @@ impl Faults {
         Faults {
             rules: Mutex::new(Vec::new()),
             sessions,
+            session_drop: Mutex::new(None),
+            terms: Mutex::new(HashSet::new()),
         }
     }
 
@@ -82,6 +102,72 @@ impl Faults {
         self.sessions.clear();
     }
 
+    /// Serves the next `n` requests (any path, any user), then ends every session and token
+    /// right before request `n + 1` runs, once: "the session timed out in the middle of a sync".
+    pub fn expire_sessions_after(&self, n: u32) {
+        self.set_session_drop(Some(SessionDrop {
+            left: n,
+            every: None,
+        }));
+    }
+
+    /// Ends every session and token after each `n` requests, until [`Faults::keep_sessions`].
+    pub fn expire_sessions_every(&self, n: u32) {
+        self.set_session_drop(Some(SessionDrop {
+            left: n,
+            every: Some(n.max(1)),
+        }));
+    }
+
+    /// Turns [`Faults::expire_sessions_after`] and [`Faults::expire_sessions_every`] off.
+    pub fn keep_sessions(&self) {
+        self.set_session_drop(None);
+    }
+
+    fn set_session_drop(&self, drop: Option<SessionDrop>) {
+        if let Ok(mut d) = self.session_drop.lock() {
+            *d = drop;
+        }
+    }
+
+    /// Counts one request; ends the sessions when the count says so.
+    fn count_request(&self) {
+        let Ok(mut guard) = self.session_drop.lock() else {
+            return;
+        };
+        let Some(d) = guard.as_mut() else { return };
+        if d.left > 0 {
+            d.left -= 1;
+            return;
+        }
+        self.sessions.clear();
+        match d.every {
+            Some(n) => d.left = n - 1,
+            None => *guard = None,
+        }
+    }
+
+    /// From now on every API call of `user_id` (an ENT id) is redirected to
+    /// `/auth/revalidate-terms` until the user accepts the terms there, as entcore does when
+    /// new terms of use are published (`needRevalidateTerms`).
+    pub fn require_terms(&self, user_id: &str) {
+        if let Ok(mut t) = self.terms.lock() {
+            t.insert(user_id.to_owned());
+        }
+    }
+
+    /// The user accepted the new terms (the page's form, or a test switching it off).
+    pub fn accept_terms(&self, user_id: &str) {
+        if let Ok(mut t) = self.terms.lock() {
+            t.remove(user_id);
+        }
+    }
+
+    /// `user_id` must accept new terms before any API call.
+    pub fn terms_pending(&self, user_id: &str) -> bool {
+        self.terms.lock().is_ok_and(|t| t.contains(user_id))
+    }
+
     fn take(&self, path: &str) -> Option<FaultKind> {
         let mut rules = self.rules.lock().ok()?;
         let i = rules
@@ -103,6 +189,7 @@ pub(crate) async fn middleware(
     req: Request,
     next: Next,
 ) -> Response {
+    state.faults.count_request();
     let Some(kind) = state.faults.take(req.uri().path()) else {
         return next.run(req).await;
     };
@@ -116,6 +203,8 @@ pub(crate) async fn middleware(
         )
             .into_response(),
         FaultKind::DropConnection => drop_connection(abort).await,
+        // The connection task drops this future when the client gives up or the server stops.
+        FaultKind::Hang => std::future::pending::<Response>().await,
         FaultKind::CommitThenDrop => {
             let _ = next.run(req).await;
             drop_connection(abort).await

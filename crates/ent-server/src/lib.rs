@@ -8,7 +8,8 @@
 //! Layers: [`start`] binds nothing itself (the caller gives a bound listener) and serves one
 //! axum router through a hand-written hyper accept loop, so that [`Faults`] can drop a
 //! connection. `auth` (sessions, login page, OAuth2, the auth middleware), `conversation`
-//! (folders, lists, messages, send, state changes), `attachments`, `timeline`, `visible`
+//! (folders, lists, messages, send, state changes), `pages` (the HTML pages that set the
+//! XSRF cookie, and where new terms of use are accepted), `attachments`, `timeline`, `visible`
 //! (directory endpoints) each own their routes; `db` owns SQLite (one writer, a few readers,
 //! all through `spawn_blocking`, with a write generation); `cache` keeps list, count and read
 //! answers until the next committed write; `demo` seeds the demo mailboxes. Deliberate differences
@@ -22,6 +23,7 @@ mod db;
 mod demo;
 mod error;
 mod faults;
+mod pages;
 mod render;
 mod timeline;
 mod visible;
@@ -72,6 +74,12 @@ pub struct Config {
     /// (`SqlConversationService.save`/`update` write the JSON arrays unchanged). Off by default:
     /// ent-server keeps each id once.
     pub keep_duplicate_recipients: bool,
+    /// Where a call without a session is sent (entcore's `loginUri`: a CAS or SAML provider in
+    /// some schools); `None`: `/auth/login`. An absolute URL or a path.
+    pub login_uri: Option<String>,
+    /// Set the `XSRF-TOKEN` cookie at sign-in (entcore's `xsrfOnAuth`, on by default); when off,
+    /// only a rendered HTML page sets it.
+    pub xsrf_on_auth: bool,
 }
 
 impl Config {
@@ -91,6 +99,8 @@ impl Config {
             seed_demo_mailboxes: false,
             max_recipients: 1000,
             keep_duplicate_recipients: false,
+            login_uri: None,
+            xsrf_on_auth: true,
         }
     }
 
@@ -172,6 +182,7 @@ fn router(state: State) -> Router {
     let json_limit = state.cfg.max_json_bytes;
     Router::new()
         .merge(auth::routes())
+        .merge(pages::routes())
         .merge(conversation::routes().layer(DefaultBodyLimit::max(json_limit)))
         .merge(attachments::routes(state.cfg.max_upload_bytes))
         .merge(timeline::routes())

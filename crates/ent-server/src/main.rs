@@ -22,6 +22,13 @@ struct Args {
     /// Serve the demo school « Collège Jean Moulin » with seeded mailboxes.
     #[arg(long)]
     demo: bool,
+    /// Send calls without a session to this address instead of /auth/login (entcore's
+    /// `loginUri`: a CAS or SAML provider).
+    #[arg(long)]
+    login_uri: Option<String>,
+    /// Set no XSRF-TOKEN cookie at sign-in (entcore's `xsrfOnAuth` off): only HTML pages set it.
+    #[arg(long)]
+    no_xsrf_on_auth: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -31,7 +38,7 @@ fn main() -> anyhow::Result<()> {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
-    let config = match &args.school {
+    let mut config = match &args.school {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read school file {}", path.display()))?;
@@ -41,6 +48,8 @@ fn main() -> anyhow::Result<()> {
         }
         None => ent_server::Config::demo(&args.data),
     };
+    config.login_uri = args.login_uri.clone();
+    config.xsrf_on_auth = !args.no_xsrf_on_auth;
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.listen)

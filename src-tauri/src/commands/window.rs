@@ -1,7 +1,8 @@
 //! The native window: its title (with the unread count), the desktop's badge, the tray.
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Manager, State};
 
 use crate::error::CommandError;
+use crate::state::AppState;
 
 /// Sets the main window's title and, where the desktop shows one, the unread badge.
 #[tauri::command]
@@ -20,4 +21,16 @@ pub fn set_window_title(
         tracing::debug!(%error, "no badge on this desktop");
     }
     Ok(())
+}
+
+/// Opens the ENT's page where it asks the user to act (`actionNeeded`), in the ENT window.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+pub async fn open_ent_page(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    url: String,
+) -> Result<(), CommandError> {
+    let mailbox = state.mailbox().await?;
+    crate::sso::open_page(&app, &mailbox.account().base_url, &url)
 }

@@ -78,6 +78,14 @@ impl Ent {
         client
     }
 
+    /// The ENT's switches (new terms of use to accept, sessions that end...).
+    pub fn faults(&self) -> &ent_server::Faults {
+        self.server
+            .as_ref()
+            .expect("the demo ENT is running")
+            .faults()
+    }
+
     /// The ENT id of a demo login.
     pub fn id(&self, login: &str) -> String {
         let server = self.server.as_ref().expect("the demo ENT is running");

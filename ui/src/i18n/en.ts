@@ -87,6 +87,12 @@ export const en: Record<MessageKey, string> = {
   "actions.cancel": "Cancel",
   "actions.failed": "The action failed: {message}",
   "actions.dismiss": "Close",
+  "actionNeeded.terms": "The ENT asks you to accept its new terms of use.",
+  "actionNeeded.mail": "The ENT asks you to confirm your e-mail address.",
+  "actionNeeded.mfa": "The ENT asks you to confirm your identity.",
+  "actionNeeded.other": "The ENT asks you to act on its page.",
+  "actionNeeded.waiting": "Your actions wait and will be sent afterwards.",
+  "actionNeeded.open": "Open the ENT's page",
 
   "search.label": "Search all messages",
   "search.placeholder": "Search (Ctrl+F)",

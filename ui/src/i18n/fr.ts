@@ -89,6 +89,12 @@ export const fr = {
   "actions.cancel": "Annuler",
   "actions.failed": "L'action a échoué : {message}",
   "actions.dismiss": "Fermer",
+  "actionNeeded.terms": "L'ENT vous demande d'accepter ses nouvelles conditions d'utilisation.",
+  "actionNeeded.mail": "L'ENT vous demande de confirmer votre adresse e-mail.",
+  "actionNeeded.mfa": "L'ENT vous demande de confirmer votre identité.",
+  "actionNeeded.other": "L'ENT vous demande une action sur sa page.",
+  "actionNeeded.waiting": "Vos actions attendent et seront envoyées ensuite.",
+  "actionNeeded.open": "Ouvrir la page de l'ENT",
 
   "search.label": "Rechercher dans tous les messages",
   "search.placeholder": "Rechercher (Ctrl+F)",

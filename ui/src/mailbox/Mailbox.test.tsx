@@ -601,3 +601,19 @@ test("a link clicked inside a message body is opened only after the user saw its
   await waitFor(() => expect(api.count("openLink")).toBe(1));
   expect(screen.queryByRole("dialog")).toBeNull();
 });
+
+describe("the ENT asks the user to act", () => {
+  test("a banner says the ENT asks to accept new terms and its button opens the ENT's page", async () => {
+    const api = await renderMailbox();
+    const url = "https://ent.example.org/auth/revalidate-terms";
+
+    act(() => api.emit({ kind: "syncFailed", errorKind: "actionNeeded", message: "…", url }));
+
+    const banner = await screen.findByTestId("action-needed");
+    expect(banner.textContent).toContain("accepter ses nouvelles conditions d'utilisation");
+    fireEvent.click(within(banner).getByRole("button", { name: "Ouvrir la page de l'ENT" }));
+    await waitFor(() => expect(api.calls).toContainEqual({ op: "openEntPage", args: [url] }));
+    act(() => api.emit({ kind: "syncDone", at: 2 }));
+    expect(screen.queryByTestId("action-needed")).toBeNull();
+  });
+});

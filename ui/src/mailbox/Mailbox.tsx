@@ -9,7 +9,7 @@ import { FolderPane, folderName } from "./FolderPane";
 import { MessageList } from "./MessageList";
 import { ReadingPane } from "./ReadingPane";
 import { MailboxStore, useMailboxState, type MailboxState } from "./store";
-import { DRAFT, INBOX, OUTBOX, TRASH, type Folder } from "./types";
+import { DRAFT, INBOX, OUTBOX, TRASH, entRequest, type Folder } from "./types";
 import "./mailbox.css";
 
 export interface MailboxProps {
@@ -262,6 +262,17 @@ function MailboxWindow({
           {t("signOut.button")}
         </button>
       </header>
+
+      {state.actionNeeded && (
+        <div className="mbx-action-needed" role="alert" data-testid="action-needed">
+          <span>
+            {t(`actionNeeded.${entRequest(state.actionNeeded.url)}`)} {t("actionNeeded.waiting")}
+          </span>
+          <button type="button" className="mbx-primary" onClick={() => void store.openEntPage()}>
+            {t("actionNeeded.open")}
+          </button>
+        </div>
+      )}
 
       {state.error && (
         <div className="mbx-error" role="alert">

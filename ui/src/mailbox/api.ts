@@ -63,6 +63,8 @@ export interface MailboxApi {
   ): Promise<void>;
   /** Opens an http(s) or mailto address in the system browser (after the user confirmed). */
   openLink(url: string): Promise<void>;
+  /** Opens a page of the ENT (where it asks the user to act) in the ENT window of the app. */
+  openEntPage(url: string): Promise<void>;
   /**
    * « Afficher les images »: the message's sanitized body with its remote images fetched by
    * the backend and inlined as data: URLs (the window loads nothing from the web itself).

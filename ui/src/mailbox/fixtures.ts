@@ -599,6 +599,10 @@ export class FixtureApi implements MailboxApi, SignInApi {
     this.log("openLink", url);
     return answer(undefined);
   }
+  openEntPage(url: string): Promise<void> {
+    this.log("openEntPage", url);
+    return answer(undefined);
+  }
 
   /** The body with each remote image source replaced by a 1-pixel GIF, as the backend inlines. */
   showRemoteImages(id: string): Promise<string> {

@@ -50,6 +50,18 @@ describe("MailboxStore", () => {
     expect(store.getState().ticked).toEqual({});
   });
 
+  test("the ENT asking for new terms shows its own banner until a sync goes through", async () => {
+    const { api, store } = await started();
+    const url = "https://ent.example.org/auth/revalidate-terms";
+    api.emit({ kind: "syncFailed", errorKind: "actionNeeded", message: "…", url });
+    expect(store.getState().actionNeeded).toEqual({ url });
+    expect(store.getState().error).toBeNull();
+    await store.openEntPage();
+    expect(api.calls).toContainEqual({ op: "openEntPage", args: [url] });
+    api.emit({ kind: "syncDone", at: 1 });
+    expect(store.getState().actionNeeded).toBeNull();
+  });
+
   test("actions made offline stay pending until the ENT is back", async () => {
     const { api, store } = await started();
     api.setOnline(false, 1000);

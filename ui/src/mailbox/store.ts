@@ -36,6 +36,8 @@ export interface MailboxState {
   remoteImages: Record<string, true>;
   /** A link clicked inside a message body, waiting for the user to confirm it. */
   clickedLink: string | null;
+  /** The ENT sends every call to this page of its own until the user acts there. */
+  actionNeeded: { url: string } | null;
   error: string | null;
 }
 
@@ -54,6 +56,7 @@ export const initialState: MailboxState = {
   sync: { kind: "idle" },
   remoteImages: {},
   clickedLink: null,
+  actionNeeded: null,
   error: null,
 };
 
@@ -145,7 +148,7 @@ export class MailboxStore {
         this.update(() => ({ sync: { kind: "syncing", done: event.done, total: event.total } }));
         return;
       case "syncDone":
-        this.update(() => ({ sync: { kind: "upToDate", at: event.at } }));
+        this.update(() => ({ sync: { kind: "upToDate", at: event.at }, actionNeeded: null }));
         return;
       case "connectivity":
         this.update((s) => ({
@@ -166,6 +169,12 @@ export class MailboxStore {
         void this.refresh();
         return;
       case "syncFailed":
+        if (event.errorKind === "actionNeeded" && event.url) {
+          // Its own banner, with the button that opens the page.
+          const url = event.url;
+          this.update(() => ({ actionNeeded: { url } }));
+          return;
+        }
         // Offline already shows in the status line.
         if (event.errorKind !== "offline") this.update(() => ({ error: event.message }));
         return;
@@ -290,7 +299,23 @@ export class MailboxStore {
   }
 
   private fail(e: unknown): void {
+    const url = actionPage(e);
+    if (url) {
+      this.update(() => ({ actionNeeded: { url } }));
+      return;
+    }
     this.update(() => ({ error: describeError(e) }));
+  }
+
+  /** Opens the ENT's page where it asks the user to act; the next sync replays the queue. */
+  async openEntPage(): Promise<void> {
+    const needed = this.state.actionNeeded;
+    if (!needed) return;
+    try {
+      await this.api.openEntPage(needed.url);
+    } catch (e) {
+      this.update(() => ({ error: describeError(e) }));
+    }
   }
 
   /** Shows a failure of a call made outside the store (attachments, links, sign-out). */
@@ -542,4 +567,13 @@ function patchOpen(message: Message, rows: MessageSummary[]): Message {
 
 export function useMailboxState(store: MailboxStore): MailboxState {
   return useSyncExternalStore(store.subscribe, store.getState);
+}
+
+/** The ENT page of an `actionNeeded` command error, if `e` is one. */
+function actionPage(e: unknown): string | null {
+  if (typeof e === "object" && e !== null && "kind" in e && "url" in e) {
+    const { kind, url } = e as { kind: unknown; url: unknown };
+    if (kind === "actionNeeded" && typeof url === "string") return url;
+  }
+  return null;
 }

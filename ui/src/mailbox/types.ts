@@ -133,7 +133,13 @@ export type MailboxEvent =
   | { kind: "pendingChanged"; messageIds: string[] }
   | { kind: "actionRefused"; action: string; reason: string }
   /** A sync pass failed as a whole (the ENT refused the session, the disk is full…). */
-  | { kind: "syncFailed"; errorKind: string; message: string }
+  | {
+      kind: "syncFailed";
+      errorKind: string;
+      message: string;
+      /** The ENT page to open when `errorKind` is `actionNeeded`. */
+      url?: string;
+    }
   /** Unread messages that really arrived since the last sync (never on a first sync). */
   | { kind: "newMail"; messages: MessageSummary[] }
   /** The user clicked a new-mail notification: show that message. */
@@ -145,6 +151,25 @@ export type MailboxEvent =
 export interface CommandError {
   kind: string;
   message: string;
+  /** The ENT page where the user must act (`actionNeeded` only). */
+  url?: string;
+}
+
+/** What the ENT asks the user to do on its page before it takes any action. */
+export type EntRequest = "terms" | "mail" | "mfa" | "other";
+
+/** Reads what the ENT asks from its page's address (entcore's validation pages). */
+export function entRequest(url: string): EntRequest {
+  let path = "";
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return "other";
+  }
+  if (path.startsWith("/auth/revalidate-terms")) return "terms";
+  if (path.startsWith("/auth/validate-mail")) return "mail";
+  if (path.startsWith("/auth/validate-mfa")) return "mfa";
+  return "other";
 }
 
 export type SignInErrorKind =

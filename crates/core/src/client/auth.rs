@@ -6,7 +6,9 @@ use super::{ApiError, ApiResult, Body, Call, Client};
 use crate::session::{Credentials, OAuthClient, Secret, Session, OAUTH_SCOPE};
 
 /// `POST /auth/login` (§2.1): success is a 302 that sets `oneSessionId`; a failure is a 200
-/// with the login page again.
+/// with the login page again. The 302 is read here, from the raw answer: for every other call
+/// a 3xx means "not done" (see the client's module doc). An ENT without `xsrfOnAuth` sets no
+/// `XSRF-TOKEN` here; the client fetches one before its first write.
 pub async fn login_form(client: &Client, credentials: &Credentials) -> ApiResult<Session> {
     let form = vec![
         ("email".to_string(), credentials.login.clone()),
@@ -18,29 +20,14 @@ pub async fn login_form(client: &Client, credentials: &Credentials) -> ApiResult
     ];
     let call = Call::write(Method::POST, ent_protocol::paths::LOGIN, Body::Form(form));
     // Not through `send_raw`'s re-login: a failed sign-in must not try to sign in again.
-    let answer = client.attempt(&call, None).await?;
-    let mut session_id = None;
-    let mut xsrf = None;
-    for value in answer.headers.get_all(reqwest::header::SET_COOKIE) {
-        let Ok(text) = value.to_str() else { continue };
-        let Some((name, rest)) = text.split_once('=') else {
-            continue;
-        };
-        let value = rest
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_string();
-        if value.is_empty() {
-            continue;
-        }
-        match name.trim() {
-            n if n == super::wire::SESSION_COOKIE => session_id = Some(value),
-            n if n == super::wire::XSRF_COOKIE => xsrf = Some(value),
-            _ => {}
-        }
+    let answer = client.exchange(&call, None).await?;
+    if !(answer.status.is_success() || answer.status.is_redirection()) {
+        // A 4xx or 5xx: the error it always is.
+        super::classify(client.base_url(), call.what(), answer)?;
+        return Err(ApiError::BadCredentials { reason: None });
     }
+    let session_id = set_cookie(&answer.headers, super::wire::SESSION_COOKIE);
+    let xsrf = set_cookie(&answer.headers, super::wire::XSRF_COOKIE);
     match session_id {
         Some(id) if answer.status.is_redirection() => Ok(Session::Cookie {
             one_session_id: Secret::new(id),
@@ -48,6 +35,19 @@ pub async fn login_form(client: &Client, credentials: &Credentials) -> ApiResult
         }),
         _ => Err(ApiError::BadCredentials { reason: None }),
     }
+}
+
+/// The non-empty value a `Set-Cookie` header of `headers` gives to cookie `name`.
+pub(crate) fn set_cookie(headers: &reqwest::header::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|text| text.split_once('='))
+        .filter(|(n, _)| n.trim() == name)
+        .map(|(_, rest)| rest.split(';').next().unwrap_or_default().trim())
+        .rfind(|v| !v.is_empty())
+        .map(str::to_string)
 }
 
 fn field(name: &str, value: &str) -> (String, String) {

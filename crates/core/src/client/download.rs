@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use super::{authorize, classify, ApiError, ApiResult, Call, Client, BACKOFF, MAX_ATTEMPTS};
+use super::{
+    authorize, classify, Answer, ApiError, ApiResult, Call, Client, BACKOFF, MAX_ATTEMPTS,
+};
 
 /// The longest a whole download may take: 2 GiB at 256 kbit/s (a poor school line) takes about
 /// 18 hours. What stops a dead transfer is the idle timeout, not this.
@@ -55,7 +57,8 @@ impl Client {
                 Ok(download) => return Ok(download),
                 Err(e)
                     if (e.is_auth_expired()
-                        || matches!(e, ApiError::NotAllowed { empty: true, .. }))
+                        || matches!(e, ApiError::NotAllowed { empty: true, .. })
+                            && matches!(session, Some(crate::session::Session::Cookie { .. })))
                         && !relogged
                         && self.can_sign_in().await =>
                 {
@@ -99,7 +102,12 @@ impl Client {
             .bytes()
             .await
             .map_or_else(|_| Vec::new(), |b| b.to_vec());
-        classify(what.clone(), status, headers, bytes).and(Err(ApiError::BadAnswer {
+        let answer = Answer {
+            status,
+            bytes,
+            headers,
+        };
+        classify(&self.base, what.clone(), answer).and(Err(ApiError::BadAnswer {
             what,
             detail: format!("status {status} instead of a file"),
         }))

@@ -39,6 +39,58 @@ pub enum ApiError {
     },
     #[error("not signed in to the ENT")]
     NotSignedIn,
+    /// The ENT sent the call to a page where the user must act first (spec §13 item 29).
+    #[error("the ENT asks you to {} before {what}: open {page}", action.describe())]
+    ActionNeeded {
+        what: String,
+        action: EntAction,
+        /// The page's absolute address.
+        page: String,
+    },
+    /// The ENT refused the XSRF token of a write even after a fresh one was fetched.
+    #[error(
+        "the ENT refused the security token of {what}; the action stays queued, sync again later"
+    )]
+    XsrfRefused { what: String },
+    /// The sync waited this long without any progress and was stopped.
+    #[error(
+        "the sync made no progress for {seconds} s and was stopped; the next sync starts again"
+    )]
+    Stalled { seconds: u64 },
+}
+
+/// What the ENT asks the user to do in a browser before it answers any call (entcore's
+/// `MandatoryUserValidationFilter`, auth `AuthController.java` `revalidateTerms`, `validateMail`,
+/// `validateMfa`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntAction {
+    /// `/auth/revalidate-terms`: accept new terms of use.
+    AcceptTerms,
+    /// `/auth/validate-mail`: confirm the e-mail address.
+    ValidateMail,
+    /// `/auth/validate-mfa`: confirm the identity with a second factor.
+    ValidateMfa,
+}
+
+impl EntAction {
+    /// The action a redirect to `path` asks for, if it is one of the validation pages.
+    pub fn from_path(path: &str) -> Option<EntAction> {
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        match path.trim_end_matches('/') {
+            "/auth/revalidate-terms" => Some(EntAction::AcceptTerms),
+            "/auth/validate-mail" => Some(EntAction::ValidateMail),
+            "/auth/validate-mfa" => Some(EntAction::ValidateMfa),
+            _ => None,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            EntAction::AcceptTerms => "accept its new terms of use",
+            EntAction::ValidateMail => "confirm your e-mail address",
+            EntAction::ValidateMfa => "confirm your identity",
+        }
+    }
 }
 
 impl ApiError {
@@ -50,13 +102,34 @@ impl ApiError {
             ApiError::NotAllowed { .. } => ErrorKind::NotAllowed,
             ApiError::Refused { .. } => ErrorKind::Refused,
             ApiError::Server { .. } => ErrorKind::Server,
-            ApiError::BadAnswer { .. } | ApiError::Decode { .. } => ErrorKind::BadAnswer,
+            ApiError::BadAnswer { .. } | ApiError::Decode { .. } | ApiError::XsrfRefused { .. } => {
+                ErrorKind::BadAnswer
+            }
+            ApiError::ActionNeeded { .. } => ErrorKind::ActionNeeded,
+            ApiError::Stalled { .. } => ErrorKind::Offline,
         }
     }
 
     /// The same request may succeed later.
     pub fn is_retryable(&self) -> bool {
         matches!(self, ApiError::Offline { .. } | ApiError::Server { .. })
+    }
+
+    /// Every further call of a sync would fail the same way: stop the pass and say so.
+    pub fn ends_sync(&self) -> bool {
+        self.is_auth_expired()
+            || matches!(
+                self,
+                ApiError::ActionNeeded { .. } | ApiError::Stalled { .. }
+            )
+    }
+
+    /// The page where the user must act on the ENT, when the ENT asks for it.
+    pub fn action_page(&self) -> Option<&str> {
+        match self {
+            ApiError::ActionNeeded { page, .. } => Some(page),
+            _ => None,
+        }
     }
 
     pub fn is_auth_expired(&self) -> bool {
@@ -66,7 +139,8 @@ impl ApiError {
         )
     }
 
-    /// The ENT answered and said no: a local change must be undone.
+    /// The ENT answered and said no: a local change must be undone. A redirect to a page
+    /// where the user must act ([`ApiError::ActionNeeded`]) is not a refusal: the action waits.
     pub fn is_refusal(&self) -> bool {
         matches!(self, ApiError::Refused { .. } | ApiError::NotAllowed { .. })
     }

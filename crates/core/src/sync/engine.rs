@@ -9,6 +9,25 @@
 //! removes those ids. A crash in between leaves the ids in the table and the next pass sends
 //! the restore first, so a message the user has not opened never stays read. Messages listed
 //! as read are left alone (reading them changes nothing).
+//!
+//! # No step waits without bound
+//!
+//! A real ENT may drop the session at any request of a pass (a session timeout, a restart):
+//! the call that sees the 302 signs in again while holding the client's `relogin` lock across
+//! one HTTP exchange. The body fetches therefore run as tasks of their own ([`fetch_bodies`]):
+//! when they were futures of a stream the loop stopped polling while it stored a batch and
+//! restored unread flags, a fetch paused in the middle of signing in kept the lock, and the
+//! restore's own re-login waited for it forever, with no request in flight. On top of that,
+//! [`stall_guard`] ends a pass that makes no progress (no request sent or answered) for
+//! [`STALL_TIMEOUT`] with [`ApiError::Stalled`]: the sync lock is released and the next pass
+//! starts normally.
+//!
+//! # The ENT asks the user to act
+//!
+//! When the ENT redirects every call to a page where the user must act (new terms of use, an
+//! e-mail address or a second factor to confirm), every call fails with
+//! [`ApiError::ActionNeeded`]: the pass stops there ([`ApiError::ends_sync`]) and returns it,
+//! queued actions stay queued, and the app shows the page to the user.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -43,6 +62,10 @@ pub const BODY_BATCH: usize = 100;
 pub const FOLDER_DEPTH: u32 = 3;
 /// Default period of the quick check.
 pub const DEFAULT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+/// A pass (or a replay) that sends and receives nothing for this long is stopped. Longer than
+/// a whole request may take ([`crate::client::REQUEST_TIMEOUT`] plus the connection), so a
+/// slow but live ENT never trips it.
+pub const STALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(90);
 
 /// A stable hash of what a listing says about a message (FNV-1a; stored, so it must not
 /// depend on the Rust version the way `DefaultHasher` may).
@@ -88,7 +111,7 @@ pub(crate) async fn run(inner: &Arc<Inner>, mode: SyncMode) -> Result<SyncReport
     let _guard = inner.sync_lock.lock().await;
     let requests_before = inner.client.request_count();
     let mut report = SyncReport::default();
-    let result = pass(inner, mode, &mut report).await;
+    let result = stall_guard(inner, pass(inner, mode, &mut report)).await;
     report.requests = (inner.client.request_count() - requests_before) as u32;
     match result {
         Ok(()) => Ok(report),
@@ -96,7 +119,40 @@ pub(crate) async fn run(inner: &Arc<Inner>, mode: SyncMode) -> Result<SyncReport
             if e.kind() == crate::ErrorKind::Offline {
                 inner.emit(Event::Connectivity { online: false });
             }
+            inner.announce_action_needed(&e);
             Err(e)
+        }
+    }
+}
+
+/// Runs `work` until it ends, or until the client has sent and received nothing for the
+/// mailbox's stall timeout ([`STALL_TIMEOUT`] by default): then `work` is dropped (with every
+/// task and lock it holds) and the result is [`ApiError::Stalled`].
+pub(crate) async fn stall_guard<T>(
+    inner: &Inner,
+    work: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    use std::sync::atomic::Ordering;
+    let limit =
+        std::time::Duration::from_millis(inner.stall_timeout_ms.load(Ordering::Relaxed).max(1));
+    let mut seen = inner.client.activity();
+    let mut since = tokio::time::Instant::now();
+    let mut tick = tokio::time::interval(limit / 4);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            done = &mut work => return done,
+            _ = tick.tick() => {
+                let now = inner.client.activity();
+                if now != seen {
+                    seen = now;
+                    since = tokio::time::Instant::now();
+                } else if since.elapsed() >= limit {
+                    tracing::warn!(?limit, "the sync made no progress: stopped");
+                    return Err(ApiError::Stalled { seconds: limit.as_secs() }.into());
+                }
+            }
         }
     }
 }
@@ -137,7 +193,7 @@ async fn pass(inner: &Arc<Inner>, mode: SyncMode, report: &mut SyncReport) -> Re
                 .await?;
             inner.emit(Event::FoldersChanged);
         }
-        Err(e) if e.is_auth_expired() => return Err(e.into()),
+        Err(e) if e.ends_sync() => return Err(e.into()),
         Err(e) => note(inner, report, &e.into()),
     }
     if first || mode == SyncMode::Full {
@@ -148,7 +204,7 @@ async fn pass(inner: &Arc<Inner>, mode: SyncMode, report: &mut SyncReport) -> Re
                     .write(move |tx| recipients::replace_all(tx, &list))
                     .await?
             }
-            Err(e) if e.is_auth_expired() => return Err(e.into()),
+            Err(e) if e.ends_sync() => return Err(e.into()),
             Err(e) => note(inner, report, &e.into()),
         }
     }
@@ -183,7 +239,7 @@ async fn pass(inner: &Arc<Inner>, mode: SyncMode, report: &mut SyncReport) -> Re
                     rows.entry(row.id.clone()).or_insert(row);
                 }
             }
-            Err(e) if e.is_auth_expired() => return Err(e.into()),
+            Err(e) if e.ends_sync() => return Err(e.into()),
             Err(e) => note(inner, report, &e.into()),
         }
     }
@@ -515,21 +571,39 @@ async fn fetch_bodies(
         .filter(|(_, u)| *u)
         .map(|(id, _)| id.clone())
         .collect();
-    let client = inner.client.clone();
-    // One stream for all bodies, so the pipe stays full; written and restored per batch.
-    let mut results = stream::iter(ids.into_iter().map(|(id, _)| id))
-        .map(move |id| {
-            let client = client.clone();
-            async move {
+    // Each fetch is a task of its own, so that it goes on (and releases whatever lock it takes
+    // while signing in again) while this loop stores a batch and restores unread flags; the
+    // set aborts the rest when the pass ends early. See the module doc.
+    let mut queue = ids.into_iter().map(|(id, _)| id);
+    let mut tasks: tokio::task::JoinSet<(String, Fetched)> = tokio::task::JoinSet::new();
+    let mut done = 0u32;
+    loop {
+        while tasks.len() < BODY_CONCURRENCY {
+            let Some(id) = queue.next() else { break };
+            let client = inner.client.clone();
+            tasks.spawn(async move {
                 let r = api::message(&client, &id).await;
                 (id, r)
+            });
+        }
+        let Some(first) = tasks.join_next().await else {
+            break;
+        };
+        let mut joined = vec![first];
+        while joined.len() < BODY_BATCH {
+            match tasks.try_join_next() {
+                Some(next) => joined.push(next),
+                None => break,
             }
-        })
-        .buffer_unordered(BODY_CONCURRENCY)
-        .ready_chunks(BODY_BATCH);
-    let mut done = 0u32;
-    while let Some(batch) = results.next().await {
-        let batch: Vec<(String, Fetched)> = batch;
+        }
+        let mut batch: Vec<(String, Fetched)> = Vec::with_capacity(joined.len());
+        for j in joined {
+            match j {
+                Ok(fetched) => batch.push(fetched),
+                // A fetch that panicked: its body stays missing and the next pass tries again.
+                Err(error) => tracing::warn!(%error, "a body fetch ended abnormally"),
+            }
+        }
         done += batch.len() as u32;
         let mut bodies = Vec::with_capacity(batch.len());
         let mut restore = Vec::new();
@@ -541,7 +615,7 @@ async fn fetch_bodies(
                     }
                     bodies.push(body);
                 }
-                Err(e) if e.is_auth_expired() => return Err(e.into()),
+                Err(e) if e.ends_sync() => return Err(e.into()),
                 Err(e) => {
                     let e: Error = e.into();
                     tracing::debug!(%id, error = %e, "cannot fetch a body");

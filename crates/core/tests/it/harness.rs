@@ -26,21 +26,30 @@ pub struct TestApp {
     web: tokio::sync::Mutex<HashMap<String, Mailbox>>,
     /// Login or group name to ENT id, kept while the server is stopped.
     ids: HashMap<String, String>,
+    /// Changes to the server's configuration, applied again at a restart.
+    tweak: fn(&mut Config),
 }
 
-fn server_config(data_dir: &std::path::Path) -> Config {
-    Config {
+fn server_config(data_dir: &std::path::Path, tweak: fn(&mut Config)) -> Config {
+    let mut config = Config {
         // Empty mailboxes so that counts can be asserted exactly.
         seed_demo_mailboxes: false,
         ..Config::demo(data_dir)
-    }
+    };
+    tweak(&mut config);
+    config
 }
 
 impl TestApp {
     pub async fn start() -> TestApp {
+        Self::start_with(|_| {}).await
+    }
+
+    /// A server whose configuration `tweak` changes (an ENT option such as `xsrf_on_auth`).
+    pub async fn start_with(tweak: fn(&mut Config)) -> TestApp {
         let server_dir = tempfile::tempdir().expect("server dir");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let server = ent_server::start(listener, server_config(server_dir.path()))
+        let server = ent_server::start(listener, server_config(server_dir.path(), tweak))
             .await
             .unwrap();
         let dir = server.directory();
@@ -51,6 +60,7 @@ impl TestApp {
             .collect();
         TestApp {
             ids,
+            tweak,
             addr: server.addr(),
             server: Some(server),
             server_dir,
@@ -78,7 +88,7 @@ impl TestApp {
     pub async fn restart(&mut self) {
         let listener = tokio::net::TcpListener::bind(self.addr).await.unwrap();
         self.server = Some(
-            ent_server::start(listener, server_config(self.server_dir.path()))
+            ent_server::start(listener, server_config(self.server_dir.path(), self.tweak))
                 .await
                 .unwrap(),
         );

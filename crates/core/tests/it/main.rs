@@ -9,6 +9,7 @@ mod actions;
 mod attachments;
 mod batch;
 mod compose;
+mod ent_quirks;
 mod hardening;
 mod harness;
 mod peer_only;

@@ -9,6 +9,7 @@ mod bad_input;
 mod binary;
 mod conversation;
 mod demo;
+mod ent_behaviours;
 mod faults;
 mod folders;
 mod hardening;
