@@ -2,6 +2,11 @@
 //! the user to: EduConnect, CAS…) in a window of the app; the session is taken from that
 //! window's cookies once the ENT accepts it. The window gets no command (capabilities name
 //! only `main`).
+//!
+//! The window is private (incognito: an ephemeral WebKit context on Linux, InPrivate on
+//! Windows, a non-persistent data store on macOS): its cookies never reach the disk and are
+//! gone when it closes, so on a shared computer the next person who opens it is not signed in
+//! as the previous one. Signing out also ends the session on the ENT itself.
 
 use std::time::Duration;
 
@@ -29,6 +34,7 @@ pub async fn wait_for_session(app: &AppHandle, ent_url: &str) -> Result<Session,
     let window = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::External(login_page))
         .title("Connexion à l'ENT")
         .inner_size(900.0, 700.0)
+        .incognito(true)
         .build()
         .map_err(|error| {
             tracing::warn!(%error, "cannot open the ENT's login window");
@@ -73,6 +79,17 @@ pub async fn wait_for_session(app: &AppHandle, ent_url: &str) -> Result<Session,
         SignInErrorKind::Cancelled,
         "connexion abandonnée : le délai est dépassé",
     ))
+}
+
+/// Signing out: clears what the ENT's sign-in window holds (cookies, storage) and closes it,
+/// if it is still open.
+pub fn forget_ent_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window(LABEL) {
+        if let Err(error) = window.clear_all_browsing_data() {
+            tracing::warn!(%error, "cannot clear the ENT window's cookies");
+        }
+        let _ = window.close();
+    }
 }
 
 /// The login of the user a session belongs to; fails while the session is not signed in.

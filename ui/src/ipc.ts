@@ -26,6 +26,7 @@ import type {
   SearchHit,
   SignInError,
   SignInResult,
+  Unsent,
 } from "./mailbox/types";
 
 export interface AppInfo {
@@ -129,6 +130,9 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   }
   setWindowTitle(title: string, unread?: number): Promise<void> {
     return invoke("set_window_title", { title, unread: unread ?? null });
+  }
+  unsentWork(): Promise<Unsent> {
+    return invoke("unsent_work");
   }
   signOut(options: { eraseLocalCopy: boolean }): Promise<void> {
     return invoke("sign_out", { eraseLocalCopy: options.eraseLocalCopy });

@@ -54,6 +54,8 @@ pub enum Error {
     },
     #[error("no data directory for this platform")]
     NoDataDir,
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
 }
 
 impl Error {
@@ -61,7 +63,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Api(e) => e.kind(),
-            Error::Store(_) | Error::NoDataDir => ErrorKind::Storage,
+            Error::Store(_) | Error::NoDataDir | Error::Lock(_) => ErrorKind::Storage,
             Error::MessageNotFound(_)
             | Error::FolderNotFound(_)
             | Error::InvalidInput(_)
@@ -76,6 +78,11 @@ impl Error {
             Error::Store(e) => e.is_retryable(),
             _ => false,
         }
+    }
+
+    /// True when another window or command has the mailbox open.
+    pub fn is_mailbox_in_use(&self) -> bool {
+        matches!(self, Error::Lock(crate::lock::LockError::InUse { .. }))
     }
 
     /// True when the user must sign in again.

@@ -11,6 +11,8 @@
 //! - [`message`], [`mailbox`] (folders, listings, the facade and its actions), [`search`],
 //!   [`recipients`], [`queue`] (actions waiting for the ENT): each owns its types and queries;
 //! - [`body`]: message bodies made safe to display (ammonia);
+//! - [`lock`] (one process per account folder) and [`private`] (the account's files are the
+//!   user's alone): the local data of a shared school computer;
 //! - [`sync`]: the planner (a plain function) and the engine that executes its plan.
 //!
 //! Wire shapes come from `ent-protocol`; nothing here redefines them.
@@ -18,11 +20,14 @@
 pub mod body;
 pub mod client;
 pub mod error;
+pub mod lock;
 pub mod mailbox;
 pub mod message;
+pub mod private;
 pub mod queue;
 pub mod recipients;
 pub mod search;
+pub mod secrets;
 pub mod session;
 pub mod store;
 pub mod sync;

@@ -8,6 +8,7 @@
 mod actions;
 mod compose;
 mod harness;
+mod local_data;
 mod peer_only;
 mod resilience;
 mod search;
