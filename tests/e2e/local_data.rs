@@ -20,9 +20,12 @@ async fn signing_out_with_two_queued_sends_names_the_two_unsent_messages() {
             ui::add_recipient(&app, "to", "MARTIN", "MARTIN Paul").await;
             ui::write(&app, subject, "Parti plus tard.").await;
             ui::send(&app).await;
-            wait_until("the composer to close", EFFECT, || async {
+            // « Annuler l'envoi » covers « Envoyer » for a few seconds: wait until it is gone.
+            app.find("« Annuler l'envoi »", ui::button("Annuler l'envoi"))
+                .await;
+            wait_until("the undo offer to go", EFFECT, || async {
                 app.driver
-                    .find(ui::testid("composer"))
+                    .find(ui::button("Annuler l'envoi"))
                     .await
                     .is_err()
                     .then_some(())

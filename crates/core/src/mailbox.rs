@@ -32,6 +32,9 @@ use crate::sync::{self, SyncMode, SyncReport};
 pub use folder::Folder;
 pub use replay::FlushReport;
 
+/// How long signing out waits for the ENT to end the session (offline, it ends only here).
+const LOGOUT_PATIENCE: Duration = Duration::from_secs(5);
+
 /// Capacity of the event channel; a slow listener misses old events, never blocks the sync.
 const EVENT_CAPACITY: usize = 256;
 
@@ -279,8 +282,10 @@ impl Mailbox {
                 idempotent: false,
                 ..client::Call::get("/auth/logout?callback=/")
             };
-            if let Err(error) = client.send_raw(call).await {
-                tracing::warn!(%error, "the ENT did not confirm the sign-out");
+            match tokio::time::timeout(LOGOUT_PATIENCE, client.send_raw(call)).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(error)) => tracing::warn!(%error, "the ENT did not confirm the sign-out"),
+                Err(_) => tracing::warn!("the ENT did not answer the sign-out in time"),
             }
         }
         client.set_session(None).await;
