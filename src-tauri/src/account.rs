@@ -180,30 +180,45 @@ const LOCK_PATIENCE: Duration = Duration::from_secs(5);
 const LOCK_POLL: Duration = Duration::from_millis(100);
 
 /// The mailbox of `account`: the open one when it is the same account on the same ENT (the
-/// sign-in behind a window opened from the local copy); otherwise a new one, after closing the
-/// open one if it uses the same folder (the demo ENT gets a new address at each start). The
-/// folder's lock refuses a second holder, so a window and a command never replay one queue.
+/// sign-in behind a window opened from the local copy). When the open one uses the same folder
+/// on another address (the demo ENT gets a new port at each start), it is closed and the new
+/// one takes its place at once, before the sign-in, so that the window's commands wait for the
+/// swap instead of finding no account. The folder's lock refuses a second holder, so a window
+/// and a command never replay one queue.
 async fn open(app: &AppHandle, account: Account) -> Result<Mailbox, messagerie_core::Error> {
     let state = app.state::<AppState>();
-    let same_folder = {
-        let mut current = state.current.write().await;
-        match current.as_ref() {
-            Some(c) if c.mailbox.account().dir == account.dir => {
-                if c.mailbox.account().base_url == account.base_url {
-                    return Ok(c.mailbox.clone());
-                }
-                current.take()
-            }
-            _ => None,
-        }
+    let mut current = state.current.write().await;
+    let Some(open) = current.as_ref() else {
+        drop(current);
+        return open_waiting(account).await;
     };
-    if let Some(previous) = same_folder {
-        previous.close().await;
+    if open.mailbox.account().dir != account.dir {
+        drop(current);
+        return open_waiting(account).await;
     }
+    if open.mailbox.account().base_url == account.base_url {
+        return Ok(open.mailbox.clone());
+    }
+    let Some(previous) = current.take() else {
+        return open_waiting(account).await;
+    };
+    let shown = previous.account.clone();
+    previous.close().await;
+    let mailbox = open_waiting(account).await?;
+    *current = Some(Current {
+        mailbox: mailbox.clone(),
+        account: shown,
+        tasks: Vec::new(),
+    });
+    Ok(mailbox)
+}
+
+/// Opens a mailbox, waiting a little for a holder of its folder in this app to let go (a
+/// command of the account just closed may still hold a copy for a moment).
+async fn open_waiting(account: Account) -> Result<Mailbox, messagerie_core::Error> {
     let deadline = tokio::time::Instant::now() + LOCK_PATIENCE;
     loop {
         match Mailbox::open(account.clone()).await {
-            // A command of the account just closed may still hold a clone for a moment.
             Err(e) if e.is_mailbox_in_use() && tokio::time::Instant::now() < deadline => {
                 tokio::time::sleep(LOCK_POLL).await;
             }
@@ -216,17 +231,7 @@ async fn open(app: &AppHandle, account: Account) -> Result<Mailbox, messagerie_c
 /// cached mail at once and the sign-in happens behind it.
 pub async fn reopen(app: &AppHandle, last: &LastAccount) -> Option<AccountInfo> {
     let state = app.state::<AppState>();
-    // The demo ENT gets a new address at each start: open the account on the new one, so that
-    // the sign-in behind the window uses this same mailbox.
-    let ent_url = if last.demo {
-        demo_ent(&state)
-            .await
-            .inspect_err(|error| tracing::warn!(%error, "cannot start the demo ENT"))
-            .ok()?
-    } else {
-        last.ent_url.clone()
-    };
-    let mailbox = Mailbox::open(core_account(&state, &ent_url, &last.login, last.demo))
+    let mailbox = Mailbox::open(core_account(&state, &last.ent_url, &last.login, last.demo))
         .await
         .inspect_err(|error| tracing::warn!(%error, "cannot open the remembered account"))
         .ok()?;

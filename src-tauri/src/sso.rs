@@ -3,10 +3,11 @@
 //! window's cookies once the ENT accepts it. The window gets no command (capabilities name
 //! only `main`).
 //!
-//! The window is private (incognito: an ephemeral WebKit context on Linux, InPrivate on
-//! Windows, a non-persistent data store on macOS): its cookies never reach the disk and are
-//! gone when it closes, so on a shared computer the next person who opens it is not signed in
-//! as the previous one. Signing out also ends the session on the ENT itself.
+//! On a shared computer the next person who opens that window must not be signed in as the
+//! previous one (by the ENT or by its SSO: EduConnect, CAS…). Once the session is taken, and
+//! again at sign-out, every cookie of the app's web context is deleted ([`forget_cookies`]);
+//! the app's own pages use none. Signing out also ends the session on the ENT itself. (Not an
+//! incognito window: WebKitGTK lets one web context only be driven by the end-to-end tests.)
 
 use std::time::Duration;
 
@@ -34,7 +35,6 @@ pub async fn wait_for_session(app: &AppHandle, ent_url: &str) -> Result<Session,
     let window = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::External(login_page))
         .title("Connexion à l'ENT")
         .inner_size(900.0, 700.0)
-        .incognito(true)
         .build()
         .map_err(|error| {
             tracing::warn!(%error, "cannot open the ENT's login window");
@@ -70,6 +70,7 @@ pub async fn wait_for_session(app: &AppHandle, ent_url: &str) -> Result<Session,
         };
         // A cookie alone is not a signed-in user: the ENT must say who it is.
         if login_of(ent_url, &session).await.is_ok() {
+            forget_cookies(&window);
             let _ = window.close();
             return Ok(session);
         }
@@ -81,15 +82,34 @@ pub async fn wait_for_session(app: &AppHandle, ent_url: &str) -> Result<Session,
     ))
 }
 
-/// Signing out: clears what the ENT's sign-in window holds (cookies, storage) and closes it,
-/// if it is still open.
+/// Signing out: deletes the cookies of the app's web context (the ENT's and its SSO's) and
+/// closes the ENT's sign-in window if it is still open.
 pub fn forget_ent_window(app: &AppHandle) {
     if let Some(window) = app.get_webview_window(LABEL) {
-        if let Err(error) = window.clear_all_browsing_data() {
-            tracing::warn!(%error, "cannot clear the ENT window's cookies");
-        }
+        forget_cookies(&window);
         let _ = window.close();
+    } else if let Some(main) = app.get_webview_window("main") {
+        forget_cookies(&main);
     }
+}
+
+/// Deletes every cookie of the web context `webview` belongs to (the windows of the app share
+/// one): the ENT's session, and those of the SSO it went through.
+fn forget_cookies<R: tauri::Runtime>(webview: &tauri::WebviewWindow<R>) {
+    let cookies = match webview.cookies() {
+        Ok(cookies) => cookies,
+        Err(error) => {
+            tracing::warn!(%error, "cannot list the cookies of the ENT window");
+            return;
+        }
+    };
+    let count = cookies.len();
+    for cookie in cookies {
+        if let Err(error) = webview.delete_cookie(cookie) {
+            tracing::warn!(%error, "cannot delete a cookie of the ENT window");
+        }
+    }
+    tracing::info!(count, "cookies of the ENT window deleted");
 }
 
 /// The login of the user a session belongs to; fails while the session is not signed in.

@@ -183,3 +183,103 @@ async fn a_link_in_a_subject_reaches_the_notification_server_as_text() {
     })
     .await;
 }
+
+/// Signs in through « Se connecter avec la page de l'ENT », typing on the ENT's own page.
+async fn sign_in_with_the_ents_page(app: &harness::App, ent_url: &str) {
+    let address = app
+        .find(
+            "the address field",
+            By::XPath("//form//label[contains(., \"Adresse de l'ENT\")]//input"),
+        )
+        .await;
+    address.clear().await.expect("clear the address");
+    address.send_keys(ent_url).await.expect("type the address");
+    let main = app.driver.window().await.expect("the main window");
+    let login = open_the_ents_page(app, &main).await;
+    app.driver
+        .switch_to_window(login)
+        .await
+        .expect("switch to the login window");
+    for (field, value) in [("email", "marie.durand"), ("password", "demo")] {
+        app.find(field, By::Css(format!("input[name='{field}']")))
+            .await
+            .send_keys(value)
+            .await
+            .expect("type on the ENT's page");
+    }
+    ui::click(
+        app,
+        "the ENT's submit button",
+        By::Css("button[type='submit']"),
+    )
+    .await;
+    app.driver
+        .switch_to_window(main)
+        .await
+        .expect("back to the main window");
+    ui::folder(app, "inbox").await;
+}
+
+/// Clicks « Se connecter avec la page de l'ENT » and returns the window it opens.
+async fn open_the_ents_page(
+    app: &harness::App,
+    main: &thirtyfour::WindowHandle,
+) -> thirtyfour::WindowHandle {
+    ui::click(
+        app,
+        "the ENT page button",
+        ui::button("Se connecter avec la page de l'ENT"),
+    )
+    .await;
+    wait_until("the ENT's login window", harness::STARTUP, || async {
+        let handles = app.driver.windows().await.ok()?;
+        handles.into_iter().find(|h| h != main)
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_sign_out_the_ents_page_no_longer_holds_the_previous_session() {
+    let ent = Ent::start().await;
+    harness::run("sign_out_forgets_the_ent_page", |app| async move {
+        // Arrange: signed in on the ENT's own page, then « Se déconnecter ».
+        sign_in_with_the_ents_page(&app, &ent.url()).await;
+        ui::click(&app, "« Se déconnecter »", ui::button("Se déconnecter")).await;
+        ui::click(
+            &app,
+            "the confirmation",
+            By::XPath("//div[@role='dialog']//button[normalize-space(.)='Se déconnecter']"),
+        )
+        .await;
+
+        // Act: the next person opens the ENT's page again.
+        let address = app
+            .find(
+                "the address field",
+                By::XPath("//form//label[contains(., \"Adresse de l'ENT\")]//input"),
+            )
+            .await;
+        address.clear().await.expect("clear the address");
+        address
+            .send_keys(ent.url())
+            .await
+            .expect("type the address");
+        let main = app.driver.window().await.expect("the main window");
+        let login = open_the_ents_page(&app, &main).await;
+        app.driver
+            .switch_to_window(login)
+            .await
+            .expect("switch to the login window");
+
+        // Assert: the ENT's login form, and no session cookie left from the previous person.
+        app.find("the ENT's login field", By::Css("input[name='email']"))
+            .await;
+        let cookies = app.driver.get_all_cookies().await.expect("the cookies");
+        let session: Vec<_> = cookies
+            .iter()
+            .filter(|c| c.name == "oneSessionId" && !c.value.is_empty())
+            .collect();
+        assert!(session.is_empty(), "{session:?}");
+    })
+    .await;
+}
