@@ -47,6 +47,20 @@ export function startup(): Promise<Startup> {
   return invoke<Startup>("startup");
 }
 
+/**
+ * The app was launched again while this window is open (one instance only): `demo` when that
+ * launch asked for the demo. Returns the function that stops listening.
+ */
+export function onLaunchedAgain(listener: (launch: { demo: boolean }) => void): () => void {
+  const pending = listen<{ demo: boolean }>("launched-again", (e) => listener(e.payload));
+  return () =>
+    void pending
+      .then((stop) => stop())
+      .catch(() => {
+        // The window is going away: nothing left to stop.
+      });
+}
+
 /** The backend of the mailbox window and its composer, over Tauri commands and events. */
 export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   signIn(credentials: Credentials): Promise<SignInResult> {
