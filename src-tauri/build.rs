@@ -9,6 +9,7 @@ fn main() {
             "start_demo",
             "account",
             "sign_out",
+            "unsent_work",
             "inbox_drawn",
             "folders",
             "max_folder_depth",

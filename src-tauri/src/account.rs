@@ -3,7 +3,9 @@
 
 use std::error::Error as _;
 use std::path::PathBuf;
+use std::time::Duration;
 
+use messagerie_core::secrets::{self, Remembered};
 use messagerie_core::session::{Credentials, Secret, Session};
 use messagerie_core::{Account, Mailbox};
 use serde::Serialize;
@@ -81,6 +83,13 @@ impl SignInResult {
     pub fn from_error(error: &messagerie_core::Error) -> Self {
         use messagerie_core::ErrorKind as K;
         tracing::warn!(%error, "sign-in failed");
+        if error.is_mailbox_in_use() {
+            return Self::failed(
+                SignInErrorKind::Other,
+                "cette boîte est ouverte dans une autre fenêtre de Messagerie ou dans une \
+                 commande ; fermez-la d'abord",
+            );
+        }
         match error.kind() {
             K::BadCredentials => Self::failed(
                 SignInErrorKind::WrongPassword,
@@ -148,13 +157,8 @@ pub async fn sign_in(
     proof: Proof,
     demo: bool,
 ) -> Result<AccountInfo, messagerie_core::Error> {
-    let mailbox = Mailbox::open(core_account(
-        app.state::<AppState>().inner(),
-        ent_url,
-        login,
-        demo,
-    ))
-    .await?;
+    let account = core_account(app.state::<AppState>().inner(), ent_url, login, demo);
+    let mailbox = open(app, account).await?;
     match proof {
         Proof::Password(password) => {
             let credentials = Credentials {
@@ -168,6 +172,59 @@ pub async fn sign_in(
     let account = account_info(&mailbox, demo).await?;
     install(app, mailbox, account.clone()).await;
     Ok(account)
+}
+
+/// How long opening an account waits for this app's previous holder of its folder (the tasks
+/// of an account just closed) to let go of the lock.
+const LOCK_PATIENCE: Duration = Duration::from_secs(5);
+const LOCK_POLL: Duration = Duration::from_millis(100);
+
+/// The mailbox of `account`: the open one when it is the same account on the same ENT (the
+/// sign-in behind a window opened from the local copy). When the open one uses the same folder
+/// on another address (the demo ENT gets a new port at each start), it is closed and the new
+/// one takes its place at once, before the sign-in, so that the window's commands wait for the
+/// swap instead of finding no account. The folder's lock refuses a second holder, so a window
+/// and a command never replay one queue.
+async fn open(app: &AppHandle, account: Account) -> Result<Mailbox, messagerie_core::Error> {
+    let state = app.state::<AppState>();
+    let mut current = state.current.write().await;
+    let Some(open) = current.as_ref() else {
+        drop(current);
+        return open_waiting(account).await;
+    };
+    if open.mailbox.account().dir != account.dir {
+        drop(current);
+        return open_waiting(account).await;
+    }
+    if open.mailbox.account().base_url == account.base_url {
+        return Ok(open.mailbox.clone());
+    }
+    let Some(previous) = current.take() else {
+        return open_waiting(account).await;
+    };
+    let shown = previous.account.clone();
+    previous.close().await;
+    let mailbox = open_waiting(account).await?;
+    *current = Some(Current {
+        mailbox: mailbox.clone(),
+        account: shown,
+        tasks: Vec::new(),
+    });
+    Ok(mailbox)
+}
+
+/// Opens a mailbox, waiting a little for a holder of its folder in this app to let go (a
+/// command of the account just closed may still hold a copy for a moment).
+async fn open_waiting(account: Account) -> Result<Mailbox, messagerie_core::Error> {
+    let deadline = tokio::time::Instant::now() + LOCK_PATIENCE;
+    loop {
+        match Mailbox::open(account.clone()).await {
+            Err(e) if e.is_mailbox_in_use() && tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(LOCK_POLL).await;
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Opens a remembered account from its store alone, without the ENT: the window shows the
@@ -198,6 +255,8 @@ async fn account_info(mailbox: &Mailbox, demo: bool) -> messagerie_core::Result<
         },
         profile: None,
         demo,
+        store_recovery: mailbox.store_recovery().cloned(),
+        remembered: None,
     })
 }
 
@@ -239,55 +298,40 @@ pub fn demo_password() -> Secret {
     Secret::new(DEMO_PASSWORD)
 }
 
-/// The OS keyring entry of an account; none when `MESSAGERIE_NO_KEYRING` is set or the
-/// platform has no keyring.
-fn keyring_entry(ent_url: &str, login: &str) -> Option<keyring::Entry> {
-    if std::env::var_os("MESSAGERIE_NO_KEYRING").is_some() {
-        return None;
-    }
-    keyring::Entry::new("messagerie", &format!("{login}@{ent_url}")).ok()
-}
-
-/// Keeps the password for the next start; false when the keyring refused it.
-pub fn save_password(ent_url: &str, login: &str, password: &Secret) -> bool {
-    let Some(entry) = keyring_entry(ent_url, login) else {
-        return false;
-    };
-    entry
-        .set_password(password.expose())
-        .inspect_err(|error| tracing::warn!(%error, "the OS keyring did not keep the password"))
-        .is_ok()
+/// Keeps the password for the next start (see `messagerie_core::secrets`).
+pub fn save_password(ent_url: &str, login: &str, password: &Secret) -> Remembered {
+    secrets::save_password(ent_url, login, password)
 }
 
 pub fn saved_password(ent_url: &str, login: &str) -> Option<Secret> {
-    keyring_entry(ent_url, login)?
-        .get_password()
-        .ok()
-        .map(Secret::new)
+    secrets::saved_password(ent_url, login)
 }
 
 pub fn forget_password(ent_url: &str, login: &str) {
-    if let Some(entry) = keyring_entry(ent_url, login) {
-        let _ = entry.delete_credential();
-    }
+    secrets::forget_password(ent_url, login);
 }
 
-/// Where the app keeps its data: `MESSAGERIE_DATA_DIR`, else the platform's data directory
-/// (a separate one for debug builds, so development never touches real mail).
-pub fn data_root() -> PathBuf {
+/// Where the app keeps its data: `MESSAGERIE_DATA_DIR`, else the platform's per-user data
+/// directory (a separate one for debug builds, so development never touches real mail).
+/// Never a shared temporary folder: without a home folder the app says so and stops.
+pub fn data_root() -> Result<PathBuf, NoDataDir> {
     if let Some(dir) = std::env::var_os("MESSAGERIE_DATA_DIR") {
-        return PathBuf::from(dir);
+        return Ok(PathBuf::from(dir));
     }
     let app = if cfg!(debug_assertions) {
         "messagerie-dev"
     } else {
         "messagerie"
     };
-    directories::ProjectDirs::from("fr", "messagerie", app).map_or_else(
-        || std::env::temp_dir().join(app),
-        |d| d.data_dir().to_path_buf(),
-    )
+    directories::ProjectDirs::from("fr", "messagerie", app)
+        .map(|d| d.data_dir().to_path_buf())
+        .ok_or(NoDataDir)
 }
+
+/// The platform gave no per-user data folder (no home folder).
+#[derive(Debug, thiserror::Error)]
+#[error("no per-user data folder (is HOME set?); set MESSAGERIE_DATA_DIR to a private folder")]
+pub struct NoDataDir;
 
 #[cfg(test)]
 mod tests {
@@ -301,6 +345,28 @@ mod tests {
         let json = serde_json::to_value(&wrong).unwrap();
         assert_eq!(json["kind"], "failed");
         assert_eq!(json["error"]["kind"], "wrongPassword");
+    }
+
+    #[test]
+    fn a_password_not_kept_is_said_in_the_sign_in_answer() {
+        let mut account = AccountInfo {
+            ent_url: "https://ent.example".into(),
+            login: "marie".into(),
+            display_name: "Marie".into(),
+            profile: None,
+            demo: false,
+            store_recovery: None,
+            remembered: None,
+        };
+        let json = serde_json::to_value(SignInResult::SignedIn {
+            account: account.clone(),
+        })
+        .unwrap();
+        assert!(json["account"].get("remembered").is_none());
+        account.remembered = Some(Remembered::No);
+        let json = serde_json::to_value(SignInResult::SignedIn { account }).unwrap();
+        assert_eq!(json["kind"], "signedIn");
+        assert_eq!(json["account"]["remembered"], "no");
     }
 
     #[test]

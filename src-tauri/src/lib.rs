@@ -17,7 +17,7 @@ mod tray;
 mod window_policy;
 
 use tauri::webview::NewWindowResponse;
-use tauri::{AppHandle, Emitter, Url, WebviewWindowBuilder};
+use tauri::{AppHandle, Emitter, Manager as _, Url, WebviewWindowBuilder};
 use tracing_subscriber::EnvFilter;
 
 /// The event the window receives when a link inside a message was clicked: `{url}`; the
@@ -32,8 +32,21 @@ pub fn run() {
     if !options.ignored.is_empty() {
         tracing::warn!(arguments = ?options.ignored, "ignoring unknown command-line arguments");
     }
-    let state = state::AppState::new(options, account::data_root());
+    let data_root = match account::data_root() {
+        Ok(root) => root,
+        Err(error) => {
+            tracing::error!(%error, "cannot start");
+            eprintln!("messagerie: {error}");
+            std::process::exit(1);
+        }
+    };
+    let state = state::AppState::new(options, data_root);
     let result = tauri::Builder::default()
+        // First, as its documentation asks: a second launch hands its arguments to this one and
+        // exits, so one mailbox is never open in two windows.
+        .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+            launched_again(app, args);
+        }))
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
@@ -54,6 +67,7 @@ pub fn run() {
             commands::session::start_demo,
             commands::session::account,
             commands::session::sign_out,
+            commands::session::unsent_work,
             commands::session::inbox_drawn,
             commands::mailbox::folders,
             commands::mailbox::max_folder_depth,
@@ -95,6 +109,30 @@ pub fn run() {
     if let Err(error) = result {
         tracing::error!(%error, "the app stopped with an error");
         std::process::exit(1);
+    }
+}
+
+/// The event the window receives when the app was launched again: `{demo}` (the arguments of
+/// that launch, e.g. `--demo`).
+const LAUNCHED_AGAIN_EVENT: &str = "launched-again";
+
+/// A second launch: the window comes forward and gets that launch's arguments.
+fn launched_again(app: &AppHandle, args: Vec<String>) {
+    let options = launch::parse(args.into_iter().skip(1));
+    tracing::info!(
+        demo = options.demo,
+        "launched again: bringing the window forward"
+    );
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+    if let Err(error) = app.emit(
+        LAUNCHED_AGAIN_EVENT,
+        serde_json::json!({ "demo": options.demo }),
+    ) {
+        tracing::warn!(%error, "cannot pass the arguments of a second launch to the window");
     }
 }
 

@@ -2,6 +2,12 @@
 //! the user to: EduConnect, CAS…) in a window of the app; the session is taken from that
 //! window's cookies once the ENT accepts it. The window gets no command (capabilities name
 //! only `main`).
+//!
+//! On a shared computer the next person who opens that window must not be signed in as the
+//! previous one (by the ENT or by its SSO: EduConnect, CAS…). Once the session is taken, and
+//! again at sign-out, every cookie of the app's web context is deleted ([`forget_cookies`]);
+//! the app's own pages use none. Signing out also ends the session on the ENT itself. (Not an
+//! incognito window: WebKitGTK lets one web context only be driven by the end-to-end tests.)
 
 use std::time::Duration;
 
@@ -65,6 +71,7 @@ pub async fn wait_for_session(app: &AppHandle, ent_url: &str) -> Result<Session,
         };
         // A cookie alone is not a signed-in user: the ENT must say who it is.
         if login_of(ent_url, &session).await.is_ok() {
+            forget_cookies(&window);
             let _ = window.close();
             return Ok(session);
         }
@@ -105,6 +112,36 @@ fn same_site(ent_url: &str, page: &str) -> Option<Url> {
     let base = Url::parse(ent_url).ok()?;
     let url = Url::parse(page).ok()?;
     (url.origin() == base.origin()).then_some(url)
+}
+
+/// Signing out: deletes the cookies of the app's web context (the ENT's and its SSO's) and
+/// closes the ENT's sign-in window if it is still open.
+pub fn forget_ent_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window(LABEL) {
+        forget_cookies(&window);
+        let _ = window.close();
+    } else if let Some(main) = app.get_webview_window("main") {
+        forget_cookies(&main);
+    }
+}
+
+/// Deletes every cookie of the web context `webview` belongs to (the windows of the app share
+/// one): the ENT's session, and those of the SSO it went through.
+fn forget_cookies<R: tauri::Runtime>(webview: &tauri::WebviewWindow<R>) {
+    let cookies = match webview.cookies() {
+        Ok(cookies) => cookies,
+        Err(error) => {
+            tracing::warn!(%error, "cannot list the cookies of the ENT window");
+            return;
+        }
+    };
+    let count = cookies.len();
+    for cookie in cookies {
+        if let Err(error) = webview.delete_cookie(cookie) {
+            tracing::warn!(%error, "cannot delete a cookie of the ENT window");
+        }
+    }
+    tracing::info!(count, "cookies of the ENT window deleted");
 }
 
 /// The login of the user a session belongs to; fails while the session is not signed in.

@@ -21,6 +21,14 @@ pub struct AccountInfo {
     pub display_name: String,
     pub profile: Option<String>,
     pub demo: bool,
+    /// The local copy was damaged and replaced when the account opened: the window tells the
+    /// user (where the damaged file is, and whether the unsent messages were kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_recovery: Option<messagerie_core::store::Recovery>,
+    /// Where « Se souvenir de moi » kept the password, when the user asked for it: the window
+    /// says so when it will be forgotten (no keyring, or only until the computer restarts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remembered: Option<messagerie_core::secrets::Remembered>,
 }
 
 /// Remembered between runs in `last-account.json`: no secret, only where and who.
@@ -39,6 +47,17 @@ pub struct Current {
     pub mailbox: Mailbox,
     pub account: AccountInfo,
     pub tasks: Vec<JoinHandle<()>>,
+}
+
+impl Current {
+    /// Stops the account's tasks and waits until they are gone, so that their copies of the
+    /// mailbox no longer hold its folder's lock.
+    pub async fn close(mut self) {
+        for task in std::mem::take(&mut self.tasks) {
+            task.abort();
+            let _ = task.await;
+        }
+    }
 }
 
 impl Drop for Current {
@@ -97,6 +116,13 @@ impl AppState {
             .ok_or_else(CommandError::signed_out)
     }
 
+    /// Records where the open account's password was kept, for the window to tell the user.
+    pub async fn note_remembered(&self, remembered: Option<messagerie_core::secrets::Remembered>) {
+        if let Some(current) = self.current.write().await.as_mut() {
+            current.account.remembered = remembered;
+        }
+    }
+
     fn last_account_path(&self) -> PathBuf {
         self.data_root.join("last-account.json")
     }
@@ -111,7 +137,7 @@ impl AppState {
 
     pub fn remember_account(&self, last: &LastAccount) {
         let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(&self.data_root)?;
+            messagerie_core::private::create_dir(&self.data_root)?;
             let text = serde_json::to_string_pretty(last).map_err(std::io::Error::other)?;
             write_atomically(&self.last_account_path(), text.as_bytes())
         };
@@ -126,10 +152,11 @@ impl AppState {
     }
 }
 
-/// Writes through a temporary file and a rename, so a full disk never leaves half a file.
+/// Writes through a temporary file and a rename, so a full disk never leaves half a file. The
+/// file is private to the user (0600 on Unix).
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes)?;
+    messagerie_core::private::write_file(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
 }
 
@@ -159,6 +186,24 @@ mod tests {
         };
         state(dir.path()).remember_account(&last);
         assert_eq!(state(dir.path()).last_account(), Some(last));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_last_account_file_and_its_folder_are_private() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("data");
+        let last = LastAccount {
+            ent_url: "https://ent.example".into(),
+            login: "marie.durand".into(),
+            demo: false,
+            remembered: false,
+        };
+        state(&root).remember_account(&last);
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&root), 0o700);
+        assert_eq!(mode(&root.join("last-account.json")), 0o600);
     }
 
     #[test]

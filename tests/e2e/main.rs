@@ -13,6 +13,7 @@ mod folders;
 mod harness;
 mod hostile;
 mod list;
+mod local_data;
 mod mailbox;
 mod notification;
 mod offline;

@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/react";
+import { render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, expect, test } from "vitest";
 import { App } from "./App";
@@ -12,4 +12,24 @@ test("without a remembered account the window opens on the sign-in screen with t
   render(<App />);
   const address = await screen.findByLabelText("Adresse de l'ENT");
   expect((address as HTMLInputElement).value).toBe("https://ent.exemple.fr");
+});
+
+test("launched again with --demo while the sign-in screen shows: into the demo", async () => {
+  const { emit } = await import("@tauri-apps/api/event");
+  const calls: { cmd: string; args: unknown }[] = [];
+  mockIPC(
+    (cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "startup") return { kind: "signIn", entUrl: null, failure: null };
+      if (cmd === "start_demo") return { kind: "failed", error: { kind: "other", message: "test" } };
+      return undefined;
+    },
+    { shouldMockEvents: true },
+  );
+  render(<App />);
+  await screen.findByLabelText("Adresse de l'ENT");
+
+  await emit("launched-again", { demo: true });
+
+  await waitFor(() => expect(calls.find((c) => c.cmd === "start_demo")?.args).toEqual({ role: "teacher" }));
 });

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import type { Locale } from "./i18n/i18n";
-import { startup, TauriApi } from "./ipc";
+import { onLaunchedAgain, startup, TauriApi } from "./ipc";
 import { Mailbox, SignIn, type Account } from "./mailbox";
 
 const LOCALE_KEY = "messagerie.locale";
@@ -31,6 +31,18 @@ export function App() {
       () => setScreen({ kind: "signIn", entUrl: "" }),
     );
   }, []);
+
+  // A second launch with `--demo` while the sign-in screen shows: into the demo, as the first
+  // launch would have done (the window came forward already).
+  useEffect(() => {
+    if (screen.kind !== "signIn") return;
+    return onLaunchedAgain(({ demo }) => {
+      if (!demo) return;
+      void api.startDemo("teacher").then((r) => {
+        if (r.kind === "signedIn") setScreen({ kind: "mailbox", account: r.account });
+      });
+    });
+  }, [api, screen.kind]);
 
   switch (screen.kind) {
     case "starting":

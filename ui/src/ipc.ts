@@ -29,6 +29,7 @@ import type {
   SearchHit,
   SignInError,
   SignInResult,
+  Unsent,
 } from "./mailbox/types";
 
 export interface AppInfo {
@@ -54,6 +55,20 @@ function progressChannel(onProgress?: (p: DownloadProgress) => void): Channel<Do
   const channel = new Channel<DownloadProgress>();
   if (onProgress) channel.onmessage = onProgress;
   return channel;
+}
+
+/**
+ * The app was launched again while this window is open (one instance only): `demo` when that
+ * launch asked for the demo. Returns the function that stops listening.
+ */
+export function onLaunchedAgain(listener: (launch: { demo: boolean }) => void): () => void {
+  const pending = listen<{ demo: boolean }>("launched-again", (e) => listener(e.payload));
+  return () =>
+    void pending
+      .then((stop) => stop())
+      .catch(() => {
+        // The window is going away: nothing left to stop.
+      });
 }
 
 /** The backend of the mailbox window and its composer, over Tauri commands and events. */
@@ -154,6 +169,9 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   }
   setWindowTitle(title: string, unread?: number): Promise<void> {
     return invoke("set_window_title", { title, unread: unread ?? null });
+  }
+  unsentWork(): Promise<Unsent> {
+    return invoke("unsent_work");
   }
   signOut(options: { eraseLocalCopy: boolean }): Promise<void> {
     return invoke("sign_out", { eraseLocalCopy: options.eraseLocalCopy });

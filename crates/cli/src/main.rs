@@ -19,6 +19,7 @@ use clap::{Parser, Subcommand};
 use messagerie_core::mailbox::Event;
 use messagerie_core::queue::DraftContent;
 use messagerie_core::search::{SearchQuery, MATCH_END, MATCH_START};
+use messagerie_core::secrets::{self, Remembered};
 use messagerie_core::session::{Credentials, OAuthClient, Secret};
 use messagerie_core::sync::SyncMode;
 use messagerie_core::{Account, ErrorKind, Mailbox};
@@ -202,21 +203,13 @@ fn load_config(root: &std::path::Path) -> Config {
         .unwrap_or_default()
 }
 
-/// The OS keyring entry of an account; none when MESSAGERIE_NO_KEYRING is set (tests, CI).
-fn keyring_entry(server: &str, login: &str) -> Option<keyring::Entry> {
-    if std::env::var_os("MESSAGERIE_NO_KEYRING").is_some() {
-        return None;
-    }
-    keyring::Entry::new("messagerie", &format!("{login}@{server}")).ok()
-}
-
 /// The password: environment, then keyring, then a prompt on a terminal.
 fn password(server: &str, login: &str) -> Result<Secret, Failure> {
     if let Ok(p) = std::env::var("MESSAGERIE_PASSWORD") {
         return Ok(Secret::new(p));
     }
-    if let Some(p) = keyring_entry(server, login).and_then(|e| e.get_password().ok()) {
-        return Ok(Secret::new(p));
+    if let Some(p) = secrets::saved_password(server, login) {
+        return Ok(p);
     }
     if std::io::stdin().is_terminal() {
         let p = rpassword::prompt_password(format!("Password for {login}: "))
@@ -277,19 +270,23 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     oauth.clone(),
                 )
                 .await?;
-            if let Some(e) = keyring_entry(&server, &login) {
-                if e.set_password(pw.expose()).is_err() {
-                    eprintln!("messagerie-cli: warning: the OS keyring is not available; the password was not saved");
-                }
+            match secrets::save_password(&server, &login, &pw) {
+                Remembered::Kept => {}
+                Remembered::UntilRestart => eprintln!(
+                    "messagerie-cli: warning: no Secret Service; the password is kept only until the computer restarts"
+                ),
+                Remembered::No => eprintln!(
+                    "messagerie-cli: warning: the OS keyring is not available; the password was not saved"
+                ),
             }
-            std::fs::create_dir_all(&root)
+            messagerie_core::private::create_dir(&root)
                 .map_err(|e| fail(7, format!("cannot create {}: {e}", root.display())))?;
             let config = Config {
                 server: Some(server.clone()),
                 login: Some(login.clone()),
             };
             let text = serde_json::to_vec_pretty(&config).unwrap_or_default();
-            std::fs::write(root.join("cli.json"), text)
+            messagerie_core::private::write_file(&root.join("cli.json"), &text)
                 .map_err(|e| fail(7, format!("cannot save the settings: {e}")))?;
             println!("signed in as {login} on {server}");
         }

@@ -363,7 +363,7 @@ impl Client {
     ) -> ApiResult<Answer> {
         let what = call.what();
         let url = format!("{}{}", self.base, call.path);
-        let mut req = authorize(self.http.request(call.method.clone(), &url), call, session);
+        let mut req = authorize(self.http.request(call.method.clone(), &url), session);
         req = match &call.body {
             Body::None => req,
             Body::Json(v) => req.json(v),
@@ -413,11 +413,10 @@ impl Client {
     }
 }
 
-/// Adds the session to a request: the session cookie (and the XSRF pair on writes), or the
+/// Adds the session to a request: the session cookie and the XSRF pair, or the
 /// bearer token.
 fn authorize(
     mut req: reqwest::RequestBuilder,
-    call: &Call,
     session: Option<&Session>,
 ) -> reqwest::RequestBuilder {
     match session {
@@ -428,9 +427,9 @@ fn authorize(
             let mut cookie = format!("{}={}", wire::SESSION_COOKIE, one_session_id.expose());
             if let Some(x) = xsrf_token {
                 cookie.push_str(&format!("; {}={}", wire::XSRF_COOKIE, x.expose()));
-                if call.method != Method::GET {
-                    req = req.header(wire::XSRF_HEADER, x.expose());
-                }
+                // On every request, not only writes: entcore checks it on writes only, but the
+                // sign-out is a GET that ent-server (as a careful ENT should) protects with it.
+                req = req.header(wire::XSRF_HEADER, x.expose());
             }
             req = req.header(reqwest::header::COOKIE, cookie);
         }

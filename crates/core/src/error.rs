@@ -65,6 +65,8 @@ pub enum Error {
     Incomplete { got: u64, expected: u64 },
     #[error(transparent)]
     Pick(#[from] crate::attachment::PickError),
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
 }
 
 impl Error {
@@ -72,7 +74,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Api(e) => e.kind(),
-            Error::Store(_) | Error::NoDataDir => ErrorKind::Storage,
+            Error::Store(_) | Error::NoDataDir | Error::Lock(_) => ErrorKind::Storage,
             Error::MessageNotFound(_)
             | Error::FolderNotFound(_)
             | Error::InvalidInput(_)
@@ -91,6 +93,11 @@ impl Error {
             Error::Incomplete { .. } => true,
             _ => false,
         }
+    }
+
+    /// True when another window or command has the mailbox open.
+    pub fn is_mailbox_in_use(&self) -> bool {
+        matches!(self, Error::Lock(crate::lock::LockError::InUse { .. }))
     }
 
     /// True when the user must sign in again.

@@ -13,6 +13,8 @@
 //! - [`attachment`]: received files: safe names, what « Ouvrir » may open, writing to disk;
 //! - [`body`]: message bodies made safe to display (ammonia); [`remote_images`]: « Afficher les
 //!   images », the body's remote images fetched here and inlined;
+//! - [`lock`] (one process per account folder) and [`private`] (the account's files are the
+//!   user's alone): the local data of a shared school computer;
 //! - [`sync`]: the planner (a plain function) and the engine that executes its plan.
 //!
 //! Wire shapes come from `ent-protocol`; nothing here redefines them.
@@ -21,12 +23,15 @@ pub mod attachment;
 pub mod body;
 pub mod client;
 pub mod error;
+pub mod lock;
 pub mod mailbox;
 pub mod message;
+pub mod private;
 pub mod queue;
 pub mod recipients;
 pub mod remote_images;
 pub mod search;
+pub mod secrets;
 pub mod session;
 pub mod store;
 pub mod sync;

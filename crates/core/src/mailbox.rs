@@ -21,7 +21,9 @@ use tokio::sync::{broadcast, Mutex};
 use crate::attachment;
 use crate::client::{self, Client, SignIn};
 use crate::error::{Error, ErrorKind, Result};
+use crate::lock::AccountLock;
 use crate::message::{self, Attachment, Message, MessageSummary};
+use crate::private;
 use crate::recipients::{self, Visible};
 use crate::search::{self, SearchHit, SearchQuery};
 use crate::session::{Credentials, OAuthClient, Session};
@@ -30,6 +32,9 @@ use crate::sync::{self, SyncMode, SyncReport};
 
 pub use folder::Folder;
 pub use replay::FlushReport;
+
+/// How long signing out waits for the ENT to end the session (offline, it ends only here).
+const LOGOUT_PATIENCE: Duration = Duration::from_secs(5);
 
 /// Capacity of the event channel; a slow listener misses old events, never blocks the sync.
 const EVENT_CAPACITY: usize = 256;
@@ -83,6 +88,47 @@ impl Account {
 
     pub fn database_path(&self) -> PathBuf {
         self.dir.join("mailbox.sqlite")
+    }
+}
+
+/// Unsent work of the user, only in the local copy (see [`Mailbox::unsent`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Unsent {
+    /// Messages the user sent that have not left yet.
+    pub messages: u32,
+    /// Drafts written or changed here that the ENT does not have yet (not counting the
+    /// messages above).
+    pub drafts: u32,
+}
+
+impl Unsent {
+    fn of<'a>(actions: impl Iterator<Item = &'a crate::queue::Action>) -> Self {
+        use crate::queue::Action;
+        use std::collections::BTreeSet;
+        let (mut sends, mut drafts) = (BTreeSet::new(), BTreeSet::new());
+        for action in actions {
+            match action {
+                Action::Send { id, .. } => {
+                    sends.insert(id.as_str());
+                }
+                Action::SaveDraft { id, .. } => {
+                    drafts.insert(id.as_str());
+                }
+                _ => {}
+            }
+        }
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Self {
+            messages: count(sends.len()),
+            drafts: count(drafts.difference(&sends).count()),
+        }
+    }
+
+    /// Nothing would be lost.
+    pub fn is_empty(&self) -> bool {
+        self.messages == 0 && self.drafts == 0
     }
 }
 
@@ -144,6 +190,8 @@ pub(crate) struct Inner {
     pub(crate) download_limit: AtomicU64,
     /// See [`Mailbox::set_stall_timeout`].
     pub(crate) stall_timeout_ms: std::sync::atomic::AtomicU64,
+    /// No other process (nor another `Mailbox` here) uses this account folder while it is held.
+    _lock: AccountLock,
 }
 
 impl Inner {
@@ -193,8 +241,25 @@ impl std::fmt::Debug for Mailbox {
 
 impl Mailbox {
     /// Opens the account's store (creating and migrating it) and a client of its ENT.
+    ///
+    /// Takes the account folder's lock first, for as long as this mailbox (or a clone) lives:
+    /// a second open of the same folder, in this process or another, fails with
+    /// [`LockError::InUse`], so two processes never replay one queue. Makes the folder and
+    /// everything in it private to the user (repairing what older versions left readable). A
+    /// damaged store is set aside and replaced ([`Mailbox::store_recovery`]).
     #[tracing::instrument(skip_all, err)]
     pub async fn open(account: Account) -> Result<Self> {
+        let dir = account.dir.clone();
+        let lock = tokio::task::spawn_blocking(move || -> Result<AccountLock> {
+            let lock = AccountLock::acquire(&dir)?;
+            private::restrict_tree(&dir).map_err(|source| Error::File {
+                path: dir.display().to_string(),
+                source,
+            })?;
+            Ok(lock)
+        })
+        .await
+        .map_err(|_| store::StoreError::TaskFailed)??;
         let store = Store::open_async(account.database_path()).await?;
         let client = Client::new(&account.base_url)?;
         let (events, _) = broadcast::channel(EVENT_CAPACITY);
@@ -211,8 +276,37 @@ impl Mailbox {
                 stall_timeout_ms: std::sync::atomic::AtomicU64::new(
                     sync::engine::STALL_TIMEOUT.as_millis() as u64,
                 ),
+                _lock: lock,
             }),
         })
+    }
+
+    /// What was done at open with a damaged store, for the app to tell the user.
+    pub fn store_recovery(&self) -> Option<&store::Recovery> {
+        self.inner.store.recovery()
+    }
+
+    /// The user's work that only this computer has: messages queued for sending and drafts
+    /// not yet saved on the ENT. Erasing the local copy loses them; the app says how many.
+    pub async fn unsent(&self) -> Result<Unsent> {
+        let entries = self.inner.store.read(crate::queue::all).await?;
+        Ok(Unsent::of(entries.iter().map(|e| &e.action)))
+    }
+
+    /// Signs out of the ENT: ends the session there (`GET /auth/logout`, as entcore's own
+    /// pages do: auth/.../AuthController.java `@Get("/logout")`), and forgets the session and
+    /// the password here. Best effort on the ENT: offline, the session only ends here.
+    #[tracing::instrument(skip_all)]
+    pub async fn sign_out(&self) {
+        let client = &self.inner.client;
+        // Never sign in again to sign out.
+        client.set_sign_in(SignIn::default()).await;
+        match tokio::time::timeout(LOGOUT_PATIENCE, client::auth::logout(client)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::warn!(%error, "the ENT did not confirm the sign-out"),
+            Err(_) => tracing::warn!("the ENT did not answer the sign-out in time"),
+        }
+        client.set_session(None).await;
     }
 
     /// The account.

@@ -8,6 +8,7 @@
 //! `&Connection`.
 
 mod error;
+mod recover;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) use error::SqlContext;
 pub use error::{StoreError, StoreResult};
+pub use recover::Recovery;
 
 /// How long a connection waits for a lock held by another one before it reports "locked".
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -71,12 +73,55 @@ fn setup_connection(conn: &Connection) -> StoreResult<()> {
     Ok(())
 }
 
+/// Makes the folder of the database private, and the database file too, creating it empty
+/// (SQLite then gives its `-wal` and `-shm` files the same mode). Repairs older, readable
+/// files: the database and its companions (the rest of the account folder is repaired when the
+/// mailbox opens).
+fn prepare_files(path: &Path) -> StoreResult<()> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| StoreError::Io { path, source }
+    };
+    if let Some(dir) = path.parent() {
+        crate::private::create_dir(dir).map_err(io(dir))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    crate::private::file_mode(&mut options);
+    options.open(path).map_err(io(path))?;
+    for companion in ["", "-wal", "-shm", "-journal"] {
+        let file = PathBuf::from(format!("{}{companion}", path.display()));
+        match crate::private::restrict(&file) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            other => other.map_err(io(&file))?,
+        }
+    }
+    Ok(())
+}
+
+/// Reads the whole file once (pages and b-trees, not the indexes' contents): a file damaged
+/// inside fails here rather than in the middle of a sync.
+fn quick_check(conn: &Connection) -> StoreResult<()> {
+    let mut stmt = conn
+        .prepare("PRAGMA quick_check(1)")
+        .map_err(|e| StoreError::sqlite("check the database", e))?;
+    let first: String = stmt
+        .query_row([], |r| r.get(0))
+        .map_err(|e| StoreError::sqlite("check the database", e))?;
+    if first == "ok" {
+        Ok(())
+    } else {
+        Err(StoreError::Damaged { detail: first })
+    }
+}
+
 /// The store of one account. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     writer: Arc<Mutex<Connection>>,
     reader: Arc<Mutex<Connection>>,
     path: Option<PathBuf>,
+    recovery: Option<Recovery>,
 }
 
 impl std::fmt::Debug for Store {
@@ -88,15 +133,39 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens (creating it if needed) the database at `path` and brings it to the last version.
     /// Blocking: call it from `spawn_blocking` or [`Store::open_async`].
+    ///
+    /// The folder and the files are private to the user ([`crate::private`]). A damaged file
+    /// (not a database; or failing `PRAGMA quick_check`, which runs when a query of the last
+    /// session met a damaged page) does not stop the start: it is moved
+    /// aside, the queue of unsent actions is carried over from it where SQLite can still read
+    /// it, and a fresh store is made; [`Store::recovery`] says what happened, for the app to
+    /// tell the user. The next sync fetches the mail again.
     pub fn open(path: &Path) -> StoreResult<Self> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
-                path: dir.to_path_buf(),
-                source,
-            })?;
+        prepare_files(path)?;
+        match Self::open_checked(path) {
+            Err(e) if e.is_damaged() => {
+                tracing::warn!(error = %e, path = %path.display(), "the local store is damaged");
+                let recovery = recover::set_aside(path)?;
+                let mut store = Self::open_checked(path)?;
+                recover::carry_over(&recovery, &store)?;
+                store.recovery = Some(recovery);
+                Ok(store)
+            }
+            other => other,
         }
+    }
+
+    fn open_checked(path: &Path) -> StoreResult<Self> {
+        prepare_files(path)?;
         let mut writer = Connection::open(path).map_err(|e| StoreError::sqlite("open", e))?;
         setup_connection(&writer)?;
+        // A whole check reads every page (a tenth of a second or more on a large mailbox), so
+        // it runs only when the last session met damage; a damaged header fails just above.
+        let mark = check_mark(path);
+        if mark.exists() {
+            quick_check(&writer)?;
+            let _ = std::fs::remove_file(&mark);
+        }
         migrations()
             .to_latest(&mut writer)
             .map_err(StoreError::Migration)?;
@@ -106,6 +175,7 @@ impl Store {
             writer: Arc::new(Mutex::new(writer)),
             reader: Arc::new(Mutex::new(reader)),
             path: Some(path.to_path_buf()),
+            recovery: None,
         })
     }
 
@@ -129,7 +199,13 @@ impl Store {
             writer: shared.clone(),
             reader: shared,
             path: None,
+            recovery: None,
         })
+    }
+
+    /// What happened to a damaged file found at open, if any.
+    pub fn recovery(&self) -> Option<&Recovery> {
+        self.recovery.as_ref()
     }
 
     /// The file of the database, if not in memory.
@@ -144,12 +220,13 @@ impl Store {
         F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     {
         let conn = self.reader.clone();
-        tokio::task::spawn_blocking(move || {
+        let result = tokio::task::spawn_blocking(move || {
             let guard = conn.lock().map_err(|_| StoreError::Poisoned)?;
             f(&guard)
         })
         .await
-        .map_err(|_| StoreError::TaskFailed)?
+        .map_err(|_| StoreError::TaskFailed)?;
+        self.note_damage(result)
     }
 
     /// Runs `f` in one transaction on the writer connection, on the blocking pool; commits when
@@ -160,12 +237,13 @@ impl Store {
         F: FnOnce(&rusqlite::Transaction<'_>) -> StoreResult<T> + Send + 'static,
     {
         let conn = self.writer.clone();
-        tokio::task::spawn_blocking(move || {
+        let result = tokio::task::spawn_blocking(move || {
             let mut guard = conn.lock().map_err(|_| StoreError::Poisoned)?;
             write_blocking(&mut guard, f)
         })
         .await
-        .map_err(|_| StoreError::TaskFailed)?
+        .map_err(|_| StoreError::TaskFailed)?;
+        self.note_damage(result)
     }
 
     /// Runs `f` on the writer from blocking code (benchmarks, the data generator).
@@ -174,7 +252,8 @@ impl Store {
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> StoreResult<T>,
     ) -> StoreResult<T> {
         let mut guard = self.writer.lock().map_err(|_| StoreError::Poisoned)?;
-        write_blocking(&mut guard, f)
+        let result = write_blocking(&mut guard, f);
+        self.note_damage(result)
     }
 
     /// Runs `f` on the reader from blocking code (benchmarks).
@@ -183,8 +262,28 @@ impl Store {
         f: impl FnOnce(&Connection) -> StoreResult<T>,
     ) -> StoreResult<T> {
         let guard = self.reader.lock().map_err(|_| StoreError::Poisoned)?;
-        f(&guard)
+        let result = f(&guard);
+        self.note_damage(result)
     }
+
+    /// A query met a damaged page: the next open checks the whole file and, if it is damaged,
+    /// sets it aside ([`Store::open`]).
+    fn note_damage<T>(&self, result: StoreResult<T>) -> StoreResult<T> {
+        if let (Err(e), Some(path)) = (&result, &self.path) {
+            if e.is_damaged() {
+                tracing::error!(error = %e, "the local store is damaged; it is checked at the next start");
+                if let Err(error) = crate::private::write_file(&check_mark(path), b"") {
+                    tracing::warn!(%error, "cannot mark the local store for a check");
+                }
+            }
+        }
+        result
+    }
+}
+
+/// The file whose presence asks the next open for a whole check of the database.
+fn check_mark(path: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.needs-check", path.display()))
 }
 
 fn write_blocking<T>(

@@ -2,6 +2,11 @@
 //! when one is due (not while it shows the inbox with the focus); this says what it says: the
 //! sender, the subject and the first line for one message, one summary for several. A click
 //! brings the window forward and opens the message.
+//!
+//! Every field is escaped ([`escape_markup`]) before it reaches the notification server: many
+//! servers render a subset of HTML in the body (`body-markup`), and a subject or a sender name
+//! is written by whoever sent the mail: a `<a href>` in it must show as text, never as a link
+//! that bypasses the window's confirmation of links.
 use messagerie_core::message::Message;
 use tauri::{AppHandle, Emitter, Manager, State};
 
@@ -18,6 +23,33 @@ const LISTED: usize = 3;
 pub struct Text {
     pub summary: String,
     pub body: String,
+}
+
+impl Text {
+    /// The text with its markup characters escaped, as the notification server must get it.
+    pub fn escaped(self) -> Self {
+        Self {
+            summary: escape_markup(&self.summary),
+            body: escape_markup(&self.body),
+        }
+    }
+}
+
+/// Escapes the characters that notification markup (a subset of HTML) interprets, `&` first
+/// included, so that `&lt;` written in a subject still shows as `&lt;`.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Raises one notification for the messages that just arrived; `lang` is the window's language.
@@ -38,7 +70,7 @@ pub async fn notify_new_mail(
         return Ok(());
     };
     let open = first.summary.id.clone();
-    let text = compose(&messages, message_ids.len(), lang.as_deref() == Some("en"));
+    let text = compose(&messages, message_ids.len(), lang.as_deref() == Some("en")).escaped();
     show(app, text, open).await
 }
 
@@ -213,6 +245,25 @@ mod tests {
         assert_eq!(compose(&ms, 3, false).summary, "3 nouveaux messages");
         assert_eq!(compose(&ms, 3, true).summary, "3 new messages");
         assert_eq!(compose(&ms, 3, false).body, "A — Un\nB — Deux");
+    }
+
+    #[test]
+    fn markup_in_any_field_reaches_the_server_as_text() {
+        assert_eq!(
+            escape_markup(r#"<a href="https://evil.example">Tom & 'Jerry'</a> &lt;"#),
+            "&lt;a href=&quot;https://evil.example&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt; &amp;lt;"
+        );
+        let m = message(
+            "<b>Dupont</b>",
+            "<a href=\"https://evil.example\">Cliquez</a>",
+            "<p>&lt;script&gt;</p>",
+        );
+        let text = compose(&[m], 1, false).escaped();
+        assert_eq!(text.summary, "&lt;b&gt;Dupont&lt;/b&gt;");
+        assert_eq!(
+            text.body,
+            "&lt;a href=&quot;https://evil.example&quot;&gt;Cliquez&lt;/a&gt;\n&lt;script&gt;"
+        );
     }
 
     #[test]

@@ -1,4 +1,6 @@
 //! Signing in and out, and the first screen.
+use messagerie_core::mailbox::Unsent;
+use messagerie_core::secrets::Remembered;
 use messagerie_core::session::{Secret, Session};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager as _, State};
@@ -135,14 +137,18 @@ pub async fn sign_in(
     )
     .await;
     Ok(match result {
-        Ok(account) => {
-            let remembered =
-                credentials.remember && account::save_password(&ent_url, &login, &password);
+        Ok(mut account) => {
+            // Where the keyring kept it: the window says when it will be forgotten.
+            let kept = credentials
+                .remember
+                .then(|| account::save_password(&ent_url, &login, &password));
+            account.remembered = kept;
+            state.note_remembered(kept).await;
             state.remember_account(&LastAccount {
                 ent_url,
                 login,
                 demo: false,
-                remembered,
+                remembered: kept.is_some_and(|k| k != Remembered::No),
             });
             SignInResult::SignedIn { account }
         }
@@ -238,21 +244,34 @@ pub async fn account(state: State<'_, AppState>) -> Result<AccountInfo, CommandE
     state.account().await
 }
 
-/// Signs out: the window goes back to the sign-in screen, the keyring forgets the password,
-/// and the local copy is erased when the user asked for it.
+/// What signing out with « effacer la copie locale » would lose: messages queued for sending
+/// and drafts the ENT does not have yet. The window names them before it erases anything.
 #[tauri::command]
-#[tracing::instrument(skip(state))]
+#[tracing::instrument(skip_all, err)]
+pub async fn unsent_work(state: State<'_, AppState>) -> Result<Unsent, CommandError> {
+    Ok(state.mailbox().await?.unsent().await?)
+}
+
+/// Signs out: ends the session on the ENT (`/auth/logout`), closes the ENT's sign-in window
+/// and its cookies, forgets the password in the keyring, and erases the local copy when the
+/// user asked for it (the window warned about unsent messages first, see [`unsent_work`]).
+/// The window goes back to the sign-in screen.
+#[tauri::command]
+#[tracing::instrument(skip(app, state))]
 pub async fn sign_out(
+    app: AppHandle,
     state: State<'_, AppState>,
     erase_local_copy: bool,
 ) -> Result<(), CommandError> {
     let Some(current) = state.current.write().await.take() else {
         return Ok(());
     };
+    current.mailbox.sign_out().await;
+    sso::forget_ent_window(&app);
     let dir = current.mailbox.account().dir.clone();
     account::forget_password(&current.account.ent_url, &current.account.login);
     state.forget_account();
-    drop(current);
+    current.close().await;
     if erase_local_copy {
         tokio::fs::remove_dir_all(&dir).await.map_err(|error| {
             tracing::warn!(%error, "cannot erase the local copy");

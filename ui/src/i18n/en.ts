@@ -113,6 +113,18 @@ export const en: Record<MessageKey, string> = {
   "signOut.title": "Sign out",
   "signOut.erase": "Erase the local copy of the messages on this computer",
   "signOut.confirm": "Sign out",
+  "signOut.eraseAnyway": "Sign out and erase everything",
+  "signOut.willBeLost": "These messages are only on this computer: they will be lost if you erase the local copy.",
+  "signOut.unsentMessagesOne": "1 unsent message",
+  "signOut.unsentMessagesMany": "{count} unsent messages",
+  "signOut.unsentDraftsOne": "1 draft not yet saved on the ENT",
+  "signOut.unsentDraftsMany": "{count} drafts not yet saved on the ENT",
+
+  "notice.passwordNotKept": "The password could not be saved: no keyring is available. It will be asked for at the next start.",
+  "notice.passwordUntilRestart": "The password is kept only until the computer restarts: no lasting keyring (GNOME Keyring, KWallet) is available.",
+  "notice.storeRecovered": "The local copy of the messages was damaged: a new copy is being fetched from the ENT. The damaged file is kept: {file}",
+  "notice.queueKept": "The actions waiting for the ENT ({count}) were kept.",
+  "notice.queueNotRead": "The actions waiting for the ENT could not be read back; they stay in the damaged file.",
 
   "signIn.title": "Sign in to your ENT",
   "signIn.address": "ENT address",

@@ -115,6 +115,18 @@ export const fr = {
   "signOut.title": "Se déconnecter",
   "signOut.erase": "Effacer la copie locale des messages sur cet ordinateur",
   "signOut.confirm": "Se déconnecter",
+  "signOut.eraseAnyway": "Se déconnecter et tout effacer",
+  "signOut.willBeLost": "Ces messages ne sont que sur cet ordinateur : ils seront perdus si vous effacez la copie locale.",
+  "signOut.unsentMessagesOne": "1 message non envoyé",
+  "signOut.unsentMessagesMany": "{count} messages non envoyés",
+  "signOut.unsentDraftsOne": "1 brouillon pas encore enregistré sur l'ENT",
+  "signOut.unsentDraftsMany": "{count} brouillons pas encore enregistrés sur l'ENT",
+
+  "notice.passwordNotKept": "Impossible d'enregistrer le mot de passe : aucun trousseau disponible. Il vous sera demandé au prochain démarrage.",
+  "notice.passwordUntilRestart": "Le mot de passe n'est retenu que jusqu'au redémarrage de l'ordinateur : aucun trousseau permanent (Trousseau GNOME, KWallet) n'est disponible.",
+  "notice.storeRecovered": "La copie locale des messages était endommagée : une nouvelle copie est reprise depuis l'ENT. Le fichier endommagé est conservé : {file}",
+  "notice.queueKept": "Les actions en attente de l'ENT ({count}) ont été conservées.",
+  "notice.queueNotRead": "Les actions en attente de l'ENT n'ont pas pu être relues ; elles restent dans le fichier endommagé.",
 
   "signIn.title": "Connexion à votre ENT",
   "signIn.address": "Adresse de l'ENT",

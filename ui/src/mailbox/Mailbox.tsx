@@ -6,6 +6,7 @@ import { SendStatus } from "../composer/SendStatus";
 import type { MailboxApi } from "./api";
 import { ConfirmDialog } from "./Dialog";
 import { FolderPane, folderName } from "./FolderPane";
+import { AccountNotices, SignOutDialog } from "./LocalData";
 import { MessageList } from "./MessageList";
 import { ReadingPane } from "./ReadingPane";
 import { MailboxStore, useMailboxState, type MailboxState } from "./store";
@@ -283,6 +284,8 @@ function MailboxWindow({
         </div>
       )}
 
+      <AccountNotices account={state.account} />
+
       <div className="mbx-panes">
         <div className="mbx-left">
           {compose && (
@@ -446,6 +449,7 @@ function MailboxWindow({
       )}
       {signingOut && (
         <SignOutDialog
+          api={api}
           onCancel={() => setSigningOut(false)}
           onConfirm={(eraseLocalCopy) => {
             setSigningOut(false);
@@ -561,30 +565,6 @@ function SyncLine({ state, onRefresh }: { state: MailboxState; onRefresh: () => 
         ⟳
       </button>
     </footer>
-  );
-}
-
-function SignOutDialog({
-  onConfirm,
-  onCancel,
-}: {
-  onConfirm: (eraseLocalCopy: boolean) => void;
-  onCancel: () => void;
-}) {
-  const { t } = useI18n();
-  const [erase, setErase] = useState(false);
-  return (
-    <ConfirmDialog
-      title={t("signOut.title")}
-      confirmLabel={t("signOut.confirm")}
-      onCancel={onCancel}
-      onConfirm={() => onConfirm(erase)}
-    >
-      <label className="mbx-check">
-        <input type="checkbox" checked={erase} onChange={(e) => setErase(e.target.checked)} />
-        {t("signOut.erase")}
-      </label>
-    </ConfirmDialog>
   );
 }
 

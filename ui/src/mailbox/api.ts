@@ -10,6 +10,7 @@ import type {
   OpenOutcome,
   SearchHit,
   SignInResult,
+  Unsent,
 } from "./types";
 
 /**
@@ -79,6 +80,8 @@ export interface MailboxApi {
   inboxDrawn(messageCount: number): Promise<void>;
   /** The native window's title, and the tray's (the inbox's unread count shows there). */
   setWindowTitle(title: string, unread?: number): Promise<void>;
+  /** What « effacer la copie locale » would lose: unsent messages and drafts only on this computer. */
+  unsentWork(): Promise<Unsent>;
   signOut(options: { eraseLocalCopy: boolean }): Promise<void>;
   /** Backend events; returns the function that stops listening. */
   subscribe(listener: (event: MailboxEvent) => void): () => void;

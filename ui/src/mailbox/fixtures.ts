@@ -21,6 +21,7 @@ import {
   type SearchHit,
   type SignInErrorKind,
   type SignInResult,
+  type Unsent,
 } from "./types";
 
 const user = (id: string, displayName: string, profile: string): Recipient => ({
@@ -270,6 +271,10 @@ export class FixtureApi implements MailboxApi, SignInApi {
   private readonly maxDepth: number;
   /** What the next `signIn` answers; `null` signs in. */
   signInFailure: SignInErrorKind | null = null;
+  /** What `unsentWork` answers (messages and drafts only in the local copy). */
+  unsent: Unsent = { messages: 0, drafts: 0 };
+  /** Extra fields of the account (a damaged copy replaced, a password not kept). */
+  accountNotes: Pick<Account, "storeRecovery" | "remembered"> = {};
 
   constructor(options: FixtureOptions = {}) {
     this.maxDepth = options.maxDepth ?? 3;
@@ -371,6 +376,7 @@ export class FixtureApi implements MailboxApi, SignInApi {
       displayName: me.displayName,
       profile: "Teacher",
       demo: true,
+      ...this.accountNotes,
     });
   }
 
@@ -626,6 +632,11 @@ export class FixtureApi implements MailboxApi, SignInApi {
   setWindowTitle(title: string): Promise<void> {
     this.log("setWindowTitle", title);
     return answer(undefined);
+  }
+
+  unsentWork(): Promise<Unsent> {
+    this.log("unsentWork");
+    return answer({ ...this.unsent });
   }
 
   signOut(options: { eraseLocalCopy: boolean }): Promise<void> {

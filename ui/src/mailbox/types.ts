@@ -113,6 +113,28 @@ export interface Account {
   /** `Teacher`, `Student`, `Relative`… */
   profile: string | null;
   demo: boolean;
+  /** The local copy was damaged and replaced when the account opened (core `Recovery`). */
+  storeRecovery?: StoreRecovery | null;
+  /** Where « Se souvenir de moi » kept the password, when it was asked for (core `Remembered`). */
+  remembered?: Remembered | null;
+}
+
+/** `kept`: in a keyring that survives a restart; `untilRestart`: only the kernel's keyring; `no`: none. */
+export type Remembered = "kept" | "untilRestart" | "no";
+
+export interface StoreRecovery {
+  /** Where the damaged file was moved (kept). */
+  damagedFile: string;
+  /** Unsent actions carried over into the new copy; `null` when they could not be read. */
+  recoveredActions: number | null;
+}
+
+/** What erasing the local copy would lose (core `Unsent`). */
+export interface Unsent {
+  /** Messages sent that have not left yet. */
+  messages: number;
+  /** Drafts the ENT does not have yet. */
+  drafts: number;
 }
 
 export type SyncStatus =

@@ -113,3 +113,30 @@ async fn token(client: &Client, form: Vec<(String, String)>) -> ApiResult<Sessio
 pub async fn userinfo(client: &Client) -> ApiResult<super::wire::UserInfo> {
     client.send(Call::get(ent_protocol::paths::USERINFO)).await
 }
+
+/// `GET /auth/logout` (§2.2): ends the cookie session on the ENT. entcore answers with a 302 to
+/// the callback; the XSRF header goes with it (ent-server signs out a GET only with it, so that
+/// another site cannot), fetched first when the session has none. Never signs in again.
+pub async fn logout(client: &Client) -> ApiResult<()> {
+    let seen = client.session().await;
+    if !matches!(seen, Some(Session::Cookie { .. })) {
+        return Ok(());
+    }
+    if let Some(Session::Cookie {
+        xsrf_token: None, ..
+    }) = &seen
+    {
+        client.fetch_xsrf(seen.clone()).await?;
+    }
+    let session = client.session().await;
+    let call = Call::get(format!("{}?callback=/", ent_protocol::paths::LOGOUT));
+    let answer = client.exchange(&call, session.as_ref()).await?;
+    if answer.status.is_success() || answer.status.is_redirection() {
+        Ok(())
+    } else {
+        Err(ApiError::BadAnswer {
+            what: call.what(),
+            detail: format!("status {}", answer.status),
+        })
+    }
+}

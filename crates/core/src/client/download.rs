@@ -85,7 +85,7 @@ impl Client {
             .get(&url)
             // Replaces the whole-request timeout for this call only; the idle timeout stays.
             .timeout(DOWNLOAD_TIMEOUT);
-        let request = authorize(request, call, session);
+        let request = authorize(request, session);
         self.requests
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let response = request.send().await.map_err(|source| ApiError::Offline {

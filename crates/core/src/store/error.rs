@@ -26,6 +26,9 @@ pub enum StoreError {
         #[source]
         source: serde_json::Error,
     },
+    /// The file is not a database any more, or SQLite's check found damage in it.
+    #[error("local store: the database file is damaged ({detail})")]
+    Damaged { detail: String },
     #[error("local store: a previous call panicked while holding the connection")]
     Poisoned,
     #[error("local store: the database task failed")]
@@ -58,6 +61,15 @@ impl StoreError {
             self.code(),
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
         )
+    }
+
+    /// The file is damaged: not a database (its header was overwritten) or corrupt inside.
+    pub fn is_damaged(&self) -> bool {
+        matches!(self, StoreError::Damaged { .. })
+            || matches!(
+                self.code(),
+                Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+            )
     }
 
     /// Worth trying again later as is.

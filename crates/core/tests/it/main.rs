@@ -12,6 +12,7 @@ mod compose;
 mod ent_quirks;
 mod hardening;
 mod harness;
+mod local_data;
 mod peer_only;
 mod replay_crash;
 mod resilience;
