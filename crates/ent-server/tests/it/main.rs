@@ -12,5 +12,6 @@ mod demo;
 mod faults;
 mod folders;
 mod hardening;
+mod oauth2;
 mod timeline;
 mod visible;
