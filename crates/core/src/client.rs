@@ -10,6 +10,7 @@ pub mod auth;
 pub mod communication;
 pub mod conversation;
 mod error;
+pub mod oauth2;
 pub mod timeline;
 pub mod wire;
 

@@ -10,6 +10,7 @@ mod batch;
 mod compose;
 mod hardening;
 mod harness;
+mod oauth2;
 mod peer_only;
 mod replay_crash;
 mod resilience;
