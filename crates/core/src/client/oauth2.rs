@@ -60,7 +60,8 @@ impl SignInError {
 }
 
 /// One sign-in through `/auth/oauth2/auth`: the address to open and what its answer must match.
-#[derive(Debug, Clone)]
+/// `Debug` shows neither the state nor the address that carries it.
+#[derive(Clone)]
 pub struct Authorization {
     /// The address to open in the sign-in window.
     pub url: String,
@@ -126,6 +127,14 @@ impl Authorization {
             .filter(|c| !c.is_empty())
             .map(Secret::new)
             .ok_or(SignInError::MissingCode)
+    }
+}
+
+impl std::fmt::Debug for Authorization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authorization")
+            .field("redirect_uri", &self.redirect_uri)
+            .finish_non_exhaustive()
     }
 }
 
@@ -286,6 +295,7 @@ mod tests {
         )));
         assert!(q.contains(&("state".into(), a.state.expose().into())));
         assert_ne!(auth().state, a.state);
+        assert!(!format!("{a:?}").contains(a.state.expose()));
     }
 
     #[test]
