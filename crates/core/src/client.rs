@@ -1,10 +1,12 @@
 //! The ENT client: one typed function per endpoint of spec §11, every request through
 //! [`Client::send`].
 //!
-//! Laid out like the ENT API: [`auth`] (`/auth`), [`conversation`] (`/conversation`),
-//! [`communication`] (`/communication`), [`timeline`] (`/timeline`). Endpoint functions only describe their request; `send`
-//! adds the session, applies timeouts, retries what is safe to repeat, signs in again once when
-//! the session is gone (302 to `/auth/login`), and turns statuses into [`ApiError`]s.
+//! Laid out like the ENT API: [`auth`] (`/auth`), [`oauth2`] (the authorization-code flow of a
+//! registered connector), [`conversation`] (`/conversation`), [`communication`]
+//! (`/communication`), [`timeline`] (`/timeline`), [`download`] (files, streamed). Endpoint
+//! functions only describe their request; `send` adds the session, applies timeouts, retries
+//! what is safe to repeat, signs in again once when the session is gone, and turns statuses into
+//! [`ApiError`]s.
 //!
 //! # How the ENT answers, and what the client does (spec §1.5, §13 items 29, 31, 32)
 //!
@@ -38,6 +40,7 @@ pub mod communication;
 pub mod conversation;
 pub mod download;
 mod error;
+pub mod oauth2;
 pub mod timeline;
 pub mod wire;
 

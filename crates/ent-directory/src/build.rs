@@ -479,6 +479,7 @@ pub(crate) fn build(school: School) -> Result<Directory, Error> {
                 .grant_types
                 .clone()
                 .unwrap_or_else(|| owned(&DEFAULT_GRANTS)),
+            redirect_uris: c.redirect_uris.clone(),
         });
     }
 

@@ -82,6 +82,8 @@
 //! id = "messagerie-desktop"
 //! secret = "demo-secret"
 //! # scopes and grant_types default to every messaging module and ["password", "refresh_token"]
+//! grant_types = ["password", "refresh_token", "authorization_code"]
+//! redirect_uris = ["http://127.0.0.1/messagerie/oauth2/callback"]  # loopback: any port
 //!
 //! [rules]
 //! defaults = true                 # apply the §3.1 stock rules (default true)

@@ -264,6 +264,9 @@ pub struct OAuthClient {
     pub scopes: Vec<String>,
     /// Grant types allowed: `password`, `refresh_token`, `authorization_code`, …
     pub grant_types: Vec<String>,
+    /// Where `/auth/oauth2/auth` may send a code back (the connector's address in the ENT admin
+    /// console). Empty: the client cannot use the authorization-code flow.
+    pub redirect_uris: Vec<String>,
 }
 
 impl OAuthClient {
@@ -283,6 +286,31 @@ impl OAuthClient {
     pub fn allows_grant(&self, grant_type: &str) -> bool {
         self.grant_types.iter().any(|g| g == grant_type)
     }
+
+    /// True when `uri` is one of the registered redirect addresses, compared exactly (no prefix,
+    /// no normalisation), except that a registered loopback address without a port
+    /// (`http://127.0.0.1/…`, `http://[::1]/…`) accepts any port, as RFC 8252 §7.3 asks of
+    /// native apps that listen on a port chosen at run time.
+    pub fn allows_redirect(&self, uri: &str) -> bool {
+        self.redirect_uris
+            .iter()
+            .any(|r| r == uri || loopback_without_port(uri).is_some_and(|u| *r == u))
+    }
+}
+
+/// `http://127.0.0.1:PORT/rest` → `http://127.0.0.1/rest` (same for `[::1]`); None otherwise.
+fn loopback_without_port(uri: &str) -> Option<String> {
+    for host in ["http://127.0.0.1:", "http://[::1]:"] {
+        if let Some(rest) = uri.strip_prefix(host) {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let path = &rest[digits..];
+            if digits == 0 || digits > 5 || !(path.is_empty() || path.starts_with('/')) {
+                return None;
+            }
+            return Some(format!("{}{path}", &host[..host.len() - 1]));
+        }
+    }
+    None
 }
 
 impl fmt::Debug for OAuthClient {
@@ -292,6 +320,7 @@ impl fmt::Debug for OAuthClient {
             .field("secret", &"<redacted>")
             .field("scopes", &self.scopes)
             .field("grant_types", &self.grant_types)
+            .field("redirect_uris", &self.redirect_uris)
             .finish()
     }
 }
@@ -370,4 +399,41 @@ pub struct Expansion {
     pub unknown_ids: Vec<String>,
     /// The sender was among the expanded recipients: their own copy becomes unread (§4 step 4).
     pub sender_included: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(redirects: &[&str]) -> OAuthClient {
+        OAuthClient {
+            id: "c".into(),
+            secret: "s".into(),
+            scopes: vec![],
+            grant_types: vec!["authorization_code".into()],
+            redirect_uris: redirects.iter().map(|r| r.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_redirect_address_must_be_registered_exactly_or_be_loopback_on_another_port() {
+        let c = client(&["http://127.0.0.1/cb", "messagerie://oauth2"]);
+        assert!(c.allows_redirect("http://127.0.0.1/cb"));
+        assert!(c.allows_redirect("http://127.0.0.1:49152/cb"));
+        assert!(c.allows_redirect("messagerie://oauth2"));
+        for bad in [
+            "http://127.0.0.1/cb/../evil",
+            "http://127.0.0.1/cbx",
+            "http://127.0.0.1:80@evil.example/cb",
+            "http://127.0.0.1:/cb",
+            "http://127.0.0.1:123456/cb",
+            "http://localhost/cb",
+            "https://evil.example/cb",
+            "messagerie://oauth2/../x",
+            "",
+        ] {
+            assert!(!c.allows_redirect(bad), "{bad} allowed");
+        }
+        assert!(!client(&[]).allows_redirect("http://127.0.0.1/cb"));
+    }
 }

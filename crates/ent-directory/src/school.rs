@@ -84,6 +84,8 @@ pub(crate) struct ClientSpec {
     pub secret: String,
     pub scopes: Option<Vec<String>>,
     pub grant_types: Option<Vec<String>>,
+    #[serde(default)]
+    pub redirect_uris: Vec<String>,
 }
 
 impl std::fmt::Debug for ClientSpec {

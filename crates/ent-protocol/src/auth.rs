@@ -70,6 +70,12 @@ pub struct TokenRequest {
     /// Refresh grant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
+    /// Authorization-code grant: the code `/auth/oauth2/auth` sent to `redirect_uri`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Authorization-code grant: the same `redirect_uri` as in the authorization request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_uri: Option<String>,
 }
 
 impl fmt::Debug for TokenRequest {

@@ -31,6 +31,11 @@ pub const LOGIN: &str = "/auth/login";
 pub const LOGOUT: &str = "/auth/logout";
 /// `POST /auth/oauth2/token` (spec §2.3).
 pub const OAUTH2_TOKEN: &str = "/auth/oauth2/token";
+/// `GET`: the authorization-code flow's sign-in step (AuthController `authorize`).
+pub const OAUTH2_AUTH: &str = "/auth/oauth2/auth";
+/// `POST`, bearer-authenticated: a web session cookie for the token's user
+/// (AuthController `tokenAsCookie`).
+pub const OAUTH2_TOKEN_AS_COOKIE: &str = "/auth/oauth2/token-as-cookie";
 /// `GET /auth/oauth2/userinfo?version=v2.0` (spec §2.4).
 pub const USERINFO: &str = "/auth/oauth2/userinfo?version=v2.0";
 /// `GET /conversation/max-depth` (spec §4.1).

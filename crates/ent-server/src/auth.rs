@@ -1,5 +1,6 @@
 //! Authentication (§2): cookie sessions with CSRF, the HTML login page, OAuth2 password and
-//! refresh grants, userinfo, and the [`Caller`] extractor every protected route uses.
+//! refresh grants, userinfo, and the [`Caller`] extractor every protected route uses. The
+//! authorization-code flow, token-as-cookie and the SSO-like page are in `crate::oauth2`.
 //!
 //! Sessions and tokens live in memory: a restart signs everyone out, which a client must
 //! survive anyway (§12 item 7). Ids come from UUID v4 (the OS CSPRNG).
@@ -32,7 +33,7 @@ impl fmt::Debug for Secret {
     }
 }
 
-fn random_token() -> Secret {
+pub(crate) fn random_token() -> Secret {
     Secret(format!(
         "{}{}",
         uuid::Uuid::new_v4().simple(),
@@ -41,25 +42,29 @@ fn random_token() -> Secret {
 }
 
 #[derive(Debug, Clone)]
-struct Session {
-    user_id: String,
-    xsrf: Secret,
-    expires: Instant,
+pub(crate) struct Session {
+    pub user_id: String,
+    pub xsrf: Secret,
+    pub expires: Instant,
+    /// Idle lifetime: `session_ttl`, or `remembered_session_ttl` after `rememberMe=true`.
+    pub ttl: Duration,
 }
 
 #[derive(Debug, Clone)]
-struct Token {
-    user_id: String,
-    client_id: String,
-    scopes: Vec<String>,
-    expires: Instant,
+pub(crate) struct Token {
+    pub user_id: String,
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub expires: Instant,
 }
 
 #[derive(Default)]
-struct Inner {
-    sessions: HashMap<String, Session>,
-    access: HashMap<String, Token>,
-    refresh: HashMap<String, Token>,
+pub(crate) struct Inner {
+    pub sessions: HashMap<String, Session>,
+    pub access: HashMap<String, Token>,
+    pub refresh: HashMap<String, Token>,
+    /// Authorization codes (`crate::oauth2`), by code.
+    pub codes: HashMap<String, crate::oauth2::Code>,
 }
 
 /// Cookie sessions and OAuth2 tokens.
@@ -73,7 +78,7 @@ impl Sessions {
         }
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> Option<T> {
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> Option<T> {
         self.0.lock().ok().map(|mut inner| f(&mut inner))
     }
 }
@@ -84,7 +89,7 @@ pub(crate) struct Caller {
     pub user_id: String,
 }
 
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -135,12 +140,11 @@ impl FromRequestParts<AppState> for Caller {
         let Some(sid) = cookie(&parts.headers, ent_protocol::SESSION_COOKIE) else {
             return Err(login_required(state, callback));
         };
-        let ttl = state.cfg.session_ttl;
         let session = state
             .sessions
             .with(|inner| match inner.sessions.get_mut(sid) {
                 Some(s) if s.expires > now => {
-                    s.expires = now + ttl;
+                    s.expires = now + s.ttl;
                     Some(s.clone())
                 }
                 Some(_) => {
@@ -249,7 +253,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/auth/oauth2/userinfo", get(userinfo).post(userinfo))
 }
 
-fn escape_html(s: &str) -> String {
+pub(crate) fn escape_html(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -290,7 +294,7 @@ const MAX_CALLBACK_LEN: usize = 2048;
 /// `/<TAB>/evil.example` both mean `//evil.example`). Absolute URLs are refused whatever the
 /// host: entcore follows those of its own whitelist of hosts, ent-server has none. Anything
 /// else becomes `/`.
-fn safe_callback(cb: Option<&str>) -> String {
+pub(crate) fn safe_callback(cb: Option<&str>) -> String {
     let Some(c) = cb else {
         return "/".to_owned();
     };
@@ -332,8 +336,13 @@ async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Re
     };
     let sid = random_token();
     let xsrf = Secret(uuid::Uuid::new_v4().to_string());
-    let ttl = state.cfg.session_ttl;
-    let max_age = if form.remember_me.as_deref() == Some("true") {
+    let remember = form.remember_me.as_deref() == Some("true");
+    let ttl = if remember {
+        state.cfg.remembered_session_ttl
+    } else {
+        state.cfg.session_ttl
+    };
+    let max_age = if remember {
         "; Max-Age=31536000".to_owned()
     } else {
         String::new()
@@ -345,6 +354,7 @@ async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Re
                 user_id,
                 xsrf: xsrf.clone(),
                 expires: Instant::now() + ttl,
+                ttl,
             },
         )
     });
@@ -533,7 +543,9 @@ async fn token(
         .map(str::to_owned)
         .collect();
     let now = Instant::now();
-    let (user_id, scopes) = match req.grant_type.as_str() {
+    // entcore answers a refresh with the same refresh token (oauth2-server
+    // `AbstractGrantHandler.issueAccessToken` returns `authInfo.getRefreshToken()`): no rotation.
+    let (user_id, scopes, kept_refresh) = match req.grant_type.as_str() {
         "password" => {
             if !client.allows_grant("password") {
                 return oauth_error(StatusCode::BAD_REQUEST, "unauthorized_client", None);
@@ -553,7 +565,7 @@ async fn token(
             })
             .await;
             match checked {
-                Ok(Ok(id)) => (id, requested),
+                Ok(Ok(id)) => (id, requested, None),
                 Ok(Err(e)) => {
                     return oauth_error(
                         StatusCode::BAD_REQUEST,
@@ -573,14 +585,18 @@ async fn token(
                 .with(|inner| inner.refresh.get(rt).cloned())
                 .flatten();
             match found {
-                Some(t) if t.client_id == client_id => (t.user_id, t.scopes),
+                Some(t) if t.client_id == client_id => (t.user_id, t.scopes, Some(rt.to_owned())),
                 _ => return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", None),
             }
         }
+        "authorization_code" => match crate::oauth2::redeem_code(&state, client, &req) {
+            Ok((user_id, scopes)) => (user_id, scopes, None),
+            Err(error) => return oauth_error(StatusCode::BAD_REQUEST, error, None),
+        },
         _ => return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", None),
     };
     let access = random_token();
-    let refresh = random_token();
+    let refresh = kept_refresh.map(Secret).unwrap_or_else(random_token);
     let ttl: Duration = state.cfg.token_ttl;
     let t = Token {
         user_id,
@@ -590,13 +606,9 @@ async fn token(
     };
     state.sessions.with(|inner| {
         inner.access.insert(access.0.clone(), t.clone());
-        inner.refresh.insert(
-            refresh.0.clone(),
-            Token {
-                expires: now + Duration::from_secs(365 * 24 * 3600),
-                ..t
-            },
-        );
+        // Refresh tokens do not expire until revoked (the refresh grant never looks at
+        // `expires`).
+        inner.refresh.entry(refresh.0.clone()).or_insert(t);
     });
     Json(TokenResponse {
         token_type: "Bearer".into(),

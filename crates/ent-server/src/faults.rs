@@ -168,6 +168,12 @@ impl Faults {
         self.terms.lock().is_ok_and(|t| t.contains(user_id))
     }
 
+    /// Ends every OAuth2 access token, as their `token_ttl` would, keeping refresh tokens and
+    /// cookie sessions: the next call with a bearer token is sent to the login page (302) until it is refreshed.
+    pub fn expire_access_tokens(&self) {
+        self.sessions.with(|inner| inner.access.clear());
+    }
+
     fn take(&self, path: &str) -> Option<FaultKind> {
         let mut rules = self.rules.lock().ok()?;
         let i = rules

@@ -7,7 +7,8 @@
 //!
 //! Layers: [`start`] binds nothing itself (the caller gives a bound listener) and serves one
 //! axum router through a hand-written hyper accept loop, so that [`Faults`] can drop a
-//! connection. `auth` (sessions, login page, OAuth2, the auth middleware), `conversation`
+//! connection. `auth` (sessions, login page, OAuth2, the auth middleware), `oauth2` (the
+//! authorization-code flow, token-as-cookie, the SSO-like demo sign-in page), `conversation`
 //! (folders, lists, messages, send, state changes), `pages` (the HTML pages that set the
 //! XSRF cookie, and where new terms of use are accepted), `attachments`, `timeline`, `visible`
 //! (directory endpoints) each own their routes; `db` owns SQLite (one writer, a few readers,
@@ -23,6 +24,7 @@ mod db;
 mod demo;
 mod error;
 mod faults;
+mod oauth2;
 mod pages;
 mod render;
 mod timeline;
@@ -53,6 +55,11 @@ pub struct Config {
     pub session_ttl: Duration,
     /// Lifetime of an OAuth2 access token (`expires_in`).
     pub token_ttl: Duration,
+    /// Idle lifetime of a cookie session opened with `rememberMe=true`: as long as its one-year
+    /// cookie, since entcore keeps such sessions (permanent sessions) while the cookie lives.
+    pub remembered_session_ttl: Duration,
+    /// Lifetime of an authorization code of `/auth/oauth2/auth` (entcore `CODE_EXPIRES`: 10 min).
+    pub oauth2_code_ttl: Duration,
     /// Attachment storage allowed per user.
     pub quota_bytes: u64,
     /// `max-depth` of user folders (§4.1).
@@ -90,6 +97,8 @@ impl Config {
             data_dir: data_dir.into(),
             session_ttl: Duration::from_secs(30 * 60),
             token_ttl: Duration::from_secs(3600),
+            remembered_session_ttl: Duration::from_secs(365 * 24 * 3600),
+            oauth2_code_ttl: Duration::from_secs(600),
             quota_bytes: 100 * 1024 * 1024,
             max_folder_depth: 3,
             recall_delay_minutes: 60,
@@ -183,6 +192,7 @@ fn router(state: State) -> Router {
     Router::new()
         .merge(auth::routes())
         .merge(pages::routes())
+        .merge(oauth2::routes())
         .merge(conversation::routes().layer(DefaultBodyLimit::max(json_limit)))
         .merge(attachments::routes(state.cfg.max_upload_bytes))
         .merge(timeline::routes())

@@ -13,6 +13,7 @@ mod ent_quirks;
 mod hardening;
 mod harness;
 mod local_data;
+mod oauth2;
 mod peer_only;
 mod replay_crash;
 mod resilience;

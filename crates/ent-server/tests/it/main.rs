@@ -13,5 +13,6 @@ mod ent_behaviours;
 mod faults;
 mod folders;
 mod hardening;
+mod oauth2;
 mod timeline;
 mod visible;
