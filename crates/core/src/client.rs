@@ -14,8 +14,9 @@
 //!   did not run: to `/auth/login` (no session, `UserAuthFilter`), to the configured `loginUri`
 //!   of a school whose sign-in is a CAS or SAML provider (auth `Auth.java` shares `loginUri` with
 //!   the filter), or to a page where the user must act first: `/auth/revalidate-terms`,
-//!   `/auth/validate-mail`, `/auth/validate-mfa` (`MandatoryUserValidationFilter`, registered on
-//!   every module; the pages are auth `AuthController.java` `revalidateTerms`, `validateMail`,
+//!   `/auth/validate-mail`, `/auth/validate-mfa` (edifice-entcore-libs
+//!   `common/src/main/java/org/entcore/common/http/filter/MandatoryUserValidationFilter.java`,
+//!   registered on every module; the pages are auth `AuthController.java` `revalidateTerms`, `validateMail`,
 //!   `validateMfa`). A validation page becomes [`ApiError::ActionNeeded`] with the page's
 //!   absolute address: not a refusal, not an expired session, so queued actions wait and the
 //!   app asks the user to act. Any other redirect means the session is gone
@@ -27,7 +28,7 @@
 //! * **XSRF**: writes of a cookie session carry `X-XSRF-TOKEN`. An ENT without `xsrfOnAuth`
 //!   (auth `AuthController.java` `createSession`), or a session handed in from the ENT's own
 //!   page, may have no `XSRF-TOKEN` cookie; entcore sets one whenever it renders an HTML page
-//!   (`SecurityHookRender`). Before a write without a token, and once after a 403
+//!   (edifice-entcore-libs `common/.../http/response/SecurityHookRender.java`). Before a write without a token, and once after a 403
 //!   `invalid.xsrf.token`, the client loads the messaging app's page
 //!   ([`XSRF_PAGE`]) with the session, takes the cookie and sends again. A refusal that
 //!   survives a fresh token is [`ApiError::XsrfRefused`], never an expired session.

@@ -334,18 +334,31 @@ async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Re
         }
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
+    let remember = form.remember_me.as_deref() == Some("true");
+    let resp = (StatusCode::FOUND, [(header::LOCATION, callback)]).into_response();
+    // entcore sets `XSRF-TOKEN` at sign-in only with `xsrfOnAuth` (AuthController.java
+    // `createSession`); otherwise the first HTML page rendered sets it (see `pages`).
+    open_web_session(&state, user_id, remember, state.cfg.xsrf_on_auth, resp)
+}
+
+/// Opens a cookie session for `user_id` and adds its cookies to `resp`: `oneSessionId`,
+/// `authenticated` and, when `xsrf_cookie`, `XSRF-TOKEN`. Without `remember` they are browser
+/// session cookies (entcore without `cookie_timeout`) and the session ends after
+/// `session_ttl` idle; with it (« Se souvenir de moi », `rememberMe`), one year, as entcore's
+/// `createSession` sets them.
+pub(crate) fn open_web_session(
+    state: &AppState,
+    user_id: String,
+    remember: bool,
+    xsrf_cookie: bool,
+    mut resp: Response,
+) -> Response {
     let sid = random_token();
     let xsrf = Secret(uuid::Uuid::new_v4().to_string());
-    let remember = form.remember_me.as_deref() == Some("true");
-    let ttl = if remember {
-        state.cfg.remembered_session_ttl
+    let (ttl, max_age) = if remember {
+        (state.cfg.remembered_session_ttl, "; Max-Age=31536000")
     } else {
-        state.cfg.session_ttl
-    };
-    let max_age = if remember {
-        "; Max-Age=31536000".to_owned()
-    } else {
-        String::new()
+        (state.cfg.session_ttl, "")
     };
     state.sessions.with(|inner| {
         inner.sessions.insert(
@@ -358,14 +371,11 @@ async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Re
             },
         )
     });
-    let mut resp = (StatusCode::FOUND, [(header::LOCATION, callback)]).into_response();
     let mut cookies = vec![
         format!("oneSessionId={}; Path=/; HttpOnly{max_age}", sid.0),
         format!("authenticated=true; Path=/{max_age}"),
     ];
-    // entcore sets it at sign-in only with `xsrfOnAuth` (AuthController.java `createSession`);
-    // otherwise the first HTML page rendered sets it (see `pages`).
-    if state.cfg.xsrf_on_auth {
+    if xsrf_cookie {
         cookies.push(format!("XSRF-TOKEN={}; Path=/", xsrf.0));
     }
     for c in cookies {

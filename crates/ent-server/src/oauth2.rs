@@ -13,14 +13,14 @@
 use std::time::Instant;
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use ent_directory::OAuthClient;
 use ent_protocol::TokenRequest;
 
-use crate::auth::{cookie, escape_html, random_token, safe_callback, Secret, Session};
+use crate::auth::{cookie, escape_html, open_web_session, random_token, safe_callback};
 use crate::error::ApiError;
 use crate::State as AppState;
 
@@ -233,36 +233,6 @@ pub(crate) fn redeem_code(
     outcome.unwrap_or(Err("server_error"))
 }
 
-/// Opens a cookie session for `user_id` and answers with its cookies: `oneSessionId`,
-/// `authenticated` and `XSRF-TOKEN`, session cookies (no `Max-Age`) as entcore sets them when
-/// `cookie_timeout` is not configured.
-fn open_web_session(state: &AppState, user_id: String, mut resp: Response) -> Response {
-    let sid = random_token();
-    let xsrf = Secret(uuid::Uuid::new_v4().to_string());
-    let ttl = state.cfg.session_ttl;
-    state.sessions.with(|inner| {
-        inner.sessions.insert(
-            sid.0.clone(),
-            Session {
-                user_id,
-                xsrf: xsrf.clone(),
-                expires: Instant::now() + ttl,
-                ttl,
-            },
-        )
-    });
-    for c in [
-        format!("oneSessionId={}; Path=/; HttpOnly", sid.0),
-        "authenticated=true; Path=/".to_owned(),
-        format!("XSRF-TOKEN={}; Path=/", xsrf.0),
-    ] {
-        if let Ok(v) = HeaderValue::from_str(&c) {
-            resp.headers_mut().append(header::SET_COOKIE, v);
-        }
-    }
-    resp
-}
-
 /// `POST /auth/oauth2/token-as-cookie` (AuthController `tokenAsCookie`): a valid bearer token
 /// (any scope) gets a new web session for its user, answered `{"succces":true}` (sic, entcore's
 /// key). entcore sets `XSRF-TOKEN` only when a page is rendered later; ent-server sets it here
@@ -294,7 +264,8 @@ async fn token_as_cookie(State(state): State<AppState>, headers: HeaderMap) -> R
         Json(serde_json::json!({ "succces": true })),
     )
         .into_response();
-    open_web_session(&state, user_id, resp)
+    // Set here at once (entcore waits for a rendered page), so the session can write.
+    open_web_session(&state, user_id, false, true, resp)
 }
 
 #[derive(serde::Deserialize)]
@@ -362,7 +333,7 @@ async fn sso_sign_in(State(state): State<AppState>, Form(form): Form<SsoForm>) -
     match checked {
         Ok(Ok(user_id)) => {
             let resp = (StatusCode::FOUND, [(header::LOCATION, callback)]).into_response();
-            open_web_session(&state, user_id, resp)
+            open_web_session(&state, user_id, false, state.cfg.xsrf_on_auth, resp)
         }
         Ok(Err(_)) => sso_html(Some("Identifiant ou mot de passe incorrect."), &callback),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),

@@ -168,13 +168,25 @@ pub async fn request_code(client: &Client, auth: &Authorization) -> Result<Secre
         .url
         .strip_prefix(client.base_url())
         .ok_or(SignInError::NotOurRedirect)?;
-    let answer = client.send_raw(Call::get(path)).await?;
+    // The code comes in a 302, which `send_raw` never takes as a success: read the raw answer,
+    // and classify it as any other call when it does not go to our address (a 302 to the login
+    // page is `SessionExpired`).
+    let call = Call::get(path);
+    let session = client.session().await;
+    let answer = client.exchange(&call, session.as_ref()).await?;
     let location = answer
         .headers
         .get(reqwest::header::LOCATION)
         .and_then(|v| v.to_str().ok())
-        .ok_or(SignInError::MissingCode)?;
-    auth.code_from(location)
+        .filter(|l| auth.is_redirect(l))
+        .map(str::to_owned);
+    match location {
+        Some(location) => auth.code_from(&location),
+        None => {
+            super::classify(client.base_url(), call.what(), answer)?;
+            Err(SignInError::MissingCode)
+        }
+    }
 }
 
 fn field(name: &str, value: &str) -> (String, String) {

@@ -141,38 +141,6 @@ async fn a_send_killed_at_every_step_boundary_is_delivered_once_without_orphan_d
 }
 
 #[tokio::test]
-async fn two_mailboxes_over_one_store_flushing_at_once_send_each_message_once() {
-    // Arrange: ten messages queued; two mailboxes (the app and the CLI) open the same file.
-    let app = TestApp::start().await;
-    let paul = app.id("paul.martin");
-    let a = app.mailbox("marie.durand").await;
-    let subjects: Vec<String> = (0..10).map(|i| format!("Envoi {i}")).collect();
-    for s in &subjects {
-        a.send(None, content(paul.clone(), s)).await.unwrap();
-    }
-    let b = app.mailbox("marie.durand").await;
-
-    // Act
-    let (ra, rb) = tokio::join!(a.flush_queue(), b.flush_queue());
-    ra.unwrap();
-    rb.unwrap();
-    a.flush_queue().await.unwrap();
-
-    // Assert
-    assert_eq!(a.pending_actions().await.unwrap(), 0);
-    let inbox = app.remote("paul.martin", "inbox").await;
-    for s in &subjects {
-        assert_eq!(
-            inbox.iter().filter(|m| &m.subject == s).count(),
-            1,
-            "{s} delivered once"
-        );
-    }
-    let drafts = app.remote("marie.durand", "draft").await;
-    assert!(drafts.is_empty(), "orphan drafts {drafts:?}");
-}
-
-#[tokio::test]
 async fn a_store_with_actions_queued_by_the_previous_version_opens_and_replays_them() {
     // Arrange: a store with only the first migration, its queue as the previous version wrote
     // it (a draft made offline, then its send).
