@@ -213,16 +213,20 @@ fn bearer_expired(state: &AppState, callback: String) -> ApiError {
     login_required(state, callback)
 }
 
-/// A user with new terms to accept is sent to `/auth/revalidate-terms` on every call outside
-/// `/auth` (entcore's `MandatoryUserValidationFilter`, spec §13 item 29; cookie sessions only).
+/// A user with new terms to accept (or an e-mail address or a second factor to confirm) is sent
+/// to that page on every call outside `/auth` (edifice-entcore-libs
+/// `MandatoryUserValidationFilter`, spec §13 item 29; cookie sessions only).
 fn terms_gate(state: &AppState, path: &str, user_id: &str) -> Result<(), ApiError> {
-    if path.starts_with("/auth/") || !state.faults.terms_pending(user_id) {
+    if path.starts_with("/auth/") {
         return Ok(());
     }
-    Err(ApiError::Redirect {
-        location: REVALIDATE_TERMS.to_owned(),
-        end_session: false,
-    })
+    match state.faults.validation_pending(user_id) {
+        None => Ok(()),
+        Some(validation) => Err(ApiError::Redirect {
+            location: validation.location().to_owned(),
+            end_session: false,
+        }),
+    }
 }
 
 /// The page where a user accepts new terms of use.

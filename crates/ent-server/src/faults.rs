@@ -5,7 +5,7 @@
 //! the middle of a sync), and new terms of use a user must accept before any API call
 //! (`MandatoryUserValidationFilter`, spec §13 item 29).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{Request, State};
@@ -14,6 +14,40 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::auth::Sessions;
+
+/// What entcore's `MandatoryUserValidationFilter` (edifice-entcore-libs
+/// `common/src/main/java/org/entcore/common/http/filter/MandatoryUserValidationFilter.java`)
+/// may ask of a user before any API call, each on its own page of `/auth`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validation {
+    /// New terms of use: `/auth/revalidate-terms`.
+    Terms,
+    /// Confirm the e-mail address: `/auth/validate-mail?force=true&type=email`.
+    Mail,
+    /// A second factor: `/auth/validate-mfa?force=true`.
+    Mfa,
+}
+
+impl Validation {
+    /// The page's path, without its query.
+    pub fn path(self) -> &'static str {
+        match self {
+            Validation::Terms => "/auth/revalidate-terms",
+            Validation::Mail => "/auth/validate-mail",
+            Validation::Mfa => "/auth/validate-mfa",
+        }
+    }
+
+    /// Where the filter redirects (entcore adds `redirect=` the call's address for the last two;
+    /// ent-server leaves it out, the client ignores it).
+    pub fn location(self) -> &'static str {
+        match self {
+            Validation::Terms => "/auth/revalidate-terms",
+            Validation::Mail => "/auth/validate-mail?force=true&type=email",
+            Validation::Mfa => "/auth/validate-mfa?force=true",
+        }
+    }
+}
 
 /// What an injected fault does to a matching request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,8 +90,8 @@ pub struct Faults {
     rules: Mutex<Vec<Rule>>,
     sessions: Sessions,
     session_drop: Mutex<Option<SessionDrop>>,
-    /// Users who must accept new terms of use before any API call.
-    terms: Mutex<HashSet<String>>,
+    /// Users who must accept new terms of use (or validate something) before any API call.
+    validations: Mutex<HashMap<String, Validation>>,
 }
 
 impl Faults {
@@ -66,7 +100,7 @@ impl Faults {
             rules: Mutex::new(Vec::new()),
             sessions,
             session_drop: Mutex::new(None),
-            terms: Mutex::new(HashSet::new()),
+            validations: Mutex::new(HashMap::new()),
         }
     }
 
@@ -151,21 +185,27 @@ impl Faults {
     /// `/auth/revalidate-terms` until the user accepts the terms there, as entcore does when
     /// new terms of use are published (`needRevalidateTerms`).
     pub fn require_terms(&self, user_id: &str) {
-        if let Ok(mut t) = self.terms.lock() {
-            t.insert(user_id.to_owned());
+        self.require_validation(user_id, Validation::Terms);
+    }
+
+    /// From now on every API call of `user_id` is redirected to the page of `validation` until
+    /// the user completes it there (edifice-entcore-libs `MandatoryUserValidationFilter`).
+    pub fn require_validation(&self, user_id: &str, validation: Validation) {
+        if let Ok(mut v) = self.validations.lock() {
+            v.insert(user_id.to_owned(), validation);
         }
     }
 
-    /// The user accepted the new terms (the page's form, or a test switching it off).
+    /// The user did what the ENT asked (the page's form, or a test switching it off).
     pub fn accept_terms(&self, user_id: &str) {
-        if let Ok(mut t) = self.terms.lock() {
-            t.remove(user_id);
+        if let Ok(mut v) = self.validations.lock() {
+            v.remove(user_id);
         }
     }
 
-    /// `user_id` must accept new terms before any API call.
-    pub fn terms_pending(&self, user_id: &str) -> bool {
-        self.terms.lock().is_ok_and(|t| t.contains(user_id))
+    /// What `user_id` must do on the ENT before any API call, if anything.
+    pub fn validation_pending(&self, user_id: &str) -> Option<Validation> {
+        self.validations.lock().ok()?.get(user_id).copied()
     }
 
     /// Ends every OAuth2 access token, as their `token_ttl` would, keeping refresh tokens and

@@ -42,7 +42,7 @@ use ent_directory::Directory;
 use tokio::net::TcpListener;
 
 pub use error::ApiError;
-pub use faults::{FaultKind, Faults};
+pub use faults::{FaultKind, Faults, Validation};
 
 /// Everything a server needs. Build with [`Config::new`] or [`Config::demo`] and adjust fields.
 #[derive(Debug)]

@@ -14,12 +14,23 @@ use axum::{Form, Router};
 
 use crate::auth::{cookie_session, Caller, REVALIDATE_TERMS};
 use crate::error::ApiError;
+use crate::faults::Validation;
 use crate::State as AppState;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/conversation/conversation", get(conversation_page))
         .route(REVALIDATE_TERMS, get(terms_page).post(accept_terms))
+        .route(
+            Validation::Mail.path(),
+            get(|s, h, c| validation_page(s, h, c, Validation::Mail))
+                .post(|s, h, f| validate(s, h, f, Validation::Mail)),
+        )
+        .route(
+            Validation::Mfa.path(),
+            get(|s, h, c| validation_page(s, h, c, Validation::Mfa))
+                .post(|s, h, f| validate(s, h, f, Validation::Mfa)),
+        )
 }
 
 /// An HTML answer that also sets the session's `XSRF-TOKEN` cookie.
@@ -93,4 +104,51 @@ async fn accept_terms(
     }
     state.faults.accept_terms(&user_id);
     (StatusCode::FOUND, [(header::LOCATION, "/")]).into_response()
+}
+
+/// `GET /auth/validate-mail` and `/auth/validate-mfa`: stand-ins for entcore's pages where the
+/// user confirms an e-mail address (with a code sent by mail) or a second factor; one button
+/// confirms here.
+async fn validation_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    _caller: Caller,
+    validation: Validation,
+) -> Response {
+    let xsrf = cookie_session(&state, &headers).map(|(_, x)| x);
+    let field = xsrf.as_deref().unwrap_or_default();
+    let (title, text) = match validation {
+        Validation::Mail => (
+            "Adresse électronique",
+            "Confirmez votre adresse électronique pour continuer.",
+        ),
+        _ => ("Vérification", "Confirmez votre identité pour continuer."),
+    };
+    let action = validation.path();
+    render(
+        xsrf.as_deref(),
+        format!(
+            "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">\
+             <title>{title}</title></head><body><h1>{title}</h1><p>{text}</p>\
+             <form method=\"post\" action=\"{action}\">\
+             <input type=\"hidden\" name=\"xsrf\" value=\"{field}\">\
+             <button type=\"submit\">Je confirme</button></form></body></html>"
+        ),
+    )
+}
+
+/// `POST` of those pages: the user confirmed (the form carries the session's XSRF token).
+async fn validate(
+    state: State<AppState>,
+    headers: HeaderMap,
+    form: Form<AcceptForm>,
+    validation: Validation,
+) -> Response {
+    let pending = cookie_session(&state, &headers)
+        .and_then(|(user, _)| state.faults.validation_pending(&user));
+    if pending.is_some_and(|p| p != validation) {
+        // Another page is what the ENT asks for: this one confirms nothing.
+        return (StatusCode::FOUND, [(header::LOCATION, "/")]).into_response();
+    }
+    accept_terms(state, headers, form).await
 }

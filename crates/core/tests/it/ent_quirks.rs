@@ -126,13 +126,18 @@ async fn session_cookies(mb: &Mailbox) -> (String, String) {
 
 /// Accepts the terms as the user does on the ENT's page: load it, post its form.
 async fn accept_terms_on_the_page(app: &TestApp, mb: &Mailbox) {
+    confirm_on_the_page(app, mb, "/auth/revalidate-terms").await;
+}
+
+/// Loads the ENT's page at `path` with the mailbox's session and submits its form.
+async fn confirm_on_the_page(app: &TestApp, mb: &Mailbox, path: &str) {
     let (sid, _) = session_cookies(mb).await;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
     let page = http
-        .get(format!("{}/auth/revalidate-terms", app.url()))
+        .get(format!("{}{path}", app.url()))
         .header("cookie", format!("oneSessionId={sid}"))
         .send()
         .await
@@ -146,7 +151,7 @@ async fn accept_terms_on_the_page(app: &TestApp, mb: &Mailbox) {
         .expect("the form carries the session's token")
         .to_string();
     let accepted = http
-        .post(format!("{}/auth/revalidate-terms", app.url()))
+        .post(format!("{}{path}", app.url()))
         .header("cookie", format!("oneSessionId={sid}"))
         .form(&[("xsrf", token)])
         .send()
@@ -196,6 +201,50 @@ async fn new_terms_to_accept_keep_every_queued_action_until_the_ent_takes_it() {
         trash.iter().map(|m| m.id.clone()).collect::<Vec<_>>(),
         vec![ids[0].clone()]
     );
+}
+
+#[tokio::test]
+async fn an_address_or_a_second_factor_to_confirm_keeps_the_queue_until_it_is_confirmed() {
+    for (validation, path, asked) in [
+        (
+            ent_server::Validation::Mail,
+            "/auth/validate-mail",
+            "confirm your e-mail address",
+        ),
+        (
+            ent_server::Validation::Mfa,
+            "/auth/validate-mfa",
+            "confirm your identity",
+        ),
+    ] {
+        // Arrange: the ENT asks Marie to confirm something before any call.
+        let app = TestApp::start().await;
+        let ids = deliver_n(&app, 1).await;
+        let mb = app.mailbox("marie.durand").await;
+        mb.sync(SyncMode::Quick).await.unwrap();
+        app.server()
+            .faults()
+            .require_validation(&app.id("marie.durand"), validation);
+
+        // Act
+        mb.trash(&ids).await.unwrap();
+        let err = mb.flush_queue().await.unwrap_err();
+
+        // Assert: the page to open and what it asks, the trash still queued.
+        assert_eq!(err.kind(), ErrorKind::ActionNeeded, "{err}");
+        let page = err.action_page().unwrap_or_default().to_owned();
+        assert!(page.starts_with(&format!("{}{path}", app.url())), "{page}");
+        assert!(err.to_string().contains(asked), "{err}");
+        assert_eq!(mb.pending_actions().await.unwrap(), 1);
+
+        // Act: confirmed on the page, the next sync replays the trash once.
+        confirm_on_the_page(&app, &mb, path).await;
+        let report = mb.sync(SyncMode::Quick).await.unwrap();
+
+        // Assert
+        assert_eq!(report.actions_replayed, 1, "{path}");
+        assert_eq!(app.remote("marie.durand", "trash").await.len(), 1);
+    }
 }
 
 #[tokio::test]
