@@ -64,6 +64,7 @@ pub fn run() {
             commands::session::startup,
             commands::session::sign_in,
             commands::session::sign_in_with_ent_page,
+            commands::session::reconnect,
             commands::session::start_demo,
             commands::session::account,
             commands::session::sign_out,

@@ -160,6 +160,9 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   openEntPage(url: string): Promise<void> {
     return invoke("open_ent_page", { url });
   }
+  reconnect(): Promise<SignInResult> {
+    return invoke("reconnect");
+  }
   /** Written in the window's language (App sets `<html lang>`). */
   notifyNewMail(messageIds: string[]): Promise<void> {
     return invoke("notify_new_mail", { messageIds, lang: document.documentElement.lang || "fr" });

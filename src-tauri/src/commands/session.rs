@@ -57,27 +57,46 @@ pub async fn startup(app: AppHandle, state: State<'_, AppState>) -> Result<Start
             failure: None,
         });
     };
-    let password = if last.demo {
-        Some(account::demo_password())
+    // A remembered password signs in again; else the ENT session an SSO sign-in left in the
+    // keyring is put back (it lasts as long as the ENT keeps it).
+    let proof = if last.demo {
+        Some(Proof::Password {
+            password: account::demo_password(),
+            remember: false,
+        })
     } else if last.remembered {
-        account::saved_password(&last.ent_url, &last.login)
+        account::saved_password(&last.ent_url, &last.login).map(|password| Proof::Password {
+            password,
+            remember: true,
+        })
     } else {
         None
     };
-    let Some(password) = password else {
+    let proof = proof.or_else(|| {
+        (!last.demo)
+            .then(|| account::saved_session(&last.ent_url, &last.login))
+            .flatten()
+            .map(Proof::Session)
+    });
+    let Some(proof) = proof else {
         return Ok(Startup::SignIn {
             ent_url: Some(last.ent_url),
             failure: None,
         });
     };
-    let Some(opened) = account::reopen(&app, &last).await else {
+    let kept = match &proof {
+        Proof::Session(session) => Some(session.clone()),
+        Proof::Password { .. } => None,
+    };
+    let Some(opened) = account::reopen(&app, &last, kept).await else {
         return Ok(Startup::SignIn {
             ent_url: Some(last.ent_url),
             failure: None,
         });
     };
     // The mail is on screen; signing in again happens behind it (offline, it fails quietly and
-    // the status line says « hors ligne »).
+    // the status line says « hors ligne »; a kept session the ENT no longer holds shows the
+    // « session expirée » banner through the sync that fails).
     let background = app.clone();
     tauri::async_runtime::spawn(async move {
         let ent_url = if last.demo {
@@ -91,14 +110,8 @@ pub async fn startup(app: AppHandle, state: State<'_, AppState>) -> Result<Start
         } else {
             last.ent_url.clone()
         };
-        if let Err(error) = account::sign_in(
-            &background,
-            &ent_url,
-            &last.login,
-            Proof::Password(password),
-            last.demo,
-        )
-        .await
+        if let Err(error) =
+            account::sign_in(&background, &ent_url, &last.login, proof, last.demo).await
         {
             tracing::warn!(%error, "signing in again behind the window failed");
         }
@@ -132,7 +145,10 @@ pub async fn sign_in(
         &app,
         &ent_url,
         &login,
-        Proof::Password(password.clone()),
+        Proof::Password {
+            password: password.clone(),
+            remember: credentials.remember,
+        },
         false,
     )
     .await;
@@ -178,8 +194,21 @@ pub async fn sign_in_with_ent_page(
         Err(error) => return Ok(SignInResult::from_error(&error)),
     };
     Ok(
-        match account::sign_in(&app, &ent_url, &login, Proof::Session(session), false).await {
-            Ok(account) => {
+        match account::sign_in(
+            &app,
+            &ent_url,
+            &login,
+            Proof::Session(session.clone()),
+            false,
+        )
+        .await
+        {
+            Ok(mut account) => {
+                // The session goes to the keyring: the next start is signed in while the ENT
+                // keeps it. The window says when no keyring kept it.
+                let kept = account::save_session(&ent_url, &login, &session);
+                account.remembered = Some(kept);
+                state.note_remembered(Some(kept)).await;
                 state.remember_account(&LastAccount {
                     ent_url,
                     login,
@@ -191,6 +220,53 @@ pub async fn sign_in_with_ent_page(
             Err(error) => SignInResult::from_error(&error),
         },
     )
+}
+
+/// « Se reconnecter », when the ENT ended the session of the open account (the banner of an
+/// expired session): the ENT's sign-in window again, whose cookies (and those of the identity
+/// provider) were kept while the account is signed in, so that it is often one click. Only the
+/// same user is accepted; then the new session is kept, and a sync replays the queued actions.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub async fn reconnect(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<SignInResult, CommandError> {
+    let mailbox = state.mailbox().await?;
+    let account = state.account().await?;
+    let ent_url = mailbox.account().base_url.clone();
+    let session = match sso::wait_for_session(&app, &ent_url).await {
+        Ok(session) => session,
+        Err(result) => return Ok(result),
+    };
+    match sso::login_of(&ent_url, &session).await {
+        Ok(login) if login == account.login => {}
+        Ok(_) => {
+            return Ok(SignInResult::failed(
+                SignInErrorKind::Other,
+                "ce n'est pas le compte ouvert ; déconnectez-vous d'abord pour changer de compte",
+            ))
+        }
+        Err(error) => return Ok(SignInResult::from_error(&error)),
+    }
+    if let Err(error) = mailbox.use_session(session.clone()).await {
+        return Ok(SignInResult::from_error(&error));
+    }
+    // Kept only where the sign-in kept one (an SSO sign-in), never for a password the user
+    // chose not to remember.
+    if account::saved_session(&ent_url, &account.login).is_some() {
+        account::save_session(&ent_url, &account.login, &session);
+    }
+    let background = app.clone();
+    tauri::async_runtime::spawn(async move {
+        crate::events::sync_once(
+            &background,
+            &mailbox,
+            messagerie_core::sync::SyncMode::Quick,
+        )
+        .await;
+    });
+    Ok(SignInResult::SignedIn { account })
 }
 
 /// « Essayer la démo »: the embedded ENT of the demo school, signed in as the chosen user.
@@ -220,7 +296,10 @@ async fn start_demo_as(app: &AppHandle, state: &AppState, role: DemoRole) -> Sig
         app,
         &ent_url,
         login,
-        Proof::Password(account::demo_password()),
+        Proof::Password {
+            password: account::demo_password(),
+            remember: false,
+        },
         true,
     )
     .await
@@ -253,7 +332,7 @@ pub async fn unsent_work(state: State<'_, AppState>) -> Result<Unsent, CommandEr
 }
 
 /// Signs out: ends the session on the ENT (`/auth/logout`), closes the ENT's sign-in window
-/// and its cookies, forgets the password in the keyring, and erases the local copy when the
+/// and its cookies, forgets the password and the kept ENT session in the keyring, and erases the local copy when the
 /// user asked for it (the window warned about unsent messages first, see [`unsent_work`]).
 /// The window goes back to the sign-in screen.
 #[tauri::command]
@@ -270,6 +349,7 @@ pub async fn sign_out(
     sso::forget_ent_window(&app);
     let dir = current.mailbox.account().dir.clone();
     account::forget_password(&current.account.ent_url, &current.account.login);
+    account::forget_session(&current.account.ent_url, &current.account.login);
     state.forget_account();
     current.close().await;
     if erase_local_copy {

@@ -93,6 +93,8 @@ export const en: Record<MessageKey, string> = {
   "actionNeeded.other": "The ENT asks you to act on its page.",
   "actionNeeded.waiting": "Your actions wait and will be sent afterwards.",
   "actionNeeded.open": "Open the ENT's page",
+  "sessionExpired.banner": "Your ENT session has expired.",
+  "sessionExpired.reconnect": "Sign in again",
 
   "search.label": "Search all messages",
   "search.placeholder": "Search (Ctrl+F)",

@@ -95,6 +95,8 @@ export const fr = {
   "actionNeeded.other": "L'ENT vous demande une action sur sa page.",
   "actionNeeded.waiting": "Vos actions attendent et seront envoyées ensuite.",
   "actionNeeded.open": "Ouvrir la page de l'ENT",
+  "sessionExpired.banner": "Votre session ENT a expiré.",
+  "sessionExpired.reconnect": "Se reconnecter",
 
   "search.label": "Rechercher dans tous les messages",
   "search.placeholder": "Rechercher (Ctrl+F)",

@@ -67,6 +67,11 @@ export interface MailboxApi {
   /** Opens a page of the ENT (where it asks the user to act) in the ENT window of the app. */
   openEntPage(url: string): Promise<void>;
   /**
+   * « Se reconnecter » after the ENT ended the session: its sign-in window again (often one
+   * click, its cookies are kept while signed in); then a sync replays the queued actions.
+   */
+  reconnect(): Promise<SignInResult>;
+  /**
    * « Afficher les images »: the message's sanitized body with its remote images fetched by
    * the backend and inlined as data: URLs (the window loads nothing from the web itself).
    */

@@ -609,6 +609,10 @@ export class FixtureApi implements MailboxApi, SignInApi {
     this.log("openEntPage", url);
     return answer(undefined);
   }
+  reconnect(): Promise<SignInResult> {
+    this.log("reconnect");
+    return this.signInAnswer({ entUrl: "https://ent.example.org", login: "marie.durand", displayName: me.displayName, profile: "Teacher", demo: false });
+  }
 
   /** The body with each remote image source replaced by a 1-pixel GIF, as the backend inlines. */
   showRemoteImages(id: string): Promise<string> {
