@@ -5,8 +5,9 @@ use std::error::Error as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use messagerie_core::client::SignIn;
 use messagerie_core::secrets::{self, Remembered};
-use messagerie_core::session::{Credentials, Secret, Session};
+use messagerie_core::session::{Credentials, OAuthClient, Secret, Session};
 use messagerie_core::{Account, Mailbox};
 use serde::Serialize;
 use tauri::{AppHandle, Manager};
@@ -151,6 +152,11 @@ pub enum Proof {
         remember: bool,
     },
     Session(Session),
+    /// A bearer session of the ENT's registered client, refreshed with its refresh token.
+    Connector {
+        session: Session,
+        oauth: OAuthClient,
+    },
 }
 
 /// Opens the account's store, signs in, and makes it the window's account.
@@ -173,6 +179,17 @@ pub async fn sign_in(
             mailbox.sign_in(credentials, None).await?;
         }
         Proof::Session(session) => mailbox.use_session(session).await?,
+        Proof::Connector { session, oauth } => {
+            // Set first: an access token past its hour is refreshed by the first call.
+            mailbox
+                .client()
+                .set_sign_in(SignIn {
+                    credentials: None,
+                    oauth: Some(oauth),
+                })
+                .await;
+            mailbox.use_session(session).await?;
+        }
     }
     let account = account_info(&mailbox, demo).await?;
     install(app, mailbox, account.clone()).await;
@@ -239,6 +256,7 @@ pub async fn reopen(
     app: &AppHandle,
     last: &LastAccount,
     session: Option<Session>,
+    oauth: Option<OAuthClient>,
 ) -> Option<AccountInfo> {
     let state = app.state::<AppState>();
     let mailbox = Mailbox::open(core_account(&state, &last.ent_url, &last.login, last.demo))
@@ -250,6 +268,15 @@ pub async fn reopen(
     let account = account_info(&mailbox, last.demo).await.ok()?;
     if session.is_some() {
         mailbox.client().set_session(session).await;
+    }
+    if oauth.is_some() {
+        mailbox
+            .client()
+            .set_sign_in(SignIn {
+                credentials: None,
+                oauth,
+            })
+            .await;
     }
     install(app, mailbox, account.clone()).await;
     Some(account)

@@ -7,6 +7,7 @@
 
 mod account;
 mod commands;
+mod connector;
 mod error;
 mod events;
 mod launch;

@@ -161,3 +161,96 @@ async fn an_sso_sign_in_survives_restarts_and_an_ended_session_asks_to_sign_in_a
     );
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_deployed_connector_the_app_stays_signed_in_and_refreshes_silently() {
+    let ent = Ent::start().await;
+    let keys = tempfile::tempdir().expect("temp dir");
+    let keyring_file = keys.path().join("keyring.json");
+    let data = tempfile::tempdir().expect("temp dir");
+    // What an ENT administrator deploys on school computers.
+    std::fs::write(
+        data.path().join("connector.json"),
+        format!(
+            r#"{{"entUrl": "{}", "clientId": "messagerie-desktop", "clientSecret": "demo-secret"}}"#,
+            ent.url()
+        ),
+    )
+    .expect("write connector.json");
+    let launch = Launch {
+        data_dir: Some(data.path().to_path_buf()),
+        env: vec![(
+            "MESSAGERIE_TEST_KEYRING_FILE".into(),
+            keyring_file.display().to_string(),
+        )],
+        ..Launch::default()
+    };
+    let app = App::start("stay_signed_in_connector", launch).await;
+
+    // Arrange: signed in through the ENT's own page.
+    app.find(
+        "the address field",
+        By::XPath("//form//label[contains(., \"Adresse de l'ENT\")]//input"),
+    )
+    .await
+    .send_keys(ent.url())
+    .await
+    .expect("type the address");
+    ui::sign_in_on_ent_window(
+        &app,
+        ui::button("Se connecter avec la page de l'ENT"),
+        "marie.durand",
+        "demo",
+    )
+    .await;
+    ui::wait_for_row(&app, "Conseil de classe de 3A").await;
+    let kept = keyring(&keyring_file);
+    assert!(kept.contains("refreshToken"), "a refresh token is kept");
+
+    // Act 1: start again after the access token's hour (`Faults::expire_sessions` would
+    // revoke the refresh tokens too, which entcore never does by itself).
+    ent.faults().expire_access_tokens();
+    ent.send(
+        "hugo.leroy",
+        &["marie.durand"],
+        "Avec le connecteur",
+        "Bonjour",
+    )
+    .await;
+    let app = app.restart().await;
+
+    // Assert 1: synced, no sign-in screen and no banner.
+    ui::wait_for_row(&app, "Avec le connecteur").await;
+
+    // Act 2: the hour is up while the app runs.
+    ent.faults().expire_access_tokens();
+    ent.send("hugo.leroy", &["marie.durand"], "Une heure plus tard", "Re")
+        .await;
+
+    // Assert 2: refreshed without the user seeing anything.
+    ui::wait_for_row(&app, "Une heure plus tard").await;
+    assert!(
+        app.driver
+            .find(ui::testid("session-expired"))
+            .await
+            .is_err(),
+        "no expired-session banner"
+    );
+
+    // Act 3: sign out.
+    ui::click(&app, "« Se déconnecter »", ui::button("Se déconnecter")).await;
+    ui::click(
+        &app,
+        "the sign-out dialog's « Se déconnecter »",
+        By::XPath("//*[@role='dialog']//button[normalize-space(.)='Se déconnecter']"),
+    )
+    .await;
+    sign_in_screen(&app).await;
+
+    // Assert 3: the refresh token is forgotten.
+    assert!(
+        !keyring(&keyring_file).contains("session:"),
+        "the tokens are forgotten"
+    );
+    app.quit().await;
+}

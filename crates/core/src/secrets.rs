@@ -19,7 +19,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::session::{Secret, Session};
+use crate::session::{OAuthClient, Secret, Session};
 
 /// The service name of the entries.
 const SERVICE: &str = "messagerie";
@@ -205,6 +205,25 @@ pub fn forget_session(ent_url: &str, login: &str) {
     forget(&session_user(ent_url, login));
 }
 
+/// The entry of the ENT's registered client (its connector), shared by the accounts of that ENT.
+fn connector_user(ent_url: &str) -> String {
+    format!("connector:{ent_url}")
+}
+
+/// Keeps the client id and secret of the ENT's connector (given under « Options avancées »).
+pub fn save_connector(ent_url: &str, oauth: &OAuthClient) -> Remembered {
+    match serde_json::to_string(oauth) {
+        Ok(text) => save(&connector_user(ent_url), &text),
+        Err(_) => Remembered::No,
+    }
+}
+
+/// The kept connector of the ENT, if any.
+pub fn saved_connector(ent_url: &str) -> Option<OAuthClient> {
+    let text = saved(&connector_user(ent_url))?;
+    serde_json::from_str(&text).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,6 +259,16 @@ mod tests {
 
         forget_session(ent, login);
         assert!(saved_session(ent, login).is_none());
+        let connector = OAuthClient {
+            client_id: "messagerie-desktop".into(),
+            client_secret: Secret::new("s"),
+        };
+        assert_eq!(save_connector(ent, &connector), Remembered::Kept);
+        assert_eq!(
+            saved_connector(ent).unwrap().client_id,
+            "messagerie-desktop"
+        );
+        assert!(saved_connector("https://other.example").is_none());
         assert_eq!(
             saved_password(ent, login).map(|p| p.expose().to_string()),
             Some("pw".into())

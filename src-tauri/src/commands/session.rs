@@ -1,14 +1,14 @@
 //! Signing in and out, and the first screen.
 use messagerie_core::mailbox::Unsent;
 use messagerie_core::secrets::Remembered;
-use messagerie_core::session::{Secret, Session};
+use messagerie_core::session::{OAuthClient, Secret, Session};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager as _, State};
 
 use crate::account::{self, DemoRole, Proof, SignInErrorKind, SignInResult};
 use crate::error::{CommandError, ErrorKind};
-use crate::sso;
 use crate::state::{AccountInfo, AppState, LastAccount};
+use crate::{connector, sso};
 
 /// What the window shows first.
 #[derive(Debug, Serialize)]
@@ -73,10 +73,17 @@ pub async fn startup(app: AppHandle, state: State<'_, AppState>) -> Result<Start
         None
     };
     let proof = proof.or_else(|| {
-        (!last.demo)
+        let session = (!last.demo)
             .then(|| account::saved_session(&last.ent_url, &last.login))
-            .flatten()
-            .map(Proof::Session)
+            .flatten()?;
+        // A bearer session is refreshed with the ENT's connector.
+        let oauth = matches!(session, Session::Bearer { .. })
+            .then(|| connector::configured(&state.data_root, &last.ent_url))
+            .flatten();
+        Some(match oauth {
+            Some(oauth) => Proof::Connector { session, oauth },
+            None => Proof::Session(session),
+        })
     });
     let Some(proof) = proof else {
         return Ok(Startup::SignIn {
@@ -84,11 +91,12 @@ pub async fn startup(app: AppHandle, state: State<'_, AppState>) -> Result<Start
             failure: None,
         });
     };
-    let kept = match &proof {
-        Proof::Session(session) => Some(session.clone()),
-        Proof::Password { .. } => None,
+    let (kept, oauth) = match &proof {
+        Proof::Session(session) => (Some(session.clone()), None),
+        Proof::Connector { session, oauth } => (Some(session.clone()), Some(oauth.clone())),
+        Proof::Password { .. } => (None, None),
     };
-    let Some(opened) = account::reopen(&app, &last, kept).await else {
+    let Some(opened) = account::reopen(&app, &last, kept, oauth).await else {
         return Ok(Startup::SignIn {
             ent_url: Some(last.ent_url),
             failure: None,
@@ -172,40 +180,46 @@ pub async fn sign_in(
     })
 }
 
+/// The client id and secret of the ENT's connector, given under « Options avancées ».
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectorInput {
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
 /// Opens the ENT's own login page (SSO: EduConnect, CAS…) in a window of the app and takes the
-/// session from it once the user is signed in.
+/// session from it once the user is signed in. With a connector of the ENT (given here, kept in
+/// the keyring, or deployed in `connector.json`), that web session gets a refresh token through
+/// the authorization-code flow, and the app stays signed in until sign-out.
 #[tauri::command]
 #[tracing::instrument(skip_all)]
 pub async fn sign_in_with_ent_page(
     app: AppHandle,
     state: State<'_, AppState>,
     ent_url: String,
+    connector: Option<ConnectorInput>,
 ) -> Result<SignInResult, CommandError> {
     let Some(ent_url) = normalize_url(&ent_url) else {
         return Ok(SignInResult::invalid_address());
     };
-    let session: Session = match sso::wait_for_session(&app, &ent_url).await {
-        Ok(session) => session,
+    if let Some(input) = connector.filter(|c| !c.client_id.trim().is_empty()) {
+        let oauth = OAuthClient {
+            client_id: input.client_id.trim().to_string(),
+            client_secret: input.client_secret,
+        };
+        messagerie_core::secrets::save_connector(&ent_url, &oauth);
+    }
+    let (login, proof, session) = match from_ent_window(&app, &state, &ent_url).await {
+        Ok(taken) => taken,
         Err(result) => return Ok(result),
     };
-    // The login is only known once the ENT says who this is; the store is keyed by it.
-    let login = match sso::login_of(&ent_url, &session).await {
-        Ok(login) => login,
-        Err(error) => return Ok(SignInResult::from_error(&error)),
-    };
     Ok(
-        match account::sign_in(
-            &app,
-            &ent_url,
-            &login,
-            Proof::Session(session.clone()),
-            false,
-        )
-        .await
-        {
+        match account::sign_in(&app, &ent_url, &login, proof, false).await {
             Ok(mut account) => {
                 // The session goes to the keyring: the next start is signed in while the ENT
-                // keeps it. The window says when no keyring kept it.
+                // keeps it (or, with a connector, until sign-out). The window says when no
+                // keyring kept it.
                 let kept = account::save_session(&ent_url, &login, &session);
                 account.remembered = Some(kept);
                 state.note_remembered(Some(kept)).await;
@@ -222,6 +236,31 @@ pub async fn sign_in_with_ent_page(
     )
 }
 
+/// The ENT's sign-in window: who signed in, how the account proves it, and the session to keep
+/// (the web session, or the connector's bearer session obtained with it).
+async fn from_ent_window(
+    app: &AppHandle,
+    state: &AppState,
+    ent_url: &str,
+) -> Result<(String, Proof, Session), SignInResult> {
+    let web = sso::wait_for_session(app, ent_url).await?;
+    // The login is only known once the ENT says who this is; the store is keyed by it.
+    let login = sso::login_of(ent_url, &web)
+        .await
+        .map_err(|error| SignInResult::from_error(&error))?;
+    Ok(match connector::configured(&state.data_root, ent_url) {
+        Some(oauth) => {
+            let bearer = connector::bearer_for(ent_url, &oauth, &web).await?;
+            let proof = Proof::Connector {
+                session: bearer.clone(),
+                oauth,
+            };
+            (login, proof, bearer)
+        }
+        None => (login, Proof::Session(web.clone()), web),
+    })
+}
+
 /// « Se reconnecter », when the ENT ended the session of the open account (the banner of an
 /// expired session): the ENT's sign-in window again, whose cookies (and those of the identity
 /// provider) were kept while the account is signed in, so that it is often one click. Only the
@@ -235,21 +274,30 @@ pub async fn reconnect(
     let mailbox = state.mailbox().await?;
     let account = state.account().await?;
     let ent_url = mailbox.account().base_url.clone();
-    let session = match sso::wait_for_session(&app, &ent_url).await {
-        Ok(session) => session,
+    let (login, proof, session) = match from_ent_window(&app, &state, &ent_url).await {
+        Ok(taken) => taken,
         Err(result) => return Ok(result),
     };
-    match sso::login_of(&ent_url, &session).await {
-        Ok(login) if login == account.login => {}
-        Ok(_) => {
-            return Ok(SignInResult::failed(
-                SignInErrorKind::Other,
-                "ce n'est pas le compte ouvert ; déconnectez-vous d'abord pour changer de compte",
-            ))
-        }
-        Err(error) => return Ok(SignInResult::from_error(&error)),
+    if login != account.login {
+        return Ok(SignInResult::failed(
+            SignInErrorKind::Other,
+            "ce n'est pas le compte ouvert ; déconnectez-vous d'abord pour changer de compte",
+        ));
     }
-    if let Err(error) = mailbox.use_session(session.clone()).await {
+    let used = match proof {
+        Proof::Connector { session, oauth } => {
+            mailbox
+                .client()
+                .set_sign_in(messagerie_core::client::SignIn {
+                    credentials: None,
+                    oauth: Some(oauth),
+                })
+                .await;
+            mailbox.use_session(session).await
+        }
+        _ => mailbox.use_session(session.clone()).await,
+    };
+    if let Err(error) = used {
         return Ok(SignInResult::from_error(&error));
     }
     // Kept only where the sign-in kept one (an SSO sign-in), never for a password the user

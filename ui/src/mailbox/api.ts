@@ -92,11 +92,20 @@ export interface MailboxApi {
   subscribe(listener: (event: MailboxEvent) => void): () => void;
 }
 
+/**
+ * The ENT's connector (a registered OAuth2 client), given under « Options avancées »: with it
+ * the app stays signed in until sign-out. Kept in the system keyring.
+ */
+export interface Connector {
+  clientId: string;
+  clientSecret: string;
+}
+
 /** What the sign-in screen asks of the backend. Failures resolve, with a kind per cause. */
 export interface SignInApi {
   signIn(credentials: Credentials): Promise<SignInResult>;
   /** Opens the ENT's own login page (SSO) in an app window and takes the session from it. */
-  signInWithEntPage(entUrl: string): Promise<SignInResult>;
+  signInWithEntPage(entUrl: string, connector?: Connector): Promise<SignInResult>;
   /** Starts the embedded ent-server with the demo school and signs in as the chosen user. */
   startDemo(role: DemoRole): Promise<SignInResult>;
 }

@@ -1,6 +1,6 @@
 // An in-memory backend for tests and for running the UI without Tauri: the demo school
 // « Collège Jean Moulin ». Every operation answers asynchronously, like IPC would.
-import type { MailboxApi, SignInApi } from "./api";
+import type { Connector, MailboxApi, SignInApi } from "./api";
 import {
   DRAFT,
   INBOX,
@@ -679,8 +679,10 @@ export class FixtureApi implements MailboxApi, SignInApi {
     });
   }
 
-  signInWithEntPage(entUrl: string): Promise<SignInResult> {
-    this.log("signInWithEntPage", entUrl);
+  signInWithEntPage(entUrl: string, connector?: Connector): Promise<SignInResult> {
+    // The secret is never recorded, even by the fixture.
+    if (connector) this.log("signInWithEntPage", entUrl, connector.clientId);
+    else this.log("signInWithEntPage", entUrl);
     return this.signInAnswer({ entUrl, login: "marie.durand", displayName: me.displayName, profile: "Teacher", demo: false });
   }
 
