@@ -254,3 +254,76 @@ async fn with_a_deployed_connector_the_app_stays_signed_in_and_refreshes_silentl
     );
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connector_typed_under_advanced_options_is_kept_and_used_after_a_restart() {
+    let ent = Ent::start().await;
+    let keys = tempfile::tempdir().expect("temp dir");
+    let keyring_file = keys.path().join("keyring.json");
+    let launch = Launch {
+        env: vec![(
+            "MESSAGERIE_TEST_KEYRING_FILE".into(),
+            keyring_file.display().to_string(),
+        )],
+        ..Launch::default()
+    };
+    let app = App::start("stay_signed_in_advanced_options", launch).await;
+
+    // Arrange: the address, then « Options avancées » with the connector's id and secret.
+    app.find(
+        "the address field",
+        By::XPath("//form//label[contains(., \"Adresse de l'ENT\")]//input"),
+    )
+    .await
+    .send_keys(ent.url())
+    .await
+    .expect("type the address");
+    ui::click(
+        &app,
+        "« Options avancées »",
+        By::XPath("//summary[normalize-space(.)='Options avancées']"),
+    )
+    .await;
+    for (label, value) in [
+        ("Identifiant du connecteur", "messagerie-desktop"),
+        ("Secret du connecteur", "demo-secret"),
+    ] {
+        app.find(
+            &format!("the « {label} » field"),
+            By::XPath(format!("//details//label[contains(., \"{label}\")]//input")),
+        )
+        .await
+        .send_keys(value)
+        .await
+        .expect("type in a field");
+    }
+
+    // Act: sign in on the ENT's page, then start again after the access token's hour.
+    ui::sign_in_on_ent_window(
+        &app,
+        ui::button("Se connecter avec la page de l'ENT"),
+        "marie.durand",
+        "demo",
+    )
+    .await;
+    ui::wait_for_row(&app, "Conseil de classe de 3A").await;
+    let kept = keyring(&keyring_file);
+    ent.faults().expire_access_tokens();
+    ent.send(
+        "hugo.leroy",
+        &["marie.durand"],
+        "Connecteur saisi",
+        "Bonjour",
+    )
+    .await;
+    let app = app.restart().await;
+
+    // Assert: the connector and the refresh token were kept; synced without a sign-in screen.
+    assert!(
+        kept.contains("connector:"),
+        "the connector is in the keyring"
+    );
+    assert!(kept.contains("refreshToken"), "a refresh token is kept");
+    ui::wait_for_row(&app, "Connecteur saisi").await;
+    app.quit().await;
+}

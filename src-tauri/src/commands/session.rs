@@ -203,20 +203,24 @@ pub async fn sign_in_with_ent_page(
     let Some(ent_url) = normalize_url(&ent_url) else {
         return Ok(SignInResult::invalid_address());
     };
-    if let Some(input) = connector.filter(|c| !c.client_id.trim().is_empty()) {
-        let oauth = OAuthClient {
+    let given = connector
+        .filter(|c| !c.client_id.trim().is_empty())
+        .map(|input| OAuthClient {
             client_id: input.client_id.trim().to_string(),
             client_secret: input.client_secret,
-        };
-        messagerie_core::secrets::save_connector(&ent_url, &oauth);
-    }
-    let (login, proof, session) = match from_ent_window(&app, &state, &ent_url).await {
+        });
+    let (login, proof, session) = match from_ent_window(&app, &state, &ent_url, given.clone()).await
+    {
         Ok(taken) => taken,
         Err(result) => return Ok(result),
     };
     Ok(
         match account::sign_in(&app, &ent_url, &login, proof, false).await {
             Ok(mut account) => {
+                // A connector given under « Options avancées » is kept once the ENT took it.
+                if let Some(oauth) = &given {
+                    messagerie_core::secrets::save_connector(&ent_url, oauth);
+                }
                 // The session goes to the keyring: the next start is signed in while the ENT
                 // keeps it (or, with a connector, until sign-out). The window says when no
                 // keyring kept it.
@@ -237,28 +241,32 @@ pub async fn sign_in_with_ent_page(
 }
 
 /// The ENT's sign-in window: who signed in, how the account proves it, and the session to keep
-/// (the web session, or the connector's bearer session obtained with it).
+/// (the web session, or the connector's bearer session obtained with it). The connector is the
+/// one `given` under « Options avancées », else the configured one.
 async fn from_ent_window(
     app: &AppHandle,
     state: &AppState,
     ent_url: &str,
+    given: Option<OAuthClient>,
 ) -> Result<(String, Proof, Session), SignInResult> {
     let web = sso::wait_for_session(app, ent_url).await?;
     // The login is only known once the ENT says who this is; the store is keyed by it.
     let login = sso::login_of(ent_url, &web)
         .await
         .map_err(|error| SignInResult::from_error(&error))?;
-    Ok(match connector::configured(&state.data_root, ent_url) {
-        Some(oauth) => {
-            let bearer = connector::bearer_for(ent_url, &oauth, &web).await?;
-            let proof = Proof::Connector {
-                session: bearer.clone(),
-                oauth,
-            };
-            (login, proof, bearer)
-        }
-        None => (login, Proof::Session(web.clone()), web),
-    })
+    Ok(
+        match given.or_else(|| connector::configured(&state.data_root, ent_url)) {
+            Some(oauth) => {
+                let bearer = connector::bearer_for(ent_url, &oauth, &web).await?;
+                let proof = Proof::Connector {
+                    session: bearer.clone(),
+                    oauth,
+                };
+                (login, proof, bearer)
+            }
+            None => (login, Proof::Session(web.clone()), web),
+        },
+    )
 }
 
 /// « Se reconnecter », when the ENT ended the session of the open account (the banner of an
@@ -274,7 +282,7 @@ pub async fn reconnect(
     let mailbox = state.mailbox().await?;
     let account = state.account().await?;
     let ent_url = mailbox.account().base_url.clone();
-    let (login, proof, session) = match from_ent_window(&app, &state, &ent_url).await {
+    let (login, proof, session) = match from_ent_window(&app, &state, &ent_url, None).await {
         Ok(taken) => taken,
         Err(result) => return Ok(result),
     };
