@@ -6,6 +6,7 @@ fn main() {
             "startup",
             "sign_in",
             "sign_in_with_ent_page",
+            "reconnect",
             "start_demo",
             "account",
             "sign_out",

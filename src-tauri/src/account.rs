@@ -5,8 +5,9 @@ use std::error::Error as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use messagerie_core::client::SignIn;
 use messagerie_core::secrets::{self, Remembered};
-use messagerie_core::session::{Credentials, Secret, Session};
+use messagerie_core::session::{Credentials, OAuthClient, Secret, Session};
 use messagerie_core::{Account, Mailbox};
 use serde::Serialize;
 use tauri::{AppHandle, Manager};
@@ -145,8 +146,17 @@ fn core_account(state: &AppState, ent_url: &str, login: &str, demo: bool) -> Acc
 
 /// How the account proves who it is.
 pub enum Proof {
-    Password(Secret),
+    /// A password; `remember` (« Se souvenir de moi ») asks the ENT for its long session.
+    Password {
+        password: Secret,
+        remember: bool,
+    },
     Session(Session),
+    /// A bearer session of the ENT's registered client, refreshed with its refresh token.
+    Connector {
+        session: Session,
+        oauth: OAuthClient,
+    },
 }
 
 /// Opens the account's store, signs in, and makes it the window's account.
@@ -160,7 +170,8 @@ pub async fn sign_in(
     let account = core_account(app.state::<AppState>().inner(), ent_url, login, demo);
     let mailbox = open(app, account).await?;
     match proof {
-        Proof::Password(password) => {
+        Proof::Password { password, remember } => {
+            mailbox.client().set_remember_me(remember);
             let credentials = Credentials {
                 login: login.to_string(),
                 password,
@@ -168,6 +179,17 @@ pub async fn sign_in(
             mailbox.sign_in(credentials, None).await?;
         }
         Proof::Session(session) => mailbox.use_session(session).await?,
+        Proof::Connector { session, oauth } => {
+            // Set first: an access token past its hour is refreshed by the first call.
+            mailbox
+                .client()
+                .set_sign_in(SignIn {
+                    credentials: None,
+                    oauth: Some(oauth),
+                })
+                .await;
+            mailbox.use_session(session).await?;
+        }
     }
     let account = account_info(&mailbox, demo).await?;
     install(app, mailbox, account.clone()).await;
@@ -228,8 +250,14 @@ async fn open_waiting(account: Account) -> Result<Mailbox, messagerie_core::Erro
 }
 
 /// Opens a remembered account from its store alone, without the ENT: the window shows the
-/// cached mail at once and the sign-in happens behind it.
-pub async fn reopen(app: &AppHandle, last: &LastAccount) -> Option<AccountInfo> {
+/// cached mail at once and the sign-in happens behind it. A `session` kept in the keyring is
+/// handed to the client before the first sync, which then needs no sign-in.
+pub async fn reopen(
+    app: &AppHandle,
+    last: &LastAccount,
+    session: Option<Session>,
+    oauth: Option<OAuthClient>,
+) -> Option<AccountInfo> {
     let state = app.state::<AppState>();
     let mailbox = Mailbox::open(core_account(&state, &last.ent_url, &last.login, last.demo))
         .await
@@ -238,6 +266,18 @@ pub async fn reopen(app: &AppHandle, last: &LastAccount) -> Option<AccountInfo> 
     // An account that never signed in has nothing to show.
     mailbox.user().await.ok()??;
     let account = account_info(&mailbox, last.demo).await.ok()?;
+    if session.is_some() {
+        mailbox.client().set_session(session).await;
+    }
+    if oauth.is_some() {
+        mailbox
+            .client()
+            .set_sign_in(SignIn {
+                credentials: None,
+                oauth,
+            })
+            .await;
+    }
     install(app, mailbox, account.clone()).await;
     Some(account)
 }
@@ -309,6 +349,19 @@ pub fn saved_password(ent_url: &str, login: &str) -> Option<Secret> {
 
 pub fn forget_password(ent_url: &str, login: &str) {
     secrets::forget_password(ent_url, login);
+}
+
+/// Keeps the ENT session of an SSO sign-in for the next start (see `messagerie_core::secrets`).
+pub fn save_session(ent_url: &str, login: &str, session: &Session) -> Remembered {
+    secrets::save_session(ent_url, login, session)
+}
+
+pub fn saved_session(ent_url: &str, login: &str) -> Option<Session> {
+    secrets::saved_session(ent_url, login)
+}
+
+pub fn forget_session(ent_url: &str, login: &str) {
+    secrets::forget_session(ent_url, login);
 }
 
 /// Where the app keeps its data: `MESSAGERIE_DATA_DIR`, else the platform's per-user data

@@ -7,6 +7,7 @@
 
 mod account;
 mod commands;
+mod connector;
 mod error;
 mod events;
 mod launch;
@@ -64,6 +65,7 @@ pub fn run() {
             commands::session::startup,
             commands::session::sign_in,
             commands::session::sign_in_with_ent_page,
+            commands::session::reconnect,
             commands::session::start_demo,
             commands::session::account,
             commands::session::sign_out,

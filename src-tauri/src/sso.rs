@@ -3,9 +3,11 @@
 //! window's cookies once the ENT accepts it. The window gets no command (capabilities name
 //! only `main`).
 //!
-//! On a shared computer the next person who opens that window must not be signed in as the
-//! previous one (by the ENT or by its SSO: EduConnect, CAS…). Once the session is taken, and
-//! again at sign-out, every cookie of the app's web context is deleted ([`forget_cookies`]);
+//! The window's cookies (the ENT's and its identity provider's) are its profile: they are kept
+//! while the account is signed in, so that when the ENT ends the session, signing in again
+//! (« Se reconnecter ») is one click where the identity provider still knows the user. On a
+//! shared computer the next person who opens that window must not be signed in as the previous
+//! one: at sign-out every cookie of the app's web context is deleted ([`forget_ent_window`]);
 //! the app's own pages use none. Signing out also ends the session on the ENT itself. (Not an
 //! incognito window: WebKitGTK lets one web context only be driven by the end-to-end tests.)
 
@@ -71,7 +73,7 @@ pub async fn wait_for_session(app: &AppHandle, ent_url: &str) -> Result<Session,
         };
         // A cookie alone is not a signed-in user: the ENT must say who it is.
         if login_of(ent_url, &session).await.is_ok() {
-            forget_cookies(&window);
+            // The cookies stay until sign-out: the profile of the next « Se reconnecter ».
             let _ = window.close();
             return Ok(session);
         }

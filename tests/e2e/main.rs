@@ -19,5 +19,6 @@ mod notification;
 mod offline;
 mod remote_images;
 mod sign_in;
+mod stay_signed_in;
 mod ui;
 mod window;

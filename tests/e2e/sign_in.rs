@@ -2,7 +2,7 @@
 //! its session to the app.
 use thirtyfour::By;
 
-use crate::harness::{self, wait_until, Ent, EFFECT, STARTUP};
+use crate::harness::{self, wait_until, Ent, EFFECT};
 use crate::ui;
 
 async fn fill_and_submit(app: &harness::App, url: &str, login: &str, password: &str) {
@@ -73,47 +73,15 @@ async fn the_ents_own_login_page_signs_the_app_in() {
             .send_keys(ent.url())
             .await
             .expect("type the address");
-        let main = app.driver.window().await.expect("the main window");
 
         // Act: « Se connecter avec la page de l'ENT », then sign in on the ENT's own page.
-        ui::click(
+        ui::sign_in_on_ent_window(
             &app,
-            "the ENT page button",
             ui::button("Se connecter avec la page de l'ENT"),
+            "marie.durand",
+            "demo",
         )
         .await;
-        let login_window = wait_until("the ENT's login window", STARTUP, || async {
-            let handles = app.driver.windows().await.ok()?;
-            handles.into_iter().find(|h| *h != main)
-        })
-        .await;
-        app.driver
-            .switch_to_window(login_window)
-            .await
-            .expect("switch to the login window");
-        app.find("the ENT's login field", By::Css("input[name='email']"))
-            .await
-            .send_keys("marie.durand")
-            .await
-            .expect("type the login");
-        app.find(
-            "the ENT's password field",
-            By::Css("input[name='password']"),
-        )
-        .await
-        .send_keys("demo")
-        .await
-        .expect("type the password");
-        ui::click(
-            &app,
-            "the ENT's submit button",
-            By::Css("button[type='submit']"),
-        )
-        .await;
-        app.driver
-            .switch_to_window(main)
-            .await
-            .expect("back to the main window");
 
         // Assert: the mailbox of the user who signed in on the ENT's page.
         ui::folder(&app, "inbox").await;

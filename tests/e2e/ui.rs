@@ -22,6 +22,47 @@ pub async fn sign_in(app: &App, ent_url: &str, login: &str, password: &str) {
     folder(app, "inbox").await;
 }
 
+/// Signs in on the ENT's own login page, in the app's ENT window that `open` opens (the
+/// sign-in screen's « Se connecter avec la page de l'ENT », the banner's « Se reconnecter »),
+/// then goes back to the main window.
+pub async fn sign_in_on_ent_window(app: &App, open: By, login: &str, password: &str) {
+    let main = app.driver.window().await.expect("the main window");
+    click(app, "the button that opens the ENT's window", open).await;
+    let login_window = wait_until(
+        "the ENT's login window",
+        crate::harness::STARTUP,
+        || async {
+            let handles = app.driver.windows().await.ok()?;
+            handles.into_iter().find(|h| *h != main)
+        },
+    )
+    .await;
+    app.driver
+        .switch_to_window(login_window)
+        .await
+        .expect("switch to the login window");
+    for (name, value) in [("email", login), ("password", password)] {
+        app.find(
+            &format!("the ENT's {name} field"),
+            By::Css(format!("input[name='{name}']")),
+        )
+        .await
+        .send_keys(value)
+        .await
+        .expect("type in the ENT's page");
+    }
+    click(
+        app,
+        "the ENT's submit button",
+        By::Css("button[type='submit']"),
+    )
+    .await;
+    app.driver
+        .switch_to_window(main)
+        .await
+        .expect("back to the main window");
+}
+
 pub async fn click(app: &App, what: &str, by: By) {
     app.find(what, by)
         .await

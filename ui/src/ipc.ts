@@ -14,7 +14,7 @@ import type {
   RefusedRecipient,
   Visible,
 } from "./composer/api";
-import type { MailboxApi, SignInApi } from "./mailbox/api";
+import type { Connector, MailboxApi, SignInApi } from "./mailbox/api";
 import type {
   Account,
   Attachment,
@@ -76,8 +76,8 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   signIn(credentials: Credentials): Promise<SignInResult> {
     return invoke("sign_in", { credentials });
   }
-  signInWithEntPage(entUrl: string): Promise<SignInResult> {
-    return invoke("sign_in_with_ent_page", { entUrl });
+  signInWithEntPage(entUrl: string, connector?: Connector): Promise<SignInResult> {
+    return invoke("sign_in_with_ent_page", { entUrl, connector: connector ?? null });
   }
   startDemo(role: DemoRole): Promise<SignInResult> {
     return invoke("start_demo", { role });
@@ -159,6 +159,9 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   }
   openEntPage(url: string): Promise<void> {
     return invoke("open_ent_page", { url });
+  }
+  reconnect(): Promise<SignInResult> {
+    return invoke("reconnect");
   }
   /** Written in the window's language (App sets `<html lang>`). */
   notifyNewMail(messageIds: string[]): Promise<void> {

@@ -45,7 +45,7 @@ pub mod oauth2;
 pub mod timeline;
 pub mod wire;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -156,6 +156,8 @@ pub struct Client {
     requests: Arc<AtomicU64>,
     /// Requests started plus answers received: a sync watches it to tell a stall from work.
     activity: Arc<AtomicU64>,
+    /// « Se souvenir de moi »: the login form asks the ENT for a long session.
+    remember_me: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for Client {
@@ -189,7 +191,19 @@ impl Client {
             relogin: Arc::default(),
             requests: Arc::default(),
             activity: Arc::default(),
+            remember_me: Arc::default(),
         })
+    }
+
+    /// « Se souvenir de moi »: the login form sends `rememberMe=true`, for which entcore keeps
+    /// the session a year (auth `AuthController.java` `loginSubmit`).
+    pub fn set_remember_me(&self, remember: bool) {
+        self.remember_me.store(remember, Ordering::Relaxed);
+    }
+
+    /// Whether the login form asks for a long session.
+    pub fn remember_me(&self) -> bool {
+        self.remember_me.load(Ordering::Relaxed)
     }
 
     /// HTTP requests sent so far (benchmarks and the sync report).

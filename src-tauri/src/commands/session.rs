@@ -1,14 +1,14 @@
 //! Signing in and out, and the first screen.
 use messagerie_core::mailbox::Unsent;
 use messagerie_core::secrets::Remembered;
-use messagerie_core::session::{Secret, Session};
+use messagerie_core::session::{OAuthClient, Secret, Session};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager as _, State};
 
 use crate::account::{self, DemoRole, Proof, SignInErrorKind, SignInResult};
 use crate::error::{CommandError, ErrorKind};
-use crate::sso;
 use crate::state::{AccountInfo, AppState, LastAccount};
+use crate::{connector, sso};
 
 /// What the window shows first.
 #[derive(Debug, Serialize)]
@@ -57,27 +57,54 @@ pub async fn startup(app: AppHandle, state: State<'_, AppState>) -> Result<Start
             failure: None,
         });
     };
-    let password = if last.demo {
-        Some(account::demo_password())
+    // A remembered password signs in again; else the ENT session an SSO sign-in left in the
+    // keyring is put back (it lasts as long as the ENT keeps it).
+    let proof = if last.demo {
+        Some(Proof::Password {
+            password: account::demo_password(),
+            remember: false,
+        })
     } else if last.remembered {
-        account::saved_password(&last.ent_url, &last.login)
+        account::saved_password(&last.ent_url, &last.login).map(|password| Proof::Password {
+            password,
+            remember: true,
+        })
     } else {
         None
     };
-    let Some(password) = password else {
+    let proof = proof.or_else(|| {
+        let session = (!last.demo)
+            .then(|| account::saved_session(&last.ent_url, &last.login))
+            .flatten()?;
+        // A bearer session is refreshed with the ENT's connector.
+        let oauth = matches!(session, Session::Bearer { .. })
+            .then(|| connector::configured(&state.data_root, &last.ent_url))
+            .flatten();
+        Some(match oauth {
+            Some(oauth) => Proof::Connector { session, oauth },
+            None => Proof::Session(session),
+        })
+    });
+    let Some(proof) = proof else {
         return Ok(Startup::SignIn {
             ent_url: Some(last.ent_url),
             failure: None,
         });
     };
-    let Some(opened) = account::reopen(&app, &last).await else {
+    let (kept, oauth) = match &proof {
+        Proof::Session(session) => (Some(session.clone()), None),
+        Proof::Connector { session, oauth } => (Some(session.clone()), Some(oauth.clone())),
+        Proof::Password { .. } => (None, None),
+    };
+    let Some(opened) = account::reopen(&app, &last, kept, oauth).await else {
         return Ok(Startup::SignIn {
             ent_url: Some(last.ent_url),
             failure: None,
         });
     };
     // The mail is on screen; signing in again happens behind it (offline, it fails quietly and
-    // the status line says « hors ligne »).
+    // the status line says « hors ligne »; a kept session the ENT no longer holds shows the
+    // « session expirée » banner through the sync that fails).
     let background = app.clone();
     tauri::async_runtime::spawn(async move {
         let ent_url = if last.demo {
@@ -91,14 +118,8 @@ pub async fn startup(app: AppHandle, state: State<'_, AppState>) -> Result<Start
         } else {
             last.ent_url.clone()
         };
-        if let Err(error) = account::sign_in(
-            &background,
-            &ent_url,
-            &last.login,
-            Proof::Password(password),
-            last.demo,
-        )
-        .await
+        if let Err(error) =
+            account::sign_in(&background, &ent_url, &last.login, proof, last.demo).await
         {
             tracing::warn!(%error, "signing in again behind the window failed");
         }
@@ -132,7 +153,10 @@ pub async fn sign_in(
         &app,
         &ent_url,
         &login,
-        Proof::Password(password.clone()),
+        Proof::Password {
+            password: password.clone(),
+            remember: credentials.remember,
+        },
         false,
     )
     .await;
@@ -156,30 +180,53 @@ pub async fn sign_in(
     })
 }
 
+/// The client id and secret of the ENT's connector, given under « Options avancées ».
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectorInput {
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
 /// Opens the ENT's own login page (SSO: EduConnect, CAS…) in a window of the app and takes the
-/// session from it once the user is signed in.
+/// session from it once the user is signed in. With a connector of the ENT (given here, kept in
+/// the keyring, or deployed in `connector.json`), that web session gets a refresh token through
+/// the authorization-code flow, and the app stays signed in until sign-out.
 #[tauri::command]
 #[tracing::instrument(skip_all)]
 pub async fn sign_in_with_ent_page(
     app: AppHandle,
     state: State<'_, AppState>,
     ent_url: String,
+    connector: Option<ConnectorInput>,
 ) -> Result<SignInResult, CommandError> {
     let Some(ent_url) = normalize_url(&ent_url) else {
         return Ok(SignInResult::invalid_address());
     };
-    let session: Session = match sso::wait_for_session(&app, &ent_url).await {
-        Ok(session) => session,
+    let given = connector
+        .filter(|c| !c.client_id.trim().is_empty())
+        .map(|input| OAuthClient {
+            client_id: input.client_id.trim().to_string(),
+            client_secret: input.client_secret,
+        });
+    let (login, proof, session) = match from_ent_window(&app, &state, &ent_url, given.clone()).await
+    {
+        Ok(taken) => taken,
         Err(result) => return Ok(result),
     };
-    // The login is only known once the ENT says who this is; the store is keyed by it.
-    let login = match sso::login_of(&ent_url, &session).await {
-        Ok(login) => login,
-        Err(error) => return Ok(SignInResult::from_error(&error)),
-    };
     Ok(
-        match account::sign_in(&app, &ent_url, &login, Proof::Session(session), false).await {
-            Ok(account) => {
+        match account::sign_in(&app, &ent_url, &login, proof, false).await {
+            Ok(mut account) => {
+                // A connector given under « Options avancées » is kept once the ENT took it.
+                if let Some(oauth) = &given {
+                    messagerie_core::secrets::save_connector(&ent_url, oauth);
+                }
+                // The session goes to the keyring: the next start is signed in while the ENT
+                // keeps it (or, with a connector, until sign-out). The window says when no
+                // keyring kept it.
+                let kept = account::save_session(&ent_url, &login, &session);
+                account.remembered = Some(kept);
+                state.note_remembered(Some(kept)).await;
                 state.remember_account(&LastAccount {
                     ent_url,
                     login,
@@ -191,6 +238,91 @@ pub async fn sign_in_with_ent_page(
             Err(error) => SignInResult::from_error(&error),
         },
     )
+}
+
+/// The ENT's sign-in window: who signed in, how the account proves it, and the session to keep
+/// (the web session, or the connector's bearer session obtained with it). The connector is the
+/// one `given` under « Options avancées », else the configured one.
+async fn from_ent_window(
+    app: &AppHandle,
+    state: &AppState,
+    ent_url: &str,
+    given: Option<OAuthClient>,
+) -> Result<(String, Proof, Session), SignInResult> {
+    let web = sso::wait_for_session(app, ent_url).await?;
+    // The login is only known once the ENT says who this is; the store is keyed by it.
+    let login = sso::login_of(ent_url, &web)
+        .await
+        .map_err(|error| SignInResult::from_error(&error))?;
+    Ok(
+        match given.or_else(|| connector::configured(&state.data_root, ent_url)) {
+            Some(oauth) => {
+                let bearer = connector::bearer_for(ent_url, &oauth, &web).await?;
+                let proof = Proof::Connector {
+                    session: bearer.clone(),
+                    oauth,
+                };
+                (login, proof, bearer)
+            }
+            None => (login, Proof::Session(web.clone()), web),
+        },
+    )
+}
+
+/// « Se reconnecter », when the ENT ended the session of the open account (the banner of an
+/// expired session): the ENT's sign-in window again, whose cookies (and those of the identity
+/// provider) were kept while the account is signed in, so that it is often one click. Only the
+/// same user is accepted; then the new session is kept, and a sync replays the queued actions.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub async fn reconnect(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<SignInResult, CommandError> {
+    let mailbox = state.mailbox().await?;
+    let account = state.account().await?;
+    let ent_url = mailbox.account().base_url.clone();
+    let (login, proof, session) = match from_ent_window(&app, &state, &ent_url, None).await {
+        Ok(taken) => taken,
+        Err(result) => return Ok(result),
+    };
+    if login != account.login {
+        return Ok(SignInResult::failed(
+            SignInErrorKind::Other,
+            "ce n'est pas le compte ouvert ; déconnectez-vous d'abord pour changer de compte",
+        ));
+    }
+    let used = match proof {
+        Proof::Connector { session, oauth } => {
+            mailbox
+                .client()
+                .set_sign_in(messagerie_core::client::SignIn {
+                    credentials: None,
+                    oauth: Some(oauth),
+                })
+                .await;
+            mailbox.use_session(session).await
+        }
+        _ => mailbox.use_session(session.clone()).await,
+    };
+    if let Err(error) = used {
+        return Ok(SignInResult::from_error(&error));
+    }
+    // Kept only where the sign-in kept one (an SSO sign-in), never for a password the user
+    // chose not to remember.
+    if account::saved_session(&ent_url, &account.login).is_some() {
+        account::save_session(&ent_url, &account.login, &session);
+    }
+    let background = app.clone();
+    tauri::async_runtime::spawn(async move {
+        crate::events::sync_once(
+            &background,
+            &mailbox,
+            messagerie_core::sync::SyncMode::Quick,
+        )
+        .await;
+    });
+    Ok(SignInResult::SignedIn { account })
 }
 
 /// « Essayer la démo »: the embedded ENT of the demo school, signed in as the chosen user.
@@ -220,7 +352,10 @@ async fn start_demo_as(app: &AppHandle, state: &AppState, role: DemoRole) -> Sig
         app,
         &ent_url,
         login,
-        Proof::Password(account::demo_password()),
+        Proof::Password {
+            password: account::demo_password(),
+            remember: false,
+        },
         true,
     )
     .await
@@ -253,7 +388,7 @@ pub async fn unsent_work(state: State<'_, AppState>) -> Result<Unsent, CommandEr
 }
 
 /// Signs out: ends the session on the ENT (`/auth/logout`), closes the ENT's sign-in window
-/// and its cookies, forgets the password in the keyring, and erases the local copy when the
+/// and its cookies, forgets the password and the kept ENT session in the keyring, and erases the local copy when the
 /// user asked for it (the window warned about unsent messages first, see [`unsent_work`]).
 /// The window goes back to the sign-in screen.
 #[tauri::command]
@@ -270,6 +405,7 @@ pub async fn sign_out(
     sso::forget_ent_window(&app);
     let dir = current.mailbox.account().dir.clone();
     account::forget_password(&current.account.ent_url, &current.account.login);
+    account::forget_session(&current.account.ent_url, &current.account.login);
     state.forget_account();
     current.close().await;
     if erase_local_copy {

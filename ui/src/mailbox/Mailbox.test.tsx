@@ -602,6 +602,23 @@ test("a link clicked inside a message body is opened only after the user saw its
   expect(screen.queryByRole("dialog")).toBeNull();
 });
 
+describe("the ENT ended the session", () => {
+  test("a banner says so, its button signs in again, and it goes once a sync succeeds", async () => {
+    const api = await renderMailbox();
+
+    act(() => api.emit({ kind: "syncFailed", errorKind: "sessionExpired", message: "…" }));
+
+    const banner = await screen.findByTestId("session-expired");
+    expect(banner.textContent).toContain("Votre session ENT a expiré");
+    expect(banner.textContent).toContain("Vos actions attendent");
+    expect(screen.queryByText(/a échoué/)).toBeNull();
+    fireEvent.click(within(banner).getByRole("button", { name: "Se reconnecter" }));
+    await waitFor(() => expect(api.count("reconnect")).toBe(1));
+    act(() => api.emit({ kind: "syncDone", at: 2 }));
+    expect(screen.queryByTestId("session-expired")).toBeNull();
+  });
+});
+
 describe("the ENT asks the user to act", () => {
   test("a banner says the ENT asks to accept new terms and its button opens the ENT's page", async () => {
     const api = await renderMailbox();

@@ -275,6 +275,17 @@ function MailboxWindow({
         </div>
       )}
 
+      {state.sessionExpired && (
+        <div className="mbx-action-needed" role="alert" data-testid="session-expired">
+          <span>
+            {t("sessionExpired.banner")} {t("actionNeeded.waiting")}
+          </span>
+          <button type="button" className="mbx-primary" onClick={() => void store.reconnect()}>
+            {t("sessionExpired.reconnect")}
+          </button>
+        </div>
+      )}
+
       {state.error && (
         <div className="mbx-error" role="alert">
           <span>{t("actions.failed", { message: state.error })}</span>

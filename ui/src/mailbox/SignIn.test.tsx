@@ -65,6 +65,21 @@ describe("SignIn", () => {
     expect(api.calls.find((c) => c.op === "signInWithEntPage")?.args).toEqual(["https://ent.example.fr"]);
   });
 
+  test("« Options avancées » passes the ENT's connector to the sign-in through the ENT's page", async () => {
+    const { api, signedIn } = renderSignIn();
+    fireEvent.change(screen.getByLabelText("Adresse de l'ENT"), { target: { value: "https://ent.example.fr" } });
+    fireEvent.click(screen.getByText("Options avancées"));
+    fireEvent.change(screen.getByLabelText("Identifiant du connecteur"), { target: { value: " messagerie-desktop " } });
+    fireEvent.change(screen.getByLabelText("Secret du connecteur"), { target: { value: "s3cret" } });
+    fireEvent.click(screen.getByRole("button", { name: "Se connecter avec la page de l'ENT" }));
+    await vi.waitFor(() => expect(signedIn).toHaveLength(1));
+    expect(api.calls.find((c) => c.op === "signInWithEntPage")?.args).toEqual([
+      "https://ent.example.fr",
+      "messagerie-desktop",
+    ]);
+    expect(JSON.stringify(api.calls)).not.toContain("s3cret");
+  });
+
   test("the demo lets the person pick a teacher, a pupil or a parent", async () => {
     const { api, signedIn } = renderSignIn();
     fireEvent.click(screen.getByRole("button", { name: "Essayer la démo" }));

@@ -55,6 +55,8 @@ function SignInForm({
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [choosingDemo, setChoosingDemo] = useState(false);
+  const [clientId, setClientId] = useState("");
+  const [clientSecret, setClientSecret] = useState("");
 
   const run = async (attempt: () => Promise<SignInResult>) => {
     setBusy(true);
@@ -89,7 +91,8 @@ function SignInForm({
       setProblem({ kind: "missingAddress" });
       return;
     }
-    void run(() => api.signInWithEntPage(entUrl.trim()));
+    const connector = clientId.trim() ? { clientId: clientId.trim(), clientSecret } : undefined;
+    void run(() => api.signInWithEntPage(entUrl.trim(), connector));
   };
 
   const demo = (role: DemoRole) => void run(() => api.startDemo(role));
@@ -156,6 +159,23 @@ function SignInForm({
             {t("signIn.withEntPage")}
           </button>
           <p className="mbx-hint">{t("signIn.withEntPageHint")}</p>
+          <details className="mbx-advanced">
+            <summary>{t("signIn.advanced")}</summary>
+            <p className="mbx-hint">{t("signIn.connectorHint")}</p>
+            <label>
+              {t("signIn.clientId")}
+              <input autoComplete="off" value={clientId} onChange={(e) => setClientId(e.target.value)} />
+            </label>
+            <label>
+              {t("signIn.clientSecret")}
+              <input
+                type="password"
+                autoComplete="off"
+                value={clientSecret}
+                onChange={(e) => setClientSecret(e.target.value)}
+              />
+            </label>
+          </details>
           {!choosingDemo ? (
             <button type="button" onClick={() => setChoosingDemo(true)} disabled={busy}>
               {t("signIn.demo")}

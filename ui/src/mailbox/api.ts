@@ -67,6 +67,11 @@ export interface MailboxApi {
   /** Opens a page of the ENT (where it asks the user to act) in the ENT window of the app. */
   openEntPage(url: string): Promise<void>;
   /**
+   * « Se reconnecter » after the ENT ended the session: its sign-in window again (often one
+   * click, its cookies are kept while signed in); then a sync replays the queued actions.
+   */
+  reconnect(): Promise<SignInResult>;
+  /**
    * « Afficher les images »: the message's sanitized body with its remote images fetched by
    * the backend and inlined as data: URLs (the window loads nothing from the web itself).
    */
@@ -87,11 +92,20 @@ export interface MailboxApi {
   subscribe(listener: (event: MailboxEvent) => void): () => void;
 }
 
+/**
+ * The ENT's connector (a registered OAuth2 client), given under « Options avancées »: with it
+ * the app stays signed in until sign-out. Kept in the system keyring.
+ */
+export interface Connector {
+  clientId: string;
+  clientSecret: string;
+}
+
 /** What the sign-in screen asks of the backend. Failures resolve, with a kind per cause. */
 export interface SignInApi {
   signIn(credentials: Credentials): Promise<SignInResult>;
   /** Opens the ENT's own login page (SSO) in an app window and takes the session from it. */
-  signInWithEntPage(entUrl: string): Promise<SignInResult>;
+  signInWithEntPage(entUrl: string, connector?: Connector): Promise<SignInResult>;
   /** Starts the embedded ent-server with the demo school and signs in as the chosen user. */
   startDemo(role: DemoRole): Promise<SignInResult>;
 }

@@ -1,6 +1,6 @@
 // An in-memory backend for tests and for running the UI without Tauri: the demo school
 // « Collège Jean Moulin ». Every operation answers asynchronously, like IPC would.
-import type { MailboxApi, SignInApi } from "./api";
+import type { Connector, MailboxApi, SignInApi } from "./api";
 import {
   DRAFT,
   INBOX,
@@ -609,6 +609,10 @@ export class FixtureApi implements MailboxApi, SignInApi {
     this.log("openEntPage", url);
     return answer(undefined);
   }
+  reconnect(): Promise<SignInResult> {
+    this.log("reconnect");
+    return this.signInAnswer({ entUrl: "https://ent.example.org", login: "marie.durand", displayName: me.displayName, profile: "Teacher", demo: false });
+  }
 
   /** The body with each remote image source replaced by a 1-pixel GIF, as the backend inlines. */
   showRemoteImages(id: string): Promise<string> {
@@ -675,8 +679,10 @@ export class FixtureApi implements MailboxApi, SignInApi {
     });
   }
 
-  signInWithEntPage(entUrl: string): Promise<SignInResult> {
-    this.log("signInWithEntPage", entUrl);
+  signInWithEntPage(entUrl: string, connector?: Connector): Promise<SignInResult> {
+    // The secret is never recorded, even by the fixture.
+    if (connector) this.log("signInWithEntPage", entUrl, connector.clientId);
+    else this.log("signInWithEntPage", entUrl);
     return this.signInAnswer({ entUrl, login: "marie.durand", displayName: me.displayName, profile: "Teacher", demo: false });
   }
 

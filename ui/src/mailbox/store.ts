@@ -38,6 +38,8 @@ export interface MailboxState {
   clickedLink: string | null;
   /** The ENT sends every call to this page of its own until the user acts there. */
   actionNeeded: { url: string } | null;
+  /** The ENT ended the session and the app cannot sign in by itself: « Se reconnecter ». */
+  sessionExpired: boolean;
   error: string | null;
 }
 
@@ -57,6 +59,7 @@ export const initialState: MailboxState = {
   remoteImages: {},
   clickedLink: null,
   actionNeeded: null,
+  sessionExpired: false,
   error: null,
 };
 
@@ -148,7 +151,7 @@ export class MailboxStore {
         this.update(() => ({ sync: { kind: "syncing", done: event.done, total: event.total } }));
         return;
       case "syncDone":
-        this.update(() => ({ sync: { kind: "upToDate", at: event.at }, actionNeeded: null }));
+        this.update(() => ({ sync: { kind: "upToDate", at: event.at }, actionNeeded: null, sessionExpired: false }));
         return;
       case "connectivity":
         this.update((s) => ({
@@ -173,6 +176,11 @@ export class MailboxStore {
           // Its own banner, with the button that opens the page.
           const url = event.url;
           this.update(() => ({ actionNeeded: { url } }));
+          return;
+        }
+        if (event.errorKind === "sessionExpired") {
+          // Its own banner too: queued actions wait for « Se reconnecter ».
+          this.update(() => ({ sessionExpired: true }));
           return;
         }
         // Offline already shows in the status line.
@@ -313,6 +321,16 @@ export class MailboxStore {
     if (!needed) return;
     try {
       await this.api.openEntPage(needed.url);
+    } catch (e) {
+      this.update(() => ({ error: describeError(e) }));
+    }
+  }
+
+  /** « Se reconnecter »: the ENT's sign-in window; the banner goes once the sync succeeds. */
+  async reconnect(): Promise<void> {
+    try {
+      const result = await this.api.reconnect();
+      if (result.kind === "failed") this.update(() => ({ error: result.error.message }));
     } catch (e) {
       this.update(() => ({ error: describeError(e) }));
     }

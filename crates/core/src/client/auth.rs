@@ -10,7 +10,7 @@ use crate::session::{Credentials, OAuthClient, Secret, Session, OAUTH_SCOPE};
 /// a 3xx means "not done" (see the client's module doc). An ENT without `xsrfOnAuth` sets no
 /// `XSRF-TOKEN` here; the client fetches one before its first write.
 pub async fn login_form(client: &Client, credentials: &Credentials) -> ApiResult<Session> {
-    let form = vec![
+    let mut form = vec![
         ("email".to_string(), credentials.login.clone()),
         (
             "password".to_string(),
@@ -18,6 +18,11 @@ pub async fn login_form(client: &Client, credentials: &Credentials) -> ApiResult
         ),
         ("callBack".to_string(), "/".to_string()),
     ];
+    // « Se souvenir de moi »: entcore reads `rememberMe` == "true" and keeps the session a year
+    // (auth `AuthController.java` `loginSubmit`, and the `rememberMe` checkbox of its login page).
+    if client.remember_me() {
+        form.push(("rememberMe".to_string(), "true".to_string()));
+    }
     let call = Call::write(Method::POST, ent_protocol::paths::LOGIN, Body::Form(form));
     // Not through `send_raw`'s re-login: a failed sign-in must not try to sign in again.
     let answer = client.exchange(&call, None).await?;

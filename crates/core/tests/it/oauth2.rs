@@ -212,3 +212,31 @@ async fn token_as_cookie_gives_a_web_session_that_reads_and_writes() {
     ));
     assert_eq!(app.remote_unread("paul.martin", &id).await, Some(false));
 }
+
+/// « Se souvenir de moi » on a password sign-in asks the ENT for its long session
+/// (`rememberMe=true`): it outlives the ENT's ordinary session lifetime.
+#[tokio::test]
+async fn remember_me_asks_the_ent_for_a_session_that_outlives_the_ordinary_one() {
+    // Arrange: ordinary sessions end at once on this ENT.
+    let app = TestApp::start_with(|c| c.session_ttl = std::time::Duration::ZERO).await;
+    let credentials = Credentials {
+        login: "marie.durand".into(),
+        password: Secret::new("demo"),
+    };
+    let forgetful = Client::new(&app.url()).unwrap();
+    let remembered = Client::new(&app.url()).unwrap();
+    remembered.set_remember_me(true);
+
+    // Act
+    for client in [&forgetful, &remembered] {
+        let session = auth::login_form(client, &credentials).await.unwrap();
+        client.set_session(Some(session)).await;
+    }
+
+    // Assert
+    assert!(auth::userinfo(&forgetful).await.is_err());
+    assert_eq!(
+        auth::userinfo(&remembered).await.unwrap().login,
+        "marie.durand"
+    );
+}

@@ -1,0 +1,329 @@
+//! Staying signed in without a registered client (issue 12): the ENT session of an SSO
+//! sign-in goes to the keyring (here the debug builds' stand-in file), the next start opens the
+//! mail at once (offline too) and syncs with the kept session; when the ENT ends the session a
+//! banner offers « Se reconnecter », and the queued actions wait for it; signing out forgets it.
+use std::path::Path;
+
+use thirtyfour::By;
+
+use crate::harness::{wait_until, App, Ent, Launch, EFFECT, STARTUP};
+use crate::ui;
+
+fn keyring(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+async fn sign_in_screen(app: &App) {
+    app.find(
+        "the sign-in screen",
+        By::XPath("//form//label[contains(., \"Adresse de l'ENT\")]//input"),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_sso_sign_in_survives_restarts_and_an_ended_session_asks_to_sign_in_again() {
+    let mut ent = Ent::start().await;
+    let keys = tempfile::tempdir().expect("temp dir");
+    let keyring_file = keys.path().join("keyring.json");
+    let launch = Launch {
+        env: vec![(
+            "MESSAGERIE_TEST_KEYRING_FILE".into(),
+            keyring_file.display().to_string(),
+        )],
+        ..Launch::default()
+    };
+    let app = App::start("stay_signed_in", launch).await;
+
+    // Arrange: signed in through the ENT's own page (as an SSO school does).
+    app.find(
+        "the address field",
+        By::XPath("//form//label[contains(., \"Adresse de l'ENT\")]//input"),
+    )
+    .await
+    .send_keys(ent.url())
+    .await
+    .expect("type the address");
+    ui::sign_in_on_ent_window(
+        &app,
+        ui::button("Se connecter avec la page de l'ENT"),
+        "marie.durand",
+        "demo",
+    )
+    .await;
+    ui::wait_for_row(&app, "Conseil de classe de 3A").await;
+    assert!(
+        keyring(&keyring_file).contains("session:marie.durand@"),
+        "the ENT session is kept in the keyring"
+    );
+
+    // Act 1: quit, new mail arrives, start again with the ENT up.
+    ent.send(
+        "hugo.leroy",
+        &["marie.durand"],
+        "Après le redémarrage",
+        "Bonjour",
+    )
+    .await;
+    let app = app.restart().await;
+
+    // Assert 1: the inbox, synced with the kept session, no sign-in screen.
+    ui::wait_for_row(&app, "Après le redémarrage").await;
+
+    // Act 2: quit, start again with the ENT stopped.
+    ent.stop().await;
+    let app = app.restart().await;
+
+    // Assert 2: the stored inbox shows.
+    ui::wait_for_row(&app, "Conseil de classe de 3A").await;
+    ui::wait_for_row(&app, "Après le redémarrage").await;
+
+    // Act 3: the ENT comes back having dropped the session; a trash is queued meanwhile.
+    ent.restart().await;
+    ent.faults().expire_sessions();
+    let banner = app
+        .find("the expired-session banner", ui::testid("session-expired"))
+        .await;
+    let text = banner.text().await.expect("banner text");
+    ui::tick(&app, "Sortie au musée").await;
+    ui::click(&app, "« Supprimer »", ui::button("Supprimer")).await;
+
+    // Assert 3: the banner says it; the trash waits.
+    assert!(text.contains("Votre session ENT a expiré"), "{text}");
+    assert!(
+        !ent.subjects("marie.durand", "trash")
+            .await
+            .iter()
+            .any(|s| s.starts_with("Sortie au musée")),
+        "the trash waits for the new session"
+    );
+
+    // Act 4: « Se reconnecter » in the ENT's window.
+    ent.send(
+        "hugo.leroy",
+        &["marie.durand"],
+        "Après la reconnexion",
+        "Re",
+    )
+    .await;
+    ui::sign_in_on_ent_window(&app, ui::button("Se reconnecter"), "marie.durand", "demo").await;
+
+    // Assert 4: sync resumes, the banner goes, the trash reached the ENT once.
+    ui::wait_for_row(&app, "Après la reconnexion").await;
+    wait_until("the banner to go", EFFECT, || async {
+        app.driver
+            .find(ui::testid("session-expired"))
+            .await
+            .is_err()
+            .then_some(())
+    })
+    .await;
+    wait_until(
+        "the ENT to have the message in its trash",
+        EFFECT,
+        || async {
+            let trash = ent.subjects("marie.durand", "trash").await;
+            (trash
+                .iter()
+                .filter(|s| s.starts_with("Sortie au musée"))
+                .count()
+                == 1)
+                .then_some(())
+        },
+    )
+    .await;
+
+    // Act 5: sign out, start again.
+    ui::click(&app, "« Se déconnecter »", ui::button("Se déconnecter")).await;
+    ui::click(
+        &app,
+        "the sign-out dialog's « Se déconnecter »",
+        By::XPath("//*[@role='dialog']//button[normalize-space(.)='Se déconnecter']"),
+    )
+    .await;
+    sign_in_screen(&app).await;
+    let app = app.restart().await;
+
+    // Assert 5: the sign-in screen, and the kept session is gone.
+    wait_until("the sign-in screen after the restart", STARTUP, || async {
+        app.driver
+            .find(By::XPath(
+                "//form//label[contains(., \"Adresse de l'ENT\")]//input",
+            ))
+            .await
+            .ok()
+    })
+    .await;
+    assert!(
+        !keyring(&keyring_file).contains("session:"),
+        "the ENT session is forgotten: {}",
+        keyring(&keyring_file)
+    );
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_deployed_connector_the_app_stays_signed_in_and_refreshes_silently() {
+    let ent = Ent::start().await;
+    let keys = tempfile::tempdir().expect("temp dir");
+    let keyring_file = keys.path().join("keyring.json");
+    let data = tempfile::tempdir().expect("temp dir");
+    // What an ENT administrator deploys on school computers.
+    std::fs::write(
+        data.path().join("connector.json"),
+        format!(
+            r#"{{"entUrl": "{}", "clientId": "messagerie-desktop", "clientSecret": "demo-secret"}}"#,
+            ent.url()
+        ),
+    )
+    .expect("write connector.json");
+    let launch = Launch {
+        data_dir: Some(data.path().to_path_buf()),
+        env: vec![(
+            "MESSAGERIE_TEST_KEYRING_FILE".into(),
+            keyring_file.display().to_string(),
+        )],
+        ..Launch::default()
+    };
+    let app = App::start("stay_signed_in_connector", launch).await;
+
+    // Arrange: signed in through the ENT's own page.
+    app.find(
+        "the address field",
+        By::XPath("//form//label[contains(., \"Adresse de l'ENT\")]//input"),
+    )
+    .await
+    .send_keys(ent.url())
+    .await
+    .expect("type the address");
+    ui::sign_in_on_ent_window(
+        &app,
+        ui::button("Se connecter avec la page de l'ENT"),
+        "marie.durand",
+        "demo",
+    )
+    .await;
+    ui::wait_for_row(&app, "Conseil de classe de 3A").await;
+    let kept = keyring(&keyring_file);
+    assert!(kept.contains("refreshToken"), "a refresh token is kept");
+
+    // Act 1: start again after the access token's hour (`Faults::expire_sessions` would
+    // revoke the refresh tokens too, which entcore never does by itself).
+    ent.faults().expire_access_tokens();
+    ent.send(
+        "hugo.leroy",
+        &["marie.durand"],
+        "Avec le connecteur",
+        "Bonjour",
+    )
+    .await;
+    let app = app.restart().await;
+
+    // Assert 1: synced, no sign-in screen and no banner.
+    ui::wait_for_row(&app, "Avec le connecteur").await;
+
+    // Act 2: the hour is up while the app runs.
+    ent.faults().expire_access_tokens();
+    ent.send("hugo.leroy", &["marie.durand"], "Une heure plus tard", "Re")
+        .await;
+
+    // Assert 2: refreshed without the user seeing anything.
+    ui::wait_for_row(&app, "Une heure plus tard").await;
+    assert!(
+        app.driver
+            .find(ui::testid("session-expired"))
+            .await
+            .is_err(),
+        "no expired-session banner"
+    );
+
+    // Act 3: sign out.
+    ui::click(&app, "« Se déconnecter »", ui::button("Se déconnecter")).await;
+    ui::click(
+        &app,
+        "the sign-out dialog's « Se déconnecter »",
+        By::XPath("//*[@role='dialog']//button[normalize-space(.)='Se déconnecter']"),
+    )
+    .await;
+    sign_in_screen(&app).await;
+
+    // Assert 3: the refresh token is forgotten.
+    assert!(
+        !keyring(&keyring_file).contains("session:"),
+        "the tokens are forgotten"
+    );
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connector_typed_under_advanced_options_is_kept_and_used_after_a_restart() {
+    let ent = Ent::start().await;
+    let keys = tempfile::tempdir().expect("temp dir");
+    let keyring_file = keys.path().join("keyring.json");
+    let launch = Launch {
+        env: vec![(
+            "MESSAGERIE_TEST_KEYRING_FILE".into(),
+            keyring_file.display().to_string(),
+        )],
+        ..Launch::default()
+    };
+    let app = App::start("stay_signed_in_advanced_options", launch).await;
+
+    // Arrange: the address, then « Options avancées » with the connector's id and secret.
+    app.find(
+        "the address field",
+        By::XPath("//form//label[contains(., \"Adresse de l'ENT\")]//input"),
+    )
+    .await
+    .send_keys(ent.url())
+    .await
+    .expect("type the address");
+    ui::click(
+        &app,
+        "« Options avancées »",
+        By::XPath("//summary[normalize-space(.)='Options avancées']"),
+    )
+    .await;
+    for (label, value) in [
+        ("Identifiant du connecteur", "messagerie-desktop"),
+        ("Secret du connecteur", "demo-secret"),
+    ] {
+        app.find(
+            &format!("the « {label} » field"),
+            By::XPath(format!("//details//label[contains(., \"{label}\")]//input")),
+        )
+        .await
+        .send_keys(value)
+        .await
+        .expect("type in a field");
+    }
+
+    // Act: sign in on the ENT's page, then start again after the access token's hour.
+    ui::sign_in_on_ent_window(
+        &app,
+        ui::button("Se connecter avec la page de l'ENT"),
+        "marie.durand",
+        "demo",
+    )
+    .await;
+    ui::wait_for_row(&app, "Conseil de classe de 3A").await;
+    let kept = keyring(&keyring_file);
+    ent.faults().expire_access_tokens();
+    ent.send(
+        "hugo.leroy",
+        &["marie.durand"],
+        "Connecteur saisi",
+        "Bonjour",
+    )
+    .await;
+    let app = app.restart().await;
+
+    // Assert: the connector and the refresh token were kept; synced without a sign-in screen.
+    assert!(
+        kept.contains("connector:"),
+        "the connector is in the keyring"
+    );
+    assert!(kept.contains("refreshToken"), "a refresh token is kept");
+    ui::wait_for_row(&app, "Connecteur saisi").await;
+    app.quit().await;
+}
