@@ -297,6 +297,7 @@ async fn account_info(mailbox: &Mailbox, demo: bool) -> messagerie_core::Result<
         demo,
         store_recovery: mailbox.store_recovery().cloned(),
         remembered: None,
+        signed_in_with: None,
     })
 }
 
@@ -410,6 +411,7 @@ mod tests {
             demo: false,
             store_recovery: None,
             remembered: None,
+            signed_in_with: None,
         };
         let json = serde_json::to_value(SignInResult::SignedIn {
             account: account.clone(),
