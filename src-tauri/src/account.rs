@@ -419,9 +419,19 @@ mod tests {
         .unwrap();
         assert!(json["account"].get("remembered").is_none());
         account.remembered = Some(Remembered::No);
-        let json = serde_json::to_value(SignInResult::SignedIn { account }).unwrap();
+        let json = serde_json::to_value(SignInResult::SignedIn {
+            account: account.clone(),
+        })
+        .unwrap();
         assert_eq!(json["kind"], "signedIn");
         assert_eq!(json["account"]["remembered"], "no");
+        assert!(json["account"].get("signedInWith").is_none());
+        let sso = AccountInfo {
+            signed_in_with: Some(crate::state::SignInMethod::EntPage),
+            ..account
+        };
+        let json = serde_json::to_value(SignInResult::SignedIn { account: sso }).unwrap();
+        assert_eq!(json["account"]["signedInWith"], "entPage");
     }
 
     #[test]
