@@ -297,6 +297,7 @@ async fn account_info(mailbox: &Mailbox, demo: bool) -> messagerie_core::Result<
         demo,
         store_recovery: mailbox.store_recovery().cloned(),
         remembered: None,
+        signed_in_with: None,
     })
 }
 
@@ -410,6 +411,7 @@ mod tests {
             demo: false,
             store_recovery: None,
             remembered: None,
+            signed_in_with: None,
         };
         let json = serde_json::to_value(SignInResult::SignedIn {
             account: account.clone(),
@@ -417,9 +419,19 @@ mod tests {
         .unwrap();
         assert!(json["account"].get("remembered").is_none());
         account.remembered = Some(Remembered::No);
-        let json = serde_json::to_value(SignInResult::SignedIn { account }).unwrap();
+        let json = serde_json::to_value(SignInResult::SignedIn {
+            account: account.clone(),
+        })
+        .unwrap();
         assert_eq!(json["kind"], "signedIn");
         assert_eq!(json["account"]["remembered"], "no");
+        assert!(json["account"].get("signedInWith").is_none());
+        let sso = AccountInfo {
+            signed_in_with: Some(crate::state::SignInMethod::EntPage),
+            ..account
+        };
+        let json = serde_json::to_value(SignInResult::SignedIn { account: sso }).unwrap();
+        assert_eq!(json["account"]["signedInWith"], "entPage");
     }
 
     #[test]

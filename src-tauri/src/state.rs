@@ -29,6 +29,20 @@ pub struct AccountInfo {
     /// says so when it will be forgotten (no keyring, or only until the computer restarts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remembered: Option<messagerie_core::secrets::Remembered>,
+    /// How the user signed in, when they did in this run: what `remembered` kept is a password
+    /// or the ENT session of a sign-in on the ENT's page, and the window words it so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_in_with: Option<SignInMethod>,
+}
+
+/// How the user signed in (see [`AccountInfo::signed_in_with`]).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub enum SignInMethod {
+    /// The sign-in screen's login and password.
+    Password,
+    /// « Se connecter avec la page de l'ENT » (SSO: EduConnect, CAS…).
+    EntPage,
 }
 
 /// Remembered between runs in `last-account.json`: no secret, only where and who.
@@ -116,10 +130,16 @@ impl AppState {
             .ok_or_else(CommandError::signed_out)
     }
 
-    /// Records where the open account's password was kept, for the window to tell the user.
-    pub async fn note_remembered(&self, remembered: Option<messagerie_core::secrets::Remembered>) {
+    /// Records how the user signed in and where the keyring kept their password or session, for
+    /// the window to tell the user.
+    pub async fn note_remembered(
+        &self,
+        remembered: Option<messagerie_core::secrets::Remembered>,
+        method: SignInMethod,
+    ) {
         if let Some(current) = self.current.write().await.as_mut() {
             current.account.remembered = remembered;
+            current.account.signed_in_with = Some(method);
         }
     }
 

@@ -1,7 +1,8 @@
 //! Staying signed in without a registered client (issue 12): the ENT session of an SSO
 //! sign-in goes to the keyring (here the debug builds' stand-in file), the next start opens the
 //! mail at once (offline too) and syncs with the kept session; when the ENT ends the session a
-//! banner offers « Se reconnecter », and the queued actions wait for it; signing out forgets it.
+//! banner offers « Se reconnecter » (one click where the identity provider still knows the
+//! user), and the queued actions wait for it; signing out forgets it.
 use std::path::Path;
 
 use thirtyfour::By;
@@ -21,8 +22,28 @@ async fn sign_in_screen(app: &App) {
     .await;
 }
 
+/// Waits until the banner « Votre session ENT a expiré » shows; returns its text.
+async fn expired_banner(app: &App) -> String {
+    app.find("the expired-session banner", ui::testid("session-expired"))
+        .await
+        .text()
+        .await
+        .expect("banner text")
+}
+
+async fn banner_gone(app: &App) {
+    wait_until("the banner to go", EFFECT, || async {
+        app.driver
+            .find(ui::testid("session-expired"))
+            .await
+            .is_err()
+            .then_some(())
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_sso_sign_in_survives_restarts_and_an_ended_session_asks_to_sign_in_again() {
+async fn an_sso_sign_in_survives_restarts_and_an_ended_session_is_one_click_to_sign_in_again() {
     let mut ent = Ent::start().await;
     let keys = tempfile::tempdir().expect("temp dir");
     let keyring_file = keys.path().join("keyring.json");
@@ -35,7 +56,7 @@ async fn an_sso_sign_in_survives_restarts_and_an_ended_session_asks_to_sign_in_a
     };
     let app = App::start("stay_signed_in", launch).await;
 
-    // Arrange: signed in through the ENT's own page (as an SSO school does).
+    // Arrange: signed in through ÉduConnect from the ENT's own page (as an SSO school does).
     app.find(
         "the address field",
         By::XPath("//form//label[contains(., \"Adresse de l'ENT\")]//input"),
@@ -44,7 +65,7 @@ async fn an_sso_sign_in_survives_restarts_and_an_ended_session_asks_to_sign_in_a
     .send_keys(ent.url())
     .await
     .expect("type the address");
-    ui::sign_in_on_ent_window(
+    ui::sign_in_with_educonnect(
         &app,
         ui::button("Se connecter avec la page de l'ENT"),
         "marie.durand",
@@ -78,17 +99,21 @@ async fn an_sso_sign_in_survives_restarts_and_an_ended_session_asks_to_sign_in_a
     ui::wait_for_row(&app, "Conseil de classe de 3A").await;
     ui::wait_for_row(&app, "Après le redémarrage").await;
 
-    // Act 3: the ENT comes back having dropped the session; a trash is queued meanwhile.
+    // Act 3: the ENT comes back having forgotten every session (its ÉduConnect stand-in runs
+    // in the same server here, so it forgot the user too): sign in again on ÉduConnect's page.
     ent.restart().await;
+    let text = expired_banner(&app).await;
+    assert!(text.contains("Votre session ENT a expiré"), "{text}");
+    ui::sign_in_with_educonnect(&app, ui::button("Se reconnecter"), "marie.durand", "demo").await;
+    banner_gone(&app).await;
+
+    // Act 4: the ENT drops the session (ÉduConnect still knows the user); a trash is queued.
     ent.faults().expire_sessions();
-    let banner = app
-        .find("the expired-session banner", ui::testid("session-expired"))
-        .await;
-    let text = banner.text().await.expect("banner text");
+    let text = expired_banner(&app).await;
     ui::tick(&app, "Sortie au musée").await;
     ui::click(&app, "« Supprimer »", ui::button("Supprimer")).await;
 
-    // Assert 3: the banner says it; the trash waits.
+    // Assert 4: the banner says it; the trash waits.
     assert!(text.contains("Votre session ENT a expiré"), "{text}");
     assert!(
         !ent.subjects("marie.durand", "trash")
@@ -98,7 +123,8 @@ async fn an_sso_sign_in_survives_restarts_and_an_ended_session_asks_to_sign_in_a
         "the trash waits for the new session"
     );
 
-    // Act 4: « Se reconnecter » in the ENT's window.
+    // Act 5: « Se reconnecter », then one click on « Se connecter avec ÉduConnect » in the
+    // ENT's window: nothing typed, the window's profile still holds ÉduConnect's cookie.
     ent.send(
         "hugo.leroy",
         &["marie.durand"],
@@ -106,18 +132,25 @@ async fn an_sso_sign_in_survives_restarts_and_an_ended_session_asks_to_sign_in_a
         "Re",
     )
     .await;
-    ui::sign_in_on_ent_window(&app, ui::button("Se reconnecter"), "marie.durand", "demo").await;
-
-    // Assert 4: sync resumes, the banner goes, the trash reached the ENT once.
-    ui::wait_for_row(&app, "Après la reconnexion").await;
-    wait_until("the banner to go", EFFECT, || async {
-        app.driver
-            .find(ui::testid("session-expired"))
-            .await
-            .is_err()
-            .then_some(())
+    let main = ui::switch_to_ent_window(&app, ui::button("Se reconnecter")).await;
+    ui::click(
+        &app,
+        "« Se connecter avec ÉduConnect »",
+        ui::educonnect_link(),
+    )
+    .await;
+    wait_until("the ENT's window to close", STARTUP, || async {
+        (app.driver.windows().await.ok()?.len() == 1).then_some(())
     })
     .await;
+    app.driver
+        .switch_to_window(main)
+        .await
+        .expect("back to the main window");
+
+    // Assert 5: sync resumes, the banner goes, the trash reached the ENT once.
+    ui::wait_for_row(&app, "Après la reconnexion").await;
+    banner_gone(&app).await;
     wait_until(
         "the ENT to have the message in its trash",
         EFFECT,
@@ -133,7 +166,7 @@ async fn an_sso_sign_in_survives_restarts_and_an_ended_session_asks_to_sign_in_a
     )
     .await;
 
-    // Act 5: sign out, start again.
+    // Act 6: sign out; the next person opens the ENT's window and goes to ÉduConnect.
     ui::click(&app, "« Se déconnecter »", ui::button("Se déconnecter")).await;
     ui::click(
         &app,
@@ -142,9 +175,41 @@ async fn an_sso_sign_in_survives_restarts_and_an_ended_session_asks_to_sign_in_a
     )
     .await;
     sign_in_screen(&app).await;
+    let address = app
+        .find(
+            "the address field",
+            By::XPath("//form//label[contains(., \"Adresse de l'ENT\")]//input"),
+        )
+        .await;
+    address.clear().await.expect("clear the address");
+    address
+        .send_keys(ent.url())
+        .await
+        .expect("type the address");
+    let main =
+        ui::switch_to_ent_window(&app, ui::button("Se connecter avec la page de l'ENT")).await;
+    ui::click(
+        &app,
+        "« Se connecter avec ÉduConnect »",
+        ui::educonnect_link(),
+    )
+    .await;
+
+    // Assert 6: ÉduConnect asks for the password again (its cookie went with the sign-out,
+    // though ÉduConnect itself would still have known it).
+    app.find("ÉduConnect's login field", By::Css("input[name='login']"))
+        .await;
+    app.driver
+        .close_window()
+        .await
+        .expect("close the ENT's window");
+    app.driver
+        .switch_to_window(main)
+        .await
+        .expect("back to the main window");
     let app = app.restart().await;
 
-    // Assert 5: the sign-in screen, and the kept session is gone.
+    // Assert 7: the sign-in screen, and the kept session is gone.
     wait_until("the sign-in screen after the restart", STARTUP, || async {
         app.driver
             .find(By::XPath(

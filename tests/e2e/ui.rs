@@ -1,6 +1,6 @@
 //! What a user does and sees in the mailbox window, in WebDriver terms: the tests read as the
 //! user guide's use cases and the selectors live here, once.
-use thirtyfour::{By, WebElement};
+use thirtyfour::{By, WebElement, WindowHandle};
 
 use crate::harness::{wait_until, App, EFFECT};
 
@@ -22,10 +22,9 @@ pub async fn sign_in(app: &App, ent_url: &str, login: &str, password: &str) {
     folder(app, "inbox").await;
 }
 
-/// Signs in on the ENT's own login page, in the app's ENT window that `open` opens (the
-/// sign-in screen's « Se connecter avec la page de l'ENT », the banner's « Se reconnecter »),
-/// then goes back to the main window.
-pub async fn sign_in_on_ent_window(app: &App, open: By, login: &str, password: &str) {
+/// Clicks `open` (the sign-in screen's « Se connecter avec la page de l'ENT », the banner's
+/// « Se reconnecter ») and switches to the ENT window it opens; returns the main window.
+pub async fn switch_to_ent_window(app: &App, open: By) -> WindowHandle {
     let main = app.driver.window().await.expect("the main window");
     click(app, "the button that opens the ENT's window", open).await;
     let login_window = wait_until(
@@ -41,22 +40,47 @@ pub async fn sign_in_on_ent_window(app: &App, open: By, login: &str, password: &
         .switch_to_window(login_window)
         .await
         .expect("switch to the login window");
-    for (name, value) in [("email", login), ("password", password)] {
+    main
+}
+
+/// Types `values` (field name, value) in the page of the ENT window and submits it.
+async fn fill_and_submit(app: &App, values: &[(&str, &str)]) {
+    for (name, value) in values {
         app.find(
-            &format!("the ENT's {name} field"),
+            &format!("the {name} field"),
             By::Css(format!("input[name='{name}']")),
         )
         .await
-        .send_keys(value)
+        .send_keys(*value)
         .await
-        .expect("type in the ENT's page");
+        .expect("type in the ENT's window");
     }
-    click(
-        app,
-        "the ENT's submit button",
-        By::Css("button[type='submit']"),
-    )
-    .await;
+    click(app, "the submit button", By::Css("button[type='submit']")).await;
+}
+
+/// Signs in on the ENT's own login page, in the app's ENT window that `open` opens, then goes
+/// back to the main window.
+pub async fn sign_in_on_ent_window(app: &App, open: By, login: &str, password: &str) {
+    let main = switch_to_ent_window(app, open).await;
+    fill_and_submit(app, &[("email", login), ("password", password)]).await;
+    app.driver
+        .switch_to_window(main)
+        .await
+        .expect("back to the main window");
+}
+
+/// The ENT login page's link to its identity provider (ent-server's ÉduConnect stand-in).
+pub fn educonnect_link() -> By {
+    By::XPath("//a[normalize-space(.)='Se connecter avec ÉduConnect']")
+}
+
+/// Signs in through the identity provider: in the ENT window that `open` opens, « Se connecter
+/// avec ÉduConnect » on the ENT's login page, then the login and password on the IdP's page;
+/// back to the main window.
+pub async fn sign_in_with_educonnect(app: &App, open: By, login: &str, password: &str) {
+    let main = switch_to_ent_window(app, open).await;
+    click(app, "« Se connecter avec ÉduConnect »", educonnect_link()).await;
+    fill_and_submit(app, &[("login", login), ("password", password)]).await;
     app.driver
         .switch_to_window(main)
         .await

@@ -274,8 +274,14 @@ fn login_html(error: Option<&str>, callback: &str) -> Html<String> {
 <label>Identifiant <input name=\"email\" autocomplete=\"username\" required></label>\
 <label>Mot de passe <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>\
 <input type=\"hidden\" name=\"callBack\" value=\"{}\">\
-<button type=\"submit\">Se connecter</button></form></body></html>",
-        escape_html(callback)
+<button type=\"submit\">Se connecter</button></form>\
+<p><a href=\"/sso-demo/login?{}\">Se connecter avec ÉduConnect</a></p></body></html>",
+        escape_html(callback),
+        escape_html(
+            &form_urlencoded::Serializer::new(String::new())
+                .append_pair("callBack", callback)
+                .finish()
+        )
     ))
 }
 

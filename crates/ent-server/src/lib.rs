@@ -125,6 +125,8 @@ impl Config {
 pub(crate) struct AppState {
     pub db: db::Db,
     pub sessions: auth::Sessions,
+    /// The identity provider's own sessions (`/sso-demo`), which outlive the ENT's.
+    pub idp_sessions: oauth2::IdpSessions,
     pub faults: Arc<Faults>,
     pub cfg: Config,
     pub files_dir: PathBuf,
@@ -155,6 +157,13 @@ impl ServerHandle {
     /// Fault injection for tests.
     pub fn faults(&self) -> &Faults {
         &self.state.faults
+    }
+
+    /// Ends every session of the identity provider that `/sso-demo/login` stands for (its
+    /// `ssoDemo` cookies), as the IdP's own timeout would. [`Faults::expire_sessions`] keeps
+    /// them: the IdP is another server than the ENT.
+    pub fn forget_idp_sessions(&self) {
+        self.state.idp_sessions.clear();
     }
 
     /// The school served.
@@ -220,6 +229,7 @@ pub async fn start(listener: TcpListener, config: Config) -> anyhow::Result<Serv
         db,
         faults: Arc::new(Faults::new(sessions.clone())),
         sessions,
+        idp_sessions: oauth2::IdpSessions::default(),
         files_dir,
         cache: cache::ResponseCache::default(),
         cfg: config,

@@ -10,7 +10,9 @@
 //! Where ent-server is stricter (registered redirect address, single-use codes, no redirect to
 //! an unchecked address) `COMPATIBILITY.md` says so.
 
-use std::time::Instant;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -34,6 +36,42 @@ pub(crate) struct Code {
     expires: Instant,
     /// Set at the first exchange; the code then stays known so that a replay can be detected.
     used: bool,
+}
+
+/// The identity provider's cookie, its path, and how long the IdP remembers a user (a school
+/// day: a real IdP keeps its own session for hours, independently of the ENT's).
+const IDP_COOKIE: &str = "ssoDemo";
+const IDP_SESSION_TTL: Duration = Duration::from_secs(8 * 3600);
+
+/// The sessions of the identity provider `/sso-demo` stands for: its cookie value → user id
+/// and end. Kept apart from the ENT's sessions, which [`crate::Faults::expire_sessions`] ends.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct IdpSessions(Arc<Mutex<HashMap<String, (String, Instant)>>>);
+
+impl IdpSessions {
+    pub(crate) fn clear(&self) {
+        if let Ok(mut m) = self.0.lock() {
+            m.clear();
+        }
+    }
+
+    fn open(&self, user_id: String) -> String {
+        let token = random_token().0;
+        if let Ok(mut m) = self.0.lock() {
+            let now = Instant::now();
+            m.retain(|_, (_, end)| *end > now);
+            m.insert(token.clone(), (user_id, now + IDP_SESSION_TTL));
+        }
+        token
+    }
+
+    fn user(&self, headers: &HeaderMap) -> Option<String> {
+        let token = cookie(headers, IDP_COOKIE)?;
+        let m = self.0.lock().ok()?;
+        m.get(token)
+            .filter(|(_, end)| *end > Instant::now())
+            .map(|(user, _)| user.clone())
+    }
 }
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -310,13 +348,27 @@ fn sso_html(error: Option<&str>, callback: &str) -> Response {
 
 /// `GET /sso-demo/login?callBack=…`: the identity provider's sign-in page (a stand-in for
 /// EduConnect, not an entcore route). Usable as the ENT's `loginUri`.
-async fn sso_page(Query(q): Query<SsoQuery>) -> Response {
+/// When the IdP remembers the user (a valid `ssoDemo` cookie of an earlier sign-in), it signs
+/// them in to the ENT at once, as a federated sign-in does, and 302 to the callback: no form.
+async fn sso_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<SsoQuery>,
+) -> Response {
     let cb = q.call_back.or(q.callback);
-    sso_html(None, &safe_callback(cb.as_deref()))
+    let callback = safe_callback(cb.as_deref());
+    match state.idp_sessions.user(&headers) {
+        Some(user_id) => {
+            let resp = (StatusCode::FOUND, [(header::LOCATION, callback)]).into_response();
+            open_web_session(&state, user_id, false, state.cfg.xsrf_on_auth, resp)
+        }
+        None => sso_html(None, &callback),
+    }
 }
 
 /// `POST /sso-demo/login`: a login and password of the directory open the ENT web session as a
-/// federated sign-in does (session cookies, whatever « se souvenir de moi ») and 302 to the
+/// federated sign-in does (session cookies, whatever « se souvenir de moi »), opens the IdP's
+/// own session (`ssoDemo` cookie, see [`IdpSessions`]) and 302 to the
 /// callback, same-site paths only ([`safe_callback`]). Wrong credentials: the page again, 200.
 async fn sso_sign_in(State(state): State<AppState>, Form(form): Form<SsoForm>) -> Response {
     let callback = safe_callback(form.call_back.as_deref());
@@ -332,7 +384,17 @@ async fn sso_sign_in(State(state): State<AppState>, Form(form): Form<SsoForm>) -
     .await;
     match checked {
         Ok(Ok(user_id)) => {
-            let resp = (StatusCode::FOUND, [(header::LOCATION, callback)]).into_response();
+            let idp = state.idp_sessions.open(user_id.clone());
+            let idp_cookie = format!(
+                "{IDP_COOKIE}={idp}; Path=/sso-demo; HttpOnly; Max-Age={}",
+                IDP_SESSION_TTL.as_secs()
+            );
+            let resp = (
+                StatusCode::FOUND,
+                [(header::LOCATION, callback)],
+                [(header::SET_COOKIE, idp_cookie)],
+            )
+                .into_response();
             open_web_session(&state, user_id, false, state.cfg.xsrf_on_auth, resp)
         }
         Ok(Err(_)) => sso_html(Some("Identifiant ou mot de passe incorrect."), &callback),

@@ -7,7 +7,7 @@ use tauri::{AppHandle, Manager as _, State};
 
 use crate::account::{self, DemoRole, Proof, SignInErrorKind, SignInResult};
 use crate::error::{CommandError, ErrorKind};
-use crate::state::{AccountInfo, AppState, LastAccount};
+use crate::state::{AccountInfo, AppState, LastAccount, SignInMethod};
 use crate::{connector, sso};
 
 /// What the window shows first.
@@ -167,7 +167,8 @@ pub async fn sign_in(
                 .remember
                 .then(|| account::save_password(&ent_url, &login, &password));
             account.remembered = kept;
-            state.note_remembered(kept).await;
+            account.signed_in_with = Some(SignInMethod::Password);
+            state.note_remembered(kept, SignInMethod::Password).await;
             state.remember_account(&LastAccount {
                 ent_url,
                 login,
@@ -226,7 +227,10 @@ pub async fn sign_in_with_ent_page(
                 // keyring kept it.
                 let kept = account::save_session(&ent_url, &login, &session);
                 account.remembered = Some(kept);
-                state.note_remembered(Some(kept)).await;
+                account.signed_in_with = Some(SignInMethod::EntPage);
+                state
+                    .note_remembered(Some(kept), SignInMethod::EntPage)
+                    .await;
                 state.remember_account(&LastAccount {
                     ent_url,
                     login,

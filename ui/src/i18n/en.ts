@@ -124,6 +124,8 @@ export const en: Record<MessageKey, string> = {
 
   "notice.passwordNotKept": "The password could not be saved: no keyring is available. It will be asked for at the next start.",
   "notice.passwordUntilRestart": "The password is kept only until the computer restarts: no lasting keyring (GNOME Keyring, KWallet) is available.",
+  "notice.sessionNotKept": "The session could not be kept: no keyring is available; you will have to sign in again at the next start.",
+  "notice.sessionUntilRestart": "The session is kept only until the computer restarts: no lasting keyring (GNOME Keyring, KWallet) is available.",
   "notice.storeRecovered": "The local copy of the messages was damaged: a new copy is being fetched from the ENT. The damaged file is kept: {file}",
   "notice.queueKept": "The actions waiting for the ENT ({count}) were kept.",
   "notice.queueNotRead": "The actions waiting for the ENT could not be read back; they stay in the damaged file.",

@@ -126,6 +126,8 @@ export const fr = {
 
   "notice.passwordNotKept": "Impossible d'enregistrer le mot de passe : aucun trousseau disponible. Il vous sera demandé au prochain démarrage.",
   "notice.passwordUntilRestart": "Le mot de passe n'est retenu que jusqu'au redémarrage de l'ordinateur : aucun trousseau permanent (Trousseau GNOME, KWallet) n'est disponible.",
+  "notice.sessionNotKept": "Impossible de garder la session : aucun trousseau disponible ; il faudra se reconnecter au prochain démarrage.",
+  "notice.sessionUntilRestart": "La session n'est gardée que jusqu'au redémarrage de l'ordinateur : aucun trousseau permanent (Trousseau GNOME, KWallet) n'est disponible.",
   "notice.storeRecovered": "La copie locale des messages était endommagée : une nouvelle copie est reprise depuis l'ENT. Le fichier endommagé est conservé : {file}",
   "notice.queueKept": "Les actions en attente de l'ENT ({count}) ont été conservées.",
   "notice.queueNotRead": "Les actions en attente de l'ENT n'ont pas pu être relues ; elles restent dans le fichier endommagé.",

@@ -44,12 +44,31 @@ describe("sign-out", () => {
 describe("account notices", () => {
   test("a password no keyring could keep is said", async () => {
     const api = new FixtureApi();
-    api.accountNotes = { remembered: "no" };
+    api.accountNotes = { remembered: "no", signedInWith: "password" };
     await renderMailbox(api);
     const notice = await screen.findByTestId("notice-password");
     expect(notice.textContent).toContain("Impossible d'enregistrer le mot de passe : aucun trousseau disponible");
     fireEvent.click(within(notice).getByRole("button"));
     expect(screen.queryByTestId("notice-password")).toBeNull();
+  });
+
+  test("after a sign-in on the ENT's page, the session no keyring could keep is said, not a password", async () => {
+    const api = new FixtureApi();
+    api.accountNotes = { remembered: "no", signedInWith: "entPage" };
+    await renderMailbox(api);
+    const notice = await screen.findByTestId("notice-password");
+    expect(notice.textContent).toContain(
+      "Impossible de garder la session : aucun trousseau disponible ; il faudra se reconnecter au prochain démarrage",
+    );
+    expect(notice.textContent).not.toContain("mot de passe");
+  });
+
+  test("after a sign-in on the ENT's page, a session kept only until the computer restarts is said", async () => {
+    const api = new FixtureApi();
+    api.accountNotes = { remembered: "untilRestart", signedInWith: "entPage" };
+    await renderMailbox(api);
+    const notice = await screen.findByTestId("notice-password");
+    expect(notice.textContent).toContain("La session n'est gardée que jusqu'au redémarrage");
   });
 
   test("a damaged local copy replaced is said, with the damaged file and the kept actions", async () => {

@@ -73,9 +73,16 @@ export function AccountNotices({ account }: { account: Account | null }) {
   const [dismissed, setDismissed] = useState<string[]>([]);
   if (!account) return null;
   const notices: { key: string; text: string }[] = [];
-  if (account.remembered === "no") notices.push({ key: "password", text: t("notice.passwordNotKept") });
+  // After a sign-in on the ENT's page the keyring holds the ENT session, not a password.
+  const session = account.signedInWith === "entPage";
+  if (account.remembered === "no") {
+    notices.push({ key: "password", text: t(session ? "notice.sessionNotKept" : "notice.passwordNotKept") });
+  }
   if (account.remembered === "untilRestart") {
-    notices.push({ key: "password", text: t("notice.passwordUntilRestart") });
+    notices.push({
+      key: "password",
+      text: t(session ? "notice.sessionUntilRestart" : "notice.passwordUntilRestart"),
+    });
   }
   const recovery = account.storeRecovery;
   if (recovery) {

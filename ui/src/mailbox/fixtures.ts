@@ -273,8 +273,8 @@ export class FixtureApi implements MailboxApi, SignInApi {
   signInFailure: SignInErrorKind | null = null;
   /** What `unsentWork` answers (messages and drafts only in the local copy). */
   unsent: Unsent = { messages: 0, drafts: 0 };
-  /** Extra fields of the account (a damaged copy replaced, a password not kept). */
-  accountNotes: Pick<Account, "storeRecovery" | "remembered"> = {};
+  /** Extra fields of the account (a damaged copy replaced, a password or session not kept). */
+  accountNotes: Pick<Account, "storeRecovery" | "remembered" | "signedInWith"> = {};
 
   constructor(options: FixtureOptions = {}) {
     this.maxDepth = options.maxDepth ?? 3;

@@ -117,7 +117,13 @@ export interface Account {
   storeRecovery?: StoreRecovery | null;
   /** Where « Se souvenir de moi » kept the password, when it was asked for (core `Remembered`). */
   remembered?: Remembered | null;
+  /** How the user signed in, when they did in this run: `remembered` is then about a password or
+   * the ENT session of a sign-in on the ENT's page (SSO). */
+  signedInWith?: SignInMethod | null;
 }
+
+/** `password`: the sign-in screen's password; `entPage`: « Se connecter avec la page de l'ENT ». */
+export type SignInMethod = "password" | "entPage";
 
 /** `kept`: in a keyring that survives a restart; `untilRestart`: only the kernel's keyring; `no`: none. */
 export type Remembered = "kept" | "untilRestart" | "no";

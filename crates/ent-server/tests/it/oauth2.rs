@@ -497,7 +497,10 @@ async fn the_sso_demo_page_signs_in_and_goes_back_to_a_same_site_callback_only()
         let cookies = set_cookies(&resp);
         assert!(cookies.iter().any(|c| c.starts_with("oneSessionId=")));
         assert!(
-            cookies.iter().all(|c| !c.contains("Max-Age")),
+            cookies
+                .iter()
+                .filter(|c| !c.starts_with("ssoDemo="))
+                .all(|c| !c.contains("Max-Age")),
             "{cookies:?}"
         );
         assert_eq!(
@@ -560,4 +563,112 @@ async fn signing_in_on_the_sso_page_from_the_auth_url_ends_with_a_code() {
     let me: ent_protocol::UserInfo =
         json(bearer(&app, &tokens.access_token).userinfo().await).await;
     assert_eq!(me.login, "hugo.leroy");
+}
+
+#[tokio::test]
+async fn the_ent_login_page_links_to_the_sso_page_with_the_same_callback() {
+    let app = TestApp::spawn().await;
+    let html = app
+        .anonymous()
+        .get("/auth/login?callback=%2Fconversation%3Fa%3D1%26b%3D2")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(
+            "<a href=\"/sso-demo/login?callBack=%2Fconversation%3Fa%3D1%26b%3D2\">Se connecter avec ÉduConnect</a>"
+        ),
+        "{html}"
+    );
+}
+
+async fn sso_sign_in(browser: &Client, base: &str, callback: &str) -> Response {
+    browser
+        .http
+        .post(format!("{base}/sso-demo/login"))
+        .form(&[
+            ("login", "marie.durand"),
+            ("password", "demo"),
+            ("callBack", callback),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_identity_provider_remembers_the_user_after_the_ent_session_ended() {
+    let app = TestApp::spawn().await;
+    let browser = app.anonymous();
+    let first = sso_sign_in(&browser, &app.base, "/conversation").await;
+    let idp = set_cookies(&first)
+        .into_iter()
+        .find(|c| c.starts_with("ssoDemo="))
+        .expect("the IdP sets its own cookie");
+    assert!(
+        idp.contains("HttpOnly") && idp.contains("Path=/sso-demo"),
+        "{idp}"
+    );
+
+    // The ENT ends its sessions; the IdP, another server, still knows the user.
+    app.server.faults().expire_sessions();
+    assert_ne!(
+        browser
+            .list_raw("inbox", &Default::default())
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let again = browser
+        .get("/sso-demo/login?callBack=%2Fconversation")
+        .await;
+    assert_eq!(again.status(), StatusCode::FOUND);
+    assert_eq!(location(&again), "/conversation");
+    assert!(set_cookies(&again)
+        .iter()
+        .any(|c| c.starts_with("oneSessionId=")));
+    assert_eq!(
+        browser
+            .list_raw("inbox", &Default::default())
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    // Still same-site only when remembered.
+    for evil in ["https%3A%2F%2Fevil.example%2F", "%2F%2Fevil.example"] {
+        let resp = browser
+            .get(&format!("/sso-demo/login?callBack={evil}"))
+            .await;
+        assert_eq!(location(&resp), "/", "{evil}");
+    }
+
+    // Once the IdP forgets its sessions, its form shows again.
+    app.server.forget_idp_sessions();
+    let form = browser
+        .get("/sso-demo/login?callBack=%2Fconversation")
+        .await;
+    assert_eq!(form.status(), StatusCode::OK);
+    assert!(form.text().await.unwrap().contains("Mot de passe"));
+}
+
+#[tokio::test]
+async fn a_forged_identity_provider_cookie_shows_the_form() {
+    let app = TestApp::spawn().await;
+    let resp = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!(
+            "{}/sso-demo/login?callBack=%2Fconversation",
+            app.base
+        ))
+        .header("cookie", "ssoDemo=0123456789abcdef0123456789abcdef")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(set_cookies(&resp).is_empty());
+    assert!(resp.text().await.unwrap().contains("Mot de passe"));
 }
