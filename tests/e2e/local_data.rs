@@ -186,14 +186,7 @@ async fn a_link_in_a_subject_reaches_the_notification_server_as_text() {
 
 /// Signs in through « Se connecter avec la page de l'ENT », typing on the ENT's own page.
 async fn sign_in_with_the_ents_page(app: &harness::App, ent_url: &str) {
-    let address = app
-        .find(
-            "the address field",
-            By::XPath("//form//label[contains(., \"Adresse de l'ENT\")]//input"),
-        )
-        .await;
-    address.clear().await.expect("clear the address");
-    address.send_keys(ent_url).await.expect("type the address");
+    ui::type_ent_address(app, ent_url).await;
     let main = app.driver.window().await.expect("the main window");
     let login = open_the_ents_page(app, &main).await;
     app.driver
@@ -253,17 +246,7 @@ async fn after_sign_out_the_ents_page_no_longer_holds_the_previous_session() {
         .await;
 
         // Act: the next person opens the ENT's page again.
-        let address = app
-            .find(
-                "the address field",
-                By::XPath("//form//label[contains(., \"Adresse de l'ENT\")]//input"),
-            )
-            .await;
-        address.clear().await.expect("clear the address");
-        address
-            .send_keys(ent.url())
-            .await
-            .expect("type the address");
+        ui::type_ent_address(&app, &ent.url()).await;
         let main = app.driver.window().await.expect("the main window");
         let login = open_the_ents_page(&app, &main).await;
         app.driver

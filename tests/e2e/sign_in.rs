@@ -63,16 +63,7 @@ async fn the_ents_own_login_page_signs_the_app_in() {
     let ent = Ent::start().await;
     harness::run("sign_in_with_ent_page", |app| async move {
         // Arrange
-        let address = app
-            .find(
-                "the address field",
-                By::XPath("//form//label[contains(., \"Adresse de l'ENT\")]//input"),
-            )
-            .await;
-        address
-            .send_keys(ent.url())
-            .await
-            .expect("type the address");
+        ui::type_ent_address(&app, &ent.url()).await;
 
         // Act: « Se connecter avec la page de l'ENT », then sign in on the ENT's own page.
         ui::sign_in_on_ent_window(

@@ -15,11 +15,8 @@ fn keyring(path: &Path) -> String {
 }
 
 async fn sign_in_screen(app: &App) {
-    app.find(
-        "the sign-in screen",
-        By::XPath("//form//label[contains(., \"Adresse de l'ENT\")]//input"),
-    )
-    .await;
+    app.find("the sign-in screen", ui::ent_address_field())
+        .await;
 }
 
 /// Waits until the banner « Votre session ENT a expiré » shows; returns its text.
@@ -57,14 +54,7 @@ async fn an_sso_sign_in_survives_restarts_and_an_ended_session_is_one_click_to_s
     let app = App::start("stay_signed_in", launch).await;
 
     // Arrange: signed in through ÉduConnect from the ENT's own page (as an SSO school does).
-    app.find(
-        "the address field",
-        By::XPath("//form//label[contains(., \"Adresse de l'ENT\")]//input"),
-    )
-    .await
-    .send_keys(ent.url())
-    .await
-    .expect("type the address");
+    ui::type_ent_address(&app, &ent.url()).await;
     ui::sign_in_with_educonnect(
         &app,
         ui::button("Se connecter avec la page de l'ENT"),
@@ -175,17 +165,7 @@ async fn an_sso_sign_in_survives_restarts_and_an_ended_session_is_one_click_to_s
     )
     .await;
     sign_in_screen(&app).await;
-    let address = app
-        .find(
-            "the address field",
-            By::XPath("//form//label[contains(., \"Adresse de l'ENT\")]//input"),
-        )
-        .await;
-    address.clear().await.expect("clear the address");
-    address
-        .send_keys(ent.url())
-        .await
-        .expect("type the address");
+    ui::type_ent_address(&app, &ent.url()).await;
     let main =
         ui::switch_to_ent_window(&app, ui::button("Se connecter avec la page de l'ENT")).await;
     ui::click(
@@ -211,12 +191,7 @@ async fn an_sso_sign_in_survives_restarts_and_an_ended_session_is_one_click_to_s
 
     // Assert 7: the sign-in screen, and the kept session is gone.
     wait_until("the sign-in screen after the restart", STARTUP, || async {
-        app.driver
-            .find(By::XPath(
-                "//form//label[contains(., \"Adresse de l'ENT\")]//input",
-            ))
-            .await
-            .ok()
+        app.driver.find(ui::ent_address_field()).await.ok()
     })
     .await;
     assert!(
@@ -253,14 +228,7 @@ async fn with_a_deployed_connector_the_app_stays_signed_in_and_refreshes_silentl
     let app = App::start("stay_signed_in_connector", launch).await;
 
     // Arrange: signed in through the ENT's own page.
-    app.find(
-        "the address field",
-        By::XPath("//form//label[contains(., \"Adresse de l'ENT\")]//input"),
-    )
-    .await
-    .send_keys(ent.url())
-    .await
-    .expect("type the address");
+    ui::type_ent_address(&app, &ent.url()).await;
     ui::sign_in_on_ent_window(
         &app,
         ui::button("Se connecter avec la page de l'ENT"),
@@ -335,14 +303,7 @@ async fn a_connector_typed_under_advanced_options_is_kept_and_used_after_a_resta
     let app = App::start("stay_signed_in_advanced_options", launch).await;
 
     // Arrange: the address, then « Options avancées » with the connector's id and secret.
-    app.find(
-        "the address field",
-        By::XPath("//form//label[contains(., \"Adresse de l'ENT\")]//input"),
-    )
-    .await
-    .send_keys(ent.url())
-    .await
-    .expect("type the address");
+    ui::type_ent_address(&app, &ent.url()).await;
     ui::click(
         &app,
         "« Options avancées »",

@@ -4,9 +4,26 @@ use thirtyfour::{By, WebElement, WindowHandle};
 
 use crate::harness::{wait_until, App, EFFECT};
 
+/// The input of a field of the sign-in screen, by its label.
+fn sign_in_field(label: &str) -> By {
+    By::XPath(format!("//form//label[contains(., \"{label}\")]//input"))
+}
+
+/// The sign-in screen's « Adresse de l'ENT » field (its presence says the screen shows).
+pub fn ent_address_field() -> By {
+    sign_in_field("Adresse de l'ENT")
+}
+
+/// Types `ent_url` in the sign-in screen's « Adresse de l'ENT », replacing what it held.
+pub async fn type_ent_address(app: &App, ent_url: &str) {
+    let address = app.find("the address field", ent_address_field()).await;
+    address.clear().await.expect("clear the address");
+    address.send_keys(ent_url).await.expect("type the address");
+}
+
 /// Signs in through the sign-in screen's form.
 pub async fn sign_in(app: &App, ent_url: &str, login: &str, password: &str) {
-    let field = |label: &str| By::XPath(format!("//form//label[contains(., \"{label}\")]//input"));
+    let field = sign_in_field;
     for (label, value) in [
         ("Adresse de l'ENT", ent_url),
         ("Identifiant", login),
