@@ -22,6 +22,23 @@
 //! [`STALL_TIMEOUT`] with [`ApiError::Stalled`]: the sync lock is released and the next pass
 //! starts normally.
 //!
+//! # Downloads never wait on the disk
+//!
+//! [`fetch_bodies`] runs three stages at once, joined by bounded channels: the downloads (always
+//! [`BODY_CONCURRENCY`] requests in flight), the store (whatever arrived while it wrote the
+//! previous batch, up to [`BODY_BATCH`] per transaction) and the unread restores (one
+//! `toggleUnread` per [`BODY_BATCH`] stored). A slow stage slows the one before it through its
+//! full channel; memory between stages stays bounded.
+//!
+//! # A first sync resumes where it stopped
+//!
+//! The summaries of a first sync are stored in one transaction together with the inbox snapshot
+//! they were listed under (meta `first_sync_listed`). A first sync that starts again (the app
+//! was quit or killed while it downloaded bodies) and finds the ENT's snapshot unchanged lists
+//! nothing again: it fetches the bodies still missing, and the unread flags its predecessor
+//! left read are restored first from `unread_restore`. If the inbox changed meanwhile, it lists
+//! everything as usual (bodies already stored are still not fetched again).
+//!
 //! # The ENT asks the user to act
 //!
 //! When the ENT redirects every call to a page where the user must act (new terms of use, an
@@ -60,6 +77,10 @@ pub const MAX_REPORTED_ERRORS: usize = 20;
 pub const BODY_BATCH: usize = 100;
 /// Depth of the folder tree asked for (a real ENT refuses more than 3, §12.21).
 pub const FOLDER_DEPTH: u32 = 3;
+/// Meta key: the inbox snapshot (see `check_snapshot`) under which a first sync stored its
+/// listing. Set with the summaries; a first sync that finds it equal to the ENT's current
+/// snapshot resumes with the bodies still missing instead of listing again.
+const LISTED: &str = "first_sync_listed";
 /// Default period of the quick check.
 pub const DEFAULT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
 /// A pass (or a replay) that sends and receives nothing for this long is stopped. Longer than
@@ -209,6 +230,44 @@ async fn pass(inner: &Arc<Inner>, mode: SyncMode, report: &mut SyncReport) -> Re
         }
     }
 
+    // A first sync killed after its listing was stored goes on with the bodies still missing,
+    // as long as the ENT shows the same inbox: nothing is listed twice (see the module doc).
+    let listed = inner.store.read(|c| store::get_meta(c, LISTED)).await?;
+    let to_fetch = if first && listed.as_deref() == Some(snapshot.as_str()) {
+        tracing::debug!("first sync resumed after its listing");
+        inner.store.read(missing_bodies).await?
+    } else {
+        list_and_apply(inner, first, &snapshot, report).await?
+    };
+
+    fetch_bodies(inner, to_fetch, report).await?;
+
+    if report.errors.is_empty() {
+        inner
+            .store
+            .write(move |tx| store::set_meta(tx, "check", &snapshot))
+            .await?;
+    }
+    let now = chrono::Utc::now().timestamp_millis().to_string();
+    inner
+        .store
+        .write(move |tx| store::set_meta(tx, "last_sync", &now))
+        .await?;
+    let counts = inner.store.read(folder::list_folders).await?;
+    inner.emit(Event::UnreadCounts {
+        counts: counts.into_iter().map(|f| (f.id, f.unread)).collect(),
+    });
+    Ok(())
+}
+
+/// Lists every folder, plans, applies the summaries in one transaction and announces new mail.
+/// Returns the bodies to fetch, each with whether the ENT lists it unread.
+async fn list_and_apply(
+    inner: &Arc<Inner>,
+    first: bool,
+    snapshot: &str,
+    report: &mut SyncReport,
+) -> Result<Vec<(String, bool)>> {
     // Every folder's listing.
     let mut folder_ids: Vec<String> = SYSTEM_FOLDERS.iter().map(|s| s.to_string()).collect();
     folder_ids.extend(
@@ -276,9 +335,18 @@ async fn pass(inner: &Arc<Inner>, mode: SyncMode, report: &mut SyncReport) -> Re
     {
         let ops = ops.clone();
         let remote = remote.clone();
+        let listed = first.then(|| snapshot.to_string());
         inner
             .store
-            .write(move |tx| apply_ops(tx, &ops, &rows, &remote))
+            .write(move |tx| {
+                apply_ops(tx, &ops, &rows, &remote)?;
+                // Written with the summaries, so that a first sync killed from here on
+                // resumes with the bodies alone.
+                match &listed {
+                    Some(snapshot) => store::set_meta(tx, LISTED, snapshot),
+                    None => Ok(()),
+                }
+            })
             .await?;
     }
     if !changed.is_empty() {
@@ -303,25 +371,25 @@ async fn pass(inner: &Arc<Inner>, mode: SyncMode, report: &mut SyncReport) -> Re
         });
     }
     report.new_mail = new_mail;
+    Ok(to_fetch)
+}
 
-    fetch_bodies(inner, to_fetch, report).await?;
-
-    if report.errors.is_empty() {
-        inner
-            .store
-            .write(move |tx| store::set_meta(tx, "check", &snapshot))
-            .await?;
+/// The bodies a resumed first sync still has to fetch, each with whether it is unread.
+fn missing_bodies(conn: &Connection) -> StoreResult<Vec<(String, bool)>> {
+    let mut stmt = conn
+        .prepare("SELECT id, unread FROM messages WHERE body_synced = 0 ORDER BY date DESC")
+        .ctx("read the bodies still missing")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?)))
+        .ctx("read the bodies still missing")?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, unread) = row.ctx("read the bodies still missing")?;
+        if !queue::is_local_id(&id) {
+            out.push((id, unread));
+        }
     }
-    let now = chrono::Utc::now().timestamp_millis().to_string();
-    inner
-        .store
-        .write(move |tx| store::set_meta(tx, "last_sync", &now))
-        .await?;
-    let counts = inner.store.read(folder::list_folders).await?;
-    inner.emit(Event::UnreadCounts {
-        counts: counts.into_iter().map(|f| (f.id, f.unread)).collect(),
-    });
-    Ok(())
+    Ok(out)
 }
 
 fn op_id(op: &Operation) -> &str {
@@ -540,19 +608,30 @@ async fn restore_unread(inner: &Inner, ids: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// Fetches, stores and restores bodies as three stages running at once, joined by bounded
+/// channels: downloads go on while a batch is written to SQLite and while unread flags are
+/// restored, so the line, not the disk, sets the pace (issue: the old loop started no request
+/// while it stored a batch). The channels bound the memory held between stages; a stage that
+/// falls behind slows the one before it, never loses anything.
+///
+/// Each fetch is a task of its own, so that it goes on (and releases whatever lock it takes
+/// while signing in again) whatever the other stages are doing; the stages themselves are
+/// futures of one `try_join`, all polled whenever woken. When the pass ends early (an error,
+/// the stall guard), the join is dropped and the set aborts the fetches still in flight.
 async fn fetch_bodies(
     inner: &Arc<Inner>,
     ids: Vec<(String, bool)>,
     report: &mut SyncReport,
 ) -> Result<()> {
     let total = ids.len() as u32;
-    // Recorded before any read (see the module doc), in one transaction.
-    let unread: Vec<String> = ids
+    let unread_ids: std::collections::HashSet<String> = ids
         .iter()
         .filter(|(_, u)| *u)
         .map(|(id, _)| id.clone())
         .collect();
-    if !unread.is_empty() {
+    // Recorded before any read (see the module doc), in one transaction.
+    if !unread_ids.is_empty() {
+        let unread: Vec<String> = unread_ids.iter().cloned().collect();
         inner
             .store
             .write(move |tx| {
@@ -566,17 +645,26 @@ async fn fetch_bodies(
             })
             .await?;
     }
-    let unread_ids: std::collections::HashSet<String> = ids
-        .iter()
-        .filter(|(_, u)| *u)
-        .map(|(id, _)| id.clone())
-        .collect();
-    // Each fetch is a task of its own, so that it goes on (and releases whatever lock it takes
-    // while signing in again) while this loop stores a batch and restores unread flags; the
-    // set aborts the rest when the pass ends early. See the module doc.
-    let mut queue = ids.into_iter().map(|(id, _)| id);
+    let (body_tx, body_rx) = tokio::sync::mpsc::channel(BODY_BATCH * 2);
+    let (restore_tx, restore_rx) = tokio::sync::mpsc::channel(4);
+    let ids = ids.into_iter().map(|(id, _)| id);
+    let store = store_bodies(inner, body_rx, restore_tx, &unread_ids, total, report);
+    tokio::try_join!(
+        download_bodies(inner, ids, body_tx),
+        store,
+        restore_stage(inner, restore_rx)
+    )?;
+    Ok(())
+}
+
+/// Keeps [`BODY_CONCURRENCY`] body requests in flight and hands each answer to the store stage.
+/// An error that ends the pass (the session is gone, the ENT asks the user to act) stops it.
+async fn download_bodies(
+    inner: &Arc<Inner>,
+    mut queue: impl Iterator<Item = String>,
+    out: tokio::sync::mpsc::Sender<(String, Fetched)>,
+) -> Result<()> {
     let mut tasks: tokio::task::JoinSet<(String, Fetched)> = tokio::task::JoinSet::new();
-    let mut done = 0u32;
     loop {
         while tasks.len() < BODY_CONCURRENCY {
             let Some(id) = queue.next() else { break };
@@ -586,22 +674,45 @@ async fn fetch_bodies(
                 (id, r)
             });
         }
-        let Some(first) = tasks.join_next().await else {
-            break;
+        let Some(joined) = tasks.join_next().await else {
+            return Ok(());
         };
-        let mut joined = vec![first];
-        while joined.len() < BODY_BATCH {
-            match tasks.try_join_next() {
-                Some(next) => joined.push(next),
-                None => break,
+        let (id, fetched) = match joined {
+            Ok(fetched) => fetched,
+            // A fetch that panicked: its body stays missing and the next pass tries again.
+            Err(error) => {
+                tracing::warn!(%error, "a body fetch ended abnormally");
+                continue;
             }
+        };
+        let fetched = match fetched {
+            Err(e) if e.ends_sync() => return Err(e.into()),
+            other => other,
+        };
+        if out.send((id, fetched)).await.is_err() {
+            // The store stage stopped: its error ends the join.
+            return Ok(());
         }
-        let mut batch: Vec<(String, Fetched)> = Vec::with_capacity(joined.len());
-        for j in joined {
-            match j {
-                Ok(fetched) => batch.push(fetched),
-                // A fetch that panicked: its body stays missing and the next pass tries again.
-                Err(error) => tracing::warn!(%error, "a body fetch ended abnormally"),
+    }
+}
+
+/// Writes the fetched bodies in batches of at most [`BODY_BATCH`] (whatever arrived while the
+/// previous batch was written), then hands the batch's unread ids to the restore stage.
+async fn store_bodies(
+    inner: &Arc<Inner>,
+    mut bodies_in: tokio::sync::mpsc::Receiver<(String, Fetched)>,
+    restore_out: tokio::sync::mpsc::Sender<Vec<String>>,
+    unread_ids: &std::collections::HashSet<String>,
+    total: u32,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let mut done = 0u32;
+    while let Some(first) = bodies_in.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < BODY_BATCH {
+            match bodies_in.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
             }
         }
         done += batch.len() as u32;
@@ -609,24 +720,19 @@ async fn fetch_bodies(
         let mut restore = Vec::new();
         for (id, r) in batch {
             match r {
-                Ok((_, body)) => {
-                    if unread_ids.contains(&id) {
-                        restore.push(id);
-                    }
-                    bodies.push(body);
-                }
-                Err(e) if e.ends_sync() => return Err(e.into()),
+                Ok((_, body)) => bodies.push(body),
                 Err(e) => {
                     let e: Error = e.into();
                     tracing::debug!(%id, error = %e, "cannot fetch a body");
                     if report.errors.len() < MAX_REPORTED_ERRORS {
                         note(inner, report, &e);
                     }
-                    // Not read on the ENT: nothing to restore, and the next pass tries again.
-                    if unread_ids.contains(&id) {
-                        restore.push(id);
-                    }
                 }
+            }
+            // Read on the ENT, or not read at all (a failed fetch): either way the flag is
+            // sent back, and the next pass fetches what failed.
+            if unread_ids.contains(&id) {
+                restore.push(id);
             }
         }
         report.bodies_fetched += bodies.len() as u32;
@@ -639,8 +745,9 @@ async fn fetch_bodies(
                 Ok(())
             })
             .await?;
-        if !restore.is_empty() {
-            restore_unread(inner, &restore).await?;
+        if !restore.is_empty() && restore_out.send(restore).await.is_err() {
+            // The restore stage stopped: its error ends the join.
+            return Ok(());
         }
         inner.emit(Event::Progress {
             folder: "bodies".into(),
@@ -649,4 +756,27 @@ async fn fetch_bodies(
         });
     }
     Ok(())
+}
+
+/// Marks unread again the messages whose bodies were stored, [`BODY_BATCH`] per request (the
+/// last one smaller): one `toggleUnread` per hundred bodies, whatever the size of the store's
+/// batches. A crash before the restore leaves the ids in `unread_restore` for the next pass.
+async fn restore_stage(
+    inner: &Inner,
+    mut ids_in: tokio::sync::mpsc::Receiver<Vec<String>>,
+) -> Result<()> {
+    let mut ids = Vec::new();
+    loop {
+        let more = ids_in.recv().await;
+        let end = more.is_none();
+        ids.extend(more.into_iter().flatten());
+        if ids.len() >= BODY_BATCH || (end && !ids.is_empty()) {
+            let rest = ids.split_off(ids.len().min(BODY_BATCH));
+            restore_unread(inner, &ids).await?;
+            ids = rest;
+        }
+        if end && ids.is_empty() {
+            return Ok(());
+        }
+    }
 }

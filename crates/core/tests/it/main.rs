@@ -10,6 +10,7 @@ mod attachments;
 mod batch;
 mod compose;
 mod ent_quirks;
+mod first_sync;
 mod hardening;
 mod harness;
 mod local_data;
