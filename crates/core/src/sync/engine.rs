@@ -46,11 +46,11 @@
 //! [`ApiError::ActionNeeded`]: the pass stops there ([`ApiError::ends_sync`]) and returns it,
 //! queued actions stay queued, and the app shows the page to the user.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use futures::stream::{self, StreamExt, TryStreamExt};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use super::plan::{self, LocalMessage, Operation, RemoteMessage, RemoteState};
 use super::{SyncMode, SyncReport};
@@ -260,15 +260,17 @@ async fn pass(inner: &Arc<Inner>, mode: SyncMode, report: &mut SyncReport) -> Re
     Ok(())
 }
 
-/// Lists every folder, plans, applies the summaries in one transaction and announces new mail.
-/// Returns the bodies to fetch, each with whether the ENT lists it unread.
+/// Lists every folder, writing the summaries that are new or changed page by page as they
+/// arrive (so that memory holds one page of summaries, not the mailbox), then plans what the
+/// listings say as a whole (moves, deletions, bodies to fetch), applies it in one transaction
+/// and announces new mail. Returns the bodies to fetch, each with whether the ENT lists it
+/// unread.
 async fn list_and_apply(
     inner: &Arc<Inner>,
     first: bool,
     snapshot: &str,
     report: &mut SyncReport,
 ) -> Result<Vec<(String, bool)>> {
-    // Every folder's listing.
     let mut folder_ids: Vec<String> = SYSTEM_FOLDERS.iter().map(|s| s.to_string()).collect();
     folder_ids.extend(
         inner
@@ -278,71 +280,68 @@ async fn list_and_apply(
             .into_iter()
             .map(|f| f.id),
     );
+    let pending = Arc::new(inner.store.read(queue::pending_message_ids).await?);
     let mut remote = RemoteState::default();
-    let mut rows: HashMap<String, SummaryRow> = HashMap::new();
+    let mut listed = Listed::default();
     for folder_id in folder_ids.iter().filter(|f| !queue::is_local_id(f)) {
-        match list_folder(inner, folder_id).await {
-            Ok(items) => {
+        let (pages_out, pages_in) = tokio::sync::mpsc::channel(LIST_CONCURRENCY);
+        let listing = async {
+            list_folder(inner, folder_id, pages_out)
+                .await
+                .map_err(Error::from)
+        };
+        let writing = write_pages(
+            inner,
+            folder_id,
+            pages_in,
+            &pending,
+            &mut remote,
+            &mut listed,
+        );
+        match tokio::try_join!(listing, writing) {
+            Ok(_) => {
                 remote.complete_folders.insert(folder_id.clone());
-                for row in items {
-                    let entry =
-                        remote
-                            .messages
-                            .entry(row.id.clone())
-                            .or_insert_with(|| RemoteMessage {
-                                folders: BTreeSet::new(),
-                                fingerprint: fingerprint(&row),
-                                is_draft: row.state == "DRAFT",
-                            });
-                    entry.folders.insert(folder_id.clone());
-                    rows.entry(row.id.clone()).or_insert(row);
-                }
             }
-            Err(e) if e.ends_sync() => return Err(e.into()),
-            Err(e) => note(inner, report, &e.into()),
+            Err(Error::Api(e)) if !e.ends_sync() => note(inner, report, &e.into()),
+            Err(e) => return Err(e),
         }
     }
+    report.inserted += listed.inserted;
+    report.updated += listed.updated;
 
-    // Plan, then apply the summaries in one transaction.
+    // Plan what the listings say as a whole, and apply it in one transaction.
     let local = inner.store.read(load_local).await?;
     let ops = plan::plan(&local, &remote);
-    let mut to_fetch: Vec<(String, bool)> = Vec::new();
-    let mut new_mail = Vec::new();
+    drop(local);
+    let mut to_fetch: Vec<(String, bool)> = std::mem::take(&mut listed.drafts_changed)
+        .into_iter()
+        .map(|id| (id, false))
+        .collect();
+    let mut changed = Vec::new();
     for op in &ops {
         match op {
-            Operation::Insert { id } => {
-                report.inserted += 1;
-                if let (Some(r), Some(m)) = (rows.get(id), remote.messages.get(id)) {
-                    if !first && r.unread && m.folders.contains(INBOX) {
-                        new_mail.push(id.clone());
-                    }
-                }
+            Operation::Delete { id } => {
+                report.deleted += 1;
+                changed.push(id.clone());
             }
-            Operation::Update { .. } => report.updated += 1,
-            Operation::Delete { .. } => report.deleted += 1,
             Operation::FetchBody { id } => {
-                to_fetch.push((id.clone(), rows.get(id).is_some_and(|r| r.unread)));
+                to_fetch.push((id.clone(), listed.unread.contains(id)));
             }
-            Operation::Place { .. } => {}
+            Operation::Place { id, .. } => changed.push(id.clone()),
+            // Written while listing; a message with queued actions is left as the user made it.
+            Operation::Insert { .. } | Operation::Update { .. } => {}
         }
     }
-    let changed: Vec<String> = ops
-        .iter()
-        .map(|op| op_id(op).to_string())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
     {
-        let ops = ops.clone();
-        let remote = remote.clone();
-        let listed = first.then(|| snapshot.to_string());
+        let remote = Arc::new(remote);
+        let listed_under = first.then(|| snapshot.to_string());
         inner
             .store
             .write(move |tx| {
-                apply_ops(tx, &ops, &rows, &remote)?;
-                // Written with the summaries, so that a first sync killed from here on
-                // resumes with the bodies alone.
-                match &listed {
+                apply_ops(tx, &ops, &remote)?;
+                // Written with the plan, so that a first sync killed from here on resumes with
+                // the bodies alone.
+                match &listed_under {
                     Some(snapshot) => store::set_meta(tx, LISTED, snapshot),
                     None => Ok(()),
                 }
@@ -352,6 +351,11 @@ async fn list_and_apply(
     if !changed.is_empty() {
         inner.emit(Event::MessagesChanged { ids: changed });
     }
+    let new_mail = if first {
+        Vec::new()
+    } else {
+        std::mem::take(&mut listed.new_in_inbox)
+    };
     if !new_mail.is_empty() {
         let ids = new_mail.clone();
         let summaries = inner
@@ -374,6 +378,138 @@ async fn list_and_apply(
     Ok(to_fetch)
 }
 
+/// What the listings of a pass found, beyond the remote state the planner reads.
+#[derive(Default)]
+struct Listed {
+    inserted: u32,
+    updated: u32,
+    /// Ids the ENT lists unread (their unread flag is restored after their body is read).
+    unread: std::collections::HashSet<String>,
+    /// Unread messages new in the inbox.
+    new_in_inbox: Vec<String>,
+    /// Drafts whose summary changed: their body changed too.
+    drafts_changed: Vec<String>,
+}
+
+/// Writes each page of a folder's listing as it arrives: the summaries the store does not have
+/// or has with another fingerprint, each in the folder it is listed in. A message already met
+/// in this pass (listed in two folders, or twice when pages shift) is only noted in `remote`:
+/// the plan places it.
+async fn write_pages(
+    inner: &Inner,
+    folder_id: &str,
+    mut pages: tokio::sync::mpsc::Receiver<Vec<SummaryRow>>,
+    pending: &Arc<BTreeSet<String>>,
+    remote: &mut RemoteState,
+    listed: &mut Listed,
+) -> Result<()> {
+    while let Some(page) = pages.recv().await {
+        let mut fresh = Vec::new();
+        for row in page {
+            let entry = remote
+                .messages
+                .entry(row.id.clone())
+                .or_insert_with(|| RemoteMessage {
+                    folders: BTreeSet::new(),
+                    fingerprint: fingerprint(&row),
+                    is_draft: row.state == "DRAFT",
+                });
+            let met_before = !entry.folders.is_empty();
+            entry.folders.insert(folder_id.to_string());
+            if met_before {
+                continue;
+            }
+            if row.unread {
+                listed.unread.insert(row.id.clone());
+            }
+            fresh.push(row);
+        }
+        if fresh.is_empty() {
+            continue;
+        }
+        let (folder, pending) = (folder_id.to_string(), pending.clone());
+        let written = inner
+            .store
+            .write(move |tx| write_listed(tx, &folder, &fresh, &pending))
+            .await?;
+        listed.inserted += written.inserted.len() as u32;
+        listed.updated += written.updated.len() as u32;
+        if folder_id == INBOX {
+            listed.new_in_inbox.extend(written.inserted_unread);
+        }
+        listed.drafts_changed.extend(written.drafts_changed);
+        let ids: Vec<String> = written
+            .inserted
+            .into_iter()
+            .chain(written.updated)
+            .collect();
+        if !ids.is_empty() {
+            inner.emit(Event::MessagesChanged { ids });
+        }
+    }
+    Ok(())
+}
+
+/// What [`write_listed`] wrote.
+#[derive(Default)]
+struct Written {
+    inserted: Vec<String>,
+    inserted_unread: Vec<String>,
+    updated: Vec<String>,
+    drafts_changed: Vec<String>,
+}
+
+/// Writes the summaries of one page the store lacks or has with another fingerprint, placed in
+/// the folder they are listed in. A message with queued actions keeps what the user made of it
+/// (the ENT's view of it is stale until the queue is replayed).
+fn write_listed(
+    tx: &rusqlite::Transaction<'_>,
+    folder_id: &str,
+    rows: &[SummaryRow],
+    pending: &BTreeSet<String>,
+) -> StoreResult<Written> {
+    let mut known = tx
+        .prepare_cached("SELECT fingerprint FROM messages WHERE id = ?1")
+        .ctx("prepare a fingerprint read")?;
+    let user_folder = (!SYSTEM_FOLDERS.contains(&folder_id)).then_some(folder_id);
+    let mut out = Written::default();
+    for row in rows {
+        let fp = fingerprint(row);
+        let local: Option<Option<i64>> = known
+            .query_row([&row.id], |r| r.get(0))
+            .optional()
+            .ctx("read a fingerprint")?;
+        match local {
+            Some(_) if pending.contains(&row.id) => continue,
+            Some(Some(f)) if f == fp => continue,
+            Some(_) => {
+                out.updated.push(row.id.clone());
+                if row.state == "DRAFT" {
+                    out.drafts_changed.push(row.id.clone());
+                }
+            }
+            None => {
+                out.inserted.push(row.id.clone());
+                if row.unread {
+                    out.inserted_unread.push(row.id.clone());
+                }
+            }
+        }
+        message::upsert_summary(tx, row, Origin::Sync)?;
+        tx.execute(
+            "UPDATE messages SET trashed = ?2, fingerprint = ?4,
+                user_folder_id = COALESCE(?3, CASE WHEN ?2 THEN user_folder_id END)
+             WHERE id = ?1",
+            params![row.id, folder_id == "trash", user_folder, fp],
+        )
+        .ctx("write a message location")?;
+        if local.is_none() {
+            listing::place(tx, &row.id, &BTreeSet::from([folder_id.to_string()]))?;
+        }
+    }
+    Ok(out)
+}
+
 /// The bodies a resumed first sync still has to fetch, each with whether it is unread.
 fn missing_bodies(conn: &Connection) -> StoreResult<Vec<(String, bool)>> {
     let mut stmt = conn
@@ -392,31 +528,25 @@ fn missing_bodies(conn: &Connection) -> StoreResult<Vec<(String, bool)>> {
     Ok(out)
 }
 
-fn op_id(op: &Operation) -> &str {
-    match op {
-        Operation::Insert { id }
-        | Operation::Update { id }
-        | Operation::Place { id, .. }
-        | Operation::Delete { id }
-        | Operation::FetchBody { id } => id,
-    }
-}
-
-/// Lists a folder to the end: the first page gives the count, the others go in parallel.
+/// Lists a folder to the end, handing each page to `out` as it arrives: the first page gives
+/// the count, the others go [`LIST_CONCURRENCY`] at a time.
 async fn list_folder(
     inner: &Inner,
     folder_id: &str,
-) -> std::result::Result<Vec<SummaryRow>, ApiError> {
+    out: tokio::sync::mpsc::Sender<Vec<SummaryRow>>,
+) -> std::result::Result<(), ApiError> {
     let first = api::list(&inner.client, folder_id, 0, PAGE_SIZE).await?;
     let total = first.count;
     let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let mut items = first.items;
-    let mut done = items.len() as u32;
+    let mut done = first.items.len() as u32;
     inner.emit(Event::Progress {
         folder: folder_id.to_string(),
         done,
         total,
     });
+    if out.send(first.items).await.is_err() {
+        return Ok(()); // the writer stopped: its error ends the pass
+    }
     let (client, folder) = (inner.client.clone(), folder_id.to_string());
     let mut rest = stream::iter(1..pages)
         .map(move |p| {
@@ -426,7 +556,9 @@ async fn list_folder(
         .buffered(LIST_CONCURRENCY);
     while let Some(page) = rest.try_next().await? {
         done += page.items.len() as u32;
-        items.extend(page.items);
+        if out.send(page.items).await.is_err() {
+            return Ok(());
+        }
         if done % (PAGE_SIZE * 20) < PAGE_SIZE {
             inner.emit(Event::Progress {
                 folder: folder_id.to_string(),
@@ -435,10 +567,7 @@ async fn list_folder(
             });
         }
     }
-    // Pages shift when mail arrives while listing: the same id may show twice.
-    let mut seen = BTreeSet::new();
-    items.retain(|r| seen.insert(r.id.clone()));
-    Ok(items)
+    Ok(())
 }
 
 fn load_local(conn: &Connection) -> StoreResult<BTreeMap<String, LocalMessage>> {
@@ -500,35 +629,10 @@ fn apply_folders(tx: &rusqlite::Transaction<'_>, tree: &[FolderRow]) -> StoreRes
 fn apply_ops(
     tx: &rusqlite::Transaction<'_>,
     ops: &[Operation],
-    rows: &HashMap<String, SummaryRow>,
     remote: &RemoteState,
 ) -> StoreResult<()> {
-    let mut set_fp = tx
-        .prepare_cached("UPDATE messages SET fingerprint = ?2 WHERE id = ?1")
-        .ctx("prepare a fingerprint update")?;
     for op in ops {
         match op {
-            Operation::Insert { id } | Operation::Update { id } => {
-                if let (Some(row), Some(r)) = (rows.get(id), remote.messages.get(id)) {
-                    message::upsert_summary(tx, row, Origin::Sync)?;
-                    // The user folder a message sits in, as the listings show it.
-                    let user_folder = r
-                        .folders
-                        .iter()
-                        .find(|f| !SYSTEM_FOLDERS.contains(&f.as_str()));
-                    tx.execute(
-                        "UPDATE messages SET trashed = ?2, user_folder_id = COALESCE(?3, CASE WHEN ?2 THEN user_folder_id END) WHERE id = ?1",
-                        params![id, r.folders.contains("trash"), user_folder],
-                    )
-                    .ctx("write a message location")?;
-                    set_fp
-                        .execute(params![id, r.fingerprint])
-                        .ctx("write a fingerprint")?;
-                    if matches!(op, Operation::Insert { .. }) {
-                        listing::place(tx, id, &r.folders)?;
-                    }
-                }
-            }
             Operation::Place { id, folders } => {
                 if let Some(r) = remote.messages.get(id) {
                     let user_folder = r
@@ -544,7 +648,8 @@ fn apply_ops(
                 listing::place(tx, id, folders)?;
             }
             Operation::Delete { id } => message::delete_messages(tx, std::slice::from_ref(id))?,
-            Operation::FetchBody { .. } => {}
+            // Summaries are written while listing (`write_listed`), bodies by `fetch_bodies`.
+            Operation::Insert { .. } | Operation::Update { .. } | Operation::FetchBody { .. } => {}
         }
     }
     Ok(())

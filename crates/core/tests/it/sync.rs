@@ -1,3 +1,4 @@
+use messagerie_core::client::conversation as api;
 use messagerie_core::mailbox::Event;
 use messagerie_core::queue::DraftContent;
 use messagerie_core::sync::SyncMode;
@@ -186,4 +187,71 @@ async fn a_message_deleted_elsewhere_disappears() {
 
     assert_eq!(report.deleted, 1);
     assert!(mb.message(&a).await.is_err());
+}
+
+#[tokio::test]
+async fn a_draft_edited_on_the_web_shows_its_new_text_after_a_full_sync() {
+    // Arrange: a draft written on the web page, synced once.
+    let app = TestApp::start().await;
+    let mut content = DraftContent {
+        subject: "Sortie au musée".into(),
+        body: "<p>Première version</p>".into(),
+        to: vec![app.id("paul.martin")],
+        ..Default::default()
+    };
+    let id = app
+        .with_web("marie.durand", async |c| {
+            api::create_draft(c, &content).await.unwrap()
+        })
+        .await;
+    let mb = app.mailbox("marie.durand").await;
+    mb.sync(SyncMode::Quick).await.unwrap();
+    assert!(mb
+        .message(&id)
+        .await
+        .unwrap()
+        .body
+        .unwrap()
+        .contains("Première version"));
+
+    // Act: edited again on the web page, then a full sync.
+    content.subject = "Sortie au musée (horaires)".into();
+    content.body = "<p>Deuxième version</p>".into();
+    app.with_web("marie.durand", async |c| {
+        api::update_draft(c, &id, &content).await.unwrap()
+    })
+    .await;
+    let report = mb.sync(SyncMode::Full).await.unwrap();
+
+    // Assert
+    assert_eq!(report.bodies_fetched, 1, "{report:?}");
+    let draft = mb.message(&id).await.unwrap();
+    assert_eq!(draft.summary.subject, "Sortie au musée (horaires)");
+    assert!(draft.body.unwrap().contains("Deuxième version"));
+}
+
+#[tokio::test]
+async fn a_message_sent_to_oneself_is_in_the_inbox_and_in_sent_messages() {
+    // Arrange
+    let app = TestApp::start().await;
+    let id = app
+        .deliver("marie.durand", &["marie.durand"], "Pense-bête", "<p>x</p>")
+        .await;
+    let on_ent = |rows: Vec<messagerie_core::message::SummaryRow>| rows.iter().any(|m| m.id == id);
+    assert!(on_ent(app.remote("marie.durand", "inbox").await));
+    assert!(on_ent(app.remote("marie.durand", "outbox").await));
+
+    // Act
+    let mb = app.mailbox("marie.durand").await;
+    mb.sync(SyncMode::Quick).await.unwrap();
+
+    // Assert: one message, listed in both folders as on the ENT.
+    for folder in ["inbox", "outbox"] {
+        let listed = mb.list(folder, 0, 10).await.unwrap();
+        assert_eq!(
+            listed.iter().filter(|m| m.id == id).count(),
+            1,
+            "{folder}: {listed:?}"
+        );
+    }
 }
