@@ -42,6 +42,7 @@ pub mod conversation;
 pub mod download;
 mod error;
 pub mod oauth2;
+pub mod pace;
 pub mod timeline;
 pub mod wire;
 
@@ -153,6 +154,11 @@ pub struct Client {
     session: Arc<RwLock<Option<Session>>>,
     sign_in: Arc<RwLock<SignIn>>,
     relogin: Arc<Mutex<()>>,
+    /// At most this many requests in flight (see [`pace`]).
+    in_flight: Arc<tokio::sync::Semaphore>,
+    max_in_flight: usize,
+    /// The pause every request of the account takes while the ENT says it is busy.
+    pace: Arc<pace::Pace>,
     requests: Arc<AtomicU64>,
     /// Requests started plus answers received: a sync watches it to tell a stall from work.
     activity: Arc<AtomicU64>,
@@ -189,6 +195,9 @@ impl Client {
             session: Arc::default(),
             sign_in: Arc::default(),
             relogin: Arc::default(),
+            in_flight: Arc::new(tokio::sync::Semaphore::new(pace::max_in_flight())),
+            max_in_flight: pace::max_in_flight(),
+            pace: Arc::default(),
             requests: Arc::default(),
             activity: Arc::default(),
             remember_me: Arc::default(),
@@ -209,6 +218,11 @@ impl Client {
     /// HTTP requests sent so far (benchmarks and the sync report).
     pub fn request_count(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Requests this client sends at once at most (see [`pace`]).
+    pub fn max_in_flight(&self) -> usize {
+        self.max_in_flight
     }
 
     /// Grows with every request sent and every answer (or failure) received.
@@ -288,9 +302,13 @@ impl Client {
                     self.fetch_xsrf(session).await?;
                 }
                 Err(e) if e.is_retryable() && call.idempotent && attempt < MAX_ATTEMPTS => {
-                    let delay = BACKOFF * 2u32.pow(attempt - 1);
-                    tracing::debug!(attempt, ?delay, error = %e, "retrying");
-                    tokio::time::sleep(delay).await;
+                    // A failing ENT sets the account's pause (see `pace`), which the next
+                    // attempt waits; an ENT out of reach gets this request's own back-off.
+                    if matches!(e, ApiError::Offline { .. }) {
+                        let delay = BACKOFF * 2u32.pow(attempt - 1);
+                        tokio::time::sleep(delay).await;
+                    }
+                    tracing::debug!(attempt, error = %e, "retrying");
                 }
                 Err(e) => return Err(e),
             }
@@ -401,6 +419,13 @@ impl Client {
                 req.multipart(reqwest::multipart::Form::new().part("file", part))
             }
         };
+        // The ENT said it is busy: every request of the account waits the time it asked.
+        while let Some(pause) = self.pace.wait(std::time::Instant::now()) {
+            tracing::debug!(?pause, "the ENT asked for a pause");
+            tokio::time::sleep(pause).await;
+        }
+        // Never closed, so acquiring only waits for a free slot.
+        let _slot = self.in_flight.acquire().await.ok();
         self.requests.fetch_add(1, Ordering::Relaxed);
         self.activity.fetch_add(1, Ordering::Relaxed);
         let answer = async {
@@ -410,6 +435,8 @@ impl Client {
             })?;
             let status = resp.status();
             let headers = resp.headers().clone();
+            self.pace
+                .answered(std::time::Instant::now(), status, &headers);
             let bytes = resp
                 .bytes()
                 .await
@@ -508,7 +535,8 @@ pub(crate) fn classify(base: &str, what: String, answer: Answer) -> ApiResult<An
             status: s,
             reason,
         },
-        s if s >= 500 => ApiError::Server { what, status: s },
+        // Busy (429) or failing (5xx): worth trying again later (see `pace`).
+        s @ (429 | 500..) => ApiError::Server { what, status: s },
         s => ApiError::BadAnswer {
             what,
             detail: format!("status {s}"),

@@ -25,7 +25,8 @@
 //! # Downloads never wait on the disk
 //!
 //! [`fetch_bodies`] runs three stages at once, joined by bounded channels: the downloads (always
-//! [`BODY_CONCURRENCY`] requests in flight), the store (whatever arrived while it wrote the
+//! as many requests in flight as the client allows, [`crate::client::pace::MAX_IN_FLIGHT`] by
+//! default), the store (whatever arrived while it wrote the
 //! previous batch, up to [`BODY_BATCH`] per transaction) and the unread restores (one
 //! `toggleUnread` per [`BODY_BATCH`] stored). A slow stage slows the one before it through its
 //! full channel; memory between stages stays bounded.
@@ -68,9 +69,6 @@ use crate::store::{self, Origin, SqlContext, StoreResult};
 pub const PAGE_SIZE: u32 = 25;
 /// List pages fetched at once within a folder once its first page gave the count.
 pub const LIST_CONCURRENCY: usize = 6;
-/// Bodies fetched at once: enough to hide a school ENT's latency (tens of ms), few enough
-/// not to hammer it.
-pub const BODY_CONCURRENCY: usize = 12;
 /// Errors kept in a report; the rest are only logged (a broken ENT may fail every body).
 pub const MAX_REPORTED_ERRORS: usize = 20;
 /// Bodies written per transaction, and restored unread per `toggleUnread`.
@@ -762,7 +760,7 @@ async fn fetch_bodies(
     Ok(())
 }
 
-/// Keeps [`BODY_CONCURRENCY`] body requests in flight and hands each answer to the store stage.
+/// Keeps as many body requests in flight as the client allows and hands each answer to the store stage.
 /// An error that ends the pass (the session is gone, the ENT asks the user to act) stops it.
 async fn download_bodies(
     inner: &Arc<Inner>,
@@ -771,7 +769,7 @@ async fn download_bodies(
 ) -> Result<()> {
     let mut tasks: tokio::task::JoinSet<(String, Fetched)> = tokio::task::JoinSet::new();
     loop {
-        while tasks.len() < BODY_CONCURRENCY {
+        while tasks.len() < inner.client.max_in_flight() {
             let Some(id) = queue.next() else { break };
             let client = inner.client.clone();
             tasks.spawn(async move {
