@@ -29,6 +29,10 @@ struct Args {
     /// Set no XSRF-TOKEN cookie at sign-in (entcore's `xsrfOnAuth` off): only HTML pages set it.
     #[arg(long)]
     no_xsrf_on_auth: bool,
+    /// Wait this many milliseconds before answering each request, as a distant ENT would
+    /// (0: answer at once). A test switch, not an ENT option.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -56,6 +60,9 @@ fn main() -> anyhow::Result<()> {
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let handle = ent_server::start(listener, config).await?;
+        handle
+            .faults()
+            .set_latency(std::time::Duration::from_millis(args.latency_ms));
         println!("ent-server listening on {}", handle.base_url());
         tokio::signal::ctrl_c().await?;
         handle.stop().await;
