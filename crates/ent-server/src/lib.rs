@@ -27,6 +27,7 @@ mod faults;
 mod oauth2;
 mod pages;
 mod render;
+pub mod seed;
 mod timeline;
 mod visible;
 

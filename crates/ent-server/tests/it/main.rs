@@ -14,5 +14,6 @@ mod faults;
 mod folders;
 mod hardening;
 mod oauth2;
+mod seed;
 mod timeline;
 mod visible;
