@@ -28,6 +28,8 @@ mod oauth2;
 mod pages;
 mod render;
 pub mod seed;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod timeline;
 mod visible;
 

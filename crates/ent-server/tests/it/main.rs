@@ -15,5 +15,6 @@ mod folders;
 mod hardening;
 mod oauth2;
 mod seed;
+mod testing;
 mod timeline;
 mod visible;
