@@ -2,20 +2,16 @@
 //!
 //! `cargo bench -p messagerie-core --bench sync_search` runs all; pass `sync`, `incremental`,
 //! `search`, `list` or `recipients` after `--` to run one. Figures go to stdout as Markdown rows.
+//!
+//! The ENT side is ent-server (`ent_server::testing::TestServer`, demo school) seeded through
+//! `ServerHandle::seed_inbox` and slowed by `Faults::set_latency`: the same server as the
+//! tests and the app's demo, answering seeded messages as it answers sent ones.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-// The loopback ENT peer of the integration tests (ent-server's library API had not landed).
-#[path = "../tests/it/peer.rs"]
-#[allow(
-    dead_code,
-    clippy::unwrap_used,
-    clippy::await_holding_lock,
-    clippy::result_large_err
-)]
-mod peer;
-
+use ent_server::seed::{InboxSeed, Words};
+use ent_server::testing::TestServer;
 use futures::stream::{self, StreamExt};
 use messagerie_core::client::conversation as api;
 use messagerie_core::client::{Client, SignIn};
@@ -29,63 +25,8 @@ use messagerie_core::recipients::{self, Visible};
 use messagerie_core::search::{self, SearchQuery};
 use messagerie_core::store::{Origin, Store};
 
-const WORDS: &[&str] = &[
-    "conseil",
-    "classe",
-    "réunion",
-    "parents",
-    "évaluation",
-    "mathématiques",
-    "français",
-    "histoire",
-    "géographie",
-    "sortie",
-    "musée",
-    "cantine",
-    "bulletin",
-    "trimestre",
-    "devoirs",
-    "rappel",
-    "absence",
-    "retard",
-    "professeur",
-    "élèves",
-    "projet",
-    "voyage",
-    "autorisation",
-    "inscription",
-    "photo",
-    "cahier",
-    "correction",
-    "contrôle",
-    "semaine",
-    "prochaine",
-    "jeudi",
-    "vendredi",
-    "lundi",
-    "horaires",
-    "salle",
-    "gymnase",
-    "piscine",
-    "bibliothèque",
-    "lecture",
-    "orthographe",
-    "dictée",
-    "exercice",
-    "leçon",
-    "poésie",
-    "chorale",
-    "spectacle",
-    "fête",
-    "kermesse",
-    "vacances",
-    "rentrée",
-    "calendrier",
-    "planning",
-    "emploi",
-    "temps",
-    "stage",
-];
+/// Senders of the local stores filled for search and lists (subjects and bodies come from
+/// ent-server's seed vocabulary, the same words as the ENT side).
 const PEOPLE: &[&str] = &[
     "DURAND Marie",
     "MARTIN Paul",
@@ -101,28 +42,8 @@ const PEOPLE: &[&str] = &[
     "ROUX Chloé",
 ];
 
-/// A small deterministic generator (no dependency, same data every run).
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
-        list[(self.next() % list.len() as u64) as usize]
-    }
-    fn sentence(&mut self, n: usize) -> String {
-        (0..n)
-            .map(|_| self.pick(WORDS))
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-}
-
-fn person(rng: &mut Rng) -> Recipient {
-    let name = rng.pick(PEOPLE);
+fn person(rng: &mut Words) -> Recipient {
+    let name = *rng.pick(PEOPLE);
     Recipient {
         id: format!("u-{}", name.replace(' ', "-").to_lowercase()),
         display_name: name.to_string(),
@@ -134,7 +55,7 @@ fn person(rng: &mut Rng) -> Recipient {
 
 /// Fills a store with `n` messages with bodies, spread over inbox/outbox/trash.
 fn fill(store: &Store, n: usize) {
-    let mut rng = Rng(0x5eed);
+    let mut rng = Words::new(0x5eed);
     let base = 1_700_000_000_000i64;
     for chunk in (0..n).collect::<Vec<_>>().chunks(5000) {
         store
@@ -150,7 +71,7 @@ fn fill(store: &Store, n: usize) {
                         cci: vec![],
                         state: "SENT".into(),
                         date: base + (i as i64) * 60_000,
-                        unread: rng.next().is_multiple_of(3),
+                        unread: rng.next_u64().is_multiple_of(3),
                         response: false,
                         has_attachment: false,
                         no_reply: false,
@@ -299,24 +220,27 @@ fn peak_rss_mb() -> Option<f64> {
 
 const SYNC_MESSAGES: usize = 10_000;
 
-fn fill_peer(data: &peer::Shared) {
-    let mut d = data.lock().expect("peer data");
-    let mut rng = Rng(0xfeed);
-    for i in 0..SYNC_MESSAGES {
-        let from = if i % 2 == 0 {
-            "paul.martin"
-        } else {
-            "sophie.bernard"
-        };
-        let body = format!("<p>{}</p><p>{}</p>", rng.sentence(40), rng.sentence(30));
-        peer::deliver(&mut d, from, &["marie.durand"], &rng.sentence(4), &body);
-    }
+/// A fresh ent-server (demo school) whose marie.durand has `SYNC_MESSAGES` unread messages from
+/// two teachers, seeded straight into its tables, answering each request after `latency`.
+async fn seeded_server(latency: Duration) -> TestServer {
+    let ent = TestServer::empty_demo().await;
+    ent.server()
+        .seed_inbox(InboxSeed {
+            from: vec!["paul.martin".into(), "sophie.bernard".into()],
+            unread_every: 1,
+            seed: 0xfeed,
+            ..InboxSeed::new("marie.durand", SYNC_MESSAGES)
+        })
+        .await
+        .expect("seed ent-server");
+    ent.faults().set_latency(latency);
+    ent
 }
 
-async fn signed_client(url: &str) -> Client {
+async fn signed_client(url: &str, login: &str) -> Client {
     let client = Client::new(url).expect("client");
     let creds = Credentials {
-        login: "marie.durand".into(),
+        login: login.into(),
         password: Secret::new("demo"),
     };
     let session = messagerie_core::client::auth::login_form(&client, &creds)
@@ -381,13 +305,15 @@ async fn ceiling(client: &Client) -> usize {
     n
 }
 
+/// The first sync, the incremental check, and their two baselines, each against its own
+/// freshly seeded ent-server answering after `latency`.
 fn bench_sync(rt: &tokio::runtime::Runtime, latency: Duration) {
     rt.block_on(async {
-        let rss_before = peak_rss_mb().unwrap_or(0.0);
         // Ours: the first sync, into a real store on disk.
-        let server = peer::Peer::start().await;
-        fill_peer(&server.data);
-        server.data.lock().expect("peer").latency = latency;
+        let t = Instant::now();
+        let server = seeded_server(latency).await;
+        println!("<!-- seeded ent-server with {SYNC_MESSAGES} messages in {:.2} s -->", t.elapsed().as_secs_f64());
+        let rss_before = peak_rss_mb().unwrap_or(0.0);
         let dir = tempfile::tempdir().expect("temp dir");
         let mb = Mailbox::open(Account::in_dir(dir.path(), &server.url(), "marie.durand")).await.expect("open");
         mb.sign_in(Credentials { login: "marie.durand".into(), password: Secret::new("demo") }, None)
@@ -409,27 +335,26 @@ fn bench_sync(rt: &tokio::runtime::Runtime, latency: Duration) {
             assert!(r.unchanged);
             requests = requests.max(r.requests);
         }
+        drop(server);
 
-        // Baselines on a fresh peer each, same data.
-        let server = peer::Peer::start().await;
-        fill_peer(&server.data);
-        server.data.lock().expect("peer").latency = latency;
-        let client = signed_client(&server.url()).await;
+        // Baselines on a fresh server each, same data.
+        let server = seeded_server(latency).await;
+        let client = signed_client(&server.url(), "marie.durand").await;
         let t = Instant::now();
         let n = naive(&client).await;
         let naive_time = t.elapsed();
         assert_eq!(n, SYNC_MESSAGES);
+        drop(server);
 
-        let server = peer::Peer::start().await;
-        fill_peer(&server.data);
-        server.data.lock().expect("peer").latency = latency;
-        let client = signed_client(&server.url()).await;
+        let server = seeded_server(latency).await;
+        let client = signed_client(&server.url(), "marie.durand").await;
         let t = Instant::now();
         ceiling(&client).await;
         let ceiling_time = t.elapsed();
+        drop(server);
 
         let rate = |d: Duration| SYNC_MESSAGES as f64 / d.as_secs_f64();
-        println!("| first sync of {SYNC_MESSAGES} messages, {} ms added per request | time | messages/s |", latency.as_millis());
+        println!("| first sync of {SYNC_MESSAGES} messages from ent-server, {} ms added per request | time | messages/s |", latency.as_millis());
         println!("|---|---|---|");
         println!("| messagerie-core first sync | {:.2} s | {:.0} |", ours.as_secs_f64(), rate(ours));
         println!("| naive baseline (pages then bodies one by one, nothing stored) | {:.2} s | {:.0} |", naive_time.as_secs_f64(), rate(naive_time));
@@ -443,118 +368,9 @@ fn bench_sync(rt: &tokio::runtime::Runtime, latency: Duration) {
         println!("|---|---|---|");
         println!("| quick check | {} | {} |", ms(p95(times)), requests);
         println!();
-        println!("Peak resident memory of the bench process: {rss_before:.0} MB before the sync, {rss_after:.0} MB after it (includes the in-process peer and its 10,000 messages).");
+        println!("Peak resident memory of the bench process: {rss_before:.0} MB before the sync, {rss_after:.0} MB after it (includes the in-process ent-server and its {SYNC_MESSAGES} messages).");
         println!();
     });
-}
-
-/// The first sync against the project's ent-server (demo school), filled through its API.
-fn bench_sync_ent_server(rt: &tokio::runtime::Runtime) {
-    rt.block_on(async {
-        let server_dir = tempfile::tempdir().expect("temp dir");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let server = ent_server::start(listener, ent_server::Config::demo(server_dir.path()))
-            .await
-            .expect("ent-server");
-        let url = format!("http://{}", server.addr());
-        let dir = tempfile::tempdir().expect("temp dir");
-        let open = |login: &'static str| {
-            let (url, root) = (url.clone(), dir.path().to_path_buf());
-            async move {
-                let mb = Mailbox::open(Account::in_dir(&root, &url, login)).await.expect("open");
-                mb.sign_in(Credentials { login: login.into(), password: Secret::new("demo") }, None)
-                    .await
-                    .expect("sign in");
-                mb
-            }
-        };
-        let marie = open("marie.durand").await;
-        let marie_id = marie.user().await.expect("user").expect("signed in").0;
-        // Fill: paul sends to marie through the API, 16 at a time.
-        let paul = signed_client_as(&url, "paul.martin").await;
-        let t = Instant::now();
-        let mut rng = Rng(0xabc);
-        let contents: Vec<_> = (0..SYNC_MESSAGES)
-            .map(|_| messagerie_core::queue::DraftContent {
-                subject: rng.sentence(4),
-                body: format!("<p>{}</p><p>{}</p>", rng.sentence(40), rng.sentence(30)),
-                to: vec![marie_id.clone()],
-                ..Default::default()
-            })
-            .collect();
-        stream::iter(contents)
-            .map(|c| {
-                let client = paul.clone();
-                async move {
-                    let id = api::create_draft(&client, &c).await.expect("draft");
-                    api::send(&client, &id, &c).await.expect("send");
-                }
-            })
-            .buffer_unordered(16)
-            .collect::<Vec<_>>()
-            .await;
-        println!("<!-- filled ent-server with {SYNC_MESSAGES} messages in {:.1} s -->", t.elapsed().as_secs_f64());
-
-        let rss_before = peak_rss_mb().unwrap_or(0.0);
-        let t = Instant::now();
-        let report = marie.sync(SyncMode::Quick).await.expect("sync");
-        let ours = t.elapsed();
-        let rss_after = peak_rss_mb().unwrap_or(0.0);
-        assert!(report.bodies_fetched as usize >= SYNC_MESSAGES, "{report:?}");
-        let mut times = Vec::new();
-        let mut requests = 0;
-        for _ in 0..20 {
-            let t = Instant::now();
-            let r = marie.sync(SyncMode::Quick).await.expect("sync");
-            times.push(t.elapsed());
-            assert!(r.unchanged);
-            requests = requests.max(r.requests);
-        }
-        let client = signed_client_as(&url, "marie.durand").await;
-        let t = Instant::now();
-        naive(&client).await;
-        let naive_time = t.elapsed();
-        let t = Instant::now();
-        ceiling(&client).await;
-        let ceiling_time = t.elapsed();
-        let n = report.bodies_fetched as f64;
-        println!("| first sync from ent-server (demo school + {SYNC_MESSAGES} messages) | time | messages/s |");
-        println!("|---|---|---|");
-        println!("| messagerie-core first sync | {:.2} s | {:.0} |", ours.as_secs_f64(), n / ours.as_secs_f64());
-        println!("| naive baseline | {:.2} s | {:.0} |", naive_time.as_secs_f64(), n / naive_time.as_secs_f64());
-        println!("| server ceiling (256 in flight) | {:.2} s | {:.0} |", ceiling_time.as_secs_f64(), n / ceiling_time.as_secs_f64());
-        println!();
-        println!("Ratio to the naive baseline: **{:.1}×**. Ratio to the ceiling: {:.0} % of its rate.",
-            naive_time.as_secs_f64() / ours.as_secs_f64(),
-            100.0 * ceiling_time.as_secs_f64() / ours.as_secs_f64());
-        println!();
-        println!("| incremental sync against ent-server, nothing new | p95 | HTTP requests |");
-        println!("|---|---|---|");
-        println!("| quick check | {} | {} |", ms(p95(times)), requests);
-        println!();
-        println!("Peak resident memory (whole process, ent-server included): {rss_before:.0} MB before, {rss_after:.0} MB after the sync.");
-        println!();
-        server.stop().await;
-    });
-}
-
-async fn signed_client_as(url: &str, login: &str) -> Client {
-    let client = Client::new(url).expect("client");
-    let creds = Credentials {
-        login: login.into(),
-        password: Secret::new("demo"),
-    };
-    let session = messagerie_core::client::auth::login_form(&client, &creds)
-        .await
-        .expect("login");
-    client.set_session(Some(session)).await;
-    client
-        .set_sign_in(SignIn {
-            credentials: Some(creds),
-            oauth: None,
-        })
-        .await;
-    client
 }
 
 const LAST_NAMES: &[&str] = &[
@@ -618,10 +434,10 @@ const PROFILES: &[&str] = &["Student", "Relative", "Teacher", "Personnel"];
 
 /// The visible list of a school of `users` people and `groups` groups, as the sync stores it.
 fn school(users: usize, groups: usize) -> Vec<Visible> {
-    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut rng = Words::new(0x2545_f491_4f6c_dd1d);
     let mut list = Vec::with_capacity(users + groups);
     for i in 0..users {
-        let profile = rng.pick(PROFILES);
+        let profile = *rng.pick(PROFILES);
         list.push(Visible {
             id: format!("u{i:05}"),
             display_name: format!("{} {}", rng.pick(LAST_NAMES), rng.pick(FIRST_NAMES)),
@@ -646,7 +462,7 @@ fn school(users: usize, groups: usize) -> Vec<Visible> {
             display_name: format!("{kind} du groupe {class}."),
             kind: "Group".into(),
             profile: None,
-            nb_users: Some(1 + (rng.next() % 40) as u32),
+            nb_users: Some(1 + (rng.next_u64() % 40) as u32),
             group_type: Some("ProfileGroup".into()),
             structure_name: Some("Collège Jean Moulin".into()),
             used_in: vec!["TO".into(), "CC".into(), "CCI".into()],
@@ -768,13 +584,9 @@ fn main() {
         .collect();
     let all = args.is_empty();
     let wants = |name: &str| all || args.iter().any(|a| a == name);
-    if wants("ent-server") {
+    if wants("sync") || wants("incremental") || wants("ent-server") {
         let rt = tokio::runtime::Runtime::new().expect("runtime");
-        bench_sync_ent_server(&rt);
-    }
-    if wants("sync") || wants("incremental") {
-        let rt = tokio::runtime::Runtime::new().expect("runtime");
-        // No latency: the peer's CPU is the limit. 5 ms: a school ENT on a good line.
+        // No latency: ent-server's CPU is the limit. 5 ms: a school ENT on a good line.
         bench_sync(&rt, Duration::ZERO);
         bench_sync(&rt, Duration::from_millis(5));
     }

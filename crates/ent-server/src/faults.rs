@@ -1,12 +1,13 @@
 //! Fault injection for tests: make a route answer 500 or malformed JSON, drop the connection,
-//! run the request (committing its writes) and then drop the connection before answering, or
-//! never answer. Also the switches that make the server behave like an entcore in ordinary but
+//! run the request (committing its writes) and then drop the connection before answering,
+//! never answer, or answer late (network latency, per route or for every request). Also the switches that make the server behave like an entcore in ordinary but
 //! rarer situations: sessions that end after some requests (a session timeout or a restart in
 //! the middle of a sync), and new terms of use a user must accept before any API call
 //! (`MandatoryUserValidationFilter`, spec §13 item 29).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
@@ -64,6 +65,10 @@ pub enum FaultKind {
     /// Never answer and keep the connection open (a stuck ENT): the client's own timeouts
     /// are all that can end the request.
     Hang,
+    /// Wait this long, then run the request normally: the time a request spends on the line to
+    /// a distant ENT. It adds to [`Faults::set_latency`] and to another fault injected on the
+    /// same route (a delayed 500), so a test can slow one route while others fail.
+    Delay(Duration),
 }
 
 /// When the sessions end by themselves: after `left` more requests, then every `every`.
@@ -92,6 +97,8 @@ pub struct Faults {
     session_drop: Mutex<Option<SessionDrop>>,
     /// Users who must accept new terms of use (or validate something) before any API call.
     validations: Mutex<HashMap<String, Validation>>,
+    /// Added before every answer, whatever the route; kept by [`Faults::clear`].
+    latency: Mutex<Duration>,
 }
 
 impl Faults {
@@ -101,7 +108,22 @@ impl Faults {
             sessions,
             session_drop: Mutex::new(None),
             validations: Mutex::new(HashMap::new()),
+            latency: Mutex::new(Duration::ZERO),
         }
+    }
+
+    /// Every request waits `latency` before it runs, from now on (`Duration::ZERO`: off, the
+    /// default): a school ENT on a real line, seen from the client (the binary's
+    /// `--latency-ms`). Per-route delays are [`FaultKind::Delay`] rules.
+    pub fn set_latency(&self, latency: Duration) {
+        if let Ok(mut l) = self.latency.lock() {
+            *l = latency;
+        }
+    }
+
+    /// The latency [`Faults::set_latency`] set.
+    pub fn latency(&self) -> Duration {
+        self.latency.lock().map(|l| *l).unwrap_or_default()
     }
 
     fn push(&self, path_prefix: &str, kind: FaultKind, remaining: Option<u32>) {
@@ -124,7 +146,7 @@ impl Faults {
         self.push(path_prefix, kind, Some(times));
     }
 
-    /// Removes every injected fault.
+    /// Removes every injected fault and per-route delay (not [`Faults::set_latency`]).
     pub fn clear(&self) {
         if let Ok(mut rules) = self.rules.lock() {
             rules.clear();
@@ -214,19 +236,37 @@ impl Faults {
         self.sessions.with(|inner| inner.access.clear());
     }
 
-    fn take(&self, path: &str) -> Option<FaultKind> {
-        let mut rules = self.rules.lock().ok()?;
-        let i = rules
-            .iter()
-            .position(|r| path.starts_with(&r.path_prefix))?;
-        let kind = rules[i].kind;
-        if let Some(n) = rules[i].remaining.as_mut() {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                rules.remove(i);
+    /// What happens to a request for `path`: how long it waits first (the latency plus the
+    /// first matching [`FaultKind::Delay`]), then the first matching other fault, if any. Each
+    /// rule used is counted down.
+    fn take(&self, path: &str) -> (Duration, Option<FaultKind>) {
+        let latency = self.latency();
+        let Ok(mut rules) = self.rules.lock() else {
+            return (latency, None);
+        };
+        let matching = |delay: bool| {
+            rules.iter().position(|r| {
+                matches!(r.kind, FaultKind::Delay(_)) == delay && path.starts_with(&r.path_prefix)
+            })
+        };
+        let (delay_at, fault_at) = (matching(true), matching(false));
+        let delay = match delay_at.map(|i| rules[i].kind) {
+            Some(FaultKind::Delay(d)) => d,
+            _ => Duration::ZERO,
+        };
+        let fault = fault_at.map(|i| rules[i].kind);
+        // Count down the later rule first so that the earlier index stays valid.
+        let mut used: Vec<usize> = delay_at.into_iter().chain(fault_at).collect();
+        used.sort_unstable_by(|a, b| b.cmp(a));
+        for i in used {
+            if let Some(n) = rules[i].remaining.as_mut() {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    rules.remove(i);
+                }
             }
         }
-        Some(kind)
+        (latency.saturating_add(delay), fault)
     }
 }
 
@@ -236,7 +276,11 @@ pub(crate) async fn middleware(
     next: Next,
 ) -> Response {
     state.faults.count_request();
-    let Some(kind) = state.faults.take(req.uri().path()) else {
+    let (delay, fault) = state.faults.take(req.uri().path());
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let Some(kind) = fault else {
         return next.run(req).await;
     };
     let abort = req.extensions().get::<ConnAbort>().cloned();
@@ -255,6 +299,8 @@ pub(crate) async fn middleware(
             let _ = next.run(req).await;
             drop_connection(abort).await
         }
+        // Never taken as a fault: `take` turns it into the wait above.
+        FaultKind::Delay(_) => next.run(req).await,
     }
 }
 

@@ -27,6 +27,9 @@ mod faults;
 mod oauth2;
 mod pages;
 mod render;
+pub mod seed;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod timeline;
 mod visible;
 

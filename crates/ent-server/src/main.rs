@@ -29,6 +29,25 @@ struct Args {
     /// Set no XSRF-TOKEN cookie at sign-in (entcore's `xsrfOnAuth` off): only HTML pages set it.
     #[arg(long)]
     no_xsrf_on_auth: bool,
+    /// Wait this many milliseconds before answering each request, as a distant ENT would
+    /// (0: answer at once). A test switch, not an ENT option.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Before serving, write N generated messages into LOGIN's inbox, from every user who may
+    /// write to them, one in three unread (`LOGIN=N`, e.g. `marie.durand=100000`; each start
+    /// adds N more). For benchmarks: seconds where sending them would take minutes.
+    #[arg(long, value_name = "LOGIN=N", value_parser = parse_seed)]
+    seed_inbox: Option<(String, usize)>,
+}
+
+fn parse_seed(arg: &str) -> Result<(String, usize), String> {
+    let (login, n) = arg
+        .split_once('=')
+        .ok_or("expected LOGIN=N, e.g. marie.durand=10000")?;
+    let n = n
+        .parse()
+        .map_err(|_| format!("{n} is not a number of messages"))?;
+    Ok((login.to_owned(), n))
 }
 
 fn main() -> anyhow::Result<()> {
@@ -56,6 +75,19 @@ fn main() -> anyhow::Result<()> {
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let handle = ent_server::start(listener, config).await?;
+        if let Some((login, n)) = &args.seed_inbox {
+            let seeded = handle
+                .seed_inbox(ent_server::seed::InboxSeed::new(login, *n))
+                .await
+                .with_context(|| format!("cannot seed the inbox of {login}"))?;
+            println!(
+                "seeded {} messages ({} unread) into {login}'s inbox",
+                seeded.count, seeded.unread
+            );
+        }
+        handle
+            .faults()
+            .set_latency(std::time::Duration::from_millis(args.latency_ms));
         println!("ent-server listening on {}", handle.base_url());
         tokio::signal::ctrl_c().await?;
         handle.stop().await;

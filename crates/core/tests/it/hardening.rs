@@ -1,6 +1,8 @@
 //! What the client stores stays bounded whatever the ENT lists (issue 11, point 12).
 
 use ent_server::Config;
+
+use crate::harness::TestApp;
 use messagerie_core::client::conversation as api;
 use messagerie_core::session::{Credentials, Secret};
 use messagerie_core::sync::SyncMode;
@@ -25,17 +27,9 @@ async fn signed_in(dir: &std::path::Path, url: &str, login: &str) -> Mailbox {
 #[tokio::test]
 async fn a_listing_with_repeated_recipients_is_stored_with_each_recipient_once() {
     // Arrange: an ENT that keeps recipient arrays as sent, as entcore does.
-    let server_dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        seed_demo_mailboxes: false,
-        keep_duplicate_recipients: true,
-        ..Config::demo(server_dir.path())
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server = ent_server::start(listener, config).await.unwrap();
-    let url = server.base_url();
-    let id_of = |login: &str| server.directory().user_by_login(login).unwrap().id.clone();
-    let (marie, sophie) = (id_of("marie.durand"), id_of("sophie.bernard"));
+    let app = TestApp::start_with(|c: &mut Config| c.keep_duplicate_recipients = true).await;
+    let url = app.url();
+    let (marie, sophie) = (app.id("marie.durand"), app.id("sophie.bernard"));
     let dir = tempfile::tempdir().unwrap();
     // paul writes from another client that sends the arrays as typed (this one dedupes them).
     let paul = reqwest::Client::builder()

@@ -1,12 +1,13 @@
-//! One real `ent-server` (demo school, empty mailboxes) on 127.0.0.1 and one temporary
-//! directory per test; every client store is a real SQLite file under that directory.
+//! One real `ent-server` (demo school, empty mailboxes) on 127.0.0.1 (ent-server's own test
+//! server, `ent_server::testing`) and one temporary directory per test; every client store is
+//! a real SQLite file under that directory.
 //!
 //! What "the ENT" holds is checked as a user would see it: through a second client of the same
 //! user (its own store, signed in over HTTP), never by looking inside the server.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 
+use ent_server::testing::TestServer;
 use ent_server::{Config, ServerHandle};
 use messagerie_core::client::conversation as api;
 use messagerie_core::message::SummaryRow;
@@ -16,18 +17,13 @@ use messagerie_core::{Account, Mailbox};
 use tempfile::TempDir;
 
 pub struct TestApp {
-    /// `None` while stopped.
-    server: Option<ServerHandle>,
-    addr: SocketAddr,
-    server_dir: TempDir,
+    ent: TestServer,
     pub dir: TempDir,
     /// One "web browser" per login: sends mail as another client would and reads the ENT's
     /// state over HTTP. Its store is never synced.
     web: tokio::sync::Mutex<HashMap<String, Mailbox>>,
     /// Login or group name to ENT id, kept while the server is stopped.
     ids: HashMap<String, String>,
-    /// Changes to the server's configuration, applied again at a restart.
-    tweak: fn(&mut Config),
 }
 
 fn server_config(data_dir: &std::path::Path, tweak: fn(&mut Config)) -> Config {
@@ -45,14 +41,11 @@ impl TestApp {
         Self::start_with(|_| {}).await
     }
 
-    /// A server whose configuration `tweak` changes (an ENT option such as `xsrf_on_auth`).
+    /// A server whose configuration `tweak` changes (an ENT option such as `xsrf_on_auth`),
+    /// at its start and at each restart.
     pub async fn start_with(tweak: fn(&mut Config)) -> TestApp {
-        let server_dir = tempfile::tempdir().expect("server dir");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let server = ent_server::start(listener, server_config(server_dir.path(), tweak))
-            .await
-            .unwrap();
-        let dir = server.directory();
+        let ent = TestServer::start(move |dir| server_config(dir, tweak)).await;
+        let dir = ent.directory();
         let ids = dir
             .users()
             .map(|u| (u.login.clone(), u.id.clone()))
@@ -60,38 +53,28 @@ impl TestApp {
             .collect();
         TestApp {
             ids,
-            tweak,
-            addr: server.addr(),
-            server: Some(server),
-            server_dir,
+            ent,
             dir: tempfile::tempdir().expect("temp dir"),
             web: tokio::sync::Mutex::new(HashMap::new()),
         }
     }
 
     pub fn server(&self) -> &ServerHandle {
-        self.server.as_ref().expect("the server is running")
+        self.ent.server()
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.ent.url()
     }
 
-    /// Stops the server (its data stays on disk).
+    /// Stops the server (its data stays on disk; the port stays taken).
     pub async fn stop(&mut self) {
-        if let Some(server) = self.server.take() {
-            server.stop().await;
-        }
+        self.ent.stop().await;
     }
 
     /// Starts the server again on the same port with the same data directory.
     pub async fn restart(&mut self) {
-        let listener = tokio::net::TcpListener::bind(self.addr).await.unwrap();
-        self.server = Some(
-            ent_server::start(listener, server_config(self.server_dir.path(), self.tweak))
-                .await
-                .unwrap(),
-        );
+        self.ent.restart().await;
     }
 
     /// The ENT id of a demo login.

@@ -15,13 +15,8 @@ mod hardening;
 mod harness;
 mod local_data;
 mod oauth2;
-mod peer_only;
 mod replay_crash;
 mod resilience;
 mod search;
 mod side_effects;
 mod sync;
-
-// The hand-written peer: only for what ent-server cannot produce (see its header).
-#[allow(dead_code, clippy::await_holding_lock, clippy::result_large_err)]
-mod peer;

@@ -74,3 +74,39 @@ async fn commit_then_drop_delivers_the_send_but_never_answers() {
     assert_eq!(paul.list("outbox").await.len(), 1);
     assert_eq!(app.login("marie.durand").await.list("inbox").await.len(), 1);
 }
+
+#[tokio::test]
+async fn latency_delays_every_answer_and_a_route_delay_adds_to_it_and_to_a_fault() {
+    use std::time::{Duration, Instant};
+    let app = TestApp::spawn().await;
+    let marie = app.login("marie.durand").await;
+    let faults = app.server.faults();
+    let timed = async |path: &str| {
+        let t = Instant::now();
+        let status = marie.get(path).await.status();
+        (t.elapsed(), status)
+    };
+
+    faults.set_latency(Duration::from_millis(300));
+    let (slow, status) = timed("/conversation/max-depth").await;
+    assert!(slow >= Duration::from_millis(300), "{slow:?}");
+    assert_eq!(status, StatusCode::OK);
+
+    faults.inject_times(
+        "/conversation/api/count",
+        FaultKind::Delay(Duration::from_millis(300)),
+        1,
+    );
+    faults.inject_times("/conversation/api/count", FaultKind::ServerError, 1);
+    let (slower, status) = timed("/conversation/api/count/inbox?unread=true").await;
+    assert!(slower >= Duration::from_millis(600), "{slower:?}");
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+
+    // Both rules were used once; clear keeps the latency, set_latency(ZERO) ends it.
+    faults.clear();
+    assert_eq!(faults.latency(), Duration::from_millis(300));
+    faults.set_latency(Duration::ZERO);
+    let (fast, status) = timed("/conversation/api/count/inbox?unread=true").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(fast < Duration::from_millis(300), "{fast:?}");
+}

@@ -14,5 +14,7 @@ mod faults;
 mod folders;
 mod hardening;
 mod oauth2;
+mod seed;
+mod testing;
 mod timeline;
 mod visible;
