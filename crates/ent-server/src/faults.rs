@@ -65,6 +65,11 @@ pub enum FaultKind {
     /// Never answer and keep the connection open (a stuck ENT): the client's own timeouts
     /// are all that can end the request.
     Hang,
+    /// Answer `status` (429 or 503) with `Retry-After: retry_after_secs`, without running the
+    /// handler: what the reverse proxy in front of a real ENT answers when it rate-limits
+    /// (nginx `limit_req`, 503 unless `limit_req_status 429`) or while the ENT is in
+    /// maintenance. entcore itself sends neither status nor the header.
+    Busy { status: u16, retry_after_secs: u32 },
     /// Wait this long, then run the request normally: the time a request spends on the line to
     /// a distant ENT. It adds to [`Faults::set_latency`] and to another fault injected on the
     /// same route (a delayed 500), so a test can slow one route while others fail.
@@ -290,6 +295,15 @@ pub(crate) async fn middleware(
             StatusCode::OK,
             [(header::CONTENT_TYPE, "application/json")],
             "{\"id\": [unterminated",
+        )
+            .into_response(),
+        FaultKind::Busy {
+            status,
+            retry_after_secs,
+        } => (
+            StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
+            [(header::RETRY_AFTER, retry_after_secs.to_string())],
+            "<html><body>Service temporairement indisponible</body></html>",
         )
             .into_response(),
         FaultKind::DropConnection => drop_connection(abort).await,

@@ -245,3 +245,41 @@ async fn a_full_disk_gives_a_clear_error_and_loses_nothing() {
     assert_eq!(mb.list("inbox", 0, 10).await.unwrap()[0].id, a);
     assert!(mb.list("draft", 0, 10).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn an_ent_that_asks_for_a_pause_gets_no_request_before_its_retry_after() {
+    // Arrange: three messages; the first body read is answered 503 with `Retry-After: 1`, as
+    // the proxy in front of a busy ENT does.
+    let app = TestApp::start().await;
+    for i in 0..3 {
+        app.deliver(
+            "paul.martin",
+            &["marie.durand"],
+            &format!("M{i}"),
+            "<p>x</p>",
+        )
+        .await;
+    }
+    let mb = app.mailbox("marie.durand").await;
+    app.server().faults().inject_times(
+        "/conversation/api/messages/",
+        FaultKind::Busy {
+            status: 503,
+            retry_after_secs: 1,
+        },
+        1,
+    );
+
+    // Act
+    let started = std::time::Instant::now();
+    let report = mb.sync(SyncMode::Quick).await.unwrap();
+
+    // Assert: the refused read was sent again once, after the second the ENT asked for, and
+    // the sync brought everything.
+    assert!(report.errors.is_empty(), "{report:?}");
+    assert_eq!(report.bodies_fetched, 3);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(1),
+        "the client came back before the ENT's Retry-After"
+    );
+}
