@@ -677,12 +677,39 @@ async fn restore_leftovers(inner: &Inner) -> Result<()> {
 /// one id is not the user's any more (`MultipleMessageUserFilter`: a message deleted on the web
 /// page meanwhile), so a refused batch is halved down to the ids refused alone
 /// (`replay::split_refusals`): the others are restored, the gone ones have nothing to restore.
+///
+/// A message the user opened (or marked read) in the meantime stays read: only the ids the
+/// store still shows unread are sent.
 async fn restore_unread(inner: &Inner, ids: &[String]) -> Result<()> {
+    let asked = ids.to_vec();
+    let still_unread: Vec<String> = inner
+        .store
+        .read(move |c| {
+            let mut stmt = c
+                .prepare_cached("SELECT unread FROM messages WHERE id = ?1")
+                .ctx("prepare an unread read")?;
+            let mut out = Vec::new();
+            for id in asked {
+                let unread: Option<bool> = stmt
+                    .query_row([&id], |r| r.get(0))
+                    .optional()
+                    .ctx("read an unread flag")?;
+                if unread == Some(true) {
+                    out.push(id);
+                }
+            }
+            Ok(out)
+        })
+        .await?;
     let client = &inner.client;
-    let restored = replay::split_refusals(ids, |chunk| async move {
-        api::toggle_unread(client, &chunk, true).await
-    })
-    .await;
+    let restored = if still_unread.is_empty() {
+        Ok(Vec::new())
+    } else {
+        replay::split_refusals(&still_unread, |chunk| async move {
+            api::toggle_unread(client, &chunk, true).await
+        })
+        .await
+    };
     match restored {
         Ok(gone) if !gone.is_empty() => {
             tracing::debug!(
