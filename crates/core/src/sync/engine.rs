@@ -678,8 +678,8 @@ async fn restore_leftovers(inner: &Inner) -> Result<()> {
 /// page meanwhile), so a refused batch is halved down to the ids refused alone
 /// (`replay::split_refusals`): the others are restored, the gone ones have nothing to restore.
 ///
-/// A message the user opened (or marked read) in the meantime stays read: only the ids the
-/// store still shows unread are sent.
+/// A message the user opened (or marked read) in the meantime stays read: the ids the store
+/// shows read are not sent.
 async fn restore_unread(inner: &Inner, ids: &[String]) -> Result<()> {
     let asked = ids.to_vec();
     let still_unread: Vec<String> = inner
@@ -694,7 +694,8 @@ async fn restore_unread(inner: &Inner, ids: &[String]) -> Result<()> {
                     .query_row([&id], |r| r.get(0))
                     .optional()
                     .ctx("read an unread flag")?;
-                if unread == Some(true) {
+                // Absent from the store: nothing says the user read it.
+                if unread != Some(false) {
                     out.push(id);
                 }
             }
