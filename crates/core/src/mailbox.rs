@@ -483,8 +483,25 @@ impl Mailbox {
     }
 
     /// Opens a message as the user does: returns it and marks it read (queued for the ENT).
+    ///
+    /// A message whose body is not downloaded yet (the first sync is still on its way) is
+    /// fetched now, ahead of the sync's queue: the request takes the next free slot of the
+    /// client ([`client::pace`]) while the sync's own fetches wait their turn. Offline, the
+    /// message comes without its body.
     pub async fn read(&self, id: &str) -> Result<Message> {
         let mut msg = self.message(id).await?;
+        if msg.body.is_none() && !crate::queue::is_local_id(&msg.summary.id) {
+            match client::conversation::message(&self.inner.client, &msg.summary.id).await {
+                Ok((_, body)) => {
+                    self.inner
+                        .store
+                        .write(move |tx| message::store_body(tx, &body))
+                        .await?;
+                    msg = self.message(id).await?;
+                }
+                Err(error) => tracing::debug!(%error, "the body waits for the sync"),
+            }
+        }
         if msg.summary.unread {
             self.set_unread(&[id.to_string()], false).await?;
             msg.summary.unread = false;

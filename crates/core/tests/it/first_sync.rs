@@ -95,3 +95,62 @@ async fn count_bodies(mb: &messagerie_core::Mailbox) -> usize {
     }
     n
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_opened_during_the_first_sync_shows_its_body_at_once_and_stays_read() {
+    // Arrange: 200 unread messages on an ENT 20 ms away, a first sync under way with bodies
+    // still to download.
+    let app = TestApp::start().await;
+    for i in 0..200 {
+        app.deliver(
+            "paul.martin",
+            &["marie.durand"],
+            &format!("M{i}"),
+            "<p>corps</p>",
+        )
+        .await;
+    }
+    app.server().faults().set_latency(Duration::from_millis(20));
+    let mb = app.mailbox("marie.durand").await;
+    let mut events = mb.events();
+    let sync = mb.sync(SyncMode::Quick);
+    tokio::pin!(sync);
+    let bodies_started = async {
+        loop {
+            if let Ok(Event::Progress { folder, .. }) = events.recv().await {
+                if folder == "bodies" {
+                    return;
+                }
+            }
+        }
+    };
+    tokio::select! {
+        r = &mut sync => panic!("the first sync ended before its bodies: {r:?}"),
+        () = bodies_started => {}
+    }
+
+    // Act: the user opens a message whose body the sync has not downloaded yet.
+    let mut waiting = None;
+    for m in mb.list("inbox", 0, 500).await.unwrap() {
+        if mb.message(&m.id).await.unwrap().body.is_none() {
+            waiting = Some(m.id);
+            break;
+        }
+    }
+    let id = waiting.expect("a body still to download");
+    let opened = tokio::select! {
+        r = &mut sync => panic!("the sync ended before the message was opened: {r:?}"),
+        opened = mb.read(&id) => opened.unwrap(),
+    };
+
+    // Assert: its body is there before the sync ends; once the sync is over, the message
+    // the user read is read on the ENT, the others still unread.
+    assert!(opened.body.unwrap().contains("corps"));
+    let report = sync.await.unwrap();
+    assert!(report.errors.is_empty(), "{report:?}");
+    app.server().faults().set_latency(Duration::ZERO);
+    mb.flush_queue().await.unwrap();
+    assert_eq!(app.remote_unread("marie.durand", &id).await, Some(false));
+    let inbox = app.remote("marie.durand", "inbox").await;
+    assert_eq!(inbox.iter().filter(|m| m.unread).count(), 199);
+}
