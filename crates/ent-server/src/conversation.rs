@@ -144,24 +144,7 @@ fn state_of(s: &str) -> MessageState {
     }
 }
 
-/// Text indexed for search: subject, tag-stripped body, snapshot names.
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&nbsp;", " ")
-}
-
+/// Indexes a message for search: subject, the text of its body, its snapshot names (§1.4).
 pub(crate) fn index_message(tx: &Connection, m: &MsgRow) -> rusqlite::Result<()> {
     let rowid: i64 = tx.query_row("SELECT rowid FROM messages WHERE id = ?1", [&m.id], |r| {
         r.get(0)
@@ -170,7 +153,12 @@ pub(crate) fn index_message(tx: &Connection, m: &MsgRow) -> rusqlite::Result<()>
     let names: Vec<&str> = m.names.iter().map(|n| n.1.as_str()).collect();
     tx.execute(
         "INSERT INTO messages_fts (rowid, subject, body, names) VALUES (?1, ?2, ?3, ?4)",
-        params![rowid, m.subject, strip_tags(&m.body), names.join(" ")],
+        params![
+            rowid,
+            m.subject,
+            ent_protocol::html_to_text(&m.body),
+            names.join(" ")
+        ],
     )?;
     Ok(())
 }
@@ -1457,14 +1445,5 @@ mod tests {
             Some("\"élève\"* \"OR\"* \"x\"*")
         );
         assert_eq!(fts_query("--"), None);
-    }
-
-    #[test]
-    fn tags_are_stripped_from_indexed_bodies() {
-        let text = strip_tags("<p>Bonjour</p>&nbsp;x");
-        assert_eq!(
-            text.split_whitespace().collect::<Vec<_>>(),
-            ["Bonjour", "x"]
-        );
     }
 }
