@@ -62,11 +62,15 @@ impl Db {
         })
     }
 
-    /// Runs `f` inside one write transaction, committed when `f` returns `Ok`.
-    pub async fn write<T, F>(&self, f: F) -> anyhow::Result<T>
+    /// Runs `f` inside one write transaction: committed when `f` returns `Ok`, rolled back when
+    /// it returns `Err`, so a refused request leaves nothing behind. `E` is the caller's error
+    /// (`ApiError` in handlers, `anyhow::Error` in jobs); a failure of the database itself reaches
+    /// it through `From<anyhow::Error>`.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&rusqlite::Transaction<'_>) -> anyhow::Result<T> + Send + 'static,
+        E: From<anyhow::Error> + Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E> + Send + 'static,
     {
         let writer = self.writer.clone();
         let generation = self.generation.clone();
@@ -74,15 +78,14 @@ impl Db {
             let mut conn = writer
                 .lock()
                 .map_err(|_| anyhow::anyhow!("database writer lock poisoned"))?;
-            let tx = conn.transaction()?;
+            let tx = conn.transaction().map_err(anyhow::Error::from)?;
             let out = f(&tx)?;
-            tx.commit()?;
-            // Also bumped for a rolled-back handler result (Ok(Err(..))): harmless.
+            tx.commit().map_err(anyhow::Error::from)?;
             generation.fetch_add(1, Ordering::Release);
             Ok(out)
         })
         .await
-        .context("database task failed")?
+        .map_err(|e| anyhow::Error::new(e).context("database task failed"))?
     }
 
     /// The write generation: take it before a read, and a cached result of that read is
@@ -91,11 +94,12 @@ impl Db {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// Runs `f` on a reader connection.
-    pub async fn read<T, F>(&self, f: F) -> anyhow::Result<T>
+    /// Runs `f` on a reader connection; `E` as for [`Db::write`].
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
+        E: From<anyhow::Error> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
         let readers = self.readers.clone();
         let i = self.next.fetch_add(1, Ordering::Relaxed) % readers.len();
@@ -106,7 +110,7 @@ impl Db {
             f(&conn)
         })
         .await
-        .context("database task failed")?
+        .map_err(|e| anyhow::Error::new(e).context("database task failed"))?
     }
 }
 
