@@ -18,6 +18,7 @@ mod peer_only;
 mod replay_crash;
 mod resilience;
 mod search;
+mod share_bookmarks;
 mod side_effects;
 mod sync;
 
