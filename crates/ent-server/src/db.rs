@@ -116,8 +116,50 @@ impl Db {
 
 #[cfg(test)]
 mod tests {
+    use super::Db;
+    use crate::ApiError;
+
     #[test]
     fn migrations_are_valid() {
         super::migrations().validate().unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_refused_write_leaves_nothing_behind_and_a_committed_one_moves_the_generation() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("ent.sqlite3")).unwrap();
+        let insert = "INSERT INTO folders (id, parent_id, user_id, name, depth) VALUES ('f', NULL, 'u', 'Classe', 1)";
+        let count = |db: Db| async move {
+            db.read(|c| -> anyhow::Result<i64> {
+                Ok(c.query_row("SELECT count(*) FROM folders", [], |r| r.get(0))?)
+            })
+            .await
+            .unwrap()
+        };
+
+        let refused = db
+            .write(move |tx| -> Result<(), ApiError> {
+                tx.execute(insert, [])?;
+                Err(ApiError::Unauthorized)
+            })
+            .await;
+
+        assert!(matches!(refused, Err(ApiError::Unauthorized)));
+        assert_eq!(count(db.clone()).await, 0, "rolled back");
+        assert_eq!(
+            db.generation(),
+            0,
+            "nothing committed, cached answers stay valid"
+        );
+
+        db.write(move |tx| -> anyhow::Result<()> {
+            tx.execute(insert, [])?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+
+        assert_eq!(count(db.clone()).await, 1);
+        assert_eq!(db.generation(), 1);
     }
 }
