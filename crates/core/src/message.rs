@@ -101,30 +101,8 @@ pub struct BodyRow {
     pub attachments: Vec<Attachment>,
 }
 
-/// Text of an HTML body for the search index: tags dropped, entities of the usual kind decoded.
-pub fn html_to_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                out.push(' ');
-            }
-            '>' => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    let decoded = out
-        .replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+/// Text of an HTML body for the search index and the CLI: one function for client and server.
+pub use ent_protocol::html_to_text;
 
 fn to_json(list: &[Recipient]) -> StoreResult<String> {
     serde_json::to_string(list).map_err(|source| StoreError::Json {
@@ -467,17 +445,4 @@ pub fn delete_messages(conn: &Connection, ids: &[String]) -> StoreResult<()> {
         stmt.execute([id]).ctx("delete a message")?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn html_to_text_drops_tags_and_decodes_entities() {
-        assert_eq!(
-            html_to_text("<p>Bonjour&nbsp;à tous,</p><div>l'&eacute;t&amp;é</div>"),
-            "Bonjour à tous, l'&eacute;t&é"
-        );
-    }
 }

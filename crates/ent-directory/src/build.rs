@@ -7,7 +7,9 @@ use crate::auth;
 use crate::directory::{Directory, Indexes};
 use crate::error::Error;
 use crate::ids::stable_id;
-use crate::model::{Class, Group, GroupKind, Internal, OAuthClient, Profile, Structure, User};
+use crate::model::{
+    Class, Group, GroupKind, Internal, OAuthClient, Profile, ShareBookmark, Structure, User,
+};
 use crate::school::School;
 use crate::search;
 
@@ -490,6 +492,7 @@ pub(crate) fn build(school: School) -> Result<Directory, Error> {
     for (g, group) in groups.iter_mut().enumerate() {
         group.communique_with = links[g].iter().map(|&t| group_ids[t].clone()).collect();
     }
+    let share_bookmarks = share_bookmarks(&school, &login_index, &users, &groups)?;
     let dummy_hash = hash_cache.values().next().cloned().unwrap_or_default();
     Ok(Directory::assemble(
         structures,
@@ -503,7 +506,54 @@ pub(crate) fn build(school: School) -> Result<Directory, Error> {
             direct,
         },
         dummy_hash,
-    ))
+    )
+    .with_share_bookmarks(share_bookmarks))
+}
+
+/// The share bookmarks of the file, their members resolved (a login, else a group name).
+fn share_bookmarks(
+    school: &School,
+    login_index: &HashMap<&str, usize>,
+    users: &[User],
+    groups: &[Group],
+) -> Result<Vec<ShareBookmark>, Error> {
+    let mut out: Vec<ShareBookmark> = Vec::new();
+    for spec in &school.share_bookmarks {
+        let entry = format!("share bookmark {:?}", spec.name);
+        if spec.name.trim().is_empty() {
+            return Err(invalid(entry, "name is empty"));
+        }
+        let owner = *login_index
+            .get(spec.owner.as_str())
+            .ok_or_else(|| unknown(&entry, "owner", &spec.owner))?;
+        let owner_id = users[owner].id.clone();
+        if out
+            .iter()
+            .any(|b| b.owner_id == owner_id && b.name == spec.name)
+        {
+            return Err(Error::Duplicate {
+                what: "share bookmark",
+                name: spec.name.clone(),
+            });
+        }
+        let mut member_ids: Vec<String> = Vec::new();
+        for m in &spec.members {
+            let id = match login_index.get(m.as_str()) {
+                Some(&u) => users[u].id.clone(),
+                None => groups[resolve(groups, &entry, m)?].id.clone(),
+            };
+            if !member_ids.contains(&id) {
+                member_ids.push(id);
+            }
+        }
+        out.push(ShareBookmark {
+            id: stable_id("share-bookmark", &[&spec.owner, &spec.name]),
+            owner_id,
+            name: spec.name.clone(),
+            member_ids,
+        });
+    }
+    Ok(out)
 }
 
 fn profile_group(

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use crate::auth;
 use crate::error::{AuthError, Error, NotVisible};
 use crate::model::{
-    Class, Expansion, Group, Internal, Lang, OAuthClient, Profile, Structure, User, Visible,
-    VisibleKind, Visibles,
+    Class, Expansion, Group, Internal, Lang, OAuthClient, Profile, ShareBookmark, Structure, User,
+    Visible, VisibleKind, Visibles,
 };
 use crate::names;
 use crate::school::School;
@@ -54,6 +54,7 @@ pub struct Directory {
     group_search: Vec<[String; 2]>,
     /// A real hash to verify against for unknown logins, so timing does not reveal them.
     dummy_hash: String,
+    share_bookmarks: Vec<ShareBookmark>,
 }
 
 impl std::fmt::Debug for Directory {
@@ -149,7 +150,29 @@ impl Directory {
             group_names,
             group_search,
             dummy_hash,
+            share_bookmarks: Vec::new(),
         }
+    }
+
+    pub(crate) fn with_share_bookmarks(mut self, bookmarks: Vec<ShareBookmark>) -> Directory {
+        self.share_bookmarks = bookmarks;
+        self
+    }
+
+    /// The share bookmarks of `owner` whose name contains `query` (cleaned as a search, every
+    /// one when empty), by name. A bookmark without members is not listed, as entcore's
+    /// `DefaultCommunicationService.getShareBookmarks` keeps only `size(sbValue) >= 2` (a name
+    /// and at least one id).
+    pub fn share_bookmarks(&self, owner: &str, query: &str) -> Vec<&ShareBookmark> {
+        let q = Query::new(query);
+        let mut found: Vec<&ShareBookmark> = self
+            .share_bookmarks
+            .iter()
+            .filter(|b| b.owner_id == owner && !b.member_ids.is_empty())
+            .filter(|b| q.matches(&search::clean(&b.name)))
+            .collect();
+        found.sort_by(|a, b| a.name.cmp(&b.name));
+        found
     }
 
     /// The built-in demo school « Collège Jean Moulin » (13 accounts, password `demo`; OAuth2

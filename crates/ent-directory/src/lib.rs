@@ -16,6 +16,8 @@
 //!   rules of §3.1 applied to every structure and class at load, then the file's overrides.
 //! * [`Directory::visible`] is §2.4 exactly; [`Directory::search_visible`] is §2.5;
 //!   [`Directory::can_send`] is §5.1; [`Directory::expand`] is §4; group names are §2.6.
+//! * Share bookmarks ([`Directory::share_bookmarks`]): a user's named lists of users and groups,
+//!   which entcore lists among the visibles (ent-api §5.1).
 //!
 //! Ids are UUID-shaped hashes (SHA-256, version-8 layout) of the login for users, of the
 //! structure, class and profile names for profile groups, of the structure and group name for
@@ -78,6 +80,11 @@
 //! broadcast = false               # a broadcast list: CCI only, members never visible
 //! writers = ["École Jules Ferry-Teacher"]  # groups whose members may write to it
 //!
+//! [[share_bookmarks]]             # listed among the owner's visibles; not a recipient
+//! owner = "anne.roy"
+//! name = "Mes favoris"
+//! members = ["eva.roy", "Chorale"]  # logins or group names
+//!
 //! [[oauth_clients]]
 //! id = "messagerie-desktop"
 //! secret = "demo-secret"
@@ -115,8 +122,8 @@ mod synthetic;
 pub use directory::Directory;
 pub use error::{AuthError, Error, NotVisible};
 pub use model::{
-    Class, Expansion, Group, GroupKind, Internal, Lang, OAuthClient, Profile, Structure, User,
-    Visible, VisibleKind, Visibles,
+    Class, Expansion, Group, GroupKind, Internal, Lang, OAuthClient, Profile, ShareBookmark,
+    Structure, User, Visible, VisibleKind, Visibles,
 };
 pub use search::clean as clean_search_text;
 

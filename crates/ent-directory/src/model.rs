@@ -387,6 +387,19 @@ impl Visibles {
     }
 }
 
+/// A user's share bookmark: a named list of users and groups he saved while sharing
+/// (entcore: `(:User)-[:HAS_SB]->(:ShareBookmark)`, each bookmark a property `id → [name,
+/// member ids…]`). The ENT lists them among the visibles (spec §5.1, `type: ShareBookmark`), but
+/// a bookmark id is not a recipient: the web client expands it first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareBookmark {
+    pub id: String,
+    pub owner_id: String,
+    pub name: String,
+    /// Users and groups, by id.
+    pub member_ids: Vec<String>,
+}
+
 /// The recipients of a send once groups are expanded (§4).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Expansion {

@@ -14,7 +14,19 @@ pub(crate) struct School {
     #[serde(default)]
     pub oauth_clients: Vec<ClientSpec>,
     #[serde(default)]
+    pub share_bookmarks: Vec<ShareBookmarkSpec>,
+    #[serde(default)]
     pub rules: RulesSpec,
+}
+
+/// A share bookmark of `owner` (a login): `members` are logins or group names.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ShareBookmarkSpec {
+    pub owner: String,
+    pub name: String,
+    #[serde(default)]
+    pub members: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -3,7 +3,7 @@
 //! Defined once and used by both sides: the client in `messagerie-core` and the compatible
 //! server in `ent-server`. The reference is `shared/spec/ent-api.md`; each type's doc names the
 //! section it comes from. This crate depends on nothing of ours and holds no logic beyond
-//! (de)serialisation and building paths.
+//! (de)serialisation, building paths and reading the text of a body ([`text`], §1.4).
 //!
 //! Layers: [`auth`] (login, OAuth2, userinfo), [`conversation`] (folders, lists, messages,
 //! drafts, send, state changes, attachments), [`directory`] (recipient search and lookups),
@@ -18,6 +18,7 @@ pub mod conversation;
 pub mod directory;
 pub mod error;
 pub mod paths;
+pub mod text;
 pub mod timeline;
 
 mod nullable;
@@ -26,4 +27,5 @@ pub use auth::*;
 pub use conversation::*;
 pub use directory::*;
 pub use error::ErrorBody;
+pub use text::html_to_text;
 pub use timeline::*;

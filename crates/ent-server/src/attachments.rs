@@ -14,7 +14,7 @@ use axum::routing::{post, put};
 use axum::{Json, Router};
 use ent_protocol::error::keys;
 use ent_protocol::{AttachmentRemoved, IdResponse};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use crate::auth::Caller;
@@ -90,6 +90,33 @@ fn has_row(c: &rusqlite::Connection, user: &str, id: &str) -> rusqlite::Result<b
         .exists(params![user, id])
 }
 
+/// The attachments linked to `user`'s row of `message`, in upload order.
+pub(crate) fn attachments_of(
+    conn: &Connection,
+    user: &str,
+    message: &str,
+) -> rusqlite::Result<Vec<ent_protocol::Attachment>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.name, a.charset, a.filename, a.content_type, a.transfer_encoding, a.size
+         FROM usermessagesattachments l JOIN attachments a ON a.id = l.attachment_id
+         WHERE l.user_id = ?1 AND l.message_id = ?2 ORDER BY a.rowid",
+    )?;
+    let rows = stmt
+        .query_map(params![user, message], |r| {
+            Ok(ent_protocol::Attachment {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                charset: r.get(2)?,
+                filename: r.get(3)?,
+                content_type: r.get(4)?,
+                content_transfer_encoding: r.get(5)?,
+                size: r.get(6)?,
+            })
+        })?
+        .collect();
+    rows
+}
+
 fn storage(c: &rusqlite::Connection, user: &str) -> rusqlite::Result<u64> {
     Ok(c.query_row(
         "SELECT storage FROM quotas WHERE user_id = ?1",
@@ -107,7 +134,11 @@ async fn upload(
     mut multipart: Multipart,
 ) -> ApiResult<Response> {
     let (user, mid) = (caller.user_id.clone(), id.clone());
-    if !state.db.read(move |c| Ok(has_row(c, &user, &mid)?)).await? {
+    if !state
+        .db
+        .read(move |c| -> ApiResult<_> { Ok(has_row(c, &user, &mid)?) })
+        .await?
+    {
         return Err(ApiError::Unauthorized);
     }
     let Ok(Some(field)) = multipart.next_field().await else {
@@ -144,10 +175,10 @@ async fn upload(
     let aid = att_id.clone();
     let result = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<()> {
             // Checked again inside the transaction: two uploads may race.
             if storage(tx, &user)? + size > quota {
-                return Ok(Err(ApiError::bad(keys::FILE_TOO_LARGE)));
+                return Err(ApiError::bad(keys::FILE_TOO_LARGE));
             }
             tx.execute(
                 "INSERT INTO attachments (id, name, charset, filename, content_type, transfer_encoding, size) VALUES (?1, ?2, 'UTF-8', ?3, ?4, '7bit', ?5)",
@@ -164,20 +195,13 @@ async fn upload(
             if tx.execute("UPDATE messages SET date = ?2 WHERE id = ?1 AND state = 'DRAFT'", params![id, now])? > 0 {
                 tx.execute("UPDATE usermessages SET date = ?2 WHERE message_id = ?1", params![id, now])?;
             }
-            Ok(Ok(()))
+            Ok(())
         })
         .await;
-    match result {
-        Ok(Ok(())) => Ok(Json(IdResponse { id: att_id }).into_response()),
-        other => {
-            let _ = tokio::fs::remove_file(&path).await;
-            match other {
-                Ok(Err(e)) => Err(e),
-                Err(e) => Err(e.into()),
-                Ok(Ok(())) => Err(ApiError::BadRequestEmpty),
-            }
-        }
+    if result.is_err() {
+        let _ = tokio::fs::remove_file(&path).await;
     }
+    result.map(|()| Json(IdResponse { id: att_id }).into_response())
 }
 
 /// `GET /workspace/quota/user/{userId}` (spec §10): the caller's own quota and what their
@@ -198,7 +222,10 @@ async fn quota(
 
 async fn storage_of(state: &AppState, user: &str) -> ApiResult<u64> {
     let user = user.to_owned();
-    Ok(state.db.read(move |c| Ok(storage(c, &user)?)).await?)
+    state
+        .db
+        .read(move |c| -> ApiResult<_> { Ok(storage(c, &user)?) })
+        .await
 }
 
 /// `bytes=a-b`, `bytes=a-`, `bytes=-n` → inclusive range within `len`.
@@ -228,7 +255,7 @@ async fn download(
     let (user, aid) = (caller.user_id, att.clone());
     let meta = state
         .db
-        .read(move |c| {
+        .read(move |c| -> ApiResult<_> {
             Ok(c.query_row(
                 "SELECT a.filename, a.content_type, a.size FROM usermessagesattachments l JOIN attachments a ON a.id = l.attachment_id
                  WHERE l.user_id = ?1 AND l.message_id = ?2 AND l.attachment_id = ?3",
@@ -295,9 +322,9 @@ async fn remove(
     let aid = att.clone();
     let size = state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<u64> {
             if !has_row(tx, &user, &id)? {
-                return Ok(Err(ApiError::Unauthorized));
+                return Err(ApiError::Unauthorized);
             }
             let size: Option<u64> = tx
                 .query_row(
@@ -306,7 +333,7 @@ async fn remove(
                     |r| r.get(0),
                 )
                 .optional()?;
-            let Some(size) = size else { return Ok(Err(ApiError::NotFound(keys::INVALID_FILE_ID))) };
+            let Some(size) = size else { return Err(ApiError::NotFound(keys::INVALID_FILE_ID)) };
             tx.execute("DELETE FROM usermessagesattachments WHERE user_id = ?1 AND message_id = ?2 AND attachment_id = ?3", params![user, id, aid])?;
             tx.execute("UPDATE usermessages SET total_quota = max(0, total_quota - ?3) WHERE user_id = ?1 AND message_id = ?2", params![user, id, size])?;
             tx.execute("UPDATE quotas SET storage = max(0, storage - ?2) WHERE user_id = ?1", params![user, size])?;
@@ -314,9 +341,9 @@ async fn remove(
             if tx.execute("UPDATE messages SET date = ?2 WHERE id = ?1 AND state = 'DRAFT'", params![id, now])? > 0 {
                 tx.execute("UPDATE usermessages SET date = ?2 WHERE message_id = ?1", params![id, now])?;
             }
-            Ok(Ok(size))
+            Ok(size)
         })
-        .await??;
+        .await?;
     Ok(Json(AttachmentRemoved {
         file_id: att,
         file_size: size,
@@ -331,15 +358,15 @@ async fn forward(
     let quota = state.cfg.quota_bytes;
     state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> ApiResult<()> {
             let user = caller.user_id;
             if !has_row(tx, &user, &draft)? || !has_row(tx, &user, &orig)? {
-                return Ok(Err(ApiError::Unauthorized));
+                return Err(ApiError::Unauthorized);
             }
-            let atts = crate::conversation::attachments_of(tx, &user, &orig)?;
+            let atts = attachments_of(tx, &user, &orig)?;
             let total: u64 = atts.iter().map(|a| a.size).sum();
             if storage(tx, &user)? + total > quota {
-                return Ok(Err(ApiError::bad(keys::FILE_TOO_LARGE)));
+                return Err(ApiError::bad(keys::FILE_TOO_LARGE));
             }
             for a in &atts {
                 tx.execute("INSERT OR IGNORE INTO usermessagesattachments (user_id, message_id, attachment_id) VALUES (?1, ?2, ?3)", params![user, draft, a.id])?;
@@ -352,9 +379,9 @@ async fn forward(
                 "INSERT INTO quotas (user_id, storage) VALUES (?1, ?2) ON CONFLICT(user_id) DO UPDATE SET storage = storage + excluded.storage",
                 params![user, total],
             )?;
-            Ok(Ok(()))
+            Ok(())
         })
-        .await??;
+        .await?;
     Ok(StatusCode::OK.into_response())
 }
 
@@ -362,7 +389,7 @@ async fn forward(
 pub(crate) async fn sweep_orphans(state: &AppState) -> anyhow::Result<usize> {
     let ids = state
         .db
-        .write(|tx| {
+        .write(|tx| -> anyhow::Result<_> {
             tx.execute("DELETE FROM messages_fts WHERE rowid IN (SELECT rowid FROM messages m WHERE NOT EXISTS (SELECT 1 FROM usermessages u WHERE u.message_id = m.id))", [])?;
             tx.execute("DELETE FROM messages WHERE NOT EXISTS (SELECT 1 FROM usermessages u WHERE u.message_id = messages.id)", [])?;
             let ids: Vec<String> = tx

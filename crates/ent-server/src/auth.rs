@@ -323,26 +323,44 @@ pub(crate) fn safe_callback(cb: Option<&str>) -> String {
     }
 }
 
-async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Response {
-    let callback = safe_callback(form.callback.as_deref());
+/// Why a login and password gave no user.
+pub(crate) enum PasswordRefusal {
+    /// The directory refused them (unknown login, wrong password, blocked account…).
+    Refused(ent_directory::AuthError),
+    /// The check itself did not run to its end (its blocking task panicked).
+    Failed,
+}
+
+/// The id of the user `login` names when `password` is his. Password hashing is deliberately
+/// slow: it runs off the async threads.
+pub(crate) async fn verify_password(
+    state: &AppState,
+    login: String,
+    password: String,
+) -> Result<String, PasswordRefusal> {
     let st = state.clone();
-    let (login_name, password) = (form.email.clone(), form.password.clone());
-    // Password hashing is deliberately slow: keep it off the async threads.
-    let checked = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         st.cfg
             .directory
-            .verify_password(&login_name, &password)
+            .verify_password(&login, &password)
             .map(|u| u.id.clone())
     })
-    .await;
+    .await
+    .map_err(|_| PasswordRefusal::Failed)?
+    .map_err(PasswordRefusal::Refused)
+}
+
+async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Response {
+    let callback = safe_callback(form.callback.as_deref());
+    let checked = verify_password(&state, form.email.clone(), form.password.clone()).await;
     let user_id = match checked {
-        Ok(Ok(id)) => id,
-        Ok(Err(e)) => {
+        Ok(id) => id,
+        Err(PasswordRefusal::Refused(e)) => {
             tracing::debug!(login = %form.email, reason = %e, "login refused");
             return login_html(Some("Identifiant ou mot de passe incorrect."), &callback)
                 .into_response();
         }
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Err(PasswordRefusal::Failed) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
     let remember = form.remember_me.as_deref() == Some("true");
     let resp = (StatusCode::FOUND, [(header::LOCATION, callback)]).into_response();
@@ -576,24 +594,18 @@ async fn token(
             let (Some(login), Some(password)) = (req.username.clone(), req.password.clone()) else {
                 return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", None);
             };
-            let st = state.clone();
-            let checked = tokio::task::spawn_blocking(move || {
-                st.cfg
-                    .directory
-                    .verify_password(&login, &password)
-                    .map(|u| u.id.clone())
-            })
-            .await;
-            match checked {
-                Ok(Ok(id)) => (id, requested, None),
-                Ok(Err(e)) => {
+            match verify_password(&state, login, password).await {
+                Ok(id) => (id, requested, None),
+                Err(PasswordRefusal::Refused(e)) => {
                     return oauth_error(
                         StatusCode::BAD_REQUEST,
                         "invalid_grant",
                         Some(e.entcore_code()),
                     )
                 }
-                Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                Err(PasswordRefusal::Failed) => {
+                    return StatusCode::INTERNAL_SERVER_ERROR.into_response()
+                }
             }
         }
         "refresh_token" => {

@@ -62,11 +62,15 @@ impl Db {
         })
     }
 
-    /// Runs `f` inside one write transaction, committed when `f` returns `Ok`.
-    pub async fn write<T, F>(&self, f: F) -> anyhow::Result<T>
+    /// Runs `f` inside one write transaction: committed when `f` returns `Ok`, rolled back when
+    /// it returns `Err`, so a refused request leaves nothing behind. `E` is the caller's error
+    /// (`ApiError` in handlers, `anyhow::Error` in jobs); a failure of the database itself reaches
+    /// it through `From<anyhow::Error>`.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&rusqlite::Transaction<'_>) -> anyhow::Result<T> + Send + 'static,
+        E: From<anyhow::Error> + Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E> + Send + 'static,
     {
         let writer = self.writer.clone();
         let generation = self.generation.clone();
@@ -74,15 +78,14 @@ impl Db {
             let mut conn = writer
                 .lock()
                 .map_err(|_| anyhow::anyhow!("database writer lock poisoned"))?;
-            let tx = conn.transaction()?;
+            let tx = conn.transaction().map_err(anyhow::Error::from)?;
             let out = f(&tx)?;
-            tx.commit()?;
-            // Also bumped for a rolled-back handler result (Ok(Err(..))): harmless.
+            tx.commit().map_err(anyhow::Error::from)?;
             generation.fetch_add(1, Ordering::Release);
             Ok(out)
         })
         .await
-        .context("database task failed")?
+        .map_err(|e| anyhow::Error::new(e).context("database task failed"))?
     }
 
     /// The write generation: take it before a read, and a cached result of that read is
@@ -91,11 +94,12 @@ impl Db {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// Runs `f` on a reader connection.
-    pub async fn read<T, F>(&self, f: F) -> anyhow::Result<T>
+    /// Runs `f` on a reader connection; `E` as for [`Db::write`].
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> anyhow::Result<T> + Send + 'static,
+        E: From<anyhow::Error> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
         let readers = self.readers.clone();
         let i = self.next.fetch_add(1, Ordering::Relaxed) % readers.len();
@@ -106,14 +110,56 @@ impl Db {
             f(&conn)
         })
         .await
-        .context("database task failed")?
+        .map_err(|e| anyhow::Error::new(e).context("database task failed"))?
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::Db;
+    use crate::ApiError;
+
     #[test]
     fn migrations_are_valid() {
         super::migrations().validate().unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_refused_write_leaves_nothing_behind_and_a_committed_one_moves_the_generation() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("ent.sqlite3")).unwrap();
+        let insert = "INSERT INTO folders (id, parent_id, user_id, name, depth) VALUES ('f', NULL, 'u', 'Classe', 1)";
+        let count = |db: Db| async move {
+            db.read(|c| -> anyhow::Result<i64> {
+                Ok(c.query_row("SELECT count(*) FROM folders", [], |r| r.get(0))?)
+            })
+            .await
+            .unwrap()
+        };
+
+        let refused = db
+            .write(move |tx| -> Result<(), ApiError> {
+                tx.execute(insert, [])?;
+                Err(ApiError::Unauthorized)
+            })
+            .await;
+
+        assert!(matches!(refused, Err(ApiError::Unauthorized)));
+        assert_eq!(count(db.clone()).await, 0, "rolled back");
+        assert_eq!(
+            db.generation(),
+            0,
+            "nothing committed, cached answers stay valid"
+        );
+
+        db.write(move |tx| -> anyhow::Result<()> {
+            tx.execute(insert, [])?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+
+        assert_eq!(count(db.clone()).await, 1);
+        assert_eq!(db.generation(), 1);
     }
 }

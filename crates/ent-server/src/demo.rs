@@ -65,7 +65,7 @@ pub(crate) fn make_pdf(text: &str) -> Vec<u8> {
 pub(crate) async fn seed_if_empty(state: &AppState) -> anyhow::Result<()> {
     let empty = state
         .db
-        .read(|c| {
+        .read(|c| -> anyhow::Result<_> {
             Ok(c.query_row("SELECT count(*) FROM messages", [], |r| r.get::<_, i64>(0))? == 0)
         })
         .await?;
@@ -105,7 +105,7 @@ pub(crate) async fn seed_if_empty(state: &AppState) -> anyhow::Result<()> {
     let size = pdf.len() as u64;
     state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> anyhow::Result<()> {
             let now = now_ms();
             let m = MsgRow {
                 id: d.clone(),
@@ -155,7 +155,7 @@ pub(crate) async fn seed_if_empty(state: &AppState) -> anyhow::Result<()> {
     let (m, st) = (marie.clone(), state.clone());
     state
         .db
-        .write(move |tx| {
+        .write(move |tx| -> anyhow::Result<()> {
             let folder = uuid::Uuid::new_v4().to_string();
             tx.execute("INSERT INTO folders (id, parent_id, user_id, name, depth) VALUES (?1, NULL, ?2, 'Parents', 1)", params![folder, m])?;
             tx.execute(

@@ -22,7 +22,10 @@ use axum::{Form, Json, Router};
 use ent_directory::OAuthClient;
 use ent_protocol::TokenRequest;
 
-use crate::auth::{cookie, escape_html, open_web_session, random_token, safe_callback};
+use crate::auth::{
+    cookie, escape_html, open_web_session, random_token, safe_callback, verify_password,
+    PasswordRefusal,
+};
 use crate::error::ApiError;
 use crate::State as AppState;
 
@@ -372,18 +375,8 @@ async fn sso_page(
 /// callback, same-site paths only ([`safe_callback`]). Wrong credentials: the page again, 200.
 async fn sso_sign_in(State(state): State<AppState>, Form(form): Form<SsoForm>) -> Response {
     let callback = safe_callback(form.call_back.as_deref());
-    let st = state.clone();
-    let (login, password) = (form.login, form.password);
-    // Password hashing is deliberately slow: keep it off the async threads.
-    let checked = tokio::task::spawn_blocking(move || {
-        st.cfg
-            .directory
-            .verify_password(&login, &password)
-            .map(|u| u.id.clone())
-    })
-    .await;
-    match checked {
-        Ok(Ok(user_id)) => {
+    match verify_password(&state, form.login, form.password).await {
+        Ok(user_id) => {
             let idp = state.idp_sessions.open(user_id.clone());
             let idp_cookie = format!(
                 "{IDP_COOKIE}={idp}; Path=/sso-demo; HttpOnly; Max-Age={}",
@@ -397,7 +390,9 @@ async fn sso_sign_in(State(state): State<AppState>, Form(form): Form<SsoForm>) -
                 .into_response();
             open_web_session(&state, user_id, false, state.cfg.xsrf_on_auth, resp)
         }
-        Ok(Err(_)) => sso_html(Some("Identifiant ou mot de passe incorrect."), &callback),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Err(PasswordRefusal::Refused(_)) => {
+            sso_html(Some("Identifiant ou mot de passe incorrect."), &callback)
+        }
+        Err(PasswordRefusal::Failed) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }

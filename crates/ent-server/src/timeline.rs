@@ -73,7 +73,7 @@ async fn last_notifications(
     let user = caller.user_id;
     let rows = state
         .db
-        .read(move |c| {
+        .read(move |c| -> ApiResult<_> {
             let mut stmt = c.prepare_cached(
                 "SELECT id, sender_id, resource, params, date FROM notifications WHERE recipient_id = ?1
                  ORDER BY date DESC, rowid DESC LIMIT ?2 OFFSET ?3",

@@ -67,18 +67,43 @@ fn to_wire(v: &ent_directory::Visible) -> Visible {
     }
 }
 
+/// A share bookmark as entcore lists it among the visibles: `id`, `displayName` and
+/// `type: ShareBookmark` only (ent-api §5.1); its id is no recipient.
+fn bookmark_to_wire(b: &ent_directory::ShareBookmark) -> Visible {
+    Visible {
+        id: b.id.clone(),
+        display_name: b.name.clone(),
+        kind: ent_protocol::VisibleKind::ShareBookmark,
+        used_in: Vec::new(),
+        profile: None,
+        structure_name: None,
+        children: None,
+        relatives: None,
+        nb_users: None,
+        group_type: None,
+    }
+}
+
+/// `GET /communication/visible/search?query=` (§5.1): users, groups, then the caller's share
+/// bookmarks whose name matches, as entcore joins them
+/// (`DefaultCommunicationService.getShareBookmarks`).
 async fn search(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
     Query(q): Query<SearchQuery>,
 ) -> Json<Vec<Visible>> {
-    let found = state.cfg.directory.search_visible(
-        &caller.user_id,
-        q.query.as_deref().unwrap_or(""),
-        lang(&headers),
-    );
-    Json(found.iter().map(to_wire).collect())
+    let dir = &state.cfg.directory;
+    let query = q.query.as_deref().unwrap_or("");
+    let found = dir.search_visible(&caller.user_id, query, lang(&headers));
+    let bookmarks = dir.share_bookmarks(&caller.user_id, query);
+    Json(
+        found
+            .iter()
+            .map(to_wire)
+            .chain(bookmarks.into_iter().map(bookmark_to_wire))
+            .collect(),
+    )
 }
 
 async fn legacy(

@@ -123,45 +123,8 @@ pub fn compose(messages: &[Message], count: usize, english: bool) -> Text {
 
 /// The first line of text of an HTML body, at most 120 characters.
 pub fn first_line(html: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    let mut tag = String::new();
-    for c in html.chars() {
-        match (in_tag, c) {
-            (false, '<') => {
-                in_tag = true;
-                tag.clear();
-            }
-            (true, '>') => {
-                in_tag = false;
-                let name = tag
-                    .trim_start_matches('/')
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or("");
-                if matches!(
-                    name.to_ascii_lowercase().as_str(),
-                    "br" | "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "blockquote"
-                ) {
-                    text.push('\n');
-                }
-            }
-            (true, c) => tag.push(c),
-            (false, c) => text.push(c),
-        }
-    }
-    let text = text
-        .replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
+    let text = ent_protocol::html_to_text(html);
+    let line = text.lines().next().unwrap_or("");
     let mut out: String = line.chars().take(120).collect();
     if line.chars().count() > 120 {
         out.push('…');
@@ -270,7 +233,7 @@ mod tests {
     fn the_first_line_skips_tags_entities_and_blank_lines() {
         assert_eq!(
             first_line("<div><br></div><p>Caf&eacute; &amp; th&#39;&nbsp;é</p>x"),
-            "Caf&eacute; & th' é"
+            "Café & th' é"
         );
         assert_eq!(first_line(""), "");
         assert_eq!(first_line(&"a".repeat(300)).chars().count(), 121);

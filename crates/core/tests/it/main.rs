@@ -18,5 +18,6 @@ mod oauth2;
 mod replay_crash;
 mod resilience;
 mod search;
+mod share_bookmarks;
 mod side_effects;
 mod sync;

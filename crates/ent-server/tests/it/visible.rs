@@ -55,3 +55,45 @@ async fn the_legacy_visible_route_fails_with_in_reply_to_as_on_a_real_ent() {
     let resp = marie.get("/conversation/visible?In-Reply-To=x").await;
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_users_share_bookmarks_are_listed_among_his_visibles_and_are_no_recipient() {
+    // Arrange: the demo school gives Marie the bookmark « Mes favoris » (Paul and a group).
+    let app = TestApp::spawn().await;
+    let marie = app.login("marie.durand").await;
+
+    // Act
+    let all = marie.visible_search(None).await;
+    let by_name = marie.visible_search(Some("favo")).await;
+    let other = marie.visible_search(Some("martin")).await;
+    let paul = app.login("paul.martin").await;
+    let pauls = paul.visible_search(None).await;
+
+    // Assert: listed as entcore does (id, displayName, type only), after users and groups.
+    let bookmarks: Vec<_> = all
+        .iter()
+        .filter(|v| v.kind == VisibleKind::ShareBookmark)
+        .collect();
+    assert_eq!(bookmarks.len(), 1);
+    let bookmark = bookmarks[0];
+    assert_eq!(bookmark.display_name, "Mes favoris");
+    assert!(bookmark.used_in.is_empty() && bookmark.profile.is_none());
+    assert_eq!(all.last().map(|v| &v.id), Some(&bookmark.id));
+    assert!(by_name.iter().any(|v| v.id == bookmark.id));
+    assert!(!other.iter().any(|v| v.kind == VisibleKind::ShareBookmark));
+    assert!(!pauls.iter().any(|v| v.kind == VisibleKind::ShareBookmark));
+    // A bookmark id is not a recipient: a send naming it is refused and delivers nothing.
+    let sent = marie
+        .send_raw(
+            None,
+            None,
+            &crate::helpers::draft(&[&bookmark.id], "Favoris"),
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::UNAUTHORIZED);
+    assert!(paul
+        .list("inbox")
+        .await
+        .iter()
+        .all(|m| m.subject.as_deref() != Some("Favoris")));
+}
