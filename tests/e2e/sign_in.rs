@@ -35,17 +35,14 @@ async fn alert_text(app: &harness::App) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_password_and_an_unreachable_ent_get_their_own_messages() {
     let ent = Ent::start().await;
-    // A port nobody listens on.
-    let closed = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.local_addr().expect("address")
-    };
+    // A port nobody listens on, held for the whole test.
+    let closed = ent_server::testing::ClosedPort::new();
     harness::run("sign_in_failures", |app| async move {
         fill_and_submit(&app, &ent.url(), "marie.durand", "pas-le-bon").await;
         let wrong = alert_text(&app).await;
         app.screenshot("sign-in-wrong-password.png");
 
-        fill_and_submit(&app, &format!("http://{closed}"), "marie.durand", "demo").await;
+        fill_and_submit(&app, &closed.url(), "marie.durand", "demo").await;
         let unreachable = wait_until("the unreachable message", EFFECT, || async {
             let text = alert_text(&app).await;
             (text != wrong).then_some(text)

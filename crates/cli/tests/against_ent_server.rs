@@ -4,6 +4,8 @@
 
 use std::process::{Command, Output};
 
+use ent_server::testing::TestServer;
+
 fn run(dir: &std::path::Path, url: &str, login: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_messagerie-cli"))
         .env("MESSAGERIE_DATA_DIR", dir)
@@ -29,12 +31,8 @@ fn ok(out: &Output) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_script_can_sign_in_sync_list_search_send_and_trash() {
     // Arrange
-    let server_dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server = ent_server::start(listener, ent_server::Config::demo(server_dir.path()))
-        .await
-        .unwrap();
-    let url = format!("http://{}", server.addr());
+    let mut server = TestServer::demo().await;
+    let url = server.url();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_path_buf();
 
@@ -94,18 +92,9 @@ async fn a_script_can_sign_in_sync_list_search_send_and_trash() {
 #[tokio::test(flavor = "multi_thread")]
 async fn when_the_ent_asks_for_new_terms_rm_exits_9_and_the_trash_waits_for_them() {
     // Arrange: marie has a message; then the ENT publishes new terms of use.
-    let server_dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server = ent_server::start(listener, ent_server::Config::demo(server_dir.path()))
-        .await
-        .unwrap();
-    let url = format!("http://{}", server.addr());
-    let marie = server
-        .directory()
-        .user_by_login("marie.durand")
-        .unwrap()
-        .id
-        .clone();
+    let mut server = TestServer::demo().await;
+    let url = server.url();
+    let marie = server.id("marie.durand");
     let dir = tempfile::tempdir().unwrap();
     let (d, u, m) = (dir.path().to_path_buf(), url.clone(), marie.clone());
     let id = tokio::task::spawn_blocking(move || {

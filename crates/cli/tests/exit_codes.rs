@@ -24,22 +24,12 @@ fn without_a_server_address_the_cli_exits_with_2_and_says_what_to_pass() {
 
 #[test]
 fn a_sync_with_the_ent_unreachable_exits_with_3() {
-    // A port that was just free: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // Nothing listens there, and nothing can while the test runs.
+    let closed = ent_server::testing::ClosedPort::new();
     let dir = tempfile::tempdir().unwrap();
 
     let out = cli(dir.path())
-        .args([
-            "--server",
-            &format!("http://127.0.0.1:{port}"),
-            "--login",
-            "marie.durand",
-            "sync",
-        ])
+        .args(["--server", &closed.url(), "--login", "marie.durand", "sync"])
         .env("MESSAGERIE_PASSWORD", "demo")
         .output()
         .unwrap();

@@ -57,8 +57,7 @@ async fn all(mb: &Mailbox, folder: &str) -> Vec<String> {
 }
 
 struct Queued {
-    _server_dir: tempfile::TempDir,
-    _server: ent_server::ServerHandle,
+    _server: ent_server::testing::TestServer,
     url: String,
     dir: tempfile::TempDir,
     store: messagerie_core::store::Store,
@@ -67,21 +66,9 @@ struct Queued {
 
 /// A server, and `n` sends queued in marie's CLI store (written offline: nothing replayed).
 async fn queued_sends(n: usize) -> Queued {
-    let server_dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let config = ent_server::Config {
-        seed_demo_mailboxes: false,
-        ..ent_server::Config::demo(server_dir.path())
-    };
-    let server = ent_server::start(listener, config).await.unwrap();
-    let url = format!("http://{}", server.addr());
-    let paul_id = server
-        .directory()
-        .users()
-        .find(|u| u.login == "paul.martin")
-        .unwrap()
-        .id
-        .clone();
+    let server = ent_server::testing::TestServer::empty_demo().await;
+    let url = server.url();
+    let paul_id = server.id("paul.martin");
     let dir = tempfile::tempdir().unwrap();
     let account = Account::in_dir(dir.path(), &url, "marie.durand");
     let db = account.database_path();
@@ -101,7 +88,6 @@ async fn queued_sends(n: usize) -> Queued {
     // The queue as the CLI leaves it, read through a store of its own (as another process).
     let store = messagerie_core::store::Store::open_async(db).await.unwrap();
     Queued {
-        _server_dir: server_dir,
         _server: server,
         url,
         dir,

@@ -1,32 +1,12 @@
-//! The demo ENT the app will sign in to: a real `ent-server` on a free loopback port.
-use std::path::Path;
-
-/// Starts the demo school (seeded mailboxes) on `127.0.0.1:0` with its files under `dir`;
-/// dropping the handle stops it.
-pub async fn start_ent_server(dir: &Path) -> ent_server::ServerHandle {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind a loopback port");
-    serve(listener, dir).await
-}
-
-async fn serve(listener: tokio::net::TcpListener, dir: &Path) -> ent_server::ServerHandle {
-    ent_server::start(listener, ent_server::Config::demo(dir))
-        .await
-        .unwrap_or_else(|error| {
-            panic!(
-                "cannot start the demo ent-server in {}: {error:#}",
-                dir.display()
-            )
-        })
-}
+//! The demo ENT the app will sign in to: the workspace's test server
+//! (`ent_server::testing::TestServer`, demo school with seeded mailboxes) on a loopback port it
+//! keeps across stops and restarts.
+use ent_server::testing::TestServer;
 
 /// A demo ENT a test can stop and start again on the same port and data, and act on as any
 /// demo user through messagerie-core (the other side of the conversation).
 pub struct Ent {
-    server: Option<ent_server::ServerHandle>,
-    addr: std::net::SocketAddr,
-    dir: tempfile::TempDir,
+    server: TestServer,
 }
 
 /// Every demo account's password.
@@ -34,32 +14,23 @@ pub const DEMO_PASSWORD: &str = "demo";
 
 impl Ent {
     pub async fn start() -> Ent {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let server = start_ent_server(dir.path()).await;
         Ent {
-            addr: server.addr(),
-            server: Some(server),
-            dir,
+            server: TestServer::demo().await,
         }
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.server.url()
     }
 
-    /// Stops the server; its data stays on disk.
+    /// Stops the server; its data stays on disk and the app finds the ENT unreachable.
     pub async fn stop(&mut self) {
-        if let Some(server) = self.server.take() {
-            server.stop().await;
-        }
+        self.server.stop().await;
     }
 
     /// Starts it again on the same port with the same data.
     pub async fn restart(&mut self) {
-        let listener = tokio::net::TcpListener::bind(self.addr)
-            .await
-            .expect("bind the same port again");
-        self.server = Some(serve(listener, self.dir.path()).await);
+        self.server.restart().await;
     }
 
     /// An ENT client signed in as `login` (the web page of another user, in effect).
@@ -80,21 +51,12 @@ impl Ent {
 
     /// The ENT's switches (new terms of use to accept, sessions that end...).
     pub fn faults(&self) -> &ent_server::Faults {
-        self.server
-            .as_ref()
-            .expect("the demo ENT is running")
-            .faults()
+        self.server.faults()
     }
 
     /// The ENT id of a demo login.
     pub fn id(&self, login: &str) -> String {
-        let server = self.server.as_ref().expect("the demo ENT is running");
-        server
-            .directory()
-            .user_by_login(login)
-            .unwrap_or_else(|| panic!("no {login} in the demo school"))
-            .id
-            .clone()
+        self.server.id(login)
     }
 
     /// `from` sends a message to `to` through the ENT's API; returns its id.
@@ -165,10 +127,9 @@ impl Ent {
 #[tokio::test]
 async fn the_demo_ent_server_serves_its_login_page_on_loopback() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let dir = tempfile::tempdir().expect("temp dir");
-    let server = start_ent_server(dir.path()).await;
+    let ent = Ent::start().await;
 
-    let mut stream = tokio::net::TcpStream::connect(server.addr())
+    let mut stream = tokio::net::TcpStream::connect(ent.server.addr())
         .await
         .expect("connect");
     stream
@@ -178,6 +139,6 @@ async fn the_demo_ent_server_serves_its_login_page_on_loopback() {
     let mut response = String::new();
     stream.read_to_string(&mut response).await.expect("read");
 
-    assert!(server.addr().ip().is_loopback());
+    assert!(ent.server.addr().ip().is_loopback());
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
 }
