@@ -1,7 +1,7 @@
 //! Benchmarks of messagerie-core, each against a baseline run in the same process.
 //!
 //! `cargo bench -p messagerie-core --bench sync_search` runs all; pass `sync`, `incremental`,
-//! `search`, `list` or `recipients` after `--` to run one. Figures go to stdout as Markdown rows.
+//! `scale`, `resume`, `click`, `idle`, `search`, `list` or `recipients` after `--` to run one. Figures go to stdout as Markdown rows.
 //!
 //! The ENT side is ent-server (`ent_server::testing::TestServer`, demo school) seeded through
 //! `ServerHandle::seed_inbox` and slowed by `Faults::set_latency`: the same server as the
@@ -218,23 +218,77 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// Starts the peak resident memory over from the current one (Linux `clear_refs`, value 5), so
+/// that [`peak_rss_mb`] measures what comes next.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
 const SYNC_MESSAGES: usize = 10_000;
 
-/// A fresh ent-server (demo school) whose marie.durand has `SYNC_MESSAGES` unread messages from
-/// two teachers, seeded straight into its tables, answering each request after `latency`.
-async fn seeded_server(latency: Duration) -> TestServer {
-    let ent = TestServer::empty_demo().await;
-    ent.server()
-        .seed_inbox(InboxSeed {
-            from: vec!["paul.martin".into(), "sophie.bernard".into()],
-            unread_every: 1,
-            seed: 0xfeed,
-            ..InboxSeed::new("marie.durand", SYNC_MESSAGES)
+/// An ent-server in a child process (this same benchmark binary, `serve-child`): the demo
+/// school, `messages` unread messages from two teachers seeded straight into marie.durand's
+/// inbox, each request answered after `latency`. Out of process so that the memory measured
+/// here is the client's alone (ent-server caches answers), and so that its CPU is its own.
+struct ChildEnt {
+    child: std::process::Child,
+    url: String,
+}
+
+impl ChildEnt {
+    fn start(messages: usize, latency: Duration) -> ChildEnt {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(std::env::current_exe().expect("bench path"))
+            .args([
+                "serve-child",
+                &messages.to_string(),
+                &latency.as_millis().to_string(),
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the ent-server child");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("child stdout"))
+            .read_line(&mut line)
+            .expect("the child's address");
+        assert!(line.starts_with("http://"), "ent-server child: {line:?}");
+        ChildEnt {
+            child,
+            url: line.trim().to_string(),
+        }
+    }
+}
+
+impl Drop for ChildEnt {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The child's side: serves until its standard input closes (the parent dropped it or died).
+fn serve_child(messages: usize, latency_ms: u64) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let ent = TestServer::empty_demo().await;
+        ent.server()
+            .seed_inbox(InboxSeed {
+                from: vec!["paul.martin".into(), "sophie.bernard".into()],
+                unread_every: 1,
+                seed: 0xfeed,
+                ..InboxSeed::new("marie.durand", messages)
+            })
+            .await
+            .expect("seed ent-server");
+        ent.faults().set_latency(Duration::from_millis(latency_ms));
+        println!("{}", ent.url());
+        let _ = tokio::task::spawn_blocking(|| {
+            let mut sink = String::new();
+            let _ = std::io::stdin().read_line(&mut sink);
         })
-        .await
-        .expect("seed ent-server");
-    ent.faults().set_latency(latency);
-    ent
+        .await;
+    });
 }
 
 async fn signed_client(url: &str, login: &str) -> Client {
@@ -256,6 +310,22 @@ async fn signed_client(url: &str, login: &str) -> Client {
     client
 }
 
+async fn signed_mailbox(dir: &std::path::Path, url: &str) -> Mailbox {
+    let mb = Mailbox::open(Account::in_dir(dir, url, "marie.durand"))
+        .await
+        .expect("open");
+    mb.sign_in(
+        Credentials {
+            login: "marie.durand".into(),
+            password: Secret::new("demo"),
+        },
+        None,
+    )
+    .await
+    .expect("sign in");
+    mb
+}
+
 /// What the ENT's web and mobile clients do: page after page, then each body in turn.
 async fn naive(client: &Client) -> usize {
     let mut ids = Vec::new();
@@ -275,8 +345,9 @@ async fn naive(client: &Client) -> usize {
     ids.len()
 }
 
-/// The same requests, all in flight at once: what the server can take.
-async fn ceiling(client: &Client) -> usize {
+/// The same requests as a first sync (the pages, then the bodies), `in_flight` at once, nothing
+/// stored: the rate the line allows at that concurrency.
+async fn ceiling(client: &Client, in_flight: usize) -> usize {
     let first = api::list(client, "inbox", 0, 25).await.expect("list");
     let pages = first.count.div_ceil(25);
     let lists: Vec<_> = stream::iter(1..pages)
@@ -284,7 +355,7 @@ async fn ceiling(client: &Client) -> usize {
             let c = client.clone();
             async move { api::list(&c, "inbox", p, 25).await.expect("list") }
         })
-        .buffer_unordered(256)
+        .buffer_unordered(in_flight)
         .collect()
         .await;
     let ids: Vec<String> = first
@@ -299,31 +370,26 @@ async fn ceiling(client: &Client) -> usize {
             let c = client.clone();
             async move { api::message(&c, &id).await.expect("body") }
         })
-        .buffer_unordered(256)
+        .buffer_unordered(in_flight)
         .collect()
         .await;
     n
 }
 
-/// The first sync, the incremental check, and their two baselines, each against its own
-/// freshly seeded ent-server answering after `latency`.
-fn bench_sync(rt: &tokio::runtime::Runtime, latency: Duration) {
+/// The first sync of `SYNC_MESSAGES`, the incremental check, and three baselines, each against
+/// its own freshly seeded ent-server answering after `latency`. Returns the sync's rate.
+fn bench_sync(rt: &tokio::runtime::Runtime, latency: Duration) -> f64 {
     rt.block_on(async {
-        // Ours: the first sync, into a real store on disk.
-        let t = Instant::now();
-        let server = seeded_server(latency).await;
-        println!("<!-- seeded ent-server with {SYNC_MESSAGES} messages in {:.2} s -->", t.elapsed().as_secs_f64());
-        let rss_before = peak_rss_mb().unwrap_or(0.0);
+        let ent = ChildEnt::start(SYNC_MESSAGES, latency);
         let dir = tempfile::tempdir().expect("temp dir");
-        let mb = Mailbox::open(Account::in_dir(dir.path(), &server.url(), "marie.durand")).await.expect("open");
-        mb.sign_in(Credentials { login: "marie.durand".into(), password: Secret::new("demo") }, None)
-            .await
-            .expect("sign in");
+        let mb = signed_mailbox(dir.path(), &ent.url).await;
+        let in_flight = mb.client().max_in_flight();
+        reset_peak_rss();
         let t = Instant::now();
         let report = mb.sync(SyncMode::Quick).await.expect("sync");
         let ours = t.elapsed();
         assert_eq!(report.bodies_fetched as usize, SYNC_MESSAGES);
-        let rss_after = peak_rss_mb().unwrap_or(0.0);
+        let rss = peak_rss_mb().unwrap_or(0.0);
 
         // Incremental, nothing new.
         let mut times = Vec::new();
@@ -335,40 +401,227 @@ fn bench_sync(rt: &tokio::runtime::Runtime, latency: Duration) {
             assert!(r.unchanged);
             requests = requests.max(r.requests);
         }
-        drop(server);
+        drop(ent);
 
-        // Baselines on a fresh server each, same data.
-        let server = seeded_server(latency).await;
-        let client = signed_client(&server.url(), "marie.durand").await;
-        let t = Instant::now();
-        let n = naive(&client).await;
-        let naive_time = t.elapsed();
-        assert_eq!(n, SYNC_MESSAGES);
-        drop(server);
-
-        let server = seeded_server(latency).await;
-        let client = signed_client(&server.url(), "marie.durand").await;
-        let t = Instant::now();
-        ceiling(&client).await;
-        let ceiling_time = t.elapsed();
-        drop(server);
+        // Baselines, each on a fresh server with the same data.
+        let mut timed = Vec::new();
+        for (what, in_flight) in [("naive", 1), ("ceiling", in_flight), ("ceiling", 256)] {
+            let ent = ChildEnt::start(SYNC_MESSAGES, latency);
+            let client = signed_client(&ent.url, "marie.durand").await;
+            let t = Instant::now();
+            let n = if what == "naive" {
+                naive(&client).await
+            } else {
+                ceiling(&client, in_flight).await
+            };
+            assert_eq!(n, SYNC_MESSAGES);
+            timed.push(t.elapsed());
+        }
+        let (naive_time, line_time, server_time) = (timed[0], timed[1], timed[2]);
 
         let rate = |d: Duration| SYNC_MESSAGES as f64 / d.as_secs_f64();
         println!("| first sync of {SYNC_MESSAGES} messages from ent-server, {} ms added per request | time | messages/s |", latency.as_millis());
         println!("|---|---|---|");
-        println!("| messagerie-core first sync | {:.2} s | {:.0} |", ours.as_secs_f64(), rate(ours));
+        println!("| messagerie-core first sync (stored, indexed, unread flags restored) | {:.2} s | {:.0} |", ours.as_secs_f64(), rate(ours));
         println!("| naive baseline (pages then bodies one by one, nothing stored) | {:.2} s | {:.0} |", naive_time.as_secs_f64(), rate(naive_time));
-        println!("| server ceiling (same requests, 256 in flight, nothing stored) | {:.2} s | {:.0} |", ceiling_time.as_secs_f64(), rate(ceiling_time));
+        println!("| line ceiling (same requests, {in_flight} in flight, nothing stored) | {:.2} s | {:.0} |", line_time.as_secs_f64(), rate(line_time));
+        println!("| server ceiling (same requests, 256 in flight, nothing stored) | {:.2} s | {:.0} |", server_time.as_secs_f64(), rate(server_time));
         println!();
-        println!("Ratio to the naive baseline: **{:.1}×** faster. Ratio to the ceiling: {:.0} % of its rate.",
+        println!(
+            "Ratios: **{:.0} %** of the rate {in_flight} requests in flight allow, **{:.1}×** the naive baseline, {:.0} % of the server ceiling.",
+            100.0 * line_time.as_secs_f64() / ours.as_secs_f64(),
             naive_time.as_secs_f64() / ours.as_secs_f64(),
-            100.0 * ceiling_time.as_secs_f64() / ours.as_secs_f64());
+            100.0 * server_time.as_secs_f64() / ours.as_secs_f64()
+        );
         println!();
         println!("| incremental sync, nothing new | p95 | HTTP requests |");
         println!("|---|---|---|");
         println!("| quick check | {} | {} |", ms(p95(times)), requests);
         println!();
-        println!("Peak resident memory of the bench process: {rss_before:.0} MB before the sync, {rss_after:.0} MB after it (includes the in-process ent-server and its {SYNC_MESSAGES} messages).");
+        println!("Peak resident memory of the client during the first sync: {rss:.0} MB (ent-server runs in a child process).");
+        println!();
+        rate(ours)
+    })
+}
+
+/// The first sync of 100,000 messages at 5 ms: its rate against the 10,000 case of the same
+/// run, and the client's peak memory.
+fn bench_scale(rt: &tokio::runtime::Runtime, rate_10k: Option<f64>) {
+    const BIG: usize = 100_000;
+    let latency = Duration::from_millis(5);
+    rt.block_on(async {
+        let t = Instant::now();
+        let ent = ChildEnt::start(BIG, latency);
+        println!("<!-- seeded ent-server with {BIG} messages in {:.1} s -->", t.elapsed().as_secs_f64());
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mb = signed_mailbox(dir.path(), &ent.url).await;
+        reset_peak_rss();
+        let before = peak_rss_mb().unwrap_or(0.0);
+        let t = Instant::now();
+        let report = mb.sync(SyncMode::Quick).await.expect("sync");
+        let took = t.elapsed();
+        let peak = peak_rss_mb().unwrap_or(0.0);
+        assert_eq!(report.bodies_fetched as usize, BIG);
+        let rate = BIG as f64 / took.as_secs_f64();
+
+        // Search and lists at that size.
+        let mut search_times = Vec::new();
+        for word in ["sortie", "réunion", "cantine", "bulletin", "piscine"] {
+            let t = Instant::now();
+            let _ = mb
+                .search(SearchQuery { text: word.into(), ..Default::default() })
+                .await
+                .expect("search");
+            search_times.push(t.elapsed());
+        }
+        let mut list_times = Vec::new();
+        for page in [0u32, 10, 100, 1000, 3999] {
+            let t = Instant::now();
+            let _ = mb.list("inbox", page * 25, 25).await.expect("list");
+            list_times.push(t.elapsed());
+        }
+        println!("| first sync of {BIG} messages, 5 ms per request | time | messages/s | peak memory |");
+        println!("|---|---|---|---|");
+        println!("| messagerie-core | {:.1} s | {rate:.0} | {peak:.0} MB (from {before:.0} MB) |", took.as_secs_f64());
+        if let Some(small) = rate_10k {
+            println!();
+            println!("Rate against the 10,000-message sync of the same run: **{:.0} %**.", 100.0 * rate / small);
+        }
+        println!();
+        println!("At {BIG} messages: search p95 {} (5 words), a page of the inbox p95 {} (pages 0 to 3,999).", ms(p95(search_times)), ms(p95(list_times)));
+        println!();
+    });
+}
+
+/// A first sync of `SYNC_MESSAGES` at 5 ms stopped halfway (its future dropped, as when the
+/// process is killed: what was committed stays), then the next sync: its requests against the
+/// bodies still missing.
+fn bench_resume(rt: &tokio::runtime::Runtime) {
+    let latency = Duration::from_millis(5);
+    rt.block_on(async {
+        let ent = ChildEnt::start(SYNC_MESSAGES, latency);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mb = signed_mailbox(dir.path(), &ent.url).await;
+        let mut events = mb.events();
+        let halfway = async {
+            loop {
+                if let Ok(messagerie_core::mailbox::Event::Progress { folder, done, .. }) =
+                    events.recv().await
+                {
+                    if folder == "bodies" && done as usize >= SYNC_MESSAGES / 2 {
+                        return;
+                    }
+                }
+            }
+        };
+        tokio::select! {
+            _ = mb.sync(SyncMode::Quick) => panic!("the sync ended before half its bodies"),
+            () = halfway => {}
+        }
+        drop(mb);
+        let mb = signed_mailbox(dir.path(), &ent.url).await;
+        let mut without_body = 0usize;
+        for m in mb.list("inbox", 0, SYNC_MESSAGES as u32).await.expect("list") {
+            if mb.message(&m.id).await.expect("message").body.is_none() {
+                without_body += 1;
+            }
+        }
+        let report = mb.sync(SyncMode::Quick).await.expect("resumed sync");
+        assert_eq!(report.bodies_fetched as usize, without_body);
+        println!("| first sync of {SYNC_MESSAGES} stopped halfway, then started again | bodies still missing | requests of the resumed sync | ratio |");
+        println!("|---|---|---|---|");
+        println!(
+            "| messagerie-core | {without_body} | {} | **{:.3}** |",
+            report.requests,
+            report.requests as f64 / without_body as f64
+        );
+        println!();
+    });
+}
+
+/// Clicks during a first sync of `SYNC_MESSAGES` at 5 ms: the time from opening a message whose
+/// body is not downloaded yet to its body, against the time of one request in the same run.
+fn bench_click(rt: &tokio::runtime::Runtime) {
+    let latency = Duration::from_millis(5);
+    rt.block_on(async {
+        let ent = ChildEnt::start(SYNC_MESSAGES, latency);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mb = signed_mailbox(dir.path(), &ent.url).await;
+        // One request alone, for scale.
+        let client = signed_client(&ent.url, "paul.martin").await;
+        let mut alone = Vec::new();
+        for _ in 0..20 {
+            let t = Instant::now();
+            api::count(&client, "inbox", true).await.expect("count");
+            alone.push(t.elapsed());
+        }
+        let sync = mb.sync(SyncMode::Quick);
+        tokio::pin!(sync);
+        let mut events = mb.events();
+        loop {
+            tokio::select! {
+                _ = &mut sync => panic!("the sync ended before its bodies"),
+                e = events.recv() => {
+                    if let Ok(messagerie_core::mailbox::Event::Progress { folder, .. }) = e {
+                        if folder == "bodies" { break; }
+                    }
+                }
+            }
+        }
+        let inbox = mb.list("inbox", 0, SYNC_MESSAGES as u32).await.expect("list");
+        let mut clicks = Vec::new();
+        let mut next = inbox.iter().rev();
+        while clicks.len() < 40 {
+            let Some(m) = next.next() else { break };
+            if mb.message(&m.id).await.expect("message").body.is_some() {
+                continue;
+            }
+            let t = Instant::now();
+            let opened = tokio::select! {
+                _ = &mut sync => break,
+                opened = mb.read(&m.id) => opened.expect("read"),
+            };
+            assert!(opened.body.is_some());
+            clicks.push(t.elapsed());
+            tokio::select! {
+                _ = &mut sync => break,
+                () = tokio::time::sleep(Duration::from_millis(100)) => {}
+            }
+        }
+        let _ = sync.await;
+        println!("| during a first sync of {SYNC_MESSAGES} at 5 ms per request | clicks | p50 | p95 | one request alone, p50 |");
+        println!("|---|---|---|---|---|");
+        println!(
+            "| opening a message not downloaded yet, to its body | {} | {} | **{}** | {} |",
+            clicks.len(),
+            ms(p50(clicks.clone())),
+            ms(p95(clicks)),
+            ms(p50(alone))
+        );
+        println!();
+    });
+}
+
+/// What an idle, signed-in app costs the ENT: the quick checks of an hour at the default
+/// interval, in requests and bytes, after the first sync of `SYNC_MESSAGES`.
+fn bench_idle(rt: &tokio::runtime::Runtime) {
+    rt.block_on(async {
+        let ent = ChildEnt::start(SYNC_MESSAGES, Duration::ZERO);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mb = signed_mailbox(dir.path(), &ent.url).await;
+        mb.sync(SyncMode::Quick).await.expect("first sync");
+        let checks = 30u64;
+        let (r0, b0) = (mb.client().request_count(), mb.client().bytes_received());
+        for _ in 0..checks {
+            assert!(mb.sync(SyncMode::Quick).await.expect("check").unchanged);
+        }
+        let requests = (mb.client().request_count() - r0) as f64 / checks as f64;
+        let bytes = (mb.client().bytes_received() - b0) as f64 / checks as f64;
+        let per_hour = 3600.0 / messagerie_core::sync::engine::DEFAULT_INTERVAL.as_secs_f64();
+        println!("| idle, signed in, {SYNC_MESSAGES} messages, nothing new | per check | per hour (a check every {} s) |", messagerie_core::sync::engine::DEFAULT_INTERVAL.as_secs());
+        println!("|---|---|---|");
+        println!("| requests | {requests:.1} | {:.0} |", requests * per_hour);
+        println!("| bytes received (answer bodies) | {bytes:.0} | {:.0} kB |", bytes * per_hour / 1000.0);
         println!();
     });
 }
@@ -582,19 +835,40 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
+    if args.first().map(String::as_str) == Some("serve-child") {
+        let count = args
+            .get(1)
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(SYNC_MESSAGES);
+        let latency = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(0);
+        serve_child(count, latency);
+        return;
+    }
     let all = args.is_empty();
     let wants = |name: &str| all || args.iter().any(|a| a == name);
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let mut rate_10k = None;
     if wants("sync") || wants("incremental") || wants("ent-server") {
-        let rt = tokio::runtime::Runtime::new().expect("runtime");
         // No latency: ent-server's CPU is the limit. 5 ms: a school ENT on a good line.
         bench_sync(&rt, Duration::ZERO);
-        bench_sync(&rt, Duration::from_millis(5));
+        rate_10k = Some(bench_sync(&rt, Duration::from_millis(5)));
+    }
+    if wants("scale") {
+        bench_scale(&rt, rate_10k);
+    }
+    if wants("resume") {
+        bench_resume(&rt);
+    }
+    if wants("click") {
+        bench_click(&rt);
+    }
+    if wants("idle") {
+        bench_idle(&rt);
     }
     if wants("search") || wants("list") {
         bench_search_and_list();
     }
     if wants("recipients") {
-        let rt = tokio::runtime::Runtime::new().expect("runtime");
         bench_recipients(&rt);
     }
 }

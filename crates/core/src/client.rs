@@ -160,6 +160,8 @@ pub struct Client {
     /// The pause every request of the account takes while the ENT says it is busy.
     pace: Arc<pace::Pace>,
     requests: Arc<AtomicU64>,
+    /// Bytes of the answers' bodies received so far.
+    received: Arc<AtomicU64>,
     /// Requests started plus answers received: a sync watches it to tell a stall from work.
     activity: Arc<AtomicU64>,
     /// « Se souvenir de moi »: the login form asks the ENT for a long session.
@@ -199,6 +201,7 @@ impl Client {
             max_in_flight: pace::max_in_flight(),
             pace: Arc::default(),
             requests: Arc::default(),
+            received: Arc::default(),
             activity: Arc::default(),
             remember_me: Arc::default(),
         })
@@ -218,6 +221,11 @@ impl Client {
     /// HTTP requests sent so far (benchmarks and the sync report).
     pub fn request_count(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Bytes of answer bodies received so far (benchmarks: what an idle app costs the line).
+    pub fn bytes_received(&self) -> u64 {
+        self.received.load(Ordering::Relaxed)
     }
 
     /// Requests this client sends at once at most (see [`pace`]).
@@ -446,6 +454,8 @@ impl Client {
                 })?
                 .to_vec();
             tracing::trace!(%status, len = bytes.len(), "answer");
+            self.received
+                .fetch_add(bytes.len() as u64, Ordering::Relaxed);
             Ok(Answer {
                 status,
                 bytes,

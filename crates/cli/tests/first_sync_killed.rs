@@ -1,0 +1,128 @@
+//! A first sync of 3,000 messages SIGKILLed once half the bodies are stored (issue 14): the
+//! next run fetches only what is still missing and leaves every message unread on the ENT.
+
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure message
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ent_server::seed::InboxSeed;
+use ent_server::testing::TestServer;
+use messagerie_core::client::conversation as api;
+use messagerie_core::session::{Credentials, Secret};
+use messagerie_core::store::{SqlContext, Store};
+use messagerie_core::{Account, Mailbox};
+
+const MESSAGES: usize = 3_000;
+
+fn cli_sync(dir: &std::path::Path, url: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_messagerie-cli"));
+    cmd.env("MESSAGERIE_DATA_DIR", dir)
+        .env("MESSAGERIE_NO_KEYRING", "1")
+        .env("MESSAGERIE_PASSWORD", "demo")
+        .env_remove("MESSAGERIE_CLIENT_ID")
+        .args(["--server", url, "--login", "marie.durand", "--json", "sync"]);
+    cmd
+}
+
+async fn bodies_stored(store: &Store) -> usize {
+    store
+        .read(|c| {
+            c.query_row(
+                "SELECT count(*) FROM messages WHERE body_synced = 1",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .ctx("count stored bodies")
+        })
+        .await
+        .unwrap_or(0) as usize
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_first_sync_killed_halfway_fetches_only_the_missing_bodies_on_the_next_run() {
+    // Arrange: 3,000 unread messages on an ENT 1 ms away; a first sync killed (SIGKILL)
+    // once half of the bodies are stored.
+    let server = TestServer::empty_demo().await;
+    server
+        .server()
+        .seed_inbox(InboxSeed {
+            unread_every: 1,
+            ..InboxSeed::new("marie.durand", MESSAGES)
+        })
+        .await
+        .unwrap();
+    server.faults().set_latency(Duration::from_millis(1));
+    let url = server.url();
+    let dir = tempfile::tempdir().unwrap();
+    let db = Account::in_dir(dir.path(), &url, "marie.durand").database_path();
+    let mut child = cli_sync(dir.path(), &url)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let store = loop {
+        if db.exists() {
+            if let Ok(store) = Store::open_async(db.clone()).await {
+                break store;
+            }
+        }
+        assert!(Instant::now() < deadline, "the CLI never created its store");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    while bodies_stored(&store).await < MESSAGES / 2 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the sync ended before half its bodies"
+        );
+        assert!(Instant::now() < deadline, "the first sync made no progress");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let missing = MESSAGES - bodies_stored(&store).await;
+    assert!(missing > 0, "the sync ended before it was killed");
+
+    // Act: the next run.
+    let (dir_path, url2) = (dir.path().to_path_buf(), url.clone());
+    let out = tokio::task::spawn_blocking(move || cli_sync(&dir_path, &url2).output().unwrap())
+        .await
+        .unwrap();
+
+    // Assert: it fetched the missing bodies and little else (no listing again: the ENT did
+    // not change), and no message the user never opened is left read on the ENT.
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["bodies_fetched"].as_u64(),
+        Some(missing as u64),
+        "{report}"
+    );
+    let requests = report["requests"].as_u64().unwrap() as f64;
+    assert!(
+        requests <= missing as f64 * 1.05,
+        "{requests} requests for {missing} missing bodies: {report}"
+    );
+    assert_eq!(bodies_stored(&store).await, MESSAGES);
+    let web = tempfile::tempdir().unwrap();
+    let mb = Mailbox::open(Account::in_dir(web.path(), &server.url(), "marie.durand"))
+        .await
+        .unwrap();
+    mb.sign_in(
+        Credentials {
+            login: "marie.durand".into(),
+            password: Secret::new("demo"),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let unread = api::count(mb.client(), "inbox", true).await.unwrap();
+    assert_eq!(unread as usize, MESSAGES, "messages left read on the ENT");
+}
