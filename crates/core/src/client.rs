@@ -8,7 +8,7 @@
 //! what is safe to repeat, signs in again once when the session is gone, and turns statuses into
 //! [`ApiError`]s.
 //!
-//! # How the ENT answers, and what the client does (spec §1.5, §13 items 29, 31, 32)
+//! # How the ENT answers, and what the client does (spec §1.5, §12 items 29, 31, 32)
 //!
 //! * **Every 3xx on an API call is "not done"**, never a success. entcore redirects a call it
 //!   did not run: to `/auth/login` (no session, `UserAuthFilter`), to the configured `loginUri`
@@ -471,7 +471,7 @@ fn needs_xsrf(call: &Call, session: Option<&Session>) -> bool {
         )
 }
 
-/// Turns a status into success or the matching error (spec §1.5, §13 items 29-32). A 3xx is
+/// Turns a status into success or the matching error (spec §1.5, §12 items 29-32). A 3xx is
 /// never a success (see the module doc); `base` resolves a relative `Location`.
 pub(crate) fn classify(base: &str, what: String, answer: Answer) -> ApiResult<Answer> {
     let Answer {
