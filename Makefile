@@ -9,7 +9,7 @@ CARGO ?= cargo
 run: deps ui
 	$(CARGO) run --bin messagerie -- --demo
 
-test: deps-e2e ui lint test-ui test-rust
+test: deps-e2e ui lint doc licenses test-ui test-rust
 
 deps:
 	@scripts/deps.sh
@@ -34,6 +34,20 @@ check-layers:
 
 test-ui:
 	cd ui && npm test
+
+.PHONY: doc licenses
+
+# The API docs of the workspace's own crates build without a warning (broken links, bad HTML
+# in doc comments). --no-deps: the dependencies' docs are not ours to check, and cost minutes.
+doc:
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --workspace --locked
+
+# Every dependency's licence may be combined with AGPL-3.0-or-later (deny.toml says which and
+# why), and so may the npm packages the UI ships. Offline: only Cargo.lock, the crates already
+# downloaded and ui/package-lock.json are read.
+licenses:
+	$(CARGO) deny --offline --locked check licenses
+	node scripts/npm-licenses.mjs
 
 # Unit, integration and end-to-end tests (tests/e2e drives the built app under Xvfb).
 test-rust:

@@ -21,7 +21,7 @@
 //!   absolute address: not a refusal, not an expired session, so queued actions wait and the
 //!   app asks the user to act. Any other redirect means the session is gone
 //!   ([`ApiError::SessionExpired`]): the client signs in again once. The login form's own 302
-//!   is read by [`auth::login_form`], never through [`classify`].
+//!   is read by [`auth::login_form`], never through `classify`.
 //! * **Bearer tokens**: entcore answers an expired or unknown token with the same 302 as a lost
 //!   session (`UserAuthFilter`), and 401 only when the user may not do what was asked. So only
 //!   the 302 refreshes the token; a 401 under a token is a refusal and costs no refresh.
