@@ -39,8 +39,10 @@ test-ui:
 
 # The API docs of the workspace's own crates build without a warning (broken links, bad HTML
 # in doc comments). --no-deps: the dependencies' docs are not ours to check, and cost minutes.
+# Every `§n` the code cites exists in docs/protocol.md (or docs/communication-rules.md).
 doc:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --workspace --locked
+	node scripts/check-citations.mjs
 
 # Every dependency's licence may be combined with AGPL-3.0-or-later (deny.toml says which and
 # why), and so may the npm packages the UI ships. Offline: only Cargo.lock, the crates already
