@@ -45,9 +45,12 @@ doc:
 	node scripts/check-citations.mjs
 
 # Every dependency's licence may be combined with AGPL-3.0-or-later (deny.toml says which and
-# why), and so may the npm packages the UI ships. Offline: only Cargo.lock, the crates already
-# downloaded and ui/package-lock.json are read.
+# why), and so may the npm packages the UI ships. The check itself is offline: it reads
+# Cargo.lock, the downloaded crates and ui/package-lock.json. `cargo fetch` first downloads the
+# crates of the other platforms (Windows, macOS), which no build here needs but the check reads;
+# it does nothing when they are already there.
 licenses:
+	$(CARGO) fetch --locked
 	$(CARGO) deny --offline --locked check licenses
 	node scripts/npm-licenses.mjs
 
