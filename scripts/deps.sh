@@ -39,10 +39,11 @@ if [[ "${1:-}" == "e2e" ]] && ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --locked
 fi
 
-# `make licenses` (deny.toml). --locked: the versions cargo-deny was released with.
+# `make licenses` (deny.toml, written for cargo-deny 0.20: pinned so that a new release cannot
+# change what the check accepts). --locked: the versions cargo-deny was released with.
 if [[ "${1:-}" == "e2e" ]] && ! cargo deny --version >/dev/null 2>&1; then
   echo "==> installing cargo-deny (cargo install, a few minutes)"
-  cargo install cargo-deny --locked
+  cargo install cargo-deny --version 0.20.2 --locked
 fi
 
 # npm ci only when package-lock.json changed since the last install.
