@@ -9,7 +9,7 @@ CARGO ?= cargo
 run: deps ui
 	$(CARGO) run --bin messagerie -- --demo
 
-test: deps-e2e ui lint test-ui test-rust
+test: deps-e2e ui lint doc licenses test-ui test-rust
 
 deps:
 	@scripts/deps.sh
@@ -34,6 +34,25 @@ check-layers:
 
 test-ui:
 	cd ui && npm test
+
+.PHONY: doc licenses
+
+# The API docs of the workspace's own crates build without a warning (broken links, bad HTML
+# in doc comments). --no-deps: the dependencies' docs are not ours to check, and cost minutes.
+# Every `§n` the code cites exists in docs/protocol.md (or docs/communication-rules.md).
+doc:
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --workspace --locked
+	node scripts/check-citations.mjs
+
+# Every dependency's licence may be combined with AGPL-3.0-or-later (deny.toml says which and
+# why), and so may the npm packages the UI ships. The check itself is offline: it reads
+# Cargo.lock, the downloaded crates and ui/package-lock.json. `cargo fetch` first downloads the
+# crates of the other platforms (Windows, macOS), which no build here needs but the check reads;
+# it does nothing when they are already there.
+licenses:
+	$(CARGO) fetch --locked
+	$(CARGO) deny --offline --locked check licenses
+	node scripts/npm-licenses.mjs
 
 # Unit, integration and end-to-end tests (tests/e2e drives the built app under Xvfb).
 test-rust:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Messagerie needs and is missing; a second run installs nothing.
 #   scripts/deps.sh        system packages, the UI's npm packages
-#   scripts/deps.sh e2e    the same, plus what the end-to-end tests drive the app with
+#   scripts/deps.sh e2e    the same, plus what `make test` needs: the tools the end-to-end
+#                          tests drive the app with, and cargo-deny for the licence check
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +18,7 @@ if ! command -v apt-get >/dev/null || ! grep -qiE '^(ID|ID_LIKE)=.*(debian|ubunt
   echo "  ${packages[*]}" >&2
   echo "  (the WebKitGTK 4.1 development files, xdo, OpenSSL, ayatana-appindicator, librsvg;" >&2
   echo "   for the tests: WebKitWebDriver, Xvfb, dbus-daemon, dbus-monitor, xwininfo, ImageMagick)" >&2
-  echo "then: cargo install tauri-driver --locked; cd ui && npm ci" >&2
+  echo "then: cargo install tauri-driver cargo-deny --locked; cd ui && npm ci" >&2
   exit 1
 fi
 
@@ -36,6 +37,13 @@ fi
 if [[ "${1:-}" == "e2e" ]] && ! command -v tauri-driver >/dev/null; then
   echo "==> installing tauri-driver (cargo install, about 2 minutes)"
   cargo install tauri-driver --locked
+fi
+
+# `make licenses` (deny.toml, written for cargo-deny 0.20: pinned so that a new release cannot
+# change what the check accepts). --locked: the versions cargo-deny was released with.
+if [[ "${1:-}" == "e2e" ]] && ! cargo deny --version >/dev/null 2>&1; then
+  echo "==> installing cargo-deny (cargo install, a few minutes)"
+  cargo install cargo-deny --version 0.20.2 --locked
 fi
 
 # npm ci only when package-lock.json changed since the last install.

@@ -10,6 +10,9 @@
 //! changes stay queued); 4 sign-in needed or wrong password; 5 the ENT refused or forbids it;
 //! 6 the ENT failed or answered nonsense; 7 local store error (disk full, locked); 8 no such
 //! message or folder, or invalid input.
+//!
+//! `--json` is honoured by every subcommand: stdout is then one JSON value (an array for the
+//! listings, an object otherwise); warnings and errors stay on stderr as text.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -46,7 +49,7 @@ struct Cli {
     /// login form (the secret comes from MESSAGERIE_CLIENT_SECRET).
     #[arg(long, env = "MESSAGERIE_CLIENT_ID", global = true)]
     client_id: Option<String>,
-    /// Print JSON instead of text.
+    /// Print one JSON value on stdout instead of text (every subcommand).
     #[arg(long, global = true)]
     json: bool,
     #[command(subcommand)]
@@ -66,6 +69,8 @@ enum Command {
     /// Lists folders with their counts.
     Folders,
     /// Lists messages of a folder (inbox, outbox, draft, trash or a folder id), newest first.
+    ///
+    /// A folder id the local mailbox does not have exits 8 (`folders` lists the ids).
     Ls {
         folder: String,
         #[arg(long, default_value_t = 50)]
@@ -122,7 +127,7 @@ enum Command {
         #[arg(required = true)]
         ids: Vec<String>,
     },
-    /// Finds recipients by the first letters of their name.
+    /// Finds recipients by the first letters of their name (id, kind, name, tab-separated).
     Who { query: String },
 }
 
@@ -288,7 +293,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let text = serde_json::to_vec_pretty(&config).unwrap_or_default();
             messagerie_core::private::write_file(&root.join("cli.json"), &text)
                 .map_err(|e| fail(7, format!("cannot save the settings: {e}")))?;
-            println!("signed in as {login} on {server}");
+            if cli.json {
+                print_json(&serde_json::json!({ "server": server, "login": login }));
+            } else {
+                println!("signed in as {login} on {server}");
+            }
         }
         Command::Sync { full } => {
             sign_in(mailbox.clone(), server, login).await?;
@@ -305,7 +314,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             let report = result?;
             if cli.json {
-                println!("{}", serde_json::to_string(&report).unwrap_or_default());
+                print_json(&report);
             } else if report.unchanged {
                 println!("up to date");
             } else {
@@ -331,7 +340,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Folders => {
             let folders = mailbox.folders().await?;
             if cli.json {
-                println!("{}", serde_json::to_string(&folders).unwrap_or_default());
+                print_json(&folders);
             } else {
                 for f in folders {
                     let indent = "  ".repeat(f.depth.saturating_sub(1) as usize);
@@ -347,9 +356,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             limit,
             offset,
         } => {
+            known_folder(&mailbox, &folder).await?;
             let list = mailbox.list(&folder, offset, limit).await?;
             if cli.json {
-                println!("{}", serde_json::to_string(&list).unwrap_or_default());
+                print_json(&list);
             } else {
                 for m in list {
                     let from = m
@@ -375,7 +385,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 let _ = mailbox.flush_queue().await;
             }
             if cli.json {
-                println!("{}", serde_json::to_string(&m).unwrap_or_default());
+                print_json(&m);
             } else {
                 let names = |l: &[messagerie_core::message::Recipient]| {
                     l.iter()
@@ -413,6 +423,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             person,
             limit,
         } => {
+            if let Some(folder) = &folder {
+                known_folder(&mailbox, folder).await?;
+            }
             let hits = mailbox
                 .search(SearchQuery {
                     text: query,
@@ -422,7 +435,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 })
                 .await?;
             if cli.json {
-                println!("{}", serde_json::to_string(&hits).unwrap_or_default());
+                print_json(&hits);
             } else {
                 for h in hits {
                     let snippet = h.snippet.replace(MATCH_START, "[").replace(MATCH_END, "]");
@@ -475,7 +488,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             let id = mailbox.send(Some(&id), content).await?;
             deliver(&mailbox, sign_in(mailbox.clone(), server, login).await).await?;
-            println!("{id}");
+            if cli.json {
+                print_json(&serde_json::json!({ "id": id }));
+            } else {
+                println!("{id}");
+            }
         }
         Command::Mv { ids, to } => {
             if to == "inbox" || to == "outbox" {
@@ -484,6 +501,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 mailbox.move_to_folder(&ids, &to).await?;
             }
             deliver(&mailbox, sign_in(mailbox.clone(), server, login).await).await?;
+            if cli.json {
+                print_json(&serde_json::json!({ "moved": ids, "to": to }));
+            }
         }
         Command::Rm { ids, forever } => {
             if forever {
@@ -492,22 +512,56 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 mailbox.trash(&ids).await?;
             }
             deliver(&mailbox, sign_in(mailbox.clone(), server, login).await).await?;
+            if cli.json {
+                let done = if forever { "deleted" } else { "trashed" };
+                print_json(&serde_json::json!({ done: ids }));
+            }
         }
         Command::Restore { ids } => {
             mailbox.restore(&ids).await?;
             deliver(&mailbox, sign_in(mailbox.clone(), server, login).await).await?;
+            if cli.json {
+                print_json(&serde_json::json!({ "restored": ids }));
+            }
         }
         Command::Who { query } => {
-            for v in mailbox.recipients(&query, None).await? {
-                let size = v
-                    .nb_users
-                    .map(|n| format!(" ({n} members)"))
-                    .unwrap_or_default();
-                println!("{}\t{}\t{}{}", v.id, v.kind, v.display_name, size);
+            let found = mailbox.recipients(&query, None).await?;
+            if cli.json {
+                print_json(&found);
+            } else {
+                for v in found {
+                    let size = v
+                        .nb_users
+                        .map(|n| format!(" ({n} members)"))
+                        .unwrap_or_default();
+                    println!("{}\t{}\t{}{}", v.id, v.kind, v.display_name, size);
+                }
             }
         }
     }
     Ok(())
+}
+
+/// One JSON value on stdout (`--json`). The CLI's own values always serialize; should one not,
+/// `null` is printed rather than nothing, so the output still parses.
+fn print_json(value: &impl Serialize) {
+    println!(
+        "{}",
+        serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
+    );
+}
+
+/// Refuses a folder id the local mailbox does not have (exit 8), instead of listing nothing:
+/// a typo and an empty folder must not look alike to a script.
+async fn known_folder(mailbox: &Mailbox, id: &str) -> Result<(), Failure> {
+    if mailbox.folders().await?.iter().any(|f| f.id == id) {
+        return Ok(());
+    }
+    let mut failure = Failure::from(messagerie_core::Error::FolderNotFound(id.to_string()));
+    failure
+        .message
+        .push_str(" (`messagerie-cli folders` lists the ids; `sync` fetches new folders)");
+    Err(failure)
 }
 
 /// Replays the queue after an action; offline is not a failure of the action (it stays

@@ -8,7 +8,7 @@
 //! what is safe to repeat, signs in again once when the session is gone, and turns statuses into
 //! [`ApiError`]s.
 //!
-//! # How the ENT answers, and what the client does (spec §1.5, §13 items 29, 31, 32)
+//! # How the ENT answers, and what the client does (spec §1.5, §12 items 29, 31, 32)
 //!
 //! * **Every 3xx on an API call is "not done"**, never a success. entcore redirects a call it
 //!   did not run: to `/auth/login` (no session, `UserAuthFilter`), to the configured `loginUri`
@@ -21,7 +21,7 @@
 //!   absolute address: not a refusal, not an expired session, so queued actions wait and the
 //!   app asks the user to act. Any other redirect means the session is gone
 //!   ([`ApiError::SessionExpired`]): the client signs in again once. The login form's own 302
-//!   is read by [`auth::login_form`], never through [`classify`].
+//!   is read by [`auth::login_form`], never through `classify`.
 //! * **Bearer tokens**: entcore answers an expired or unknown token with the same 302 as a lost
 //!   session (`UserAuthFilter`), and 401 only when the user may not do what was asked. So only
 //!   the 302 refreshes the token; a 401 under a token is a refusal and costs no refresh.
@@ -508,7 +508,7 @@ fn needs_xsrf(call: &Call, session: Option<&Session>) -> bool {
         )
 }
 
-/// Turns a status into success or the matching error (spec §1.5, §13 items 29-32). A 3xx is
+/// Turns a status into success or the matching error (spec §1.5, §12 items 29-32). A 3xx is
 /// never a success (see the module doc); `base` resolves a relative `Location`.
 pub(crate) fn classify(base: &str, what: String, answer: Answer) -> ApiResult<Answer> {
     let Answer {

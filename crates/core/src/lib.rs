@@ -18,6 +18,7 @@
 //! - [`sync`]: the planner (a plain function) and the engine that executes its plan.
 //!
 //! Wire shapes come from `ent-protocol`; nothing here redefines them.
+//! `§n` (or « spec §n ») cites `docs/protocol.md`, the ENT protocol as this project speaks it.
 
 pub mod attachment;
 pub mod body;

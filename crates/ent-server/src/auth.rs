@@ -190,7 +190,7 @@ fn same_secret(a: &[u8], b: &[u8]) -> bool {
 
 /// No session: 302 to the login page, or to the configured `login_uri` (a CAS or SAML
 /// provider), as entcore's `UserAuthFilter` does with `loginUri` (auth `Auth.java` puts it in the
-/// shared map the filter reads; spec §13 item 29).
+/// shared map the filter reads; spec §12 item 29).
 fn login_required(state: &AppState, callback: String) -> ApiError {
     match &state.cfg.login_uri {
         Some(uri) => {
@@ -208,14 +208,14 @@ fn login_required(state: &AppState, callback: String) -> ApiError {
 }
 
 /// An unknown or expired bearer token: entcore's `UserAuthFilter` finds no user and redirects
-/// to the login page like a lost session (302, spec §13 item 31), never 401.
+/// to the login page like a lost session (302, spec §12 item 31), never 401.
 fn bearer_expired(state: &AppState, callback: String) -> ApiError {
     login_required(state, callback)
 }
 
 /// A user with new terms to accept (or an e-mail address or a second factor to confirm) is sent
 /// to that page on every call outside `/auth` (edifice-entcore-libs
-/// `MandatoryUserValidationFilter`, spec §13 item 29; cookie sessions only).
+/// `MandatoryUserValidationFilter`, spec §12 item 29; cookie sessions only).
 fn terms_gate(state: &AppState, path: &str, user_id: &str) -> Result<(), ApiError> {
     if path.starts_with("/auth/") {
         return Ok(());

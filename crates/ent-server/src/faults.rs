@@ -3,7 +3,7 @@
 //! never answer, or answer late (network latency, per route or for every request). Also the switches that make the server behave like an entcore in ordinary but
 //! rarer situations: sessions that end after some requests (a session timeout or a restart in
 //! the middle of a sync), and new terms of use a user must accept before any API call
-//! (`MandatoryUserValidationFilter`, spec §13 item 29).
+//! (`MandatoryUserValidationFilter`, spec §12 item 29).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -1,5 +1,5 @@
 //! `ent-server`: speaks the protocol of a real ENT (entcore) for everything Messagerie uses
-//! (`shared/spec/ent-api.md`, cited as §n), over the directory and communication rules of
+//! (`docs/protocol.md`, cited as §n), over the directory and communication rules of
 //! `ent-directory`.
 //!
 //! It is the embedded demo default of the app and the peer every test talks to. It must never

@@ -4,7 +4,7 @@
 //! Every HTML page rendered for a signed-in user sets the `XSRF-TOKEN` cookie to the session's
 //! token, as entcore's `SecurityHookRender` (web-utils) does on every `renderView`; with
 //! `xsrf_on_auth` off (entcore's `xsrfOnAuth`) that is the only way a client gets one
-//! (spec §13 item 32).
+//! (spec §12 item 32).
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};

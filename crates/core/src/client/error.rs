@@ -39,7 +39,7 @@ pub enum ApiError {
     },
     #[error("not signed in to the ENT")]
     NotSignedIn,
-    /// The ENT sent the call to a page where the user must act first (spec §13 item 29).
+    /// The ENT sent the call to a page where the user must act first (spec §12 item 29).
     #[error("the ENT asks you to {} before {what}: open {page}", action.describe())]
     ActionNeeded {
         what: String,

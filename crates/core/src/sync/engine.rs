@@ -14,11 +14,11 @@
 //!
 //! A real ENT may drop the session at any request of a pass (a session timeout, a restart):
 //! the call that sees the 302 signs in again while holding the client's `relogin` lock across
-//! one HTTP exchange. The body fetches therefore run as tasks of their own ([`fetch_bodies`]):
+//! one HTTP exchange. The body fetches therefore run as tasks of their own (`fetch_bodies`):
 //! when they were futures of a stream the loop stopped polling while it stored a batch and
 //! restored unread flags, a fetch paused in the middle of signing in kept the lock, and the
 //! restore's own re-login waited for it forever, with no request in flight. On top of that,
-//! [`stall_guard`] ends a pass that makes no progress (no request sent or answered) for
+//! `stall_guard` ends a pass that makes no progress (no request sent or answered) for
 //! [`STALL_TIMEOUT`] with [`ApiError::Stalled`]: the sync lock is released and the next pass
 //! starts normally.
 //!
