@@ -179,10 +179,7 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("messagerie/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|source| ApiError::Offline {
-                what: "building the HTTP client".into(),
-                source,
-            })?;
+            .map_err(|source| ApiError::unreachable("building the HTTP client", source))?;
         Ok(Self {
             http,
             base: base_url.trim_end_matches('/').to_string(),
@@ -404,19 +401,16 @@ impl Client {
         self.requests.fetch_add(1, Ordering::Relaxed);
         self.activity.fetch_add(1, Ordering::Relaxed);
         let answer = async {
-            let resp = req.send().await.map_err(|source| ApiError::Offline {
-                what: what.clone(),
-                source,
-            })?;
+            let resp = req
+                .send()
+                .await
+                .map_err(|source| ApiError::unreachable(what.clone(), source))?;
             let status = resp.status();
             let headers = resp.headers().clone();
             let bytes = resp
                 .bytes()
                 .await
-                .map_err(|source| ApiError::Offline {
-                    what: what.clone(),
-                    source,
-                })?
+                .map_err(|source| ApiError::unreachable(what.clone(), source))?
                 .to_vec();
             tracing::trace!(%status, len = bytes.len(), "answer");
             Ok(Answer {

@@ -9,6 +9,13 @@ pub enum ApiError {
         #[source]
         source: reqwest::Error,
     },
+    /// The TLS handshake failed on the ENT's certificate (see [`ApiError::unreachable`]).
+    #[error("the ENT's security certificate is not valid ({what}); check the address")]
+    Certificate {
+        what: String,
+        #[source]
+        source: reqwest::Error,
+    },
     #[error("the ENT session expired during {what}, sign in again")]
     SessionExpired { what: String },
     #[error("wrong login or password")]
@@ -94,9 +101,22 @@ impl EntAction {
 }
 
 impl ApiError {
+    /// A request that got no answer: [`ApiError::Certificate`] when the TLS handshake refused
+    /// the ENT's certificate, [`ApiError::Offline`] otherwise. Classified once, here, from the
+    /// error's source chain (its types, not its text).
+    pub fn unreachable(what: impl Into<String>, source: reqwest::Error) -> Self {
+        let what = what.into();
+        if is_certificate_failure(&source) {
+            ApiError::Certificate { what, source }
+        } else {
+            ApiError::Offline { what, source }
+        }
+    }
+
     pub fn kind(&self) -> ErrorKind {
         match self {
             ApiError::Offline { .. } => ErrorKind::Offline,
+            ApiError::Certificate { .. } => ErrorKind::Certificate,
             ApiError::SessionExpired { .. } | ApiError::NotSignedIn => ErrorKind::SessionExpired,
             ApiError::BadCredentials { .. } => ErrorKind::BadCredentials,
             ApiError::NotAllowed { .. } => ErrorKind::NotAllowed,
@@ -143,5 +163,64 @@ impl ApiError {
     /// where the user must act ([`ApiError::ActionNeeded`]) is not a refusal: the action waits.
     pub fn is_refusal(&self) -> bool {
         matches!(self, ApiError::Refused { .. } | ApiError::NotAllowed { .. })
+    }
+}
+
+/// True when `error` or one of its sources is rustls refusing a certificate. hyper-rustls hands
+/// rustls' error over inside an `io::Error`, whose `source()` skips it: `get_ref` reaches it.
+fn is_certificate_failure(error: &(dyn std::error::Error + 'static)) -> bool {
+    let refuses = |e: &(dyn std::error::Error + 'static)| {
+        matches!(
+            e.downcast_ref::<rustls::Error>(),
+            Some(
+                rustls::Error::InvalidCertificate(_)
+                    | rustls::Error::NoCertificatesPresented
+                    | rustls::Error::InvalidCertRevocationList(_)
+            )
+        )
+    };
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if refuses(e) {
+            return true;
+        }
+        if let Some(inner) = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            if is_certificate_failure(inner) {
+                return true;
+            }
+        }
+        next = e.source();
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_certificate_is_found_inside_the_io_error_that_carries_it() {
+        let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, tls);
+
+        assert!(is_certificate_failure(&io));
+    }
+
+    #[test]
+    fn other_connection_failures_are_not_certificate_failures() {
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        let garbled = std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType),
+        );
+        // A text that says "certificate" is not enough.
+        let worded = std::io::Error::other("certificate of attendance");
+
+        for e in [refused, garbled, worded] {
+            assert!(!is_certificate_failure(&e), "{e}");
+        }
     }
 }

@@ -315,10 +315,11 @@ fn action_name(a: &Action) -> &'static str {
     }
 }
 
-/// Maps local ids to the ENT's; ids still local (their creation failed) are dropped.
-async fn resolve(inner: &Inner, ids: &[String]) -> Result<Vec<String>, ApiError> {
+/// Maps local ids to the ENT's; ids still local (their creation failed) are dropped. A store
+/// failure stays one (the user is told about the disk, not about the ENT).
+async fn resolve(inner: &Inner, ids: &[String]) -> StoreResult<Vec<String>> {
     let ids = ids.to_vec();
-    let out = inner
+    inner
         .store
         .read(move |c| {
             let mut out = Vec::new();
@@ -333,14 +334,10 @@ async fn resolve(inner: &Inner, ids: &[String]) -> Result<Vec<String>, ApiError>
             }
             Ok(out)
         })
-        .await;
-    out.map_err(|e| ApiError::BadAnswer {
-        what: "resolving local ids".into(),
-        detail: e.to_string(),
-    })
+        .await
 }
 
-async fn resolve_one(inner: &Inner, id: &str) -> Result<Option<String>, ApiError> {
+async fn resolve_one(inner: &Inner, id: &str) -> StoreResult<Option<String>> {
     Ok(resolve(inner, &[id.to_string()]).await?.into_iter().next())
 }
 

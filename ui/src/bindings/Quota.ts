@@ -3,4 +3,4 @@
 /**
  * The user's attachment space on the ENT, in bytes.
  */
-export type Quota = { quota: bigint, storage: bigint, };
+export type Quota = { quota: number, storage: number, };
