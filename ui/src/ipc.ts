@@ -60,7 +60,7 @@ export function onLaunchedAgain(listener: (launch: { demo: boolean }) => void): 
 }
 
 function isComposeEvent(e: MailboxEvent): e is ComposeEvent {
-  return e.kind === "sent" || e.kind === "filesDropped" || e.kind === "actionRefused";
+  return e.kind === "sent" || e.kind === "filesDropped" || e.kind === "actionRefused" || e.kind === "uploadProgress";
 }
 
 /** The backend of the mailbox window and its composer, over Tauri commands and events. */

@@ -177,6 +177,16 @@ pub enum Event {
     /// The ENT sends every call to a page where the user must act first (new terms of use, an
     /// e-mail address or a second factor to confirm): `url` is that page. Queued actions wait.
     ActionNeeded { url: String },
+    /// A queued attachment is going up to the ENT: `sent` bytes of `total`, told every few
+    /// percent and at the end. The ids are the ones `add_attachment` gave.
+    UploadProgress {
+        message_id: String,
+        attachment_id: String,
+        #[ts(type = "number")]
+        sent: u64,
+        #[ts(type = "number")]
+        total: u64,
+    },
 }
 
 pub(crate) struct Inner {

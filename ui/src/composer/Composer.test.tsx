@@ -289,6 +289,23 @@ describe("attachments", () => {
     expect(screen.getAllByTestId("attachment")).toHaveLength(1);
   });
 
+  test("a file going up to the ENT shows its progress from the core's events, then its size", async () => {
+    const api = new ComposeFixture();
+    api.filesToPick = ["/home/marie/programme.pdf"];
+    renderComposer(api);
+    fireEvent.click(screen.getByTestId("attach"));
+    await elapse();
+    const draftId = api.calls.find((c) => c.op === "addAttachment")?.args[0] as string;
+    const attachmentId = api.drafts.get(draftId)?.attachments[0]?.id ?? "";
+
+    act(() => api.emit({ kind: "uploadProgress", messageId: draftId, attachmentId, sent: 30, total: 120 }));
+
+    expect(screen.getByTestId("attachment").textContent).toMatch(/^programme\.pdfenvoi…\s+25 %/);
+    act(() => api.emit({ kind: "uploadProgress", messageId: draftId, attachmentId, sent: 120, total: 120 }));
+    expect(screen.queryAllByTestId("upload-progress")).toHaveLength(0);
+    expect(screen.getByTestId("attachment").textContent).toMatch(/^programme\.pdf200\s*ko/);
+  });
+
   test("a file shows « envoi… » until the backend has taken it", async () => {
     const api = new ComposeFixture();
     api.filesToPick = ["/home/marie/programme.pdf"];

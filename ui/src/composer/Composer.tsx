@@ -368,7 +368,10 @@ function Attachments({
                   {t("composer.uploading")}
                 </span>
               )}
-              {a.status === "done" && a.attachment && (
+              {a.status === "done" && a.attachment && a.upload !== null && (
+                <UploadProgress share={a.upload} label={t("composer.uploading")} />
+              )}
+              {a.status === "done" && a.attachment && a.upload === null && (
                 <span className="cmp-attachment-size">{formatBytes(i18n.locale, a.attachment.size)}</span>
               )}
               {a.status === "failed" && (
@@ -390,5 +393,15 @@ function Attachments({
         </ul>
       )}
     </section>
+  );
+}
+
+/** « envoi… » with a bar and the percentage the ENT has received (the core's `uploadProgress`). */
+function UploadProgress({ share, label }: { share: number; label: string }) {
+  const percent = Math.round(share * 100);
+  return (
+    <span className="cmp-attachment-size" aria-busy="true" data-testid="upload-progress">
+      {label} <progress max={100} value={percent} /> {percent} %
+    </span>
   );
 }

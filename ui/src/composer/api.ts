@@ -10,10 +10,10 @@ import type { RefusedRecipient } from "../bindings/RefusedRecipient";
 import type { Visible } from "../bindings/Visible";
 /**
  * The events of the `mailbox` stream the composer acts on: the ENT's send report, a queued send
- * the ENT refused (`actionRefused` of `send`: the message is a draft again), and files dropped
- * on the window (as tokens).
+ * the ENT refused (`actionRefused` of `send`: the message is a draft again), the bytes of an
+ * attachment the ENT has received, and files dropped on the window (as tokens).
  */
-export type ComposeEvent = Extract<MailboxEvent, { kind: "sent" | "actionRefused" | "filesDropped" }>;
+export type ComposeEvent = Extract<MailboxEvent, { kind: "sent" | "actionRefused" | "uploadProgress" | "filesDropped" }>;
 export interface ComposeApi {
   suggestRecipients(query: string): Promise<Visible[]>;            // [suggest_recipients] offline, from the cached list
   checkRecipients(ids: string[]): Promise<RefusedRecipient[]>;     // [check_recipients] before sending; the UI words the reason

@@ -367,6 +367,11 @@ export class ComposeFixture implements ComposeApi {
         cachedPath: path,
       };
       draft.attachments.push(attachment);
+      // The queued upload runs behind, as the core's replay does: half, then all of it.
+      const progress = (sent: number) =>
+        this.emit({ kind: "uploadProgress", messageId: draftId, attachmentId: attachment.id, sent, total: size });
+      setTimeout(() => progress(Math.floor(size / 2)), this.delayMs);
+      setTimeout(() => progress(size), 2 * this.delayMs);
       return attachment;
     });
   }

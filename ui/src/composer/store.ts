@@ -28,7 +28,10 @@ export interface Chip {
 export interface AttachmentItem {
   key: string;
   name: string;
+  /** `uploading`: being added to the draft (copied into the account, queued for the ENT). */
   status: "uploading" | "done" | "failed";
+  /** Share of the file the ENT has received, 0..1, while the queued upload runs; null otherwise. */
+  upload: number | null;
   attachment: Attachment | null;
   error: CommandError | null;
 }
@@ -86,6 +89,7 @@ export class ComposerStore {
         key: `a${this.nextKey++}`,
         name: a.filename,
         status: "done",
+        upload: null,
         attachment: a,
         error: null,
       })),
@@ -121,6 +125,7 @@ export class ComposerStore {
     this.refreshQuota();
     const off = this.api.subscribeCompose((e) => {
       if (e.kind === "filesDropped") void this.addFiles(e.files);
+      if (e.kind === "uploadProgress") this.uploaded(e.attachmentId, e.sent, e.total);
     });
     return () => {
       off();
@@ -133,6 +138,15 @@ export class ComposerStore {
     const waiting = this.timer !== null;
     this.clearTimer();
     if (waiting && !this.closed) void this.save();
+  }
+
+  /** The ENT received `sent` bytes of `total` of an attachment of this draft. */
+  private uploaded(attachmentId: string, sent: number, total: number): void {
+    const share = total > 0 && sent < total ? sent / total : null;
+    if (!this.state.attachments.some((a) => a.attachment?.id === attachmentId)) return;
+    this.update((s) => ({
+      attachments: s.attachments.map((a) => (a.attachment?.id === attachmentId ? { ...a, upload: share } : a)),
+    }));
   }
 
   private refreshQuota(): void {
@@ -277,6 +291,7 @@ export class ComposerStore {
       key: `a${this.nextKey++}`,
       name: f.name,
       status: "uploading",
+      upload: null,
       attachment: null,
       error: null,
     }));

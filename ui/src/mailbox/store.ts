@@ -208,6 +208,7 @@ export class MailboxStore {
       // backend; the pass's own result says the rest).
       case "sent":
       case "filesDropped":
+      case "uploadProgress":
       case "syncError":
         return;
     }
