@@ -2,7 +2,7 @@
 #   make run    installs what is missing, builds, and opens the app on the embedded demo ENT
 #   make test   runs every test CI runs (.ci/run calls it)
 # and the steps they are made of, for a faster inner loop.
-.PHONY: run test deps deps-e2e ui lint test-rust test-ui test-fast check-layers
+.PHONY: run test deps deps-e2e ui lint test-rust test-ui test-fast check-layers bindings
 
 CARGO ?= cargo
 
@@ -21,10 +21,20 @@ deps-e2e:
 ui:
 	cd ui && npm run build
 
-lint: check-layers
+lint: check-layers bindings
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	cd ui && npm run typecheck && npm run lint
+
+# The TypeScript of every type that crosses IPC, written by ts-rs (the `export_bindings_*` tests
+# of the two crates that derive TS) into ui/src/bindings: stale or missing files fail.
+bindings:
+	rm -rf ui/src/bindings
+	$(CARGO) test --locked -q -p messagerie-core --lib export_bindings
+	$(CARGO) test --locked -q -p messagerie --lib export_bindings
+	@if ! git diff --quiet -- ui/src/bindings || [ -n "$$(git ls-files --others -- ui/src/bindings)" ]; then \
+	  git status --short -- ui/src/bindings; \
+	  echo "ui/src/bindings is not what the Rust types generate: add what 'make bindings' wrote"; exit 1; fi
 
 # The core and the server must stay free of Tauri (and so build and test fast).
 check-layers:

@@ -1,7 +1,6 @@
 //! Opening an account: the local store first (so the window shows mail at once, offline too),
 //! then the ENT; the tasks that keep it in step; the embedded demo ENT; the OS keyring.
 
-use std::error::Error as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -12,7 +11,7 @@ use messagerie_core::{Account, Mailbox};
 use serde::Serialize;
 use tauri::{AppHandle, Manager};
 
-use crate::error::CommandError;
+use crate::error::{CommandError, ErrorKind};
 use crate::events;
 use crate::state::{AccountInfo, AppState, Current, LastAccount};
 
@@ -20,8 +19,9 @@ use crate::state::{AccountInfo, AppState, Current, LastAccount};
 const DEMO_PASSWORD: &str = "demo";
 
 /// Who « Essayer la démo » signs in as.
-#[derive(Debug, Clone, Copy, serde::Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, serde::Deserialize, PartialEq, Eq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub enum DemoRole {
     Teacher,
     Pupil,
@@ -38,95 +38,54 @@ impl DemoRole {
     }
 }
 
-/// Why signing in failed, in the words of the sign-in screen.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub enum SignInErrorKind {
-    WrongPassword,
-    Unreachable,
-    NotAnEnt,
-    Certificate,
-    Cancelled,
-    Other,
-}
-
 /// What the sign-in commands resolve to: failures are answers, not errors.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export)]
 pub enum SignInResult {
-    SignedIn { account: AccountInfo },
-    Failed { error: SignInError },
-}
-
-#[derive(Debug, Serialize)]
-pub struct SignInError {
-    pub kind: SignInErrorKind,
-    pub message: String,
+    SignedIn {
+        account: AccountInfo,
+    },
+    /// The kind says why (`badCredentials`, `offline`, `certificate`, `badAnswer` when the
+    /// address is not an ENT's, `cancelled`…); the sign-in screen words it.
+    Failed {
+        error: CommandError,
+    },
 }
 
 impl SignInResult {
-    pub fn failed(kind: SignInErrorKind, message: impl Into<String>) -> Self {
+    pub fn failed(kind: ErrorKind, message: impl Into<String>) -> Self {
         Self::Failed {
-            error: SignInError {
-                kind,
-                message: message.into(),
-            },
+            error: CommandError::new(kind, message),
         }
     }
 
     pub fn invalid_address() -> Self {
         Self::failed(
-            SignInErrorKind::NotAnEnt,
+            ErrorKind::InvalidInput,
             "l'adresse de l'ENT n'est pas valide (exemple : https://ent.exemple.fr)",
         )
     }
 
+    /// The core's kind, in the sign-in screen's words where they differ from an action's.
     pub fn from_error(error: &messagerie_core::Error) -> Self {
         use messagerie_core::ErrorKind as K;
         tracing::warn!(%error, "sign-in failed");
-        if error.is_mailbox_in_use() {
-            return Self::failed(
-                SignInErrorKind::Other,
-                "cette boîte est ouverte dans une autre fenêtre de Messagerie ou dans une \
-                 commande ; fermez-la d'abord",
-            );
-        }
+        let mut failure = CommandError::from_ref(error);
         match error.kind() {
-            K::BadCredentials => Self::failed(
-                SignInErrorKind::WrongPassword,
-                "identifiant ou mot de passe incorrect",
-            ),
-            K::Offline if mentions_certificate(error) => Self::failed(
-                SignInErrorKind::Certificate,
-                "le certificat de sécurité de ce serveur n'est pas valide ; vérifiez l'adresse \
-                 ou prévenez l'administrateur de l'ENT",
-            ),
-            K::Offline => Self::failed(
-                SignInErrorKind::Unreachable,
-                "le serveur ne répond pas ; vérifiez l'adresse et votre connexion à Internet",
-            ),
-            K::BadAnswer | K::NotAllowed => Self::failed(
-                SignInErrorKind::NotAnEnt,
-                "cette adresse ne semble pas être celle d'un ENT ; vérifiez-la",
-            ),
-            _ => Self::failed(
-                SignInErrorKind::Other,
-                CommandError::from_ref(error).message,
-            ),
+            K::Offline => {
+                failure.message = "le serveur ne répond pas ; vérifiez l'adresse et votre \
+                                   connexion à Internet"
+                    .into()
+            }
+            K::BadAnswer | K::NotAllowed => {
+                failure.message =
+                    "cette adresse ne semble pas être celle d'un ENT ; vérifiez-la".into()
+            }
+            _ => {}
         }
+        Self::Failed { error: failure }
     }
-}
-
-/// TLS failures come back from reqwest as connection errors; the chain says which.
-fn mentions_certificate(error: &messagerie_core::Error) -> bool {
-    let mut source: Option<&dyn std::error::Error> = error.source();
-    while let Some(e) = source {
-        if e.to_string().to_lowercase().contains("certificate") {
-            return true;
-        }
-        source = e.source();
-    }
-    false
 }
 
 /// Where an account's store lives: demo accounts keep one place although the demo ENT gets a
@@ -398,7 +357,23 @@ mod tests {
         ));
         let json = serde_json::to_value(&wrong).unwrap();
         assert_eq!(json["kind"], "failed");
-        assert_eq!(json["error"]["kind"], "wrongPassword");
+        assert_eq!(json["error"]["kind"], "badCredentials");
+    }
+
+    #[test]
+    fn an_address_that_is_not_an_ents_keeps_the_cores_kind_in_the_sign_in_words() {
+        let not_an_ent = SignInResult::from_error(&messagerie_core::Error::Api(
+            messagerie_core::client::ApiError::BadAnswer {
+                what: "GET /auth/oauth2/userinfo".into(),
+                detail: "html".into(),
+            },
+        ));
+        let json = serde_json::to_value(&not_an_ent).unwrap();
+        assert_eq!(json["error"]["kind"], "badAnswer");
+        assert!(json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("pas être celle d'un ENT"));
     }
 
     #[test]

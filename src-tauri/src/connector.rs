@@ -16,7 +16,8 @@ use messagerie_core::secrets;
 use messagerie_core::session::{OAuthClient, Session};
 use serde::Deserialize;
 
-use crate::account::{SignInErrorKind, SignInResult};
+use crate::account::SignInResult;
+use crate::error::ErrorKind;
 
 /// The redirect address registered with the connector. The code is taken from the ENT's
 /// redirect before anything is sent there (nothing listens on it).
@@ -63,13 +64,13 @@ pub async fn bearer_for(
             oauth2::SignInError::Api(e) => SignInResult::from_error(&e.into()),
             oauth2::SignInError::ClientRefused { .. } | oauth2::SignInError::Denied { .. } => {
                 SignInResult::failed(
-                    SignInErrorKind::Other,
+                    ErrorKind::Refused,
                     "l'ENT refuse l'identifiant ou le secret du connecteur ; vérifiez-les avec \
                      l'administrateur de l'ENT",
                 )
             }
             _ => SignInResult::failed(
-                SignInErrorKind::Other,
+                ErrorKind::NotAllowed,
                 "l'ENT n'a pas donné d'autorisation à l'application ; reconnectez-vous",
             ),
         }

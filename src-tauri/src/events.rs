@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
+use messagerie_core::attachment::Picked;
 use messagerie_core::mailbox::Event;
-use messagerie_core::message::MessageSummary;
 use messagerie_core::sync::SyncMode;
 use messagerie_core::Mailbox;
 use serde::Serialize;
@@ -12,99 +12,63 @@ use tauri::async_runtime::JoinHandle;
 use tauri::{AppHandle, Emitter};
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::error::{CommandError, ErrorKind};
+use crate::error::CommandError;
 use crate::state::now_ms;
 
 /// The name the window listens on.
 pub const MAILBOX_EVENT: &str = "mailbox";
 
-/// The UI's `MailboxEvent` (ui/src/mailbox/types.ts).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// What the window receives on [`MAILBOX_EVENT`]: the core's events as the core shapes them,
+/// and the app's own beside them (never a copy of the core's). Generated into
+/// `ui/src/bindings/MailboxEvent.ts` (`Event | AppEvent`, both tagged by `kind`).
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
+#[serde(untagged)]
+#[ts(export, rename = "MailboxEvent")]
+pub enum WindowEvent {
+    Core(Event),
+    App(AppEvent),
+}
+
+/// The events only the app sends.
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
     rename_all_fields = "camelCase"
 )]
-pub enum UiEvent {
-    Progress {
-        done: u32,
-        total: u32,
-    },
+#[ts(export)]
+pub enum AppEvent {
+    /// A sync pass ended (epoch milliseconds).
     SyncDone {
+        #[ts(type = "number")]
         at: i64,
     },
-    SyncFailed {
-        error_kind: ErrorKind,
-        message: String,
-        /// The ENT page to open when `error_kind` is `actionNeeded`.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        url: Option<String>,
-    },
-    Connectivity {
-        online: bool,
-        at: i64,
-    },
-    MessagesChanged {
-        ids: Vec<String>,
-    },
-    FoldersChanged,
-    PendingChanged {
-        message_ids: Vec<String>,
-    },
-    ActionRefused {
-        action: String,
-        reason: String,
-    },
-    /// The ENT delivered a message the user sent: its report.
-    Sent {
-        id: String,
-        inactive: Vec<String>,
-        undelivered: Vec<String>,
-    },
-    /// Unread messages that really arrived since the last sync (never on a first sync).
-    NewMail {
-        messages: Vec<MessageSummary>,
-    },
+    /// A sync pass failed as a whole (the ENT refused the session, the disk is full…).
+    SyncFailed { error: CommandError },
+    /// Files dropped on the window, as tokens: the page never handles a path.
+    FilesDropped { files: Vec<Picked> },
+    /// The user clicked a new-mail notification: show that message.
+    OpenMessage { id: String },
+    /// A link inside a message was clicked: the window shows the address and opens it through
+    /// `open_link` only if the user agrees.
+    LinkClicked { url: String },
 }
 
-/// The window's view of a core event; `None` for what it does not show.
-pub fn to_ui(event: Event) -> Option<UiEvent> {
-    Some(match event {
-        Event::Progress { done, total, .. } => UiEvent::Progress { done, total },
-        Event::NewMail { messages } => UiEvent::NewMail { messages },
-        Event::UnreadCounts { .. } | Event::FoldersChanged => UiEvent::FoldersChanged,
-        Event::Connectivity { online } => UiEvent::Connectivity {
-            online,
-            at: now_ms(),
-        },
-        Event::MessagesChanged { ids } => UiEvent::MessagesChanged { ids },
-        Event::ActionRefused { action, reason } => UiEvent::ActionRefused { action, reason },
-        Event::PendingChanged { message_ids } => UiEvent::PendingChanged { message_ids },
-        Event::Sent {
-            id,
-            inactive,
-            undelivered,
-        } => UiEvent::Sent {
-            id,
-            inactive,
-            undelivered,
-        },
-        // Partial failures are logged by the core; the pass's result tells the window.
-        Event::SyncError { .. } => return None,
-        // Also after a replay behind an action, so the banner shows without waiting for a sync.
-        Event::ActionNeeded { url } => {
-            let error = CommandError::action_needed(url);
-            UiEvent::SyncFailed {
-                error_kind: error.kind,
-                message: error.message,
-                url: error.url,
-            }
-        }
-    })
+impl From<Event> for WindowEvent {
+    fn from(event: Event) -> Self {
+        Self::Core(event)
+    }
 }
 
-fn emit(app: &AppHandle, event: UiEvent) {
-    if let Err(error) = app.emit(MAILBOX_EVENT, &event) {
+impl From<AppEvent> for WindowEvent {
+    fn from(event: AppEvent) -> Self {
+        Self::App(event)
+    }
+}
+
+/// Passes an event to the window.
+pub fn emit(app: &AppHandle, event: impl Into<WindowEvent>) {
+    if let Err(error) = app.emit(MAILBOX_EVENT, event.into()) {
         tracing::warn!(%error, "cannot pass an event to the window");
     }
 }
@@ -115,13 +79,9 @@ pub fn forward(app: AppHandle, mailbox: Mailbox) -> JoinHandle<()> {
     tauri::async_runtime::spawn(async move {
         loop {
             match events.recv().await {
-                Ok(event) => {
-                    if let Some(ui) = to_ui(event) {
-                        emit(&app, ui);
-                    }
-                }
+                Ok(event) => emit(&app, event),
                 // Missed events only mean the window reads everything again.
-                Err(RecvError::Lagged(_)) => emit(&app, UiEvent::FoldersChanged),
+                Err(RecvError::Lagged(_)) => emit(&app, Event::FoldersChanged),
                 Err(RecvError::Closed) => return,
             }
         }
@@ -139,19 +99,14 @@ pub async fn sync_once(app: &AppHandle, mailbox: &Mailbox, mode: SyncMode) {
                 requests = report.requests,
                 "sync done"
             );
-            emit(app, UiEvent::SyncDone { at: now_ms() });
+            emit(app, AppEvent::SyncDone { at: now_ms() });
         }
-        Err(error) => {
-            let error = CommandError::from(error);
-            emit(
-                app,
-                UiEvent::SyncFailed {
-                    error_kind: error.kind,
-                    message: error.message,
-                    url: error.url,
-                },
-            );
-        }
+        Err(error) => emit(
+            app,
+            AppEvent::SyncFailed {
+                error: CommandError::from(error),
+            },
+        ),
     }
 }
 
@@ -182,17 +137,53 @@ mod tests {
     use super::*;
 
     #[test]
-    fn events_reach_the_window_tagged_by_kind_in_camel_case() {
-        let event = to_ui(Event::Connectivity { online: false }).unwrap();
-        let json = serde_json::to_value(event).unwrap();
-        assert_eq!(json["kind"], "connectivity");
-        assert_eq!(json["online"], false);
-        assert!(json["at"].as_i64().unwrap() > 0);
+    fn core_events_reach_the_window_as_the_core_shapes_them() {
+        let event = Event::PendingChanged {
+            message_ids: vec!["m1".into()],
+        };
+
+        let json = serde_json::to_value(WindowEvent::from(event.clone())).unwrap();
+
+        assert_eq!(json, serde_json::to_value(event).unwrap());
+        assert_eq!(json["kind"], "pendingChanged");
+        assert_eq!(json["messageIds"][0], "m1");
     }
 
     #[test]
-    fn unread_counts_make_the_window_read_the_folders_again() {
-        let event = to_ui(Event::UnreadCounts { counts: vec![] });
-        assert_eq!(event, Some(UiEvent::FoldersChanged));
+    fn a_failed_sync_carries_the_error_as_every_command_returns_it() {
+        let error = CommandError::from(messagerie_core::Error::Api(
+            messagerie_core::client::ApiError::ActionNeeded {
+                what: "GET /conversation/count/INBOX".into(),
+                action: messagerie_core::client::EntAction::AcceptTerms,
+                page: "https://ent.example.org/auth/revalidate-terms".into(),
+            },
+        ));
+
+        let json = serde_json::to_value(WindowEvent::from(AppEvent::SyncFailed {
+            error: error.clone(),
+        }))
+        .unwrap();
+
+        assert_eq!(json["kind"], "syncFailed");
+        assert_eq!(json["error"], serde_json::to_value(error).unwrap());
+        assert_eq!(json["error"]["kind"], "actionNeeded");
+        assert_eq!(
+            json["error"]["url"],
+            "https://ent.example.org/auth/revalidate-terms"
+        );
+    }
+
+    #[test]
+    fn the_apps_own_events_are_tagged_by_kind_in_camel_case() {
+        let json = serde_json::to_value(WindowEvent::from(AppEvent::FilesDropped {
+            files: vec![Picked {
+                token: "t".into(),
+                name: "devoir.pdf".into(),
+            }],
+        }))
+        .unwrap();
+
+        assert_eq!(json["kind"], "filesDropped");
+        assert_eq!(json["files"][0]["name"], "devoir.pdf");
     }
 }

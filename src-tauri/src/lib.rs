@@ -21,10 +21,6 @@ use tauri::webview::NewWindowResponse;
 use tauri::{AppHandle, Emitter, Manager as _, Url, WebviewWindowBuilder};
 use tracing_subscriber::EnvFilter;
 
-/// The event the window receives when a link inside a message was clicked: `{url}`; the
-/// window shows the address and opens it through `open_link` only if the user agrees.
-const LINK_CLICKED_EVENT: &str = "link-clicked";
-
 /// Starts the app: logging, plugins, state, the main window, then the event loop.
 pub fn run() {
     init_logging();
@@ -114,9 +110,17 @@ pub fn run() {
     }
 }
 
-/// The event the window receives when the app was launched again: `{demo}` (the arguments of
-/// that launch, e.g. `--demo`).
+/// The event the window receives when the app was launched again, with that launch's
+/// arguments.
 const LAUNCHED_AGAIN_EVENT: &str = "launched-again";
+
+/// The arguments of a second launch, as the window receives them.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct LaunchedAgain {
+    /// That launch asked for the demo (`--demo`).
+    pub demo: bool,
+}
 
 /// A second launch: the window comes forward and gets that launch's arguments.
 fn launched_again(app: &AppHandle, args: Vec<String>) {
@@ -130,10 +134,7 @@ fn launched_again(app: &AppHandle, args: Vec<String>) {
         let _ = window.show();
         let _ = window.set_focus();
     }
-    if let Err(error) = app.emit(
-        LAUNCHED_AGAIN_EVENT,
-        serde_json::json!({ "demo": options.demo }),
-    ) {
+    if let Err(error) = app.emit(LAUNCHED_AGAIN_EVENT, LaunchedAgain { demo: options.demo }) {
         tracing::warn!(%error, "cannot pass the arguments of a second launch to the window");
     }
 }
@@ -154,9 +155,12 @@ fn open_main_window(app: &AppHandle) -> tauri::Result<()> {
         .on_navigation(is_app_page)
         .on_new_window(move |url, _features| {
             tracing::info!(scheme = url.scheme(), "a link in a message was clicked");
-            if let Err(error) = links.emit(LINK_CLICKED_EVENT, serde_json::json!({ "url": url })) {
-                tracing::warn!(%error, "cannot pass a clicked link to the window");
-            }
+            events::emit(
+                &links,
+                events::AppEvent::LinkClicked {
+                    url: url.to_string(),
+                },
+            );
             NewWindowResponse::Deny
         })
         .build()?;

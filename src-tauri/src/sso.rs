@@ -17,7 +17,7 @@ use messagerie_core::client::{auth, Client};
 use messagerie_core::session::{Secret, Session};
 use tauri::{AppHandle, Manager, Url, WebviewUrl, WebviewWindowBuilder};
 
-use crate::account::{SignInErrorKind, SignInResult};
+use crate::account::SignInResult;
 use crate::error::{CommandError, ErrorKind};
 
 const LABEL: &str = "ent-login";
@@ -42,7 +42,7 @@ pub async fn wait_for_session(app: &AppHandle, ent_url: &str) -> Result<Session,
         .map_err(|error| {
             tracing::warn!(%error, "cannot open the ENT's login window");
             SignInResult::failed(
-                SignInErrorKind::Other,
+                ErrorKind::Internal,
                 "la fenêtre de connexion n'a pas pu s'ouvrir",
             )
         })?;
@@ -51,7 +51,7 @@ pub async fn wait_for_session(app: &AppHandle, ent_url: &str) -> Result<Session,
         tokio::time::sleep(POLL).await;
         if app.get_webview_window(LABEL).is_none() {
             return Err(SignInResult::failed(
-                SignInErrorKind::Cancelled,
+                ErrorKind::Cancelled,
                 "connexion annulée : la fenêtre de l'ENT a été fermée",
             ));
         }
@@ -80,7 +80,7 @@ pub async fn wait_for_session(app: &AppHandle, ent_url: &str) -> Result<Session,
     }
     let _ = window.close();
     Err(SignInResult::failed(
-        SignInErrorKind::Cancelled,
+        ErrorKind::Cancelled,
         "connexion abandonnée : le délai est dépassé",
     ))
 }

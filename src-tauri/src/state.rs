@@ -12,9 +12,10 @@ use tokio::sync::{Mutex, RwLock};
 use crate::error::CommandError;
 use crate::launch::LaunchOptions;
 
-/// The account as the window shows it (the UI's `Account`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+/// The account as the window shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct AccountInfo {
     pub ent_url: String,
     pub login: String,
@@ -24,20 +25,24 @@ pub struct AccountInfo {
     /// The local copy was damaged and replaced when the account opened: the window tells the
     /// user (where the damaged file is, and whether the unsent messages were kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub store_recovery: Option<messagerie_core::store::Recovery>,
     /// Where « Se souvenir de moi » kept the password, when the user asked for it: the window
     /// says so when it will be forgotten (no keyring, or only until the computer restarts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub remembered: Option<messagerie_core::secrets::Remembered>,
     /// How the user signed in, when they did in this run: what `remembered` kept is a password
     /// or the ENT session of a sign-in on the ENT's page, and the window words it so.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub signed_in_with: Option<SignInMethod>,
 }
 
 /// How the user signed in (see [`AccountInfo::signed_in_with`]).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub enum SignInMethod {
     /// The sign-in screen's login and password.
     Password,

@@ -48,6 +48,7 @@ async fn send_files(ent: &Ent, subject: &str, files: &[(&str, &[u8])]) {
             name,
             "application/octet-stream",
             bytes.to_vec(),
+            None,
         )
         .await
         .expect("the demo ENT takes the file");

@@ -1,7 +1,8 @@
 import { useEffect, useState } from "react";
 import type { Locale } from "./i18n/i18n";
 import { onLaunchedAgain, startup, TauriApi } from "./ipc";
-import { Mailbox, SignIn, type Account } from "./mailbox";
+import type { AccountInfo } from "./bindings/AccountInfo";
+import { Mailbox, SignIn } from "./mailbox";
 
 const LOCALE_KEY = "messagerie.locale";
 
@@ -12,7 +13,7 @@ function savedLocale(): Locale {
 type Screen =
   | { kind: "starting" }
   | { kind: "signIn"; entUrl: string }
-  | { kind: "mailbox"; account: Account };
+  | { kind: "mailbox"; account: AccountInfo };
 
 /** The window: the first screen the backend decides, then sign-in ⇄ mailbox. */
 export function App() {

@@ -3,48 +3,36 @@
 // method is one Tauri command of src-tauri/src/commands (argument names in camelCase, as Tauri
 // maps them to the Rust snake_case ones).
 import { Channel, invoke } from "@tauri-apps/api/core";
-import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type {
-  ComposeApi,
-  ComposeEvent,
-  DraftContent,
-  DraftView,
-  PickedFile,
-  Quota,
-  RefusedRecipient,
-  Visible,
-} from "./composer/api";
-import type { Connector, MailboxApi, SignInApi } from "./mailbox/api";
-import type {
-  Account,
-  Attachment,
-  Credentials,
-  DemoRole,
-  DownloadProgress,
-  Folder,
-  MailboxEvent,
-  Message,
-  MessageSummary,
-  OpenOutcome,
-  SearchHit,
-  SignInError,
-  SignInResult,
-  Unsent,
-} from "./mailbox/types";
-
-export interface AppInfo {
-  name: string;
-  version: string;
-}
+import { listen } from "@tauri-apps/api/event";
+import type { ComposeApi, ComposeEvent } from "./composer/api";
+import type { MailboxApi, SignInApi } from "./mailbox/api";
+import type { DownloadProgress } from "./bindings/DownloadProgress";
+import type { AccountInfo } from "./bindings/AccountInfo";
+import type { AppInfo } from "./bindings/AppInfo";
+import type { Attachment } from "./bindings/Attachment";
+import type { Connector } from "./bindings/Connector";
+import type { Credentials } from "./bindings/Credentials";
+import type { DemoRole } from "./bindings/DemoRole";
+import type { DraftContent } from "./bindings/DraftContent";
+import type { DraftView } from "./bindings/DraftView";
+import type { Folder } from "./bindings/Folder";
+import type { LaunchedAgain } from "./bindings/LaunchedAgain";
+import type { MailboxEvent } from "./bindings/MailboxEvent";
+import type { Message } from "./bindings/Message";
+import type { MessageSummary } from "./bindings/MessageSummary";
+import type { OpenOutcome } from "./bindings/OpenOutcome";
+import type { Picked } from "./bindings/Picked";
+import type { Quota } from "./bindings/Quota";
+import type { RefusedRecipient } from "./bindings/RefusedRecipient";
+import type { SearchHit } from "./bindings/SearchHit";
+import type { SignInResult } from "./bindings/SignInResult";
+import type { Startup } from "./bindings/Startup";
+import type { Unsent } from "./bindings/Unsent";
+import type { Visible } from "./bindings/Visible";
 
 export function appInfo(): Promise<AppInfo> {
   return invoke<AppInfo>("app_info");
 }
-
-/** The first screen: a remembered (or demo) account opened from the local copy, or sign-in. */
-export type Startup =
-  | { kind: "signedIn"; account: Account }
-  | { kind: "signIn"; entUrl: string | null; failure: SignInError | null };
 
 export function startup(): Promise<Startup> {
   return invoke<Startup>("startup");
@@ -62,13 +50,17 @@ function progressChannel(onProgress?: (p: DownloadProgress) => void): Channel<Do
  * launch asked for the demo. Returns the function that stops listening.
  */
 export function onLaunchedAgain(listener: (launch: { demo: boolean }) => void): () => void {
-  const pending = listen<{ demo: boolean }>("launched-again", (e) => listener(e.payload));
+  const pending = listen<LaunchedAgain>("launched-again", (e) => listener(e.payload));
   return () =>
     void pending
       .then((stop) => stop())
       .catch(() => {
         // The window is going away: nothing left to stop.
       });
+}
+
+function isComposeEvent(e: MailboxEvent): e is ComposeEvent {
+  return e.kind === "sent" || e.kind === "filesDropped" || e.kind === "actionRefused" || e.kind === "uploadProgress";
 }
 
 /** The backend of the mailbox window and its composer, over Tauri commands and events. */
@@ -82,7 +74,7 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   startDemo(role: DemoRole): Promise<SignInResult> {
     return invoke("start_demo", { role });
   }
-  account(): Promise<Account> {
+  account(): Promise<AccountInfo> {
     return invoke("account");
   }
   folders(): Promise<Folder[]> {
@@ -215,7 +207,7 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   cancelSend(id: string): Promise<boolean> {
     return invoke("cancel_send", { id });
   }
-  pickFiles(): Promise<PickedFile[]> {
+  pickFiles(): Promise<Picked[]> {
     return invoke("pick_files");
   }
   addAttachment(draftId: string, token: string): Promise<Attachment> {
@@ -226,25 +218,14 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   }
   /** The composer's events, from the same `mailbox` event stream. */
   subscribeCompose(listener: (e: ComposeEvent) => void): () => void {
-    const kinds = new Set(["sent", "sendFailed", "uploadProgress", "filesDropped"]);
-    const pending = listen<{ kind: string }>("mailbox", (e) => {
-      if (kinds.has(e.payload.kind)) listener(e.payload as ComposeEvent);
+    return this.subscribe((e) => {
+      if (isComposeEvent(e)) listener(e);
     });
-    return () => void pending.then((stop) => stop());
   }
 
-  /**
-   * The backend's three event streams as one: mailbox events, a click on a notification
-   * (`open-message`) and a link clicked inside a message (`link-clicked`).
-   */
+  /** The `mailbox` event stream: the core's events and the app's (one shape, from Rust). */
   subscribe(listener: (event: MailboxEvent) => void): () => void {
-    const pending: Promise<UnlistenFn>[] = [
-      listen<MailboxEvent>("mailbox", (e) => listener(e.payload)),
-      listen<{ id: string }>("open-message", (e) => listener({ kind: "openMessage", id: e.payload.id })),
-      listen<{ url: string }>("link-clicked", (e) => listener({ kind: "linkClicked", url: e.payload.url })),
-    ];
-    return () => {
-      for (const p of pending) void p.then((stop) => stop());
-    };
+    const pending = listen<MailboxEvent>("mailbox", (e) => listener(e.payload));
+    return () => void pending.then((stop) => stop());
   }
 }

@@ -146,11 +146,11 @@ struct Failure {
 impl From<messagerie_core::Error> for Failure {
     fn from(e: messagerie_core::Error) -> Self {
         let code = match e.kind() {
-            ErrorKind::Offline => 3,
+            ErrorKind::Offline | ErrorKind::Certificate => 3,
             ErrorKind::SessionExpired | ErrorKind::BadCredentials => 4,
             ErrorKind::NotAllowed | ErrorKind::Refused => 5,
             ErrorKind::Server | ErrorKind::BadAnswer => 6,
-            ErrorKind::Storage => 7,
+            ErrorKind::Storage | ErrorKind::InUse => 7,
             ErrorKind::InvalidInput => 8,
             // The ENT sends every call to a page the user must act on (new terms of use...):
             // nothing was done, the queue keeps the actions.

@@ -123,8 +123,9 @@ pub fn shorten(name: &str, max_bytes: usize) -> String {
 }
 
 /// What « Ouvrir » does with a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub enum Verdict {
     /// A document, image, audio, video or plain-text file whose content matches its name:
     /// handed to the system's viewer at once.
@@ -138,8 +139,9 @@ pub enum Verdict {
 }
 
 /// Why the window asks, and what it shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Decision {
     pub verdict: Verdict,
     /// The name without hidden characters.
@@ -406,10 +408,13 @@ pub fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 /// How far a download is: bytes written and the size the ENT declared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export, rename = "DownloadProgress")]
 pub struct Progress {
+    #[ts(type = "number")]
     pub done: u64,
+    #[ts(type = "number")]
     pub total: u64,
 }
 
@@ -505,8 +510,9 @@ pub fn regular_file_size(path: &Path) -> Result<u64, PickError> {
 /// A file the user chose (native dialog, drop), as the window knows it: an opaque token and the
 /// name to show. The window never sees nor sends a path: if it were ever compromised, it could
 /// only attach what the user picked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Picked {
     pub token: String,
     pub name: String,

@@ -50,6 +50,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::StreamExt as _;
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use tokio::sync::{Mutex, RwLock};
@@ -86,7 +87,38 @@ pub enum Body {
         filename: String,
         content_type: String,
         bytes: Arc<Vec<u8>>,
+        /// Told how many bytes have gone out, as they go.
+        progress: Option<UploadProgress>,
     },
+}
+
+/// Called with `(sent, total)` bytes while a file goes up.
+#[derive(Clone)]
+pub struct UploadProgress(pub Arc<dyn Fn(u64, u64) + Send + Sync>);
+
+impl std::fmt::Debug for UploadProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("UploadProgress")
+    }
+}
+
+/// The size of the pieces a file goes up in (and so how often its progress is told).
+const UPLOAD_CHUNK: usize = 64 * 1024;
+
+/// A file's bytes as a request body that reports each piece as it is taken.
+fn counted_body(bytes: &Arc<Vec<u8>>, progress: UploadProgress) -> reqwest::Body {
+    let all = bytes::Bytes::from(bytes.as_ref().clone());
+    let total = all.len() as u64;
+    let pieces = (0..all.len())
+        .step_by(UPLOAD_CHUNK)
+        .map(move |start| all.slice(start..(start + UPLOAD_CHUNK).min(all.len())));
+    let mut sent = 0u64;
+    let stream = futures::stream::iter(pieces).map(move |piece| {
+        sent += piece.len() as u64;
+        (progress.0)(sent, total);
+        Ok::<_, std::io::Error>(piece)
+    });
+    reqwest::Body::wrap_stream(stream)
 }
 
 /// A request, as an endpoint function describes it.
@@ -187,10 +219,7 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("messagerie/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|source| ApiError::Offline {
-                what: "building the HTTP client".into(),
-                source,
-            })?;
+            .map_err(|source| ApiError::unreachable("building the HTTP client", source))?;
         Ok(Self {
             http,
             base: base_url.trim_end_matches('/').to_string(),
@@ -416,14 +445,19 @@ impl Client {
                 filename,
                 content_type,
                 bytes,
+                progress,
             } => {
-                let part = reqwest::multipart::Part::bytes(bytes.as_ref().clone())
+                let part = || match progress {
+                    Some(progress) => reqwest::multipart::Part::stream_with_length(
+                        counted_body(bytes, progress.clone()),
+                        bytes.len() as u64,
+                    ),
+                    None => reqwest::multipart::Part::bytes(bytes.as_ref().clone()),
+                };
+                let part = part()
                     .file_name(filename.clone())
                     .mime_str(content_type)
-                    .unwrap_or_else(|_| {
-                        reqwest::multipart::Part::bytes(bytes.as_ref().clone())
-                            .file_name(filename.clone())
-                    });
+                    .unwrap_or_else(|_| part().file_name(filename.clone()));
                 req.multipart(reqwest::multipart::Form::new().part("file", part))
             }
         };
@@ -437,10 +471,10 @@ impl Client {
         self.requests.fetch_add(1, Ordering::Relaxed);
         self.activity.fetch_add(1, Ordering::Relaxed);
         let answer = async {
-            let resp = req.send().await.map_err(|source| ApiError::Offline {
-                what: what.clone(),
-                source,
-            })?;
+            let resp = req
+                .send()
+                .await
+                .map_err(|source| ApiError::unreachable(what.clone(), source))?;
             let status = resp.status();
             let headers = resp.headers().clone();
             self.pace
@@ -448,10 +482,7 @@ impl Client {
             let bytes = resp
                 .bytes()
                 .await
-                .map_err(|source| ApiError::Offline {
-                    what: what.clone(),
-                    source,
-                })?
+                .map_err(|source| ApiError::unreachable(what.clone(), source))?
                 .to_vec();
             tracing::trace!(%status, len = bytes.len(), "answer");
             self.received

@@ -15,6 +15,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum ErrorKind {
     /// The ENT cannot be reached: work on offline, actions stay queued.
     Offline,
+    /// The ENT's security certificate is not valid (expired, another name, an unknown
+    /// authority): the address is wrong or something sits between the app and the ENT.
+    Certificate,
     /// The session is gone and signing in again did not help: ask the user to sign in.
     SessionExpired,
     /// The login or the password is wrong.
@@ -29,6 +32,8 @@ pub enum ErrorKind {
     BadAnswer,
     /// The local store failed (disk full, database locked, corrupt file).
     Storage,
+    /// Another window of the app or a command has this mailbox open.
+    InUse,
     /// The caller asked for something that does not exist or makes no sense.
     InvalidInput,
     /// The ENT asks the user to act on one of its pages first (accept new terms of use,
@@ -74,6 +79,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Api(e) => e.kind(),
+            Error::Lock(crate::lock::LockError::InUse { .. }) => ErrorKind::InUse,
             Error::Store(_) | Error::NoDataDir | Error::Lock(_) => ErrorKind::Storage,
             Error::MessageNotFound(_)
             | Error::FolderNotFound(_)
@@ -111,5 +117,59 @@ impl Error {
             Error::Api(e) => e.action_page(),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind with the tag the UI and scripts match on. The `match` makes a new kind fail
+    /// to compile here until its tag is written down.
+    #[test]
+    fn every_kind_has_a_stable_camel_case_tag() {
+        let tag = |kind: ErrorKind| match kind {
+            ErrorKind::Offline => "offline",
+            ErrorKind::Certificate => "certificate",
+            ErrorKind::SessionExpired => "sessionExpired",
+            ErrorKind::BadCredentials => "badCredentials",
+            ErrorKind::NotAllowed => "notAllowed",
+            ErrorKind::Refused => "refused",
+            ErrorKind::Server => "server",
+            ErrorKind::BadAnswer => "badAnswer",
+            ErrorKind::Storage => "storage",
+            ErrorKind::InUse => "inUse",
+            ErrorKind::InvalidInput => "invalidInput",
+            ErrorKind::ActionNeeded => "actionNeeded",
+        };
+        for kind in ALL_KINDS {
+            let json = serde_json::to_value(kind).unwrap();
+            assert_eq!(json, tag(kind));
+            assert_eq!(serde_json::from_value::<ErrorKind>(json).unwrap(), kind);
+        }
+    }
+
+    const ALL_KINDS: [ErrorKind; 12] = [
+        ErrorKind::Offline,
+        ErrorKind::Certificate,
+        ErrorKind::SessionExpired,
+        ErrorKind::BadCredentials,
+        ErrorKind::NotAllowed,
+        ErrorKind::Refused,
+        ErrorKind::Server,
+        ErrorKind::BadAnswer,
+        ErrorKind::Storage,
+        ErrorKind::InUse,
+        ErrorKind::InvalidInput,
+        ErrorKind::ActionNeeded,
+    ];
+
+    #[test]
+    fn a_mailbox_open_elsewhere_is_in_use_not_a_broken_disk() {
+        let error = Error::Lock(crate::lock::LockError::InUse {
+            dir: "/tmp/account".into(),
+        });
+        assert_eq!(error.kind(), ErrorKind::InUse);
+        assert!(error.is_mailbox_in_use());
     }
 }

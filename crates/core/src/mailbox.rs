@@ -135,7 +135,7 @@ impl Unsent {
 /// What the mailbox tells its listeners. Batched: one event per sync step, never per row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(
-    tag = "type",
+    tag = "kind",
     rename_all = "camelCase",
     rename_all_fields = "camelCase"
 )]
@@ -170,10 +170,23 @@ pub enum Event {
     /// was queued or taken back and after a replay confirmed or refused some.
     PendingChanged { message_ids: Vec<String> },
     /// A part of the sync failed; the rest went on.
-    SyncError { kind: ErrorKind, message: String },
+    SyncError {
+        error_kind: ErrorKind,
+        message: String,
+    },
     /// The ENT sends every call to a page where the user must act first (new terms of use, an
     /// e-mail address or a second factor to confirm): `url` is that page. Queued actions wait.
     ActionNeeded { url: String },
+    /// A queued attachment is going up to the ENT: `sent` bytes of `total`, told every few
+    /// percent and at the end. The ids are the ones `add_attachment` gave.
+    UploadProgress {
+        message_id: String,
+        attachment_id: String,
+        #[ts(type = "number")]
+        sent: u64,
+        #[ts(type = "number")]
+        total: u64,
+    },
 }
 
 pub(crate) struct Inner {

@@ -1,8 +1,9 @@
 //! What the UI shows about the app itself.
 use serde::Serialize;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct AppInfo {
     pub name: &'static str,
     pub version: &'static str,

@@ -4,12 +4,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use messagerie_core::attachment::{self, PickError, Picked, PickedFiles};
-use messagerie_core::mailbox::compose::{DraftView, Quota};
+use messagerie_core::mailbox::compose::{DraftView, Quota, RefusedRecipient};
 use messagerie_core::message::Attachment;
 use messagerie_core::queue::DraftContent;
 use messagerie_core::recipients::Visible;
-use serde::Serialize;
-use tauri::{AppHandle, DragDropEvent, Emitter, Manager, State, WindowEvent};
+use tauri::{AppHandle, DragDropEvent, Manager, State, WindowEvent};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::commands::queued;
@@ -45,29 +44,14 @@ pub async fn save_draft(
     .await
 }
 
-/// A recipient the communication rules refuse, with why, for the composer to show.
-#[derive(Debug, Serialize)]
-pub struct RefusedRecipient {
-    pub id: String,
-    pub reason: String,
-}
-
-/// The chosen recipients this user may not write to (offline, from the cached rules).
+/// The chosen recipients this user may not write to, and why (offline, from the cached rules);
+/// the window words the reason.
 #[tauri::command]
 pub async fn check_recipients(
     state: State<'_, AppState>,
     ids: Vec<String>,
 ) -> Answer<Vec<RefusedRecipient>> {
-    let refused = state.mailbox().await?.refused_recipients(&ids).await?;
-    Ok(refused
-        .into_iter()
-        .map(|id| RefusedRecipient {
-            id,
-            reason: "les règles de communication de l'ENT ne vous permettent pas d'écrire à ce \
-                     destinataire"
-                .into(),
-        })
-        .collect())
+    Ok(state.mailbox().await?.check_recipients(&ids).await?)
 }
 
 /// The attachment space on the ENT (the last known one when offline).
@@ -247,10 +231,7 @@ pub fn hand_drops_as_tokens(app: &AppHandle) {
         };
         let picked = handle.state::<PickedFiles>();
         let files: Vec<Picked> = paths.iter().map(|p| picked.issue(p.clone())).collect();
-        let event = serde_json::json!({ "kind": "filesDropped", "files": files });
-        if let Err(error) = handle.emit(crate::events::MAILBOX_EVENT, event) {
-            tracing::warn!(%error, "cannot pass dropped files to the window");
-        }
+        crate::events::emit(&handle, crate::events::AppEvent::FilesDropped { files });
     });
 }
 

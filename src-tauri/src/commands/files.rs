@@ -11,12 +11,13 @@ use crate::error::{CommandError, ErrorKind};
 use crate::state::AppState;
 
 /// What « Ouvrir » did.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
     rename_all_fields = "camelCase"
 )]
+#[ts(export, rename = "OpenOutcome")]
 pub enum Opened {
     /// Handed to the system's viewer.
     Opened,

@@ -8,13 +8,11 @@
 //! is written by whoever sent the mail: a `<a href>` in it must show as text, never as a link
 //! that bypasses the window's confirmation of links.
 use messagerie_core::message::Message;
-use tauri::{AppHandle, Emitter, Manager, State};
+use tauri::{AppHandle, Manager, State};
 
 use crate::error::CommandError;
 use crate::state::AppState;
 
-/// The event the window receives when the user clicked a notification.
-pub const OPEN_MESSAGE_EVENT: &str = "open-message";
 /// How many senders a summary notification lists.
 const LISTED: usize = 3;
 
@@ -170,9 +168,10 @@ fn bring_forward_and_open(app: &AppHandle, id: &str) {
         let _ = window.show();
         let _ = window.set_focus();
     }
-    if let Err(error) = app.emit(OPEN_MESSAGE_EVENT, serde_json::json!({ "id": id })) {
-        tracing::warn!(%error, "cannot ask the window to open a message");
-    }
+    crate::events::emit(
+        app,
+        crate::events::AppEvent::OpenMessage { id: id.to_string() },
+    );
 }
 
 #[cfg(test)]

@@ -5,25 +5,26 @@ use messagerie_core::session::{OAuthClient, Secret, Session};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager as _, State};
 
-use crate::account::{self, DemoRole, Proof, SignInErrorKind, SignInResult};
+use crate::account::{self, DemoRole, Proof, SignInResult};
 use crate::error::{CommandError, ErrorKind};
 use crate::state::{AccountInfo, AppState, LastAccount, SignInMethod};
 use crate::{connector, sso};
 
 /// What the window shows first.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
     rename_all_fields = "camelCase"
 )]
+#[ts(export)]
 pub enum Startup {
     /// A remembered account, opened from the local store (the sign-in runs behind it).
     SignedIn { account: AccountInfo },
     /// The sign-in screen, with the last ENT address filled in.
     SignIn {
         ent_url: Option<String>,
-        failure: Option<account::SignInError>,
+        failure: Option<CommandError>,
     },
 }
 
@@ -127,12 +128,16 @@ pub async fn startup(app: AppHandle, state: State<'_, AppState>) -> Result<Start
     Ok(Startup::SignedIn { account: opened })
 }
 
-#[derive(Debug, Deserialize)]
+/// The sign-in screen's form.
+#[derive(Debug, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export, rename = "Credentials")]
 pub struct CredentialsInput {
     pub ent_url: String,
     pub login: String,
+    #[ts(type = "string")]
     pub password: Secret,
+    /// « Se souvenir de moi »: keep the password in the OS keyring.
     pub remember: bool,
 }
 
@@ -182,10 +187,12 @@ pub async fn sign_in(
 }
 
 /// The client id and secret of the ENT's connector, given under « Options avancées ».
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export, rename = "Connector")]
 pub struct ConnectorInput {
     pub client_id: String,
+    #[ts(type = "string")]
     pub client_secret: Secret,
 }
 
@@ -292,7 +299,7 @@ pub async fn reconnect(
     };
     if login != account.login {
         return Ok(SignInResult::failed(
-            SignInErrorKind::Other,
+            ErrorKind::InvalidInput,
             "ce n'est pas le compte ouvert ; déconnectez-vous d'abord pour changer de compte",
         ));
     }
@@ -346,7 +353,7 @@ async fn start_demo_as(app: &AppHandle, state: &AppState, role: DemoRole) -> Sig
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "cannot start the demo ENT");
             return SignInResult::failed(
-                SignInErrorKind::Other,
+                ErrorKind::Storage,
                 "la démo n'a pas pu démarrer ; vérifiez l'espace libre sur le disque",
             );
         }

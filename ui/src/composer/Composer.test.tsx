@@ -1,11 +1,12 @@
 import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { useState } from "react";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import type { ComposeApi, DraftView } from "./api";
+import type { ComposeApi } from "./api";
 import { Composer } from "./Composer";
-import { ComposeFixture, INACTIVE_PARENTS, REFUSAL_OTHER_CLASS, visibles } from "./fixtures";
+import { ComposeFixture, INACTIVE_PARENTS, visibles } from "./fixtures";
 import { SendStatus } from "./SendStatus";
 import { I18nProvider } from "../i18n/i18n";
+import type { DraftView } from "../bindings/DraftView";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -120,7 +121,9 @@ describe("recipients", () => {
     fireEvent.change(screen.getByTestId("subject"), { target: { value: "Question" } });
     await addRecipient("to", "martin p", visibles.martinPaul.id);
 
-    expect(screen.getByRole("alert").textContent).toBe(`MARTIN Paul : ${REFUSAL_OTHER_CLASS}`);
+    expect(screen.getByRole("alert").textContent).toBe(
+      "MARTIN Paul : les règles de communication de l'ENT ne vous permettent pas d'écrire à ce destinataire",
+    );
     expect(screen.getByTestId("chip").getAttribute("data-status")).toBe("refused");
     expect(sendButton().disabled).toBe(true);
 
@@ -286,20 +289,32 @@ describe("attachments", () => {
     expect(screen.getAllByTestId("attachment")).toHaveLength(1);
   });
 
-  test("each file going up shows its own progress from the backend's events", async () => {
+  test("a file going up to the ENT shows its progress from the core's events, then its size", async () => {
     const api = new ComposeFixture();
-    api.filesToPick = ["/home/marie/programme.pdf", "/home/marie/plan.png"];
+    api.filesToPick = ["/home/marie/programme.pdf"];
+    renderComposer(api);
+    fireEvent.click(screen.getByTestId("attach"));
+    await elapse();
+    const draftId = api.calls.find((c) => c.op === "addAttachment")?.args[0] as string;
+    const attachmentId = api.drafts.get(draftId)?.attachments[0]?.id ?? "";
+
+    act(() => api.emit({ kind: "uploadProgress", messageId: draftId, attachmentId, sent: 30, total: 120 }));
+
+    expect(screen.getByTestId("attachment").textContent).toMatch(/^programme\.pdfenvoi…\s+25 %/);
+    act(() => api.emit({ kind: "uploadProgress", messageId: draftId, attachmentId, sent: 120, total: 120 }));
+    expect(screen.queryAllByTestId("upload-progress")).toHaveLength(0);
+    expect(screen.getByTestId("attachment").textContent).toMatch(/^programme\.pdf200\s*ko/);
+  });
+
+  test("a file shows « envoi… » until the backend has taken it", async () => {
+    const api = new ComposeFixture();
+    api.filesToPick = ["/home/marie/programme.pdf"];
     renderComposer(api);
     const release = api.hold("addAttachment");
     fireEvent.click(screen.getByTestId("attach"));
     await elapse();
-    const draftId = api.calls.find((c) => c.op === "addAttachment")?.args[0] as string;
 
-    act(() => api.emit({ kind: "uploadProgress", draftId, path: api.tokenOf("/home/marie/plan.png"), sent: 30, total: 120 }));
-
-    const [pdf, png] = screen.getAllByTestId("attachment").map((i) => i.textContent ?? "");
-    expect(pdf).toBe("programme.pdfenvoi…");
-    expect(png).toMatch(/^plan\.pngenvoi…\s+25 %$/);
+    expect(screen.getByTestId("attachment").textContent).toBe("programme.pdfenvoi…");
     release();
     await elapse();
     expect(screen.queryAllByTestId("upload-progress")).toHaveLength(0);

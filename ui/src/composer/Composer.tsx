@@ -1,11 +1,13 @@
+import { describeError } from "../i18n/errors";
 import { useEffect, useId, useRef, useState, type DragEvent } from "react";
 import { ConfirmDialog } from "../mailbox/Dialog";
 import { useI18n, type I18n, type MessageKey } from "../i18n/i18n";
-import type { ComposeApi, DraftView } from "./api";
+import type { ComposeApi } from "./api";
 import { cleanPastedHtml, textToHtml } from "./html";
 import { RecipientField } from "./RecipientField";
 import { ComposerStore, useComposerState, type AttachmentItem, type Field } from "./store";
 import "./composer.css";
+import type { DraftView } from "../bindings/DraftView";
 
 export interface ComposerProps {
   api: ComposeApi;
@@ -120,7 +122,7 @@ export function Composer({ api, draft, onClose, onSent, undoSeconds = 5 }: Compo
 
       {state.error && (
         <div className="cmp-error" role="alert">
-          <span>{t("composer.error", { message: state.error })}</span>
+          <span>{t("composer.error", { message: describeError(i18n, state.error) })}</span>
           <button type="button" onClick={() => store.dismissError()}>
             {t("composer.dismiss")}
           </button>
@@ -361,13 +363,20 @@ function Attachments({
           {items.map((a) => (
             <li key={a.key} data-testid="attachment" data-status={a.status} className={`cmp-attachment cmp-attachment-${a.status}`}>
               <span className="cmp-attachment-name">{a.name}</span>
-              {a.status === "uploading" && <UploadProgress share={a.progress} label={t("composer.uploading")} />}
-              {a.status === "done" && a.attachment && (
+              {a.status === "uploading" && (
+                <span className="cmp-attachment-size" aria-busy="true" data-testid="upload-progress">
+                  {t("composer.uploading")}
+                </span>
+              )}
+              {a.status === "done" && a.attachment && a.upload !== null && (
+                <UploadProgress share={a.upload} label={t("composer.uploading")} />
+              )}
+              {a.status === "done" && a.attachment && a.upload === null && (
                 <span className="cmp-attachment-size">{formatBytes(i18n.locale, a.attachment.size)}</span>
               )}
               {a.status === "failed" && (
                 <span className="cmp-attachment-error" role="alert">
-                  {a.error}
+                  {a.error && describeError(i18n, a.error)}
                 </span>
               )}
               {a.status !== "uploading" && (
@@ -387,18 +396,12 @@ function Attachments({
   );
 }
 
-/** « envoi… » and, once the backend reports bytes, a bar with the percentage. */
-function UploadProgress({ share, label }: { share: number | null; label: string }) {
-  const percent = share === null ? null : Math.round(share * 100);
+/** « envoi… » with a bar and the percentage the ENT has received (the core's `uploadProgress`). */
+function UploadProgress({ share, label }: { share: number; label: string }) {
+  const percent = Math.round(share * 100);
   return (
     <span className="cmp-attachment-size" aria-busy="true" data-testid="upload-progress">
-      {label}
-      {percent !== null && (
-        <>
-          {" "}
-          <progress max={100} value={percent} /> {percent} %
-        </>
-      )}
+      {label} <progress max={100} value={percent} /> {percent} %
     </span>
   );
 }

@@ -1,7 +1,9 @@
+import { REFUSAL_KEYS } from "../i18n/errors";
 import { useId, useRef, useState } from "react";
 import { useI18n, type I18n, type MessageKey } from "../i18n/i18n";
-import type { ComposeApi, Visible } from "./api";
+import type { ComposeApi } from "./api";
 import type { Chip, Field } from "./store";
+import type { Visible } from "../bindings/Visible";
 
 const MAX_SUGGESTIONS = 50;
 const USED_IN: Record<Field, string> = { to: "TO", cc: "CC", cci: "CCI" };
@@ -91,7 +93,7 @@ export function RecipientField({ api, field, label, chips, onAdd, onRemove }: Re
             data-id={c.recipient.id}
             data-status={c.status}
             className={`cmp-chip cmp-chip-${c.status}${c.recipient.isGroup ? " cmp-chip-group" : ""}`}
-            title={c.reason ?? (c.status === "checking" ? t("composer.checking") : undefined)}
+            title={c.reason ? t(REFUSAL_KEYS[c.reason]) : c.status === "checking" ? t("composer.checking") : undefined}
           >
             <span>{c.recipient.displayName}</span>
             <button
@@ -196,7 +198,7 @@ export function RecipientField({ api, field, label, chips, onAdd, onRemove }: Re
         .filter((c) => c.status === "refused")
         .map((c) => (
           <p key={c.recipient.id} className="cmp-refused" role="alert">
-            {t("composer.refused", { name: c.recipient.displayName, reason: c.reason ?? "" })}
+            {t("composer.refused", { name: c.recipient.displayName, reason: c.reason ? t(REFUSAL_KEYS[c.reason]) : "" })}
           </p>
         ))}
     </div>

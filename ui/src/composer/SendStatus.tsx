@@ -1,7 +1,8 @@
 import { useEffect, useState } from "react";
-import { describeError } from "../mailbox/store";
+import { describeError } from "../i18n/errors";
 import { useI18n } from "../i18n/i18n";
-import type { ComposeApi, DraftView } from "./api";
+import type { ComposeApi } from "./api";
+import type { DraftView } from "../bindings/DraftView";
 
 export interface SendStatusProps {
   api: ComposeApi;
@@ -26,8 +27,9 @@ export function SendStatus({ api, sent, undoSeconds = 5, onReopen }: SendStatusP
       if (e.kind === "sent") {
         if (e.inactive.length > 0) add(t("composer.inactive", { names: e.inactive.join(", ") }));
         if (e.undelivered.length > 0) add(t("composer.undelivered", { names: e.undelivered.join(", ") }));
-      } else if (e.kind === "sendFailed") {
-        add(t("composer.sendFailed", { message: e.message }));
+      } else if (e.kind === "actionRefused" && e.action === "send") {
+        // The ENT refused a queued send: the core put the message back among the drafts.
+        add(t("composer.sendFailed", { message: e.reason }));
       }
     });
   }, [api, t]);
@@ -60,7 +62,8 @@ function UndoBar({
   seconds: number;
   onReopen: (draft: DraftView) => void;
 }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   // Counted from a deadline, not by ticks, so a late timer never stretches the delay.
   const [deadline] = useState(() => Date.now() + seconds * 1000);
   const [now, setNow] = useState(() => Date.now());
@@ -94,7 +97,7 @@ function UndoBar({
         setState("tooLate");
       }
     } catch (e) {
-      setError(describeError(e));
+      setError(describeError(i18n, e));
       setState("tooLate");
     }
   };

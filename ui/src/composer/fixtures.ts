@@ -2,17 +2,16 @@
 // running the UI without Tauri. Answers come asynchronously, after `delayMs` of timers (so fake
 // timers drive them), and any operation can be held until the test releases it.
 import { FixtureApi, people } from "../mailbox/fixtures";
-import type { Attachment, Message, Recipient } from "../mailbox/types";
-import type {
-  ComposeApi,
-  ComposeEvent,
-  DraftContent,
-  DraftView,
-  PickedFile,
-  Quota,
-  RefusedRecipient,
-  Visible,
-} from "./api";
+import type { ComposeApi, ComposeEvent } from "./api";
+import type { Attachment } from "../bindings/Attachment";
+import type { DraftContent } from "../bindings/DraftContent";
+import type { DraftView } from "../bindings/DraftView";
+import type { Message } from "../bindings/Message";
+import type { Picked } from "../bindings/Picked";
+import type { Quota } from "../bindings/Quota";
+import type { Recipient } from "../bindings/Recipient";
+import type { RefusedRecipient } from "../bindings/RefusedRecipient";
+import type { Visible } from "../bindings/Visible";
 
 const SCHOOL = "Collège Jean Moulin";
 const MB = 1024 * 1024;
@@ -54,7 +53,6 @@ export const visibles = {
 };
 
 /** Why a pupil of 6A may not write to MARTIN Paul (he teaches 5B only). */
-export const REFUSAL_OTHER_CLASS = "Vous ne pouvez écrire qu'aux enseignants de votre classe.";
 
 /** The accounts of « Parents du groupe 6A. » nobody activated yet (the ENT's send report). */
 export const INACTIVE_PARENTS = ["GARCIA Karim", "NGUYEN Linh"];
@@ -173,7 +171,7 @@ export class ComposeFixture implements ComposeApi {
 
   checkRecipients(ids: string[]): Promise<RefusedRecipient[]> {
     return this.answer("checkRecipients", [ids], () =>
-      this.as === "pupil" ? ids.filter((id) => id === visibles.martinPaul.id).map((id) => ({ id, reason: REFUSAL_OTHER_CLASS })) : [],
+      this.as === "pupil" ? ids.filter((id) => id === visibles.martinPaul.id).map((id) => ({ id, reason: "notVisible" as const })) : [],
     );
   }
 
@@ -295,7 +293,7 @@ export class ComposeFixture implements ComposeApi {
       const message = this.refuseNextSend;
       this.refuseNextSend = null;
       this.drafts.set(id, { content, attachments });
-      this.emit({ kind: "sendFailed", id, message });
+      this.emit({ kind: "actionRefused", action: "send", reason: message });
       return;
     }
     this.sent.push({ id, content, attachments });
@@ -322,7 +320,7 @@ export class ComposeFixture implements ComposeApi {
     return `token:${path}`;
   }
 
-  pickFiles(): Promise<PickedFile[]> {
+  pickFiles(): Promise<Picked[]> {
     return this.answer("pickFiles", [], () =>
       this.filesToPick.map((path) => {
         const token = this.tokenOf(path);
@@ -350,7 +348,7 @@ export class ComposeFixture implements ComposeApi {
       }
       const draft = this.drafts.get(draftId);
       const filename = path.split(/[\\/]/).pop() ?? path;
-      if (!draft) throw { kind: "notFound", message: `brouillon ${draftId} introuvable` };
+      if (!draft) throw { kind: "invalidInput", message: `brouillon ${draftId} introuvable` };
       const size = this.fileSizes[path] ?? 200 * 1024;
       const left = this.quotaNow.quota - this.quotaNow.storage;
       if (size > left) {
@@ -360,7 +358,6 @@ export class ComposeFixture implements ComposeApi {
           message: `« ${filename} » (${mo(size)}) dépasse l'espace disponible sur l'ENT (${mo(left)}).`,
         };
       }
-      this.emit({ kind: "uploadProgress", draftId, path: token, sent: size, total: size });
       this.quotaNow = { ...this.quotaNow, storage: this.quotaNow.storage + size };
       const attachment: Attachment = {
         id: `att-${this.nextId++}`,
@@ -370,6 +367,11 @@ export class ComposeFixture implements ComposeApi {
         cachedPath: path,
       };
       draft.attachments.push(attachment);
+      // The queued upload runs behind, as the core's replay does: half, then all of it.
+      const progress = (sent: number) =>
+        this.emit({ kind: "uploadProgress", messageId: draftId, attachmentId: attachment.id, sent, total: size });
+      setTimeout(() => progress(Math.floor(size / 2)), this.delayMs);
+      setTimeout(() => progress(size), 2 * this.delayMs);
       return attachment;
     });
   }

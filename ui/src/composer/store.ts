@@ -2,10 +2,18 @@
 // by React through `useSyncExternalStore`. It owns the autosave timer and the order of the
 // backend calls (never two saves at once, attachments only on a saved draft).
 import { useSyncExternalStore } from "react";
-import type { Attachment, Recipient } from "../mailbox/types";
-import { describeError } from "../mailbox/store";
-import type { ComposeApi, DraftContent, DraftView, PickedFile, Quota, Visible } from "./api";
+import { asCommandError } from "../i18n/errors";
+import type { ComposeApi } from "./api";
 import { htmlText } from "./html";
+import type { Attachment } from "../bindings/Attachment";
+import type { CommandError } from "../bindings/CommandError";
+import type { DraftContent } from "../bindings/DraftContent";
+import type { DraftView } from "../bindings/DraftView";
+import type { Picked } from "../bindings/Picked";
+import type { Quota } from "../bindings/Quota";
+import type { Recipient } from "../bindings/Recipient";
+import type { RefusalReason } from "../bindings/RefusalReason";
+import type { Visible } from "../bindings/Visible";
 
 export type Field = "to" | "cc" | "cci";
 export const FIELDS: readonly Field[] = ["to", "cc", "cci"];
@@ -13,19 +21,19 @@ export const FIELDS: readonly Field[] = ["to", "cc", "cci"];
 export interface Chip {
   recipient: Recipient;
   status: "checking" | "ok" | "refused";
-  reason: string | null;
+  /** Why the ENT's rules refuse it; the field words it. */
+  reason: RefusalReason | null;
 }
 
 export interface AttachmentItem {
   key: string;
   name: string;
+  /** `uploading`: being added to the draft (copied into the account, queued for the ENT). */
   status: "uploading" | "done" | "failed";
-  /** The token of the file picked or dropped, to match upload progress events; null for one the draft came with. */
-  path: string | null;
-  /** Share of the file sent, 0..1, while uploading; null until the backend says. */
-  progress: number | null;
+  /** Share of the file the ENT has received, 0..1, while the queued upload runs; null otherwise. */
+  upload: number | null;
   attachment: Attachment | null;
-  error: string | null;
+  error: CommandError | null;
 }
 
 export interface ComposerState {
@@ -44,7 +52,7 @@ export interface ComposerState {
   saving: boolean;
   savedAt: number | null;
   sending: boolean;
-  error: string | null;
+  error: CommandError | null;
 }
 
 export const AUTOSAVE_MS = 2000;
@@ -81,8 +89,7 @@ export class ComposerStore {
         key: `a${this.nextKey++}`,
         name: a.filename,
         status: "done",
-        path: null,
-        progress: null,
+        upload: null,
         attachment: a,
         error: null,
       })),
@@ -117,8 +124,8 @@ export class ComposerStore {
     if (ids.length > 0) this.check(ids);
     this.refreshQuota();
     const off = this.api.subscribeCompose((e) => {
-      if (e.kind === "uploadProgress" && e.draftId === this.state.id) this.progress(e.path, e.sent, e.total);
       if (e.kind === "filesDropped") void this.addFiles(e.files);
+      if (e.kind === "uploadProgress") this.uploaded(e.attachmentId, e.sent, e.total);
     });
     return () => {
       off();
@@ -133,12 +140,12 @@ export class ComposerStore {
     if (waiting && !this.closed) void this.save();
   }
 
-  private progress(path: string, sent: number, total: number): void {
-    const share = total > 0 ? Math.min(1, sent / total) : null;
+  /** The ENT received `sent` bytes of `total` of an attachment of this draft. */
+  private uploaded(attachmentId: string, sent: number, total: number): void {
+    const share = total > 0 && sent < total ? sent / total : null;
+    if (!this.state.attachments.some((a) => a.attachment?.id === attachmentId)) return;
     this.update((s) => ({
-      attachments: s.attachments.map((a) =>
-        a.status === "uploading" && a.path === path ? { ...a, progress: share } : a,
-      ),
+      attachments: s.attachments.map((a) => (a.attachment?.id === attachmentId ? { ...a, upload: share } : a)),
     }));
   }
 
@@ -262,7 +269,7 @@ export class ComposerStore {
       },
       (e: unknown) => {
         this.inFlight = null;
-        this.update(() => ({ saving: false, error: describeError(e) }));
+        this.update(() => ({ saving: false, error: asCommandError(e) }));
         return null;
       },
     );
@@ -278,14 +285,13 @@ export class ComposerStore {
   // ---- attachments -------------------------------------------------------------------------
 
   /** Attaches files the user picked or dropped, by their tokens (the window never holds a path). */
-  async addFiles(files: PickedFile[]): Promise<void> {
+  async addFiles(files: Picked[]): Promise<void> {
     if (files.length === 0) return;
     const items: AttachmentItem[] = files.map((f) => ({
       key: `a${this.nextKey++}`,
       name: f.name,
       status: "uploading",
-      path: f.token,
-      progress: null,
+      upload: null,
       attachment: null,
       error: null,
     }));
@@ -302,7 +308,7 @@ export class ComposerStore {
         const attachment = await this.api.addAttachment(id, files[i]?.token ?? "");
         patch(item.key, { status: "done", attachment, name: attachment.filename });
       } catch (e) {
-        patch(item.key, { status: "failed", error: describeError(e) });
+        patch(item.key, { status: "failed", error: asCommandError(e) });
       }
     }
     this.refreshQuota();
@@ -312,7 +318,7 @@ export class ComposerStore {
     try {
       await this.addFiles(await this.api.pickFiles());
     } catch (e) {
-      this.update(() => ({ error: describeError(e) }));
+      this.update(() => ({ error: asCommandError(e) }));
     }
   }
 
@@ -329,7 +335,7 @@ export class ComposerStore {
       drop();
       this.refreshQuota();
     } catch (e) {
-      this.update(() => ({ error: describeError(e) }));
+      this.update(() => ({ error: asCommandError(e) }));
     }
   }
 
@@ -346,7 +352,7 @@ export class ComposerStore {
       this.closed = true;
       return id;
     } catch (e) {
-      this.update(() => ({ sending: false, error: describeError(e) }));
+      this.update(() => ({ sending: false, error: asCommandError(e) }));
       return null;
     }
   }
@@ -361,7 +367,7 @@ export class ComposerStore {
       await this.api.deleteDraft(this.state.id);
     } catch (e) {
       // The composer closes all the same; the draft stays in Brouillons, nothing is lost.
-      this.update(() => ({ error: describeError(e) }));
+      this.update(() => ({ error: asCommandError(e) }));
     }
   }
 

@@ -219,4 +219,24 @@ export const en: Record<MessageKey, string> = {
   "composer.sendFailed": "The message was not sent: {message}. It is in Drafts.",
   "composer.dismiss": "Dismiss",
   "composer.error": "Error: {message}",
+
+  "error.offline": "the ENT does not answer; check the Internet connection. Changes will be sent when it is back",
+  "error.certificate":
+    "this server's security certificate is not valid; check the address or tell the ENT's administrator",
+  "error.sessionExpired": "your ENT session has expired; sign in again",
+  "error.badCredentials": "wrong login or password",
+  "error.notAllowed": "the ENT does not let you do this",
+  "error.refused": "the ENT refused ({message})",
+  "error.server": "the ENT ran into an error; try again in a moment",
+  "error.badAnswer": "the ENT's answer could not be read; try again later",
+  "error.storage": "the local copy cannot be written; check the free space on the disk",
+  "error.inUse": "this mailbox is open in another Messagerie window or in a command; close it first",
+  "error.invalidInput": "this cannot be done ({message})",
+  "error.actionNeeded":
+    "the ENT asks you to act on its page first (for instance to accept its new terms of use); your actions wait until then",
+  "error.signedOut": "no account is open; sign in",
+  "error.notification": "the desktop could not show the notification; check that notifications are on",
+  "error.cancelled": "cancelled",
+  "error.internal": "something unexpected happened; try again ({message})",
+  "recipient.refused.notVisible": "the ENT's communication rules do not let you write to this recipient",
 };

@@ -222,6 +222,32 @@ export const fr = {
   "composer.sendFailed": "Le message n'a pas été envoyé : {message}. Il est dans les brouillons.",
   "composer.dismiss": "Fermer",
   "composer.error": "Erreur : {message}",
+
+  // Errors, one per kind of the generated `CommandErrorKind` (ui/src/bindings): the window
+  // words them. `{message}`: the backend's sentence, for the kinds where it says more.
+  "error.offline":
+    "l'ENT ne répond pas ; vérifiez la connexion à Internet. Les modifications seront envoyées à son retour",
+  "error.certificate":
+    "le certificat de sécurité de ce serveur n'est pas valide ; vérifiez l'adresse ou prévenez l'administrateur de l'ENT",
+  "error.sessionExpired": "votre session sur l'ENT a expiré ; reconnectez-vous",
+  "error.badCredentials": "identifiant ou mot de passe incorrect",
+  "error.notAllowed": "l'ENT ne vous permet pas de faire cela",
+  "error.refused": "{message}",
+  "error.server": "l'ENT a rencontré une erreur ; réessayez dans un moment",
+  "error.badAnswer": "l'ENT a répondu quelque chose d'illisible ; réessayez plus tard",
+  "error.storage": "la copie locale ne peut pas être écrite ; vérifiez l'espace libre sur le disque",
+  "error.inUse":
+    "cette boîte est ouverte dans une autre fenêtre de Messagerie ou dans une commande ; fermez-la d'abord",
+  "error.invalidInput": "{message}",
+  "error.actionNeeded":
+    "l'ENT vous demande une action sur sa page (par exemple accepter ses nouvelles conditions d'utilisation) ; vos actions attendent jusque-là",
+  "error.signedOut": "aucun compte n'est ouvert ; connectez-vous",
+  "error.notification":
+    "le bureau n'a pas pu afficher la notification ; vérifiez que les notifications sont activées",
+  "error.cancelled": "c'est annulé",
+  "error.internal": "{message}",
+  "recipient.refused.notVisible":
+    "les règles de communication de l'ENT ne vous permettent pas d'écrire à ce destinataire",
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -1,7 +1,8 @@
 import { useState, type DragEvent, type FormEvent } from "react";
 import { useI18n, type I18n } from "../i18n/i18n";
 import { DRAG_TYPE } from "./MessageList";
-import { DRAFT, INBOX, TRASH, isSystemFolder, type Folder } from "./types";
+import { DRAFT, INBOX, TRASH, isSystemFolder } from "./types";
+import type { Folder } from "../bindings/Folder";
 
 export interface FolderPaneProps {
   folders: Folder[];

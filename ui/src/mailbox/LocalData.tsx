@@ -5,7 +5,8 @@ import { useEffect, useState } from "react";
 import { useI18n } from "../i18n/i18n";
 import type { MailboxApi } from "./api";
 import { ConfirmDialog } from "./Dialog";
-import type { Account, Unsent } from "./types";
+import type { AccountInfo } from "../bindings/AccountInfo";
+import type { Unsent } from "../bindings/Unsent";
 
 export function SignOutDialog({
   api,
@@ -68,7 +69,7 @@ export function SignOutDialog({
 }
 
 /** Notices about the open account, each dismissible. */
-export function AccountNotices({ account }: { account: Account | null }) {
+export function AccountNotices({ account }: { account: AccountInfo | null }) {
   const { t } = useI18n();
   const [dismissed, setDismissed] = useState<string[]>([]);
   if (!account) return null;

@@ -377,7 +377,7 @@ describe("sync", () => {
     fireEvent.click(screen.getByRole("button", { name: "Actualiser (F5)" }));
     fireEvent.focus(window);
     expect(api.count("sync")).toBe(before + 3);
-    act(() => api.emit({ kind: "progress", done: 4, total: 9 }));
+    act(() => api.emit({ kind: "progress", folder: "inbox", done: 4, total: 9 }));
     expect(screen.getByRole("status").textContent).toBe("Synchronisation 4 / 9");
   });
 
@@ -393,7 +393,7 @@ describe("sync", () => {
 
   test("offline, mail stays readable and actions show as pending until the ENT confirms", async () => {
     const api = await renderMailbox();
-    act(() => api.setOnline(false, Date.UTC(2026, 10, 27, 16, 42)));
+    act(() => api.setOnline(false));
     expect(screen.getByRole("status").textContent).toMatch(/^Hors ligne depuis \d\d:\d\d$/);
     fireEvent.click(row(/Absence de Hugo/));
     expect(await screen.findByRole("article", { name: "Absence de Hugo lundi" })).toBeTruthy();
@@ -606,7 +606,7 @@ describe("the ENT ended the session", () => {
   test("a banner says so, its button signs in again, and it goes once a sync succeeds", async () => {
     const api = await renderMailbox();
 
-    act(() => api.emit({ kind: "syncFailed", errorKind: "sessionExpired", message: "…" }));
+    act(() => api.emit({ kind: "syncFailed", error: { kind: "sessionExpired", message: "…" } }));
 
     const banner = await screen.findByTestId("session-expired");
     expect(banner.textContent).toContain("Votre session ENT a expiré");
@@ -624,7 +624,7 @@ describe("the ENT asks the user to act", () => {
     const api = await renderMailbox();
     const url = "https://ent.example.org/auth/revalidate-terms";
 
-    act(() => api.emit({ kind: "syncFailed", errorKind: "actionNeeded", message: "…", url }));
+    act(() => api.emit({ kind: "syncFailed", error: { kind: "actionNeeded", message: "…", url } }));
 
     const banner = await screen.findByTestId("action-needed");
     expect(banner.textContent).toContain("accepter ses nouvelles conditions d'utilisation");

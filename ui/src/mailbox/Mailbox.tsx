@@ -1,6 +1,7 @@
+import { describeError } from "../i18n/errors";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { I18nProvider, LocalePicker, useI18n, type Locale } from "../i18n/i18n";
-import type { ComposeApi, DraftView } from "../composer/api";
+import type { ComposeApi } from "../composer/api";
 import { Composer } from "../composer/Composer";
 import { SendStatus } from "../composer/SendStatus";
 import type { MailboxApi } from "./api";
@@ -10,8 +11,10 @@ import { AccountNotices, SignOutDialog } from "./LocalData";
 import { MessageList } from "./MessageList";
 import { ReadingPane } from "./ReadingPane";
 import { MailboxStore, useMailboxState, type MailboxState } from "./store";
-import { DRAFT, INBOX, OUTBOX, TRASH, entRequest, type Folder } from "./types";
+import { DRAFT, INBOX, OUTBOX, TRASH, entRequest } from "./types";
 import "./mailbox.css";
+import type { DraftView } from "../bindings/DraftView";
+import type { Folder } from "../bindings/Folder";
 
 export interface MailboxProps {
   api: MailboxApi;
@@ -288,7 +291,7 @@ function MailboxWindow({
 
       {state.error && (
         <div className="mbx-error" role="alert">
-          <span>{t("actions.failed", { message: state.error })}</span>
+          <span>{t("actions.failed", { message: describeError(i18n, state.error) })}</span>
           <button type="button" onClick={() => store.dismissError()}>
             {t("actions.dismiss")}
           </button>

@@ -1,6 +1,6 @@
 import { memo, useCallback, useEffect, useRef, useState, type DragEvent } from "react";
 import { useI18n } from "../i18n/i18n";
-import type { MessageSummary } from "./types";
+import type { MessageSummary } from "../bindings/MessageSummary";
 
 /** Fixed row height: the window of rendered rows is plain arithmetic on scrollTop. */
 export const ROW_HEIGHT = 52;

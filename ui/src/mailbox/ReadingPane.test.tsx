@@ -2,7 +2,10 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testi
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { bodyCsp, bodyFacts, buildSrcdoc } from "./body";
 import { ReadingPane } from "./ReadingPane";
-import type { AttachmentDecision, DownloadProgress, Message, OpenOutcome } from "./types";
+import type { DownloadProgress } from "../bindings/DownloadProgress";
+import type { Decision } from "../bindings/Decision";
+import type { Message } from "../bindings/Message";
+import type { OpenOutcome } from "../bindings/OpenOutcome";
 
 afterEach(() => cleanup());
 
@@ -23,6 +26,8 @@ const odd: Message = {
   attachments: [],
   userFolderId: null,
   trashed: false,
+  threadId: null,
+  parentId: null,
   noReply: false,
 };
 
@@ -120,7 +125,7 @@ describe("attachments", () => {
     date: 0,
     attachments: [{ id: "a-1", filename, contentType: "application/octet-stream", size: 2048, cachedPath: null }],
   });
-  const launcher: AttachmentDecision = {
+  const launcher: Decision = {
     verdict: "saveOnly",
     name: "devoir_fdp.desktop",
     extension: "desktop",
@@ -173,7 +178,7 @@ describe("attachments", () => {
   });
 
   test("a document whose content does not match may be opened anyway, on the user's word", async () => {
-    const decision: AttachmentDecision = { ...launcher, verdict: "ask", name: "devoir.pdf", extension: "pdf", detected: "image/png", mismatch: true, dangerous: false };
+    const decision: Decision = { ...launcher, verdict: "ask", name: "devoir.pdf", extension: "pdf", detected: "image/png", mismatch: true, dangerous: false };
     const open = vi.fn((_m: string, _a: string, o: { insist?: boolean }) =>
       Promise.resolve<OpenOutcome | null>(o.insist ? { kind: "opened" } : { kind: "ask", decision }),
     );

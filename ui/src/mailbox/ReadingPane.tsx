@@ -3,7 +3,12 @@ import { useI18n, type I18n } from "../i18n/i18n";
 import { BODY_SANDBOX, bodyFacts, buildSrcdoc } from "./body";
 import { ConfirmDialog } from "./Dialog";
 import { splitName, visibleName } from "./filename";
-import type { Attachment, AttachmentDecision, DownloadProgress, Message, OpenOutcome, Recipient } from "./types";
+import type { DownloadProgress } from "../bindings/DownloadProgress";
+import type { Attachment } from "../bindings/Attachment";
+import type { Decision } from "../bindings/Decision";
+import type { Message } from "../bindings/Message";
+import type { OpenOutcome } from "../bindings/OpenOutcome";
+import type { Recipient } from "../bindings/Recipient";
 
 export interface ReadingPaneProps {
   open: { id: string; message: Message | null } | null;
@@ -64,7 +69,7 @@ function MessageView({
   const [linkToOpen, setLinkToOpen] = useState<string | null>(null);
   // Downloads under way, by attachment id, and the file « Ouvrir » would not open.
   const [downloads, setDownloads] = useState<Record<string, DownloadProgress>>({});
-  const [notOpened, setNotOpened] = useState<{ attachment: Attachment; decision: AttachmentDecision } | null>(
+  const [notOpened, setNotOpened] = useState<{ attachment: Attachment; decision: Decision } | null>(
     null,
   );
   const track = (id: string) => (p: DownloadProgress) => setDownloads((d) => ({ ...d, [id]: p }));
@@ -346,7 +351,7 @@ function NotOpenedDialog({
   onSave,
   onOpenAnyway,
 }: {
-  decision: AttachmentDecision;
+  decision: Decision;
   i18n: I18n;
   onCancel: () => void;
   onSave: () => void;

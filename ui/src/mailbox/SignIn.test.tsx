@@ -2,12 +2,13 @@ import { cleanup, fireEvent, render, screen, within } from "@testing-library/rea
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { FixtureApi } from "./fixtures";
 import { SignIn } from "./SignIn";
-import type { Account, SignInErrorKind } from "./types";
+import type { CommandErrorKind } from "../bindings/CommandErrorKind";
+import type { AccountInfo } from "../bindings/AccountInfo";
 
 afterEach(() => cleanup());
 
 function renderSignIn(api = new FixtureApi()) {
-  const signedIn: Account[] = [];
+  const signedIn: AccountInfo[] = [];
   render(<SignIn api={api} onSignedIn={(a) => signedIn.push(a)} />);
   return { api, signedIn };
 }
@@ -31,10 +32,10 @@ describe("SignIn", () => {
     expect(JSON.stringify(api.calls)).not.toContain("secret-123");
   });
 
-  const expected: [SignInErrorKind, string][] = [
-    ["wrongPassword", "Identifiant ou mot de passe incorrect."],
-    ["unreachable", "Le serveur de l'ENT ne répond pas. Vérifiez l'adresse et votre connexion à Internet."],
-    ["notAnEnt", "Cette adresse ne correspond pas à un ENT connu."],
+  const expected: [CommandErrorKind, string][] = [
+    ["badCredentials", "Identifiant ou mot de passe incorrect."],
+    ["offline", "Le serveur de l'ENT ne répond pas. Vérifiez l'adresse et votre connexion à Internet."],
+    ["badAnswer", "Cette adresse ne correspond pas à un ENT connu."],
     ["certificate", "Le certificat de sécurité du serveur n'est pas valide : la connexion a été refusée."],
   ];
 

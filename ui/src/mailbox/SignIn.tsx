@@ -1,25 +1,32 @@
 import { useState, type FormEvent } from "react";
-import { I18nProvider, LocalePicker, useI18n, type Locale, type MessageKey } from "../i18n/i18n";
+import { I18nProvider, LocalePicker, useI18n, type I18n, type Locale, type MessageKey } from "../i18n/i18n";
 import type { SignInApi } from "./api";
-import type { Account, DemoRole, SignInError, SignInErrorKind, SignInResult } from "./types";
+import { asCommandError, describeError } from "../i18n/errors";
 import "./mailbox.css";
+import type { AccountInfo } from "../bindings/AccountInfo";
+import type { CommandError } from "../bindings/CommandError";
+import type { CommandErrorKind } from "../bindings/CommandErrorKind";
+import type { DemoRole } from "../bindings/DemoRole";
+import type { SignInResult } from "../bindings/SignInResult";
 
 export interface SignInProps {
   api: SignInApi;
-  onSignedIn: (account: Account) => void;
+  onSignedIn: (account: AccountInfo) => void;
   locale?: Locale;
   onLocaleChange?: (locale: Locale) => void;
   /** Pre-filled ENT address (the last one used). */
   initialEntUrl?: string;
 }
 
-const errorKeys: Record<SignInErrorKind, MessageKey> = {
-  wrongPassword: "signIn.error.wrongPassword",
-  unreachable: "signIn.error.unreachable",
-  notAnEnt: "signIn.error.notAnEnt",
+/** The kinds the sign-in screen words in its own way; the others are « La connexion a échoué : … ». */
+const signInKeys: Partial<Record<CommandErrorKind, MessageKey>> = {
+  badCredentials: "signIn.error.wrongPassword",
+  offline: "signIn.error.unreachable",
+  // What answers at that address is no ENT.
+  badAnswer: "signIn.error.notAnEnt",
+  notAllowed: "signIn.error.notAnEnt",
   certificate: "signIn.error.certificate",
   cancelled: "signIn.error.cancelled",
-  other: "signIn.error.other",
 };
 
 /** The sign-in screen: password, the ENT's own page (SSO), or the demo school. */
@@ -38,7 +45,12 @@ export function SignIn({ locale, onLocaleChange, ...rest }: SignInProps) {
   );
 }
 
-type Problem = { kind: "error"; error: SignInError } | { kind: "missingAddress" };
+function signInText(i18n: I18n, error: CommandError): string {
+  const key = signInKeys[error.kind];
+  return key ? i18n.t(key) : i18n.t("signIn.error.other", { message: describeError(i18n, error) });
+}
+
+type Problem = { kind: "error"; error: CommandError } | { kind: "missingAddress" };
 
 function SignInForm({
   api,
@@ -65,8 +77,7 @@ function SignInForm({
     try {
       result = await attempt();
     } catch (e) {
-      const message = typeof e === "object" && e && "message" in e ? String(e.message) : String(e);
-      result = { kind: "failed", error: { kind: "other", message } };
+      result = { kind: "failed", error: asCommandError(e) };
     }
     setBusy(false);
     if (result.kind === "signedIn") {
@@ -102,7 +113,7 @@ function SignInForm({
       ? null
       : problem.kind === "missingAddress"
         ? t("signIn.missingAddress")
-        : t(errorKeys[problem.error.kind], { message: problem.error.message });
+        : signInText(i18n, problem.error);
 
   return (
     <main className="mbx-signin">

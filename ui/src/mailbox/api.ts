@@ -1,17 +1,16 @@
-import type {
-  Account,
-  Credentials,
-  DemoRole,
-  DownloadProgress,
-  Folder,
-  MailboxEvent,
-  Message,
-  MessageSummary,
-  OpenOutcome,
-  SearchHit,
-  SignInResult,
-  Unsent,
-} from "./types";
+import type { DownloadProgress } from "../bindings/DownloadProgress";
+import type { AccountInfo } from "../bindings/AccountInfo";
+import type { Connector } from "../bindings/Connector";
+import type { Credentials } from "../bindings/Credentials";
+import type { DemoRole } from "../bindings/DemoRole";
+import type { Folder } from "../bindings/Folder";
+import type { MailboxEvent } from "../bindings/MailboxEvent";
+import type { Message } from "../bindings/Message";
+import type { MessageSummary } from "../bindings/MessageSummary";
+import type { OpenOutcome } from "../bindings/OpenOutcome";
+import type { SearchHit } from "../bindings/SearchHit";
+import type { SignInResult } from "../bindings/SignInResult";
+import type { Unsent } from "../bindings/Unsent";
 
 /**
  * Everything the mailbox window asks of the backend. Each operation maps to one Tauri command;
@@ -20,7 +19,7 @@ import type {
  * the local copy changed, and the backend reports unconfirmed ones with `pendingChanged`.
  */
 export interface MailboxApi {
-  account(): Promise<Account>;
+  account(): Promise<AccountInfo>;
   /** System folders first, then the user folder tree flattened (parents before children). */
   folders(): Promise<Folder[]>;
   /** The server's folder depth limit (`/conversation/max-depth`, 3 by default). */
@@ -92,19 +91,11 @@ export interface MailboxApi {
   subscribe(listener: (event: MailboxEvent) => void): () => void;
 }
 
-/**
- * The ENT's connector (a registered OAuth2 client), given under « Options avancées »: with it
- * the app stays signed in until sign-out. Kept in the system keyring.
- */
-export interface Connector {
-  clientId: string;
-  clientSecret: string;
-}
-
 /** What the sign-in screen asks of the backend. Failures resolve, with a kind per cause. */
 export interface SignInApi {
   signIn(credentials: Credentials): Promise<SignInResult>;
   /** Opens the ENT's own login page (SSO) in an app window and takes the session from it. */
+  /** `connector`: the ENT's registered OAuth2 client (« Options avancées »), kept in the keyring. */
   signInWithEntPage(entUrl: string, connector?: Connector): Promise<SignInResult>;
   /** Starts the embedded ent-server with the demo school and signs in as the chosen user. */
   startDemo(role: DemoRole): Promise<SignInResult>;

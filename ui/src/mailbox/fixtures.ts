@@ -1,28 +1,24 @@
 // An in-memory backend for tests and for running the UI without Tauri: the demo school
 // « Collège Jean Moulin ». Every operation answers asynchronously, like IPC would.
-import type { Connector, MailboxApi, SignInApi } from "./api";
-import {
-  DRAFT,
-  INBOX,
-  OUTBOX,
-  TRASH,
-  type Account,
-  type Attachment,
-  type AttachmentDecision,
-  type Credentials,
-  type DemoRole,
-  type DownloadProgress,
-  type Folder,
-  type MailboxEvent,
-  type Message,
-  type MessageSummary,
-  type OpenOutcome,
-  type Recipient,
-  type SearchHit,
-  type SignInErrorKind,
-  type SignInResult,
-  type Unsent,
-} from "./types";
+import type { MailboxApi, SignInApi } from "./api";
+import { DRAFT, INBOX, OUTBOX, TRASH } from "./types";
+import type { AccountInfo } from "../bindings/AccountInfo";
+import type { CommandErrorKind } from "../bindings/CommandErrorKind";
+import type { DownloadProgress } from "../bindings/DownloadProgress";
+import type { Attachment } from "../bindings/Attachment";
+import type { Connector } from "../bindings/Connector";
+import type { Credentials } from "../bindings/Credentials";
+import type { Decision } from "../bindings/Decision";
+import type { DemoRole } from "../bindings/DemoRole";
+import type { Folder } from "../bindings/Folder";
+import type { MailboxEvent } from "../bindings/MailboxEvent";
+import type { Message } from "../bindings/Message";
+import type { MessageSummary } from "../bindings/MessageSummary";
+import type { OpenOutcome } from "../bindings/OpenOutcome";
+import type { Recipient } from "../bindings/Recipient";
+import type { SearchHit } from "../bindings/SearchHit";
+import type { SignInResult } from "../bindings/SignInResult";
+import type { Unsent } from "../bindings/Unsent";
 
 const user = (id: string, displayName: string, profile: string): Recipient => ({
   id,
@@ -236,6 +232,8 @@ function fromSeed(s: Seed): Stored {
       attachments: s.attachments ?? [],
       userFolderId: s.folderId ?? null,
       trashed: s.trashed ?? false,
+      threadId: null,
+      parentId: null,
       noReply: false,
     },
   };
@@ -270,11 +268,11 @@ export class FixtureApi implements MailboxApi, SignInApi {
   private nextId = 1;
   private readonly maxDepth: number;
   /** What the next `signIn` answers; `null` signs in. */
-  signInFailure: SignInErrorKind | null = null;
+  signInFailure: CommandErrorKind | null = null;
   /** What `unsentWork` answers (messages and drafts only in the local copy). */
   unsent: Unsent = { messages: 0, drafts: 0 };
   /** Extra fields of the account (a damaged copy replaced, a password or session not kept). */
-  accountNotes: Pick<Account, "storeRecovery" | "remembered" | "signedInWith"> = {};
+  accountNotes: Pick<AccountInfo, "storeRecovery" | "remembered" | "signedInWith"> = {};
 
   constructor(options: FixtureOptions = {}) {
     this.maxDepth = options.maxDepth ?? 3;
@@ -300,9 +298,9 @@ export class FixtureApi implements MailboxApi, SignInApi {
   // ---- test controls -------------------------------------------------------------------
 
   /** Goes offline (actions queue up) or back online (the queue is confirmed). */
-  setOnline(online: boolean, at = FIXTURE_NOW): void {
+  setOnline(online: boolean): void {
     this.online = online;
-    this.emit({ kind: "connectivity", online, at });
+    this.emit({ kind: "connectivity", online });
     if (online && this.pending.size > 0) {
       this.pending.clear();
       this.emit({ kind: "pendingChanged", messageIds: [] });
@@ -369,7 +367,7 @@ export class FixtureApi implements MailboxApi, SignInApi {
 
   // ---- MailboxApi ----------------------------------------------------------------------
 
-  account(): Promise<Account> {
+  account(): Promise<AccountInfo> {
     return answer({
       entUrl: "https://demo.college-jean-moulin.fr",
       login: "marie.durand",
@@ -563,9 +561,9 @@ export class FixtureApi implements MailboxApi, SignInApi {
     this.log("sync");
     if (!this.online) return fail("offline", "the ENT does not answer");
     await Promise.resolve();
-    this.emit({ kind: "progress", done: 1, total: 2 });
+    this.emit({ kind: "progress", folder: INBOX, done: 1, total: 2 });
     await Promise.resolve();
-    this.emit({ kind: "progress", done: 2, total: 2 });
+    this.emit({ kind: "progress", folder: INBOX, done: 2, total: 2 });
     this.emit({ kind: "syncDone", at: FIXTURE_NOW });
   }
 
@@ -574,7 +572,7 @@ export class FixtureApi implements MailboxApi, SignInApi {
   }
 
   /** What « Ouvrir » answers per attachment id when it is not opened (default: opened). */
-  openDecisions: Record<string, AttachmentDecision> = {};
+  openDecisions: Record<string, Decision> = {};
 
   openAttachment(
     messageId: string,
@@ -657,7 +655,7 @@ export class FixtureApi implements MailboxApi, SignInApi {
 
   // ---- SignInApi -----------------------------------------------------------------------
 
-  private signInAnswer(account: Account): Promise<SignInResult> {
+  private signInAnswer(account: AccountInfo): Promise<SignInResult> {
     if (this.signInFailure) {
       return answer({
         kind: "failed",

@@ -4,5 +4,5 @@ export { SignIn, type SignInProps } from "./SignIn";
 export type { MailboxApi, SignInApi } from "./api";
 export { FixtureApi } from "./fixtures";
 export * from "./types";
-export type { ComposeApi, DraftView, Visible, ComposeEvent } from "../composer/api";
+export type { ComposeApi, ComposeEvent } from "../composer/api";
 export { ComposeFixture } from "../composer/fixtures";

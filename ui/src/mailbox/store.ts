@@ -1,22 +1,19 @@
 // The mailbox window's state: plain data keyed by entity and id, replaced as a whole in one
 // batch per backend event or user intent, and read by React through `useSyncExternalStore`.
 import { useSyncExternalStore } from "react";
+import { asCommandError } from "../i18n/errors";
 import type { MailboxApi } from "./api";
-import {
-  INBOX,
-  TRASH,
-  type Account,
-  type CommandError,
-  type Folder,
-  type MailboxEvent,
-  type Message,
-  type MessageSummary,
-  type SearchHit,
-  type SyncStatus,
-} from "./types";
+import { INBOX, TRASH, type SyncStatus } from "./types";
+import type { AccountInfo } from "../bindings/AccountInfo";
+import type { CommandError } from "../bindings/CommandError";
+import type { Folder } from "../bindings/Folder";
+import type { MailboxEvent } from "../bindings/MailboxEvent";
+import type { Message } from "../bindings/Message";
+import type { MessageSummary } from "../bindings/MessageSummary";
+import type { SearchHit } from "../bindings/SearchHit";
 
 export interface MailboxState {
-  account: Account | null;
+  account: AccountInfo | null;
   folders: { byId: Record<string, Folder>; order: string[] };
   maxFolderDepth: number;
   summaries: Record<string, MessageSummary>;
@@ -40,7 +37,8 @@ export interface MailboxState {
   actionNeeded: { url: string } | null;
   /** The ENT ended the session and the app cannot sign in by itself: « Se reconnecter ». */
   sessionExpired: boolean;
-  error: string | null;
+  /** The last failure, worded by the window (`describeError`) in its language. */
+  error: CommandError | null;
 }
 
 export const initialState: MailboxState = {
@@ -72,13 +70,6 @@ const asSet = (ids: Iterable<string>): Record<string, true> => {
   for (const id of ids) out[id] = true;
   return out;
 };
-
-export function describeError(e: unknown): string {
-  if (typeof e === "object" && e !== null && "message" in e) {
-    return String((e as CommandError).message);
-  }
-  return String(e);
-}
 
 export class MailboxStore {
   private state: MailboxState;
@@ -153,7 +144,8 @@ export class MailboxStore {
       case "syncDone":
         this.update(() => ({ sync: { kind: "upToDate", at: event.at }, actionNeeded: null, sessionExpired: false }));
         return;
-      case "connectivity":
+      case "connectivity": {
+        const at = Date.now();
         this.update((s) => ({
           sync: event.online
             ? s.sync.kind === "offline"
@@ -161,31 +153,39 @@ export class MailboxStore {
               : s.sync
             : s.sync.kind === "offline"
               ? s.sync
-              : { kind: "offline", since: event.at },
+              : { kind: "offline", since: at },
         }));
         return;
+      }
       case "pendingChanged":
         this.update(() => ({ pending: asSet(event.messageIds) }));
         return;
       case "actionRefused":
-        this.update(() => ({ error: `${event.action}: ${event.reason}` }));
+        this.update(() => ({ error: { kind: "refused", message: `${event.action}: ${event.reason}` } }));
         void this.refresh();
         return;
-      case "syncFailed":
-        if (event.errorKind === "actionNeeded" && event.url) {
-          // Its own banner, with the button that opens the page.
-          const url = event.url;
+      case "actionNeeded": {
+        // Its own banner, with the button that opens the page (also after a replay).
+        const url = event.url;
+        this.update(() => ({ actionNeeded: { url } }));
+        return;
+      }
+      case "syncFailed": {
+        const error = event.error;
+        if (error.kind === "actionNeeded" && error.url) {
+          const url = error.url;
           this.update(() => ({ actionNeeded: { url } }));
           return;
         }
-        if (event.errorKind === "sessionExpired") {
+        if (error.kind === "sessionExpired") {
           // Its own banner too: queued actions wait for « Se reconnecter ».
           this.update(() => ({ sessionExpired: true }));
           return;
         }
         // Offline already shows in the status line.
-        if (event.errorKind !== "offline") this.update(() => ({ error: event.message }));
+        if (error.kind !== "offline") this.update(() => ({ error }));
         return;
+      }
       case "newMail":
         // No notification for what the user is looking at.
         if (!(windowHasFocus() && this.state.selectedFolderId === INBOX)) {
@@ -201,7 +201,15 @@ export class MailboxStore {
         return;
       case "messagesChanged":
       case "foldersChanged":
+      case "unreadCounts":
         void this.refresh();
+        return;
+      // The composer's (sent, files dropped), and a part of a sync that failed (logged by the
+      // backend; the pass's own result says the rest).
+      case "sent":
+      case "filesDropped":
+      case "uploadProgress":
+      case "syncError":
         return;
     }
   }
@@ -312,7 +320,7 @@ export class MailboxStore {
       this.update(() => ({ actionNeeded: { url } }));
       return;
     }
-    this.update(() => ({ error: describeError(e) }));
+    this.update(() => ({ error: asCommandError(e) }));
   }
 
   /** Opens the ENT's page where it asks the user to act; the next sync replays the queue. */
@@ -322,7 +330,7 @@ export class MailboxStore {
     try {
       await this.api.openEntPage(needed.url);
     } catch (e) {
-      this.update(() => ({ error: describeError(e) }));
+      this.update(() => ({ error: asCommandError(e) }));
     }
   }
 
@@ -330,9 +338,9 @@ export class MailboxStore {
   async reconnect(): Promise<void> {
     try {
       const result = await this.api.reconnect();
-      if (result.kind === "failed") this.update(() => ({ error: result.error.message }));
+      if (result.kind === "failed") this.update(() => ({ error: result.error }));
     } catch (e) {
-      this.update(() => ({ error: describeError(e) }));
+      this.update(() => ({ error: asCommandError(e) }));
     }
   }
 
@@ -549,7 +557,7 @@ export class MailboxStore {
       await this.api.sync();
     } catch (e) {
       // Offline is shown by the status line, not as an error.
-      if ((e as Partial<CommandError> | null)?.kind !== "offline") this.fail(e);
+      if (asCommandError(e).kind !== "offline") this.fail(e);
     }
   }
 
@@ -589,9 +597,6 @@ export function useMailboxState(store: MailboxStore): MailboxState {
 
 /** The ENT page of an `actionNeeded` command error, if `e` is one. */
 function actionPage(e: unknown): string | null {
-  if (typeof e === "object" && e !== null && "kind" in e && "url" in e) {
-    const { kind, url } = e as { kind: unknown; url: unknown };
-    if (kind === "actionNeeded" && typeof url === "string") return url;
-  }
-  return null;
+  const error = asCommandError(e);
+  return error.kind === "actionNeeded" && error.url ? error.url : null;
 }

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::wire;
 use ent_protocol::paths;
 
-use super::{dedup_ids, ApiResult, Body, Call, Client};
+use super::{dedup_ids, ApiResult, Body, Call, Client, UploadProgress};
 use crate::mailbox::folder::FolderRow;
 use crate::message::{Attachment, BodyRow, Recipient, SummaryRow};
 use crate::queue::DraftContent;
@@ -310,19 +310,22 @@ pub async fn send(client: &Client, draft_id: &str, c: &DraftContent) -> ApiResul
     })
 }
 
-/// `POST /conversation/message/{id}/attachment` (§4.15), multipart part `file` → its id.
+/// `POST /conversation/message/{id}/attachment` (§4.15), multipart part `file` → its id;
+/// `progress` is told the bytes sent as they go.
 pub async fn add_attachment(
     client: &Client,
     message_id: &str,
     filename: &str,
     content_type: &str,
     bytes: Vec<u8>,
+    progress: Option<UploadProgress>,
 ) -> ApiResult<String> {
     let path = paths::upload_attachment(message_id);
     let body = Body::File {
         filename: filename.to_string(),
         content_type: content_type.to_string(),
         bytes: Arc::new(bytes),
+        progress,
     };
     let created: wire::Created = client.send(Call::write(Method::POST, path, body)).await?;
     Ok(created.id)

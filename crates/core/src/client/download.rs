@@ -35,10 +35,7 @@ impl Download {
         self.response
             .chunk()
             .await
-            .map_err(|source| ApiError::Offline {
-                what: self.what.clone(),
-                source,
-            })
+            .map_err(|source| ApiError::unreachable(self.what.clone(), source))
     }
 }
 
@@ -88,10 +85,10 @@ impl Client {
         let request = authorize(request, session);
         self.requests
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let response = request.send().await.map_err(|source| ApiError::Offline {
-            what: what.clone(),
-            source,
-        })?;
+        let response = request
+            .send()
+            .await
+            .map_err(|source| ApiError::unreachable(what.clone(), source))?;
         let status = response.status();
         if status.is_success() {
             return Ok(Download { what, response });

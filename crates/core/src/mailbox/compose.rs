@@ -38,7 +38,9 @@ pub struct DraftView {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Quota {
+    #[ts(type = "number")]
     pub quota: u64,
+    #[ts(type = "number")]
     pub storage: u64,
 }
 

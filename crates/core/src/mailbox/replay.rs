@@ -39,7 +39,7 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::{actions, Event, Inner};
-use crate::client::{conversation as api, ApiError};
+use crate::client::{conversation as api, ApiError, UploadProgress};
 use crate::error::Result;
 use crate::message::{self, SummaryRow};
 use crate::queue::{self, Action, DraftContent, Entry, Step};
@@ -315,10 +315,35 @@ fn action_name(a: &Action) -> &'static str {
     }
 }
 
-/// Maps local ids to the ENT's; ids still local (their creation failed) are dropped.
-async fn resolve(inner: &Inner, ids: &[String]) -> Result<Vec<String>, ApiError> {
+/// Tells listeners how far an attachment's upload is: every 5 % and at the end, not per piece.
+fn upload_progress(inner: &Arc<Inner>, message_id: &str, attachment_id: &str) -> UploadProgress {
+    let (inner, message_id, attachment_id) = (
+        Arc::clone(inner),
+        message_id.to_string(),
+        attachment_id.to_string(),
+    );
+    let told = std::sync::atomic::AtomicU64::new(0);
+    UploadProgress(Arc::new(move |sent: u64, total: u64| {
+        let step = (total / 20).max(1);
+        let last = told.load(std::sync::atomic::Ordering::Relaxed);
+        if sent < total && sent < last + step {
+            return;
+        }
+        told.store(sent, std::sync::atomic::Ordering::Relaxed);
+        inner.emit(Event::UploadProgress {
+            message_id: message_id.clone(),
+            attachment_id: attachment_id.clone(),
+            sent,
+            total,
+        });
+    }))
+}
+
+/// Maps local ids to the ENT's; ids still local (their creation failed) are dropped. A store
+/// failure stays one (the user is told about the disk, not about the ENT).
+async fn resolve(inner: &Inner, ids: &[String]) -> StoreResult<Vec<String>> {
     let ids = ids.to_vec();
-    let out = inner
+    inner
         .store
         .read(move |c| {
             let mut out = Vec::new();
@@ -333,14 +358,10 @@ async fn resolve(inner: &Inner, ids: &[String]) -> Result<Vec<String>, ApiError>
             }
             Ok(out)
         })
-        .await;
-    out.map_err(|e| ApiError::BadAnswer {
-        what: "resolving local ids".into(),
-        detail: e.to_string(),
-    })
+        .await
 }
 
-async fn resolve_one(inner: &Inner, id: &str) -> Result<Option<String>, ApiError> {
+async fn resolve_one(inner: &Inner, id: &str) -> StoreResult<Option<String>> {
     Ok(resolve(inner, &[id.to_string()]).await?.into_iter().next())
 }
 
@@ -818,7 +839,9 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outco
                 Some(a) => a,
                 None => {
                     mark_attempted(inner, entry.seq, Step::Create).await?;
-                    api::add_attachment(c, &mid, filename, content_type, bytes).await?
+                    let progress = upload_progress(inner, message_id, local_id);
+                    api::add_attachment(c, &mid, filename, content_type, bytes, Some(progress))
+                        .await?
                 }
             };
             let (mid2, old, new) = (mid.clone(), local_id.clone(), att);

@@ -179,7 +179,7 @@ pub(crate) async fn stall_guard<T>(
 fn note(inner: &Inner, report: &mut SyncReport, e: &Error) {
     tracing::debug!(error = %e, "part of the sync failed");
     inner.emit(Event::SyncError {
-        kind: e.kind(),
+        error_kind: e.kind(),
         message: e.to_string(),
     });
     report.errors.push(e.to_string());

@@ -26,7 +26,7 @@ async fn marie_receives(
     let name = filename.to_owned();
     app.with_web("paul.martin", async |c| {
         let id = api::create_draft(c, &content).await.unwrap();
-        api::add_attachment(c, &id, &name, "application/octet-stream", bytes)
+        api::add_attachment(c, &id, &name, "application/octet-stream", bytes, None)
             .await
             .unwrap();
         api::send(c, &id, &content).await.unwrap();

@@ -348,3 +348,44 @@ async fn a_draft_keeps_working_under_its_first_id_after_the_ent_gave_it_one() {
     assert_eq!(remote.len(), 1);
     assert_eq!(remote[0].subject, "Second jet");
 }
+
+#[tokio::test]
+async fn a_large_attachment_going_up_tells_how_far_it_is_until_the_end() {
+    // Arrange: a 1 Mo file on a draft, queued.
+    let app = TestApp::start().await;
+    let file = app.dir.path().join("exposé.pdf");
+    std::fs::write(&file, vec![b'x'; 1024 * 1024]).unwrap();
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Quick).await.unwrap();
+    let draft = marie
+        .save_draft(None, to(vec![app.id("paul.martin")], "Exposé"))
+        .await
+        .unwrap();
+    let attachment = marie.add_attachment(&draft, &file).await.unwrap();
+    let mut events = marie.events();
+
+    // Act: the queue goes to the ENT.
+    marie.flush_queue().await.unwrap();
+
+    // Assert: progress for that file, growing, a few times (not per piece), ending at its size.
+    let mut told = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        if let Event::UploadProgress {
+            message_id,
+            attachment_id,
+            sent,
+            total,
+        } = event
+        {
+            assert_eq!(
+                (message_id.as_str(), attachment_id.as_str()),
+                (draft.as_str(), attachment.as_str())
+            );
+            assert_eq!(total, 1024 * 1024);
+            told.push(sent);
+        }
+    }
+    assert!(told.len() >= 3 && told.len() <= 21, "{told:?}");
+    assert!(told.windows(2).all(|w| w[0] < w[1]), "{told:?}");
+    assert_eq!(told.last(), Some(&(1024 * 1024)));
+}

@@ -343,3 +343,21 @@ async fn a_send_another_live_process_is_replaying_is_not_taken_back() {
     assert!(!taken_back);
     assert!(mb.pending_actions().await.unwrap() > 0);
 }
+
+/// A local failure while replaying (here the id map gone, as a damaged or full disk leaves
+/// it) is a storage failure: the user is told about the disk, not that the ENT answered
+/// nonsense. Before, the replay reported it as the ENT's bad answer.
+#[tokio::test]
+async fn a_store_that_fails_during_replay_is_reported_as_storage() {
+    let app = TestApp::start().await;
+    let mb = app.mailbox("marie.durand").await;
+    // A folder made here has a local id until the ENT gives it its own: the replay reads the
+    // id map to know whether it was created already.
+    mb.create_folder("Sorties", None).await.unwrap();
+    on_store(&mb, "DROP TABLE id_map;".into()).await;
+
+    let error = mb.flush_queue().await.unwrap_err();
+
+    assert_eq!(error.kind(), messagerie_core::ErrorKind::Storage, "{error}");
+    assert!(!error.to_string().contains("ENT"), "{error}");
+}

@@ -152,7 +152,10 @@ async fn one_endpoint_failing_does_not_stop_the_rest_of_the_sync() {
     assert!(mb.message(&broken).await.unwrap().body.is_none());
     let mut kinds = Vec::new();
     while let Ok(e) = events.try_recv() {
-        if let Event::SyncError { kind, .. } = e {
+        if let Event::SyncError {
+            error_kind: kind, ..
+        } = e
+        {
             kinds.push(kind);
         }
     }

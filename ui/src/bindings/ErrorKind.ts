@@ -3,4 +3,4 @@
 /**
  * What the caller can do about an error; a stable tag the UI and scripts match on.
  */
-export type ErrorKind = "offline" | "sessionExpired" | "badCredentials" | "notAllowed" | "refused" | "server" | "badAnswer" | "storage" | "invalidInput" | "actionNeeded";
+export type ErrorKind = "offline" | "certificate" | "sessionExpired" | "badCredentials" | "notAllowed" | "refused" | "server" | "badAnswer" | "storage" | "inUse" | "invalidInput" | "actionNeeded";
