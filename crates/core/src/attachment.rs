@@ -588,6 +588,27 @@ pub fn mark_downloaded(path: &Path) {
 #[cfg(not(windows))]
 pub fn mark_downloaded(_path: &Path) {}
 
+/// The type an attachment is uploaded with, from its name's extension (what the ENT's own
+/// client sends for common school files; anything else is `application/octet-stream`).
+pub fn content_type(name: &str) -> &'static str {
+    let ext = name
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "txt" => "text/plain",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,13 @@
-//! Folders: the four system ones and the user's tree, with their counts.
+//! Folders: the four system ones and the user's tree, with their counts; creating, renaming
+//! and deleting user folders (applied at once, queued for the ENT).
 
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
+use super::actions::{set_location, snapshot};
+use super::{Event, Mailbox};
+use crate::error::{Error, Result};
+use crate::queue::{self, Action};
 use crate::store::{Origin, SqlContext, StoreResult};
 
 /// Ids of the system folders, as the ENT's React client names them (§3.2).
@@ -123,4 +128,114 @@ pub fn delete(conn: &Connection, id: &str) -> StoreResult<()> {
     conn.execute("DELETE FROM folders WHERE id = ?1 AND system = 0", [id])
         .ctx("delete a folder")?;
     Ok(())
+}
+
+impl Mailbox {
+    /// Creates a user folder; returns its (local until synced) id.
+    pub async fn create_folder(&self, name: &str, parent_id: Option<&str>) -> Result<String> {
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            return Err(Error::InvalidInput("a folder needs a name".into()));
+        }
+        let id = queue::new_local_id();
+        let parent = parent_id.map(str::to_string);
+        let fid = id.clone();
+        self.inner
+            .store
+            .write(move |tx| {
+                let depth = match &parent {
+                    Some(p) => {
+                        tx.query_row("SELECT depth FROM folders WHERE id = ?1", [p], |r| {
+                            r.get::<_, u32>(0)
+                        })
+                        .ctx("read a parent folder")?
+                            + 1
+                    }
+                    None => 1,
+                };
+                let row = FolderRow {
+                    id: fid.clone(),
+                    parent_id: parent.clone(),
+                    name: name.clone(),
+                    depth,
+                };
+                upsert(tx, &row, Origin::User)?;
+                queue::push(
+                    tx,
+                    &Action::CreateFolder {
+                        local_id: fid,
+                        name,
+                        parent_id: parent,
+                    },
+                    Vec::new(),
+                )
+                .map(drop)
+            })
+            .await?;
+        self.inner.emit(Event::FoldersChanged);
+        Ok(id)
+    }
+
+    /// Renames a user folder.
+    pub async fn rename_folder(&self, id: &str, name: &str) -> Result<()> {
+        let (id, name) = (id.to_string(), name.trim().to_string());
+        if name.is_empty() {
+            return Err(Error::InvalidInput("a folder needs a name".into()));
+        }
+        self.inner
+            .store
+            .write(move |tx| {
+                let n = tx
+                    .execute(
+                        "UPDATE folders SET name = ?2, origin = 'user' WHERE id = ?1 AND system = 0",
+                        [&id, &name],
+                    )
+                    .ctx("rename a folder")?;
+                if n == 1 {
+                    queue::push(tx, &Action::RenameFolder { id, name }, Vec::new())?;
+                }
+                Ok(())
+            })
+            .await?;
+        self.inner.emit(Event::FoldersChanged);
+        Ok(())
+    }
+
+    /// Deletes a user folder and its sub-folders; their messages go to the trash (as on the ENT).
+    pub async fn delete_folder(&self, id: &str) -> Result<()> {
+        let fid = id.to_string();
+        let me = self.inner.user_id().await?;
+        self.inner
+            .store
+            .write(move |tx| {
+                let tree = subtree(tx, &fid)?;
+                let mut before = Vec::new();
+                for f in &tree {
+                    let ids: Vec<String> = {
+                        let mut stmt = tx
+                            .prepare("SELECT id FROM messages WHERE user_folder_id = ?1")
+                            .ctx("read a folder's messages")?;
+                        let rows = stmt
+                            .query_map([f], |r| r.get(0))
+                            .ctx("read a folder's messages")?;
+                        rows.collect::<Result<_, _>>()
+                            .ctx("read a folder's messages")?
+                    };
+                    for id in ids {
+                        if let Some(b) = snapshot(tx, &id)? {
+                            before.push(b);
+                        }
+                        set_location(tx, &id, true, None, &me)?;
+                    }
+                }
+                for f in tree.iter().rev() {
+                    delete(tx, f)?;
+                }
+                queue::push(tx, &Action::DeleteFolder { id: fid }, before).map(drop)
+            })
+            .await?;
+        self.inner.emit(Event::FoldersChanged);
+        self.inner.announce_pending().await?;
+        Ok(())
+    }
 }
