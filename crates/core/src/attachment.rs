@@ -609,6 +609,22 @@ pub fn content_type(name: &str) -> &'static str {
     }
 }
 
+/// A size as the ENT's pages write it: « 512 o », « 1,5 Mo » (powers of 1024, a decimal comma).
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["o", "ko", "Mo", "Go"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} o")
+    } else {
+        format!("{value:.1} {}", UNITS[unit]).replace('.', ",")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -763,6 +779,13 @@ mod tests {
         // An absurd extension is cut too: the name stays within bounds.
         let ext = format!("a.{}", "x".repeat(300));
         assert!(file_name(&ext).len() <= MAX_NAME_BYTES);
+    }
+
+    #[test]
+    fn sizes_read_as_the_ent_writes_them() {
+        assert_eq!(human_size(512), "512 o");
+        assert_eq!(human_size(1536), "1,5 ko");
+        assert_eq!(human_size(2 * 1024 * 1024 * 1024), "2,0 Go");
     }
 
     #[test]

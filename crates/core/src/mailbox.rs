@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, Mutex};
 
 use crate::attachment;
+use crate::body::SafeBody;
 use crate::client::{self, Client, SignIn};
 use crate::error::{Error, ErrorKind, Result};
 use crate::lock::AccountLock;
@@ -89,6 +90,18 @@ impl Account {
     pub fn database_path(&self) -> PathBuf {
         self.dir.join("mailbox.sqlite")
     }
+}
+
+/// A message opened in the reading pane ([`Mailbox::open_message`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OpenedMessage {
+    /// The message, without its raw body (`body` is always `None` here).
+    pub message: Message,
+    /// The body made safe, its links and whether it shows remote images; `None` until the
+    /// body is downloaded.
+    pub body: Option<SafeBody>,
 }
 
 /// Unsent work of the user, only in the local copy (see [`Mailbox::unsent`]).
@@ -490,6 +503,23 @@ impl Mailbox {
             msg.summary.unread = false;
         }
         Ok(msg)
+    }
+
+    /// Opens a message for the reading pane: marks it read (as [`Mailbox::read`]) and returns
+    /// its body made safe ([`crate::body::sanitize`]: the HTML, its links, whether it shows
+    /// remote images). The raw body stays here: the returned message has none.
+    pub async fn open_message(&self, id: &str) -> Result<OpenedMessage> {
+        let mut message = self.read(id).await?;
+        let body = message.body.take().map(|html| crate::body::sanitize(&html));
+        Ok(OpenedMessage { message, body })
+    }
+
+    /// « Afficher les images »: the message's body made safe, with its remote images fetched
+    /// here and inlined as `data:` URLs (the window loads nothing from the web itself).
+    pub async fn body_with_remote_images(&self, id: &str) -> Result<String> {
+        let message = self.message(id).await?;
+        let html = crate::body::sanitize(message.body.as_deref().unwrap_or_default()).html;
+        Ok(crate::remote_images::inline_remote_images(&html).await)
     }
 
     /// Full-text search over every synced message.

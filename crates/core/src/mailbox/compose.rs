@@ -49,6 +49,13 @@ pub struct Quota {
     pub storage: u64,
 }
 
+impl Quota {
+    /// The bytes still free.
+    pub fn left(&self) -> u64 {
+        self.quota.saturating_sub(self.storage)
+    }
+}
+
 /// Why the composer refuses a recipient before sending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]

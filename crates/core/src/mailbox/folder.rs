@@ -17,6 +17,11 @@ pub const DRAFT: &str = "draft";
 pub const TRASH: &str = "trash";
 pub const SYSTEM_FOLDERS: [&str; 4] = [INBOX, OUTBOX, DRAFT, TRASH];
 
+/// How deep user folders may go when the ENT cannot be asked: entcore's default
+/// (conversation `Conversation.DEFAULT_FOLDER_DEPTH`, read as `max-folder-depth` in
+/// ConversationController.java `@Get("max-depth")`).
+pub const DEFAULT_MAX_DEPTH: u32 = 3;
+
 /// A folder and its counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
@@ -131,6 +136,15 @@ pub fn delete(conn: &Connection, id: &str) -> StoreResult<()> {
 }
 
 impl Mailbox {
+    /// How deep user folders may go: asked of the ENT (`GET /conversation/max-depth`), its
+    /// default ([`DEFAULT_MAX_DEPTH`]) when it does not answer.
+    pub async fn max_folder_depth(&self) -> u32 {
+        crate::client::conversation::max_depth(&self.inner.client)
+            .await
+            .inspect_err(|error| tracing::debug!(%error, "folder depth not asked; the default"))
+            .unwrap_or(DEFAULT_MAX_DEPTH)
+    }
+
     /// Creates a user folder; returns its (local until synced) id.
     pub async fn create_folder(&self, name: &str, parent_id: Option<&str>) -> Result<String> {
         let name = name.trim().to_string();

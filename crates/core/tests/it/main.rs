@@ -15,6 +15,7 @@ mod harness;
 mod local_data;
 mod oauth2;
 mod peer_only;
+mod policy;
 mod replay_crash;
 mod resilience;
 mod search;

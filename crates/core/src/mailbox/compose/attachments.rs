@@ -8,6 +8,21 @@ use crate::queue::{self, Action};
 use crate::store::SqlContext;
 
 impl Mailbox {
+    /// A file larger than the space left on the ENT is refused before it is copied or queued
+    /// (the ENT would refuse the upload: entcore ConversationController.java `postAttachment`
+    /// writes it within `quota - storage`; ent-server `attachments.rs` does the same). When the space is unknown (offline and never
+    /// asked, or the ENT does not answer the quota), the ENT decides at upload.
+    async fn refuse_if_over_quota(&self, size: u64) -> Result<()> {
+        let Ok(quota) = self.quota().await else {
+            return Ok(());
+        };
+        let left = quota.left();
+        if size > left {
+            return Err(Error::OverQuota { size, left });
+        }
+        Ok(())
+    }
+
     /// Adds a file to a draft; the file is copied into the account, so a queued upload survives.
     pub async fn add_attachment(&self, message_id: &str, file: &std::path::Path) -> Result<String> {
         let message_id = &self.current_id(Some(message_id)).await?;
@@ -22,9 +37,10 @@ impl Mailbox {
         // whoever asks (the app hands only picked files, the CLI any path it is given).
         let src = file.to_path_buf();
         let checked = src.clone();
-        tokio::task::spawn_blocking(move || attachment::regular_file_size(&checked))
+        let size = tokio::task::spawn_blocking(move || attachment::regular_file_size(&checked))
             .await
             .map_err(|_| Error::InvalidInput("file check task failed".into()))??;
+        self.refuse_if_over_quota(size).await?;
         let (dst, d) = (copy.clone(), dir.clone());
         let size = tokio::task::spawn_blocking(move || {
             std::fs::create_dir_all(&d)?;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::super::actions::root_folders;
 use super::super::{listing, Event, Mailbox};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::message::{self, Recipient, SummaryRow};
 use crate::queue::{self, Action};
 use crate::store::{self, Origin, SqlContext, StoreResult};
@@ -62,6 +62,22 @@ impl Mailbox {
         });
         self.inner.announce_pending().await?;
         Ok(id)
+    }
+
+    /// « Annuler » on a saved draft: it goes for good, through the trash as the ENT requires
+    /// (a draft cannot be deleted without being trashed first). `id` may be the local id the
+    /// composer still holds after the ENT gave the draft its own. Refused for a message that is
+    /// not a draft: a sent or received message is never discarded this way.
+    pub async fn discard_draft(&self, id: &str) -> Result<()> {
+        let message = self.message(id).await?;
+        if message.summary.state != "DRAFT" {
+            return Err(Error::InvalidInput(format!(
+                "{id} is not a draft; move it to the trash instead"
+            )));
+        }
+        let ids = [message.summary.id];
+        self.trash(&ids).await?;
+        self.delete_forever(&ids).await
     }
 }
 
