@@ -248,13 +248,29 @@ impl Client {
     /// module doc for what each answer of the ENT means).
     #[tracing::instrument(skip_all, fields(call = %call.what()))]
     pub async fn send_raw(&self, call: Call) -> ApiResult<Answer> {
+        let call = &call;
+        self.retrying(call, |session| async move {
+            self.attempt(call, session.as_ref()).await
+        })
+        .await
+    }
+
+    /// The one loop every request goes through, whatever `exchange` does with the session it is
+    /// given (an answer read whole, or a download started): the XSRF token fetched before a
+    /// write that has none, one re-login when the session is gone, retries while the ENT is
+    /// unreachable (idempotent calls only).
+    pub(crate) async fn retrying<T, F, Fut>(&self, call: &Call, exchange: F) -> ApiResult<T>
+    where
+        F: Fn(Option<Session>) -> Fut,
+        Fut: std::future::Future<Output = ApiResult<T>>,
+    {
         let mut relogged = false;
         let mut xsrf_fetched = false;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let session = self.session.read().await.clone();
-            let result = if !xsrf_fetched && needs_xsrf(&call, session.as_ref()) {
+            let result = if !xsrf_fetched && needs_xsrf(call, session.as_ref()) {
                 // No token to send with a write: get one first (see the module doc).
                 xsrf_fetched = true;
                 match self.fetch_xsrf(session.clone()).await {
@@ -262,7 +278,7 @@ impl Client {
                     Err(e) => Err(e),
                 }
             } else {
-                self.attempt(&call, session.as_ref()).await
+                exchange(session.clone()).await
             };
             match result {
                 Ok(answer) => return Ok(answer),
