@@ -27,7 +27,7 @@ use messagerie_core::mailbox::listing;
 use messagerie_core::message::{self, BodyRow, Recipient, SummaryRow};
 use messagerie_core::recipients::{self, Visible};
 use messagerie_core::search::{self, SearchQuery};
-use messagerie_core::store::{Origin, Store};
+use messagerie_core::store::Store;
 
 const WORDS: &[&str] = &[
     "conseil",
@@ -155,7 +155,7 @@ fn fill(store: &Store, n: usize) {
                         has_attachment: false,
                         no_reply: false,
                     };
-                    message::upsert_summary(tx, &row, Origin::Sync)?;
+                    message::upsert_summary(tx, &row)?;
                     let body = format!(
                         "<p>Bonjour,</p><p>{}</p><p>{}</p>",
                         rng.sentence(40),

@@ -20,7 +20,7 @@ use super::{Event, Mailbox};
 use crate::error::{Error, Result};
 use crate::message::{self, Recipient};
 use crate::queue::{self, Action, MessageBefore};
-use crate::store::{Origin, SqlContext, StoreResult};
+use crate::store::{SqlContext, StoreResult};
 
 /// How a message is now, to undo an action the ENT refuses.
 pub(crate) fn snapshot(conn: &Connection, id: &str) -> StoreResult<Option<MessageBefore>> {
@@ -51,8 +51,8 @@ pub(crate) fn undo(conn: &Connection, before: &MessageBefore) -> StoreResult<()>
     // A message made offline has the ENT's id by now.
     let id = queue::remote_id(conn, &before.id)?.unwrap_or_else(|| before.id.clone());
     conn.execute(
-        "UPDATE messages SET unread = ?2, trashed = ?3, user_folder_id = ?4, state = ?5,
-            origin = 'sync' WHERE id = ?1",
+        "UPDATE messages SET unread = ?2, trashed = ?3, user_folder_id = ?4, state = ?5
+            WHERE id = ?1",
         params![
             id,
             before.unread,
@@ -113,7 +113,7 @@ pub(super) fn set_location(
     me: &str,
 ) -> StoreResult<()> {
     tx.execute(
-        "UPDATE messages SET trashed = ?2, user_folder_id = ?3, origin = 'user' WHERE id = ?1",
+        "UPDATE messages SET trashed = ?2, user_folder_id = ?3 WHERE id = ?1",
         params![id, trashed, user_folder],
     )
     .ctx("move a message")?;
@@ -151,7 +151,7 @@ impl Mailbox {
         let list = ids.clone();
         self.apply(ids, move |tx, _| {
             let before = snapshots(tx, &list)?;
-            message::set_unread(tx, &list, unread, Origin::User)?;
+            message::set_unread(tx, &list, unread)?;
             queue::push(tx, &Action::SetUnread { ids: list, unread }, before).map(drop)
         })
         .await

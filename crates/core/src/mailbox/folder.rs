@@ -8,7 +8,7 @@ use super::actions::{set_location, snapshot};
 use super::{Event, Mailbox};
 use crate::error::{Error, Result};
 use crate::queue::{self, Action};
-use crate::store::{Origin, SqlContext, StoreResult};
+use crate::store::{SqlContext, StoreResult};
 
 /// Ids of the system folders, as the ENT's React client names them (§3.2).
 pub const INBOX: &str = "inbox";
@@ -83,14 +83,14 @@ pub fn exists(conn: &Connection, id: &str) -> StoreResult<bool> {
 }
 
 /// Writes a user folder.
-pub fn upsert(conn: &Connection, f: &FolderRow, origin: Origin) -> StoreResult<()> {
+pub fn upsert(conn: &Connection, f: &FolderRow) -> StoreResult<()> {
     conn.prepare_cached(
-        "INSERT INTO folders (id, parent_id, name, depth, system, origin) VALUES (?1, ?2, ?3, ?4, 0, ?5)
+        "INSERT INTO folders (id, parent_id, name, depth, system) VALUES (?1, ?2, ?3, ?4, 0)
          ON CONFLICT (id) DO UPDATE SET parent_id = excluded.parent_id, name = excluded.name,
-            depth = excluded.depth, origin = excluded.origin",
+            depth = excluded.depth",
     )
     .ctx("prepare folder upsert")?
-    .execute(params![f.id, f.parent_id, f.name, f.depth, origin.as_str()])
+    .execute(params![f.id, f.parent_id, f.name, f.depth])
     .ctx("write a folder")?;
     Ok(())
 }
@@ -173,7 +173,7 @@ impl Mailbox {
                     name: name.clone(),
                     depth,
                 };
-                upsert(tx, &row, Origin::User)?;
+                upsert(tx, &row)?;
                 queue::push(
                     tx,
                     &Action::CreateFolder {
@@ -201,7 +201,7 @@ impl Mailbox {
             .write(move |tx| {
                 let n = tx
                     .execute(
-                        "UPDATE folders SET name = ?2, origin = 'user' WHERE id = ?1 AND system = 0",
+                        "UPDATE folders SET name = ?2 WHERE id = ?1 AND system = 0",
                         [&id, &name],
                     )
                     .ctx("rename a folder")?;

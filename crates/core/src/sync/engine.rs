@@ -45,7 +45,7 @@ use crate::mailbox::{listing, Event, Inner};
 use crate::message::{self, BodyRow, SummaryRow};
 use crate::queue;
 use crate::recipients;
-use crate::store::{self, Origin, SqlContext, StoreResult};
+use crate::store::{self, SqlContext, StoreResult};
 
 /// The most a real ENT returns per page (larger values are silently replaced by 25, §1.6).
 pub const PAGE_SIZE: u32 = 25;
@@ -419,7 +419,7 @@ fn load_local(conn: &Connection) -> StoreResult<BTreeMap<String, LocalMessage>> 
 fn apply_folders(tx: &rusqlite::Transaction<'_>, tree: &[FolderRow]) -> StoreResult<()> {
     let remote: BTreeSet<&str> = tree.iter().map(|f| f.id.as_str()).collect();
     for f in tree {
-        folder::upsert(tx, f, Origin::Sync)?;
+        folder::upsert(tx, f)?;
     }
     for local in folder::user_folders(tx)? {
         if !remote.contains(local.id.as_str()) && !queue::is_local_id(&local.id) {
@@ -442,7 +442,7 @@ fn apply_ops(
         match op {
             Operation::Insert { id } | Operation::Update { id } => {
                 if let (Some(row), Some(r)) = (rows.get(id), remote.messages.get(id)) {
-                    message::upsert_summary(tx, row, Origin::Sync)?;
+                    message::upsert_summary(tx, row)?;
                     // The user folder a message sits in, as the listings show it.
                     let user_folder = r
                         .folders

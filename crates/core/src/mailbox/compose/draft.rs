@@ -8,7 +8,7 @@ use super::super::{listing, Event, Mailbox};
 use crate::error::{Error, Result};
 use crate::message::{self, Recipient, SummaryRow};
 use crate::queue::{self, Action};
-use crate::store::{self, Origin, SqlContext, StoreResult};
+use crate::store::{self, SqlContext, StoreResult};
 
 /// The content of a draft, as the user wrote it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -110,7 +110,7 @@ pub(super) fn write_draft(
         has_attachment: existing.as_ref().is_some_and(|m| m.summary.has_attachment),
         no_reply: false,
     };
-    message::upsert_summary(tx, &row, Origin::User)?;
+    message::upsert_summary(tx, &row)?;
     tx.execute(
         "UPDATE messages SET body = ?2, body_text = ?3, body_synced = 1, parent_id = ?4 WHERE id = ?1",
         params![id, c.body, message::html_to_text(&c.body), c.in_reply_to],
