@@ -23,7 +23,7 @@ import type {
   DownloadProgress,
   Folder,
   MailboxEvent,
-  Message,
+  OpenedMessage,
   MessageSummary,
   OpenOutcome,
   SearchHit,
@@ -94,7 +94,7 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   list(folderId: string, offset: number, limit: number): Promise<MessageSummary[]> {
     return invoke("list", { folderId, offset, limit });
   }
-  read(id: string): Promise<Message> {
+  read(id: string): Promise<OpenedMessage> {
     return invoke("read", { id });
   }
   setUnread(ids: string[], unread: boolean): Promise<void> {

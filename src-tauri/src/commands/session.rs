@@ -30,7 +30,7 @@ pub enum Startup {
 /// Decides the first screen: `--demo` signs in to the demo school as a teacher; a remembered
 /// account opens from its local copy at once; otherwise the sign-in screen.
 #[tauri::command]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, err)]
 pub async fn startup(app: AppHandle, state: State<'_, AppState>) -> Result<Startup, CommandError> {
     // The baseline of the startup measure: the window is up and its script runs.
     tracing::info!(
@@ -138,7 +138,7 @@ pub struct CredentialsInput {
 
 /// Signs in with a login and a password; « Se souvenir de moi » keeps it in the OS keyring.
 #[tauri::command]
-#[tracing::instrument(skip_all, fields(login = %credentials.login))]
+#[tracing::instrument(skip_all, fields(login = %credentials.login), err)]
 pub async fn sign_in(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -194,7 +194,7 @@ pub struct ConnectorInput {
 /// the keyring, or deployed in `connector.json`), that web session gets a refresh token through
 /// the authorization-code flow, and the app stays signed in until sign-out.
 #[tauri::command]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, err)]
 pub async fn sign_in_with_ent_page(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -278,7 +278,7 @@ async fn from_ent_window(
 /// provider) were kept while the account is signed in, so that it is often one click. Only the
 /// same user is accepted; then the new session is kept, and a sync replays the queued actions.
 #[tauri::command]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, err)]
 pub async fn reconnect(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -331,7 +331,7 @@ pub async fn reconnect(
 
 /// « Essayer la démo »: the embedded ENT of the demo school, signed in as the chosen user.
 #[tauri::command]
-#[tracing::instrument(skip(app, state))]
+#[tracing::instrument(skip(app, state), err)]
 pub async fn start_demo(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -379,6 +379,7 @@ async fn start_demo_as(app: &AppHandle, state: &AppState, role: DemoRole) -> Sig
 
 /// The open account.
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn account(state: State<'_, AppState>) -> Result<AccountInfo, CommandError> {
     state.account().await
 }
@@ -396,7 +397,7 @@ pub async fn unsent_work(state: State<'_, AppState>) -> Result<Unsent, CommandEr
 /// user asked for it (the window warned about unsent messages first, see [`unsent_work`]).
 /// The window goes back to the sign-in screen.
 #[tauri::command]
-#[tracing::instrument(skip(app, state))]
+#[tracing::instrument(skip(app, state), err)]
 pub async fn sign_out(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -429,6 +430,7 @@ pub async fn sign_out(
 
 /// The window drew the inbox: logs the time since the start (the startup measure).
 #[tauri::command]
+#[tracing::instrument(skip_all)]
 pub fn inbox_drawn(state: State<'_, AppState>, messages: u32) {
     tracing::info!(
         elapsed_ms = state.started.elapsed().as_millis() as u64,

@@ -5,7 +5,7 @@ import type {
   DownloadProgress,
   Folder,
   MailboxEvent,
-  Message,
+  OpenedMessage,
   MessageSummary,
   OpenOutcome,
   SearchHit,
@@ -28,7 +28,7 @@ export interface MailboxApi {
   /** A page of a folder, newest first. */
   list(folderId: string, offset: number, limit: number): Promise<MessageSummary[]>;
   /** Opens a message and marks it read. */
-  read(id: string): Promise<Message>;
+  read(id: string): Promise<OpenedMessage>;
   setUnread(ids: string[], unread: boolean): Promise<void>;
   trash(ids: string[]): Promise<void>;
   restore(ids: string[]): Promise<void>;

@@ -17,7 +17,9 @@ import {
   type Message,
   type MessageSummary,
   type OpenOutcome,
+  type OpenedMessage,
   type Recipient,
+  type SafeBody,
   type SearchHit,
   type SignInErrorKind,
   type SignInResult,
@@ -422,7 +424,7 @@ export class FixtureApi implements MailboxApi, SignInApi {
     return answer(rows);
   }
 
-  read(id: string): Promise<Message> {
+  read(id: string): Promise<OpenedMessage> {
     this.log("read", id);
     const s = this.messages.get(id);
     if (!s) return fail("invalidInput", `no message ${id}`);
@@ -430,7 +432,8 @@ export class FixtureApi implements MailboxApi, SignInApi {
       s.message.unread = false;
       this.changed([id]);
     }
-    return answer(s.message);
+    const html = s.message.body;
+    return answer({ message: { ...s.message, body: null }, body: html === null ? null : safeBody(html) });
   }
 
   setUnread(ids: string[], unread: boolean): Promise<void> {
@@ -697,4 +700,11 @@ export class FixtureApi implements MailboxApi, SignInApi {
       demo: true,
     });
   }
+}
+
+/** What the Rust side answers for a fixture body (the fixtures' bodies are already safe): its
+ * http(s) and mailto links once each, and whether it shows remote images. */
+function safeBody(html: string): SafeBody {
+  const links = [...html.matchAll(/href="((?:https?:|mailto:)[^"]*)"/g)].map((m) => m[1] ?? "");
+  return { html, remoteImages: /<img[^>]*src="https?:/.test(html), links: [...new Set(links)] };
 }

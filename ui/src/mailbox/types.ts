@@ -98,6 +98,21 @@ export interface Message extends MessageSummary {
   noReply: boolean;
 }
 
+/** core `SafeBody`: a body made safe by the Rust side (the HTML, its http(s) and mailto links in
+ * order without duplicates, whether it shows remote images). */
+export interface SafeBody {
+  html: string;
+  remoteImages: boolean;
+  links: string[];
+}
+
+/** core `OpenedMessage`: what `read` answers; `message.body` is always null (the raw body stays
+ * in Rust), `body` is the safe one, null until downloaded. */
+export interface OpenedMessage {
+  message: Message;
+  body: SafeBody | null;
+}
+
 /** One search result (core `SearchHit` plus the folder it is in). */
 export interface SearchHit {
   message: MessageSummary;
