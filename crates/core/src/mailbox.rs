@@ -27,7 +27,7 @@ use crate::message::{self, Attachment, Message, MessageSummary};
 use crate::private;
 use crate::recipients::{self, Visible};
 use crate::search::{self, SearchHit, SearchQuery};
-use crate::session::{Credentials, OAuthClient, Session};
+use crate::session::{Credentials, OAuthClient, Proof, Session};
 use crate::store::{self, Store};
 use crate::sync::{self, SyncMode, SyncReport};
 
@@ -368,6 +368,66 @@ impl Mailbox {
     pub async fn use_session(&self, session: Session) -> Result<()> {
         self.inner.client.set_session(Some(session)).await;
         self.record_user().await
+    }
+
+    /// Signs in with whatever the account proves itself with ([`Proof`]): a password (the
+    /// ENT's long session when `remember`), a kept session, or a connector's bearer session
+    /// (the connector set first, so that an access token past its hour is refreshed by the
+    /// first call). The window's sign-in, its startup and « Se reconnecter » all go here.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn sign_in_with(&self, proof: Proof) -> Result<()> {
+        let client = &self.inner.client;
+        match proof {
+            Proof::Password { password, remember } => {
+                client.set_remember_me(remember);
+                let credentials = Credentials {
+                    login: self.inner.account.login.clone(),
+                    password,
+                };
+                self.sign_in(credentials, None).await.map(drop)
+            }
+            Proof::Session(session) => self.use_session(session).await,
+            Proof::Connector { session, oauth } => {
+                client
+                    .set_sign_in(SignIn {
+                        credentials: None,
+                        oauth: Some(oauth),
+                    })
+                    .await;
+                self.use_session(session).await
+            }
+        }
+    }
+
+    /// « Se reconnecter » after the ENT ended the session: signs this account in again with
+    /// `proof`, taken for `login` (who the ENT says signed in on its page). Refused, leaving
+    /// everything as it was, when that is another user: the store is this account's.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn sign_in_again_as(&self, login: &str, proof: Proof) -> Result<()> {
+        if login != self.inner.account.login {
+            return Err(Error::NotTheOpenAccount {
+                login: login.to_string(),
+            });
+        }
+        self.sign_in_with(proof).await
+    }
+
+    /// Hands the client what it may use before the ENT answers ([`Proof::offline_parts`]):
+    /// the account opened from its store at startup syncs without signing in first.
+    pub async fn prepare_offline(&self, proof: &Proof) {
+        let (session, oauth) = proof.offline_parts();
+        let client = &self.inner.client;
+        if session.is_some() {
+            client.set_session(session).await;
+        }
+        if oauth.is_some() {
+            client
+                .set_sign_in(SignIn {
+                    credentials: None,
+                    oauth,
+                })
+                .await;
+        }
     }
 
     async fn record_user(&self) -> Result<()> {

@@ -1,11 +1,11 @@
 //! Signing in and out, and the first screen.
 use messagerie_core::mailbox::Unsent;
 use messagerie_core::secrets::Remembered;
-use messagerie_core::session::{OAuthClient, Secret, Session};
+use messagerie_core::session::{OAuthClient, Proof, Secret, Session};
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Manager as _, State};
+use tauri::{AppHandle, State};
 
-use crate::account::{self, DemoRole, Proof, SignInErrorKind, SignInResult};
+use crate::account::{self, DemoRole, SignInErrorKind, SignInResult};
 use crate::error::{CommandError, ErrorKind};
 use crate::state::{AccountInfo, AppState, LastAccount, SignInMethod};
 use crate::{connector, sso};
@@ -51,79 +51,25 @@ pub async fn startup(app: AppHandle, state: State<'_, AppState>) -> Result<Start
             },
         });
     }
-    let Some(last) = state.last_account() else {
+    let Some(last) = state.last_account().await else {
         return Ok(Startup::SignIn {
             ent_url: None,
             failure: None,
         });
     };
-    // A remembered password signs in again; else the ENT session an SSO sign-in left in the
-    // keyring is put back (it lasts as long as the ENT keeps it).
-    let proof = if last.demo {
-        Some(Proof::Password {
-            password: account::demo_password(),
-            remember: false,
-        })
-    } else if last.remembered {
-        account::saved_password(&last.ent_url, &last.login).map(|password| Proof::Password {
-            password,
-            remember: true,
-        })
-    } else {
-        None
+    let opened = match account::kept(&state, &last).await {
+        Some(proof) => account::reopen(&app, &last, &proof)
+            .await
+            .map(|account| (account, proof)),
+        None => None,
     };
-    let proof = proof.or_else(|| {
-        let session = (!last.demo)
-            .then(|| account::saved_session(&last.ent_url, &last.login))
-            .flatten()?;
-        // A bearer session is refreshed with the ENT's connector.
-        let oauth = matches!(session, Session::Bearer { .. })
-            .then(|| connector::configured(&state.data_root, &last.ent_url))
-            .flatten();
-        Some(match oauth {
-            Some(oauth) => Proof::Connector { session, oauth },
-            None => Proof::Session(session),
-        })
-    });
-    let Some(proof) = proof else {
+    let Some((opened, proof)) = opened else {
         return Ok(Startup::SignIn {
             ent_url: Some(last.ent_url),
             failure: None,
         });
     };
-    let (kept, oauth) = match &proof {
-        Proof::Session(session) => (Some(session.clone()), None),
-        Proof::Connector { session, oauth } => (Some(session.clone()), Some(oauth.clone())),
-        Proof::Password { .. } => (None, None),
-    };
-    let Some(opened) = account::reopen(&app, &last, kept, oauth).await else {
-        return Ok(Startup::SignIn {
-            ent_url: Some(last.ent_url),
-            failure: None,
-        });
-    };
-    // The mail is on screen; signing in again happens behind it (offline, it fails quietly and
-    // the status line says « hors ligne »; a kept session the ENT no longer holds shows the
-    // « session expirée » banner through the sync that fails).
-    let background = app.clone();
-    tauri::async_runtime::spawn(async move {
-        let ent_url = if last.demo {
-            match account::demo_ent(&background.state::<AppState>()).await {
-                Ok(url) => url,
-                Err(error) => {
-                    tracing::warn!(%error, "cannot start the demo ENT");
-                    return;
-                }
-            }
-        } else {
-            last.ent_url.clone()
-        };
-        if let Err(error) =
-            account::sign_in(&background, &ent_url, &last.login, proof, last.demo).await
-        {
-            tracing::warn!(%error, "signing in again behind the window failed");
-        }
-    });
+    account::sign_in_behind(&app, last, proof);
     Ok(Startup::SignedIn { account: opened })
 }
 
@@ -148,37 +94,33 @@ pub async fn sign_in(
         return Ok(SignInResult::invalid_address());
     };
     let login = credentials.login.trim().to_string();
-    let password = credentials.password;
-    let result = account::sign_in(
-        &app,
-        &ent_url,
-        &login,
-        Proof::Password {
-            password: password.clone(),
-            remember: credentials.remember,
-        },
-        false,
-    )
-    .await;
-    Ok(match result {
-        Ok(mut account) => {
-            // Where the keyring kept it: the window says when it will be forgotten.
-            let kept = credentials
-                .remember
-                .then(|| account::save_password(&ent_url, &login, &password));
-            account.remembered = kept;
-            account.signed_in_with = Some(SignInMethod::Password);
-            state.note_remembered(kept, SignInMethod::Password).await;
-            state.remember_account(&LastAccount {
-                ent_url,
-                login,
-                demo: false,
-                remembered: kept.is_some_and(|k| k != Remembered::No),
-            });
-            SignInResult::SignedIn { account }
-        }
-        Err(error) => SignInResult::from_error(&error),
-    })
+    let (password, remember) = (credentials.password, credentials.remember);
+    let proof = Proof::Password {
+        password: password.clone(),
+        remember,
+    };
+    let mut account = match account::sign_in(&app, &ent_url, &login, proof, false).await {
+        Ok(account) => account,
+        Err(error) => return Ok(SignInResult::from_error(&error)),
+    };
+    // Where the keyring kept it: the window says when it will be forgotten.
+    let kept = match remember {
+        true => Some(account::save_password(&ent_url, &login, &password).await),
+        false => None,
+    };
+    account.remembered = kept;
+    account.signed_in_with = Some(SignInMethod::Password);
+    state.note_remembered(kept, SignInMethod::Password).await;
+    let remembered = kept.is_some_and(|k| k != Remembered::No);
+    state
+        .remember_account(LastAccount {
+            ent_url,
+            login,
+            demo: false,
+            remembered,
+        })
+        .await;
+    Ok(SignInResult::SignedIn { account })
 }
 
 /// The client id and secret of the ENT's connector, given under « Options avancées ».
@@ -215,33 +157,28 @@ pub async fn sign_in_with_ent_page(
         Ok(taken) => taken,
         Err(result) => return Ok(result),
     };
-    Ok(
-        match account::sign_in(&app, &ent_url, &login, proof, false).await {
-            Ok(mut account) => {
-                // A connector given under « Options avancées » is kept once the ENT took it.
-                if let Some(oauth) = &given {
-                    messagerie_core::secrets::save_connector(&ent_url, oauth);
-                }
-                // The session goes to the keyring: the next start is signed in while the ENT
-                // keeps it (or, with a connector, until sign-out). The window says when no
-                // keyring kept it.
-                let kept = account::save_session(&ent_url, &login, &session);
-                account.remembered = Some(kept);
-                account.signed_in_with = Some(SignInMethod::EntPage);
-                state
-                    .note_remembered(Some(kept), SignInMethod::EntPage)
-                    .await;
-                state.remember_account(&LastAccount {
-                    ent_url,
-                    login,
-                    demo: false,
-                    remembered: false,
-                });
-                SignInResult::SignedIn { account }
-            }
-            Err(error) => SignInResult::from_error(&error),
-        },
-    )
+    let mut account = match account::sign_in(&app, &ent_url, &login, proof, false).await {
+        Ok(account) => account,
+        Err(error) => return Ok(SignInResult::from_error(&error)),
+    };
+    // The session goes to the keyring (with a connector given under « Options avancées », once
+    // the ENT took it): the next start is signed in while the ENT keeps it (or, with a
+    // connector, until sign-out). The window says when no keyring kept it.
+    let kept = account::save_session(&ent_url, &login, &session, given).await;
+    account.remembered = Some(kept);
+    account.signed_in_with = Some(SignInMethod::EntPage);
+    state
+        .note_remembered(Some(kept), SignInMethod::EntPage)
+        .await;
+    state
+        .remember_account(LastAccount {
+            ent_url,
+            login,
+            demo: false,
+            remembered: false,
+        })
+        .await;
+    Ok(SignInResult::SignedIn { account })
 }
 
 /// The ENT's sign-in window: who signed in, how the account proves it, and the session to keep
@@ -290,33 +227,17 @@ pub async fn reconnect(
         Ok(taken) => taken,
         Err(result) => return Ok(result),
     };
-    if login != account.login {
-        return Ok(SignInResult::failed(
-            SignInErrorKind::Other,
-            "ce n'est pas le compte ouvert ; déconnectez-vous d'abord pour changer de compte",
-        ));
-    }
-    let used = match proof {
-        Proof::Connector { session, oauth } => {
-            mailbox
-                .client()
-                .set_sign_in(messagerie_core::client::SignIn {
-                    credentials: None,
-                    oauth: Some(oauth),
-                })
-                .await;
-            mailbox.use_session(session).await
+    match mailbox.sign_in_again_as(&login, proof).await {
+        Ok(()) => {}
+        Err(messagerie_core::Error::NotTheOpenAccount { .. }) => {
+            return Ok(SignInResult::failed(
+                SignInErrorKind::Other,
+                "ce n'est pas le compte ouvert ; déconnectez-vous d'abord pour changer de compte",
+            ))
         }
-        _ => mailbox.use_session(session.clone()).await,
-    };
-    if let Err(error) = used {
-        return Ok(SignInResult::from_error(&error));
+        Err(error) => return Ok(SignInResult::from_error(&error)),
     }
-    // Kept only where the sign-in kept one (an SSO sign-in), never for a password the user
-    // chose not to remember.
-    if account::saved_session(&ent_url, &account.login).is_some() {
-        account::save_session(&ent_url, &account.login, &session);
-    }
+    account::replace_kept_session(&ent_url, &account.login, &session).await;
     let background = app.clone();
     tauri::async_runtime::spawn(async move {
         crate::events::sync_once(
@@ -365,12 +286,14 @@ async fn start_demo_as(app: &AppHandle, state: &AppState, role: DemoRole) -> Sig
     .await
     {
         Ok(account) => {
-            state.remember_account(&LastAccount {
-                ent_url,
-                login: login.to_string(),
-                demo: true,
-                remembered: false,
-            });
+            state
+                .remember_account(LastAccount {
+                    ent_url,
+                    login: login.to_string(),
+                    demo: true,
+                    remembered: false,
+                })
+                .await;
             SignInResult::SignedIn { account }
         }
         Err(error) => SignInResult::from_error(&error),
@@ -409,9 +332,8 @@ pub async fn sign_out(
     current.mailbox.sign_out().await;
     sso::forget_ent_window(&app);
     let dir = current.mailbox.account().dir.clone();
-    account::forget_password(&current.account.ent_url, &current.account.login);
-    account::forget_session(&current.account.ent_url, &current.account.login);
-    state.forget_account();
+    account::forget_secrets(&current.account.ent_url, &current.account.login).await;
+    state.forget_account().await;
     current.close().await;
     if erase_local_copy {
         tokio::fs::remove_dir_all(&dir).await.map_err(|error| {

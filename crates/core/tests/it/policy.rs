@@ -1,10 +1,12 @@
 //! Decisions the app's commands used to take themselves, now the core's: discarding a draft,
-//! refusing a file larger than the space left, the folder depth allowed.
+//! refusing a file larger than the space left, the folder depth allowed, the body as the
+//! reading pane shows it, signing in again as the same user only.
 
 use messagerie_core::mailbox::folder::DEFAULT_MAX_DEPTH;
 use messagerie_core::queue::DraftContent;
+use messagerie_core::session::{Credentials, Proof, Secret, Session};
 use messagerie_core::sync::SyncMode;
-use messagerie_core::{Error, ErrorKind};
+use messagerie_core::{Error, ErrorKind, Mailbox};
 
 use crate::harness::TestApp;
 
@@ -162,4 +164,69 @@ async fn an_opened_message_carries_its_safe_body_links_and_remote_images_not_the
     assert!(!body.html.contains("javascript:"));
     assert_eq!(opened.message.body, None);
     assert!(!opened.message.summary.unread);
+}
+
+/// A fresh ENT session of `login`, as the ENT's page gives one (signed in on another device).
+async fn web_session(app: &TestApp, login: &str) -> Session {
+    let other = Mailbox::open(app.account_on("web", login)).await.unwrap();
+    other
+        .sign_in(
+            Credentials {
+                login: login.into(),
+                password: Secret::new("demo"),
+            },
+            None,
+        )
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn signing_in_again_as_another_user_is_refused_and_the_account_stays_its_own() {
+    // Arrange: Marie's session ended; Hugo signs in on the ENT's page.
+    let app = TestApp::start().await;
+    let marie = app.mailbox("marie.durand").await;
+    marie.client().set_session(None).await;
+    let hugo = web_session(&app, "hugo.leroy").await;
+
+    // Act
+    let error = marie
+        .sign_in_again_as("hugo.leroy", Proof::Session(hugo))
+        .await
+        .unwrap_err();
+
+    // Assert: refused before anything was used; the store still says Marie.
+    assert!(
+        matches!(&error, Error::NotTheOpenAccount { login } if login == "hugo.leroy"),
+        "{error:?}"
+    );
+    assert_eq!(marie.client().session().await, None);
+    let (id, _) = marie.user().await.unwrap().unwrap();
+    assert_eq!(id, app.id("marie.durand"));
+}
+
+#[tokio::test]
+async fn signing_in_again_as_the_same_user_lets_the_queued_actions_reach_the_ent() {
+    // Arrange: Marie's session ended on the ENT (no password kept); a trash waits.
+    let app = TestApp::start().await;
+    app.deliver("paul.martin", &["marie.durand"], "Sortie", "<p>Demain</p>")
+        .await;
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Quick).await.unwrap();
+    let id = marie.list("inbox", 0, 10).await.unwrap()[0].id.clone();
+    marie.client().set_sign_in(Default::default()).await;
+    marie.client().set_session(None).await;
+    marie.trash(std::slice::from_ref(&id)).await.unwrap();
+    let renewed = web_session(&app, "marie.durand").await;
+
+    // Act
+    marie
+        .sign_in_again_as("marie.durand", Proof::Session(renewed))
+        .await
+        .unwrap();
+    marie.flush_queue().await.unwrap();
+
+    // Assert
+    assert!(app.remote("marie.durand", "inbox").await.is_empty());
+    assert_eq!(app.remote("marie.durand", "trash").await.len(), 1);
 }
