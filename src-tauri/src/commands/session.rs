@@ -195,19 +195,26 @@ async fn from_ent_window(
     let login = sso::login_of(ent_url, &web)
         .await
         .map_err(|error| SignInResult::from_error(&error))?;
-    Ok(
-        match given.or_else(|| connector::configured(&state.data_root, ent_url)) {
-            Some(oauth) => {
-                let bearer = connector::bearer_for(ent_url, &oauth, &web).await?;
-                let proof = Proof::Connector {
-                    session: bearer.clone(),
-                    oauth,
-                };
-                (login, proof, bearer)
-            }
-            None => (login, Proof::Session(web.clone()), web),
-        },
-    )
+    let configured = match given {
+        Some(oauth) => Some(oauth),
+        None => {
+            let (root, url) = (state.data_root.clone(), ent_url.to_string());
+            account::blocking(move || connector::configured(&root, &url))
+                .await
+                .flatten()
+        }
+    };
+    Ok(match configured {
+        Some(oauth) => {
+            let bearer = connector::bearer_for(ent_url, &oauth, &web).await?;
+            let proof = Proof::Connector {
+                session: bearer.clone(),
+                oauth,
+            };
+            (login, proof, bearer)
+        }
+        None => (login, Proof::Session(web.clone()), web),
+    })
 }
 
 /// « Se reconnecter », when the ENT ended the session of the open account (the banner of an
