@@ -151,7 +151,7 @@ pub async fn add_attachment(
     draft_id: String,
     token: String,
 ) -> Answer<Attachment> {
-    let (path, _) = chosen_file(&picked, &token)?;
+    let path = chosen_file(&picked, &token)?;
     let mailbox = state.mailbox().await?;
     let id = mailbox
         .add_attachment(&draft_id, &path)
@@ -167,33 +167,16 @@ pub async fn add_attachment(
         .ok_or_else(CommandError::internal)
 }
 
-/// The file behind a token, if it is a regular file: a path, a spent or an unknown token is
-/// refused, and so are devices (`/dev/zero` would fill the disk), FIFOs and directories.
-fn chosen_file(picked: &PickedFiles, token: &str) -> Answer<(PathBuf, u64)> {
-    let path = picked.take(token).ok_or_else(|| {
+/// The file behind a token: a path, a spent or an unknown token is refused. Whether it is a
+/// regular file (not a device, a FIFO or a folder) is the core's check, in `add_attachment`.
+fn chosen_file(picked: &PickedFiles, token: &str) -> Answer<PathBuf> {
+    picked.take(token).ok_or_else(|| {
         CommandError::new(
             ErrorKind::InvalidInput,
             "ce fichier n'a pas été choisi avec « Ajouter une pièce jointe » ; choisissez-le à \
              nouveau",
         )
-    })?;
-    let size = attachment::regular_file_size(&path).map_err(|error| {
-        let message = match error {
-            PickError::NotARegularFile { path } => format!(
-                "{} n'est pas un fichier ordinaire (dossier, périphérique ou tube) ; il ne peut \
-                 pas être joint",
-                path.display()
-            ),
-            PickError::Unreadable { path, source } => {
-                format!(
-                    "le fichier {} ne peut pas être lu : {source}",
-                    path.display()
-                )
-            }
-        };
-        CommandError::new(ErrorKind::InvalidInput, message)
-    })?;
-    Ok((path, size))
+    })
 }
 
 #[tauri::command]
@@ -262,10 +245,26 @@ pub fn hand_drops_as_tokens(app: &AppHandle) {
     });
 }
 
-/// The core refuses a file larger than the space left on the ENT
-/// ([`messagerie_core::Error::OverQuota`]); the window says it with both sizes.
+/// What the core refuses to attach, in the window's words: a file larger than the space left
+/// on the ENT ([`messagerie_core::Error::OverQuota`], with both sizes), a device, a FIFO or a
+/// folder, a file that cannot be read.
 fn attach_error(error: messagerie_core::Error) -> CommandError {
     match error {
+        messagerie_core::Error::Pick(PickError::NotARegularFile { path }) => CommandError::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "{} n'est pas un fichier ordinaire (dossier, périphérique ou tube) ; il ne peut \
+                 pas être joint",
+                path.display()
+            ),
+        ),
+        messagerie_core::Error::Pick(PickError::Unreadable { path, source }) => CommandError::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "le fichier {} ne peut pas être lu : {source}",
+                path.display()
+            ),
+        ),
         messagerie_core::Error::OverQuota { size, left } => CommandError::new(
             ErrorKind::Refused,
             format!(
@@ -297,7 +296,7 @@ mod tests {
 
         assert_eq!(by_path.kind, ErrorKind::InvalidInput);
         assert!(by_path.message.contains("choisi"), "{}", by_path.message);
-        assert_eq!(by_token, (file, 8));
+        assert_eq!(by_token, file);
         // A token is good once.
         assert!(chosen_file(&picked, &token).is_err());
     }
@@ -309,8 +308,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for path in [PathBuf::from("/dev/zero"), dir.path().to_path_buf()] {
             let token = picked.issue(path.clone()).token;
+            let chosen = chosen_file(&picked, &token).unwrap();
+            let refused = attachment::regular_file_size(&chosen).unwrap_err();
 
-            let error = chosen_file(&picked, &token).unwrap_err();
+            let error = attach_error(refused.into());
 
             assert_eq!(error.kind, ErrorKind::InvalidInput);
             assert!(
