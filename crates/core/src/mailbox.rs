@@ -257,7 +257,7 @@ impl Mailbox {
     ///
     /// Takes the account folder's lock first, for as long as this mailbox (or a clone) lives:
     /// a second open of the same folder, in this process or another, fails with
-    /// [`LockError::InUse`], so two processes never replay one queue. Makes the folder and
+    /// [`crate::lock::LockError::InUse`], so two processes never replay one queue. Makes the folder and
     /// everything in it private to the user (repairing what older versions left readable). A
     /// damaged store is set aside and replaced ([`Mailbox::store_recovery`]).
     #[tracing::instrument(skip_all, err)]

@@ -1,7 +1,7 @@
 //! Writing: replies and forwards prepared as the ENT's web client prepares them (spec §11,
 //! "Reply / forward recipe"), drafts as the composer shows them, the recipients the
 //! communication rules refuse, and the space left for attachments. Saving drafts is in
-//! [`draft`], sending (and undo send) in [`send`], a draft's files in [`attachments`].
+//! `draft`, sending (and undo send) in `send`, a draft's files in `attachments`.
 
 mod attachments;
 mod draft;

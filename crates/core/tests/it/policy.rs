@@ -230,3 +230,40 @@ async fn signing_in_again_as_the_same_user_lets_the_queued_actions_reach_the_ent
     assert!(app.remote("marie.durand", "inbox").await.is_empty());
     assert_eq!(app.remote("marie.durand", "trash").await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_download_rides_out_a_failed_answer_and_an_ended_session_like_any_request() {
+    // Arrange: Marie received a file; then the ENT ends her session and fails once.
+    let app = TestApp::start().await;
+    let content = DraftContent {
+        subject: "Pièce jointe".into(),
+        to: vec![app.id("marie.durand")],
+        ..Default::default()
+    };
+    app.with_web("paul.martin", async |c| {
+        use messagerie_core::client::conversation as api;
+        let id = api::create_draft(c, &content).await.unwrap();
+        api::add_attachment(c, &id, "menu.txt", "text/plain", b"frites".to_vec())
+            .await
+            .unwrap();
+        api::send(c, &id, &content).await.unwrap();
+    })
+    .await;
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Quick).await.unwrap();
+    let id = marie.list("inbox", 0, 10).await.unwrap()[0].id.clone();
+    let file = marie.message(&id).await.unwrap().attachments[0].id.clone();
+    let faults = app.server().faults();
+    faults.expire_sessions();
+    faults.inject_times(
+        &ent_protocol::paths::attachment(&id, &file),
+        ent_server::FaultKind::ServerError,
+        1,
+    );
+
+    // Act
+    let path = marie.attachment_file(&id, &file).await.unwrap();
+
+    // Assert
+    assert_eq!(std::fs::read(path).unwrap(), b"frites");
+}
