@@ -12,7 +12,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Manager};
 
 use crate::error::CommandError;
-use crate::state::{AccountInfo, AppState, Current, LastAccount};
+use crate::state::{AccountInfo, AppState, Current, LastAccount, SignInMethod};
 use crate::{connector, events};
 
 /// Every demo account's password (crates/ent-directory/src/demo.toml).
@@ -346,6 +346,34 @@ pub async fn save_password(ent_url: &str, login: &str, password: &Secret) -> Rem
     blocking(move || secrets::save_password(&ent_url, &login, &password))
         .await
         .unwrap_or(Remembered::No)
+}
+
+/// After a sign-in with a password: « Se souvenir de moi » keeps it in the keyring, the
+/// window is told where (it says when it will be forgotten), and the account is the one the
+/// next start opens.
+pub async fn keep_password(
+    state: &AppState,
+    mut account: AccountInfo,
+    password: &Secret,
+    remember: bool,
+) -> AccountInfo {
+    let kept = if remember {
+        Some(save_password(&account.ent_url, &account.login, password).await)
+    } else {
+        None
+    };
+    account.remembered = kept;
+    account.signed_in_with = Some(SignInMethod::Password);
+    state.note_remembered(kept, SignInMethod::Password).await;
+    state
+        .remember_account(LastAccount {
+            ent_url: account.ent_url.clone(),
+            login: account.login.clone(),
+            demo: false,
+            remembered: kept.is_some_and(|k| k != Remembered::No),
+        })
+        .await;
+    account
 }
 
 /// Keeps the ENT session of an SSO sign-in for the next start (see `messagerie_core::secrets`),

@@ -1,6 +1,5 @@
 //! Signing in and out, and the first screen.
 use messagerie_core::mailbox::Unsent;
-use messagerie_core::secrets::Remembered;
 use messagerie_core::session::{OAuthClient, Proof, Secret, Session};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
@@ -99,28 +98,15 @@ pub async fn sign_in(
         password: password.clone(),
         remember,
     };
-    let mut account = match account::sign_in(&app, &ent_url, &login, proof, false).await {
-        Ok(account) => account,
-        Err(error) => return Ok(SignInResult::from_error(&error)),
-    };
-    // Where the keyring kept it: the window says when it will be forgotten.
-    let kept = match remember {
-        true => Some(account::save_password(&ent_url, &login, &password).await),
-        false => None,
-    };
-    account.remembered = kept;
-    account.signed_in_with = Some(SignInMethod::Password);
-    state.note_remembered(kept, SignInMethod::Password).await;
-    let remembered = kept.is_some_and(|k| k != Remembered::No);
-    state
-        .remember_account(LastAccount {
-            ent_url,
-            login,
-            demo: false,
-            remembered,
-        })
-        .await;
-    Ok(SignInResult::SignedIn { account })
+    Ok(
+        match account::sign_in(&app, &ent_url, &login, proof, false).await {
+            Ok(account) => {
+                let account = account::keep_password(&state, account, &password, remember).await;
+                SignInResult::SignedIn { account }
+            }
+            Err(error) => SignInResult::from_error(&error),
+        },
+    )
 }
 
 /// The client id and secret of the ENT's connector, given under « Options avancées ».
