@@ -4,16 +4,15 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use messagerie_core::client::SignIn;
 use messagerie_core::secrets::{self, Remembered};
-use messagerie_core::session::{Credentials, OAuthClient, Secret, Session};
+use messagerie_core::session::{Kept, OAuthClient, Proof, Secret, Session};
 use messagerie_core::{Account, Mailbox};
 use serde::Serialize;
 use tauri::{AppHandle, Manager};
 
 use crate::error::{CommandError, ErrorKind};
-use crate::events;
-use crate::state::{AccountInfo, AppState, Current, LastAccount};
+use crate::state::{AccountInfo, AppState, Current, LastAccount, SignInMethod};
+use crate::{connector, events};
 
 /// Every demo account's password (crates/ent-directory/src/demo.toml).
 const DEMO_PASSWORD: &str = "demo";
@@ -103,21 +102,6 @@ fn core_account(state: &AppState, ent_url: &str, login: &str, demo: bool) -> Acc
     }
 }
 
-/// How the account proves who it is.
-pub enum Proof {
-    /// A password; `remember` (« Se souvenir de moi ») asks the ENT for its long session.
-    Password {
-        password: Secret,
-        remember: bool,
-    },
-    Session(Session),
-    /// A bearer session of the ENT's registered client, refreshed with its refresh token.
-    Connector {
-        session: Session,
-        oauth: OAuthClient,
-    },
-}
-
 /// Opens the account's store, signs in, and makes it the window's account.
 pub async fn sign_in(
     app: &AppHandle,
@@ -128,31 +112,33 @@ pub async fn sign_in(
 ) -> Result<AccountInfo, messagerie_core::Error> {
     let account = core_account(app.state::<AppState>().inner(), ent_url, login, demo);
     let mailbox = open(app, account).await?;
-    match proof {
-        Proof::Password { password, remember } => {
-            mailbox.client().set_remember_me(remember);
-            let credentials = Credentials {
-                login: login.to_string(),
-                password,
-            };
-            mailbox.sign_in(credentials, None).await?;
-        }
-        Proof::Session(session) => mailbox.use_session(session).await?,
-        Proof::Connector { session, oauth } => {
-            // Set first: an access token past its hour is refreshed by the first call.
-            mailbox
-                .client()
-                .set_sign_in(SignIn {
-                    credentials: None,
-                    oauth: Some(oauth),
-                })
-                .await;
-            mailbox.use_session(session).await?;
-        }
-    }
+    mailbox.sign_in_with(proof).await?;
     let account = account_info(&mailbox, demo).await?;
     install(app, mailbox, account.clone()).await;
     Ok(account)
+}
+
+/// The remembered account is on screen from its local copy; signing in happens behind it
+/// (offline, it fails quietly and the status line says « hors ligne »; a kept session the ENT no
+/// longer holds shows the « session expirée » banner through the sync that fails).
+pub fn sign_in_behind(app: &AppHandle, last: LastAccount, proof: Proof) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let ent_url = if last.demo {
+            match demo_ent(&app.state::<AppState>()).await {
+                Ok(url) => url,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot start the demo ENT");
+                    return;
+                }
+            }
+        } else {
+            last.ent_url.clone()
+        };
+        if let Err(error) = sign_in(&app, &ent_url, &last.login, proof, last.demo).await {
+            tracing::warn!(%error, "signing in again behind the window failed");
+        }
+    });
 }
 
 /// How long opening an account waits for this app's previous holder of its folder (the tasks
@@ -209,14 +195,9 @@ async fn open_waiting(account: Account) -> Result<Mailbox, messagerie_core::Erro
 }
 
 /// Opens a remembered account from its store alone, without the ENT: the window shows the
-/// cached mail at once and the sign-in happens behind it. A `session` kept in the keyring is
-/// handed to the client before the first sync, which then needs no sign-in.
-pub async fn reopen(
-    app: &AppHandle,
-    last: &LastAccount,
-    session: Option<Session>,
-    oauth: Option<OAuthClient>,
-) -> Option<AccountInfo> {
+/// cached mail at once and the sign-in happens behind it. A session the `proof` holds is handed
+/// to the client before the first sync, which then needs no sign-in.
+pub async fn reopen(app: &AppHandle, last: &LastAccount, proof: &Proof) -> Option<AccountInfo> {
     let state = app.state::<AppState>();
     let mailbox = Mailbox::open(core_account(&state, &last.ent_url, &last.login, last.demo))
         .await
@@ -225,18 +206,7 @@ pub async fn reopen(
     // An account that never signed in has nothing to show.
     mailbox.user().await.ok()??;
     let account = account_info(&mailbox, last.demo).await.ok()?;
-    if session.is_some() {
-        mailbox.client().set_session(session).await;
-    }
-    if oauth.is_some() {
-        mailbox
-            .client()
-            .set_sign_in(SignIn {
-                credentials: None,
-                oauth,
-            })
-            .await;
-    }
+    mailbox.prepare_offline(proof).await;
     install(app, mailbox, account.clone()).await;
     Some(account)
 }
@@ -298,30 +268,106 @@ pub fn demo_password() -> Secret {
     Secret::new(DEMO_PASSWORD)
 }
 
+/// Runs a blocking call (the OS keyring speaks D-Bus, files wait on the disk) off the async
+/// runtime's threads; `None` only if it panicked.
+pub async fn blocking<T: Send + 'static>(call: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    tokio::task::spawn_blocking(call)
+        .await
+        .inspect_err(|error| tracing::error!(%error, "a keyring or file task failed"))
+        .ok()
+}
+
+/// What the keyring and the settings hold for the remembered account `last`
+/// (see [`Proof::at_startup`]): the demo signs in with the demo's password.
+pub async fn kept(state: &AppState, last: &LastAccount) -> Option<Proof> {
+    if last.demo {
+        return Some(Proof::Password {
+            password: demo_password(),
+            remember: false,
+        });
+    }
+    let (ent_url, login, remembered) = (last.ent_url.clone(), last.login.clone(), last.remembered);
+    let data_root = state.data_root.clone();
+    let kept = blocking(move || Kept {
+        password: remembered
+            .then(|| secrets::saved_password(&ent_url, &login))
+            .flatten(),
+        session: secrets::saved_session(&ent_url, &login),
+        connector: connector::configured(&data_root, &ent_url),
+    })
+    .await?;
+    Proof::at_startup(kept)
+}
+
 /// Keeps the password for the next start (see `messagerie_core::secrets`).
-pub fn save_password(ent_url: &str, login: &str, password: &Secret) -> Remembered {
-    secrets::save_password(ent_url, login, password)
+pub async fn save_password(ent_url: &str, login: &str, password: &Secret) -> Remembered {
+    let (ent_url, login, password) = (ent_url.to_string(), login.to_string(), password.clone());
+    blocking(move || secrets::save_password(&ent_url, &login, &password))
+        .await
+        .unwrap_or(Remembered::No)
 }
 
-pub fn saved_password(ent_url: &str, login: &str) -> Option<Secret> {
-    secrets::saved_password(ent_url, login)
+/// After a sign-in with a password: « Se souvenir de moi » keeps it in the keyring, the
+/// window is told where (it says when it will be forgotten), and the account is the one the
+/// next start opens.
+pub async fn keep_password(
+    state: &AppState,
+    mut account: AccountInfo,
+    password: &Secret,
+    remember: bool,
+) -> AccountInfo {
+    let kept = if remember {
+        Some(save_password(&account.ent_url, &account.login, password).await)
+    } else {
+        None
+    };
+    account.remembered = kept;
+    account.signed_in_with = Some(SignInMethod::Password);
+    state.note_remembered(kept, SignInMethod::Password).await;
+    state
+        .remember_account(LastAccount {
+            ent_url: account.ent_url.clone(),
+            login: account.login.clone(),
+            demo: false,
+            remembered: kept.is_some_and(|k| k != Remembered::No),
+        })
+        .await;
+    account
 }
 
-pub fn forget_password(ent_url: &str, login: &str) {
-    secrets::forget_password(ent_url, login);
+/// Keeps the ENT session of an SSO sign-in for the next start (see `messagerie_core::secrets`),
+/// and the connector given under « Options avancées » once the ENT took it.
+pub async fn save_session(
+    ent_url: &str,
+    login: &str,
+    session: &Session,
+    connector: Option<OAuthClient>,
+) -> Remembered {
+    let (ent_url, login, session) = (ent_url.to_string(), login.to_string(), session.clone());
+    blocking(move || {
+        if let Some(oauth) = &connector {
+            secrets::save_connector(&ent_url, oauth);
+        }
+        secrets::save_session(&ent_url, &login, &session)
+    })
+    .await
+    .unwrap_or(Remembered::No)
 }
 
-/// Keeps the ENT session of an SSO sign-in for the next start (see `messagerie_core::secrets`).
-pub fn save_session(ent_url: &str, login: &str, session: &Session) -> Remembered {
-    secrets::save_session(ent_url, login, session)
+/// « Se reconnecter »: the new session replaces the kept one, only where one was kept.
+pub async fn replace_kept_session(ent_url: &str, login: &str, session: &Session) {
+    let (ent_url, login, session) = (ent_url.to_string(), login.to_string(), session.clone());
+    blocking(move || secrets::replace_kept_session(&ent_url, &login, &session)).await;
 }
 
-pub fn saved_session(ent_url: &str, login: &str) -> Option<Session> {
-    secrets::saved_session(ent_url, login)
-}
-
-pub fn forget_session(ent_url: &str, login: &str) {
-    secrets::forget_session(ent_url, login);
+/// Sign-out: the password and the session leave the keyring.
+pub async fn forget_secrets(ent_url: &str, login: &str) {
+    let (ent_url, login) = (ent_url.to_string(), login.to_string());
+    blocking(move || {
+        secrets::forget_password(&ent_url, &login);
+        secrets::forget_session(&ent_url, &login);
+    })
+    .await;
 }
 
 /// Where the app keeps its data: `MESSAGERIE_DATA_DIR`, else the platform's per-user data

@@ -148,32 +148,46 @@ impl AppState {
         }
     }
 
-    fn last_account_path(&self) -> PathBuf {
-        self.data_root.join("last-account.json")
-    }
-
     /// The last account, if any; a damaged file counts as none (the user signs in again).
-    pub fn last_account(&self) -> Option<LastAccount> {
-        let text = std::fs::read_to_string(self.last_account_path()).ok()?;
-        serde_json::from_str(&text)
-            .inspect_err(|error| tracing::warn!(%error, "ignoring a damaged last-account.json"))
-            .ok()
+    pub async fn last_account(&self) -> Option<LastAccount> {
+        let root = self.data_root.clone();
+        crate::account::blocking(move || read_last_account(&root))
+            .await
+            .flatten()
     }
 
-    pub fn remember_account(&self, last: &LastAccount) {
-        let write = || -> std::io::Result<()> {
-            messagerie_core::private::create_dir(&self.data_root)?;
-            let text = serde_json::to_string_pretty(last).map_err(std::io::Error::other)?;
-            write_atomically(&self.last_account_path(), text.as_bytes())
-        };
-        if let Err(error) = write() {
-            // Only the next start is affected: it shows the sign-in screen.
-            tracing::warn!(%error, "cannot remember the account");
-        }
+    /// Remembers the account for the next start (only the next start suffers if it fails: it
+    /// shows the sign-in screen).
+    pub async fn remember_account(&self, last: LastAccount) {
+        let root = self.data_root.clone();
+        crate::account::blocking(move || write_last_account(&root, &last)).await;
     }
 
-    pub fn forget_account(&self) {
-        let _ = std::fs::remove_file(self.last_account_path());
+    pub async fn forget_account(&self) {
+        let path = last_account_path(&self.data_root);
+        crate::account::blocking(move || std::fs::remove_file(path)).await;
+    }
+}
+
+fn last_account_path(data_root: &Path) -> PathBuf {
+    data_root.join("last-account.json")
+}
+
+fn read_last_account(data_root: &Path) -> Option<LastAccount> {
+    let text = std::fs::read_to_string(last_account_path(data_root)).ok()?;
+    serde_json::from_str(&text)
+        .inspect_err(|error| tracing::warn!(%error, "ignoring a damaged last-account.json"))
+        .ok()
+}
+
+fn write_last_account(data_root: &Path, last: &LastAccount) {
+    let write = || -> std::io::Result<()> {
+        messagerie_core::private::create_dir(data_root)?;
+        let text = serde_json::to_string_pretty(last).map_err(std::io::Error::other)?;
+        write_atomically(&last_account_path(data_root), text.as_bytes())
+    };
+    if let Err(error) = write() {
+        tracing::warn!(%error, "cannot remember the account");
     }
 }
 
@@ -196,10 +210,6 @@ pub fn now_ms() -> i64 {
 mod tests {
     use super::*;
 
-    fn state(dir: &Path) -> AppState {
-        AppState::new(LaunchOptions::default(), dir.to_path_buf())
-    }
-
     #[test]
     fn the_last_account_is_read_back_after_a_restart() {
         let dir = tempfile::tempdir().unwrap();
@@ -209,8 +219,8 @@ mod tests {
             demo: false,
             remembered: true,
         };
-        state(dir.path()).remember_account(&last);
-        assert_eq!(state(dir.path()).last_account(), Some(last));
+        write_last_account(dir.path(), &last);
+        assert_eq!(read_last_account(dir.path()), Some(last));
     }
 
     #[cfg(unix)]
@@ -225,7 +235,7 @@ mod tests {
             demo: false,
             remembered: false,
         };
-        state(&root).remember_account(&last);
+        write_last_account(&root, &last);
         let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&root), 0o700);
         assert_eq!(mode(&root.join("last-account.json")), 0o600);
@@ -235,6 +245,6 @@ mod tests {
     fn a_damaged_last_account_file_means_signing_in_again() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("last-account.json"), "{not json").unwrap();
-        assert_eq!(state(dir.path()).last_account(), None);
+        assert_eq!(read_last_account(dir.path()), None);
     }
 }

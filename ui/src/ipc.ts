@@ -18,7 +18,6 @@ import type { DraftView } from "./bindings/DraftView";
 import type { Folder } from "./bindings/Folder";
 import type { LaunchedAgain } from "./bindings/LaunchedAgain";
 import type { MailboxEvent } from "./bindings/MailboxEvent";
-import type { Message } from "./bindings/Message";
 import type { MessageSummary } from "./bindings/MessageSummary";
 import type { OpenOutcome } from "./bindings/OpenOutcome";
 import type { Picked } from "./bindings/Picked";
@@ -29,6 +28,7 @@ import type { SignInResult } from "./bindings/SignInResult";
 import type { Startup } from "./bindings/Startup";
 import type { Unsent } from "./bindings/Unsent";
 import type { Visible } from "./bindings/Visible";
+import type { OpenedMessage } from "./bindings/OpenedMessage";
 
 export function appInfo(): Promise<AppInfo> {
   return invoke<AppInfo>("app_info");
@@ -86,7 +86,7 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   list(folderId: string, offset: number, limit: number): Promise<MessageSummary[]> {
     return invoke("list", { folderId, offset, limit });
   }
-  read(id: string): Promise<Message> {
+  read(id: string): Promise<OpenedMessage> {
     return invoke("read", { id });
   }
   setUnread(ids: string[], unread: boolean): Promise<void> {

@@ -23,7 +23,7 @@ use messagerie_core::mailbox::listing;
 use messagerie_core::message::{self, BodyRow, Recipient, SummaryRow};
 use messagerie_core::recipients::{self, Visible};
 use messagerie_core::search::{self, SearchQuery};
-use messagerie_core::store::{Origin, Store};
+use messagerie_core::store::Store;
 
 /// Senders of the local stores filled for search and lists (subjects and bodies come from
 /// ent-server's seed vocabulary, the same words as the ENT side).
@@ -76,7 +76,7 @@ fn fill(store: &Store, n: usize) {
                         has_attachment: false,
                         no_reply: false,
                     };
-                    message::upsert_summary(tx, &row, Origin::Sync)?;
+                    message::upsert_summary(tx, &row)?;
                     let body = format!(
                         "<p>Bonjour,</p><p>{}</p><p>{}</p>",
                         rng.sentence(40),

@@ -594,6 +594,43 @@ pub fn mark_downloaded(path: &Path) {
 #[cfg(not(windows))]
 pub fn mark_downloaded(_path: &Path) {}
 
+/// The type an attachment is uploaded with, from its name's extension (what the ENT's own
+/// client sends for common school files; anything else is `application/octet-stream`).
+pub fn content_type(name: &str) -> &'static str {
+    let ext = name
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "txt" => "text/plain",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A size as the ENT's pages write it: « 512 o », « 1,5 Mo » (powers of 1024, a decimal comma).
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["o", "ko", "Mo", "Go"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} o")
+    } else {
+        format!("{value:.1} {}", UNITS[unit]).replace('.', ",")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -748,6 +785,13 @@ mod tests {
         // An absurd extension is cut too: the name stays within bounds.
         let ext = format!("a.{}", "x".repeat(300));
         assert!(file_name(&ext).len() <= MAX_NAME_BYTES);
+    }
+
+    #[test]
+    fn sizes_read_as_the_ent_writes_them() {
+        assert_eq!(human_size(512), "512 o");
+        assert_eq!(human_size(1536), "1,5 ko");
+        assert_eq!(human_size(2 * 1024 * 1024 * 1024), "2,0 Go");
     }
 
     #[test]

@@ -299,13 +299,29 @@ impl Client {
     /// module doc for what each answer of the ENT means).
     #[tracing::instrument(skip_all, fields(call = %call.what()))]
     pub async fn send_raw(&self, call: Call) -> ApiResult<Answer> {
+        let call = &call;
+        self.retrying(call, |session| async move {
+            self.attempt(call, session.as_ref()).await
+        })
+        .await
+    }
+
+    /// The one loop every request goes through, whatever `exchange` does with the session it is
+    /// given (an answer read whole, or a download started): the XSRF token fetched before a
+    /// write that has none, one re-login when the session is gone, retries while the ENT is
+    /// unreachable (idempotent calls only).
+    pub(crate) async fn retrying<T, F, Fut>(&self, call: &Call, exchange: F) -> ApiResult<T>
+    where
+        F: Fn(Option<Session>) -> Fut,
+        Fut: std::future::Future<Output = ApiResult<T>>,
+    {
         let mut relogged = false;
         let mut xsrf_fetched = false;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let session = self.session.read().await.clone();
-            let result = if !xsrf_fetched && needs_xsrf(&call, session.as_ref()) {
+            let result = if !xsrf_fetched && needs_xsrf(call, session.as_ref()) {
                 // No token to send with a write: get one first (see the module doc).
                 xsrf_fetched = true;
                 match self.fetch_xsrf(session.clone()).await {
@@ -313,7 +329,7 @@ impl Client {
                     Err(e) => Err(e),
                 }
             } else {
-                self.attempt(&call, session.as_ref()).await
+                exchange(session.clone()).await
             };
             match result {
                 Ok(answer) => return Ok(answer),
@@ -421,6 +437,14 @@ impl Client {
         Ok(())
     }
 
+    /// The ENT said it is busy: every request of the account waits the time it asked.
+    pub(crate) async fn wait_for_pace(&self) {
+        while let Some(pause) = self.pace.wait(std::time::Instant::now()) {
+            tracing::debug!(?pause, "the ENT asked for a pause");
+            tokio::time::sleep(pause).await;
+        }
+    }
+
     /// One exchange, the answer classified (see [`classify`]).
     async fn attempt(&self, call: &Call, session: Option<&Session>) -> ApiResult<Answer> {
         let answer = self.exchange(call, session).await?;
@@ -461,11 +485,7 @@ impl Client {
                 req.multipart(reqwest::multipart::Form::new().part("file", part))
             }
         };
-        // The ENT said it is busy: every request of the account waits the time it asked.
-        while let Some(pause) = self.pace.wait(std::time::Instant::now()) {
-            tracing::debug!(?pause, "the ENT asked for a pause");
-            tokio::time::sleep(pause).await;
-        }
+        self.wait_for_pace().await;
         // Never closed, so acquiring only waits for a free slot.
         let _slot = self.in_flight.acquire().await.ok();
         self.requests.fetch_add(1, Ordering::Relaxed);

@@ -65,6 +65,13 @@ pub enum Error {
     /// An attachment larger than the app downloads (`attachment::MAX_DOWNLOAD_BYTES`).
     #[error("the file is {size} bytes, more than the {limit} bytes the app downloads; open it from the ent's web page")]
     TooLarge { size: u64, limit: u64 },
+    /// A file to attach is larger than the space left on the ENT (see [`crate::mailbox::compose::Quota`]).
+    #[error("the file is {size} bytes, more than the {left} bytes left on the ent; pick a smaller file or free space by deleting messages with attachments")]
+    OverQuota { size: u64, left: u64 },
+    /// Signing in again gave another user than the account's (see
+    /// [`crate::Mailbox::sign_in_again_as`]).
+    #[error("{login} is not the open account; sign out first to change accounts")]
+    NotTheOpenAccount { login: String },
     /// The ENT ended a download early (or sent more than it declared).
     #[error("the ent sent {got} bytes of a file of {expected}; try again")]
     Incomplete { got: u64, expected: u64 },
@@ -86,7 +93,9 @@ impl Error {
             | Error::InvalidInput(_)
             | Error::File { .. }
             | Error::TooLarge { .. }
-            | Error::Pick(_) => ErrorKind::InvalidInput,
+            | Error::Pick(_)
+            | Error::NotTheOpenAccount { .. } => ErrorKind::InvalidInput,
+            Error::OverQuota { .. } => ErrorKind::Refused,
             Error::Incomplete { .. } => ErrorKind::Offline,
         }
     }

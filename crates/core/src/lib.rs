@@ -5,10 +5,13 @@
 //! `ent-server` (the server is only a dev-dependency, for tests on loopback).
 //!
 //! Organised by feature:
-//! - [`session`]: credentials and sessions (secrets hidden from `Debug`);
-//! - [`client`]: the ENT API, one module per resource, every request through `Client::send`;
+//! - [`session`]: credentials, sessions (secrets hidden from `Debug`) and how an account proves
+//!   who it is (`Proof`, chosen at startup by `Proof::at_startup`); [`secrets`]: the keyring;
+//! - [`client`]: the ENT API, one module per resource, every request (a download too) through
+//!   one loop of re-login and retries (`Client::retrying`);
 //! - [`store`]: the SQLite file (WAL, migrations), reached only through `spawn_blocking`;
-//! - [`message`], [`mailbox`] (folders, listings, the facade and its actions), [`search`],
+//! - [`message`], [`mailbox`] (the facade; `actions` on messages, `folder`, `listing`, and
+//!   `compose` for writing: `draft`, `send`, `attachments`), [`search`],
 //!   [`recipients`], [`queue`] (actions waiting for the ENT): each owns its types and queries;
 //! - [`attachment`]: received files: safe names, what « Ouvrir » may open, writing to disk;
 //! - [`body`]: message bodies made safe to display (ammonia); [`remote_images`]: « Afficher les

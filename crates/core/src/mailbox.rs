@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, Mutex};
 
 use crate::attachment;
+use crate::body::SafeBody;
 use crate::client::{self, Client, SignIn};
 use crate::error::{Error, ErrorKind, Result};
 use crate::lock::AccountLock;
@@ -26,7 +27,7 @@ use crate::message::{self, Attachment, Message, MessageSummary};
 use crate::private;
 use crate::recipients::{self, Visible};
 use crate::search::{self, SearchHit, SearchQuery};
-use crate::session::{Credentials, OAuthClient, Session};
+use crate::session::{Credentials, OAuthClient, Proof, Session};
 use crate::store::{self, Store};
 use crate::sync::{self, SyncMode, SyncReport};
 
@@ -89,6 +90,18 @@ impl Account {
     pub fn database_path(&self) -> PathBuf {
         self.dir.join("mailbox.sqlite")
     }
+}
+
+/// A message opened in the reading pane ([`Mailbox::open_message`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OpenedMessage {
+    /// The message, without its raw body (`body` is always `None` here).
+    pub message: Message,
+    /// The body made safe, its links and whether it shows remote images; `None` until the
+    /// body is downloaded.
+    pub body: Option<SafeBody>,
 }
 
 /// Unsent work of the user, only in the local copy (see [`Mailbox::unsent`]).
@@ -257,7 +270,7 @@ impl Mailbox {
     ///
     /// Takes the account folder's lock first, for as long as this mailbox (or a clone) lives:
     /// a second open of the same folder, in this process or another, fails with
-    /// [`LockError::InUse`](crate::lock::LockError::InUse), so two processes never replay one queue. Makes the folder and
+    /// [`crate::lock::LockError::InUse`], so two processes never replay one queue. Makes the folder and
     /// everything in it private to the user (repairing what older versions left readable). A
     /// damaged store is set aside and replaced ([`Mailbox::store_recovery`]).
     #[tracing::instrument(skip_all, err)]
@@ -368,6 +381,66 @@ impl Mailbox {
     pub async fn use_session(&self, session: Session) -> Result<()> {
         self.inner.client.set_session(Some(session)).await;
         self.record_user().await
+    }
+
+    /// Signs in with whatever the account proves itself with ([`Proof`]): a password (the
+    /// ENT's long session when `remember`), a kept session, or a connector's bearer session
+    /// (the connector set first, so that an access token past its hour is refreshed by the
+    /// first call). The window's sign-in, its startup and « Se reconnecter » all go here.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn sign_in_with(&self, proof: Proof) -> Result<()> {
+        let client = &self.inner.client;
+        match proof {
+            Proof::Password { password, remember } => {
+                client.set_remember_me(remember);
+                let credentials = Credentials {
+                    login: self.inner.account.login.clone(),
+                    password,
+                };
+                self.sign_in(credentials, None).await.map(drop)
+            }
+            Proof::Session(session) => self.use_session(session).await,
+            Proof::Connector { session, oauth } => {
+                client
+                    .set_sign_in(SignIn {
+                        credentials: None,
+                        oauth: Some(oauth),
+                    })
+                    .await;
+                self.use_session(session).await
+            }
+        }
+    }
+
+    /// « Se reconnecter » after the ENT ended the session: signs this account in again with
+    /// `proof`, taken for `login` (who the ENT says signed in on its page). Refused, leaving
+    /// everything as it was, when that is another user: the store is this account's.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn sign_in_again_as(&self, login: &str, proof: Proof) -> Result<()> {
+        if login != self.inner.account.login {
+            return Err(Error::NotTheOpenAccount {
+                login: login.to_string(),
+            });
+        }
+        self.sign_in_with(proof).await
+    }
+
+    /// Hands the client what it may use before the ENT answers ([`Proof::offline_parts`]):
+    /// the account opened from its store at startup syncs without signing in first.
+    pub async fn prepare_offline(&self, proof: &Proof) {
+        let (session, oauth) = proof.offline_parts();
+        let client = &self.inner.client;
+        if session.is_some() {
+            client.set_session(session).await;
+        }
+        if oauth.is_some() {
+            client
+                .set_sign_in(SignIn {
+                    credentials: None,
+                    oauth,
+                })
+                .await;
+        }
     }
 
     async fn record_user(&self) -> Result<()> {
@@ -520,6 +593,23 @@ impl Mailbox {
             msg.summary.unread = false;
         }
         Ok(msg)
+    }
+
+    /// Opens a message for the reading pane: marks it read (as [`Mailbox::read`]) and returns
+    /// its body made safe ([`crate::body::sanitize`]: the HTML, its links, whether it shows
+    /// remote images). The raw body stays here: the returned message has none.
+    pub async fn open_message(&self, id: &str) -> Result<OpenedMessage> {
+        let mut message = self.read(id).await?;
+        let body = message.body.take().map(|html| crate::body::sanitize(&html));
+        Ok(OpenedMessage { message, body })
+    }
+
+    /// « Afficher les images »: the message's body made safe, with its remote images fetched
+    /// here and inlined as `data:` URLs (the window loads nothing from the web itself).
+    pub async fn body_with_remote_images(&self, id: &str) -> Result<String> {
+        let message = self.message(id).await?;
+        let html = crate::body::sanitize(message.body.as_deref().unwrap_or_default()).html;
+        Ok(crate::remote_images::inline_remote_images(&html).await)
     }
 
     /// Full-text search over every synced message.

@@ -3,7 +3,7 @@
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use crate::store::{Origin, SqlContext, StoreError, StoreResult};
+use crate::store::{SqlContext, StoreError, StoreResult};
 
 /// A person or a group named on a message, as the ENT names them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -160,7 +160,7 @@ fn distinct(list: &[Recipient]) -> Vec<Recipient> {
 
 /// Inserts or updates the summary of a message, keeping any body already stored. Each
 /// recipient is stored once per list.
-pub fn upsert_summary(conn: &Connection, row: &SummaryRow, origin: Origin) -> StoreResult<()> {
+pub fn upsert_summary(conn: &Connection, row: &SummaryRow) -> StoreResult<()> {
     let row = &SummaryRow {
         to: distinct(&row.to),
         cc: distinct(&row.cc),
@@ -201,15 +201,14 @@ pub fn upsert_summary(conn: &Connection, row: &SummaryRow, origin: Origin) -> St
         row.response,
         row.has_attachment,
         row.no_reply,
-        origin.as_str(),
         rowid,
     ];
     if existing.is_none() {
         conn.prepare_cached(
             "INSERT INTO messages (id, subject, from_id, from_name, from_profile, to_json, cc_json,
                 cci_json, recipient_names, state, date, unread, response, has_attachment,
-                no_reply, origin, rowid)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                no_reply, rowid)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )
         .ctx("prepare a message insert")?
         .execute(values)
@@ -219,7 +218,7 @@ pub fn upsert_summary(conn: &Connection, row: &SummaryRow, origin: Origin) -> St
             "UPDATE messages SET subject = ?2, from_id = ?3, from_name = ?4, from_profile = ?5,
                 to_json = ?6, cc_json = ?7, cci_json = ?8, recipient_names = ?9, state = ?10,
                 date = ?11, unread = ?12, response = ?13, has_attachment = ?14, no_reply = ?15,
-                origin = ?16, rowid = COALESCE(?17, rowid)
+                rowid = COALESCE(?16, rowid)
              WHERE id = ?1",
         )
         .ctx("prepare a message update")?
@@ -420,17 +419,12 @@ pub fn attachments(conn: &Connection, id: &str) -> StoreResult<Vec<Attachment>> 
 }
 
 /// Sets the unread flag of messages.
-pub fn set_unread(
-    conn: &Connection,
-    ids: &[String],
-    unread: bool,
-    origin: Origin,
-) -> StoreResult<()> {
+pub fn set_unread(conn: &Connection, ids: &[String], unread: bool) -> StoreResult<()> {
     let mut stmt = conn
-        .prepare_cached("UPDATE messages SET unread = ?2, origin = ?3 WHERE id = ?1")
+        .prepare_cached("UPDATE messages SET unread = ?2 WHERE id = ?1")
         .ctx("prepare an unread update")?;
     for id in ids {
-        stmt.execute(params![id, unread, origin.as_str()])
+        stmt.execute(params![id, unread])
             .ctx("write an unread flag")?;
     }
     Ok(())

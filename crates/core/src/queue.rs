@@ -30,23 +30,9 @@ use std::sync::Mutex;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+/// Where it is written now ([`crate::mailbox::compose`]); still reachable here.
+pub use crate::mailbox::compose::DraftContent;
 use crate::store::{SqlContext, StoreError, StoreResult};
-
-/// The content of a draft, as the user wrote it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase", default)]
-#[ts(export)]
-pub struct DraftContent {
-    pub subject: String,
-    /// HTML.
-    pub body: String,
-    /// User and group ids.
-    pub to: Vec<String>,
-    pub cc: Vec<String>,
-    pub cci: Vec<String>,
-    /// The message this one answers or forwards.
-    pub in_reply_to: Option<String>,
-}
 
 /// An action to replay on the ENT. Message and folder ids may be local ids (`local-…`) of
 /// things made offline; the replay maps them to the ENT's ids.

@@ -200,6 +200,14 @@ pub fn saved_session(ent_url: &str, login: &str) -> Option<Session> {
         .ok()
 }
 
+/// Replaces the kept session of an account with `session`, only where one was kept (an SSO
+/// sign-in keeps it; a password the user chose not to remember keeps none). Returns whether it
+/// was replaced.
+pub fn replace_kept_session(ent_url: &str, login: &str, session: &Session) -> bool {
+    saved_session(ent_url, login).is_some()
+        && save_session(ent_url, login, session) != Remembered::No
+}
+
 /// Forgets the kept session in every keyring.
 pub fn forget_session(ent_url: &str, login: &str) {
     forget(&session_user(ent_url, login));
@@ -256,6 +264,16 @@ mod tests {
         );
         assert_eq!(saved_session(ent, login), Some(session));
         assert!(saved_session(ent, "someone.else").is_none());
+
+        let renewed = Session::Cookie {
+            one_session_id: Secret::new("sid2"),
+            xsrf_token: None,
+        };
+        assert!(replace_kept_session(ent, login, &renewed));
+        assert_eq!(saved_session(ent, login), Some(renewed.clone()));
+        // Nobody kept a session for this user: none is made up.
+        assert!(!replace_kept_session(ent, "sans.session", &renewed));
+        assert!(saved_session(ent, "sans.session").is_none());
 
         forget_session(ent, login);
         assert!(saved_session(ent, login).is_none());

@@ -16,7 +16,6 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
-use serde::{Deserialize, Serialize};
 
 pub(crate) use error::SqlContext;
 pub use error::{StoreError, StoreResult};
@@ -25,31 +24,15 @@ pub use recover::Recovery;
 /// How long a connection waits for a lock held by another one before it reports "locked".
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Who made a write: the UI ignores its own echoes, the sync engine skips rows it wrote itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Origin {
-    /// Copied from the ENT by the sync engine.
-    Sync,
-    /// Made by the user in this app (and queued for the ENT).
-    User,
-}
-
-impl Origin {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Origin::Sync => "sync",
-            Origin::User => "user",
-        }
-    }
-}
-
 fn migrations() -> Migrations<'static> {
     // Shipped migrations are never edited: add a new file instead.
     Migrations::new(vec![
         M::up(include_str!("store/migrations/20261128_0001_init.sql")),
         M::up(include_str!(
             "store/migrations/20261129_0002_queue_steps.sql"
+        )),
+        M::up(include_str!(
+            "store/migrations/20261130_0003_drop_origin.sql"
         )),
     ])
 }

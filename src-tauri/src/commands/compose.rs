@@ -23,6 +23,7 @@ const SUGGESTIONS: u32 = 20;
 /// Users and groups this user may write to whose name starts with what was typed (offline,
 /// from the cached list the sync keeps).
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn suggest_recipients(state: State<'_, AppState>, query: String) -> Answer<Vec<Visible>> {
     Ok(state
         .mailbox()
@@ -33,6 +34,7 @@ pub async fn suggest_recipients(state: State<'_, AppState>, query: String) -> An
 
 /// Saves a draft (a new one when `id` is null) and returns its id.
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn save_draft(
     state: State<'_, AppState>,
     id: Option<String>,
@@ -47,6 +49,7 @@ pub async fn save_draft(
 /// The chosen recipients this user may not write to, and why (offline, from the cached rules);
 /// the window words the reason.
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn check_recipients(
     state: State<'_, AppState>,
     ids: Vec<String>,
@@ -56,24 +59,28 @@ pub async fn check_recipients(
 
 /// The attachment space on the ENT (the last known one when offline).
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn quota(state: State<'_, AppState>) -> Answer<Quota> {
     Ok(state.mailbox().await?.quota().await?)
 }
 
 /// A draft as stored, to reopen it in the composer.
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn open_draft(state: State<'_, AppState>, id: String) -> Answer<DraftView> {
     Ok(state.mailbox().await?.draft_view(&id).await?)
 }
 
 /// « Répondre » / « Répondre à tous »: recipients, « Re : » and the quoted history.
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn reply_draft(state: State<'_, AppState>, id: String, all: bool) -> Answer<DraftView> {
     Ok(state.mailbox().await?.reply_draft(&id, all).await?)
 }
 
 /// « Transférer »: a draft made at once, with the original's attachments.
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn forward_draft(state: State<'_, AppState>, id: String) -> Answer<DraftView> {
     queued(
         state,
@@ -82,21 +89,21 @@ pub async fn forward_draft(state: State<'_, AppState>, id: String) -> Answer<Dra
     .await
 }
 
-/// « Annuler » on a saved draft: it goes for good (through the trash, as the ENT requires).
+/// « Annuler » on a saved draft: it goes for good ([`messagerie_core::Mailbox::discard_draft`]).
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn delete_draft(state: State<'_, AppState>, id: String) -> Answer<()> {
-    queued(state, |mailbox| async move {
-        // The composer may hold the id the draft had before the ENT gave it its own.
-        let ids = [mailbox.message(&id).await?.summary.id];
-        mailbox.trash(&ids).await?;
-        mailbox.delete_forever(&ids).await
-    })
+    queued(
+        state,
+        |mailbox| async move { mailbox.discard_draft(&id).await },
+    )
     .await
 }
 
 /// « Envoyer »: the message leaves after `undo_seconds`, until then `cancel_send` takes it
 /// back. Offline, it leaves once the ENT answers, once.
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn send_message(
     state: State<'_, AppState>,
     id: Option<String>,
@@ -112,6 +119,7 @@ pub async fn send_message(
 
 /// « Annuler l'envoi »: true when the message was taken back in time (a draft again).
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn cancel_send(state: State<'_, AppState>, id: String) -> Answer<bool> {
     Ok(state.mailbox().await?.cancel_send(&id).await?)
 }
@@ -127,14 +135,13 @@ pub async fn add_attachment(
     draft_id: String,
     token: String,
 ) -> Answer<Attachment> {
-    let (path, size) = chosen_file(&picked, &token)?;
+    let path = chosen_file(&picked, &token)?;
     let mailbox = state.mailbox().await?;
-    refuse_if_it_does_not_fit(&mailbox, size).await?;
-    let draft = draft_id.clone();
-    let id = queued(state, |mailbox| async move {
-        mailbox.add_attachment(&draft, &path).await
-    })
-    .await?;
+    let id = mailbox
+        .add_attachment(&draft_id, &path)
+        .await
+        .map_err(attach_error)?;
+    crate::events::flush_soon(mailbox.clone());
     mailbox
         .message(&draft_id)
         .await?
@@ -144,36 +151,20 @@ pub async fn add_attachment(
         .ok_or_else(CommandError::internal)
 }
 
-/// The file behind a token, if it is a regular file: a path, a spent or an unknown token is
-/// refused, and so are devices (`/dev/zero` would fill the disk), FIFOs and directories.
-fn chosen_file(picked: &PickedFiles, token: &str) -> Answer<(PathBuf, u64)> {
-    let path = picked.take(token).ok_or_else(|| {
+/// The file behind a token: a path, a spent or an unknown token is refused. Whether it is a
+/// regular file (not a device, a FIFO or a folder) is the core's check, in `add_attachment`.
+fn chosen_file(picked: &PickedFiles, token: &str) -> Answer<PathBuf> {
+    picked.take(token).ok_or_else(|| {
         CommandError::new(
             ErrorKind::InvalidInput,
             "ce fichier n'a pas été choisi avec « Ajouter une pièce jointe » ; choisissez-le à \
              nouveau",
         )
-    })?;
-    let size = attachment::regular_file_size(&path).map_err(|error| {
-        let message = match error {
-            PickError::NotARegularFile { path } => format!(
-                "{} n'est pas un fichier ordinaire (dossier, périphérique ou tube) ; il ne peut \
-                 pas être joint",
-                path.display()
-            ),
-            PickError::Unreadable { path, source } => {
-                format!(
-                    "le fichier {} ne peut pas être lu : {source}",
-                    path.display()
-                )
-            }
-        };
-        CommandError::new(ErrorKind::InvalidInput, message)
-    })?;
-    Ok((path, size))
+    })
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn remove_attachment(
     state: State<'_, AppState>,
     draft_id: String,
@@ -235,41 +226,37 @@ pub fn hand_drops_as_tokens(app: &AppHandle) {
     });
 }
 
-/// A file larger than the space left on the ENT is refused before it is copied or uploaded.
-/// When the space is unknown (offline and never asked), the ENT decides at upload.
-async fn refuse_if_it_does_not_fit(mailbox: &messagerie_core::Mailbox, size: u64) -> Answer<()> {
-    let Ok(quota) = mailbox.quota().await else {
-        return Ok(());
-    };
-    let left = quota.quota.saturating_sub(quota.storage);
-    if size > left {
-        return Err(CommandError::new(
+/// What the core refuses to attach, in the window's words: a file larger than the space left
+/// on the ENT ([`messagerie_core::Error::OverQuota`], with both sizes), a device, a FIFO or a
+/// folder, a file that cannot be read.
+fn attach_error(error: messagerie_core::Error) -> CommandError {
+    match error {
+        messagerie_core::Error::Pick(PickError::NotARegularFile { path }) => CommandError::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "{} n'est pas un fichier ordinaire (dossier, périphérique ou tube) ; il ne peut \
+                 pas être joint",
+                path.display()
+            ),
+        ),
+        messagerie_core::Error::Pick(PickError::Unreadable { path, source }) => CommandError::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "le fichier {} ne peut pas être lu : {source}",
+                path.display()
+            ),
+        ),
+        messagerie_core::Error::OverQuota { size, left } => CommandError::new(
             ErrorKind::Refused,
             format!(
                 "ce fichier ({}) dépasse l'espace disponible sur l'ENT ({}) ; choisissez un \
                  fichier plus petit ou libérez de l'espace en supprimant des messages avec \
                  pièces jointes",
-                human_size(size),
-                human_size(left)
+                attachment::human_size(size),
+                attachment::human_size(left)
             ),
-        ));
-    }
-    Ok(())
-}
-
-/// « 1,5 Mo », as the ENT writes sizes.
-pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["o", "ko", "Mo", "Go"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} o")
-    } else {
-        format!("{value:.1} {}", UNITS[unit]).replace('.', ",")
+        ),
+        other => other.into(),
     }
 }
 
@@ -290,7 +277,7 @@ mod tests {
 
         assert_eq!(by_path.kind, ErrorKind::InvalidInput);
         assert!(by_path.message.contains("choisi"), "{}", by_path.message);
-        assert_eq!(by_token, (file, 8));
+        assert_eq!(by_token, file);
         // A token is good once.
         assert!(chosen_file(&picked, &token).is_err());
     }
@@ -302,8 +289,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for path in [PathBuf::from("/dev/zero"), dir.path().to_path_buf()] {
             let token = picked.issue(path.clone()).token;
+            let chosen = chosen_file(&picked, &token).unwrap();
+            let refused = attachment::regular_file_size(&chosen).unwrap_err();
 
-            let error = chosen_file(&picked, &token).unwrap_err();
+            let error = attach_error(refused.into());
 
             assert_eq!(error.kind, ErrorKind::InvalidInput);
             assert!(
@@ -312,12 +301,5 @@ mod tests {
                 error.message
             );
         }
-    }
-
-    #[test]
-    fn sizes_read_as_the_ent_writes_them() {
-        assert_eq!(human_size(512), "512 o");
-        assert_eq!(human_size(1536), "1,5 ko");
-        assert_eq!(human_size(2 * 1024 * 1024 * 1024), "2,0 Go");
     }
 }

@@ -124,8 +124,8 @@ fn download_error(error: messagerie_core::Error) -> CommandError {
             format!(
                 "ce fichier ({}) dépasse la taille que Messagerie télécharge ({}) ; ouvrez-le \
                  depuis le site de l'ENT",
-                crate::commands::compose::human_size(size),
-                crate::commands::compose::human_size(limit)
+                messagerie_core::attachment::human_size(size),
+                messagerie_core::attachment::human_size(limit)
             ),
         ),
         messagerie_core::Error::Incomplete { .. } => CommandError::new(
@@ -138,7 +138,7 @@ fn download_error(error: messagerie_core::Error) -> CommandError {
 
 /// Opens a link from a message in the system's browser; only web and mail addresses.
 #[tauri::command]
-#[tracing::instrument(skip(app))]
+#[tracing::instrument(skip(app), err)]
 pub fn open_link(app: AppHandle, url: String) -> Result<(), CommandError> {
     if !is_openable(&url) {
         return Err(CommandError::new(

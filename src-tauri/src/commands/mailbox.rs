@@ -1,7 +1,7 @@
 //! The mailbox window's reads and actions: each one line over `messagerie_core::Mailbox`.
 //! Actions change the local copy at once and are queued for the ENT (offline too).
-use messagerie_core::mailbox::Folder;
-use messagerie_core::message::{Message, MessageSummary};
+use messagerie_core::mailbox::{Folder, OpenedMessage};
+use messagerie_core::message::MessageSummary;
 use messagerie_core::search::{SearchHit, SearchQuery};
 use messagerie_core::sync::SyncMode;
 use tauri::{AppHandle, State};
@@ -11,28 +11,23 @@ use crate::error::CommandError;
 use crate::events;
 use crate::state::AppState;
 
-/// The folder depth the ENT allows when it cannot be asked (entcore's default).
-const DEFAULT_MAX_DEPTH: u32 = 3;
-
 type Answer<T> = Result<T, CommandError>;
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn folders(state: State<'_, AppState>) -> Answer<Vec<Folder>> {
     Ok(state.mailbox().await?.folders().await?)
 }
 
 /// The ENT's folder depth limit; its default when offline.
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn max_folder_depth(state: State<'_, AppState>) -> Answer<u32> {
-    let mailbox = state.mailbox().await?;
-    Ok(
-        messagerie_core::client::conversation::max_depth(mailbox.client())
-            .await
-            .unwrap_or(DEFAULT_MAX_DEPTH),
-    )
+    Ok(state.mailbox().await?.max_folder_depth().await)
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn list(
     state: State<'_, AppState>,
     folder_id: String,
@@ -46,27 +41,28 @@ pub async fn list(
         .await?)
 }
 
-/// Opens a message (marking it read), its body sanitized before it leaves Rust.
+/// Opens a message (marking it read): its body made safe, with its links and whether it
+/// shows remote images, all from the core; the raw body never leaves Rust.
 #[tauri::command]
-pub async fn read(state: State<'_, AppState>, id: String) -> Answer<Message> {
-    let mut message = queued(state, |mailbox| async move { mailbox.read(&id).await }).await?;
-    message.body = message
-        .body
-        .as_deref()
-        .map(|html| messagerie_core::body::sanitize(html).html);
-    Ok(message)
+#[tracing::instrument(skip_all, err)]
+pub async fn read(state: State<'_, AppState>, id: String) -> Answer<OpenedMessage> {
+    queued(
+        state,
+        |mailbox| async move { mailbox.open_message(&id).await },
+    )
+    .await
 }
 
 /// « Afficher les images »: the message's body, sanitized, with its remote images fetched by
 /// the app and inlined as `data:` URLs (the window's CSP loads nothing from the web).
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn show_remote_images(state: State<'_, AppState>, id: String) -> Answer<String> {
-    let message = state.mailbox().await?.message(&id).await?;
-    let html = messagerie_core::body::sanitize(message.body.as_deref().unwrap_or("")).html;
-    Ok(messagerie_core::remote_images::inline_remote_images(&html).await)
+    Ok(state.mailbox().await?.body_with_remote_images(&id).await?)
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn set_unread(state: State<'_, AppState>, ids: Vec<String>, unread: bool) -> Answer<()> {
     queued(state, |mailbox| async move {
         mailbox.set_unread(&ids, unread).await
@@ -75,16 +71,19 @@ pub async fn set_unread(state: State<'_, AppState>, ids: Vec<String>, unread: bo
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn trash(state: State<'_, AppState>, ids: Vec<String>) -> Answer<()> {
     queued(state, |mailbox| async move { mailbox.trash(&ids).await }).await
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn restore(state: State<'_, AppState>, ids: Vec<String>) -> Answer<()> {
     queued(state, |mailbox| async move { mailbox.restore(&ids).await }).await
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn delete_forever(state: State<'_, AppState>, ids: Vec<String>) -> Answer<()> {
     queued(state, |mailbox| async move {
         mailbox.delete_forever(&ids).await
@@ -93,11 +92,13 @@ pub async fn delete_forever(state: State<'_, AppState>, ids: Vec<String>) -> Ans
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn empty_trash(state: State<'_, AppState>) -> Answer<()> {
     queued(state, |mailbox| async move { mailbox.empty_trash().await }).await
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn move_to_folder(
     state: State<'_, AppState>,
     ids: Vec<String>,
@@ -110,6 +111,7 @@ pub async fn move_to_folder(
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn move_to_inbox(state: State<'_, AppState>, ids: Vec<String>) -> Answer<()> {
     queued(
         state,
@@ -119,6 +121,7 @@ pub async fn move_to_inbox(state: State<'_, AppState>, ids: Vec<String>) -> Answ
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn create_folder(
     state: State<'_, AppState>,
     name: String,
@@ -131,6 +134,7 @@ pub async fn create_folder(
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn rename_folder(state: State<'_, AppState>, id: String, name: String) -> Answer<()> {
     queued(state, |mailbox| async move {
         mailbox.rename_folder(&id, &name).await
@@ -139,6 +143,7 @@ pub async fn rename_folder(state: State<'_, AppState>, id: String, name: String)
 }
 
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn delete_folder(state: State<'_, AppState>, id: String) -> Answer<()> {
     queued(
         state,
@@ -149,6 +154,7 @@ pub async fn delete_folder(state: State<'_, AppState>, id: String) -> Answer<()>
 
 /// Local full-text search over every folder.
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn search(state: State<'_, AppState>, text: String) -> Answer<Vec<SearchHit>> {
     let query = SearchQuery {
         text,
@@ -159,6 +165,7 @@ pub async fn search(state: State<'_, AppState>, text: String) -> Answer<Vec<Sear
 
 /// Starts a sync pass and returns at once; progress and the outcome arrive as events.
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn sync(app: AppHandle, state: State<'_, AppState>) -> Answer<()> {
     let mailbox = state.mailbox().await?;
     tauri::async_runtime::spawn(async move {
@@ -169,6 +176,7 @@ pub async fn sync(app: AppHandle, state: State<'_, AppState>) -> Answer<()> {
 
 /// Messages with actions the ENT has not confirmed yet.
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn pending_message_ids(state: State<'_, AppState>) -> Answer<Vec<String>> {
     Ok(state.mailbox().await?.pending_message_ids().await?)
 }

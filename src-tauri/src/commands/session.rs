@@ -1,11 +1,10 @@
 //! Signing in and out, and the first screen.
 use messagerie_core::mailbox::Unsent;
-use messagerie_core::secrets::Remembered;
-use messagerie_core::session::{OAuthClient, Secret, Session};
+use messagerie_core::session::{OAuthClient, Proof, Secret, Session};
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Manager as _, State};
+use tauri::{AppHandle, State};
 
-use crate::account::{self, DemoRole, Proof, SignInResult};
+use crate::account::{self, DemoRole, SignInResult};
 use crate::error::{CommandError, ErrorKind};
 use crate::state::{AccountInfo, AppState, LastAccount, SignInMethod};
 use crate::{connector, sso};
@@ -31,7 +30,7 @@ pub enum Startup {
 /// Decides the first screen: `--demo` signs in to the demo school as a teacher; a remembered
 /// account opens from its local copy at once; otherwise the sign-in screen.
 #[tauri::command]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, err)]
 pub async fn startup(app: AppHandle, state: State<'_, AppState>) -> Result<Startup, CommandError> {
     // The baseline of the startup measure: the window is up and its script runs.
     tracing::info!(
@@ -52,79 +51,25 @@ pub async fn startup(app: AppHandle, state: State<'_, AppState>) -> Result<Start
             },
         });
     }
-    let Some(last) = state.last_account() else {
+    let Some(last) = state.last_account().await else {
         return Ok(Startup::SignIn {
             ent_url: None,
             failure: None,
         });
     };
-    // A remembered password signs in again; else the ENT session an SSO sign-in left in the
-    // keyring is put back (it lasts as long as the ENT keeps it).
-    let proof = if last.demo {
-        Some(Proof::Password {
-            password: account::demo_password(),
-            remember: false,
-        })
-    } else if last.remembered {
-        account::saved_password(&last.ent_url, &last.login).map(|password| Proof::Password {
-            password,
-            remember: true,
-        })
-    } else {
-        None
+    let opened = match account::kept(&state, &last).await {
+        Some(proof) => account::reopen(&app, &last, &proof)
+            .await
+            .map(|account| (account, proof)),
+        None => None,
     };
-    let proof = proof.or_else(|| {
-        let session = (!last.demo)
-            .then(|| account::saved_session(&last.ent_url, &last.login))
-            .flatten()?;
-        // A bearer session is refreshed with the ENT's connector.
-        let oauth = matches!(session, Session::Bearer { .. })
-            .then(|| connector::configured(&state.data_root, &last.ent_url))
-            .flatten();
-        Some(match oauth {
-            Some(oauth) => Proof::Connector { session, oauth },
-            None => Proof::Session(session),
-        })
-    });
-    let Some(proof) = proof else {
+    let Some((opened, proof)) = opened else {
         return Ok(Startup::SignIn {
             ent_url: Some(last.ent_url),
             failure: None,
         });
     };
-    let (kept, oauth) = match &proof {
-        Proof::Session(session) => (Some(session.clone()), None),
-        Proof::Connector { session, oauth } => (Some(session.clone()), Some(oauth.clone())),
-        Proof::Password { .. } => (None, None),
-    };
-    let Some(opened) = account::reopen(&app, &last, kept, oauth).await else {
-        return Ok(Startup::SignIn {
-            ent_url: Some(last.ent_url),
-            failure: None,
-        });
-    };
-    // The mail is on screen; signing in again happens behind it (offline, it fails quietly and
-    // the status line says « hors ligne »; a kept session the ENT no longer holds shows the
-    // « session expirée » banner through the sync that fails).
-    let background = app.clone();
-    tauri::async_runtime::spawn(async move {
-        let ent_url = if last.demo {
-            match account::demo_ent(&background.state::<AppState>()).await {
-                Ok(url) => url,
-                Err(error) => {
-                    tracing::warn!(%error, "cannot start the demo ENT");
-                    return;
-                }
-            }
-        } else {
-            last.ent_url.clone()
-        };
-        if let Err(error) =
-            account::sign_in(&background, &ent_url, &last.login, proof, last.demo).await
-        {
-            tracing::warn!(%error, "signing in again behind the window failed");
-        }
-    });
+    account::sign_in_behind(&app, last, proof);
     Ok(Startup::SignedIn { account: opened })
 }
 
@@ -143,7 +88,7 @@ pub struct CredentialsInput {
 
 /// Signs in with a login and a password; « Se souvenir de moi » keeps it in the OS keyring.
 #[tauri::command]
-#[tracing::instrument(skip_all, fields(login = %credentials.login))]
+#[tracing::instrument(skip_all, fields(login = %credentials.login), err)]
 pub async fn sign_in(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -153,37 +98,20 @@ pub async fn sign_in(
         return Ok(SignInResult::invalid_address());
     };
     let login = credentials.login.trim().to_string();
-    let password = credentials.password;
-    let result = account::sign_in(
-        &app,
-        &ent_url,
-        &login,
-        Proof::Password {
-            password: password.clone(),
-            remember: credentials.remember,
+    let (password, remember) = (credentials.password, credentials.remember);
+    let proof = Proof::Password {
+        password: password.clone(),
+        remember,
+    };
+    Ok(
+        match account::sign_in(&app, &ent_url, &login, proof, false).await {
+            Ok(account) => {
+                let account = account::keep_password(&state, account, &password, remember).await;
+                SignInResult::SignedIn { account }
+            }
+            Err(error) => SignInResult::from_error(&error),
         },
-        false,
     )
-    .await;
-    Ok(match result {
-        Ok(mut account) => {
-            // Where the keyring kept it: the window says when it will be forgotten.
-            let kept = credentials
-                .remember
-                .then(|| account::save_password(&ent_url, &login, &password));
-            account.remembered = kept;
-            account.signed_in_with = Some(SignInMethod::Password);
-            state.note_remembered(kept, SignInMethod::Password).await;
-            state.remember_account(&LastAccount {
-                ent_url,
-                login,
-                demo: false,
-                remembered: kept.is_some_and(|k| k != Remembered::No),
-            });
-            SignInResult::SignedIn { account }
-        }
-        Err(error) => SignInResult::from_error(&error),
-    })
 }
 
 /// The client id and secret of the ENT's connector, given under « Options avancées ».
@@ -201,7 +129,7 @@ pub struct ConnectorInput {
 /// the keyring, or deployed in `connector.json`), that web session gets a refresh token through
 /// the authorization-code flow, and the app stays signed in until sign-out.
 #[tauri::command]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, err)]
 pub async fn sign_in_with_ent_page(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -222,33 +150,28 @@ pub async fn sign_in_with_ent_page(
         Ok(taken) => taken,
         Err(result) => return Ok(result),
     };
-    Ok(
-        match account::sign_in(&app, &ent_url, &login, proof, false).await {
-            Ok(mut account) => {
-                // A connector given under « Options avancées » is kept once the ENT took it.
-                if let Some(oauth) = &given {
-                    messagerie_core::secrets::save_connector(&ent_url, oauth);
-                }
-                // The session goes to the keyring: the next start is signed in while the ENT
-                // keeps it (or, with a connector, until sign-out). The window says when no
-                // keyring kept it.
-                let kept = account::save_session(&ent_url, &login, &session);
-                account.remembered = Some(kept);
-                account.signed_in_with = Some(SignInMethod::EntPage);
-                state
-                    .note_remembered(Some(kept), SignInMethod::EntPage)
-                    .await;
-                state.remember_account(&LastAccount {
-                    ent_url,
-                    login,
-                    demo: false,
-                    remembered: false,
-                });
-                SignInResult::SignedIn { account }
-            }
-            Err(error) => SignInResult::from_error(&error),
-        },
-    )
+    let mut account = match account::sign_in(&app, &ent_url, &login, proof, false).await {
+        Ok(account) => account,
+        Err(error) => return Ok(SignInResult::from_error(&error)),
+    };
+    // The session goes to the keyring (with a connector given under « Options avancées », once
+    // the ENT took it): the next start is signed in while the ENT keeps it (or, with a
+    // connector, until sign-out). The window says when no keyring kept it.
+    let kept = account::save_session(&ent_url, &login, &session, given).await;
+    account.remembered = Some(kept);
+    account.signed_in_with = Some(SignInMethod::EntPage);
+    state
+        .note_remembered(Some(kept), SignInMethod::EntPage)
+        .await;
+    state
+        .remember_account(LastAccount {
+            ent_url,
+            login,
+            demo: false,
+            remembered: false,
+        })
+        .await;
+    Ok(SignInResult::SignedIn { account })
 }
 
 /// The ENT's sign-in window: who signed in, how the account proves it, and the session to keep
@@ -265,19 +188,26 @@ async fn from_ent_window(
     let login = sso::login_of(ent_url, &web)
         .await
         .map_err(|error| SignInResult::from_error(&error))?;
-    Ok(
-        match given.or_else(|| connector::configured(&state.data_root, ent_url)) {
-            Some(oauth) => {
-                let bearer = connector::bearer_for(ent_url, &oauth, &web).await?;
-                let proof = Proof::Connector {
-                    session: bearer.clone(),
-                    oauth,
-                };
-                (login, proof, bearer)
-            }
-            None => (login, Proof::Session(web.clone()), web),
-        },
-    )
+    let configured = match given {
+        Some(oauth) => Some(oauth),
+        None => {
+            let (root, url) = (state.data_root.clone(), ent_url.to_string());
+            account::blocking(move || connector::configured(&root, &url))
+                .await
+                .flatten()
+        }
+    };
+    Ok(match configured {
+        Some(oauth) => {
+            let bearer = connector::bearer_for(ent_url, &oauth, &web).await?;
+            let proof = Proof::Connector {
+                session: bearer.clone(),
+                oauth,
+            };
+            (login, proof, bearer)
+        }
+        None => (login, Proof::Session(web.clone()), web),
+    })
 }
 
 /// « Se reconnecter », when the ENT ended the session of the open account (the banner of an
@@ -285,7 +215,7 @@ async fn from_ent_window(
 /// provider) were kept while the account is signed in, so that it is often one click. Only the
 /// same user is accepted; then the new session is kept, and a sync replays the queued actions.
 #[tauri::command]
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, err)]
 pub async fn reconnect(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -297,33 +227,17 @@ pub async fn reconnect(
         Ok(taken) => taken,
         Err(result) => return Ok(result),
     };
-    if login != account.login {
-        return Ok(SignInResult::failed(
-            ErrorKind::InvalidInput,
-            "ce n'est pas le compte ouvert ; déconnectez-vous d'abord pour changer de compte",
-        ));
-    }
-    let used = match proof {
-        Proof::Connector { session, oauth } => {
-            mailbox
-                .client()
-                .set_sign_in(messagerie_core::client::SignIn {
-                    credentials: None,
-                    oauth: Some(oauth),
-                })
-                .await;
-            mailbox.use_session(session).await
+    match mailbox.sign_in_again_as(&login, proof).await {
+        Ok(()) => {}
+        Err(messagerie_core::Error::NotTheOpenAccount { .. }) => {
+            return Ok(SignInResult::failed(
+                ErrorKind::InvalidInput,
+                "ce n'est pas le compte ouvert ; déconnectez-vous d'abord pour changer de compte",
+            ))
         }
-        _ => mailbox.use_session(session.clone()).await,
-    };
-    if let Err(error) = used {
-        return Ok(SignInResult::from_error(&error));
+        Err(error) => return Ok(SignInResult::from_error(&error)),
     }
-    // Kept only where the sign-in kept one (an SSO sign-in), never for a password the user
-    // chose not to remember.
-    if account::saved_session(&ent_url, &account.login).is_some() {
-        account::save_session(&ent_url, &account.login, &session);
-    }
+    account::replace_kept_session(&ent_url, &account.login, &session).await;
     let background = app.clone();
     tauri::async_runtime::spawn(async move {
         crate::events::sync_once(
@@ -338,7 +252,7 @@ pub async fn reconnect(
 
 /// « Essayer la démo »: the embedded ENT of the demo school, signed in as the chosen user.
 #[tauri::command]
-#[tracing::instrument(skip(app, state))]
+#[tracing::instrument(skip(app, state), err)]
 pub async fn start_demo(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -372,12 +286,14 @@ async fn start_demo_as(app: &AppHandle, state: &AppState, role: DemoRole) -> Sig
     .await
     {
         Ok(account) => {
-            state.remember_account(&LastAccount {
-                ent_url,
-                login: login.to_string(),
-                demo: true,
-                remembered: false,
-            });
+            state
+                .remember_account(LastAccount {
+                    ent_url,
+                    login: login.to_string(),
+                    demo: true,
+                    remembered: false,
+                })
+                .await;
             SignInResult::SignedIn { account }
         }
         Err(error) => SignInResult::from_error(&error),
@@ -386,6 +302,7 @@ async fn start_demo_as(app: &AppHandle, state: &AppState, role: DemoRole) -> Sig
 
 /// The open account.
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub async fn account(state: State<'_, AppState>) -> Result<AccountInfo, CommandError> {
     state.account().await
 }
@@ -403,7 +320,7 @@ pub async fn unsent_work(state: State<'_, AppState>) -> Result<Unsent, CommandEr
 /// user asked for it (the window warned about unsent messages first, see [`unsent_work`]).
 /// The window goes back to the sign-in screen.
 #[tauri::command]
-#[tracing::instrument(skip(app, state))]
+#[tracing::instrument(skip(app, state), err)]
 pub async fn sign_out(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -415,9 +332,8 @@ pub async fn sign_out(
     current.mailbox.sign_out().await;
     sso::forget_ent_window(&app);
     let dir = current.mailbox.account().dir.clone();
-    account::forget_password(&current.account.ent_url, &current.account.login);
-    account::forget_session(&current.account.ent_url, &current.account.login);
-    state.forget_account();
+    account::forget_secrets(&current.account.ent_url, &current.account.login).await;
+    state.forget_account().await;
     current.close().await;
     if erase_local_copy {
         tokio::fs::remove_dir_all(&dir).await.map_err(|error| {
@@ -436,6 +352,7 @@ pub async fn sign_out(
 
 /// The window drew the inbox: logs the time since the start (the startup measure).
 #[tauri::command]
+#[tracing::instrument(skip_all)]
 pub fn inbox_drawn(state: State<'_, AppState>, messages: u32) {
     tracing::info!(
         elapsed_ms = state.started.elapsed().as_millis() as u64,

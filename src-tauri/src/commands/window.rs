@@ -6,6 +6,7 @@ use crate::state::AppState;
 
 /// Sets the main window's title and, where the desktop shows one, the unread badge.
 #[tauri::command]
+#[tracing::instrument(skip_all, err)]
 pub fn set_window_title(
     app: AppHandle,
     title: String,

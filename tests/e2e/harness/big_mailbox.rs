@@ -6,7 +6,7 @@ use std::path::Path;
 
 use messagerie_core::mailbox::listing;
 use messagerie_core::message::{self, Recipient, SummaryRow};
-use messagerie_core::store::{self, Origin, Store};
+use messagerie_core::store::{self, Store};
 
 /// Writes a demo account of Marie Durand with `n` messages in her inbox under `data_dir`,
 /// remembered as the last account. The account's ENT is a closed loopback port and a file
@@ -45,7 +45,7 @@ pub fn write(data_dir: &Path, n: usize) {
                     has_attachment: i % 7 == 0,
                     no_reply: false,
                 };
-                message::upsert_summary(tx, &row, Origin::Sync)?;
+                message::upsert_summary(tx, &row)?;
                 listing::place(tx, &id, &BTreeSet::from(["inbox".to_string()]))?;
             }
             Ok(())

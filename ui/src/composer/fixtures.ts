@@ -197,7 +197,8 @@ export class ComposeFixture implements ComposeApi {
   }
 
   private async original(id: string): Promise<Message> {
-    return this.mailbox.read(id);
+    const { message, body } = await this.mailbox.read(id);
+    return { ...message, body: body?.html ?? null };
   }
 
   async openDraft(id: string): Promise<DraftView> {

@@ -234,7 +234,7 @@ describe("hostile bodies", () => {
     const api = await renderMailbox();
     fireEvent.click(row(/Invitation à la kermesse/));
     const links = await screen.findByRole("navigation", { name: "Liens du message" });
-    fireEvent.click(within(links).getByRole("button", { name: "le site du collège" }));
+    fireEvent.click(within(links).getByRole("button", { name: "https://www.college-jean-moulin.fr/kermesse" }));
     const dialog = screen.getByRole("dialog", { name: "Ouvrir ce lien ?" });
     expect(within(dialog).getByText("https://www.college-jean-moulin.fr/kermesse")).toBeTruthy();
     expect(api.count("openLink")).toBe(0);

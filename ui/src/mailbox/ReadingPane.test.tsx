@@ -1,11 +1,12 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { bodyCsp, bodyFacts, buildSrcdoc } from "./body";
+import { bodyCsp, buildSrcdoc } from "./body";
 import { ReadingPane } from "./ReadingPane";
 import type { DownloadProgress } from "../bindings/DownloadProgress";
 import type { Decision } from "../bindings/Decision";
 import type { Message } from "../bindings/Message";
 import type { OpenOutcome } from "../bindings/OpenOutcome";
+import type { SafeBody } from "../bindings/SafeBody";
 
 afterEach(() => cleanup());
 
@@ -32,6 +33,9 @@ const odd: Message = {
 };
 
 const noop = () => undefined;
+/** The Rust side's answer for a body, in these tests: the HTML as given, no link, no image. */
+const safe = (html: string | null): SafeBody | null =>
+  html === null ? null : { html, remoteImages: false, links: [] };
 const opened = () => Promise.resolve<OpenOutcome | null>({ kind: "opened" });
 const saved = () => Promise.resolve();
 
@@ -39,7 +43,7 @@ describe("ReadingPane", () => {
   test("a message with no subject, sender, date or body still shows, and says the body is missing", () => {
     render(
       <ReadingPane
-        open={{ id: odd.id, message: odd }}
+        open={{ id: odd.id, message: odd, body: null }}
         remoteImagesAllowed={false}
         onAllowRemoteImages={noop}
         onOpenLink={noop}
@@ -60,7 +64,7 @@ describe("reply buttons", () => {
   const renderPane = (message: Message) =>
     render(
       <ReadingPane
-        open={{ id: message.id, message }}
+        open={{ id: message.id, message, body: safe(message.body) }}
         remoteImagesAllowed={false}
         onAllowRemoteImages={noop}
         onOpenLink={noop}
@@ -98,23 +102,6 @@ describe("body helpers", () => {
     expect(doc.slice(first, doc.indexOf(">", first))).toContain("default-src 'none'");
     expect(doc.indexOf("<body>")).toBeGreaterThan(first);
   });
-
-  test("only http(s) and mailto links are listed, once each", () => {
-    const facts = bodyFacts(
-      '<a href="https://a.example/x">A</a><a href="javascript:alert(1)">J</a><a href="https://a.example/x">again</a>' +
-        '<a href="mailto:marie.durand@example.fr">écrire</a><a href="data:text/html,hi">D</a>',
-    );
-    expect(facts.links).toEqual([
-      { url: "https://a.example/x", text: "A" },
-      { url: "mailto:marie.durand@example.fr", text: "écrire" },
-    ]);
-  });
-
-  test("remote images are told apart from inline ones", () => {
-    expect(bodyFacts('<img src="data:image/png;base64,AAAA">').hasRemoteImages).toBe(false);
-    expect(bodyFacts('<img src="//cdn.example/p.png">').hasRemoteImages).toBe(true);
-    expect(bodyFacts('<img srcset="http://cdn.example/p.png 2x">').hasRemoteImages).toBe(true);
-  });
 });
 
 describe("attachments", () => {
@@ -140,7 +127,7 @@ describe("attachments", () => {
   ) =>
     render(
       <ReadingPane
-        open={{ id: message.id, message }}
+        open={{ id: message.id, message, body: safe(message.body) }}
         remoteImagesAllowed={false}
         onAllowRemoteImages={noop}
         onOpenLink={noop}
@@ -209,5 +196,43 @@ describe("attachments", () => {
     expect(bar.max).toBe(2048);
     await act(async () => finish({ kind: "opened" }));
     expect(screen.queryByTestId("download-progress")).toBeNull();
+  });
+});
+
+describe("body facts come from the Rust side", () => {
+  const message: Message = { ...odd, id: "m-links", subject: "Sortie", body: null, date: 0 };
+  const renderWith = (body: SafeBody) =>
+    render(
+      <ReadingPane
+        open={{ id: message.id, message, body }}
+        remoteImagesAllowed={false}
+        onAllowRemoteImages={noop}
+        onOpenLink={noop}
+        onOpenAttachment={opened}
+        onSaveAttachment={saved}
+        onSetUnread={noop}
+      />,
+    );
+
+  test("the links listed are the core's, each shown by its real address", () => {
+    // The HTML names a link the core did not list: only the core's list is shown.
+    renderWith({
+      html: '<a href="https://trompe.example">https://college.example</a>',
+      remoteImages: false,
+      links: ["https://college.example/sortie", "mailto:marie.durand@example.fr"],
+    });
+    const list = within(screen.getByRole("navigation", { name: "Liens du message" }));
+    expect(list.getAllByRole("button").map((b) => b.textContent)).toEqual([
+      "https://college.example/sortie",
+      "mailto:marie.durand@example.fr",
+    ]);
+  });
+
+  test("the remote images notice follows the core's flag, not the HTML", () => {
+    renderWith({ html: '<img src="https://tracker.example/p.png">', remoteImages: false, links: [] });
+    expect(screen.queryByText("Les images distantes de ce message sont bloquées.")).toBeNull();
+    cleanup();
+    renderWith({ html: "<p>rien</p>", remoteImages: true, links: [] });
+    expect(screen.getByText("Les images distantes de ce message sont bloquées.")).toBeTruthy();
   });
 });

@@ -1,6 +1,6 @@
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { useI18n, type I18n } from "../i18n/i18n";
-import { BODY_SANDBOX, bodyFacts, buildSrcdoc } from "./body";
+import { BODY_SANDBOX, buildSrcdoc } from "./body";
 import { ConfirmDialog } from "./Dialog";
 import { splitName, visibleName } from "./filename";
 import type { DownloadProgress } from "../bindings/DownloadProgress";
@@ -9,9 +9,12 @@ import type { Decision } from "../bindings/Decision";
 import type { Message } from "../bindings/Message";
 import type { OpenOutcome } from "../bindings/OpenOutcome";
 import type { Recipient } from "../bindings/Recipient";
+import type { SafeBody } from "../bindings/SafeBody";
 
 export interface ReadingPaneProps {
-  open: { id: string; message: Message | null } | null;
+  /** The open message and its body as the Rust side made it safe (its links and whether it
+   * shows remote images come from there too; nothing is recomputed here). */
+  open: { id: string; message: Message | null; body: SafeBody | null } | null;
   remoteImagesAllowed: boolean;
   onAllowRemoteImages: (id: string) => void;
   onOpenLink: (url: string) => void;
@@ -50,11 +53,12 @@ export function ReadingPane(props: ReadingPaneProps) {
       </section>
     );
   }
-  return <MessageView key={open.message.id} message={open.message} {...props} />;
+  return <MessageView key={open.message.id} message={open.message} body={open.body} {...props} />;
 }
 
 function MessageView({
   message,
+  body,
   remoteImagesAllowed,
   onAllowRemoteImages,
   onOpenLink,
@@ -63,7 +67,7 @@ function MessageView({
   onSetUnread,
   onReply,
   onForward,
-}: ReadingPaneProps & { message: Message }) {
+}: ReadingPaneProps & { message: Message; body: SafeBody | null }) {
   const i18n = useI18n();
   const { t } = i18n;
   const [linkToOpen, setLinkToOpen] = useState<string | null>(null);
@@ -90,10 +94,6 @@ function MessageView({
       untrack(a.id);
     }
   };
-  const facts = useMemo(
-    () => (message.body === null ? null : bodyFacts(message.body)),
-    [message.body],
-  );
   const subject = message.subject || t("list.noSubject");
   // Sent as « ne pas répondre »: the ENT offers no reply.
   const noReply = message.noReply === true;
@@ -137,11 +137,11 @@ function MessageView({
         </dd>
       </dl>
 
-      {message.body === null ? (
+      {body === null ? (
         <p className="mbx-body-missing">{t("message.bodyMissing")}</p>
       ) : (
         <>
-          {facts?.hasRemoteImages && !remoteImagesAllowed && (
+          {body.remoteImages && !remoteImagesAllowed && (
             <div className="mbx-remote-images" role="note">
               <span>{t("message.remoteImagesBlocked")}</span>
               <button type="button" onClick={() => onAllowRemoteImages(message.id)}>
@@ -154,18 +154,17 @@ function MessageView({
             title={t("message.body")}
             sandbox={BODY_SANDBOX}
             referrerPolicy="no-referrer"
-            srcDoc={buildSrcdoc(message.body)}
+            srcDoc={buildSrcdoc(body.html)}
           />
-          {facts && facts.links.length > 0 && (
+          {body.links.length > 0 && (
             <nav className="mbx-links" aria-label={t("message.links")}>
               <h3>{t("message.links")}</h3>
               <ul>
-                {facts.links.map((l) => (
-                  <li key={l.url}>
-                    <button type="button" className="mbx-link" onClick={() => setLinkToOpen(l.url)}>
-                      {l.text}
-                    </button>{" "}
-                    <span className="mbx-link-url">{l.url}</span>
+                {body.links.map((url) => (
+                  <li key={url}>
+                    <button type="button" className="mbx-link" onClick={() => setLinkToOpen(url)}>
+                      {url}
+                    </button>
                   </li>
                 ))}
               </ul>

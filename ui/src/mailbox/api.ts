@@ -5,12 +5,12 @@ import type { Credentials } from "../bindings/Credentials";
 import type { DemoRole } from "../bindings/DemoRole";
 import type { Folder } from "../bindings/Folder";
 import type { MailboxEvent } from "../bindings/MailboxEvent";
-import type { Message } from "../bindings/Message";
 import type { MessageSummary } from "../bindings/MessageSummary";
 import type { OpenOutcome } from "../bindings/OpenOutcome";
 import type { SearchHit } from "../bindings/SearchHit";
 import type { SignInResult } from "../bindings/SignInResult";
 import type { Unsent } from "../bindings/Unsent";
+import type { OpenedMessage } from "../bindings/OpenedMessage";
 
 /**
  * Everything the mailbox window asks of the backend. Each operation maps to one Tauri command;
@@ -27,7 +27,7 @@ export interface MailboxApi {
   /** A page of a folder, newest first. */
   list(folderId: string, offset: number, limit: number): Promise<MessageSummary[]>;
   /** Opens a message and marks it read. */
-  read(id: string): Promise<Message>;
+  read(id: string): Promise<OpenedMessage>;
   setUnread(ids: string[], unread: boolean): Promise<void>;
   trash(ids: string[]): Promise<void>;
   restore(ids: string[]): Promise<void>;

@@ -2,7 +2,9 @@
 // sandboxed without scripts and without same origin, under a Content-Security-Policy that
 // blocks every load except inline styles and data: images. A srcdoc frame also inherits the
 // window's CSP, which loads no remote image either: « Afficher les images » asks the backend
-// for the body with its remote images inlined as data: URLs (`showRemoteImages`).
+// for the body with its remote images inlined as data: URLs (`showRemoteImages`). What the body
+// holds (its links, whether it shows remote images) comes with it from the Rust side
+// (`SafeBody`, computed once in the core); nothing here parses it again.
 
 export const BODY_SANDBOX = "allow-popups allow-popups-to-escape-sandbox";
 
@@ -23,34 +25,4 @@ export function buildSrcdoc(body: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${attr(
     bodyCsp(),
   )}"><meta name="referrer" content="no-referrer"><base target="_blank"><style>${frameStyle}</style></head><body>${body}</body></html>`;
-}
-
-export interface BodyFacts {
-  /** The http(s) and mailto links, in order, without duplicates. */
-  links: { url: string; text: string }[];
-  hasRemoteImages: boolean;
-}
-
-const SAFE_LINK = /^(https?:|mailto:)/i;
-const REMOTE = /^(https?:)?\/\//i;
-
-/**
- * Reads the body in an inert document (DOMParser runs no script and loads nothing) to list its
- * links and tell whether it has remote images. Nothing of it is put in the window.
- */
-export function bodyFacts(body: string): BodyFacts {
-  const doc = new DOMParser().parseFromString(body, "text/html");
-  const seen = new Set<string>();
-  const links: BodyFacts["links"] = [];
-  for (const a of Array.from(doc.querySelectorAll("a[href]"))) {
-    const url = (a.getAttribute("href") ?? "").trim();
-    if (!SAFE_LINK.test(url) || seen.has(url)) continue;
-    seen.add(url);
-    links.push({ url, text: (a.textContent ?? "").trim() || url });
-  }
-  const hasRemoteImages = Array.from(doc.querySelectorAll("img[src], img[srcset]")).some(
-    (img) =>
-      REMOTE.test(img.getAttribute("src") ?? "") || REMOTE.test(img.getAttribute("srcset") ?? ""),
-  );
-  return { links, hasRemoteImages };
 }

@@ -19,6 +19,8 @@ import type { Recipient } from "../bindings/Recipient";
 import type { SearchHit } from "../bindings/SearchHit";
 import type { SignInResult } from "../bindings/SignInResult";
 import type { Unsent } from "../bindings/Unsent";
+import type { OpenedMessage } from "../bindings/OpenedMessage";
+import type { SafeBody } from "../bindings/SafeBody";
 
 const user = (id: string, displayName: string, profile: string): Recipient => ({
   id,
@@ -420,7 +422,7 @@ export class FixtureApi implements MailboxApi, SignInApi {
     return answer(rows);
   }
 
-  read(id: string): Promise<Message> {
+  read(id: string): Promise<OpenedMessage> {
     this.log("read", id);
     const s = this.messages.get(id);
     if (!s) return fail("invalidInput", `no message ${id}`);
@@ -428,7 +430,8 @@ export class FixtureApi implements MailboxApi, SignInApi {
       s.message.unread = false;
       this.changed([id]);
     }
-    return answer(s.message);
+    const html = s.message.body;
+    return answer({ message: { ...s.message, body: null }, body: html === null ? null : safeBody(html) });
   }
 
   setUnread(ids: string[], unread: boolean): Promise<void> {
@@ -695,4 +698,11 @@ export class FixtureApi implements MailboxApi, SignInApi {
       demo: true,
     });
   }
+}
+
+/** What the Rust side answers for a fixture body (the fixtures' bodies are already safe): its
+ * http(s) and mailto links once each, and whether it shows remote images. */
+function safeBody(html: string): SafeBody {
+  const links = [...html.matchAll(/href="((?:https?:|mailto:)[^"]*)"/g)].map((m) => m[1] ?? "");
+  return { html, remoteImages: /<img[^>]*src="https?:/.test(html), links: [...new Set(links)] };
 }

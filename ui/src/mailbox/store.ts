@@ -11,6 +11,7 @@ import type { MailboxEvent } from "../bindings/MailboxEvent";
 import type { Message } from "../bindings/Message";
 import type { MessageSummary } from "../bindings/MessageSummary";
 import type { SearchHit } from "../bindings/SearchHit";
+import type { SafeBody } from "../bindings/SafeBody";
 
 export interface MailboxState {
   account: AccountInfo | null;
@@ -24,7 +25,8 @@ export interface MailboxState {
   cursorId: string | null;
   /** Ticked rows, for the action bar. */
   ticked: Record<string, true>;
-  open: { id: string; message: Message | null } | null;
+  /** The message in the reading pane and its body as the Rust side made it safe. */
+  open: { id: string; message: Message | null; body: SafeBody | null } | null;
   /** Messages with actions the ENT has not confirmed yet. */
   pending: Record<string, true>;
   search: { query: string; hits: SearchHit[] | null };
@@ -403,12 +405,12 @@ export class MailboxStore {
   /** Opens a message in the reading pane; the backend marks it read. */
   async open(id: string): Promise<void> {
     const seq = ++this.openSeq;
-    this.update(() => ({ open: { id, message: null }, cursorId: id }));
+    this.update(() => ({ open: { id, message: null, body: null }, cursorId: id }));
     try {
-      const message = await this.api.read(id);
+      const { message, body } = await this.api.read(id);
       if (seq !== this.openSeq) return;
       this.update((s) => ({
-        open: { id, message },
+        open: { id, message, body },
         summaries: patchUnread(s.summaries, id, false),
       }));
       if (this.state.remoteImages[id]) void this.allowRemoteImages(id);
@@ -423,9 +425,9 @@ export class MailboxStore {
   async allowRemoteImages(id: string): Promise<void> {
     this.update((s) => ({ remoteImages: { ...s.remoteImages, [id]: true } }));
     try {
-      const body = await this.api.showRemoteImages(id);
+      const html = await this.api.showRemoteImages(id);
       this.update((s) =>
-        s.open?.id === id && s.open.message ? { open: { id, message: { ...s.open.message, body } } } : {},
+        s.open?.id === id && s.open.body ? { open: { ...s.open, body: { ...s.open.body, html } } } : {},
       );
     } catch (e) {
       this.fail(e);

@@ -4,9 +4,8 @@
 
 use std::time::Duration;
 
-use super::{
-    authorize, classify, Answer, ApiError, ApiResult, Call, Client, BACKOFF, MAX_ATTEMPTS,
-};
+use super::{authorize, classify, Answer, ApiError, ApiResult, Call, Client};
+use crate::session::Session;
 
 /// The longest a whole download may take: 2 GiB at 256 kbit/s (a poor school line) takes about
 /// 18 hours. What stops a dead transfer is the idle timeout, not this.
@@ -41,40 +40,17 @@ impl Download {
 
 impl Client {
     /// Starts a `GET` whose body is a file: signs in again once if the session is gone and
-    /// retries while the ENT is unreachable, as [`Client::send_raw`] does for a read.
+    /// retries while the ENT is unreachable, through the same loop as [`Client::send_raw`].
     #[tracing::instrument(skip_all, fields(path = %path))]
     pub async fn download(&self, path: &str) -> ApiResult<Download> {
-        let call = Call::get(path);
-        let mut relogged = false;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let session = self.session.read().await.clone();
-            match self.start_download(&call, session.as_ref()).await {
-                Ok(download) => return Ok(download),
-                Err(e)
-                    if (e.is_auth_expired()
-                        || matches!(e, ApiError::NotAllowed { empty: true, .. })
-                            && matches!(session, Some(crate::session::Session::Cookie { .. })))
-                        && !relogged
-                        && self.can_sign_in().await =>
-                {
-                    relogged = true;
-                    self.sign_in_again(session).await?;
-                }
-                Err(e) if e.is_retryable() && attempt < MAX_ATTEMPTS => {
-                    tokio::time::sleep(BACKOFF * 2u32.pow(attempt - 1)).await;
-                }
-                Err(e) => return Err(e),
-            }
-        }
+        let call = &Call::get(path);
+        self.retrying(call, |session| async move {
+            self.start_download(call, session.as_ref()).await
+        })
+        .await
     }
 
-    async fn start_download(
-        &self,
-        call: &Call,
-        session: Option<&crate::session::Session>,
-    ) -> ApiResult<Download> {
+    async fn start_download(&self, call: &Call, session: Option<&Session>) -> ApiResult<Download> {
         let what = call.what();
         let url = format!("{}{}", self.base, call.path);
         let request = self
@@ -83,6 +59,7 @@ impl Client {
             // Replaces the whole-request timeout for this call only; the idle timeout stays.
             .timeout(DOWNLOAD_TIMEOUT);
         let request = authorize(request, session);
+        self.wait_for_pace().await;
         self.requests
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let response = request
@@ -90,6 +67,8 @@ impl Client {
             .await
             .map_err(|source| ApiError::unreachable(what.clone(), source))?;
         let status = response.status();
+        self.pace
+            .answered(std::time::Instant::now(), status, response.headers());
         if status.is_success() {
             return Ok(Download { what, response });
         }

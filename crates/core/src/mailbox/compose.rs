@@ -1,6 +1,11 @@
 //! Writing: replies and forwards prepared as the ENT's web client prepares them (spec §11,
 //! "Reply / forward recipe"), drafts as the composer shows them, the recipients the
-//! communication rules refuse, and the space left for attachments.
+//! communication rules refuse, and the space left for attachments. Saving drafts is in
+//! `draft`, sending (and undo send) in `send`, a draft's files in `attachments`.
+
+mod attachments;
+mod draft;
+mod send;
 
 use std::sync::atomic::Ordering;
 
@@ -12,9 +17,11 @@ use crate::body;
 use crate::client::{communication, Call};
 use crate::error::{Error, Result};
 use crate::message::{self, Attachment, Message, Recipient};
-use crate::queue::{self, Action, DraftContent};
+use crate::queue::{self, Action};
 use crate::recipients;
 use crate::store::{self, SqlContext};
+
+pub use draft::DraftContent;
 
 /// A message being written, with the names the composer shows as chips.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -42,6 +49,13 @@ pub struct Quota {
     pub quota: u64,
     #[ts(type = "number")]
     pub storage: u64,
+}
+
+impl Quota {
+    /// The bytes still free.
+    pub fn left(&self) -> u64 {
+        self.quota.saturating_sub(self.storage)
+    }
 }
 
 /// Why the composer refuses a recipient before sending.

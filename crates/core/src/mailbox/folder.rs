@@ -1,9 +1,14 @@
-//! Folders: the four system ones and the user's tree, with their counts.
+//! Folders: the four system ones and the user's tree, with their counts; creating, renaming
+//! and deleting user folders (applied at once, queued for the ENT).
 
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
-use crate::store::{Origin, SqlContext, StoreResult};
+use super::actions::{set_location, snapshot};
+use super::{Event, Mailbox};
+use crate::error::{Error, Result};
+use crate::queue::{self, Action};
+use crate::store::{SqlContext, StoreResult};
 
 /// Ids of the system folders, as the ENT's React client names them (§3.2).
 pub const INBOX: &str = "inbox";
@@ -11,6 +16,11 @@ pub const OUTBOX: &str = "outbox";
 pub const DRAFT: &str = "draft";
 pub const TRASH: &str = "trash";
 pub const SYSTEM_FOLDERS: [&str; 4] = [INBOX, OUTBOX, DRAFT, TRASH];
+
+/// How deep user folders may go when the ENT cannot be asked: entcore's default
+/// (conversation `Conversation.DEFAULT_FOLDER_DEPTH`, read as `max-folder-depth` in
+/// ConversationController.java `@Get("max-depth")`).
+pub const DEFAULT_MAX_DEPTH: u32 = 3;
 
 /// A folder and its counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -73,14 +83,14 @@ pub fn exists(conn: &Connection, id: &str) -> StoreResult<bool> {
 }
 
 /// Writes a user folder.
-pub fn upsert(conn: &Connection, f: &FolderRow, origin: Origin) -> StoreResult<()> {
+pub fn upsert(conn: &Connection, f: &FolderRow) -> StoreResult<()> {
     conn.prepare_cached(
-        "INSERT INTO folders (id, parent_id, name, depth, system, origin) VALUES (?1, ?2, ?3, ?4, 0, ?5)
+        "INSERT INTO folders (id, parent_id, name, depth, system) VALUES (?1, ?2, ?3, ?4, 0)
          ON CONFLICT (id) DO UPDATE SET parent_id = excluded.parent_id, name = excluded.name,
-            depth = excluded.depth, origin = excluded.origin",
+            depth = excluded.depth",
     )
     .ctx("prepare folder upsert")?
-    .execute(params![f.id, f.parent_id, f.name, f.depth, origin.as_str()])
+    .execute(params![f.id, f.parent_id, f.name, f.depth])
     .ctx("write a folder")?;
     Ok(())
 }
@@ -123,4 +133,123 @@ pub fn delete(conn: &Connection, id: &str) -> StoreResult<()> {
     conn.execute("DELETE FROM folders WHERE id = ?1 AND system = 0", [id])
         .ctx("delete a folder")?;
     Ok(())
+}
+
+impl Mailbox {
+    /// How deep user folders may go: asked of the ENT (`GET /conversation/max-depth`), its
+    /// default ([`DEFAULT_MAX_DEPTH`]) when it does not answer.
+    pub async fn max_folder_depth(&self) -> u32 {
+        crate::client::conversation::max_depth(&self.inner.client)
+            .await
+            .inspect_err(|error| tracing::debug!(%error, "folder depth not asked; the default"))
+            .unwrap_or(DEFAULT_MAX_DEPTH)
+    }
+
+    /// Creates a user folder; returns its (local until synced) id.
+    pub async fn create_folder(&self, name: &str, parent_id: Option<&str>) -> Result<String> {
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            return Err(Error::InvalidInput("a folder needs a name".into()));
+        }
+        let id = queue::new_local_id();
+        let parent = parent_id.map(str::to_string);
+        let fid = id.clone();
+        self.inner
+            .store
+            .write(move |tx| {
+                let depth = match &parent {
+                    Some(p) => {
+                        tx.query_row("SELECT depth FROM folders WHERE id = ?1", [p], |r| {
+                            r.get::<_, u32>(0)
+                        })
+                        .ctx("read a parent folder")?
+                            + 1
+                    }
+                    None => 1,
+                };
+                let row = FolderRow {
+                    id: fid.clone(),
+                    parent_id: parent.clone(),
+                    name: name.clone(),
+                    depth,
+                };
+                upsert(tx, &row)?;
+                queue::push(
+                    tx,
+                    &Action::CreateFolder {
+                        local_id: fid,
+                        name,
+                        parent_id: parent,
+                    },
+                    Vec::new(),
+                )
+                .map(drop)
+            })
+            .await?;
+        self.inner.emit(Event::FoldersChanged);
+        Ok(id)
+    }
+
+    /// Renames a user folder.
+    pub async fn rename_folder(&self, id: &str, name: &str) -> Result<()> {
+        let (id, name) = (id.to_string(), name.trim().to_string());
+        if name.is_empty() {
+            return Err(Error::InvalidInput("a folder needs a name".into()));
+        }
+        self.inner
+            .store
+            .write(move |tx| {
+                let n = tx
+                    .execute(
+                        "UPDATE folders SET name = ?2 WHERE id = ?1 AND system = 0",
+                        [&id, &name],
+                    )
+                    .ctx("rename a folder")?;
+                if n == 1 {
+                    queue::push(tx, &Action::RenameFolder { id, name }, Vec::new())?;
+                }
+                Ok(())
+            })
+            .await?;
+        self.inner.emit(Event::FoldersChanged);
+        Ok(())
+    }
+
+    /// Deletes a user folder and its sub-folders; their messages go to the trash (as on the ENT).
+    pub async fn delete_folder(&self, id: &str) -> Result<()> {
+        let fid = id.to_string();
+        let me = self.inner.user_id().await?;
+        self.inner
+            .store
+            .write(move |tx| {
+                let tree = subtree(tx, &fid)?;
+                let mut before = Vec::new();
+                for f in &tree {
+                    let ids: Vec<String> = {
+                        let mut stmt = tx
+                            .prepare("SELECT id FROM messages WHERE user_folder_id = ?1")
+                            .ctx("read a folder's messages")?;
+                        let rows = stmt
+                            .query_map([f], |r| r.get(0))
+                            .ctx("read a folder's messages")?;
+                        rows.collect::<Result<_, _>>()
+                            .ctx("read a folder's messages")?
+                    };
+                    for id in ids {
+                        if let Some(b) = snapshot(tx, &id)? {
+                            before.push(b);
+                        }
+                        set_location(tx, &id, true, None, &me)?;
+                    }
+                }
+                for f in tree.iter().rev() {
+                    delete(tx, f)?;
+                }
+                queue::push(tx, &Action::DeleteFolder { id: fid }, before).map(drop)
+            })
+            .await?;
+        self.inner.emit(Event::FoldersChanged);
+        self.inner.announce_pending().await?;
+        Ok(())
+    }
 }

@@ -43,7 +43,7 @@ use crate::client::{conversation as api, ApiError, UploadProgress};
 use crate::error::Result;
 use crate::message::{self, SummaryRow};
 use crate::queue::{self, Action, DraftContent, Entry, Step};
-use crate::store::{self, Origin, SqlContext, StoreError, StoreResult};
+use crate::store::{self, SqlContext, StoreError, StoreResult};
 
 /// What a replay did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -546,7 +546,7 @@ async fn mark_read_here(inner: &Inner, id: &str) -> std::result::Result<(), Fail
         .store
         .write(move |tx| {
             let current = queue::remote_id(tx, &id)?.unwrap_or(id);
-            message::set_unread(tx, &[current], false, Origin::Sync)
+            message::set_unread(tx, &[current], false)
         })
         .await?;
     inner.emit(Event::MessagesChanged { ids });
@@ -569,7 +569,7 @@ async fn store_remote(
     inner
         .store
         .write(move |tx| {
-            message::upsert_summary(tx, &summary, Origin::Sync)?;
+            message::upsert_summary(tx, &summary)?;
             message::store_body(tx, &body)?;
             let folders = if body.user_folder_id.is_some() {
                 body.user_folder_id.iter().cloned().collect()

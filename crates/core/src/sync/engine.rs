@@ -63,7 +63,7 @@ use crate::mailbox::{listing, Event, Inner};
 use crate::message::{self, BodyRow, SummaryRow};
 use crate::queue;
 use crate::recipients;
-use crate::store::{self, Origin, SqlContext, StoreResult};
+use crate::store::{self, SqlContext, StoreResult};
 
 /// The most a real ENT returns per page (larger values are silently replaced by 25, §1.6).
 pub const PAGE_SIZE: u32 = 25;
@@ -493,7 +493,7 @@ fn write_listed(
                 }
             }
         }
-        message::upsert_summary(tx, row, Origin::Sync)?;
+        message::upsert_summary(tx, row)?;
         tx.execute(
             "UPDATE messages SET trashed = ?2, fingerprint = ?4,
                 user_folder_id = COALESCE(?3, CASE WHEN ?2 THEN user_folder_id END)
@@ -614,7 +614,7 @@ fn load_local(conn: &Connection) -> StoreResult<BTreeMap<String, LocalMessage>> 
 fn apply_folders(tx: &rusqlite::Transaction<'_>, tree: &[FolderRow]) -> StoreResult<()> {
     let remote: BTreeSet<&str> = tree.iter().map(|f| f.id.as_str()).collect();
     for f in tree {
-        folder::upsert(tx, f, Origin::Sync)?;
+        folder::upsert(tx, f)?;
     }
     for local in folder::user_folders(tx)? {
         if !remote.contains(local.id.as_str()) && !queue::is_local_id(&local.id) {

@@ -15,6 +15,7 @@ mod hardening;
 mod harness;
 mod local_data;
 mod oauth2;
+mod policy;
 mod replay_crash;
 mod resilience;
 mod search;
