@@ -389,3 +389,42 @@ async fn a_large_attachment_going_up_tells_how_far_it_is_until_the_end() {
     assert!(told.windows(2).all(|w| w[0] < w[1]), "{told:?}");
     assert_eq!(told.last(), Some(&(1024 * 1024)));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_added_while_the_ent_gives_the_draft_its_id_stays_with_the_draft() {
+    // Arrange: drafts saved, each created on the ENT (its local id replaced) while the user
+    // adds a file to it, as the composer does right after the first save.
+    let app = TestApp::start().await;
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Quick).await.unwrap();
+    let file = app.dir.path().join("sortie.pdf");
+    std::fs::write(&file, vec![b'%'; 512 * 1024]).unwrap();
+
+    for round in 0..40 {
+        let subject = format!("Sortie {round}");
+        let id = marie
+            .save_draft(None, to(vec![app.id("paul.martin")], &subject))
+            .await
+            .unwrap();
+
+        // Act: the replay and the new file at once.
+        let (flushed, added) = tokio::join!(marie.flush_queue(), marie.add_attachment(&id, &file));
+        flushed.unwrap();
+        added.unwrap_or_else(|e| panic!("round {round}: the file was refused: {e}"));
+        marie.flush_queue().await.unwrap();
+
+        // Assert: one draft, here and on the ENT, with its file.
+        let here = marie.message(&id).await.unwrap();
+        assert_eq!(here.attachments.len(), 1, "round {round}");
+        let remote = app.remote("marie.durand", "draft").await;
+        let on_ent = remote
+            .iter()
+            .filter(|m| m.subject == subject)
+            .collect::<Vec<_>>();
+        assert_eq!(on_ent.len(), 1, "round {round}: {remote:?}");
+        assert!(
+            on_ent[0].has_attachment,
+            "round {round}: the ENT's draft has no file"
+        );
+    }
+}

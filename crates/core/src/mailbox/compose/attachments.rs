@@ -58,6 +58,9 @@ impl Mailbox {
         self.inner
             .store
             .write(move |tx| {
+                // Again inside the write: the replay may have given the draft its ENT id since
+                // the check above (a file added right after the draft was first saved).
+                let mid = super::draft::resolve_id(tx, &mid)?;
                 let mut list = message::attachments(tx, &mid)?;
                 list.push(Attachment {
                     id: lid.clone(),
@@ -98,6 +101,7 @@ impl Mailbox {
         self.inner
             .store
             .write(move |tx| {
+                let mid = super::draft::resolve_id(tx, &mid)?;
                 tx.execute(
                     "DELETE FROM attachments WHERE message_id = ?1 AND id = ?2",
                     [&mid, &aid],

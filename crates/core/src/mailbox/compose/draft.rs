@@ -33,28 +33,26 @@ impl Mailbox {
         let Some(id) = id.map(str::to_string) else {
             return Ok(queue::new_local_id());
         };
-        Ok(self
-            .inner
-            .store
-            .read(move |c| {
-                if message::get_message(c, &id)?.is_some() {
-                    return Ok(id);
-                }
-                Ok(queue::remote_id(c, &id)?.unwrap_or(id))
-            })
-            .await?)
+        Ok(self.inner.store.read(move |c| resolve_id(c, &id)).await?)
     }
 
     /// Saves a draft (a new one when `id` is `None`); returns its id.
     pub async fn save_draft(&self, id: Option<&str>, content: DraftContent) -> Result<String> {
         let id = self.current_id(id).await?;
         let me = self.inner.user_id().await?;
-        let did = id.clone();
-        self.inner
+        let id = self
+            .inner
             .store
             .write(move |tx| {
-                write_draft(tx, &did, &content, &me, "DRAFT")?;
-                queue::push(tx, &Action::SaveDraft { id: did, content }, Vec::new()).map(drop)
+                // Again inside the write: the replay may have given the draft its ENT id since.
+                let id = resolve_id(tx, &id)?;
+                write_draft(tx, &id, &content, &me, "DRAFT")?;
+                let action = Action::SaveDraft {
+                    id: id.clone(),
+                    content,
+                };
+                queue::push(tx, &action, Vec::new())?;
+                Ok(id)
             })
             .await?;
         self.inner.emit(Event::MessagesChanged {
@@ -79,6 +77,17 @@ impl Mailbox {
         self.trash(&ids).await?;
         self.delete_forever(&ids).await
     }
+}
+
+/// The id a message has in the store now: itself, or the ENT's id the replay gave a message
+/// made offline (the composer may still hold the local one). Called inside each write that
+/// takes a message id, because the replay renames in a write of its own: resolved before it,
+/// the id may be gone by the time the write runs.
+pub(crate) fn resolve_id(conn: &rusqlite::Connection, id: &str) -> StoreResult<String> {
+    if message::get_message(conn, id)?.is_some() {
+        return Ok(id.to_string());
+    }
+    Ok(queue::remote_id(conn, id)?.unwrap_or_else(|| id.to_string()))
 }
 
 pub(super) fn write_draft(

@@ -95,10 +95,12 @@ impl Mailbox {
         }
         let id = self.current_id(id).await?;
         let me = self.inner.user_id().await?;
-        let did = id.clone();
-        self.inner
+        let id = self
+            .inner
             .store
             .write(move |tx| {
+                // Again inside the write: the replay may have given the draft its ENT id since.
+                let did = super::draft::resolve_id(tx, &id)?;
                 let exists = snapshot(tx, &did)?;
                 let mut before = exists.into_iter().collect::<Vec<_>>();
                 write_draft(tx, &did, &content, &me, "DRAFT")?;
@@ -115,11 +117,12 @@ impl Mailbox {
                 }
                 write_draft(tx, &did, &content, &me, "SENT")?;
                 let send = Action::Send {
-                    id: did,
+                    id: did.clone(),
                     content,
                     not_before,
                 };
-                queue::push(tx, &send, before).map(drop)
+                queue::push(tx, &send, before)?;
+                Ok(did)
             })
             .await?;
         self.inner.emit(Event::MessagesChanged {
