@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use messagerie_core::attachment::Picked;
 use messagerie_core::mailbox::Event;
-use messagerie_core::sync::SyncMode;
+use messagerie_core::sync::SyncReport;
 use messagerie_core::Mailbox;
 use serde::Serialize;
 use tauri::async_runtime::JoinHandle;
@@ -88,14 +88,13 @@ pub fn forward(app: AppHandle, mailbox: Mailbox) -> JoinHandle<()> {
     })
 }
 
-/// One sync pass; its outcome goes to the window as `syncDone` or `syncFailed`.
-pub async fn sync_once(app: &AppHandle, mailbox: &Mailbox, mode: SyncMode) {
-    let started = std::time::Instant::now();
-    match mailbox.sync(mode).await {
+/// Tells the window how a sync pass ended: `syncDone` or `syncFailed`.
+pub fn report_pass(app: &AppHandle, outcome: messagerie_core::Result<SyncReport>) {
+    match outcome {
         Ok(report) => {
             tracing::info!(
-                elapsed_ms = started.elapsed().as_millis() as u64,
                 inserted = report.inserted,
+                bodies = report.bodies_fetched,
                 requests = report.requests,
                 "sync done"
             );
@@ -120,16 +119,13 @@ pub fn flush_soon(mailbox: Mailbox) {
     });
 }
 
-/// Syncs now (a full pass the first time), then a quick check every `interval`.
+/// Starts the mailbox's one sync timer (in the core, [`Mailbox::spawn_periodic_sync`]), each
+/// pass reported to the window. The window never syncs on its own: it asks
+/// ([`Mailbox::request_sync`]).
 pub fn sync_periodically(app: AppHandle, mailbox: Mailbox, interval: Duration) -> JoinHandle<()> {
-    tauri::async_runtime::spawn(async move {
-        let mut tick = tokio::time::interval(interval);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            sync_once(&app, &mailbox, SyncMode::Quick).await;
-        }
-    })
+    JoinHandle::Tokio(
+        mailbox.spawn_periodic_sync(interval, move |outcome| report_pass(&app, outcome)),
+    )
 }
 
 #[cfg(test)]

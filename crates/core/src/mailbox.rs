@@ -216,6 +216,8 @@ pub(crate) struct Inner {
     pub(crate) download_limit: AtomicU64,
     /// See [`Mailbox::set_stall_timeout`].
     pub(crate) stall_timeout_ms: std::sync::atomic::AtomicU64,
+    /// A pass asked for by the user ([`Mailbox::request_sync`]), for the periodic task.
+    pub(crate) sync_asked: tokio::sync::Notify,
     /// No other process (nor another `Mailbox` here) uses this account folder while it is held.
     _lock: AccountLock,
 }
@@ -302,6 +304,7 @@ impl Mailbox {
                 stall_timeout_ms: std::sync::atomic::AtomicU64::new(
                     sync::engine::STALL_TIMEOUT.as_millis() as u64,
                 ),
+                sync_asked: tokio::sync::Notify::new(),
                 _lock: lock,
             }),
         })
@@ -485,19 +488,34 @@ impl Mailbox {
         sync::engine::run(&self.inner, mode).await
     }
 
-    /// Syncs every `interval` (quick check) until the returned handle is aborted.
-    pub fn spawn_periodic_sync(&self, interval: Duration) -> tokio::task::JoinHandle<()> {
+    /// The mailbox's one sync timer: a quick pass at once, then every `interval` after the
+    /// previous pass ended, and one as soon as [`Mailbox::request_sync`] asks (the window on
+    /// focus, F5, « Actualiser »). Asks that come during a pass make one more pass, not one
+    /// each. Each pass's outcome goes to `on_pass`. Runs until the handle is aborted.
+    pub fn spawn_periodic_sync(
+        &self,
+        interval: Duration,
+        on_pass: impl Fn(Result<SyncReport>) + Send + Sync + 'static,
+    ) -> tokio::task::JoinHandle<()> {
         let me = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(interval);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                tick.tick().await;
-                if let Err(e) = me.sync(SyncMode::Quick).await {
-                    tracing::debug!(error = %e, "periodic sync failed");
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    () = me.inner.sync_asked.notified() => {}
                 }
+                on_pass(me.sync(SyncMode::Quick).await);
+                tick.reset();
             }
         })
+    }
+
+    /// Asks the periodic task ([`Mailbox::spawn_periodic_sync`]) for a pass now; returns at
+    /// once. Several asks before the pass starts make one pass.
+    pub fn request_sync(&self) {
+        self.inner.sync_asked.notify_one();
     }
 
     /// Replays the queue of local actions now.

@@ -3,12 +3,10 @@
 use messagerie_core::mailbox::{Folder, OpenedMessage};
 use messagerie_core::message::MessageSummary;
 use messagerie_core::search::{SearchHit, SearchQuery};
-use messagerie_core::sync::SyncMode;
-use tauri::{AppHandle, State};
+use tauri::State;
 
 use crate::commands::queued;
 use crate::error::CommandError;
-use crate::events;
 use crate::state::AppState;
 
 type Answer<T> = Result<T, CommandError>;
@@ -163,14 +161,12 @@ pub async fn search(state: State<'_, AppState>, text: String) -> Answer<Vec<Sear
     Ok(state.mailbox().await?.search(query).await?)
 }
 
-/// Starts a sync pass and returns at once; progress and the outcome arrive as events.
+/// Asks the mailbox's sync timer for a pass now and returns at once; progress and the outcome
+/// arrive as events. The window only asks: the timer is the core's.
 #[tauri::command]
 #[tracing::instrument(skip_all, err)]
-pub async fn sync(app: AppHandle, state: State<'_, AppState>) -> Answer<()> {
-    let mailbox = state.mailbox().await?;
-    tauri::async_runtime::spawn(async move {
-        events::sync_once(&app, &mailbox, SyncMode::Quick).await;
-    });
+pub async fn sync(state: State<'_, AppState>) -> Answer<()> {
+    state.mailbox().await?.request_sync();
     Ok(())
 }
 

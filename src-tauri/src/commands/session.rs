@@ -238,15 +238,7 @@ pub async fn reconnect(
         Err(error) => return Ok(SignInResult::from_error(&error)),
     }
     account::replace_kept_session(&ent_url, &account.login, &session).await;
-    let background = app.clone();
-    tauri::async_runtime::spawn(async move {
-        crate::events::sync_once(
-            &background,
-            &mailbox,
-            messagerie_core::sync::SyncMode::Quick,
-        )
-        .await;
-    });
+    mailbox.request_sync();
     Ok(SignInResult::SignedIn { account })
 }
 

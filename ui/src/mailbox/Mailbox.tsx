@@ -23,8 +23,6 @@ export interface MailboxProps {
   onLocaleChange?: (locale: Locale) => void;
   /** Called once the backend signed out. */
   onSignedOut?: (options: { eraseLocalCopy: boolean }) => void;
-  /** Automatic refresh period; 5 minutes by default. */
-  syncIntervalMs?: number;
   /** The writing side; without it the window only reads (no « Créer », no « Répondre »). */
   compose?: ComposeApi;
   /** How long « Annuler l'envoi » is offered; 5 seconds by default. */
@@ -37,7 +35,6 @@ export function Mailbox({
   locale,
   onLocaleChange,
   onSignedOut,
-  syncIntervalMs = 300_000,
   compose,
   undoSeconds = 5,
 }: MailboxProps) {
@@ -52,7 +49,6 @@ export function Mailbox({
           onLocaleChange?.(l);
         }}
         onSignedOut={onSignedOut}
-        syncIntervalMs={syncIntervalMs}
         compose={compose}
         undoSeconds={undoSeconds}
       />
@@ -76,14 +72,12 @@ function MailboxWindow({
   api,
   onLocaleChange,
   onSignedOut,
-  syncIntervalMs,
   compose,
   undoSeconds,
 }: {
   api: MailboxApi;
   onLocaleChange: (l: Locale) => void;
   onSignedOut?: (options: { eraseLocalCopy: boolean }) => void;
-  syncIntervalMs: number;
   compose?: ComposeApi;
   undoSeconds: number;
 }) {
@@ -131,16 +125,13 @@ function MailboxWindow({
     return stop;
   }, [store]);
 
-  // Refresh when the window comes back to the front, and on an interval.
+  // Ask for a pass when the window comes back to the front. The periodic passes are the
+  // core's (one timer per account, whether or not a window is open): the window only asks.
   useEffect(() => {
     const sync = () => void store.sync();
     window.addEventListener("focus", sync);
-    const timer = window.setInterval(sync, syncIntervalMs);
-    return () => {
-      window.removeEventListener("focus", sync);
-      window.clearInterval(timer);
-    };
-  }, [store, syncIntervalMs]);
+    return () => window.removeEventListener("focus", sync);
+  }, [store]);
 
   const unread = MailboxStore.inboxUnread(state);
   useEffect(() => {

@@ -255,3 +255,34 @@ async fn a_message_sent_to_oneself_is_in_the_inbox_and_in_sent_messages() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_mailbox_syncs_on_its_own_timer_and_asks_at_once_make_one_more_pass_not_one_each() {
+    // Arrange: the one sync timer, with a period longer than the test.
+    let app = TestApp::start().await;
+    let mb = app.mailbox("marie.durand").await;
+    let (passes, mut passed) = tokio::sync::mpsc::unbounded_channel();
+    let timer = mb.spawn_periodic_sync(std::time::Duration::from_secs(3600), move |outcome| {
+        let _ = passes.send(outcome.is_ok());
+    });
+    let within = std::time::Duration::from_secs(20);
+    let first = tokio::time::timeout(within, passed.recv()).await;
+    assert_eq!(first.unwrap(), Some(true), "a pass at once");
+
+    // Act: the window asks five times in a row (focus, F5, the button…).
+    for _ in 0..5 {
+        mb.request_sync();
+    }
+
+    // Assert: one pass, perhaps a second for the asks that came while it started; not five.
+    let asked = tokio::time::timeout(within, passed.recv()).await;
+    assert_eq!(asked.unwrap(), Some(true));
+    let mut more = 0;
+    while let Ok(Some(_)) =
+        tokio::time::timeout(std::time::Duration::from_millis(500), passed.recv()).await
+    {
+        more += 1;
+    }
+    assert!(more <= 1, "{} passes for five asks", more + 1);
+    timer.abort();
+}
