@@ -2,31 +2,11 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure message
 
-use std::process::{Command, Output};
+#[path = "support/cli.rs"]
+mod cli;
+
 
 use ent_server::testing::TestServer;
-
-fn run(dir: &std::path::Path, url: &str, login: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_messagerie-cli"))
-        .env("MESSAGERIE_DATA_DIR", dir)
-        .env("MESSAGERIE_NO_KEYRING", "1")
-        .env("MESSAGERIE_PASSWORD", "demo")
-        .env_remove("MESSAGERIE_CLIENT_ID")
-        .args(["--server", url, "--login", login])
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_script_can_sign_in_sync_list_search_send_and_trash() {
@@ -38,9 +18,9 @@ async fn a_script_can_sign_in_sync_list_search_send_and_trash() {
 
     let (sent_id, inbox, found, trashed) = tokio::task::spawn_blocking(move || {
         // Act: paul finds marie, writes to her; marie syncs, lists, searches, trashes.
-        ok(&run(&d, &url, "paul.martin", &["login"]));
-        ok(&run(&d, &url, "paul.martin", &["sync"]));
-        let who = ok(&run(&d, &url, "paul.martin", &["who", "duran"]));
+        cli::ok(&cli::run(&d, &url, "paul.martin", &["login"]));
+        cli::ok(&cli::run(&d, &url, "paul.martin", &["sync"]));
+        let who = cli::ok(&cli::run(&d, &url, "paul.martin", &["who", "duran"]));
         let marie = who
             .lines()
             .next()
@@ -49,7 +29,7 @@ async fn a_script_can_sign_in_sync_list_search_send_and_trash() {
             .next()
             .unwrap()
             .to_string();
-        let sent = ok(&run(
+        let sent = cli::ok(&cli::run(
             &d,
             &url,
             "paul.martin",
@@ -63,9 +43,9 @@ async fn a_script_can_sign_in_sync_list_search_send_and_trash() {
                 "Bonjour",
             ],
         ));
-        ok(&run(&d, &url, "marie.durand", &["sync"]));
-        let inbox = ok(&run(&d, &url, "marie.durand", &["ls", "inbox"]));
-        let found = ok(&run(&d, &url, "marie.durand", &["search", "evalu"]));
+        cli::ok(&cli::run(&d, &url, "marie.durand", &["sync"]));
+        let inbox = cli::ok(&cli::run(&d, &url, "marie.durand", &["ls", "inbox"]));
+        let found = cli::ok(&cli::run(&d, &url, "marie.durand", &["search", "evalu"]));
         let id = found
             .lines()
             .next()
@@ -74,8 +54,8 @@ async fn a_script_can_sign_in_sync_list_search_send_and_trash() {
             .next()
             .unwrap()
             .to_string();
-        ok(&run(&d, &url, "marie.durand", &["rm", &id]));
-        let trashed = ok(&run(&d, &url, "marie.durand", &["ls", "trash"]));
+        cli::ok(&cli::run(&d, &url, "marie.durand", &["rm", &id]));
+        let trashed = cli::ok(&cli::run(&d, &url, "marie.durand", &["ls", "trash"]));
         (sent.trim().to_string(), inbox, found, trashed)
     })
     .await
@@ -98,16 +78,16 @@ async fn when_the_ent_asks_for_new_terms_rm_exits_9_and_the_trash_waits_for_them
     let dir = tempfile::tempdir().unwrap();
     let (d, u, m) = (dir.path().to_path_buf(), url.clone(), marie.clone());
     let id = tokio::task::spawn_blocking(move || {
-        ok(&run(&d, &u, "paul.martin", &["login"]));
-        ok(&run(&d, &u, "marie.durand", &["login"]));
-        ok(&run(
+        cli::ok(&cli::run(&d, &u, "paul.martin", &["login"]));
+        cli::ok(&cli::run(&d, &u, "marie.durand", &["login"]));
+        cli::ok(&cli::run(
             &d,
             &u,
             "paul.martin",
             &["send", "--to", &m, "--subject", "Conditions", "--body", "x"],
         ));
-        ok(&run(&d, &u, "marie.durand", &["sync"]));
-        let found = ok(&run(&d, &u, "marie.durand", &["search", "conditions"]));
+        cli::ok(&cli::run(&d, &u, "marie.durand", &["sync"]));
+        let found = cli::ok(&cli::run(&d, &u, "marie.durand", &["search", "conditions"]));
         found.split('\t').next().unwrap().trim().to_string()
     })
     .await
@@ -116,14 +96,15 @@ async fn when_the_ent_asks_for_new_terms_rm_exits_9_and_the_trash_waits_for_them
 
     // Act
     let (d, u, i) = (dir.path().to_path_buf(), url.clone(), id.clone());
-    let refused = tokio::task::spawn_blocking(move || run(&d, &u, "marie.durand", &["rm", &i]))
-        .await
-        .unwrap();
+    let refused =
+        tokio::task::spawn_blocking(move || cli::run(&d, &u, "marie.durand", &["rm", &i]))
+            .await
+            .unwrap();
     server.faults().accept_terms(&marie);
     let (d, u) = (dir.path().to_path_buf(), url.clone());
     let trashed = tokio::task::spawn_blocking(move || {
-        ok(&run(&d, &u, "marie.durand", &["sync"]));
-        ok(&run(&d, &u, "marie.durand", &["ls", "trash"]))
+        cli::ok(&cli::run(&d, &u, "marie.durand", &["sync"]));
+        cli::ok(&cli::run(&d, &u, "marie.durand", &["ls", "trash"]))
     })
     .await
     .unwrap();

@@ -4,37 +4,18 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure message
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::collections::BTreeSet;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
-
-fn run(dir: &std::path::Path, url: &str, login: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_messagerie-cli"))
-        .env("MESSAGERIE_DATA_DIR", dir)
-        .env("MESSAGERIE_NO_KEYRING", "1")
-        .env("MESSAGERIE_PASSWORD", "demo")
-        .env_remove("MESSAGERIE_CLIENT_ID")
-        .args(["--server", url, "--login", login])
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
 
 /// Runs `args` with `--json` as marie and returns stdout parsed; records the subcommand.
 fn json(seen: &mut BTreeSet<String>, dir: &std::path::Path, url: &str, args: &[&str]) -> Value {
     seen.insert(args[0].to_string());
-    let out = ok(&run(
+    let out = cli::ok(&cli::run(
         dir,
         url,
         "marie.durand",
@@ -129,7 +110,7 @@ async fn every_subcommand_prints_json_with_json() {
         let back = json(s, &d, &url, &["mv", &first, "--to", "inbox"]);
         let trashed = json(s, &d, &url, &["rm", &first]);
         let restored = json(s, &d, &url, &["restore", &first]);
-        ok(&run(&d, &url, "marie.durand", &["rm", &first]));
+        cli::ok(&cli::run(&d, &url, "marie.durand", &["rm", &first]));
         let deleted = json(s, &d, &url, &["rm", "--forever", &first]);
         let outputs = vec![
             ("login", login),
@@ -198,21 +179,21 @@ async fn a_folder_that_does_not_exist_exits_8_and_names_it() {
     let d = dir.path().to_path_buf();
 
     let outs = tokio::task::spawn_blocking(move || {
-        ok(&run(&d, &url, "marie.durand", &["login"]));
-        ok(&run(&d, &url, "marie.durand", &["sync"]));
-        let inbox = ok(&run(&d, &url, "marie.durand", &["ls", "inbox"]));
+        cli::ok(&cli::run(&d, &url, "marie.durand", &["login"]));
+        cli::ok(&cli::run(&d, &url, "marie.durand", &["sync"]));
+        let inbox = cli::ok(&cli::run(&d, &url, "marie.durand", &["ls", "inbox"]));
         let first = inbox.split('\t').next().unwrap().trim().to_string();
         // Act
         vec![
-            run(&d, &url, "marie.durand", &["ls", "nosuchfolder"]),
-            run(&d, &url, "marie.durand", &["--json", "ls", "nosuchfolder"]),
-            run(
+            cli::run(&d, &url, "marie.durand", &["ls", "nosuchfolder"]),
+            cli::run(&d, &url, "marie.durand", &["--json", "ls", "nosuchfolder"]),
+            cli::run(
                 &d,
                 &url,
                 "marie.durand",
                 &["search", "bonjour", "--folder", "nosuchfolder"],
             ),
-            run(
+            cli::run(
                 &d,
                 &url,
                 "marie.durand",

@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure message
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -15,12 +18,8 @@ use messagerie_core::{Account, Mailbox};
 const MESSAGES: usize = 3_000;
 
 fn cli_sync(dir: &std::path::Path, url: &str) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_messagerie-cli"));
-    cmd.env("MESSAGERIE_DATA_DIR", dir)
-        .env("MESSAGERIE_NO_KEYRING", "1")
-        .env("MESSAGERIE_PASSWORD", "demo")
-        .env_remove("MESSAGERIE_CLIENT_ID")
-        .args(["--server", url, "--login", "marie.durand", "--json", "sync"]);
+    let mut cmd = cli::signed(dir, url, "marie.durand");
+    cmd.args(["--json", "sync"]);
     cmd
 }
 

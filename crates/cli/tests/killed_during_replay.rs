@@ -5,7 +5,10 @@
 
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure message
 
-use std::process::{Child, Command, Stdio};
+#[path = "support/cli.rs"]
+mod cli;
+
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use messagerie_core::client::conversation as api;
@@ -17,12 +20,8 @@ const MESSAGES: usize = 60;
 const KILLS: usize = 12;
 
 fn cli_sync(dir: &std::path::Path, url: &str) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_messagerie-cli"))
-        .env("MESSAGERIE_DATA_DIR", dir)
-        .env("MESSAGERIE_NO_KEYRING", "1")
-        .env("MESSAGERIE_PASSWORD", "demo")
-        .env_remove("MESSAGERIE_CLIENT_ID")
-        .args(["--server", url, "--login", "marie.durand", "sync"])
+    cli::signed(dir, url, "marie.durand")
+        .arg("sync")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
