@@ -5,7 +5,6 @@
 #[path = "support/cli.rs"]
 mod cli;
 
-
 use ent_server::testing::TestServer;
 
 #[tokio::test(flavor = "multi_thread")]
