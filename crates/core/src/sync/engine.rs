@@ -24,7 +24,7 @@
 //!
 //! # Downloads never wait on the disk
 //!
-//! [`fetch_bodies`] runs three stages at once, joined by bounded channels: the downloads (always
+//! `fetch_bodies` runs three stages at once, joined by bounded channels: the downloads (always
 //! as many requests in flight as the client allows, [`crate::client::pace::MAX_IN_FLIGHT`] by
 //! default), the store (whatever arrived while it wrote the
 //! previous batch, up to [`BODY_BATCH`] per transaction) and the unread restores (one
