@@ -250,7 +250,8 @@ fn entity(s: &str) -> (char, usize) {
             None => number.parse::<u32>(),
         };
         return match code {
-            // A reference to nothing, to NUL or to a surrogate reads as U+FFFD (HTML §13.2.5.80).
+            // A reference to nothing, to NUL or to a surrogate reads as U+FFFD (the HTML standard's
+            // "numeric character reference end state").
             Ok(0) => ('\u{fffd}', used),
             Ok(code) => (char::from_u32(code).unwrap_or('\u{fffd}'), used),
             Err(_) => not_one,
