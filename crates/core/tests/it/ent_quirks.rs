@@ -17,22 +17,6 @@ use crate::harness::TestApp;
 /// The most a sync of a few messages may take on a loaded machine; a hang never ends.
 const BOUND: Duration = Duration::from_secs(30);
 
-async fn deliver_n(app: &TestApp, n: usize) -> Vec<String> {
-    let mut ids = Vec::new();
-    for i in 0..n {
-        ids.push(
-            app.deliver(
-                "paul.martin",
-                &["marie.durand"],
-                &format!("M{i}"),
-                "<p>x</p>",
-            )
-            .await,
-        );
-    }
-    ids
-}
-
 async fn sync_within(
     mb: &Mailbox,
     what: &str,
@@ -47,7 +31,7 @@ async fn a_session_lost_at_any_request_of_a_first_sync_never_hangs_the_sync() {
     // Arrange: a few unread messages (bodies to fetch, unread flags to restore), and the
     // number of requests a whole first sync sends.
     let app = TestApp::start().await;
-    let ids = deliver_n(&app, 4).await;
+    let ids = app.deliver_n(4, "<p>x</p>").await;
     let reference = app.mailbox_on("reference", "marie.durand").await;
     let requests = sync_within(&reference, "reference").await.unwrap().requests;
     assert!(requests > 5, "{requests}");
@@ -83,7 +67,7 @@ async fn a_session_lost_at_any_request_of_a_first_sync_never_hangs_the_sync() {
 async fn a_sync_the_ent_never_answers_stops_and_the_next_sync_runs() {
     // Arrange: the folder tree never answers; the stall timeout is short for the test.
     let app = TestApp::start().await;
-    deliver_n(&app, 2).await;
+    app.deliver_n(2, "<p>x</p>").await;
     let mb = app.mailbox("marie.durand").await;
     mb.set_stall_timeout(Duration::from_secs(1));
     app.server()
@@ -164,7 +148,7 @@ async fn confirm_on_the_page(app: &TestApp, mb: &Mailbox, path: &str) {
 async fn new_terms_to_accept_keep_every_queued_action_until_the_ent_takes_it() {
     // Arrange: two messages synced, then the ENT publishes new terms of use.
     let app = TestApp::start().await;
-    let ids = deliver_n(&app, 2).await;
+    let ids = app.deliver_n(2, "<p>x</p>").await;
     let mb = app.mailbox("marie.durand").await;
     mb.sync(SyncMode::Quick).await.unwrap();
     app.server().faults().require_terms(&app.id("marie.durand"));
@@ -219,7 +203,7 @@ async fn an_address_or_a_second_factor_to_confirm_keeps_the_queue_until_it_is_co
     ] {
         // Arrange: the ENT asks Marie to confirm something before any call.
         let app = TestApp::start().await;
-        let ids = deliver_n(&app, 1).await;
+        let ids = app.deliver_n(1, "<p>x</p>").await;
         let mb = app.mailbox("marie.durand").await;
         mb.sync(SyncMode::Quick).await.unwrap();
         app.server()
@@ -254,7 +238,7 @@ async fn a_redirect_to_a_cas_login_address_means_the_session_is_gone() {
         c.login_uri = Some("https://cas.example.org/cas/login".into());
     })
     .await;
-    deliver_n(&app, 2).await;
+    app.deliver_n(2, "<p>x</p>").await;
     let mb = app.mailbox("marie.durand").await;
     let before = mb.client().session().await.unwrap();
     app.server().faults().expire_sessions();
@@ -303,7 +287,7 @@ async fn a_refusal_under_a_bearer_token_costs_no_token_refresh() {
 async fn without_an_xsrf_cookie_at_sign_in_a_write_fetches_one_and_goes_through() {
     // Arrange: an ENT without `xsrfOnAuth`.
     let app = TestApp::start_with(|c| c.xsrf_on_auth = false).await;
-    let ids = deliver_n(&app, 1).await;
+    let ids = app.deliver_n(1, "<p>x</p>").await;
     let mb = app.mailbox("marie.durand").await;
     assert_eq!(session_cookies(&mb).await.1, "", "no token at sign-in");
     mb.sync(SyncMode::Quick).await.unwrap();
@@ -328,7 +312,7 @@ async fn without_an_xsrf_cookie_at_sign_in_a_write_fetches_one_and_goes_through(
 async fn a_write_refused_for_its_xsrf_token_gets_a_fresh_one_and_goes_through() {
     // Arrange: a session handed in with a token the ENT does not know.
     let app = TestApp::start_with(|c| c.xsrf_on_auth = false).await;
-    let ids = deliver_n(&app, 1).await;
+    let ids = app.deliver_n(1, "<p>x</p>").await;
     let signed = app.mailbox("marie.durand").await;
     let (sid, _) = session_cookies(&signed).await;
     let mb = Mailbox::open(app.account_on("handed", "marie.durand"))

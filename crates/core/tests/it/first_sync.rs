@@ -16,15 +16,7 @@ async fn a_first_sync_stopped_halfway_resumes_with_the_bodies_still_missing() {
     // Arrange: 120 unread messages, and a first sync stopped once half the bodies are stored
     // (the sync future dropped, as when the process dies: what was committed stays).
     let app = TestApp::start().await;
-    for i in 0..MESSAGES {
-        app.deliver(
-            "paul.martin",
-            &["marie.durand"],
-            &format!("M{i}"),
-            "<p>x</p>",
-        )
-        .await;
-    }
+    app.deliver_n(MESSAGES, "<p>x</p>").await;
     let mb = app.mailbox("marie.durand").await;
     let mut events = mb.events();
     let halfway = async {
@@ -101,15 +93,7 @@ async fn a_message_opened_during_the_first_sync_shows_its_body_at_once_and_stays
     // Arrange: 200 unread messages on an ENT 20 ms away, a first sync under way with bodies
     // still to download.
     let app = TestApp::start().await;
-    for i in 0..200 {
-        app.deliver(
-            "paul.martin",
-            &["marie.durand"],
-            &format!("M{i}"),
-            "<p>corps</p>",
-        )
-        .await;
-    }
+    app.deliver_n(200, "<p>corps</p>").await;
     app.server().faults().set_latency(Duration::from_millis(20));
     let mb = app.mailbox("marie.durand").await;
     let mut events = mb.events();

@@ -135,6 +135,19 @@ impl TestApp {
         f(web[login].client()).await
     }
 
+    /// paul.martin sends marie.durand `n` messages (subjects `M0`, `M1`…) with `body`, from
+    /// the web; returns their ids in order.
+    pub async fn deliver_n(&self, n: usize, body: &str) -> Vec<String> {
+        let mut ids = Vec::with_capacity(n);
+        for i in 0..n {
+            ids.push(
+                self.deliver("paul.martin", &["marie.durand"], &format!("M{i}"), body)
+                    .await,
+            );
+        }
+        ids
+    }
+
     /// `from` sends a message from the web (draft then send, as the ENT's own page does);
     /// returns its id.
     pub async fn deliver(&self, from: &str, to: &[&str], subject: &str, body: &str) -> String {

@@ -254,15 +254,7 @@ async fn an_ent_that_asks_for_a_pause_gets_no_request_before_its_retry_after() {
     // Arrange: three messages; the first body read is answered 503 with `Retry-After: 1`, as
     // the proxy in front of a busy ENT does.
     let app = TestApp::start().await;
-    for i in 0..3 {
-        app.deliver(
-            "paul.martin",
-            &["marie.durand"],
-            &format!("M{i}"),
-            "<p>x</p>",
-        )
-        .await;
-    }
+    app.deliver_n(3, "<p>x</p>").await;
     let mb = app.mailbox("marie.durand").await;
     app.server().faults().inject_times(
         "/conversation/api/messages/",
