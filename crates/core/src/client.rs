@@ -220,14 +220,15 @@ impl Client {
             .user_agent(concat!("messagerie/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|source| ApiError::unreachable("building the HTTP client", source))?;
+        let max_in_flight = pace::max_in_flight();
         Ok(Self {
             http,
             base: base_url.trim_end_matches('/').to_string(),
             session: Arc::default(),
             sign_in: Arc::default(),
             relogin: Arc::default(),
-            in_flight: Arc::new(tokio::sync::Semaphore::new(pace::max_in_flight())),
-            max_in_flight: pace::max_in_flight(),
+            in_flight: Arc::new(tokio::sync::Semaphore::new(max_in_flight)),
+            max_in_flight,
             pace: Arc::default(),
             requests: Arc::default(),
             received: Arc::default(),
