@@ -25,6 +25,7 @@ use tracing_subscriber::EnvFilter;
 pub fn run() {
     init_logging();
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "messagerie starting");
+    commands::app::offset_clock_from_env();
     let options = launch::parse(std::env::args().skip(1));
     if !options.ignored.is_empty() {
         tracing::warn!(arguments = ?options.ignored, "ignoring unknown command-line arguments");
@@ -56,6 +57,7 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
+            commands::app::debug_advance_clock,
             commands::window::open_ent_page,
             commands::notify::notify_new_mail,
             commands::session::startup,

@@ -26,6 +26,7 @@
 pub mod attachment;
 pub mod body;
 pub mod client;
+pub mod clock;
 pub mod error;
 pub mod lock;
 pub mod mailbox;

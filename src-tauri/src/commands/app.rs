@@ -17,3 +17,31 @@ pub fn app_info() -> AppInfo {
         version: env!("CARGO_PKG_VERSION"),
     }
 }
+
+/// Test seam: moves the app's clock (`messagerie_core::clock`) forward by `seconds`, so that an
+/// end-to-end test sees quiet hours end or a scheduled message fall due without waiting. Only
+/// debug builds (what `cargo test` builds) move it; release builds refuse.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+pub fn debug_advance_clock(seconds: i64) -> Result<(), crate::error::CommandError> {
+    if cfg!(debug_assertions) {
+        messagerie_core::clock::advance(seconds);
+        Ok(())
+    } else {
+        Err(crate::error::CommandError::internal())
+    }
+}
+
+/// Test seam, debug builds only: `MESSAGERIE_TEST_CLOCK_OFFSET_SECS` starts the app's clock that
+/// many seconds ahead (a test that restarts the app "later").
+pub fn offset_clock_from_env() {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    if let Some(seconds) = std::env::var("MESSAGERIE_TEST_CLOCK_OFFSET_SECS")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+    {
+        messagerie_core::clock::advance(seconds);
+    }
+}

@@ -257,7 +257,7 @@ impl Mailbox {
     /// (offline, the ENT refusing) only leaves the cached list as it is.
     pub(crate) async fn ensure_recipients(&self) -> Result<()> {
         let fetched = self.inner.store.read(recipients::fetched_at).await?;
-        let now = chrono::Utc::now().timestamp_millis();
+        let now = crate::clock::now_ms();
         // A clock set back counts as fresh; one set forward refreshes once.
         if fetched.is_some_and(|at| now.saturating_sub(at) < recipients::MAX_AGE_MS) {
             return Ok(());

@@ -86,10 +86,6 @@ struct Outcome {
     resync: bool,
 }
 
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
-
 /// Replays entries until the queue is empty or the ENT stops answering (the error is returned
 /// and the entry stays for next time).
 pub(crate) async fn flush(inner: &Arc<Inner>) -> Result<FlushReport> {
@@ -118,13 +114,13 @@ async fn replay(inner: &Arc<Inner>, report: &mut FlushReport) -> Result<()> {
         } = &entry.action
         {
             // Still in its undo delay: it, and everything queued after it, waits.
-            if *due > now_ms() {
+            if *due > crate::clock::now_ms() {
                 report.remaining = inner.store.read(queue::len).await?;
                 return Ok(());
             }
         }
         let who = me.clone();
-        let now = now_ms();
+        let now = crate::clock::now_ms();
         let claimed = inner
             .store
             .write(move |tx| queue::claim(tx, seq, &who, now))
@@ -239,7 +235,7 @@ async fn with_heartbeat<T>(inner: &Inner, seq: i64, work: impl Future<Output = T
 
 async fn renew(inner: &Inner, seq: i64) {
     let me = inner.replayer.id().to_string();
-    let now = now_ms();
+    let now = crate::clock::now_ms();
     let renewed = inner
         .store
         .write(move |tx| queue::heartbeat(tx, seq, &me, now))
@@ -499,7 +495,7 @@ async fn find_uploaded(
 /// Writes `step` as attempted for entry `seq`, committed, before its request leaves.
 async fn mark_attempted(inner: &Inner, seq: i64, step: Step) -> std::result::Result<(), Failure> {
     let me = inner.replayer.id().to_string();
-    let now = now_ms();
+    let now = crate::clock::now_ms();
     let held = inner
         .store
         .write(move |tx| queue::mark_attempted(tx, seq, &me, step, now))

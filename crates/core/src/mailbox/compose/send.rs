@@ -28,8 +28,7 @@ impl Mailbox {
         content: DraftContent,
         delay: std::time::Duration,
     ) -> Result<String> {
-        let due = chrono::Utc::now().timestamp_millis()
-            + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 2);
+        let due = crate::clock::now_ms() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 2);
         let id = self.queue_send(id, content, Some(due)).await?;
         let me = self.clone();
         tokio::spawn(async move {
@@ -49,7 +48,7 @@ impl Mailbox {
         let me = self.inner.user_id().await?;
         let id = id.to_string();
         let replayer = self.inner.replayer.id().to_string();
-        let now = chrono::Utc::now().timestamp_millis();
+        let now = crate::clock::now_ms();
         let cancelled = self
             .inner
             .store
