@@ -9,6 +9,7 @@
 mod attachments;
 mod compose;
 mod ent_terms;
+mod file_picker;
 mod folders;
 mod harness;
 mod hostile;
