@@ -21,5 +21,6 @@ mod offline;
 mod remote_images;
 mod sign_in;
 mod stay_signed_in;
+mod theme;
 mod ui;
 mod window;
