@@ -64,6 +64,10 @@ pub struct Launch {
     /// More environment for the app (e.g. `MESSAGERIE_TEST_PICK_FILES`, the file dialog's
     /// test seam).
     pub env: Vec<(String, String)>,
+    /// The desktop prefers dark (`Some(true)`) or light, as the XDG portal tells apps (GNOME,
+    /// KDE); `None`: no portal on the bus, as on a bare X server. [`Bus::set_desktop_dark`]
+    /// switches it while the app runs.
+    pub desktop_dark: Option<bool>,
 }
 
 impl Launch {
@@ -163,7 +167,7 @@ impl App {
         }
 
         let display = display::Display::start(&logs.join("xvfb.log"));
-        let bus = Bus::start(dir.path(), &logs).await;
+        let bus = Bus::start(dir.path(), &logs, launch.desktop_dark).await;
 
         let port = free_port();
         let native_port = free_port();

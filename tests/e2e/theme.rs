@@ -1,5 +1,6 @@
-//! Dark mode: the window follows the system's theme (here GTK's, `GTK_THEME=Adwaita:dark`) and
-//! the user's choice (`data-theme` on <html>, which « Paramètres » sets), and a message body
+//! Dark mode: the window follows the system's theme (GTK's, `GTK_THEME=Adwaita:dark`; the
+//! desktop's preference as the XDG portal gives it, switched while the app runs) and the
+//! user's choice (`data-theme` on <html>, which « Paramètres » sets), and a message body
 //! stays on its light sheet in both.
 use serde_json::json;
 
@@ -117,6 +118,33 @@ async fn a_dark_gtk_theme_makes_the_window_dark_without_any_setting_and_the_user
 
         // Assert 2: the choice wins over the system.
         wait_background(&app, "html", LIGHT_BG).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_follows_the_desktop_switching_from_dark_to_light_and_back_while_it_runs() {
+    let launch = Launch {
+        desktop_dark: Some(true),
+        ..Launch::demo()
+    };
+    harness::run_with("theme_desktop_switch", launch, |app| async move {
+        // Arrange: the demo inbox on a desktop that prefers dark (the XDG portal's
+        // `color-scheme`, as GNOME and KDE serve it).
+        ui::wait_for_row(&app, "Conseil de classe de 3A").await;
+        wait_background(&app, "html", DARK_BG).await;
+
+        // Act 1: the desktop switches to light (GNOME's « Style », the portal's signal).
+        app.bus.set_desktop_dark(false).await;
+
+        // Assert 1: the window turns light, with no setting touched.
+        wait_background(&app, "html", LIGHT_BG).await;
+
+        // Act 2: and back to dark.
+        app.bus.set_desktop_dark(true).await;
+
+        // Assert 2: dark again.
+        wait_background(&app, "html", DARK_BG).await;
     })
     .await;
 }

@@ -4,8 +4,6 @@
 // maps them to the Rust snake_case ones).
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
-import { getCurrentWindow } from "@tauri-apps/api/window";
-import type { DesktopTheme } from "./theme/theme";
 import type { ComposeApi, ComposeEvent } from "./composer/api";
 import type { MailboxApi, SignInApi } from "./mailbox/api";
 import type { DownloadProgress } from "./bindings/DownloadProgress";
@@ -60,23 +58,6 @@ export function onLaunchedAgain(listener: (launch: { demo: boolean }) => void): 
         // The window is going away: nothing left to stop.
       });
 }
-
-/**
- * The desktop's theme as Tauri reports it for the window (`tauri://theme-changed`), for a
- * desktop whose dark preference the webview's `prefers-color-scheme` does not show.
- */
-export const desktopTheme: DesktopTheme = {
-  current: () => getCurrentWindow().theme(),
-  onChange(listener) {
-    const pending = getCurrentWindow().onThemeChanged((e) => listener(e.payload));
-    return () =>
-      void pending
-        .then((stop) => stop())
-        .catch(() => {
-          // The window is going away: nothing left to stop.
-        });
-  },
-};
 
 function isComposeEvent(e: MailboxEvent): e is ComposeEvent {
   return e.kind === "sent" || e.kind === "filesDropped" || e.kind === "actionRefused" || e.kind === "uploadProgress";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { followSystemTheme, type DesktopTheme, type Theme } from "./theme";
+import { followSystemTheme } from "./theme";
 
 class FakeMedia {
   matches: boolean;
@@ -22,25 +22,6 @@ class FakeMedia {
   }
 }
 
-class FakeDesktop implements DesktopTheme {
-  private listener: ((t: Theme) => void) | null = null;
-  constructor(private now: Theme | null) {}
-  current() {
-    return Promise.resolve(this.now);
-  }
-  onChange(listener: (t: Theme) => void) {
-    this.listener = listener;
-    return () => {
-      this.listener = null;
-    };
-  }
-  change(t: Theme) {
-    this.listener?.(t);
-  }
-}
-
-const flush = () => new Promise((r) => setTimeout(r, 0));
-
 describe("followSystemTheme", () => {
   test("the webview's prefers-color-scheme is written at once and followed", () => {
     const root = document.createElement("html");
@@ -55,18 +36,7 @@ describe("followSystemTheme", () => {
     expect(media.listening).toBe(0);
   });
 
-  test("a dark desktop the webview does not see still makes the window dark, and back", async () => {
-    const root = document.createElement("html");
-    const desktop = new FakeDesktop("dark");
-    followSystemTheme(root, new FakeMedia(false), desktop);
-    await flush();
-    expect(root.getAttribute("data-system-theme")).toBe("dark");
-
-    desktop.change("light");
-    expect(root.getAttribute("data-system-theme")).toBe("light");
-  });
-
-  test("without any source the window is light", () => {
+  test("without matchMedia the window is light", () => {
     const root = document.createElement("html");
     followSystemTheme(root, null);
     expect(root.getAttribute("data-system-theme")).toBe("light");
