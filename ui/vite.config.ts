@@ -7,5 +7,7 @@ export default defineConfig({
   base: "./",
   clearScreen: false,
   build: { outDir: "dist", emptyOutDir: true, target: "es2022" },
-  test: { environment: "jsdom", globals: true },
+  // CSS is empty in tests, except where a test reads a stylesheet as text (`?raw`: the theme's
+  // contrast check).
+  test: { environment: "jsdom", globals: true, css: { include: [/\.css\?raw$/] } },
 });

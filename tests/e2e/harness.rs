@@ -64,6 +64,10 @@ pub struct Launch {
     /// More environment for the app (e.g. `MESSAGERIE_TEST_PICK_FILES`, the file dialog's
     /// test seam).
     pub env: Vec<(String, String)>,
+    /// The desktop prefers dark (`Some(true)`) or light, as the XDG portal tells apps (GNOME,
+    /// KDE); `None`: no portal on the bus, as on a bare X server. [`Bus::set_desktop_dark`]
+    /// switches it while the app runs.
+    pub desktop_dark: Option<bool>,
 }
 
 impl Launch {
@@ -163,7 +167,7 @@ impl App {
         }
 
         let display = display::Display::start(&logs.join("xvfb.log"));
-        let bus = Bus::start(dir.path(), &logs).await;
+        let bus = Bus::start(dir.path(), &logs, launch.desktop_dark).await;
 
         let port = free_port();
         let native_port = free_port();
@@ -292,6 +296,36 @@ impl App {
         line.split_whitespace().next().map(str::to_owned)
     }
 
+    /// Runs `xdotool` on the test's display (keys and focus for a native window WebDriver
+    /// cannot reach, such as the file dialog) and returns its standard output.
+    pub fn xdotool(&self, args: &[&str]) -> String {
+        let out = self.run_xdotool(args);
+        assert!(
+            out.status.success(),
+            "xdotool {args:?} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The X id of the shown (mapped) window titled exactly `title`, if there is one. Unlike
+    /// [`App::window_id`], a window hidden again (GTK hides a closed dialog) does not count.
+    pub fn visible_window(&self, title: &str) -> Option<String> {
+        let pattern = format!("^{}$", regex_escape(title));
+        let out = self.run_xdotool(&["search", "--onlyvisible", "--name", &pattern]);
+        let found = String::from_utf8_lossy(&out.stdout);
+        found.lines().next().map(str::to_owned)
+    }
+
+    fn run_xdotool(&self, args: &[&str]) -> std::process::Output {
+        Command::new(require("xdotool"))
+            .args(args)
+            .env("DISPLAY", &self.display.name)
+            .output()
+            .unwrap_or_else(|error| panic!("cannot run xdotool {args:?}: {error}"))
+    }
+
     /// The process groups the harness started: tauri-driver (with WebKitWebDriver and the app),
     /// the bus daemon and its monitor, Xvfb.
     pub fn process_groups(&self) -> Vec<u32> {
@@ -357,6 +391,18 @@ impl App {
         let _ = self.driver.quit().await;
         drop(self.tauri_driver);
     }
+}
+
+/// `text` as a POSIX regular expression matching itself (xdotool's `--name` takes one).
+fn regex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\.^$|?*+()[]{}".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 pub fn artifacts_root() -> PathBuf {

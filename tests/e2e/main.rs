@@ -9,6 +9,7 @@
 mod attachments;
 mod compose;
 mod ent_terms;
+mod file_picker;
 mod folders;
 mod harness;
 mod hostile;
@@ -20,5 +21,6 @@ mod offline;
 mod remote_images;
 mod sign_in;
 mod stay_signed_in;
+mod theme;
 mod ui;
 mod window;

@@ -207,8 +207,9 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   cancelSend(id: string): Promise<boolean> {
     return invoke("cancel_send", { id });
   }
+  /** The native file dialog, titled in the window's language (App sets `<html lang>`). */
   pickFiles(): Promise<Picked[]> {
-    return invoke("pick_files");
+    return invoke("pick_files", { lang: document.documentElement.lang || "fr" });
   }
   addAttachment(draftId: string, token: string): Promise<Attachment> {
     return invoke("add_attachment", { draftId, token });

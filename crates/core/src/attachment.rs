@@ -615,9 +615,10 @@ pub fn content_type(name: &str) -> &'static str {
     }
 }
 
-/// A size as the ENT's pages write it: « 512 o », « 1,5 Mo » (powers of 1024, a decimal comma).
+/// A size in French: « 8 octets », « 1 octet », « 1,5 Mo » (powers of 1024, a decimal comma).
+/// Under 1 ko the exact count in words: « 0 ko » or « 8 o » would hide a tiny file.
 pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["o", "ko", "Mo", "Go"];
+    const UNITS: [&str; 4] = ["octets", "ko", "Mo", "Go"];
     let mut value = bytes as f64;
     let mut unit = 0;
     while value >= 1024.0 && unit < UNITS.len() - 1 {
@@ -625,7 +626,9 @@ pub fn human_size(bytes: u64) -> String {
         unit += 1;
     }
     if unit == 0 {
-        format!("{bytes} o")
+        // French takes the singular for 0 and 1.
+        let word = if bytes < 2 { "octet" } else { "octets" };
+        format!("{bytes} {word}")
     } else {
         format!("{value:.1} {}", UNITS[unit]).replace('.', ",")
     }
@@ -788,8 +791,13 @@ mod tests {
     }
 
     #[test]
-    fn sizes_read_as_the_ent_writes_them() {
-        assert_eq!(human_size(512), "512 o");
+    fn sizes_read_in_french_and_a_small_file_in_octets_not_0_ko() {
+        assert_eq!(human_size(8), "8 octets");
+        assert_eq!(human_size(1), "1 octet");
+        assert_eq!(human_size(0), "0 octet");
+        assert_eq!(human_size(512), "512 octets");
+        assert_eq!(human_size(1023), "1023 octets");
+        assert_eq!(human_size(1024), "1,0 ko");
         assert_eq!(human_size(1536), "1,5 ko");
         assert_eq!(human_size(2 * 1024 * 1024 * 1024), "2,0 Go");
     }

@@ -176,15 +176,21 @@ pub async fn remove_attachment(
     .await
 }
 
-/// « Ajouter une pièce jointe »: the native file dialog, several files at once; a token and a
-/// name for each chosen file (none when cancelled).
+/// « Ajouter une pièce jointe »: the native file dialog, several files at once, titled in the
+/// window's language (`lang`, as for notifications); a token and a name for each chosen file
+/// (none when cancelled).
 ///
 /// Test seam: WebDriver cannot drive a native dialog, so debug builds (what `cargo test`
 /// builds) take the paths from `MESSAGERIE_TEST_PICK_FILES` (separated by `:`) when it is set.
-/// Release builds have no such seam.
+/// Release builds have no such seam. The real dialog is driven too, with xdotool
+/// (`tests/e2e/file_picker.rs`).
 #[tauri::command]
 #[tracing::instrument(skip_all, err)]
-pub async fn pick_files(app: AppHandle, picked: State<'_, PickedFiles>) -> Answer<Vec<Picked>> {
+pub async fn pick_files(
+    app: AppHandle,
+    picked: State<'_, PickedFiles>,
+    lang: Option<String>,
+) -> Answer<Vec<Picked>> {
     #[cfg(debug_assertions)]
     if let Some(paths) = std::env::var_os("MESSAGERIE_TEST_PICK_FILES") {
         return Ok(std::env::split_paths(&paths)
@@ -192,9 +198,13 @@ pub async fn pick_files(app: AppHandle, picked: State<'_, PickedFiles>) -> Answe
             .collect());
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog().file().pick_files(move |chosen| {
-        let _ = tx.send(chosen);
-    });
+    let title = pick_title(lang.as_deref() == Some("en"));
+    app.dialog()
+        .file()
+        .set_title(title)
+        .pick_files(move |chosen| {
+            let _ = tx.send(chosen);
+        });
     let chosen = rx
         .await
         .map_err(|_| CommandError::internal())?
@@ -207,6 +217,16 @@ pub async fn pick_files(app: AppHandle, picked: State<'_, PickedFiles>) -> Answe
             })
         })
         .collect()
+}
+
+/// The file dialog's title (GTK's own default is « Open File », in English whatever the app's
+/// language).
+fn pick_title(english: bool) -> &'static str {
+    if english {
+        "Attach files"
+    } else {
+        "Joindre des fichiers"
+    }
 }
 
 /// Files dropped on the window reach it as tokens too (`{kind: "filesDropped", files}` on the
@@ -280,6 +300,12 @@ mod tests {
         assert_eq!(by_token, file);
         // A token is good once.
         assert!(chosen_file(&picked, &token).is_err());
+    }
+
+    #[test]
+    fn the_file_dialog_is_titled_in_the_windows_language() {
+        assert_eq!(pick_title(false), "Joindre des fichiers");
+        assert_eq!(pick_title(true), "Attach files");
     }
 
     #[cfg(unix)]

@@ -1,10 +1,12 @@
 //! A private D-Bus session bus per test, recorded by `dbus-monitor`, with the harness itself
 //! serving `org.freedesktop.Notifications` on it (Xvfb has no notification daemon, and without
-//! one notify-rust's call would fail with ServiceUnknown).
+//! one notify-rust's call would fail with ServiceUnknown) and, when a test asks, the desktop
+//! portal's colour scheme (`org.freedesktop.portal.Settings`, which GNOME and KDE serve).
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,6 +19,11 @@ use super::wait::wait_until;
 const START_DEADLINE: Duration = Duration::from_secs(20);
 const NOTIFICATIONS_NAME: &str = "org.freedesktop.Notifications";
 const NOTIFICATIONS_PATH: &str = "/org/freedesktop/Notifications";
+const PORTAL_NAME: &str = "org.freedesktop.portal.Desktop";
+const PORTAL_PATH: &str = "/org/freedesktop/portal/desktop";
+const PORTAL_SETTINGS: &str = "org.freedesktop.portal.Settings";
+const APPEARANCE: &str = "org.freedesktop.appearance";
+const COLOR_SCHEME: &str = "color-scheme";
 
 /// No `<servicedir>`: nothing from the host is ever activated on this bus, so the only
 /// notification service is ours.
@@ -45,7 +52,9 @@ pub struct Bus {
 }
 
 impl Bus {
-    pub async fn start(dir: &Path, logs: &Path) -> Bus {
+    /// `desktop_dark`: serve the portal's colour scheme, dark or light; None: no portal, as on
+    /// a bare X server.
+    pub async fn start(dir: &Path, logs: &Path, desktop_dark: Option<bool>) -> Bus {
         let config = dir.join("bus.conf");
         std::fs::write(
             &config,
@@ -66,7 +75,7 @@ impl Bus {
             .map(|line| line.trim().to_owned())
             .unwrap_or_else(|| panic!("dbus-daemon printed no address within {START_DEADLINE:?}"));
 
-        let server = NotificationServer::start(&address).await;
+        let server = NotificationServer::start(&address, desktop_dark).await;
 
         let monitor_log = logs.join("dbus-monitor.log");
         let mut command = Command::new(require("dbus-monitor"));
@@ -126,6 +135,24 @@ impl Bus {
         self.server.calls.lock().map_or(0, |calls| calls.len())
     }
 
+    /// The desktop switches to dark or light, as GNOME's « Style » does: the portal's
+    /// `SettingChanged` signal. Only on a bus started with a `desktop_dark`.
+    pub async fn set_desktop_dark(&self, dark: bool) {
+        let scheme = color_scheme(dark);
+        self.server.color_scheme.store(scheme, Ordering::SeqCst);
+        self.server
+            .connection
+            .emit_signal(
+                None::<&str>,
+                PORTAL_PATH,
+                PORTAL_SETTINGS,
+                "SettingChanged",
+                &(APPEARANCE, COLOR_SCHEME, zbus::Variant::U32(scheme)),
+            )
+            .await
+            .expect("emit SettingChanged on the private bus");
+    }
+
     /// Clicks the `n`th notification (from 1), as a desktop does: the `ActionInvoked` signal
     /// with its id and the `default` action.
     pub async fn click_notification(&self, n: u32) {
@@ -143,26 +170,49 @@ impl Bus {
     }
 }
 
-/// The harness's own `org.freedesktop.Notifications`, so the app gets a real D-Bus reply.
+/// The portal's `color-scheme`: 1 prefers dark, 2 prefers light (0, no preference, is unused).
+fn color_scheme(dark: bool) -> u32 {
+    if dark {
+        1
+    } else {
+        2
+    }
+}
+
+/// The harness's own `org.freedesktop.Notifications`, so the app gets a real D-Bus reply, and
+/// the portal's settings when a test asks for them.
 struct NotificationServer {
     connection: zbus::Connection,
     calls: Arc<Mutex<Vec<Notification>>>,
+    color_scheme: Arc<AtomicU32>,
 }
 
 impl NotificationServer {
-    async fn start(address: &str) -> NotificationServer {
+    async fn start(address: &str, desktop_dark: Option<bool>) -> NotificationServer {
         let calls = Arc::new(Mutex::new(Vec::new()));
+        let color_scheme = Arc::new(AtomicU32::new(color_scheme(desktop_dark.unwrap_or(false))));
         let service = NotificationService {
             calls: calls.clone(),
             last_id: 0,
         };
-        let connection = zbus::connection::Builder::address(address)
+        let mut builder = zbus::connection::Builder::address(address)
             .name(NOTIFICATIONS_NAME)
-            .serve_at(NOTIFICATIONS_PATH, service)
+            .serve_at(NOTIFICATIONS_PATH, service);
+        if desktop_dark.is_some() {
+            let settings = PortalSettings {
+                color_scheme: color_scheme.clone(),
+            };
+            builder = builder.name(PORTAL_NAME).serve_at(PORTAL_PATH, settings);
+        }
+        let connection = builder
             .build()
             .await
             .expect("serve org.freedesktop.Notifications on the private bus");
-        NotificationServer { connection, calls }
+        NotificationServer {
+            connection,
+            calls,
+            color_scheme,
+        }
     }
 
     async fn probe(&self) {
@@ -223,5 +273,26 @@ impl NotificationService {
             "0".into(),
             "1.2".into(),
         )
+    }
+}
+
+/// The desktop portal's settings, as far as the window's theme goes.
+struct PortalSettings {
+    color_scheme: Arc<AtomicU32>,
+}
+
+#[zbus::interface(name = "org.freedesktop.portal.Settings")]
+impl PortalSettings {
+    /// `Read(namespace, key) -> v`, the value itself a variant (the portal's v1 signature,
+    /// which tao reads).
+    fn read(&self, namespace: String, key: String) -> zbus::fdo::Result<zbus::OwnedVariant> {
+        if namespace != APPEARANCE || key != COLOR_SCHEME {
+            return Err(zbus::fdo::Error::Failed(format!(
+                "no setting {namespace} {key} here"
+            )));
+        }
+        let scheme = zbus::Variant::U32(self.color_scheme.load(Ordering::SeqCst));
+        zbus::OwnedVariant::try_from(zbus::Variant::Variant(Box::new(scheme)))
+            .map_err(|e| zbus::fdo::Error::Failed(e.to_string()))
     }
 }

@@ -13,6 +13,7 @@ const TOOLS: &[(&str, &str)] = &[
     ),
     ("xwininfo", "Debian package x11-utils"),
     ("import", "Debian package imagemagick"),
+    ("xdotool", "Debian package xdotool"),
 ];
 
 /// The path of `program`, looked up in `PATH` (and `~/.cargo/bin` for tauri-driver).

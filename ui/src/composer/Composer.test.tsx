@@ -306,6 +306,18 @@ describe("attachments", () => {
     expect(screen.getByTestId("attachment").textContent).toMatch(/^programme\.pdf200\s*ko/);
   });
 
+  test("a tiny file reads « 8 octets », not « 0 ko »", async () => {
+    const api = new ComposeFixture();
+    api.filesToPick = ["/home/marie/mot.txt"];
+    api.fileSizes["/home/marie/mot.txt"] = 8;
+    renderComposer(api);
+    fireEvent.click(screen.getByTestId("attach"));
+    await elapse();
+    await elapse();
+
+    expect(screen.getByTestId("attachment").textContent).toMatch(/^mot\.txt8\s+octets/);
+  });
+
   test("a file shows « envoi… » until the backend has taken it", async () => {
     const api = new ComposeFixture();
     api.filesToPick = ["/home/marie/programme.pdf"];

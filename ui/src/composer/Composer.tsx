@@ -2,6 +2,7 @@ import { describeError } from "../i18n/errors";
 import { useEffect, useId, useRef, useState, type DragEvent } from "react";
 import { ConfirmDialog } from "../mailbox/Dialog";
 import { useI18n, type I18n, type MessageKey } from "../i18n/i18n";
+import { formatSize } from "../i18n/size";
 import type { ComposeApi } from "./api";
 import { cleanPastedHtml, textToHtml } from "./html";
 import { RecipientField } from "./RecipientField";
@@ -17,18 +18,6 @@ export interface ComposerProps {
   /** The message was handed to the backend; it leaves after `undoSeconds`. */
   onSent?: (id: string) => void;
   undoSeconds?: number;
-}
-
-/** Sizes as the ENT shows them: « 12,3 Mo ». */
-export function formatBytes(locale: string, bytes: number): string {
-  const tag = locale === "fr" ? "fr-FR" : "en-GB";
-  const mb = Math.max(0, bytes) / (1024 * 1024);
-  if (mb < 1) {
-    return new Intl.NumberFormat(tag, { style: "unit", unit: "kilobyte", maximumFractionDigits: 0 }).format(
-      Math.max(0, bytes) / 1024,
-    );
-  }
-  return new Intl.NumberFormat(tag, { style: "unit", unit: "megabyte", maximumFractionDigits: 1 }).format(mb);
 }
 
 const FIELD_LABEL: Record<Field, MessageKey> = { to: "composer.to", cc: "composer.cc", cci: "composer.cci" };
@@ -349,7 +338,7 @@ function Attachments({
         </button>
         {spaceLeft !== null && (
           <span className="cmp-space" data-testid="space-left">
-            {t("composer.space", { size: formatBytes(i18n.locale, spaceLeft) })}
+            {t("composer.space", { size: formatSize(i18n.locale, spaceLeft) })}
           </span>
         )}
       </div>
@@ -372,7 +361,7 @@ function Attachments({
                 <UploadProgress share={a.upload} label={t("composer.uploading")} />
               )}
               {a.status === "done" && a.attachment && a.upload === null && (
-                <span className="cmp-attachment-size">{formatBytes(i18n.locale, a.attachment.size)}</span>
+                <span className="cmp-attachment-size">{formatSize(i18n.locale, a.attachment.size)}</span>
               )}
               {a.status === "failed" && (
                 <span className="cmp-attachment-error" role="alert">

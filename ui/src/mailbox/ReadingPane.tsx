@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { useI18n, type I18n } from "../i18n/i18n";
+import { formatSize } from "../i18n/size";
 import { BODY_SANDBOX, buildSrcdoc } from "./body";
 import { ConfirmDialog } from "./Dialog";
 import { splitName, visibleName } from "./filename";
@@ -269,18 +270,6 @@ function Recipients({ list, i18n }: { list: Recipient[]; i18n: I18n }) {
         ),
       )}
     </ul>
-  );
-}
-
-function formatSize(locale: string, bytes: number): string {
-  const tag = locale === "fr" ? "fr-FR" : "en-GB";
-  if (bytes < 1024 * 1024) {
-    return new Intl.NumberFormat(tag, { style: "unit", unit: "kilobyte", maximumFractionDigits: 0 }).format(
-      Math.max(1, bytes / 1024),
-    );
-  }
-  return new Intl.NumberFormat(tag, { style: "unit", unit: "megabyte", maximumFractionDigits: 1 }).format(
-    bytes / (1024 * 1024),
   );
 }
 

@@ -12,8 +12,19 @@ export function bodyCsp(): string {
   return "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 }
 
-const frameStyle = `body{margin:0;padding:12px 16px;font:15px/1.55 system-ui,"Segoe UI",Roboto,sans-serif;color:#1f2933;overflow-wrap:anywhere}
-img{max-width:100%;height:auto}a{color:#1f7ea6}blockquote{margin:0 0 0 8px;padding-left:8px;border-left:3px solid #c9dde6;color:#52606d}`;
+/**
+ * The light sheet. A body is shown on white with dark default text in both themes, never with
+ * its colours adapted: an ENT message keeps the colours its author chose (a teacher's red
+ * « À rendre lundi » stays red), and black text written for a white page never ends up on a
+ * dark background. The dark window frames the sheet. These colours are also the `--mbx-sheet*`
+ * tokens of src/styles.css (the composer's page), which src/theme/contrast.test.ts checks.
+ */
+export const SHEET = { background: "#ffffff", ink: "#1f2933", muted: "#52606d", link: "#1a6a8d", quote: "#c9dde6" };
+
+// `color-scheme: light` and the white canvas: the frame stays a light page even when the
+// window around it is dark (a frame whose scheme differs from its parent's is painted opaque).
+const frameStyle = `:root{color-scheme:light;background:${SHEET.background}}body{margin:0;padding:12px 16px;font:15px/1.55 system-ui,"Segoe UI",Roboto,sans-serif;color:${SHEET.ink};overflow-wrap:anywhere}
+img{max-width:100%;height:auto}a{color:${SHEET.link}}blockquote{margin:0 0 0 8px;padding-left:8px;border-left:3px solid ${SHEET.quote};color:${SHEET.muted}}`;
 
 const attr = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
 
