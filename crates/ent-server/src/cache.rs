@@ -14,6 +14,9 @@ const MAX_ENTRIES: usize = 10_000;
 #[derive(Default)]
 pub(crate) struct ResponseCache {
     map: Mutex<HashMap<(String, String), (u64, Bytes)>>,
+    /// Folder totals (the `count` of every list item, §4.5), keyed by user and condition, with
+    /// the generation they were read at (the membership one when the total ignores unread).
+    totals: Mutex<HashMap<(String, String), (u64, u64)>>,
 }
 
 impl ResponseCache {
@@ -32,6 +35,27 @@ impl ResponseCache {
                 map.clear();
             }
             map.insert((user.to_owned(), key.to_owned()), (generation, body));
+        }
+    }
+}
+
+impl ResponseCache {
+    /// A folder total read at `generation`, if it is still valid.
+    pub fn total(&self, user: &str, key: &str, generation: u64) -> Option<u64> {
+        let map = self.totals.lock().ok()?;
+        match map.get(&(user.to_owned(), key.to_owned())) {
+            Some((g, total)) if *g == generation => Some(*total),
+            _ => None,
+        }
+    }
+
+    /// Stores a folder total, read at `generation` (taken *before* the read).
+    pub fn put_total(&self, user: &str, key: &str, generation: u64, total: u64) {
+        if let Ok(mut map) = self.totals.lock() {
+            if map.len() >= MAX_ENTRIES {
+                map.clear();
+            }
+            map.insert((user.to_owned(), key.to_owned()), (generation, total));
         }
     }
 }

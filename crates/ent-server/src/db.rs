@@ -39,6 +39,9 @@ pub struct Db {
     next: Arc<AtomicUsize>,
     /// Bumped after every committed write: what was read before is possibly stale.
     generation: Arc<AtomicU64>,
+    /// Bumped after every committed write except those that only change read/unread flags
+    /// ([`Db::write_unread`]): which messages a folder holds is unchanged while it stays.
+    membership: Arc<AtomicU64>,
 }
 
 impl Db {
@@ -60,6 +63,7 @@ impl Db {
             readers: Arc::new(readers),
             next: Arc::new(AtomicUsize::new(0)),
             generation: Arc::new(AtomicU64::new(0)),
+            membership: Arc::new(AtomicU64::new(0)),
         })
     }
 
@@ -73,8 +77,30 @@ impl Db {
         E: From<anyhow::Error> + Send + 'static,
         F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E> + Send + 'static,
     {
+        self.commit(f, true).await
+    }
+
+    /// [`Db::write`] for a write that only marks messages read or unread: list and count
+    /// answers go stale, folder totals do not (a first sync reads every message of a
+    /// 100,000-message inbox, each read a write: its list pages keep their total).
+    pub async fn write_unread<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<anyhow::Error> + Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E> + Send + 'static,
+    {
+        self.commit(f, false).await
+    }
+
+    async fn commit<T, E, F>(&self, f: F, membership: bool) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<anyhow::Error> + Send + 'static,
+        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E> + Send + 'static,
+    {
         let writer = self.writer.clone();
         let generation = self.generation.clone();
+        let members = self.membership.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = writer
                 .lock()
@@ -82,11 +108,20 @@ impl Db {
             let tx = conn.transaction().map_err(anyhow::Error::from)?;
             let out = f(&tx)?;
             tx.commit().map_err(anyhow::Error::from)?;
+            if membership {
+                members.fetch_add(1, Ordering::Release);
+            }
             generation.fetch_add(1, Ordering::Release);
             Ok(out)
         })
         .await
         .map_err(|e| anyhow::Error::new(e).context("database task failed"))?
+    }
+
+    /// The membership generation: a folder's total read at it stays right while it has not
+    /// moved.
+    pub fn membership(&self) -> u64 {
+        self.membership.load(Ordering::Acquire)
     }
 
     /// The write generation: take it before a read, and a cached result of that read is

@@ -267,11 +267,27 @@ fn list_page(
         size,
         offset,
     } = page;
-    let total: u64 = c
-        .prepare_cached(&format!(
-            "SELECT count(*) FROM usermessages u WHERE u.user_id = ?1 AND ({cond})"
-        ))?
-        .query_row(params_from_iter(params.iter()), |r| r.get(0))?;
+    // The total costs a count over the whole folder (entcore's `COUNT(*) OVER()` does the same
+    // on every page): it is kept until the folder's membership changes, or any flag when the
+    // list is filtered on unread — marking a message read does not change a folder's total.
+    let key = format!("{cond} {params:?}");
+    let generation = if cond.contains("u.unread") {
+        state.db.generation()
+    } else {
+        state.db.membership()
+    };
+    let total: u64 = match state.cache.total(user, &key, generation) {
+        Some(total) => total,
+        None => {
+            let total = c
+                .prepare_cached(&format!(
+                    "SELECT count(*) FROM usermessages u WHERE u.user_id = ?1 AND ({cond})"
+                ))?
+                .query_row(params_from_iter(params.iter()), |r| r.get(0))?;
+            state.cache.put_total(user, &key, generation, total);
+            total
+        }
+    };
     // The page's rows are chosen on `usermessages` alone (its list index), then joined: the
     // rows skipped by OFFSET are never joined to their message, body and flags, so a page deep
     // in a 100,000-message folder costs a scan of ids, not 100,000 joins.

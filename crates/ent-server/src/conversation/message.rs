@@ -146,7 +146,7 @@ async fn read_message_uncached(
         let (user, mid) = (caller.user_id.clone(), id.clone());
         state
             .db
-            .write(move |tx| -> ApiResult<()> { Ok(mark_read(tx, &user, &mid)?) })
+            .write_unread(move |tx| -> ApiResult<()> { Ok(mark_read(tx, &user, &mid)?) })
             .await?;
     }
     let generation = state.db.generation();

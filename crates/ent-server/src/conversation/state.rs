@@ -40,7 +40,7 @@ pub(super) async fn toggle_unread(
     let body: ToggleUnreadBody = parse(&body)?;
     state
         .db
-        .write(move |tx| {
+        .write_unread(move |tx| {
             update_owned(
                 tx,
                 &caller.user_id,

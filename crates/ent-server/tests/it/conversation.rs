@@ -285,6 +285,52 @@ async fn pages_hold_at_most_25_messages_and_each_row_carries_the_total_count() {
 }
 
 #[tokio::test]
+async fn a_folders_total_follows_reads_new_mail_and_the_trash() {
+    let app = TestApp::spawn().await;
+    let (paul, marie) = (
+        app.login("paul.martin").await,
+        app.login("marie.durand").await,
+    );
+    for i in 0..3 {
+        paul.send_to(&[&app.id("marie.durand")], &format!("Message {i}"))
+            .await;
+    }
+    let total = |unread: bool| {
+        let marie = &marie;
+        async move {
+            let page: Vec<ent_protocol::MessageListItem> = json(
+                marie
+                    .list_raw(
+                        "inbox",
+                        &ListQuery {
+                            page: 0,
+                            unread,
+                            ..ListQuery::default()
+                        },
+                    )
+                    .await,
+            )
+            .await;
+            page.first().map_or(0, |m| m.count)
+        }
+    };
+    assert_eq!((total(false).await, total(true).await), (3, 3));
+    let ids = marie.list_ids("inbox").await;
+
+    // Reading one leaves the folder's total and lowers the unread list's.
+    marie.message(&ids[0]).await;
+    assert_eq!((total(false).await, total(true).await), (3, 2));
+    marie.toggle_unread(&[&ids[0]], true).await;
+    assert_eq!(total(true).await, 3);
+
+    // New mail and the trash change the total.
+    paul.send_to(&[&app.id("marie.durand")], "Message 3").await;
+    assert_eq!(total(false).await, 4);
+    marie.trash(&[&ids[1]]).await;
+    assert_eq!((total(false).await, total(true).await), (3, 3));
+}
+
+#[tokio::test]
 async fn search_is_accent_insensitive_on_subject_body_and_names() {
     let app = TestApp::spawn().await;
     let (paul, marie) = (
