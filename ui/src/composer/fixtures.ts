@@ -218,10 +218,13 @@ export class ComposeFixture implements ComposeApi {
     };
   }
 
-  private quoted(m: Message, intro: string): string {
+  /** As the core quotes (mailbox/compose.rs `quoted`): the ENT's history block for a reply. */
+  private quoted(m: Message, kind: "reply" | "forward"): string {
     const from = m.from?.displayName ?? "";
     const date = new Date(m.date).toLocaleString("fr-FR", { timeZone: "UTC" });
-    return `<p><br></p><p>${intro}</p><p>De : ${from}<br>Date : ${date}<br>Objet : ${m.subject}</p><blockquote>${m.body ?? ""}</blockquote>`;
+    return kind === "reply"
+      ? `<p><br></p><div class="conversation-history"><p><em>De ${from}, le ${date}</em></p><div class="conversation-history-body">${m.body ?? ""}</div></div>`
+      : `<p><br></p><div><p>--------- Message transféré ---------</p><p>De : ${from}</p><p>Date : ${date}</p><p>Objet : ${m.subject}</p>${m.body ?? ""}</div>`;
   }
 
   async replyDraft(id: string, all: boolean): Promise<DraftView> {
@@ -233,7 +236,7 @@ export class ComposeFixture implements ComposeApi {
     return {
       id: null,
       subject: m.subject.startsWith("Re : ") ? m.subject : `Re : ${m.subject}`,
-      body: this.quoted(m, "Message d'origine :"),
+      body: this.quoted(m, "reply"),
       to,
       cc: all ? m.cc.filter((r) => r.id !== me) : [],
       cci: [],
@@ -248,7 +251,7 @@ export class ComposeFixture implements ComposeApi {
     return {
       id: null,
       subject: m.subject.startsWith("Tr : ") ? m.subject : `Tr : ${m.subject}`,
-      body: this.quoted(m, "Message transféré :"),
+      body: this.quoted(m, "forward"),
       to: [],
       cc: [],
       cci: [],

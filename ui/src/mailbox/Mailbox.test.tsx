@@ -515,7 +515,7 @@ describe("writing", () => {
     await screen.findByTestId("composer");
     expect(subject()).toBe("Re : Conseil de classe de 6A");
     expect(chipIds()).toEqual([people.martin.id]);
-    expect(screen.getByTestId("body").querySelector("blockquote")?.textContent).toContain("salle B12");
+    expect(screen.getByTestId("body").querySelector(".conversation-history-body")?.textContent).toContain("salle B12");
   });
 
   test("Répondre à tous adds the other recipients but not the replier", async () => {

@@ -137,7 +137,7 @@ impl Mailbox {
         Ok(DraftView {
             id: None,
             subject: prefixed(REPLY_PREFIX, &original.summary.subject),
-            body: quoted(&original),
+            body: quoted(&original, Quote::Reply),
             to,
             cc,
             cci,
@@ -153,7 +153,7 @@ impl Mailbox {
         let original = self.message(id).await?;
         let content = DraftContent {
             subject: prefixed(FORWARD_PREFIX, &original.summary.subject),
-            body: quoted(&original),
+            body: quoted(&original, Quote::Forward),
             in_reply_to: Some(original.summary.id.clone()),
             ..DraftContent::default()
         };
@@ -335,9 +335,23 @@ fn prefixed(prefix: &str, subject: &str) -> String {
     }
 }
 
-/// The quoted history the ENT's client puts under a reply or a forward: an empty line to
-/// write in, then the original's headers and body in a `div.conversation-history`.
-fn quoted(original: &Message) -> String {
+/// What a new draft quotes of the message it answers.
+#[derive(Clone, Copy)]
+enum Quote {
+    Reply,
+    Forward,
+}
+
+/// The original as the ENT's conversation app quotes it under a line to write in (entcore
+/// `conversation/frontend/src/hooks/useInitMessage.tsx`, words of
+/// `conversation/backend/src/main/resources/i18n/fr.json`): a reply puts it in the
+/// `div.conversation-history` block, which the ENT's editor shows folded
+/// (`@edifice.io/tiptap-extensions/conversation-history`), « De Paul MARTIN, le 3 mars 2026 à
+/// 10:30 », « À : … », the body in `div.conversation-history-body`; a forward writes
+/// « Message transféré » and the original's headers above its body.
+fn quoted(original: &Message, kind: Quote) -> String {
+    const LINE: &str = "<span style=\"font-size: 14px; font-weight:400;\">";
+    const GREY: &str = "<span style=\"font-size: 14px; font-weight:400; color: #909090;\">";
     let names = |list: &[Recipient]| {
         list.iter()
             .map(|r| escape(&r.display_name))
@@ -352,20 +366,66 @@ fn quoted(original: &Message) -> String {
         .unwrap_or_default();
     let date = chrono::Local
         .timestamp_millis_opt(original.summary.date)
-        .single()
-        .map(|d| d.format("%d/%m/%Y %H:%M").to_string())
-        .unwrap_or_default();
+        .single();
     let body = original
         .body
         .as_deref()
         .map(|b| body::sanitize(b).html)
         .unwrap_or_default();
-    format!(
-        "<p><br></p><div class=\"conversation-history\"><p>De : {from}<br>Date : {date}<br>\
-         Objet : {}<br>À : {}</p><blockquote>{body}</blockquote></div>",
-        escape(&original.summary.subject),
-        names(&original.summary.to),
-    )
+    let to = names(&original.summary.to);
+    match kind {
+        Quote::Reply => {
+            let when = date
+                .map(|d| format!(", le {} à {}", long_date(&d), d.format("%H:%M")))
+                .unwrap_or_default();
+            let cc = if original.cc.is_empty() {
+                String::new()
+            } else {
+                format!("<p>{GREY}<em>CC : {}</em></span></p>", names(&original.cc))
+            };
+            format!(
+                "<p><br></p><div class=\"conversation-history\"><p>{LINE}<em>De {from}{when}</em></span></p>\
+                 <p>{GREY}<em>À : {to}</em></span></p>{cc}<div class=\"conversation-history-body\">{body}</div></div>"
+            )
+        }
+        Quote::Forward => {
+            let when = date
+                .map(|d| format!("{} {}", long_date(&d), d.format("%H:%M")))
+                .unwrap_or_default();
+            let cc = if original.cc.is_empty() {
+                String::new()
+            } else {
+                format!("<p>{LINE}CC : {}</span></p>", names(&original.cc))
+            };
+            format!(
+                "<p><br></p><div><p>{LINE}--------- Message transféré ---------</span></p>\
+                 <p>{LINE}De : {from}</span></p><p>{LINE}Date : {when}</span></p>\
+                 <p>{LINE}Objet : {}</span></p><p>{LINE}À : {to}</span></p>{cc}{body}</div>",
+                escape(&original.summary.subject),
+            )
+        }
+    }
+}
+
+/// « 3 mars 2026 », as the ENT's `LL` date format writes it in French.
+fn long_date(date: &chrono::DateTime<chrono::Local>) -> String {
+    const MONTHS: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    use chrono::Datelike;
+    let month = MONTHS[date.month0() as usize];
+    format!("{} {month} {}", date.day(), date.year())
 }
 
 fn escape(text: &str) -> String {

@@ -60,7 +60,15 @@ async fn reply_all_reaches_the_sender_and_the_other_recipients_not_the_replier()
     // Assert
     assert_eq!(reply.subject, "Re : Conseil");
     assert_eq!(ids(&reply.to), [app.id("paul.martin")]);
-    assert!(reply.body.contains("conversation-history") && reply.body.contains("Bonjour"));
+    // The ENT's quoted-history block (entcore conversation/frontend useInitMessage.tsx).
+    assert!(
+        reply.body.contains("<div class=\"conversation-history\"><p><span style=\"font-size: 14px; font-weight:400;\"><em>De MARTIN Paul, le ")
+            && reply.body.contains("<div class=\"conversation-history-body\">")
+            && reply.body.contains("Bonjour"),
+        "{}",
+        reply.body
+    );
+    assert!(all.body.contains("<em>CC : "), "{}", all.body);
     assert_eq!(
         ids(&all.to),
         [app.id("paul.martin"), app.id("sophie.bernard")]
@@ -116,6 +124,14 @@ async fn a_forward_carries_the_originals_file_to_its_recipient() {
 
     // Assert
     assert_eq!(forward.subject, "Tr : Autorisation");
+    assert!(
+        forward
+            .body
+            .contains("--------- Message transféré ---------")
+            && forward.body.contains("Objet : Autorisation"),
+        "{}",
+        forward.body
+    );
     assert_eq!(forward.attachments.len(), 1);
     let sophie = app.mailbox("sophie.bernard").await;
     sophie.sync(SyncMode::Quick).await.unwrap();
