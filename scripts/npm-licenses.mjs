@@ -4,8 +4,14 @@
 // Dev-only packages (vite, eslint, vitest, …) never reach users and are not checked.
 import { readFileSync } from "node:fs";
 
+// AGPL-3.0 (-only): Edifice's own packages (@edifice.io/tiptap-extensions, the ENT's editor);
+// combined with Messagerie's AGPL-3.0-or-later, the app is distributed under AGPL-3.0.
+// BlueOak-1.0.0 and Python-2.0 are permissive; they come with the build tools that
+// @edifice.io/tiptap-extensions declares as dependencies (vite, vite-plugin-dts), which the
+// lockfile cannot tell from what ships.
 const ALLOWED = new Set(["MIT", "MIT-0", "Apache-2.0", "BSD-2-Clause", "BSD-3-Clause", "ISC",
-  "0BSD", "Zlib", "CC0-1.0", "Unlicense", "MPL-2.0"]);
+  "0BSD", "Zlib", "CC0-1.0", "Unlicense", "MPL-2.0", "AGPL-3.0", "AGPL-3.0-only",
+  "AGPL-3.0-or-later", "BlueOak-1.0.0", "Python-2.0"]);
 
 const lock = JSON.parse(readFileSync(new URL("../ui/package-lock.json", import.meta.url), "utf8"));
 // An SPDX expression without AND passes when one of its OR choices is allowed.

@@ -1,10 +1,11 @@
 import { describeError } from "../i18n/errors";
-import { useEffect, useId, useRef, useState, type DragEvent } from "react";
+import { useEffect, useId, useState, type DragEvent } from "react";
 import { ConfirmDialog } from "../mailbox/Dialog";
 import { useI18n, type I18n, type MessageKey } from "../i18n/i18n";
 import { formatSize } from "../i18n/size";
 import type { ComposeApi } from "./api";
-import { cleanPastedHtml, textToHtml } from "./html";
+import { MessageEditor } from "./Editor";
+import { Icon } from "./icons";
 import { RecipientField } from "./RecipientField";
 import { ComposerStore, useComposerState, type AttachmentItem, type Field } from "./store";
 import "./composer.css";
@@ -142,7 +143,7 @@ export function Composer({ api, draft, onClose, onSent, undoSeconds = 5 }: Compo
         />
       </div>
 
-      <RichBody i18n={i18n} initialHtml={initialBody} onChange={(html) => store.setBody(html)} />
+      <MessageEditor i18n={i18n} initialHtml={initialBody} onChange={(html) => store.setBody(html)} />
 
       <Attachments
         i18n={i18n}
@@ -182,136 +183,6 @@ export function Composer({ api, draft, onClose, onSent, undoSeconds = 5 }: Compo
   );
 }
 
-type Command = { key: MessageKey; label: string; command: string; value?: string };
-
-/** The toolbar; "link" asks for the address first. */
-const COMMANDS: readonly Command[] = [
-  { key: "composer.bold", label: "G", command: "bold" },
-  { key: "composer.italic", label: "I", command: "italic" },
-  { key: "composer.underline", label: "S", command: "underline" },
-  { key: "composer.bulletList", label: "•", command: "insertUnorderedList" },
-  { key: "composer.numberList", label: "1.", command: "insertOrderedList" },
-  { key: "composer.link", label: "🔗", command: "link" },
-  { key: "composer.quote", label: "❝", command: "formatBlock", value: "blockquote" },
-];
-
-function exec(command: string, value?: string): void {
-  // execCommand is deprecated but is still the only editing API WebKitGTK offers.
-  if (typeof document.execCommand === "function") document.execCommand(command, false, value);
-}
-
-const LINK = /^(https?:\/\/|mailto:)\S+$/i;
-
-/** The body: a contenteditable the app fills once, then only reads. */
-function RichBody({
-  i18n,
-  initialHtml,
-  onChange,
-}: {
-  i18n: I18n;
-  initialHtml: string;
-  onChange: (html: string) => void;
-}) {
-  const { t } = i18n;
-  const ref = useRef<HTMLDivElement>(null);
-  const savedRange = useRef<Range | null>(null);
-  const [linking, setLinking] = useState(false);
-  const [address, setAddress] = useState("https://");
-  const [cleanInitial] = useState(() => cleanPastedHtml(initialHtml));
-
-  const changed = () => {
-    if (ref.current) onChange(ref.current.innerHTML);
-  };
-  const run = (command: string, value?: string) => {
-    ref.current?.focus();
-    exec(command, value);
-    changed();
-  };
-  const startLink = () => {
-    const sel = window.getSelection();
-    savedRange.current = sel && sel.rangeCount > 0 ? sel.getRangeAt(0).cloneRange() : null;
-    setLinking(true);
-  };
-
-  const applyLink = () => {
-    const url = address.trim();
-    if (!LINK.test(url)) return;
-    setLinking(false);
-    ref.current?.focus();
-    const sel = window.getSelection();
-    if (sel && savedRange.current) {
-      sel.removeAllRanges();
-      sel.addRange(savedRange.current);
-    }
-    if (sel && sel.isCollapsed) exec("insertHTML", `<a href="${url.replace(/"/g, "&quot;")}">${url.replace(/</g, "&lt;")}</a>`);
-    else exec("createLink", url);
-    changed();
-  };
-
-  return (
-    <div className="cmp-body-wrap">
-      <div className="cmp-toolbar" role="toolbar" aria-label={t("composer.toolbar")}>
-        {COMMANDS.map((c) => (
-          <button
-            key={c.key}
-            type="button"
-            aria-label={t(c.key)}
-            title={t(c.key)}
-            // mousedown keeps the selection in the body.
-            onMouseDown={(e) => e.preventDefault()}
-            onClick={() => (c.command === "link" ? startLink() : run(c.command, c.value))}
-          >
-            {c.label}
-          </button>
-        ))}
-        {linking && (
-          <span className="cmp-link-form">
-            <input
-              aria-label={t("composer.linkAddress")}
-              value={address}
-              autoFocus
-              onChange={(e) => setAddress(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === "Enter") {
-                  e.preventDefault();
-                  applyLink();
-                } else if (e.key === "Escape") {
-                  e.preventDefault();
-                  e.stopPropagation();
-                  setLinking(false);
-                }
-              }}
-            />
-            <button type="button" disabled={!LINK.test(address.trim())} onClick={applyLink}>
-              {t("composer.linkApply")}
-            </button>
-          </span>
-        )}
-      </div>
-      <div
-        ref={ref}
-        className="cmp-body"
-        data-testid="body"
-        role="textbox"
-        aria-multiline="true"
-        aria-label={t("composer.body")}
-        contentEditable
-        suppressContentEditableWarning
-        dangerouslySetInnerHTML={{ __html: cleanInitial }}
-        onInput={changed}
-        onPaste={(e) => {
-          const html = e.clipboardData.getData("text/html");
-          const text = e.clipboardData.getData("text/plain");
-          if (!html && !text) return;
-          e.preventDefault();
-          exec("insertHTML", html ? cleanPastedHtml(html) : textToHtml(text));
-          changed();
-        }}
-      />
-    </div>
-  );
-}
-
 function Attachments({
   i18n,
   items,
@@ -334,7 +205,7 @@ function Attachments({
     <section className="cmp-attachments" aria-label={t("composer.attachments")}>
       <div className="cmp-attach-row">
         <button type="button" data-testid="attach" onClick={onAttach}>
-          📎 {t("composer.attach")}
+          <Icon name="paperclip" /> {t("composer.attach")}
         </button>
         {spaceLeft !== null && (
           <span className="cmp-space" data-testid="space-left">

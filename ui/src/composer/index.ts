@@ -1,6 +1,5 @@
 // The composer's public surface.
 export { Composer, type ComposerProps } from "./Composer";
 export { SendStatus, type SendStatusProps } from "./SendStatus";
-export { cleanPastedHtml } from "./html";
 export { ComposeFixture } from "./fixtures";
 export type * from "./api";

@@ -1,0 +1,191 @@
+// The composer's editor writes what the ENT's editor writes. The reference HTML is produced by
+// the ENT's extensions themselves, configured as Edifice's `useTipTapEditor` configures them
+// (edifice-frontend-framework, packages/react/src/modules/editor/hooks/useTipTapEditor.ts):
+// this list is written here on its own, not taken from extensions.ts, so that a change of the
+// composer's configuration that changes its HTML fails here.
+import { FontSize } from "@edifice.io/tiptap-extensions/font-size";
+import { CustomHeading } from "@edifice.io/tiptap-extensions/heading";
+import { CustomHighlight } from "@edifice.io/tiptap-extensions/highlight";
+import { Hyperlink } from "@edifice.io/tiptap-extensions/hyperlink";
+import { TableCell } from "@edifice.io/tiptap-extensions/table-cell";
+import { ConversationHistory } from "@edifice.io/tiptap-extensions/conversation-history";
+import { ConversationHistoryBody } from "@edifice.io/tiptap-extensions/conversation-history-body";
+import { Editor, getHTMLFromFragment, getSchema, type Extensions, type JSONContent } from "@tiptap/core";
+import { Node } from "@tiptap/pm/model";
+import Color from "@tiptap/extension-color";
+import Table from "@tiptap/extension-table";
+import TableHeader from "@tiptap/extension-table-header";
+import TableRow from "@tiptap/extension-table-row";
+import TextAlign from "@tiptap/extension-text-align";
+import TextStyle from "@tiptap/extension-text-style";
+import Underline from "@tiptap/extension-underline";
+import StarterKit from "@tiptap/starter-kit";
+import { afterEach, describe, expect, test } from "vitest";
+import { messageExtensions } from "./extensions";
+
+const ENT_EDITOR: Extensions = [
+  StarterKit,
+  CustomHighlight.configure({ multicolor: true }),
+  Underline,
+  TextStyle,
+  Color,
+  Table.configure({ resizable: true }),
+  TableRow,
+  TableHeader,
+  TableCell,
+  TextAlign.configure({ types: ["heading", "paragraph", "video", "audio", "iframe"] }),
+  CustomHeading.configure({ levels: [1, 2] }),
+  FontSize,
+  Hyperlink,
+  // The conversation app adds its quoted-history blocks (entcore conversation/frontend).
+  ConversationHistory,
+  ConversationHistoryBody,
+];
+
+/** The HTML the ENT's editor writes for `doc` (serialized by the same DOM as the composer's). */
+function entHtml(doc: JSONContent): string {
+  const schema = getSchema(ENT_EDITOR);
+  return getHTMLFromFragment(Node.fromJSON(schema, doc).content, schema);
+}
+
+// jsdom has no ClipboardEvent; ProseMirror's pasteHTML only needs one to exist.
+if (typeof globalThis.ClipboardEvent === "undefined") {
+  globalThis.ClipboardEvent = class extends Event {
+    readonly clipboardData = null;
+  } as unknown as typeof ClipboardEvent;
+}
+
+const text = (t: string, marks?: JSONContent["marks"]): JSONContent => ({ type: "text", text: t, ...(marks ? { marks } : {}) });
+const para = (content: JSONContent[], textAlign: string | null = null): JSONContent => ({ type: "paragraph", attrs: { textAlign }, content });
+const cell = (t: string): JSONContent => ({ type: "tableCell", attrs: { colspan: 1, rowspan: 1, colwidth: null, backgroundColor: null }, content: [para([text(t)])] });
+
+/** Bodies as the ENT's editor writes them. */
+const FIXTURES: Record<string, JSONContent> = {
+  "colours, size, highlight and alignment": {
+    type: "doc",
+    content: [
+      para([text("Sortie", [{ type: "bold" }, { type: "textStyle", attrs: { color: "#c0392b", fontSize: "18px" } }]), text(" au musée", [{ type: "customHighlight", attrs: { color: "#fff176" } }])], "center"),
+      para([text("barré", [{ type: "strike" }]), text(" souligné", [{ type: "underline" }]), text(" penché", [{ type: "italic" }])], "justify"),
+    ],
+  },
+  "a table": {
+    type: "doc",
+    content: [{ type: "table", content: [{ type: "tableRow", content: [cell("Lundi"), cell("Mardi")] }, { type: "tableRow", content: [cell("Piscine"), cell("Musée")] }] }],
+  },
+  "lists, a quote, a heading and a link": {
+    type: "doc",
+    content: [
+      { type: "customHeading", attrs: { level: 2, textAlign: null }, content: [text("Sortie")] },
+      { type: "bulletList", content: [{ type: "listItem", content: [para([text("un")])] }] },
+      { type: "orderedList", attrs: { start: 1 }, content: [{ type: "listItem", content: [para([text("deux")])] }] },
+      { type: "blockquote", content: [para([text("cité")])] },
+      para([text("le site", [{ type: "hyperlink", attrs: { href: "https://college.example/sortie", target: null, rel: "noopener noreferrer nofollow", class: null, title: null } }])]),
+    ],
+  },
+  "a reply's quoted history": {
+    type: "doc",
+    content: [
+      para([text("Merci !")]),
+      { type: "converstationHistory", content: [para([text("De Paul Martin", [{ type: "italic" }])]), { type: "converstationHistoryBody", content: [para([text("Bonjour")])] }] },
+    ],
+  },
+};
+
+let editor: Editor | null = null;
+afterEach(() => {
+  editor?.destroy();
+  editor = null;
+});
+
+let reference: Editor | null = null;
+afterEach(() => {
+  reference?.destroy();
+  reference = null;
+});
+
+function ours(content = ""): Editor {
+  editor = new Editor({ extensions: messageExtensions(), content });
+  return editor;
+}
+
+/** The ENT's own editor, for what it makes of a body it opens or of a paste. */
+function ents(content = ""): Editor {
+  reference = new Editor({ extensions: ENT_EDITOR, content });
+  return reference;
+}
+
+/** What each editor makes of the same paste: the composer's HTML, and the ENT's. */
+function pasteInBoth(html: string): [string, string] {
+  const e = ours();
+  e.view.pasteHTML(html);
+  const r = ents();
+  r.view.pasteHTML(html);
+  return [e.getHTML(), r.getHTML()];
+}
+
+describe("the composer writes the ENT's HTML", () => {
+  for (const [name, doc] of Object.entries(FIXTURES)) {
+    test(`a body the ENT's editor wrote (${name}) opens in the composer as in the ENT's editor`, () => {
+      const ent = entHtml(doc);
+      // The composer opens it as the ENT's editor opens it (both read colours back as rgb()).
+      expect(ours(ent).getHTML()).toBe(ents(ent).getHTML());
+      expect(ours(ent).getText()).toBe(ents(ent).getText());
+    });
+  }
+
+  test("bold, a colour, a size, a highlight, centring and a table made with the toolbar's commands are the ENT's markup", () => {
+    const e = ours("<p>Sortie au musée</p>");
+    e.chain().setTextSelection({ from: 1, to: 7 }).toggleBold().setColor("#c0392b").setFontSize("18px").run();
+    e.chain().setTextSelection({ from: 7, to: 16 }).setHighlight({ color: "#fff176" }).setTextAlign("center").run();
+    e.chain().setTextSelection(e.state.doc.content.size).insertTable({ rows: 2, cols: 2, withHeaderRow: false }).insertContent("Lundi").run();
+    const html = e.getHTML();
+    expect(html).toBe(entHtml(e.getJSON()));
+    // (jsdom writes colours as rgb(), as WebKit does.)
+    expect(html).toContain('<p style="text-align: center;"><span style="color: rgb(192, 57, 43); font-size: 18px;"><strong>Sortie</strong></span>');
+    expect(html).toContain('<mark data-color="#fff176" style="background-color: rgb(255, 241, 118); color: inherit;"> au musée</mark>');
+    expect(html).toMatch(/<table[^>]*><colgroup>.*<td colspan="1" rowspan="1"><p>Lundi<\/p><\/td>/);
+  });
+});
+
+describe("a paste keeps what the ENT keeps", () => {
+  test("from LibreOffice Writer: bold, lists and tables stay; fonts, margins and classes go", () => {
+    const writer = `<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.0 Transitional//EN"><html><head>
+<meta http-equiv="content-type" content="text/html; charset=utf-8"/><title></title>
+<meta name="generator" content="LibreOffice 7.4.7.2 (Linux)"/>
+<style type="text/css">@page { size: 21cm 29.7cm; margin: 2cm } p { line-height: 115%; margin-bottom: 0.25cm; background: transparent }</style>
+</head><body lang="fr-FR" link="#000080" vlink="#800000" dir="ltr">
+<p style="line-height: 100%; margin-bottom: 0cm"><font face="Liberation Serif, serif"><b>Sortie au musée</b> jeudi</font></p>
+<ul><li><p style="margin-bottom: 0cm">prévoir un <i>pique-nique</i></p></li><li><p style="margin-bottom: 0cm">autorisation signée</p></li></ul>
+<table width="100%" cellpadding="4" cellspacing="0"><col width="128*"/><col width="128*"/>
+<tr valign="top"><td width="50%" style="border: 1px solid #000000; padding: 0.1cm"><p>Départ</p></td><td width="50%" style="border: 1px solid #000000; padding: 0.1cm"><p>8 h 30</p></td></tr></table>
+<p class="western" style="margin-bottom: 0cm"><script>alert(1)</script><img src="file:///tmp/x.png" onerror="alert(2)"/>fin</p>
+</body></html>`;
+    const [html, ent] = pasteInBoth(writer);
+    expect(html).toBe(ent);
+    expect(html).toContain("<strong>Sortie au musée</strong> jeudi");
+    expect(html).toContain("<ul><li><p>prévoir un <em>pique-nique</em></p></li><li><p>autorisation signée</p></li></ul>");
+    expect(html).toMatch(/<table[^>]*>.*<td[^>]*><p>Départ<\/p><\/td><td[^>]*><p>8 h 30<\/p><\/td>/);
+    for (const gone of ["Liberation", "margin", "western", "line-height", "<img", "script", "alert", "<font"]) {
+      expect(html).not.toContain(gone);
+    }
+  });
+
+  test("from Word: bold and italic stay, Office's classes, fonts and empty tags go; a colour stays as the ENT keeps it", () => {
+    const word =
+      '<!--StartFragment--><p class="MsoNormal" style="margin:0cm"><b><span style="font-family:Calibri;mso-bidi-font-family:Arial">Réunion</span></b> ' +
+      '<span style="color:#C00000">des <i>parents</i></span><o:p></o:p></p><!--EndFragment-->';
+    const [html, ent] = pasteInBoth(word);
+    expect(html).toBe(ent);
+    expect(html).toContain("<strong>Réunion</strong>");
+    expect(html).toContain('<span style="color: rgb(192, 0, 0);">des <em>parents</em></span>');
+    for (const gone of ["Mso", "Calibri", "mso-", "o:p", "margin"]) expect(html).not.toContain(gone);
+  });
+
+  test("from a web page: a javascript: link loses its link, an https one keeps it", () => {
+    const [html, ent] = pasteInBoth('<p><a href="javascript:alert(1)">piège</a> et <a href="https://college.example/k" onclick="x()">site</a></p>');
+    expect(html).toBe(ent);
+    expect(html).not.toContain("javascript");
+    expect(html).not.toContain("onclick");
+    expect(html).toContain('<p>piège et <a rel="noopener noreferrer nofollow" href="https://college.example/k">site</a></p>');
+  });
+});
