@@ -59,6 +59,11 @@ pub fn sanitize(html: &str) -> SafeBody {
         .add_tag_attributes("font", &["color", "face", "size"])
         .add_tag_attributes("td", &["colspan", "rowspan"])
         .add_tag_attributes("th", &["colspan", "rowspan"])
+        // The quoted history of a reply, as the ENT's editor writes and shows it (folded).
+        .add_allowed_classes(
+            "div",
+            &["conversation-history", "conversation-history-body"],
+        )
         .url_schemes(HashSet::from(["http", "https", "mailto", "data"]))
         .url_relative(ammonia::UrlRelative::Deny)
         .link_rel(Some("noopener noreferrer"))
@@ -255,6 +260,31 @@ mod tests {
         ] {
             assert!(html.contains(kept), "{kept} lost in {html}");
         }
+    }
+
+    #[test]
+    fn what_the_ents_editor_writes_keeps_its_look_and_nothing_else_keeps_a_class() {
+        // As @edifice.io/tiptap-extensions writes them: alignment, colour and size on spans,
+        // a highlight, a table, and a reply's history block.
+        let body = concat!(
+            r##"<p style="text-align: center"><span style="color: #c0392b; font-size: 18px"><strong>Sortie</strong></span>"##,
+            r##"<mark data-color="#fff176" style="background-color: #fff176; color: inherit"> au musée</mark></p>"##,
+            r##"<table style="min-width: 50px"><colgroup><col style="min-width: 25px"><col style="min-width: 25px"></colgroup>"##,
+            r##"<tbody><tr><td colspan="1" rowspan="1"><p>Lundi</p></td><td colspan="1" rowspan="1" style="background-color: #a5d6a7"><p>Mardi</p></td></tr></tbody></table>"##,
+            r##"<div class="conversation-history"><p><em>De MARTIN Paul</em></p><div class="conversation-history-body"><p>Bonjour</p></div></div>"##,
+            r##"<p class="evil-overlay">x</p>"##,
+        );
+        let html = sanitize(body).html;
+        for kept in [
+            r##"<p style="text-align: center">"##,
+            r##"<span style="color: #c0392b; font-size: 18px"><strong>Sortie</strong></span>"##,
+            r##"<mark style="background-color: #fff176; color: inherit"> au musée</mark>"##,
+            r##"<td colspan="1" rowspan="1" style="background-color: #a5d6a7">"##,
+            r##"<div class="conversation-history"><p><em>De MARTIN Paul</em></p><div class="conversation-history-body">"##,
+        ] {
+            assert!(html.contains(kept), "{kept} lost in {html}");
+        }
+        assert!(html.contains("<p>x</p>"), "an unknown class goes: {html}");
     }
 
     #[test]
