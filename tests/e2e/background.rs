@@ -268,3 +268,102 @@ async fn the_windows_size_and_the_panes_widths_survive_a_restart() {
     )
     .await;
 }
+
+/// Writes a message in a new composer and leaves it there, its autosave (2 s after the last
+/// key) still to come.
+async fn start_writing(app: &harness::App, subject: &str) {
+    ui::compose_new(app).await;
+    let field = app.find("the subject", ui::testid("subject")).await;
+    field.send_keys(subject).await.expect("type the subject");
+}
+
+/// Brouillons lists `subject`.
+async fn listed_in_drafts(app: &harness::App, subject: &str) {
+    ui::folder(app, "draft")
+        .await
+        .click()
+        .await
+        .expect("open Brouillons");
+    ui::wait_for_row(app, subject).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quitting_from_the_tray_saves_the_message_being_written_first() {
+    let pid = std::sync::Arc::new(std::sync::Mutex::new(0));
+    harness::run_across_restart(
+        "background_quit_saves_draft",
+        Launch::demo(),
+        move |app| async move {
+            // Arrange: « Quitter » found in the tray; a subject typed a moment ago.
+            ui::wait_for_row(&app, "Conseil de classe de 3A").await;
+            let (menu, quit) = app.find_tray_item("Quitter").await;
+            *pid.lock().expect("lock") = menu.pid;
+            start_writing(&app, "Écrit juste avant de quitter").await;
+
+            // Act: « Quitter » at once, before the autosave.
+            app.click_tray_item(&menu, &quit);
+
+            // Assert: the app ends.
+            wait_until("the app to end", EFFECT, || {
+                ready((!process_running(menu.pid)).then_some(()))
+            })
+            .await;
+        },
+        |app| async move {
+            // Assert: the next start has the message in Brouillons.
+            ui::wait_for_row(&app, "Conseil de classe de 3A").await;
+            listed_in_drafts(&app, "Écrit juste avant de quitter").await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_close_to_tray_off_closing_the_window_quits_after_saving_the_message_being_written() {
+    // The settings screen's « closeToTray » turned off, in the settings store.
+    let data = tempfile::tempdir().expect("data dir");
+    std::fs::write(
+        data.path().join("settings.json"),
+        r#"{ "closeToTray": false }"#,
+    )
+    .expect("write the settings");
+    let launch = Launch {
+        data_dir: Some(data.path().to_path_buf()),
+        ..Launch::demo()
+    };
+    harness::run_across_restart(
+        "background_close_quits",
+        launch,
+        |app| async move {
+            // Arrange: the app's process; a subject typed a moment ago.
+            ui::wait_for_row(&app, "Conseil de classe de 3A").await;
+            let menu = wait_until("the tray menu on the bus", EFFECT, || {
+                ready(app.tray_menu())
+            })
+            .await;
+            start_writing(&app, "Écrit avant de fermer").await;
+
+            // Act: the window manager's close button.
+            app.close_window();
+
+            // Assert: the app ends (no tray this time), and no explanation was shown.
+            wait_until("the app to end", EFFECT, || {
+                ready((!process_running(menu.pid)).then_some(()))
+            })
+            .await;
+            assert!(
+                !app.notifications()
+                    .iter()
+                    .any(|n| n.body.contains("zone de notification")),
+                "{:?}",
+                app.notifications()
+            );
+        },
+        |app| async move {
+            ui::wait_for_row(&app, "Conseil de classe de 3A").await;
+            listed_in_drafts(&app, "Écrit avant de fermer").await;
+        },
+    )
+    .await;
+    drop(data);
+}

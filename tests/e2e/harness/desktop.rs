@@ -178,6 +178,12 @@ impl App {
 
     /// Clicks the tray menu's item labelled `label`, as a tray host does (`Event` « clicked »).
     pub async fn click_tray(&self, label: &str) {
+        let (menu, item) = self.find_tray_item(label).await;
+        self.click_tray_item(&menu, &item);
+    }
+
+    /// The tray menu and its item labelled `label`, once the app shows it.
+    pub async fn find_tray_item(&self, label: &str) -> (TrayMenu, TrayItem) {
         let menu = wait_until("the tray menu on the bus", EFFECT, || {
             std::future::ready(self.tray_menu())
         })
@@ -187,6 +193,11 @@ impl App {
             std::future::ready(items.into_iter().find(|i| i.label == label))
         })
         .await;
+        (menu, item)
+    }
+
+    /// Clicks `item` of the tray menu at once.
+    pub fn click_tray_item(&self, menu: &TrayMenu, item: &TrayItem) {
         self.gdbus(&[
             "call",
             "--dest",
@@ -201,7 +212,7 @@ impl App {
             "<0>",
             "0",
         ])
-        .unwrap_or_else(|| panic!("the tray menu did not take the click on « {label} »"));
+        .unwrap_or_else(|| panic!("the tray menu did not take the click on « {} »", item.label));
     }
 
     /// Starts the app's binary a second time in the same desktop session (display, bus, home)
