@@ -34,10 +34,23 @@ const CLOSE_TO_TRAY: &str = "closeToTray";
 const CLOSE_TO_TRAY_EXPLAINED: &str = "closeToTrayExplained";
 const PANE_WIDTHS: &str = "paneWidths";
 
-/// The one-line explanation shown the first time the window goes into the tray.
-pub const EXPLANATION_SUMMARY: &str = "Messagerie reste ouverte";
-pub const EXPLANATION_BODY: &str = "Messagerie reste ouverte dans la zone de notification pour \
-vous prévenir des nouveaux messages. Pour la fermer : Quitter dans son menu.";
+/// The one-line explanation shown the first time the window goes into the tray (summary, body),
+/// in the window's language.
+fn explanation(english: bool) -> (&'static str, &'static str) {
+    if english {
+        (
+            "Messagerie keeps running",
+            "Messagerie keeps running in the notification area to tell you about new messages. \
+             To close it: Quit in its menu.",
+        )
+    } else {
+        (
+            "Messagerie reste ouverte",
+            "Messagerie reste ouverte dans la zone de notification pour vous prévenir des \
+             nouveaux messages. Pour la fermer : Quitter dans son menu.",
+        )
+    }
+}
 
 /// What is remembered of the window: size and position, maximized or not; never whether it was
 /// hidden (an app quit from the tray must open with its window the next time).
@@ -118,11 +131,12 @@ fn hide_to_tray(app: &AppHandle, window: &Window) {
 /// closed it, and the notification shows where the app now lives. Marked as shown only once
 /// the notification server took it.
 fn explain(app: AppHandle) {
+    let (summary, body) = explanation(crate::tray::english(&app));
     tauri::async_runtime::spawn_blocking(move || {
         let shown = notify_rust::Notification::new()
             .appname("Messagerie")
-            .summary(EXPLANATION_SUMMARY)
-            .body(EXPLANATION_BODY)
+            .summary(summary)
+            .body(body)
             .icon("mail-unread")
             .show();
         match shown {
@@ -260,6 +274,17 @@ mod tests {
         ] {
             assert_eq!(PaneWidths { folders, list }.sane(), None);
         }
+    }
+
+    #[test]
+    fn the_explanation_is_one_line_in_each_language() {
+        for english in [false, true] {
+            let (_, body) = explanation(english);
+            assert!(!body.contains('\n') && !body.contains("  "), "{body}");
+        }
+        assert!(explanation(false)
+            .1
+            .ends_with("Pour la fermer : Quitter dans son menu."));
     }
 
     #[test]

@@ -183,8 +183,23 @@ async fn the_tray_menu_counts_unread_mail_syncs_now_comes_back_on_a_second_launc
         .await;
         assert!(process_running(menu.pid), "still the first process");
 
-        // Act: « Quitter ».
-        app.click_tray("Quitter").await;
+        // Act: the window is switched to English.
+        ui::click(
+            &app,
+            "English in the language picker",
+            By::Css(".locale-picker select option[value='en']"),
+        )
+        .await;
+
+        // Assert: the tray speaks it too.
+        let english = match unread + 1 {
+            1 => "1 unread message".to_string(),
+            n => format!("{n} unread messages"),
+        };
+        app.find_tray_item(&english).await;
+
+        // Act: « Quit ».
+        app.click_tray("Quit").await;
 
         // Assert: the process ends.
         wait_until("the app to end", EFFECT, || {

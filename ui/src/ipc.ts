@@ -182,8 +182,8 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   inboxDrawn(messageCount: number): Promise<void> {
     return invoke("inbox_drawn", { messages: messageCount });
   }
-  setWindowTitle(title: string, unread?: number): Promise<void> {
-    return invoke("set_window_title", { title, unread: unread ?? null });
+  setWindowTitle(title: string, unread?: number, lang?: string): Promise<void> {
+    return invoke("set_window_title", { title, unread: unread ?? null, lang: lang ?? null });
   }
   unsentWork(): Promise<Unsent> {
     return invoke("unsent_work");

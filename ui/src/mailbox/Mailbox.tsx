@@ -140,8 +140,8 @@ function MailboxWindow({
   useEffect(() => {
     const title = unread > 0 ? t("title.unread", { count: unread }) : t("app.name");
     document.title = title;
-    api.setWindowTitle(title, unread).catch(() => undefined);
-  }, [api, unread, t]);
+    api.setWindowTitle(title, unread, i18n.locale).catch(() => undefined);
+  }, [api, unread, t, i18n.locale]);
 
   const askDeleteForever = (ids: string[]) => {
     if (ids.length === 0) return;

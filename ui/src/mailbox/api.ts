@@ -83,8 +83,8 @@ export interface MailboxApi {
   notifyNewMail(messageIds: string[]): Promise<void>;
   /** The window drew the inbox (the startup measure is logged on the Rust side). */
   inboxDrawn(messageCount: number): Promise<void>;
-  /** The native window's title, and the tray's (the inbox's unread count shows there). */
-  setWindowTitle(title: string, unread?: number): Promise<void>;
+  /** The native window's title, and the tray's (the inbox's unread count shows there, in `lang`). */
+  setWindowTitle(title: string, unread?: number, lang?: string): Promise<void>;
   /** What « effacer la copie locale » would lose: unsent messages and drafts only on this computer. */
   unsentWork(): Promise<Unsent>;
   /** The panes' widths the user left (null: the window's defaults). */
