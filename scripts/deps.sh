@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES=(libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev libssl-dev libdbus-1-dev
   libayatana-appindicator3-dev librsvg2-dev)
-E2E_PACKAGES=(webkit2gtk-driver xvfb dbus x11-utils imagemagick xdotool)
+E2E_PACKAGES=(webkit2gtk-driver xvfb dbus x11-utils imagemagick xdotool libglib2.0-bin)
 
 packages=("${BUILD_PACKAGES[@]}")
 [[ "${1:-}" == "e2e" ]] && packages+=("${E2E_PACKAGES[@]}")

@@ -49,6 +49,9 @@ fn main() {
             "add_attachment",
             "remove_attachment",
             "pick_files",
+            "quit_app",
+            "pane_widths",
+            "set_pane_widths",
         ]),
     ))
     .expect("tauri-build: cannot generate the app's context (is ui/dist built? run `make ui`)");

@@ -6,6 +6,7 @@
 //! belongs in `messagerie-core`: if a command grows logic, move it there.
 
 mod account;
+mod background;
 mod commands;
 mod connector;
 mod error;
@@ -18,7 +19,7 @@ mod tray;
 mod window_policy;
 
 use tauri::webview::NewWindowResponse;
-use tauri::{AppHandle, Emitter, Manager as _, Url, WebviewWindowBuilder};
+use tauri::{AppHandle, Emitter, Url, WebviewWindowBuilder};
 use tracing_subscriber::EnvFilter;
 
 /// Starts the app: logging, plugins, state, the main window, then the event loop.
@@ -47,7 +48,11 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_store::Builder::default().build())
+        .plugin(background::window_state_plugin())
         .manage(state)
+        // Closing the window hides it into the tray; moving it is remembered (background.rs).
+        .on_window_event(background::on_window_event)
         .manage(messagerie_core::attachment::PickedFiles::default())
         .setup(|app| {
             open_main_window(app.handle())?;
@@ -104,6 +109,9 @@ pub fn run() {
             commands::compose::add_attachment,
             commands::compose::remove_attachment,
             commands::compose::pick_files,
+            background::quit_app,
+            background::pane_widths,
+            background::set_pane_widths,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {
@@ -124,18 +132,15 @@ pub struct LaunchedAgain {
     pub demo: bool,
 }
 
-/// A second launch: the window comes forward and gets that launch's arguments.
+/// A second launch: the window comes forward (shown again if it was in the tray) and gets that
+/// launch's arguments.
 fn launched_again(app: &AppHandle, args: Vec<String>) {
     let options = launch::parse(args.into_iter().skip(1));
     tracing::info!(
         demo = options.demo,
         "launched again: bringing the window forward"
     );
-    if let Some(window) = app.get_webview_window("main") {
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
-    }
+    background::show_window(app);
     if let Err(error) = app.emit(LAUNCHED_AGAIN_EVENT, LaunchedAgain { demo: options.demo }) {
         tracing::warn!(%error, "cannot pass the arguments of a second launch to the window");
     }

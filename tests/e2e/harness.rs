@@ -5,6 +5,7 @@
 //! `target/e2e-artifacts/<test>/`.
 pub mod big_mailbox;
 mod bus;
+mod desktop;
 mod display;
 mod ent;
 mod lifecycle;
@@ -26,6 +27,7 @@ use tempfile::TempDir;
 use thirtyfour::{By, Capabilities, WebDriver, WebElement};
 
 pub use bus::Bus;
+pub use desktop::process_running;
 pub use ent::Ent;
 pub use notifications::Notification;
 pub use prerequisite::require;

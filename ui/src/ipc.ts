@@ -29,6 +29,7 @@ import type { Startup } from "./bindings/Startup";
 import type { Unsent } from "./bindings/Unsent";
 import type { Visible } from "./bindings/Visible";
 import type { OpenedMessage } from "./bindings/OpenedMessage";
+import type { PaneWidths } from "./bindings/PaneWidths";
 
 export function appInfo(): Promise<AppInfo> {
   return invoke<AppInfo>("app_info");
@@ -59,12 +60,31 @@ export function onLaunchedAgain(listener: (launch: { demo: boolean }) => void): 
       });
 }
 
+/** What must be saved before the app quits (the composer's open draft), registered by the window. */
+const beforeQuit = new Set<() => Promise<void>>();
+let quitListened = false;
+
+/**
+ * « Quitter » (the tray, or closing the window when it does not go into the tray): the backend
+ * asks first; everything registered saves, then the app is told it may quit.
+ */
+function listenForQuit(): void {
+  if (quitListened) return;
+  quitListened = true;
+  void listen("quit-requested", () => {
+    void Promise.allSettled([...beforeQuit].map((save) => save())).then(() => invoke("quit_app"));
+  });
+}
+
 function isComposeEvent(e: MailboxEvent): e is ComposeEvent {
   return e.kind === "sent" || e.kind === "filesDropped" || e.kind === "actionRefused" || e.kind === "uploadProgress";
 }
 
 /** The backend of the mailbox window and its composer, over Tauri commands and events. */
 export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
+  constructor() {
+    listenForQuit();
+  }
   signIn(credentials: Credentials): Promise<SignInResult> {
     return invoke("sign_in", { credentials });
   }
@@ -162,11 +182,23 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   inboxDrawn(messageCount: number): Promise<void> {
     return invoke("inbox_drawn", { messages: messageCount });
   }
-  setWindowTitle(title: string, unread?: number): Promise<void> {
-    return invoke("set_window_title", { title, unread: unread ?? null });
+  setWindowTitle(title: string, unread?: number, lang?: string): Promise<void> {
+    return invoke("set_window_title", { title, unread: unread ?? null, lang: lang ?? null });
   }
   unsentWork(): Promise<Unsent> {
     return invoke("unsent_work");
+  }
+  paneWidths(): Promise<PaneWidths | null> {
+    return invoke("pane_widths");
+  }
+  setPaneWidths(widths: PaneWidths): Promise<void> {
+    return invoke("set_pane_widths", { widths });
+  }
+  onQuitRequested(save: () => Promise<void>): () => void {
+    beforeQuit.add(save);
+    return () => {
+      beforeQuit.delete(save);
+    };
   }
   signOut(options: { eraseLocalCopy: boolean }): Promise<void> {
     return invoke("sign_out", { eraseLocalCopy: options.eraseLocalCopy });

@@ -4,19 +4,21 @@ use tauri::{AppHandle, Manager, State};
 use crate::error::CommandError;
 use crate::state::AppState;
 
-/// Sets the main window's title and, where the desktop shows one, the unread badge.
+/// Sets the main window's title and, where the desktop shows one, the unread badge; the tray
+/// follows, in the window's language (`lang`).
 #[tauri::command]
 #[tracing::instrument(skip_all, err)]
 pub fn set_window_title(
     app: AppHandle,
     title: String,
     unread: Option<u32>,
+    lang: Option<String>,
 ) -> Result<(), CommandError> {
     let Some(window) = app.get_webview_window("main") else {
         return Ok(());
     };
     window.set_title(&title)?;
-    crate::tray::show_unread(&app, &title, unread);
+    crate::tray::show_unread(&app, &title, unread, lang.as_deref() == Some("en"));
     // Badges exist only on some desktops (macOS, Unity launchers); their absence is no error.
     if let Err(error) = window.set_badge_count(unread.filter(|n| *n > 0).map(i64::from)) {
         tracing::debug!(%error, "no badge on this desktop");

@@ -12,6 +12,7 @@ const TOOLS: &[(&str, &str)] = &[
         "Debian package dbus-bin (dbus on Debian 12)",
     ),
     ("xwininfo", "Debian package x11-utils"),
+    ("gdbus", "Debian package libglib2.0-bin"),
     ("import", "Debian package imagemagick"),
     ("xdotool", "Debian package xdotool"),
 ];

@@ -223,6 +223,25 @@ describe("drafts", () => {
     expect(screen.getByRole("status").textContent).toMatch(/Brouillon enregistré à/);
   });
 
+  test("quitting the app (the tray's Quitter) saves a change that was waiting for its autosave first", async () => {
+    const { api } = renderComposer();
+    fireEvent.change(screen.getByTestId("subject"), { target: { value: "Tapé juste avant de quitter" } });
+    await elapse(500);
+    expect(api.count("saveDraft")).toBe(0);
+
+    let quitAllowed = false;
+    const quitting = api.requestQuit().then(() => {
+      quitAllowed = true;
+    });
+    await elapse();
+    await quitting;
+
+    expect(quitAllowed).toBe(true);
+    expect(api.count("saveDraft")).toBe(1);
+    const [id] = [...api.drafts.keys()];
+    expect(id && api.drafts.get(id)?.content.subject).toBe("Tapé juste avant de quitter");
+  });
+
   test("a change made while a save is running is saved after it, never at the same time", async () => {
     const api = new ComposeFixture();
     renderComposer(api);

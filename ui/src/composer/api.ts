@@ -30,4 +30,6 @@ export interface ComposeApi {
   addAttachment(draftId: string, token: string): Promise<Attachment>;    // [add_attachment] a picked token; rejects {kind:"refused", message} when it does not fit, {kind:"invalidInput"} for a path or a device
   removeAttachment(draftId: string, attachmentId: string): Promise<void>;
   subscribeCompose(listener: (e: ComposeEvent) => void): () => void;
+  /** [quit-requested] The app is about to quit: `save` runs first and the app waits for it. */
+  onQuitRequested(save: () => Promise<void>): () => void;
 }

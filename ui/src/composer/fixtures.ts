@@ -97,6 +97,7 @@ export class ComposeFixture implements ComposeApi {
   private readonly mailbox: FixtureApi;
   private quotaNow: Quota;
   private listeners = new Set<(e: ComposeEvent) => void>();
+  private beforeQuit = new Set<() => Promise<void>>();
   private outgoing = new Map<string, ReturnType<typeof setTimeout>>();
   private held = new Map<string, { promise: Promise<void>; release: () => void }>();
   private nextId = 1;
@@ -123,6 +124,11 @@ export class ComposeFixture implements ComposeApi {
     });
     this.held.set(op, { promise, release });
     return release;
+  }
+
+  /** The app is about to quit (the tray's « Quitter »): resolves once everything registered saved. */
+  async requestQuit(): Promise<void> {
+    await Promise.allSettled([...this.beforeQuit].map((save) => save()));
   }
 
   emit(e: ComposeEvent): void {
@@ -388,6 +394,13 @@ export class ComposeFixture implements ComposeApi {
       draft.attachments = draft.attachments.filter((x) => x !== a);
       this.quotaNow = { ...this.quotaNow, storage: this.quotaNow.storage - a.size };
     });
+  }
+
+  onQuitRequested(save: () => Promise<void>): () => void {
+    this.beforeQuit.add(save);
+    return () => {
+      this.beforeQuit.delete(save);
+    };
   }
 
   subscribeCompose(listener: (e: ComposeEvent) => void): () => void {

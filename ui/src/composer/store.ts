@@ -127,10 +127,18 @@ export class ComposerStore {
       if (e.kind === "filesDropped") void this.addFiles(e.files);
       if (e.kind === "uploadProgress") this.uploaded(e.attachmentId, e.sent, e.total);
     });
+    const offQuit = this.api.onQuitRequested(() => this.saveBeforeQuit());
     return () => {
       off();
+      offQuit();
       this.stop();
     };
+  }
+
+  /** The app is quitting: a change still waiting for its autosave is saved, and the app waits. */
+  async saveBeforeQuit(): Promise<void> {
+    if (this.timer !== null && !this.closed) await this.save();
+    await this.settle();
   }
 
   /** Unmounted: a change still waiting for its autosave is saved now rather than lost. */

@@ -24,6 +24,8 @@ export const en: Record<MessageKey, string> = {
     "Delete the folder “{name}” and its sub-folders? Their messages go to the trash.",
 
   "list.label": "Messages in “{folder}”",
+  "panes.folders": "Width of the folder pane",
+  "panes.list": "Width of the message list",
   "list.empty": "No messages",
   "list.tick": "Select the message “{subject}”",
   "list.tickAll": "Select all",

@@ -23,6 +23,8 @@ export const fr = {
     "Supprimer le dossier « {name} » et ses sous-dossiers ? Les messages qu'ils contiennent vont dans la corbeille.",
 
   "list.label": "Messages de « {folder} »",
+  "panes.folders": "Largeur du volet des dossiers",
+  "panes.list": "Largeur de la liste des messages",
   "list.empty": "Aucun message",
   "list.tick": "Sélectionner le message « {subject} »",
   "list.tickAll": "Tout sélectionner",

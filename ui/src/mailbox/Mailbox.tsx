@@ -9,6 +9,7 @@ import { ConfirmDialog } from "./Dialog";
 import { FolderPane, folderName } from "./FolderPane";
 import { AccountNotices, SignOutDialog } from "./LocalData";
 import { MessageList } from "./MessageList";
+import { Splitter, gridColumns, usePaneWidths } from "./Panes";
 import { ReadingPane } from "./ReadingPane";
 import { MailboxStore, useMailboxState, type MailboxState } from "./store";
 import { DRAFT, INBOX, OUTBOX, TRASH, entRequest } from "./types";
@@ -88,6 +89,8 @@ function MailboxWindow({
   const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [signingOut, setSigningOut] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
+  const panesRef = useRef<HTMLDivElement>(null);
+  const panes = usePaneWidths(api, panesRef);
   // The composer takes the reading pane's place (as in Geary); a new key per opened draft.
   const [composing, setComposing] = useState<{ key: number; draft: DraftView } | null>(null);
   const [sent, setSent] = useState<{ id: string; seq: number } | null>(null);
@@ -137,8 +140,8 @@ function MailboxWindow({
   useEffect(() => {
     const title = unread > 0 ? t("title.unread", { count: unread }) : t("app.name");
     document.title = title;
-    api.setWindowTitle(title, unread).catch(() => undefined);
-  }, [api, unread, t]);
+    api.setWindowTitle(title, unread, i18n.locale).catch(() => undefined);
+  }, [api, unread, t, i18n.locale]);
 
   const askDeleteForever = (ids: string[]) => {
     if (ids.length === 0) return;
@@ -291,7 +294,7 @@ function MailboxWindow({
 
       <AccountNotices account={state.account} />
 
-      <div className="mbx-panes">
+      <div className="mbx-panes" ref={panesRef} style={{ gridTemplateColumns: gridColumns(panes.widths) }}>
         <div className="mbx-left">
           {compose && (
             <button
@@ -321,6 +324,13 @@ function MailboxWindow({
             }
           />
         </div>
+        <Splitter
+          pane="folders"
+          label={t("panes.folders")}
+          width={panes.current().folders}
+          widthNow={() => panes.current().folders}
+          onResize={panes.resize}
+        />
 
         <section className="mbx-middle" aria-label={searching ? t("search.results", { query: state.search.query }) : selectedName}>
           <div className="mbx-list-head">
@@ -379,6 +389,13 @@ function MailboxWindow({
             />
           )}
         </section>
+        <Splitter
+          pane="list"
+          label={t("panes.list")}
+          width={panes.current().list}
+          widthNow={() => panes.current().list}
+          onResize={panes.resize}
+        />
 
         {compose && composing ? (
           <Composer

@@ -11,6 +11,7 @@ import type { SearchHit } from "../bindings/SearchHit";
 import type { SignInResult } from "../bindings/SignInResult";
 import type { Unsent } from "../bindings/Unsent";
 import type { OpenedMessage } from "../bindings/OpenedMessage";
+import type { PaneWidths } from "../bindings/PaneWidths";
 
 /**
  * Everything the mailbox window asks of the backend. Each operation maps to one Tauri command;
@@ -82,10 +83,14 @@ export interface MailboxApi {
   notifyNewMail(messageIds: string[]): Promise<void>;
   /** The window drew the inbox (the startup measure is logged on the Rust side). */
   inboxDrawn(messageCount: number): Promise<void>;
-  /** The native window's title, and the tray's (the inbox's unread count shows there). */
-  setWindowTitle(title: string, unread?: number): Promise<void>;
+  /** The native window's title, and the tray's (the inbox's unread count shows there, in `lang`). */
+  setWindowTitle(title: string, unread?: number, lang?: string): Promise<void>;
   /** What « effacer la copie locale » would lose: unsent messages and drafts only on this computer. */
   unsentWork(): Promise<Unsent>;
+  /** The panes' widths the user left (null: the window's defaults). */
+  paneWidths(): Promise<PaneWidths | null>;
+  /** Remembers the panes' widths (in the settings store, for the next start). */
+  setPaneWidths(widths: PaneWidths): Promise<void>;
   signOut(options: { eraseLocalCopy: boolean }): Promise<void>;
   /** Backend events; returns the function that stops listening. */
   subscribe(listener: (event: MailboxEvent) => void): () => void;

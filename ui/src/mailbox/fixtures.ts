@@ -15,6 +15,7 @@ import type { MailboxEvent } from "../bindings/MailboxEvent";
 import type { Message } from "../bindings/Message";
 import type { MessageSummary } from "../bindings/MessageSummary";
 import type { OpenOutcome } from "../bindings/OpenOutcome";
+import type { PaneWidths } from "../bindings/PaneWidths";
 import type { Recipient } from "../bindings/Recipient";
 import type { SearchHit } from "../bindings/SearchHit";
 import type { SignInResult } from "../bindings/SignInResult";
@@ -273,6 +274,8 @@ export class FixtureApi implements MailboxApi, SignInApi {
   signInFailure: CommandErrorKind | null = null;
   /** What `unsentWork` answers (messages and drafts only in the local copy). */
   unsent: Unsent = { messages: 0, drafts: 0 };
+  /** The panes' widths remembered (`paneWidths` / `setPaneWidths`). */
+  panes: PaneWidths | null = null;
   /** Extra fields of the account (a damaged copy replaced, a password or session not kept). */
   accountNotes: Pick<AccountInfo, "storeRecovery" | "remembered" | "signedInWith"> = {};
 
@@ -636,6 +639,17 @@ export class FixtureApi implements MailboxApi, SignInApi {
 
   setWindowTitle(title: string): Promise<void> {
     this.log("setWindowTitle", title);
+    return answer(undefined);
+  }
+
+  paneWidths(): Promise<PaneWidths | null> {
+    this.log("paneWidths");
+    return answer(this.panes && { ...this.panes });
+  }
+
+  setPaneWidths(widths: PaneWidths): Promise<void> {
+    this.log("setPaneWidths", widths);
+    this.panes = { ...widths };
     return answer(undefined);
   }
 

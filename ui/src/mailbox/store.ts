@@ -571,8 +571,9 @@ export class MailboxStore {
   }
 }
 
+/** The user sees the window: a window hidden into the tray may keep its focus flag, not its visibility. */
 function windowHasFocus(): boolean {
-  return typeof document !== "undefined" && document.hasFocus();
+  return typeof document !== "undefined" && document.visibilityState !== "hidden" && document.hasFocus();
 }
 
 function patchUnread(
