@@ -11,6 +11,7 @@ mod connector;
 mod error;
 mod events;
 mod launch;
+mod settings;
 mod sso;
 mod state;
 mod tray;
@@ -38,6 +39,7 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    let settings_file = data_root.clone();
     let state = state::AppState::new(options, data_root);
     let result = tauri::Builder::default()
         // First, as its documentation asks: a second launch hands its arguments to this one and
@@ -47,9 +49,15 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        // « Paramètres »: <data root>/settings.json (src-tauri/src/settings.rs).
+        .plugin(tauri_plugin_store::Builder::default().build())
+        // « Lancer au démarrage de la session »: an XDG autostart entry on Linux.
+        .plugin(tauri_plugin_autostart::Builder::new().build())
         .manage(state)
         .manage(messagerie_core::attachment::PickedFiles::default())
-        .setup(|app| {
+        .setup(move |app| {
+            app.manage(settings::SettingsState::load(app.handle(), &settings_file));
+            commands::notify::watch_quiet_hours(app.handle().clone());
             open_main_window(app.handle())?;
             commands::compose::hand_drops_as_tokens(app.handle());
             tray::install(app.handle());
@@ -60,6 +68,9 @@ pub fn run() {
             commands::app::debug_advance_clock,
             commands::window::open_ent_page,
             commands::notify::notify_new_mail,
+            commands::settings::settings,
+            commands::settings::save_settings,
+            commands::settings::forget_password,
             commands::session::startup,
             commands::session::sign_in,
             commands::session::sign_in_with_ent_page,

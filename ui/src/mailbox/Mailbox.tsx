@@ -27,6 +27,8 @@ export interface MailboxProps {
   compose?: ComposeApi;
   /** How long « Annuler l'envoi » is offered; 5 seconds by default. */
   undoSeconds?: number;
+  /** « Paramètres » (the button and Ctrl+,); without it, neither shows. */
+  onOpenSettings?: () => void;
 }
 
 /** The three-pane mailbox window. */
@@ -37,6 +39,7 @@ export function Mailbox({
   onSignedOut,
   compose,
   undoSeconds = 5,
+  onOpenSettings,
 }: MailboxProps) {
   const [ownLocale, setOwnLocale] = useState<Locale>("fr");
   const current = locale ?? ownLocale;
@@ -51,6 +54,7 @@ export function Mailbox({
         onSignedOut={onSignedOut}
         compose={compose}
         undoSeconds={undoSeconds}
+        onOpenSettings={onOpenSettings}
       />
     </I18nProvider>
   );
@@ -74,12 +78,14 @@ function MailboxWindow({
   onSignedOut,
   compose,
   undoSeconds,
+  onOpenSettings,
 }: {
   api: MailboxApi;
   onLocaleChange: (l: Locale) => void;
   onSignedOut?: (options: { eraseLocalCopy: boolean }) => void;
   compose?: ComposeApi;
   undoSeconds: number;
+  onOpenSettings?: () => void;
 }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -156,6 +162,11 @@ function MailboxWindow({
       if (e.key === "F5") {
         e.preventDefault();
         void store.sync();
+        return;
+      }
+      if ((e.ctrlKey || e.metaKey) && e.key === "," && onOpenSettings) {
+        e.preventDefault();
+        onOpenSettings();
         return;
       }
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
@@ -253,6 +264,17 @@ function MailboxWindow({
         />
         <span className="mbx-account">{state.account?.displayName}</span>
         <LocalePicker locale={i18n.locale} onChange={onLocaleChange} />
+        {onOpenSettings && (
+          <button
+            type="button"
+            data-testid="open-settings"
+            aria-keyshortcuts="Control+,"
+            title={`${t("settings.button")} (Ctrl+,)`}
+            onClick={onOpenSettings}
+          >
+            {t("settings.button")}
+          </button>
+        )}
         <button type="button" onClick={() => setSigningOut(true)}>
           {t("signOut.button")}
         </button>
