@@ -78,7 +78,7 @@ impl Default for Settings {
             quiet_hours: QuietHours::default(),
             close_to_tray: true,
             start_at_login: false,
-            sync_interval_minutes: 5,
+            sync_interval_minutes: 1,
         }
     }
 }
@@ -218,11 +218,12 @@ mod tests {
 
     #[test]
     fn one_camel_case_key_per_setting_and_no_autostart_key() {
-        let keys: Vec<String> = Settings::default()
+        let mut keys: Vec<String> = Settings::default()
             .entries()
             .into_iter()
             .map(|(k, _)| k)
             .collect();
+        keys.sort();
         assert_eq!(
             keys,
             [
@@ -254,7 +255,7 @@ mod tests {
         assert_eq!(settings.theme, Theme::Dark);
         assert!(settings.notifications, "a string is not a switch");
         assert!(!settings.close_to_tray);
-        assert_eq!(settings.sync_interval_minutes, 5, "not a choice");
+        assert_eq!(settings.sync_interval_minutes, 1, "not a choice");
         assert_eq!(settings.quiet_hours, QuietHours::default(), "25:00");
         assert!(!settings.start_at_login, "the plugin says, not the file");
     }

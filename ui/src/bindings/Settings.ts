@@ -6,4 +6,29 @@ import type { Theme } from "./Theme";
 /**
  * Every setting, as the « Paramètres » screen shows and saves them.
  */
-export type Settings = { language: Language, theme: Theme, notifications: boolean, notificationSound: boolean, notificationPreview: boolean, quietHours: QuietHours, closeToTray: boolean, startAtLogin: boolean, syncIntervalMinutes: number, };
+export type Settings = { language: Language, theme: Theme, 
+/**
+ * New-mail notifications at all.
+ */
+notifications: boolean, 
+/**
+ * Their sound (the `sound-name` / `suppress-sound` hints).
+ */
+notificationSound: boolean, 
+/**
+ * Their text: the sender, the subject and the first line; off, only « Nouveau message »
+ * or a count (a screen shown to a class must not show a pupil's message, nor who wrote).
+ */
+notificationPreview: boolean, quietHours: QuietHours, 
+/**
+ * Closing the window keeps the app in the tray (the tray reads it).
+ */
+closeToTray: boolean, 
+/**
+ * « Lancer au démarrage de la session »: the autostart plugin's state, not stored here.
+ */
+startAtLogin: boolean, 
+/**
+ * How often the open mailbox asks the ENT for news (one of [`SYNC_INTERVALS`]).
+ */
+syncIntervalMinutes: number, };

@@ -20,7 +20,7 @@ export const DEFAULT_SETTINGS: Settings = {
   quietHours: { enabled: false, start: "19:00", end: "07:30", wholeDays: ["saturday", "sunday"] },
   closeToTray: true,
   startAtLogin: false,
-  syncIntervalMinutes: 5,
+  syncIntervalMinutes: 1,
 };
 
 /** « Relever le courrier toutes les… », in minutes (SYNC_INTERVALS in the backend). */
