@@ -234,9 +234,17 @@ async fn account_info(mailbox: &Mailbox, demo: bool) -> messagerie_core::Result<
 /// interval. Replaces (and stops) the previous account's tasks.
 async fn install(app: &AppHandle, mailbox: Mailbox, account: AccountInfo) {
     let state = app.state::<AppState>();
+    // Mail held back during quiet hours was another account's.
+    if let Ok(mut watch) = crate::settings::state(app).quiet.lock() {
+        watch.forget();
+    }
     let tasks = vec![
         events::forward(app.clone(), mailbox.clone()),
-        events::sync_periodically(app.clone(), mailbox.clone(), state.sync_interval),
+        events::sync_periodically(
+            app.clone(),
+            mailbox.clone(),
+            crate::settings::state(app).get().sync_interval(),
+        ),
     ];
     *state.current.write().await = Some(Current {
         mailbox,

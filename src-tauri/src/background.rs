@@ -6,21 +6,18 @@
 //! after each move or resize (a killed process keeps them too), and the panes' widths in the
 //! settings store (`paneWidths`).
 //!
-//! Settings read and written here (the store at `<data root>/settings.json`, schema in
-//! settings.rs): `closeToTray` (bool, true when absent), `closeToTrayExplained` (bool, set once
-//! the explanation was shown), `paneWidths` (`{folders, list}` in CSS pixels).
-use std::path::PathBuf;
+//! « closeToTray » is a setting (settings.rs); the app's own keys of the same store
+//! (`<data root>/settings.json`, through `settings::store`): `closeToTrayExplained` (bool, set
+//! once the explanation was shown), `paneWidths` (`{folders, list}` in CSS pixels).
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, Runtime, Window, WindowEvent};
-use tauri_plugin_store::StoreExt;
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
 use crate::error::CommandError;
-use crate::state::AppState;
 
 /// The event that asks the window to save what is being written before the app quits; the
 /// window answers with the `quit_app` command.
@@ -30,7 +27,6 @@ const QUIT_PATIENCE: Duration = Duration::from_secs(5);
 /// How long after the last move or resize the window's place is written down.
 const WINDOW_STATE_DEBOUNCE: Duration = Duration::from_millis(700);
 
-const CLOSE_TO_TRAY: &str = "closeToTray";
 const CLOSE_TO_TRAY_EXPLAINED: &str = "closeToTrayExplained";
 const PANE_WIDTHS: &str = "paneWidths";
 
@@ -65,14 +61,9 @@ pub fn window_state_plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
         .build()
 }
 
-/// The settings store's file.
-fn settings_path(app: &AppHandle) -> PathBuf {
-    app.state::<AppState>().data_root.join("settings.json")
-}
-
 /// A boolean setting, `default` when absent or unreadable.
 fn setting(app: &AppHandle, key: &str, default: bool) -> bool {
-    match app.store(settings_path(app)) {
+    match crate::settings::store(app) {
         Ok(store) => store.get(key).and_then(|v| v.as_bool()).unwrap_or(default),
         Err(error) => {
             tracing::warn!(%error, key, "cannot read the settings; using the default");
@@ -82,7 +73,7 @@ fn setting(app: &AppHandle, key: &str, default: bool) -> bool {
 }
 
 fn set_setting(app: &AppHandle, key: &str, value: serde_json::Value) {
-    match app.store(settings_path(app)) {
+    match crate::settings::store(app) {
         Ok(store) => {
             store.set(key, value);
             if let Err(error) = store.save() {
@@ -102,7 +93,7 @@ pub fn on_window_event(window: &Window, event: &WindowEvent) {
     match event {
         WindowEvent::CloseRequested { api, .. } => {
             api.prevent_close();
-            if setting(app, CLOSE_TO_TRAY, true) {
+            if crate::settings::state(app).get().close_to_tray {
                 hide_to_tray(app, window);
             } else {
                 request_quit(app);
@@ -235,7 +226,7 @@ impl PaneWidths {
 #[tauri::command]
 #[tracing::instrument(skip_all)]
 pub fn pane_widths(app: AppHandle) -> Option<PaneWidths> {
-    let store = app.store(settings_path(&app)).ok()?;
+    let store = crate::settings::store(&app).ok()?;
     let value = store.get(PANE_WIDTHS)?;
     serde_json::from_value::<PaneWidths>(value).ok()?.sane()
 }

@@ -5,6 +5,7 @@ pub mod files;
 pub mod mailbox;
 pub mod notify;
 pub mod session;
+pub mod settings;
 pub mod window;
 
 use messagerie_core::Mailbox;

@@ -12,6 +12,7 @@ mod connector;
 mod error;
 mod events;
 mod launch;
+mod settings;
 mod sso;
 mod state;
 mod tray;
@@ -19,7 +20,7 @@ mod tray;
 mod window_policy;
 
 use tauri::webview::NewWindowResponse;
-use tauri::{AppHandle, Emitter, Url, WebviewWindowBuilder};
+use tauri::{AppHandle, Emitter, Manager as _, Url, WebviewWindowBuilder};
 use tracing_subscriber::EnvFilter;
 
 /// Starts the app: logging, plugins, state, the main window, then the event loop.
@@ -39,6 +40,7 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    let settings_file = data_root.clone();
     let state = state::AppState::new(options, data_root);
     let result = tauri::Builder::default()
         // First, as its documentation asks: a second launch hands its arguments to this one and
@@ -48,13 +50,18 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        // « Paramètres »: <data root>/settings.json (src-tauri/src/settings.rs).
         .plugin(tauri_plugin_store::Builder::default().build())
+        // « Lancer au démarrage de la session »: an XDG autostart entry on Linux.
+        .plugin(tauri_plugin_autostart::Builder::new().build())
         .plugin(background::window_state_plugin())
         .manage(state)
         // Closing the window hides it into the tray; moving it is remembered (background.rs).
         .on_window_event(background::on_window_event)
         .manage(messagerie_core::attachment::PickedFiles::default())
-        .setup(|app| {
+        .setup(move |app| {
+            app.manage(settings::SettingsState::load(app.handle(), &settings_file));
+            commands::notify::watch_quiet_hours(app.handle().clone());
             open_main_window(app.handle())?;
             commands::compose::hand_drops_as_tokens(app.handle());
             tray::install(app.handle());
@@ -65,6 +72,9 @@ pub fn run() {
             commands::app::debug_advance_clock,
             commands::window::open_ent_page,
             commands::notify::notify_new_mail,
+            commands::settings::settings,
+            commands::settings::save_settings,
+            commands::settings::forget_password,
             commands::session::startup,
             commands::session::sign_in,
             commands::session::sign_in_with_ent_page,

@@ -2,7 +2,7 @@
 //! last account (so the next start opens the mailbox from the local store at once).
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use messagerie_core::Mailbox;
 use serde::{Deserialize, Serialize};
@@ -92,25 +92,16 @@ pub struct AppState {
     /// Where accounts, the demo ENT and `last-account.json` live.
     pub data_root: PathBuf,
     pub started: Instant,
-    /// How often the open mailbox asks the ENT for news.
-    pub sync_interval: Duration,
     pub current: RwLock<Option<Current>>,
     pub demo: Mutex<Option<ent_server::ServerHandle>>,
 }
 
 impl AppState {
     pub fn new(launch: LaunchOptions, data_root: PathBuf) -> Self {
-        // The end-to-end tests shorten the interval so that new mail shows within seconds.
-        let sync_interval = std::env::var("MESSAGERIE_SYNC_INTERVAL_SECS")
-            .ok()
-            .and_then(|s| s.parse::<u64>().ok())
-            .filter(|s| *s > 0)
-            .map_or(Duration::from_secs(60), Duration::from_secs);
         Self {
             launch,
             data_root,
             started: Instant::now(),
-            sync_interval,
             current: RwLock::new(None),
             demo: Mutex::new(None),
         }

@@ -1,30 +1,54 @@
-import { useEffect, useState } from "react";
-import type { Locale } from "./i18n/i18n";
+import { useEffect, useRef, useState } from "react";
+import { I18nProvider, type Locale } from "./i18n/i18n";
 import { onLaunchedAgain, startup, TauriApi } from "./ipc";
 import type { AccountInfo } from "./bindings/AccountInfo";
+import type { Settings } from "./bindings/Settings";
 import { Mailbox, SignIn } from "./mailbox";
+import { applyTheme, DEFAULT_SETTINGS, SettingsScreen } from "./settings";
 
-const LOCALE_KEY = "messagerie.locale";
-
-function savedLocale(): Locale {
-  return localStorage.getItem(LOCALE_KEY) === "en" ? "en" : "fr";
-}
+/** Where the language was kept before « Paramètres » (moved into the settings once, then removed). */
+const OLD_LOCALE_KEY = "messagerie.locale";
 
 type Screen =
   | { kind: "starting" }
   | { kind: "signIn"; entUrl: string }
   | { kind: "mailbox"; account: AccountInfo };
 
-/** The window: the first screen the backend decides, then sign-in ⇄ mailbox. */
+/** The window: the first screen the backend decides, then sign-in ⇄ mailbox; « Paramètres » above. */
 export function App() {
-  const [locale, setLocale] = useState<Locale>(savedLocale);
   const [api] = useState(() => new TauriApi());
+  const [settings, setSettings] = useState<Settings>(DEFAULT_SETTINGS);
   const [screen, setScreen] = useState<Screen>({ kind: "starting" });
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const openedFrom = useRef<Element | null>(null);
+  const locale: Locale = settings.language;
+
+  // The settings first: the language and theme of every screen.
+  useEffect(() => {
+    api.settings().then(
+      (s: Settings | undefined) => {
+        if (!s) return;
+        const old = localStorage.getItem(OLD_LOCALE_KEY);
+        localStorage.removeItem(OLD_LOCALE_KEY);
+        if (old === "en" && s.language !== "en") {
+          const moved = { ...s, language: "en" as const };
+          setSettings(moved);
+          api.saveSettings(moved).catch(() => undefined);
+        } else {
+          setSettings(s);
+        }
+      },
+      () => undefined,
+    );
+  }, [api]);
 
   useEffect(() => {
-    localStorage.setItem(LOCALE_KEY, locale);
     document.documentElement.lang = locale;
   }, [locale]);
+
+  useEffect(() => {
+    applyTheme(settings.theme);
+  }, [settings.theme]);
 
   useEffect(() => {
     startup().then(
@@ -45,6 +69,20 @@ export function App() {
     });
   }, [api, screen.kind]);
 
+  const setLocale = (language: Locale) => {
+    const next = { ...settings, language };
+    setSettings(next);
+    api.saveSettings(next).then(setSettings, () => undefined);
+  };
+  const openSettings = () => {
+    openedFrom.current = document.activeElement;
+    setSettingsOpen(true);
+  };
+  const closeSettings = () => {
+    setSettingsOpen(false);
+    if (openedFrom.current instanceof HTMLElement) openedFrom.current.focus();
+  };
+
   switch (screen.kind) {
     case "starting":
       return <main className="welcome" aria-busy="true" />;
@@ -58,16 +96,35 @@ export function App() {
           onSignedIn={(account) => setScreen({ kind: "mailbox", account })}
         />
       );
-    case "mailbox":
+    case "mailbox": {
+      const signedOut = () => {
+        setSettingsOpen(false);
+        setScreen({ kind: "signIn", entUrl: screen.account.demo ? "" : screen.account.entUrl });
+      };
       return (
-        <Mailbox
-          key={`${screen.account.entUrl} ${screen.account.login}`}
-          api={api}
-          compose={api}
-          locale={locale}
-          onLocaleChange={setLocale}
-          onSignedOut={() => setScreen({ kind: "signIn", entUrl: screen.account.demo ? "" : screen.account.entUrl })}
-        />
+        <>
+          <Mailbox
+            key={`${screen.account.entUrl} ${screen.account.login}`}
+            api={api}
+            compose={api}
+            locale={locale}
+            onLocaleChange={setLocale}
+            onSignedOut={signedOut}
+            onOpenSettings={openSettings}
+          />
+          {settingsOpen && (
+            <I18nProvider locale={locale}>
+              <SettingsScreen
+                api={api}
+                settings={settings}
+                onChange={setSettings}
+                onClose={closeSettings}
+                onSignedOut={signedOut}
+              />
+            </I18nProvider>
+          )}
+        </>
       );
+    }
   }
 }

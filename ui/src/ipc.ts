@@ -6,6 +6,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type { ComposeApi, ComposeEvent } from "./composer/api";
 import type { MailboxApi, SignInApi } from "./mailbox/api";
+import type { SettingsApi } from "./settings/api";
 import type { DownloadProgress } from "./bindings/DownloadProgress";
 import type { AccountInfo } from "./bindings/AccountInfo";
 import type { AppInfo } from "./bindings/AppInfo";
@@ -30,6 +31,7 @@ import type { Unsent } from "./bindings/Unsent";
 import type { Visible } from "./bindings/Visible";
 import type { OpenedMessage } from "./bindings/OpenedMessage";
 import type { PaneWidths } from "./bindings/PaneWidths";
+import type { Settings } from "./bindings/Settings";
 
 export function appInfo(): Promise<AppInfo> {
   return invoke<AppInfo>("app_info");
@@ -81,7 +83,7 @@ function isComposeEvent(e: MailboxEvent): e is ComposeEvent {
 }
 
 /** The backend of the mailbox window and its composer, over Tauri commands and events. */
-export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
+export class TauriApi implements MailboxApi, SignInApi, ComposeApi, SettingsApi {
   constructor() {
     listenForQuit();
   }
@@ -175,9 +177,9 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   reconnect(): Promise<SignInResult> {
     return invoke("reconnect");
   }
-  /** Written in the window's language (App sets `<html lang>`). */
+  /** Written in the language of the settings (the backend reads them). */
   notifyNewMail(messageIds: string[]): Promise<void> {
-    return invoke("notify_new_mail", { messageIds, lang: document.documentElement.lang || "fr" });
+    return invoke("notify_new_mail", { messageIds });
   }
   inboxDrawn(messageCount: number): Promise<void> {
     return invoke("inbox_drawn", { messages: messageCount });
@@ -202,6 +204,18 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi {
   }
   signOut(options: { eraseLocalCopy: boolean }): Promise<void> {
     return invoke("sign_out", { eraseLocalCopy: options.eraseLocalCopy });
+  }
+
+  // ---- « Paramètres » -----------------------------------------------------------------
+
+  settings(): Promise<Settings> {
+    return invoke("settings");
+  }
+  saveSettings(settings: Settings): Promise<Settings> {
+    return invoke("save_settings", { settings });
+  }
+  forgetPassword(): Promise<void> {
+    return invoke("forget_password");
   }
 
   // ---- composer ------------------------------------------------------------------------

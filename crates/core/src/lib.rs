@@ -33,6 +33,7 @@ pub mod mailbox;
 pub mod message;
 pub mod private;
 pub mod queue;
+pub mod quiet_hours;
 pub mod recipients;
 pub mod remote_images;
 pub mod search;

@@ -218,6 +218,10 @@ pub(crate) struct Inner {
     pub(crate) stall_timeout_ms: std::sync::atomic::AtomicU64,
     /// A pass asked for by the user ([`Mailbox::request_sync`]), for the periodic task.
     pub(crate) sync_asked: tokio::sync::Notify,
+    /// The periodic task's period, in milliseconds ([`Mailbox::set_sync_interval`]).
+    pub(crate) sync_interval_ms: AtomicU64,
+    /// The period changed: the periodic task starts waiting again with the new one.
+    pub(crate) sync_interval_changed: tokio::sync::Notify,
     /// No other process (nor another `Mailbox` here) uses this account folder while it is held.
     _lock: AccountLock,
 }
@@ -305,6 +309,8 @@ impl Mailbox {
                     sync::engine::STALL_TIMEOUT.as_millis() as u64,
                 ),
                 sync_asked: tokio::sync::Notify::new(),
+                sync_interval_ms: AtomicU64::new(60_000),
+                sync_interval_changed: tokio::sync::Notify::new(),
                 _lock: lock,
             }),
         })
@@ -491,25 +497,49 @@ impl Mailbox {
     /// The mailbox's one sync timer: a quick pass at once, then every `interval` after the
     /// previous pass ended, and one as soon as [`Mailbox::request_sync`] asks (the window on
     /// focus, F5, « Actualiser »). Asks that come during a pass make one more pass, not one
-    /// each. Each pass's outcome goes to `on_pass`. Runs until the handle is aborted.
+    /// each. Each pass's outcome goes to `on_pass`. [`Mailbox::set_sync_interval`] changes the
+    /// period while it runs. Runs until the handle is aborted.
     pub fn spawn_periodic_sync(
         &self,
         interval: Duration,
         on_pass: impl Fn(Result<SyncReport>) + Send + Sync + 'static,
     ) -> tokio::task::JoinHandle<()> {
+        self.store_sync_interval(interval);
         let me = self.clone();
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(interval);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                tokio::select! {
-                    _ = tick.tick() => {}
-                    () = me.inner.sync_asked.notified() => {}
-                }
                 on_pass(me.sync(SyncMode::Quick).await);
-                tick.reset();
+                loop {
+                    let period = me.sync_interval();
+                    tokio::select! {
+                        () = tokio::time::sleep(period) => break,
+                        () = me.inner.sync_asked.notified() => break,
+                        // Wait again, the new period counted from the change.
+                        () = me.inner.sync_interval_changed.notified() => {}
+                    }
+                }
             }
         })
+    }
+
+    /// The period of the sync timer ([`Mailbox::spawn_periodic_sync`]).
+    pub fn sync_interval(&self) -> Duration {
+        Duration::from_millis(self.inner.sync_interval_ms.load(Ordering::Relaxed))
+    }
+
+    /// Changes the period of the running sync timer (the setting « Relever le courrier »): the
+    /// timer waits again, so the next pass comes `interval` after this call (or after the pass
+    /// under way). Less than a second counts as one second.
+    pub fn set_sync_interval(&self, interval: Duration) {
+        self.store_sync_interval(interval);
+        self.inner.sync_interval_changed.notify_waiters();
+    }
+
+    fn store_sync_interval(&self, interval: Duration) {
+        let ms = u64::try_from(interval.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1_000);
+        self.inner.sync_interval_ms.store(ms, Ordering::Relaxed);
     }
 
     /// Asks the periodic task ([`Mailbox::spawn_periodic_sync`]) for a pass now; returns at

@@ -3,14 +3,25 @@
 //! sender, the subject and the first line for one message, one summary for several. A click
 //! brings the window forward and opens the message.
 //!
+//! The settings decide here, in the shell, whatever the window does (it may be hidden in the
+//! tray): no notification at all when they are off; during quiet hours none and no sound, the
+//! messages counted instead, and one summary when the hours end ([`watch_quiet_hours`]); with
+//! « Afficher l'aperçu » off, only « Nouveau message » or a count, never the sender, the subject
+//! nor a line of the body: on a screen a class can see, even who wrote to the teacher can be a
+//! pupil's private matter.
+//!
 //! Every field is escaped ([`escape_markup`]) before it reaches the notification server: many
 //! servers render a subset of HTML in the body (`body-markup`), and a subject or a sender name
 //! is written by whoever sent the mail: a `<a href>` in it must show as text, never as a link
 //! that bypasses the window's confirmation of links.
+use std::time::Duration;
+
 use messagerie_core::message::Message;
+use messagerie_core::quiet_hours::Verdict;
 use tauri::{AppHandle, Manager, State};
 
 use crate::error::CommandError;
+use crate::settings::{self, Language};
 use crate::state::AppState;
 
 /// How many senders a summary notification lists.
@@ -50,15 +61,40 @@ pub fn escape_markup(text: &str) -> String {
     out
 }
 
-/// Raises one notification for the messages that just arrived; `lang` is the window's language.
+/// Raises one notification for the messages that just arrived, as the settings say (in their
+/// language; see the module's comment).
 #[tauri::command]
 #[tracing::instrument(skip_all, fields(count = message_ids.len()), err)]
 pub async fn notify_new_mail(
     app: AppHandle,
     state: State<'_, AppState>,
     message_ids: Vec<String>,
-    lang: Option<String>,
 ) -> Result<(), CommandError> {
+    let settings = settings::state(&app).get();
+    if message_ids.is_empty() {
+        return Ok(());
+    }
+    if !settings.notifications {
+        tracing::info!("notifications are off: none shown");
+        return Ok(());
+    }
+    {
+        let kept = settings::state(&app);
+        let mut watch = kept.quiet.lock().map_err(|_| CommandError::internal())?;
+        let verdict = watch.arrived(
+            &settings.quiet_hours,
+            &messagerie_core::clock::now_local(),
+            message_ids.len(),
+        );
+        if verdict == Verdict::HeldBack {
+            tracing::info!(
+                held = watch.held(),
+                "quiet hours: the notification waits for their end"
+            );
+            return Ok(());
+        }
+    }
+    let english = settings.language == Language::En;
     let mailbox = state.mailbox().await?;
     let mut messages = Vec::with_capacity(message_ids.len().min(LISTED));
     for id in message_ids.iter().take(LISTED) {
@@ -68,8 +104,68 @@ pub async fn notify_new_mail(
         return Ok(());
     };
     let open = first.summary.id.clone();
-    let text = compose(&messages, message_ids.len(), lang.as_deref() == Some("en")).escaped();
-    show(app, text, open).await
+    let text = if settings.notification_preview {
+        compose(&messages, message_ids.len(), english)
+    } else {
+        without_preview(message_ids.len(), english)
+    };
+    show(app, text.escaped(), Some(open), settings.notification_sound).await
+}
+
+/// Every second, gives the one summary of the mail held back once quiet hours are over (they
+/// ended, the clock was moved past them, or the user turned them off). A short tick rather than
+/// a timer to their end: the end moves when the user changes them or the clock is moved.
+pub fn watch_quiet_hours(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            let settings = settings::state(&app).get();
+            let held = match settings::state(&app).quiet.lock() {
+                Ok(mut watch) => {
+                    watch.tick(&settings.quiet_hours, &messagerie_core::clock::now_local())
+                }
+                Err(_) => None,
+            };
+            let Some(count) = held else { continue };
+            if !settings.notifications {
+                continue;
+            }
+            let text = after_quiet_hours(count, settings.language == Language::En);
+            tracing::info!(count, "quiet hours over: one summary");
+            if let Err(error) = show(app.clone(), text, None, settings.notification_sound).await {
+                tracing::warn!(?error, "cannot show the summary of the quiet hours");
+            }
+        }
+    });
+}
+
+/// « Afficher l'aperçu » off: a count only.
+pub fn without_preview(count: usize, english: bool) -> Text {
+    let summary = match (count, english) {
+        (1, false) => "Nouveau message".to_string(),
+        (1, true) => "New message".to_string(),
+        (n, false) => format!("{n} nouveaux messages"),
+        (n, true) => format!("{n} new messages"),
+    };
+    Text {
+        summary,
+        body: String::new(),
+    }
+}
+
+/// The summary when quiet hours end: a count only (the mail is in the inbox).
+pub fn after_quiet_hours(count: usize, english: bool) -> Text {
+    let summary = match (count, english) {
+        (1, false) => "1 nouveau message pendant la plage de déconnexion".to_string(),
+        (1, true) => "1 new message during your quiet hours".to_string(),
+        (n, false) => format!("{n} nouveaux messages pendant la plage de déconnexion"),
+        (n, true) => format!("{n} new messages during your quiet hours"),
+    };
+    Text {
+        summary,
+        body: String::new(),
+    }
 }
 
 /// The notification's words: one message → sender / subject + first line; several → a count.
@@ -130,24 +226,36 @@ pub fn first_line(html: &str) -> String {
     out
 }
 
-async fn show(app: AppHandle, text: Text, open: String) -> Result<(), CommandError> {
+async fn show(
+    app: AppHandle,
+    text: Text,
+    open: Option<String>,
+    sound: bool,
+) -> Result<(), CommandError> {
     let (shown_tx, shown_rx) = tokio::sync::oneshot::channel();
     // notify-rust blocks on D-Bus, and waiting for the click blocks until the notification
     // closes: both off the async runtime.
     tokio::task::spawn_blocking(move || {
-        let shown = notify_rust::Notification::new()
+        let mut notification = notify_rust::Notification::new();
+        notification
             .appname("Messagerie")
             .summary(&text.summary)
             .body(&text.body)
             .icon("mail-unread")
-            .action("default", "Ouvrir")
-            .show();
-        match shown {
+            .action("default", "Ouvrir");
+        if sound {
+            // The freedesktop sound theme's name for it.
+            notification.sound_name("message-new-email");
+        } else {
+            #[cfg(all(unix, not(target_os = "macos")))]
+            notification.hint(notify_rust::Hint::SuppressSound(true));
+        }
+        match notification.show() {
             Ok(handle) => {
                 let _ = shown_tx.send(Ok(()));
                 handle.wait_for_action(|action| {
                     if action == "default" {
-                        bring_forward_and_open(&app, &open);
+                        bring_forward_and_open(&app, open.as_deref());
                     }
                 });
             }
@@ -162,16 +270,19 @@ async fn show(app: AppHandle, text: Text, open: String) -> Result<(), CommandErr
         .map_err(CommandError::notification)
 }
 
-fn bring_forward_and_open(app: &AppHandle, id: &str) {
+/// A click: the window comes forward, on the message when it was about one.
+fn bring_forward_and_open(app: &AppHandle, id: Option<&str>) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.unminimize();
         let _ = window.show();
         let _ = window.set_focus();
     }
-    crate::events::emit(
-        app,
-        crate::events::AppEvent::OpenMessage { id: id.to_string() },
-    );
+    if let Some(id) = id {
+        crate::events::emit(
+            app,
+            crate::events::AppEvent::OpenMessage { id: id.to_string() },
+        );
+    }
 }
 
 #[cfg(test)]
@@ -207,6 +318,27 @@ mod tests {
         assert_eq!(compose(&ms, 3, false).summary, "3 nouveaux messages");
         assert_eq!(compose(&ms, 3, true).summary, "3 new messages");
         assert_eq!(compose(&ms, 3, false).body, "A — Un\nB — Deux");
+    }
+
+    #[test]
+    fn without_preview_only_a_count_is_shown() {
+        let one = without_preview(1, false);
+        assert_eq!(one.summary, "Nouveau message");
+        assert_eq!(one.body, "");
+        assert_eq!(without_preview(3, true).summary, "3 new messages");
+    }
+
+    #[test]
+    fn the_end_of_quiet_hours_says_how_many_came() {
+        assert_eq!(
+            after_quiet_hours(3, false).summary,
+            "3 nouveaux messages pendant la plage de déconnexion"
+        );
+        assert_eq!(
+            after_quiet_hours(1, true).summary,
+            "1 new message during your quiet hours"
+        );
+        assert_eq!(after_quiet_hours(2, false).body, "");
     }
 
     #[test]

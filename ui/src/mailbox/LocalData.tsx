@@ -10,15 +10,18 @@ import type { Unsent } from "../bindings/Unsent";
 
 export function SignOutDialog({
   api,
+  initialErase = false,
   onConfirm,
   onCancel,
 }: {
   api: Pick<MailboxApi, "unsentWork">;
+  /** « Effacer la copie locale » in « Paramètres » opens it ticked. */
+  initialErase?: boolean;
   onConfirm: (eraseLocalCopy: boolean) => void;
   onCancel: () => void;
 }) {
   const { t } = useI18n();
-  const [erase, setErase] = useState(false);
+  const [erase, setErase] = useState(initialErase);
   const [unsent, setUnsent] = useState<Unsent | null>(null);
   useEffect(() => {
     let live = true;

@@ -28,6 +28,8 @@ export interface MailboxProps {
   compose?: ComposeApi;
   /** How long « Annuler l'envoi » is offered; 5 seconds by default. */
   undoSeconds?: number;
+  /** « Paramètres » (the button and Ctrl+,); without it, neither shows. */
+  onOpenSettings?: () => void;
 }
 
 /** The three-pane mailbox window. */
@@ -38,6 +40,7 @@ export function Mailbox({
   onSignedOut,
   compose,
   undoSeconds = 5,
+  onOpenSettings,
 }: MailboxProps) {
   const [ownLocale, setOwnLocale] = useState<Locale>("fr");
   const current = locale ?? ownLocale;
@@ -52,6 +55,7 @@ export function Mailbox({
         onSignedOut={onSignedOut}
         compose={compose}
         undoSeconds={undoSeconds}
+        onOpenSettings={onOpenSettings}
       />
     </I18nProvider>
   );
@@ -75,12 +79,14 @@ function MailboxWindow({
   onSignedOut,
   compose,
   undoSeconds,
+  onOpenSettings,
 }: {
   api: MailboxApi;
   onLocaleChange: (l: Locale) => void;
   onSignedOut?: (options: { eraseLocalCopy: boolean }) => void;
   compose?: ComposeApi;
   undoSeconds: number;
+  onOpenSettings?: () => void;
 }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -159,6 +165,11 @@ function MailboxWindow({
       if (e.key === "F5") {
         e.preventDefault();
         void store.sync();
+        return;
+      }
+      if ((e.ctrlKey || e.metaKey) && e.key === "," && onOpenSettings) {
+        e.preventDefault();
+        onOpenSettings();
         return;
       }
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
@@ -256,6 +267,17 @@ function MailboxWindow({
         />
         <span className="mbx-account">{state.account?.displayName}</span>
         <LocalePicker locale={i18n.locale} onChange={onLocaleChange} />
+        {onOpenSettings && (
+          <button
+            type="button"
+            data-testid="open-settings"
+            aria-keyshortcuts="Control+,"
+            title={`${t("settings.button")} (Ctrl+,)`}
+            onClick={onOpenSettings}
+          >
+            {t("settings.button")}
+          </button>
+        )}
         <button type="button" onClick={() => setSigningOut(true)}>
           {t("signOut.button")}
         </button>

@@ -286,3 +286,28 @@ async fn the_mailbox_syncs_on_its_own_timer_and_asks_at_once_make_one_more_pass_
     assert!(more <= 1, "{} passes for five asks", more + 1);
     timer.abort();
 }
+
+#[tokio::test]
+async fn a_new_sync_interval_applies_to_the_running_timer_at_once() {
+    // Arrange: the timer with an hour's period, its first pass done.
+    let app = TestApp::start().await;
+    let mb = app.mailbox("marie.durand").await;
+    let (passes, mut passed) = tokio::sync::mpsc::unbounded_channel();
+    let timer = mb.spawn_periodic_sync(std::time::Duration::from_secs(3600), move |outcome| {
+        let _ = passes.send(outcome.is_ok());
+    });
+    let within = std::time::Duration::from_secs(20);
+    let first = tokio::time::timeout(within, passed.recv()).await;
+    assert_eq!(first.unwrap(), Some(true), "a pass at once");
+
+    // Act: the user picks a shorter period while the timer waits.
+    mb.set_sync_interval(std::time::Duration::from_secs(1));
+
+    // Assert: passes come every second now, without a restart nor an ask.
+    assert_eq!(mb.sync_interval(), std::time::Duration::from_secs(1));
+    for _ in 0..2 {
+        let next = tokio::time::timeout(within, passed.recv()).await;
+        assert_eq!(next.unwrap(), Some(true), "a pass on the new period");
+    }
+    timer.abort();
+}

@@ -1,0 +1,84 @@
+//! « Paramètres »: read and save the settings (`crate::settings`); each takes effect at once.
+use tauri::AppHandle;
+use tauri_plugin_autostart::ManagerExt as _;
+
+use crate::error::{CommandError, ErrorKind};
+use crate::settings::{self, Settings};
+use crate::state::AppState;
+
+/// The settings, with « Lancer au démarrage de la session » as the system has it now.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub fn settings(app: AppHandle) -> Settings {
+    let state = settings::state(&app);
+    state.note_start_at_login(start_at_login(&app));
+    state.get()
+}
+
+/// Saves the settings and applies them: the sync timer's period, the autostart entry; the
+/// window applies the language and the theme itself. Returns them as applied.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+pub async fn save_settings(
+    app: AppHandle,
+    state: tauri::State<'_, AppState>,
+    settings: Settings,
+) -> Result<Settings, CommandError> {
+    let store = settings::state(&app);
+    let before = store.get();
+    store.save(&app, &settings).map_err(|e| {
+        let kind = match e {
+            settings::Error::Invalid => ErrorKind::InvalidInput,
+            settings::Error::Store(_) => ErrorKind::Storage,
+        };
+        CommandError::new(kind, e.to_string())
+    })?;
+    if settings.sync_interval_minutes != before.sync_interval_minutes {
+        if let Ok(mailbox) = state.mailbox().await {
+            mailbox.set_sync_interval(settings.sync_interval());
+        }
+    }
+    if !settings.notifications {
+        if let Ok(mut watch) = store.quiet.lock() {
+            watch.forget();
+        }
+    }
+    if settings.start_at_login != start_at_login(&app) {
+        let autolaunch = app.autolaunch();
+        let changed = if settings.start_at_login {
+            autolaunch.enable()
+        } else {
+            autolaunch.disable()
+        };
+        if let Err(error) = changed {
+            tracing::warn!(%error, "cannot change the start at login");
+            return Err(CommandError::new(
+                ErrorKind::Internal,
+                "cannot change the start at login; check that ~/.config/autostart is writable",
+            ));
+        }
+    }
+    store.note_start_at_login(start_at_login(&app));
+    Ok(store.get())
+}
+
+fn start_at_login(app: &AppHandle) -> bool {
+    app.autolaunch().is_enabled().unwrap_or(false)
+}
+
+/// « Oublier le mot de passe »: the password (or the kept ENT session) leaves the keyring and the
+/// next start asks for it; the account stays open.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+pub async fn forget_password(state: tauri::State<'_, AppState>) -> Result<(), CommandError> {
+    let account = state.account().await?;
+    crate::account::forget_secrets(&account.ent_url, &account.login).await;
+    if let Some(mut last) = state.last_account().await {
+        last.remembered = false;
+        state.remember_account(last).await;
+    }
+    if let Some(current) = state.current.write().await.as_mut() {
+        current.account.remembered = None;
+    }
+    Ok(())
+}
