@@ -17,6 +17,7 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../migrations/0001_init.sql")),
         M::up(include_str!("../migrations/0002_count_index.sql")),
+        M::up(include_str!("../migrations/0003_preferences.sql")),
     ])
 }
 
