@@ -8,7 +8,9 @@ pub mod actions;
 pub mod compose;
 pub mod folder;
 pub mod listing;
+pub mod recall;
 pub(crate) mod replay;
+pub mod signature;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -179,6 +181,15 @@ pub enum Event {
         inactive: Vec<String>,
         undelivered: Vec<String>,
     },
+    /// A scheduled message (« Envoyer plus tard ») left well after its time (`due`, epoch
+    /// milliseconds), because the app was not running or the ENT not answering then.
+    SentLate {
+        id: String,
+        #[ts(type = "number")]
+        due: i64,
+    },
+    /// The signature changed (set here); the composer takes the new one.
+    SignatureChanged,
     /// The messages with actions the ENT has not confirmed yet (the whole set), after an action
     /// was queued or taken back and after a replay confirmed or refused some.
     PendingChanged { message_ids: Vec<String> },
@@ -216,6 +227,8 @@ pub(crate) struct Inner {
     pub(crate) download_limit: AtomicU64,
     /// See [`Mailbox::set_stall_timeout`].
     pub(crate) stall_timeout_ms: std::sync::atomic::AtomicU64,
+    /// See [`Mailbox::set_late_after`].
+    pub(crate) late_after_ms: AtomicU64,
     /// A pass asked for by the user ([`Mailbox::request_sync`]), for the periodic task.
     pub(crate) sync_asked: tokio::sync::Notify,
     /// No other process (nor another `Mailbox` here) uses this account folder while it is held.
@@ -305,6 +318,7 @@ impl Mailbox {
                     sync::engine::STALL_TIMEOUT.as_millis() as u64,
                 ),
                 sync_asked: tokio::sync::Notify::new(),
+                late_after_ms: AtomicU64::new(compose::LATE_AFTER_MS.unsigned_abs()),
                 _lock: lock,
             }),
         })
@@ -455,13 +469,15 @@ impl Mailbox {
             }
             .into());
         }
+        let (id, name) = (info.user_id.clone(), info.username.clone());
         self.inner
             .store
             .write(move |tx| {
-                store::set_meta(tx, "user_id", &info.user_id)?;
-                store::set_meta(tx, "user_name", &info.username)
+                store::set_meta(tx, "user_id", &id)?;
+                store::set_meta(tx, "user_name", &name)
             })
             .await?;
+        recall::refresh_recall_conf(&self.inner, &info).await?;
         Ok(())
     }
 
@@ -539,6 +555,13 @@ impl Mailbox {
         self.inner
             .stall_timeout_ms
             .store(ms, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How long after its time a scheduled message must leave to be told late
+    /// ([`Event::SentLate`]; [`compose::LATE_AFTER_MS`] unless changed; tests shorten it).
+    pub fn set_late_after(&self, after: Duration) {
+        let ms = u64::try_from(after.as_millis()).unwrap_or(u64::MAX);
+        self.inner.late_after_ms.store(ms, Ordering::Relaxed);
     }
 
     /// Number of actions waiting for the ENT.

@@ -84,6 +84,16 @@ pub enum Action {
         /// stops at a send not due yet, so nothing queued after it overtakes it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         not_before: Option<i64>,
+        /// « Envoyer plus tard »: `not_before` is the time the user chose, hours or days ahead,
+        /// so the replay passes over it until then instead of holding the whole queue back.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        scheduled: bool,
+    },
+    /// Writes the signature into the ENT's conversation preference (§10.1), keeping the
+    /// preference's other keys as the ENT has them at replay time.
+    SetSignature {
+        use_signature: bool,
+        signature: String,
     },
     /// Links the original's attachments to a forward draft on the ENT.
     ForwardAttachments {
@@ -201,6 +211,44 @@ pub fn first(conn: &Connection) -> StoreResult<Option<Entry>> {
     .transpose()
 }
 
+/// The oldest entry the replay may run at `now`: a scheduled send not due yet is passed over
+/// (it waits for its time without holding back what was queued after it); an undo-send not
+/// due yet is returned, and the replay stops there.
+pub fn first_ready(conn: &Connection, now: i64) -> StoreResult<Option<Entry>> {
+    Ok(all(conn)?.into_iter().find(|e| {
+        !matches!(
+            e.action,
+            Action::Send {
+                scheduled: true,
+                not_before: Some(due),
+                ..
+            } if due > now
+        )
+    }))
+}
+
+/// Replaces the action of entry `seq` (a scheduled send changed or sent now), keeping its
+/// place, its undo snapshot and its step markers.
+pub fn replace(conn: &Connection, seq: i64, action: &Action) -> StoreResult<()> {
+    let Some(entry) = get(conn, seq)? else {
+        return Ok(());
+    };
+    let text = serde_json::to_string(&Stored {
+        action: action.clone(),
+        before: entry.before,
+    })
+    .map_err(|source| StoreError::Json {
+        what: "queued action",
+        source,
+    })?;
+    conn.execute(
+        "UPDATE queue SET action = ?2 WHERE seq = ?1",
+        params![seq, text],
+    )
+    .ctx("change a queued action")?;
+    Ok(())
+}
+
 /// The entry `seq`, if still queued.
 pub fn get(conn: &Connection, seq: i64) -> StoreResult<Option<Entry>> {
     conn.query_row(
@@ -275,9 +323,17 @@ pub fn pending_message_ids(conn: &Connection) -> StoreResult<std::collections::B
             }
             Action::CreateFolder { .. }
             | Action::RenameFolder { .. }
-            | Action::DeleteFolder { .. } => {}
+            | Action::DeleteFolder { .. }
+            | Action::SetSignature { .. } => {}
         }
     }
+    // A message made here keeps its local id in its queued actions after the ENT gave it its
+    // own (a scheduled send waits for days): the planner must leave the ENT's id alone too.
+    let mut remote = Vec::new();
+    for id in ids.iter().filter(|id| is_local_id(id)) {
+        remote.extend(remote_id(conn, id)?);
+    }
+    ids.extend(remote);
     Ok(ids)
 }
 

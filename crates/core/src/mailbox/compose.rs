@@ -5,6 +5,7 @@
 
 mod attachments;
 mod draft;
+mod schedule;
 mod send;
 
 use std::sync::atomic::Ordering;
@@ -22,6 +23,7 @@ use crate::recipients;
 use crate::store::{self, SqlContext};
 
 pub use draft::DraftContent;
+pub use schedule::{ScheduledSend, LATE_AFTER_MS};
 
 /// A message being written, with the names the composer shows as chips.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -134,10 +136,11 @@ impl Mailbox {
             keep(cc, &mut seen),
             keep(cci, &mut seen),
         );
+        let signature = self.signature_block().await?;
         Ok(DraftView {
             id: None,
             subject: prefixed(REPLY_PREFIX, &original.summary.subject),
-            body: quoted(&original),
+            body: format!("{signature}{}", quoted(&original)),
             to,
             cc,
             cci,
@@ -151,9 +154,10 @@ impl Mailbox {
     /// offline too.
     pub async fn forward_draft(&self, id: &str) -> Result<DraftView> {
         let original = self.message(id).await?;
+        let signature = self.signature_block().await?;
         let content = DraftContent {
             subject: prefixed(FORWARD_PREFIX, &original.summary.subject),
-            body: quoted(&original),
+            body: format!("{signature}{}", quoted(&original)),
             in_reply_to: Some(original.summary.id.clone()),
             ..DraftContent::default()
         };
