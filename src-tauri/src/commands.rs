@@ -6,6 +6,7 @@ pub mod mailbox;
 pub mod notify;
 pub mod session;
 pub mod window;
+pub mod writing;
 
 use messagerie_core::Mailbox;
 use tauri::State;

@@ -104,6 +104,15 @@ pub fn run() {
             commands::compose::add_attachment,
             commands::compose::remove_attachment,
             commands::compose::pick_files,
+            commands::writing::signature,
+            commands::writing::set_signature,
+            commands::writing::signature_block,
+            commands::writing::recall_status,
+            commands::writing::recall_message,
+            commands::writing::schedule_message,
+            commands::writing::scheduled_messages,
+            commands::writing::send_scheduled_now,
+            commands::writing::cancel_scheduled,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -64,6 +64,7 @@ export function App() {
           key={`${screen.account.entUrl} ${screen.account.login}`}
           api={api}
           compose={api}
+          writing={api}
           locale={locale}
           onLocaleChange={setLocale}
           onSignedOut={() => setScreen({ kind: "signIn", entUrl: screen.account.demo ? "" : screen.account.entUrl })}

@@ -215,16 +215,51 @@ pub fn first(conn: &Connection) -> StoreResult<Option<Entry>> {
 /// (it waits for its time without holding back what was queued after it); an undo-send not
 /// due yet is returned, and the replay stops there.
 pub fn first_ready(conn: &Connection, now: i64) -> StoreResult<Option<Entry>> {
-    Ok(all(conn)?.into_iter().find(|e| {
-        !matches!(
-            e.action,
+    // Read row by row: almost always the first one is it, however long the queue.
+    let mut stmt = conn
+        .prepare_cached(&format!("SELECT {ENTRY_COLS} FROM queue ORDER BY seq"))
+        .ctx("read the queue")?;
+    let rows = stmt.query_map([], entry_row).ctx("read the queue")?;
+    for row in rows {
+        let entry = decode(row.ctx("read the queue")?)?;
+        let waiting = matches!(
+            entry.action,
             Action::Send {
                 scheduled: true,
                 not_before: Some(due),
                 ..
             } if due > now
-        )
-    }))
+        );
+        if !waiting {
+            return Ok(Some(entry));
+        }
+    }
+    Ok(None)
+}
+
+/// The scheduled sends (« Envoyer plus tard ») of the queue, in order. Cheap on a long queue:
+/// only rows whose text names the flag are decoded.
+pub fn scheduled(conn: &Connection) -> StoreResult<Vec<Entry>> {
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT {ENTRY_COLS} FROM queue WHERE instr(action, '\"scheduled\":true') > 0 ORDER BY seq"
+        ))
+        .ctx("read the queue")?;
+    let rows = stmt.query_map([], entry_row).ctx("read the queue")?;
+    let mut out = Vec::new();
+    for row in rows {
+        let entry = decode(row.ctx("read the queue")?)?;
+        if matches!(
+            entry.action,
+            Action::Send {
+                scheduled: true,
+                ..
+            }
+        ) {
+            out.push(entry);
+        }
+    }
+    Ok(out)
 }
 
 /// Replaces the action of entry `seq` (a scheduled send changed or sent now), keeping its

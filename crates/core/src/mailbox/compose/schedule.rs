@@ -69,7 +69,7 @@ impl Mailbox {
             .store
             .read(|c| {
                 let mut out = Vec::new();
-                for entry in queue::all(c)? {
+                for entry in queue::scheduled(c)? {
                     let Action::Send {
                         id,
                         content,
