@@ -41,7 +41,7 @@ async fn a_message_scheduled_ahead_leaves_once_after_a_restart_and_is_told_late(
             // Arrange
             ui::sign_in(&app, &before.url(), "marie.durand", "demo").await;
             ui::compose_new(&app).await;
-            ui::add_recipient(&app, "to", "Paul", "Paul Martin").await;
+            ui::add_recipient(&app, "to", "MARTIN", "MARTIN Paul").await;
             ui::write(&app, "Réunion de lundi", "À lundi.").await;
 
             // Act: « Envoyer plus tard », a date and time two minutes ahead.

@@ -253,7 +253,11 @@ impl Inner {
     /// Tells listeners which messages now have actions the ENT has not confirmed: after an
     /// action is queued, taken back, or replayed.
     pub(crate) async fn announce_pending(&self) -> Result<()> {
-        let ids = self.store.read(crate::queue::pending_message_ids).await?;
+        let now = crate::clock::now_ms();
+        let ids = self
+            .store
+            .read(move |c| crate::queue::unconfirmed_message_ids(c, now))
+            .await?;
         self.emit(Event::PendingChanged {
             message_ids: ids.into_iter().collect(),
         });
@@ -571,10 +575,11 @@ impl Mailbox {
 
     /// Ids of the messages with queued actions the ENT has not confirmed yet.
     pub async fn pending_message_ids(&self) -> Result<Vec<String>> {
+        let now = crate::clock::now_ms();
         let ids = self
             .inner
             .store
-            .read(crate::queue::pending_message_ids)
+            .read(move |c| crate::queue::unconfirmed_message_ids(c, now))
             .await?;
         Ok(ids.into_iter().collect())
     }

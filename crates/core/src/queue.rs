@@ -325,8 +325,34 @@ pub fn len(conn: &Connection) -> StoreResult<u32> {
 
 /// Ids of messages some queued action touches (the planner leaves them alone).
 pub fn pending_message_ids(conn: &Connection) -> StoreResult<std::collections::BTreeSet<String>> {
+    ids_touched(conn, all(conn)?)
+}
+
+/// What the window shows as waiting for the ENT: [`pending_message_ids`] but for scheduled
+/// sends not due at `now`, which wait for their time, not for the ENT (« Programmés »).
+pub fn unconfirmed_message_ids(
+    conn: &Connection,
+    now: i64,
+) -> StoreResult<std::collections::BTreeSet<String>> {
+    let entries = all(conn)?.into_iter().filter(|e| {
+        !matches!(
+            e.action,
+            Action::Send {
+                scheduled: true,
+                not_before: Some(due),
+                ..
+            } if due > now
+        )
+    });
+    ids_touched(conn, entries)
+}
+
+fn ids_touched(
+    conn: &Connection,
+    entries: impl IntoIterator<Item = Entry>,
+) -> StoreResult<std::collections::BTreeSet<String>> {
     let mut ids = std::collections::BTreeSet::new();
-    for e in all(conn)? {
+    for e in entries {
         match e.action {
             Action::SetUnread { ids: list, .. }
             | Action::Trash { ids: list }
@@ -364,11 +390,16 @@ pub fn pending_message_ids(conn: &Connection) -> StoreResult<std::collections::B
     }
     // A message made here keeps its local id in its queued actions after the ENT gave it its
     // own (a scheduled send waits for days): the planner must leave the ENT's id alone too.
-    let mut remote = Vec::new();
+    let mut renamed = Vec::new();
     for id in ids.iter().filter(|id| is_local_id(id)) {
-        remote.extend(remote_id(conn, id)?);
+        if let Some(remote) = remote_id(conn, id)? {
+            renamed.push((id.clone(), remote));
+        }
     }
-    ids.extend(remote);
+    for (local, remote) in renamed {
+        ids.remove(&local);
+        ids.insert(remote);
+    }
     Ok(ids)
 }
 

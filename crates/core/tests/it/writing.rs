@@ -89,6 +89,11 @@ async fn a_scheduled_message_waits_for_its_time_without_holding_the_queue_then_l
         !outbox.iter().any(|m| m.subject == "Plus tard"),
         "{outbox:?}"
     );
+    let waiting = marie.pending_message_ids().await.unwrap();
+    assert!(
+        !waiting.contains(&id),
+        "a scheduled message waits for its time, not for the ENT: {waiting:?}"
+    );
 
     // Act: the app's timer sends it when due.
     let task = marie.spawn_scheduled_sends();
