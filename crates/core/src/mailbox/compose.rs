@@ -23,7 +23,7 @@ use crate::recipients;
 use crate::store::{self, SqlContext};
 
 pub use draft::DraftContent;
-pub use schedule::{ScheduledSend, LATE_AFTER_MS};
+pub use schedule::{ScheduledSend, LATE_AFTER_MS, SCHEDULE_TICK};
 
 /// A message being written, with the names the composer shows as chips.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]

@@ -10,7 +10,7 @@
 //! does (« Message rappelé »), and blanks what it had cached of it ([`crate::message`]).
 //!
 //! A recall is never queued: it must happen now or not at all, so it is not offered offline.
-//! The delay and the right are recorded at sign-in ([`refresh_recall_conf`]); the ENT's own
+//! The delay and the right are recorded at sign-in (`refresh_recall_conf`); the ENT's own
 //! clock decides in the end, and its refusal reaches the caller as [`ErrorKind::Refused`] with
 //! the reason `conversation.error.recall.mail`.
 //!

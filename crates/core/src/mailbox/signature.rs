@@ -2,7 +2,7 @@
 //! preference (`GET`/`PUT /userbook/preference/conversation`, docs/protocol.md §10.1), so that
 //! a signature set on the ENT's web page is the app's, and the reverse.
 //!
-//! The last value seen (or set here) is cached in the store (`meta` key [`CACHE_KEY`]): offline
+//! The last value seen (or set here) is cached in the store (`meta` key `signature`): offline
 //! the cached value is used, and a change made offline is queued ([`Action::SetSignature`]) and
 //! replayed like the other actions. While a change is queued, the cached value is the user's
 //! and is not overwritten by what the ENT still has.
