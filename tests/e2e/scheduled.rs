@@ -132,3 +132,53 @@ async fn a_message_scheduled_ahead_leaves_once_after_a_restart_and_is_told_late(
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scheduled_message_cancelled_is_never_delivered() {
+    let ent = Ent::start().await;
+    harness::run("scheduled_cancelled", |app| async move {
+        // Arrange: « Demain 7 h 30 ».
+        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
+        ui::compose_new(&app).await;
+        ui::add_recipient(&app, "to", "MARTIN", "MARTIN Paul").await;
+        ui::write(&app, "Finalement non", "Oubliez.").await;
+        ui::click(&app, "« Envoyer plus tard »", ui::testid("send-later")).await;
+        ui::click(&app, "« Demain 7 h 30 »", ui::testid("send-later-tomorrow")).await;
+
+        // Act: « Annuler l'envoi » in « Programmés », then its time passes.
+        ui::click(&app, "« Programmés »", ui::testid("scheduled-folder")).await;
+        ui::click(&app, "« Annuler l'envoi »", ui::testid("scheduled-cancel")).await;
+        wait_until("« Programmés » to be empty", EFFECT, || async {
+            app.driver
+                .find_all(ui::testid("scheduled-item"))
+                .await
+                .ok()?
+                .is_empty()
+                .then_some(())
+        })
+        .await;
+        app.invoke("debug_advance_clock", json!({ "seconds": 2 * 24 * 3600 }))
+            .await
+            .expect("move the app's clock");
+        // A message sent after it: once it is delivered, the queue has been replayed past the
+        // cancelled one's time.
+        ui::compose_new(&app).await;
+        ui::add_recipient(&app, "to", "MARTIN", "MARTIN Paul").await;
+        ui::write(&app, "Témoin", "Celui-ci part.").await;
+        ui::send(&app).await;
+        wait_until("the witness to be delivered", DELIVERY, || async {
+            (ent.count_received("paul.martin", "Témoin").await > 0).then_some(())
+        })
+        .await;
+
+        // Assert: never delivered; a draft again.
+        assert_eq!(ent.count_received("paul.martin", "Finalement non").await, 0);
+        ui::folder(&app, "draft")
+            .await
+            .click()
+            .await
+            .expect("open Brouillons");
+        ui::wait_for_row(&app, "Finalement non").await;
+    })
+    .await;
+}
