@@ -55,6 +55,15 @@ fn main() {
             "quit_app",
             "pane_widths",
             "set_pane_widths",
+            "signature",
+            "set_signature",
+            "signature_block",
+            "recall_status",
+            "recall_message",
+            "schedule_message",
+            "scheduled_messages",
+            "send_scheduled_now",
+            "cancel_scheduled",
         ]),
     ))
     .expect("tauri-build: cannot generate the app's context (is ui/dist built? run `make ui`)");

@@ -245,6 +245,9 @@ async fn install(app: &AppHandle, mailbox: Mailbox, account: AccountInfo) {
             mailbox.clone(),
             crate::settings::state(app).get().sync_interval(),
         ),
+        // « Envoyer plus tard »: what fell due while the app was closed leaves now, the rest
+        // at its time.
+        tauri::async_runtime::JoinHandle::Tokio(mailbox.spawn_scheduled_sends()),
     ];
     *state.current.write().await = Some(Current {
         mailbox,

@@ -7,6 +7,7 @@ pub mod notify;
 pub mod session;
 pub mod settings;
 pub mod window;
+pub mod writing;
 
 use messagerie_core::Mailbox;
 use tauri::State;

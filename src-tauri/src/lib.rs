@@ -122,6 +122,15 @@ pub fn run() {
             background::quit_app,
             background::pane_widths,
             background::set_pane_widths,
+            commands::writing::signature,
+            commands::writing::set_signature,
+            commands::writing::signature_block,
+            commands::writing::recall_status,
+            commands::writing::recall_message,
+            commands::writing::schedule_message,
+            commands::writing::scheduled_messages,
+            commands::writing::send_scheduled_now,
+            commands::writing::cancel_scheduled,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -107,6 +107,7 @@ export function App() {
             key={`${screen.account.entUrl} ${screen.account.login}`}
             api={api}
             compose={api}
+            writing={api}
             locale={locale}
             onLocaleChange={setLocale}
             onSignedOut={signedOut}

@@ -7,6 +7,10 @@ import { listen } from "@tauri-apps/api/event";
 import type { ComposeApi, ComposeEvent } from "./composer/api";
 import type { MailboxApi, SignInApi } from "./mailbox/api";
 import type { SettingsApi } from "./settings/api";
+import { isWritingEvent, type WritingApi, type WritingEvent } from "./writing/api";
+import type { RecallStatus } from "./bindings/RecallStatus";
+import type { ScheduledSend } from "./bindings/ScheduledSend";
+import type { Signature } from "./bindings/Signature";
 import type { DownloadProgress } from "./bindings/DownloadProgress";
 import type { AccountInfo } from "./bindings/AccountInfo";
 import type { AppInfo } from "./bindings/AppInfo";
@@ -83,7 +87,7 @@ function isComposeEvent(e: MailboxEvent): e is ComposeEvent {
 }
 
 /** The backend of the mailbox window and its composer, over Tauri commands and events. */
-export class TauriApi implements MailboxApi, SignInApi, ComposeApi, SettingsApi {
+export class TauriApi implements MailboxApi, SignInApi, ComposeApi, SettingsApi, WritingApi {
   constructor() {
     listenForQuit();
   }
@@ -267,6 +271,40 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi, SettingsApi 
   subscribeCompose(listener: (e: ComposeEvent) => void): () => void {
     return this.subscribe((e) => {
       if (isComposeEvent(e)) listener(e);
+    });
+  }
+
+  signature(): Promise<Signature> {
+    return invoke("signature");
+  }
+  setSignature(signature: Signature): Promise<void> {
+    return invoke("set_signature", { signature });
+  }
+  signatureBlock(): Promise<string> {
+    return invoke("signature_block");
+  }
+  recallStatus(id: string): Promise<RecallStatus> {
+    return invoke("recall_status", { id });
+  }
+  recall(id: string): Promise<void> {
+    return invoke("recall_message", { id });
+  }
+  scheduleMessage(id: string | null, content: DraftContent, due: number): Promise<string> {
+    return invoke("schedule_message", { id, content, due });
+  }
+  scheduledMessages(): Promise<ScheduledSend[]> {
+    return invoke("scheduled_messages");
+  }
+  sendScheduledNow(id: string): Promise<boolean> {
+    return invoke("send_scheduled_now", { id });
+  }
+  cancelScheduled(id: string): Promise<boolean> {
+    return invoke("cancel_scheduled", { id });
+  }
+  /** Issue 16's events, from the same `mailbox` event stream. */
+  subscribeWriting(listener: (e: WritingEvent) => void): () => void {
+    return this.subscribe((e) => {
+      if (isWritingEvent(e)) listener(e);
     });
   }
 

@@ -44,6 +44,7 @@ mod error;
 pub mod oauth2;
 pub mod pace;
 pub mod timeline;
+pub mod userbook;
 pub mod wire;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -8,7 +8,9 @@ pub mod actions;
 pub mod compose;
 pub mod folder;
 pub mod listing;
+pub mod recall;
 pub(crate) mod replay;
+pub mod signature;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -179,6 +181,15 @@ pub enum Event {
         inactive: Vec<String>,
         undelivered: Vec<String>,
     },
+    /// A scheduled message (« Envoyer plus tard ») left well after its time (`due`, epoch
+    /// milliseconds), because the app was not running or the ENT not answering then.
+    SentLate {
+        id: String,
+        #[ts(type = "number")]
+        due: i64,
+    },
+    /// The signature changed (set here); the composer takes the new one.
+    SignatureChanged,
     /// The messages with actions the ENT has not confirmed yet (the whole set), after an action
     /// was queued or taken back and after a replay confirmed or refused some.
     PendingChanged { message_ids: Vec<String> },
@@ -216,6 +227,8 @@ pub(crate) struct Inner {
     pub(crate) download_limit: AtomicU64,
     /// See [`Mailbox::set_stall_timeout`].
     pub(crate) stall_timeout_ms: std::sync::atomic::AtomicU64,
+    /// See [`Mailbox::set_late_after`].
+    pub(crate) late_after_ms: AtomicU64,
     /// A pass asked for by the user ([`Mailbox::request_sync`]), for the periodic task.
     pub(crate) sync_asked: tokio::sync::Notify,
     /// The periodic task's period, in milliseconds ([`Mailbox::set_sync_interval`]).
@@ -244,7 +257,11 @@ impl Inner {
     /// Tells listeners which messages now have actions the ENT has not confirmed: after an
     /// action is queued, taken back, or replayed.
     pub(crate) async fn announce_pending(&self) -> Result<()> {
-        let ids = self.store.read(crate::queue::pending_message_ids).await?;
+        let now = crate::clock::now_ms();
+        let ids = self
+            .store
+            .read(move |c| crate::queue::unconfirmed_message_ids(c, now))
+            .await?;
         self.emit(Event::PendingChanged {
             message_ids: ids.into_iter().collect(),
         });
@@ -311,6 +328,7 @@ impl Mailbox {
                 sync_asked: tokio::sync::Notify::new(),
                 sync_interval_ms: AtomicU64::new(60_000),
                 sync_interval_changed: tokio::sync::Notify::new(),
+                late_after_ms: AtomicU64::new(compose::LATE_AFTER_MS.unsigned_abs()),
                 _lock: lock,
             }),
         })
@@ -461,13 +479,15 @@ impl Mailbox {
             }
             .into());
         }
+        let (id, name) = (info.user_id.clone(), info.username.clone());
         self.inner
             .store
             .write(move |tx| {
-                store::set_meta(tx, "user_id", &info.user_id)?;
-                store::set_meta(tx, "user_name", &info.username)
+                store::set_meta(tx, "user_id", &id)?;
+                store::set_meta(tx, "user_name", &name)
             })
             .await?;
+        recall::refresh_recall_conf(&self.inner, &info).await?;
         Ok(())
     }
 
@@ -571,6 +591,13 @@ impl Mailbox {
             .store(ms, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// How long after its time a scheduled message must leave to be told late
+    /// ([`Event::SentLate`]; [`compose::LATE_AFTER_MS`] unless changed; tests shorten it).
+    pub fn set_late_after(&self, after: Duration) {
+        let ms = u64::try_from(after.as_millis()).unwrap_or(u64::MAX);
+        self.inner.late_after_ms.store(ms, Ordering::Relaxed);
+    }
+
     /// Number of actions waiting for the ENT.
     pub async fn pending_actions(&self) -> Result<u32> {
         Ok(self.inner.store.read(crate::queue::len).await?)
@@ -578,10 +605,11 @@ impl Mailbox {
 
     /// Ids of the messages with queued actions the ENT has not confirmed yet.
     pub async fn pending_message_ids(&self) -> Result<Vec<String>> {
+        let now = crate::clock::now_ms();
         let ids = self
             .inner
             .store
-            .read(crate::queue::pending_message_ids)
+            .read(move |c| crate::queue::unconfirmed_message_ids(c, now))
             .await?;
         Ok(ids.into_iter().collect())
     }

@@ -226,6 +226,18 @@ pub fn upsert_summary(conn: &Connection, row: &SummaryRow) -> StoreResult<()> {
         .ctx("write a message summary")?;
     }
     replace_people(conn, row)?;
+    if row.state == "RECALL" && row.subject.is_empty() {
+        // Recalled by its sender (docs/protocol.md §4.10): the ENT no longer shows its
+        // recipients anything of it, and neither does the app from what it had cached.
+        conn.execute(
+            "UPDATE messages SET body = CASE WHEN body IS NULL THEN NULL ELSE '' END,
+                body_text = '' WHERE id = ?1",
+            [&row.id],
+        )
+        .ctx("blank a recalled message")?;
+        conn.execute("DELETE FROM attachments WHERE message_id = ?1", [&row.id])
+            .ctx("blank a recalled message")?;
+    }
     Ok(())
 }
 

@@ -84,6 +84,16 @@ pub enum Action {
         /// stops at a send not due yet, so nothing queued after it overtakes it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         not_before: Option<i64>,
+        /// « Envoyer plus tard »: `not_before` is the time the user chose, hours or days ahead,
+        /// so the replay passes over it until then instead of holding the whole queue back.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        scheduled: bool,
+    },
+    /// Writes the signature into the ENT's conversation preference (§10.1), keeping the
+    /// preference's other keys as the ENT has them at replay time.
+    SetSignature {
+        use_signature: bool,
+        signature: String,
     },
     /// Links the original's attachments to a forward draft on the ENT.
     ForwardAttachments {
@@ -201,6 +211,79 @@ pub fn first(conn: &Connection) -> StoreResult<Option<Entry>> {
     .transpose()
 }
 
+/// The oldest entry the replay may run at `now`: a scheduled send not due yet is passed over
+/// (it waits for its time without holding back what was queued after it); an undo-send not
+/// due yet is returned, and the replay stops there.
+pub fn first_ready(conn: &Connection, now: i64) -> StoreResult<Option<Entry>> {
+    // Read row by row: almost always the first one is it, however long the queue.
+    let mut stmt = conn
+        .prepare_cached(&format!("SELECT {ENTRY_COLS} FROM queue ORDER BY seq"))
+        .ctx("read the queue")?;
+    let rows = stmt.query_map([], entry_row).ctx("read the queue")?;
+    for row in rows {
+        let entry = decode(row.ctx("read the queue")?)?;
+        let waiting = matches!(
+            entry.action,
+            Action::Send {
+                scheduled: true,
+                not_before: Some(due),
+                ..
+            } if due > now
+        );
+        if !waiting {
+            return Ok(Some(entry));
+        }
+    }
+    Ok(None)
+}
+
+/// The scheduled sends (« Envoyer plus tard ») of the queue, in order. Cheap on a long queue:
+/// only rows whose text names the flag are decoded.
+pub fn scheduled(conn: &Connection) -> StoreResult<Vec<Entry>> {
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT {ENTRY_COLS} FROM queue WHERE instr(action, '\"scheduled\":true') > 0 ORDER BY seq"
+        ))
+        .ctx("read the queue")?;
+    let rows = stmt.query_map([], entry_row).ctx("read the queue")?;
+    let mut out = Vec::new();
+    for row in rows {
+        let entry = decode(row.ctx("read the queue")?)?;
+        if matches!(
+            entry.action,
+            Action::Send {
+                scheduled: true,
+                ..
+            }
+        ) {
+            out.push(entry);
+        }
+    }
+    Ok(out)
+}
+
+/// Replaces the action of entry `seq` (a scheduled send changed or sent now), keeping its
+/// place, its undo snapshot and its step markers.
+pub fn replace(conn: &Connection, seq: i64, action: &Action) -> StoreResult<()> {
+    let Some(entry) = get(conn, seq)? else {
+        return Ok(());
+    };
+    let text = serde_json::to_string(&Stored {
+        action: action.clone(),
+        before: entry.before,
+    })
+    .map_err(|source| StoreError::Json {
+        what: "queued action",
+        source,
+    })?;
+    conn.execute(
+        "UPDATE queue SET action = ?2 WHERE seq = ?1",
+        params![seq, text],
+    )
+    .ctx("change a queued action")?;
+    Ok(())
+}
+
 /// The entry `seq`, if still queued.
 pub fn get(conn: &Connection, seq: i64) -> StoreResult<Option<Entry>> {
     conn.query_row(
@@ -242,8 +325,34 @@ pub fn len(conn: &Connection) -> StoreResult<u32> {
 
 /// Ids of messages some queued action touches (the planner leaves them alone).
 pub fn pending_message_ids(conn: &Connection) -> StoreResult<std::collections::BTreeSet<String>> {
+    ids_touched(conn, all(conn)?)
+}
+
+/// What the window shows as waiting for the ENT: [`pending_message_ids`] but for scheduled
+/// sends not due at `now`, which wait for their time, not for the ENT (« Programmés »).
+pub fn unconfirmed_message_ids(
+    conn: &Connection,
+    now: i64,
+) -> StoreResult<std::collections::BTreeSet<String>> {
+    let entries = all(conn)?.into_iter().filter(|e| {
+        !matches!(
+            e.action,
+            Action::Send {
+                scheduled: true,
+                not_before: Some(due),
+                ..
+            } if due > now
+        )
+    });
+    ids_touched(conn, entries)
+}
+
+fn ids_touched(
+    conn: &Connection,
+    entries: impl IntoIterator<Item = Entry>,
+) -> StoreResult<std::collections::BTreeSet<String>> {
     let mut ids = std::collections::BTreeSet::new();
-    for e in all(conn)? {
+    for e in entries {
         match e.action {
             Action::SetUnread { ids: list, .. }
             | Action::Trash { ids: list }
@@ -275,8 +384,21 @@ pub fn pending_message_ids(conn: &Connection) -> StoreResult<std::collections::B
             }
             Action::CreateFolder { .. }
             | Action::RenameFolder { .. }
-            | Action::DeleteFolder { .. } => {}
+            | Action::DeleteFolder { .. }
+            | Action::SetSignature { .. } => {}
         }
+    }
+    // A message made here keeps its local id in its queued actions after the ENT gave it its
+    // own (a scheduled send waits for days): the planner must leave the ENT's id alone too.
+    let mut renamed = Vec::new();
+    for id in ids.iter().filter(|id| is_local_id(id)) {
+        if let Some(remote) = remote_id(conn, id)? {
+            renamed.push((id.clone(), remote));
+        }
+    }
+    for (local, remote) in renamed {
+        ids.remove(&local);
+        ids.insert(remote);
     }
     Ok(ids)
 }

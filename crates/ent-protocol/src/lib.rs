@@ -7,7 +7,8 @@
 //!
 //! Layers: [`auth`] (login, OAuth2, userinfo), [`conversation`] (folders, lists, messages,
 //! drafts, send, state changes, attachments), [`directory`] (recipient search and lookups),
-//! [`timeline`] (notifications), [`paths`] (one function per route), [`error`] (the error body).
+//! [`timeline`] (notifications), [`userbook`] (preferences:
+//! the conversation signature), [`paths`] (one function per route), [`error`] (the error body).
 //!
 //! Tolerance (spec §12): response types accept missing optional fields and `null` where a real
 //! ENT may send them, and ignore unknown keys. Request bodies the server must refuse when they
@@ -20,6 +21,7 @@ pub mod error;
 pub mod paths;
 pub mod text;
 pub mod timeline;
+pub mod userbook;
 
 mod nullable;
 
@@ -29,3 +31,4 @@ pub use directory::*;
 pub use error::ErrorBody;
 pub use text::html_to_text;
 pub use timeline::*;
+pub use userbook::*;

@@ -130,6 +130,14 @@ pub fn recall(id: &str) -> String {
     format!("/conversation/api/messages/{}/recall", encode(id))
 }
 
+/// `GET`/`PUT /userbook/preference/{application}` (spec §10.1): one application's preference.
+pub fn preference(application: &str) -> String {
+    format!("/userbook/preference/{}", encode(application))
+}
+
+/// The application whose preference holds the conversation signature (spec §10.1).
+pub const CONVERSATION_PREFERENCE: &str = "conversation";
+
 /// `PUT /conversation/move/userfolder/{folderId}` (spec §4.13).
 pub fn move_to_folder(folder_id: &str) -> String {
     format!("/conversation/move/userfolder/{}", encode(folder_id))

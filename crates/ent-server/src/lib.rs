@@ -31,6 +31,7 @@ pub mod seed;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod timeline;
+mod userbook;
 mod visible;
 
 use std::net::SocketAddr;
@@ -180,6 +181,32 @@ impl ServerHandle {
         attachments::sweep_orphans(&self.state).await
     }
 
+    /// Moves a message's date `by` into the past, as if it had been sent that long ago: how a
+    /// test sees the recall delay (§4.10) run out without waiting for it.
+    pub async fn backdate_message(&self, id: &str, by: Duration) -> anyhow::Result<()> {
+        let id = id.to_owned();
+        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX / 2);
+        self.state
+            .db
+            .write(move |tx| -> anyhow::Result<()> {
+                // usermessages keeps a copy of the date for its list index.
+                for table in ["messages", "usermessages"] {
+                    let key = if table == "messages" {
+                        "id"
+                    } else {
+                        "message_id"
+                    };
+                    tx.execute(
+                        &format!("UPDATE {table} SET date = date - ?2 WHERE {key} = ?1"),
+                        rusqlite::params![id, ms],
+                    )?;
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(())
+    }
+
     /// Stops accepting connections, closes open ones and waits for the server task to end.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -208,6 +235,7 @@ fn router(state: State) -> Router {
         .merge(conversation::routes().layer(DefaultBodyLimit::max(json_limit)))
         .merge(attachments::routes(state.cfg.max_upload_bytes))
         .merge(timeline::routes())
+        .merge(userbook::routes().layer(DefaultBodyLimit::max(json_limit)))
         .merge(visible::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

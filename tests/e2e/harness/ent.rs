@@ -114,6 +114,36 @@ impl Ent {
             .unwrap_or_else(|e| panic!("{login} cannot download the file: {e}"))
     }
 
+    /// Writes `login`'s conversation preference (the signature) as the ENT's web page does.
+    pub async fn set_conversation_preference(&self, login: &str, json: serde_json::Value) {
+        let client = self.client(login).await;
+        let pref = serde_json::from_value(json).expect("a conversation preference");
+        messagerie_core::client::userbook::set_conversation_preference(&client, &pref)
+            .await
+            .expect("the demo ENT keeps the preference");
+    }
+
+    /// Moves message `id`'s date back by `by` on the ENT, as if sent that long ago.
+    pub async fn backdate(&self, id: &str, by: std::time::Duration) {
+        self.server
+            .server()
+            .backdate_message(id, by)
+            .await
+            .expect("the demo ENT backdates the message");
+    }
+
+    /// `login`'s inbox on the ENT: (id, subject, state) of each message.
+    pub async fn inbox(&self, login: &str) -> Vec<(String, String, String)> {
+        let client = self.client(login).await;
+        let page = messagerie_core::client::conversation::list(&client, "inbox", 0, 100)
+            .await
+            .expect("the demo ENT lists");
+        page.items
+            .into_iter()
+            .map(|m| (m.id, m.subject, m.state))
+            .collect()
+    }
+
     /// Subjects in one of `login`'s folders on the ENT (`inbox`, `trash`, a folder id…).
     pub async fn subjects(&self, login: &str, folder: &str) -> Vec<String> {
         let client = self.client(login).await;

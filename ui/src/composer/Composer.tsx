@@ -1,4 +1,6 @@
 import { describeError } from "../i18n/errors";
+import type { WritingApi } from "../writing/api";
+import { SendLater } from "../writing/SendLater";
 import { useEffect, useId, useState, type DragEvent } from "react";
 import { ConfirmDialog } from "../mailbox/Dialog";
 import { useI18n, type I18n, type MessageKey } from "../i18n/i18n";
@@ -19,12 +21,16 @@ export interface ComposerProps {
   /** The message was handed to the backend; it leaves after `undoSeconds`. */
   onSent?: (id: string) => void;
   undoSeconds?: number;
+  /** « Envoyer plus tard »; without it the composer sends now only. */
+  writing?: WritingApi;
+  /** The message was scheduled (it waits in « Programmés »). */
+  onScheduled?: (id: string, due: number) => void;
 }
 
 const FIELD_LABEL: Record<Field, MessageKey> = { to: "composer.to", cc: "composer.cc", cci: "composer.cci" };
 
 /** A message being written: recipients, subject, rich body, attachments; saved as it goes. */
-export function Composer({ api, draft, onClose, onSent, undoSeconds = 5 }: ComposerProps) {
+export function Composer({ api, draft, onClose, onSent, undoSeconds = 5, writing, onScheduled }: ComposerProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const [store] = useState(() => new ComposerStore(api, draft));
@@ -160,6 +166,19 @@ export function Composer({ api, draft, onClose, onSent, undoSeconds = 5 }: Compo
         <button type="button" className="mbx-primary" data-testid="send" disabled={!canSend} onClick={() => void send()}>
           {state.sending ? t("composer.sending") : t("composer.send")}
         </button>
+        {writing && (
+          <SendLater
+            disabled={!canSend}
+            onPick={(due) =>
+              void store.schedule((id, content) => writing.scheduleMessage(id, content, due)).then((id) => {
+                if (id !== null) {
+                  onScheduled?.(id, due);
+                  onClose();
+                }
+              })
+            }
+          />
+        )}
         <button type="button" data-testid="save-draft" disabled={state.sending} onClick={() => void store.save()}>
           {t("composer.saveDraft")}
         </button>

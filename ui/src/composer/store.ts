@@ -365,6 +365,25 @@ export class ComposerStore {
     }
   }
 
+  /**
+   * « Envoyer plus tard »: hands the message to `schedule` (the backend queues it with its due
+   * time); resolves to its id, or null when refused (the error shows).
+   */
+  async schedule(schedule: (id: string | null, content: DraftContent) => Promise<string>): Promise<string | null> {
+    if (!ComposerStore.canSend(this.state)) return null;
+    this.clearTimer();
+    this.update(() => ({ sending: true }));
+    await this.settle();
+    try {
+      const id = await schedule(this.state.id, this.content());
+      this.closed = true;
+      return id;
+    } catch (e) {
+      this.update(() => ({ sending: false, error: asCommandError(e) }));
+      return null;
+    }
+  }
+
   /** « Annuler »: forgets the message, deleting its saved draft. */
   async discard(): Promise<void> {
     this.clearTimer();

@@ -16,6 +16,10 @@ import { DRAFT, INBOX, OUTBOX, TRASH, entRequest } from "./types";
 import "./mailbox.css";
 import type { DraftView } from "../bindings/DraftView";
 import type { Folder } from "../bindings/Folder";
+import { SignatureEditor } from "../composer/SignatureEditor";
+import type { WritingApi } from "../writing/api";
+import { RecallButton } from "../writing/RecallButton";
+import { ScheduledView } from "../writing/ScheduledView";
 
 export interface MailboxProps {
   api: MailboxApi;
@@ -30,6 +34,8 @@ export interface MailboxProps {
   undoSeconds?: number;
   /** « Paramètres » (the button and Ctrl+,); without it, neither shows. */
   onOpenSettings?: () => void;
+  /** The signature, « Rappeler », « Envoyer plus tard » and « Programmés » (issue 16). */
+  writing?: WritingApi;
 }
 
 /** The three-pane mailbox window. */
@@ -41,6 +47,7 @@ export function Mailbox({
   compose,
   undoSeconds = 5,
   onOpenSettings,
+  writing,
 }: MailboxProps) {
   const [ownLocale, setOwnLocale] = useState<Locale>("fr");
   const current = locale ?? ownLocale;
@@ -56,6 +63,7 @@ export function Mailbox({
         compose={compose}
         undoSeconds={undoSeconds}
         onOpenSettings={onOpenSettings}
+        writing={writing}
       />
     </I18nProvider>
   );
@@ -80,6 +88,7 @@ function MailboxWindow({
   compose,
   undoSeconds,
   onOpenSettings,
+  writing,
 }: {
   api: MailboxApi;
   onLocaleChange: (l: Locale) => void;
@@ -87,6 +96,7 @@ function MailboxWindow({
   compose?: ComposeApi;
   undoSeconds: number;
   onOpenSettings?: () => void;
+  writing?: WritingApi;
 }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -101,6 +111,18 @@ function MailboxWindow({
   const [composing, setComposing] = useState<{ key: number; draft: DraftView } | null>(null);
   const [sent, setSent] = useState<{ id: string; seq: number } | null>(null);
   const composeSeq = useRef(0);
+  // « Programmés » shows in the reading pane's place; the signature editor in a dialog (until
+  // « Paramètres » mounts it); a scheduled message that left late is told once.
+  const [showScheduled, setShowScheduled] = useState(false);
+  const [editingSignature, setEditingSignature] = useState(false);
+  const [lateDue, setLateDue] = useState<number | null>(null);
+  useEffect(
+    () =>
+      writing?.subscribeWriting((e) => {
+        if (e.kind === "sentLate") setLateDue(e.due);
+      }),
+    [writing],
+  );
   const startCompose = useCallback(
     (draft: DraftView | Promise<DraftView>) => {
       Promise.resolve(draft).then(
@@ -278,10 +300,46 @@ function MailboxWindow({
             {t("settings.button")}
           </button>
         )}
+        {writing && (
+          <button type="button" data-testid="edit-signature" onClick={() => setEditingSignature(true)}>
+            {t("writing.signature")}
+          </button>
+        )}
         <button type="button" onClick={() => setSigningOut(true)}>
           {t("signOut.button")}
         </button>
       </header>
+
+      {lateDue !== null && (
+        <div className="mbx-action-needed" role="status" data-testid="sent-late">
+          <span>{t("writing.sentLate", { date: i18n.longDateTime(lateDue) })}</span>
+          <button type="button" onClick={() => setLateDue(null)}>
+            {t("actions.dismiss")}
+          </button>
+        </div>
+      )}
+
+      {editingSignature && writing && (
+        <div className="mbx-backdrop">
+          <div
+            role="dialog"
+            aria-modal="true"
+            aria-label={t("writing.signature")}
+            className="mbx-dialog"
+            onKeyDown={(e) => {
+              if (e.key === "Escape") setEditingSignature(false);
+            }}
+          >
+            <h2>{t("writing.signature")}</h2>
+            <SignatureEditor api={writing} />
+            <div className="mbx-dialog-buttons">
+              <button type="button" onClick={() => setEditingSignature(false)}>
+                {t("writing.close")}
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
 
       {state.actionNeeded && (
         <div className="mbx-action-needed" role="alert" data-testid="action-needed">
@@ -323,7 +381,18 @@ function MailboxWindow({
               type="button"
               className="mbx-primary mbx-compose-new"
               data-testid="compose-new"
-              onClick={() => startCompose(compose.newDraft())}
+              onClick={() => {
+                const blank = compose.newDraft();
+                // As on the ENT, a new message starts with the signature when it is used.
+                startCompose(
+                  writing
+                    ? writing.signatureBlock().then(
+                        (body) => ({ ...blank, body }),
+                        () => blank,
+                      )
+                    : blank,
+                );
+              }}
             >
               {t("composer.create")}
             </button>
@@ -332,7 +401,10 @@ function MailboxWindow({
             folders={folders}
             selectedId={searching ? "" : state.selectedFolderId}
             maxDepth={state.maxFolderDepth}
-            onSelect={(id) => void store.selectFolder(id)}
+            onSelect={(id) => {
+              setShowScheduled(false);
+              void store.selectFolder(id);
+            }}
             onDropMessages={(dropped, folderId) => void store.moveTo(dropped, folderId)}
             onCreate={(name, parentId) => void store.createFolder(name, parentId)}
             onRename={(id, name) => void store.renameFolder(id, name)}
@@ -345,6 +417,20 @@ function MailboxWindow({
               })
             }
           />
+          {writing && (
+            <button
+              type="button"
+              className={showScheduled ? "mbx-folder mbx-selected" : "mbx-folder"}
+              data-testid="scheduled-folder"
+              aria-pressed={showScheduled}
+              onClick={() => {
+                setComposing(null);
+                setShowScheduled(true);
+              }}
+            >
+              {t("writing.scheduled")}
+            </button>
+          )}
         </div>
         <Splitter
           pane="folders"
@@ -425,9 +511,12 @@ function MailboxWindow({
             api={compose}
             draft={composing.draft}
             undoSeconds={undoSeconds}
+            writing={writing}
             onClose={() => setComposing(null)}
             onSent={(id) => setSent({ id, seq: ++composeSeq.current })}
           />
+        ) : writing && showScheduled ? (
+          <ScheduledView api={writing} onOpen={(id) => compose && startCompose(compose.openDraft(id))} />
         ) : (
           <ReadingPane
             open={state.open}
@@ -444,6 +533,18 @@ function MailboxWindow({
             onSetUnread={(id, unread) => void store.setUnread([id], unread)}
             onReply={compose ? (id, all) => startCompose(compose.replyDraft(id, all)) : undefined}
             onForward={compose ? (id) => startCompose(compose.forwardDraft(id)) : undefined}
+            actions={
+              writing && state.open && state.selectedFolderId === OUTBOX && !searching ? (
+                <RecallButton
+                  key={state.open.id}
+                  api={writing}
+                  id={state.open.id}
+                  online={state.sync.kind !== "offline"}
+                  onDone={() => state.open && void store.open(state.open.id)}
+                  onError={report}
+                />
+              ) : undefined
+            }
           />
         )}
       </div>

@@ -189,7 +189,7 @@ const Row = memo(function Row({
   const who = showRecipients
     ? t("list.to", { names: m.to.map((r) => r.displayName).join(", ") })
     : (m.from?.displayName ?? t("message.noSender"));
-  const subject = m.subject || t("list.noSubject");
+  const subject = m.subject || (m.state === "RECALL" ? t("writing.recalledSubject") : t("list.noSubject"));
   const classes = ["mbx-row"];
   if (m.unread) classes.push("mbx-unread");
   if (cursor) classes.push("mbx-cursor");

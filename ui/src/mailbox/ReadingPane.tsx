@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { useI18n, type I18n } from "../i18n/i18n";
 import { formatSize } from "../i18n/size";
 import { BODY_SANDBOX, buildSrcdoc } from "./body";
@@ -35,6 +35,8 @@ export interface ReadingPaneProps {
   onReply?: (id: string, all: boolean) => void;
   /** « Transférer »; absent when the window cannot write. */
   onForward?: (id: string) => void;
+  /** More actions for this message (« Rappeler » in « Messages envoyés »). */
+  actions?: ReactNode;
 }
 
 export function ReadingPane(props: ReadingPaneProps) {
@@ -68,6 +70,7 @@ function MessageView({
   onSetUnread,
   onReply,
   onForward,
+  actions,
 }: ReadingPaneProps & { message: Message; body: SafeBody | null }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -95,7 +98,11 @@ function MessageView({
       untrack(a.id);
     }
   };
-  const subject = message.subject || t("list.noSubject");
+  // Recalled by its sender (docs/protocol.md §4.10): the ENT blanks it for its recipients and
+  // its web page shows « Message rappelé »; the sender keeps hers, marked recalled.
+  const recalled = message.state === "RECALL";
+  const recalledForMe = recalled && message.subject === "";
+  const subject = recalledForMe ? t("writing.recalledSubject") : message.subject || t("list.noSubject");
   // Sent as « ne pas répondre »: the ENT offers no reply.
   const noReply = message.noReply === true;
 
@@ -121,7 +128,13 @@ function MessageView({
         <button type="button" onClick={() => onSetUnread(message.id, !message.unread)}>
           {message.unread ? t("message.markRead") : t("message.markUnread")}
         </button>
+        {actions}
       </header>
+      {recalled && (
+        <p className="mbx-recalled" role="note" data-testid="recalled">
+          {recalledForMe ? t("writing.recalledBody") : t("writing.recalledMine")}
+        </p>
+      )}
       <dl className="mbx-headers">
         <dt>{t("message.from")}</dt>
         <dd>
@@ -138,7 +151,7 @@ function MessageView({
         </dd>
       </dl>
 
-      {body === null ? (
+      {recalledForMe ? null : body === null ? (
         <p className="mbx-body-missing">{t("message.bodyMissing")}</p>
       ) : (
         <>

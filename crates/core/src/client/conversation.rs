@@ -77,8 +77,22 @@ fn summary_row(m: &wire::MessageSummary) -> SummaryRow {
 
 /// `GET /conversation/max-depth` (§4.1): how deep user folders may go.
 pub async fn max_depth(client: &Client) -> ApiResult<u32> {
-    let conf: wire::MaxDepth = client.send(Call::get(paths::MAX_DEPTH)).await?;
-    Ok(conf.max_depth)
+    Ok(conf(client).await?.max_depth)
+}
+
+/// `GET /conversation/max-depth` (§4.1), whole: the folder depth and the recall delay.
+pub async fn conf(client: &Client) -> ApiResult<wire::MaxDepth> {
+    client.send(Call::get(paths::MAX_DEPTH)).await
+}
+
+/// `POST /conversation/api/messages/{id}/recall` (§4.10): 204, or 400
+/// `conversation.error.recall.mail` when the delay has passed (or it is not the caller's sent
+/// message). Not retried: a second recall of a recalled message is refused the same way.
+pub async fn recall(client: &Client, id: &str) -> ApiResult<()> {
+    let _: serde_json::Value = client
+        .send(Call::write(Method::POST, paths::recall(id), Body::None))
+        .await?;
+    Ok(())
 }
 
 /// `GET /conversation/api/folders?depth=N` (§4.3): the user's folder tree, flattened.

@@ -79,6 +79,11 @@ pub(crate) fn root_folders(conn: &Connection, id: &str, me: &str) -> StoreResult
         out.insert(DRAFT.to_string());
         return Ok(out);
     }
+    if state == "SCHEDULE" {
+        // Waiting in the queue for its time: listed in « Programmés » (from the queue), in no
+        // folder, until it leaves.
+        return Ok(out);
+    }
     let mine = from.as_deref() == Some(me);
     let names_me = |json: &str| {
         serde_json::from_str::<Vec<Recipient>>(json)

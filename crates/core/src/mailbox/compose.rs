@@ -5,6 +5,7 @@
 
 mod attachments;
 mod draft;
+mod schedule;
 mod send;
 
 use std::sync::atomic::Ordering;
@@ -22,6 +23,7 @@ use crate::recipients;
 use crate::store::{self, SqlContext};
 
 pub use draft::DraftContent;
+pub use schedule::{ScheduledSend, LATE_AFTER_MS, SCHEDULE_TICK};
 
 /// A message being written, with the names the composer shows as chips.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -134,10 +136,11 @@ impl Mailbox {
             keep(cc, &mut seen),
             keep(cci, &mut seen),
         );
+        let signature = self.signature_block().await?;
         Ok(DraftView {
             id: None,
             subject: prefixed(REPLY_PREFIX, &original.summary.subject),
-            body: quoted(&original, Quote::Reply),
+            body: quoted(&original, Quote::Reply, &signature),
             to,
             cc,
             cci,
@@ -151,9 +154,10 @@ impl Mailbox {
     /// offline too.
     pub async fn forward_draft(&self, id: &str) -> Result<DraftView> {
         let original = self.message(id).await?;
+        let signature = self.signature_block().await?;
         let content = DraftContent {
             subject: prefixed(FORWARD_PREFIX, &original.summary.subject),
-            body: quoted(&original, Quote::Forward),
+            body: quoted(&original, Quote::Forward, &signature),
             in_reply_to: Some(original.summary.id.clone()),
             ..DraftContent::default()
         };
@@ -342,14 +346,20 @@ enum Quote {
     Forward,
 }
 
-/// The original as the ENT's conversation app quotes it under a line to write in (entcore
+/// The original as the ENT's conversation app quotes it under the signature block, or a line to
+/// write in when there is no signature (entcore
 /// `conversation/frontend/src/hooks/useInitMessage.tsx`, words of
 /// `conversation/backend/src/main/resources/i18n/fr.json`): a reply puts it in the
 /// `div.conversation-history` block, which the ENT's editor shows folded
 /// (`@edifice.io/tiptap-extensions/conversation-history`), « De Paul MARTIN, le 3 mars 2026 à
 /// 10:30 », « À : … », the body in `div.conversation-history-body`; a forward writes
 /// « Message transféré » and the original's headers above its body.
-fn quoted(original: &Message, kind: Quote) -> String {
+fn quoted(original: &Message, kind: Quote, signature: &str) -> String {
+    let lead = if signature.is_empty() {
+        "<p><br></p>"
+    } else {
+        signature
+    };
     const LINE: &str = "<span style=\"font-size: 14px; font-weight:400;\">";
     const GREY: &str = "<span style=\"font-size: 14px; font-weight:400; color: #909090;\">";
     let names = |list: &[Recipient]| {
@@ -384,7 +394,7 @@ fn quoted(original: &Message, kind: Quote) -> String {
                 format!("<p>{GREY}<em>CC : {}</em></span></p>", names(&original.cc))
             };
             format!(
-                "<p><br></p><div class=\"conversation-history\"><p>{LINE}<em>De {from}{when}</em></span></p>\
+                "{lead}<div class=\"conversation-history\"><p>{LINE}<em>De {from}{when}</em></span></p>\
                  <p>{GREY}<em>À : {to}</em></span></p>{cc}<div class=\"conversation-history-body\">{body}</div></div>"
             )
         }
@@ -398,7 +408,7 @@ fn quoted(original: &Message, kind: Quote) -> String {
                 format!("<p>{LINE}CC : {}</span></p>", names(&original.cc))
             };
             format!(
-                "<p><br></p><div><p>{LINE}--------- Message transféré ---------</span></p>\
+                "{lead}<div><p>{LINE}--------- Message transféré ---------</span></p>\
                  <p>{LINE}De : {from}</span></p><p>{LINE}Date : {when}</span></p>\
                  <p>{LINE}Objet : {}</span></p><p>{LINE}À : {to}</span></p>{cc}{body}</div>",
                 escape(&original.summary.subject),

@@ -104,7 +104,12 @@ pub(crate) async fn flush(inner: &Arc<Inner>) -> Result<FlushReport> {
 async fn replay(inner: &Arc<Inner>, report: &mut FlushReport) -> Result<()> {
     let me = inner.replayer.id().to_string();
     loop {
-        let Some(entry) = inner.store.read(queue::first).await? else {
+        let now = crate::clock::now_ms();
+        let Some(entry) = inner
+            .store
+            .read(move |c| queue::first_ready(c, now))
+            .await?
+        else {
             break;
         };
         let seq = entry.seq;
@@ -204,6 +209,8 @@ async fn replay(inner: &Arc<Inner>, report: &mut FlushReport) -> Result<()> {
             }
         }
     }
+    // Scheduled sends not due yet stay.
+    report.remaining = inner.store.read(queue::len).await?;
     Ok(())
 }
 
@@ -304,6 +311,7 @@ fn action_name(a: &Action) -> &'static str {
         Action::RenameFolder { .. } => "renameFolder",
         Action::DeleteFolder { .. } => "deleteFolder",
         Action::SaveDraft { .. } => "saveDraft",
+        Action::SetSignature { .. } => "setSignature",
         Action::Send { .. } => "send",
         Action::ForwardAttachments { .. } => "forwardAttachments",
         Action::AddAttachment { .. } => "addAttachment",
@@ -579,6 +587,49 @@ async fn store_remote(
     Ok(())
 }
 
+/// A scheduled message is about to leave: it is a sent message again in the store (it was in
+/// no folder meanwhile), and when its time passed long ago the user is told it leaves late.
+async fn sent_when_scheduled(
+    inner: &Arc<Inner>,
+    id: &str,
+    due: i64,
+) -> std::result::Result<(), Failure> {
+    let me = inner.user_id().await.unwrap_or_default();
+    let row = id.to_string();
+    inner
+        .store
+        .write(move |tx| {
+            let n = tx
+                .execute(
+                    "UPDATE messages SET state = 'SENT' WHERE id = ?1 AND state = 'SCHEDULE'",
+                    [&row],
+                )
+                .ctx("mark a scheduled message sent")?;
+            if n == 1 {
+                let folders = actions::root_folders(tx, &row, &me)?;
+                super::listing::place(tx, &row, &folders)?;
+            }
+            Ok(())
+        })
+        .await?;
+    let late_after = i64::try_from(
+        inner
+            .late_after_ms
+            .load(std::sync::atomic::Ordering::Relaxed),
+    )
+    .unwrap_or(i64::MAX);
+    if crate::clock::now_ms() - due > late_after {
+        inner.emit(Event::SentLate {
+            id: id.to_string(),
+            due,
+        });
+    }
+    inner.emit(Event::MessagesChanged {
+        ids: vec![id.to_string()],
+    });
+    Ok(())
+}
+
 async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outcome, Failure> {
     let c = &inner.client;
     let mut outcome = Outcome::default();
@@ -751,10 +802,16 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outco
                 }
             }
         },
-        Action::Send { id, content, .. } => {
+        Action::Send {
+            id,
+            content,
+            not_before,
+            scheduled,
+        } => {
             let Some(remote) = resolve_one(inner, id).await? else {
                 return Ok(outcome);
             };
+
             if entry.send_attempted_at.is_some() {
                 // A replay died after asking the ENT to send it: sent already is done.
                 let (summary, _) = api::message(c, &remote).await?;
@@ -768,7 +825,7 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outco
             mark_attempted(inner, entry.seq, Step::Send).await?;
             match api::send(c, &remote, content).await {
                 Ok(sent) => inner.emit(Event::Sent {
-                    id: remote,
+                    id: remote.clone(),
                     inactive: sent.inactive,
                     undelivered: sent.undelivered,
                 }),
@@ -782,10 +839,17 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outco
                 }
                 Err(e) => return Err(e.into()),
             }
+            if *scheduled {
+                sent_when_scheduled(inner, &remote, not_before.unwrap_or_default()).await?;
+            }
             if let Some(parent) = &content.in_reply_to {
                 mark_read_here(inner, parent).await?;
             }
         }
+        Action::SetSignature {
+            use_signature,
+            signature,
+        } => super::signature::write_to_ent(c, *use_signature, signature).await?,
         Action::ForwardAttachments {
             draft_id,
             original_id,

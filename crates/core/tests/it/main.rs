@@ -22,3 +22,4 @@ mod search;
 mod share_bookmarks;
 mod side_effects;
 mod sync;
+mod writing;

@@ -404,6 +404,31 @@ async fn a_recalled_message_is_blank_for_its_recipients() {
 }
 
 #[tokio::test]
+async fn a_recall_after_the_delay_is_refused_and_the_recipient_keeps_the_message() {
+    let app = TestApp::spawn().await;
+    let (paul, marie) = (
+        app.login("paul.martin").await,
+        app.login("marie.durand").await,
+    );
+    let sent = paul.send_to(&[&app.id("marie.durand")], "Trop tard").await;
+    app.server
+        .backdate_message(&sent.id, std::time::Duration::from_secs(61 * 60))
+        .await
+        .unwrap();
+
+    let answer = paul.recall(&sent.id).await;
+
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(body["error"], "conversation.error.recall.mail");
+    let seen = marie.message(&sent.id).await;
+    assert_eq!(
+        (seen.state, seen.subject.as_deref()),
+        (MessageState::Sent, Some("Trop tard"))
+    );
+}
+
+#[tokio::test]
 async fn max_depth_gives_the_folder_depth_and_recall_delay() {
     let app = TestApp::spawn().await;
     let depth = app.login("marie.durand").await.max_depth().await;

@@ -237,6 +237,14 @@ impl Client {
             .unwrap()
     }
 
+    pub async fn put_raw(&self, path: &str, body: &str) -> Response {
+        self.req(reqwest::Method::PUT, path)
+            .body(body.to_owned())
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn toggle_unread(&self, ids: &[&str], unread: bool) -> Response {
         let body = ToggleUnreadBody {
             id: ids.iter().map(|s| (*s).to_owned()).collect(),

@@ -17,4 +17,5 @@ mod oauth2;
 mod seed;
 mod testing;
 mod timeline;
+mod userbook;
 mod visible;

@@ -40,12 +40,18 @@ impl Mailbox {
     pub async fn save_draft(&self, id: Option<&str>, content: DraftContent) -> Result<String> {
         let id = self.current_id(id).await?;
         let me = self.inner.user_id().await?;
+        let replayer = self.inner.replayer.id().to_string();
+        let now = crate::clock::now_ms();
         let id = self
             .inner
             .store
             .write(move |tx| {
                 // Again inside the write: the replay may have given the draft its ENT id since.
                 let id = resolve_id(tx, &id)?;
+                if keep_scheduled(tx, &id, &content, &replayer, now)? {
+                    write_draft(tx, &id, &content, &me, "SCHEDULE")?;
+                    return Ok(id);
+                }
                 write_draft(tx, &id, &content, &me, "DRAFT")?;
                 let action = Action::SaveDraft {
                     id: id.clone(),
@@ -77,6 +83,44 @@ impl Mailbox {
         self.trash(&ids).await?;
         self.delete_forever(&ids).await
     }
+}
+
+/// A scheduled message opened from « Programmés » and changed in the composer stays scheduled:
+/// its queued send takes the new content (the send carries the whole message to the ENT).
+/// False when it is not scheduled, or a replay is sending it right now.
+fn keep_scheduled(
+    tx: &Transaction<'_>,
+    id: &str,
+    content: &DraftContent,
+    replayer: &str,
+    now: i64,
+) -> StoreResult<bool> {
+    let Some((seq, queued_id, _)) = super::send::queued_send(tx, id)? else {
+        return Ok(false);
+    };
+    let Some(entry) = queue::get(tx, seq)? else {
+        return Ok(false);
+    };
+    let Action::Send {
+        not_before,
+        scheduled: true,
+        ..
+    } = entry.action
+    else {
+        return Ok(false);
+    };
+    if !queue::claim(tx, seq, replayer, now)? {
+        return Ok(false);
+    }
+    let changed = Action::Send {
+        id: queued_id,
+        content: content.clone(),
+        not_before,
+        scheduled: true,
+    };
+    queue::replace(tx, seq, &changed)?;
+    queue::release(tx, seq, replayer)?;
+    Ok(true)
 }
 
 /// The id a message has in the store now: itself, or the ENT's id the replay gave a message

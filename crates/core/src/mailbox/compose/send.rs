@@ -1,8 +1,6 @@
 //! Sending: a send is a saved draft sent by its id, so a replayed send never delivers twice;
 //! undo send holds it in the queue for a delay.
 
-use rusqlite::Transaction;
-
 use super::super::actions::snapshot;
 use super::super::{Event, Mailbox};
 use super::draft::write_draft;
@@ -16,7 +14,7 @@ impl Mailbox {
     /// Sends a message: saves it as a draft, then sends that draft by its id, so that a replayed
     /// send can never deliver twice. Returns the message id.
     pub async fn send(&self, id: Option<&str>, content: DraftContent) -> Result<String> {
-        self.queue_send(id, content, None).await
+        self.queue_send(id, content, When::Now).await
     }
 
     /// Sends a message that leaves only after `delay` (undo send): until then
@@ -29,7 +27,7 @@ impl Mailbox {
         delay: std::time::Duration,
     ) -> Result<String> {
         let due = crate::clock::now_ms() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 2);
-        let id = self.queue_send(id, content, Some(due)).await?;
+        let id = self.queue_send(id, content, When::Undo(due)).await?;
         let me = self.clone();
         tokio::spawn(async move {
             tokio::time::sleep(delay).await;
@@ -81,11 +79,13 @@ impl Mailbox {
         Ok(cancelled)
     }
 
-    async fn queue_send(
+    /// Queues a send. A send already queued for the same message (a scheduled one being
+    /// changed or sent now) is taken back first, so a message is never queued twice.
+    pub(super) async fn queue_send(
         &self,
         id: Option<&str>,
         content: DraftContent,
-        not_before: Option<i64>,
+        when: When,
     ) -> Result<String> {
         if content.to.is_empty() && content.cc.is_empty() && content.cci.is_empty() {
             return Err(Error::InvalidInput(
@@ -94,12 +94,27 @@ impl Mailbox {
         }
         let id = self.current_id(id).await?;
         let me = self.inner.user_id().await?;
+        let replayer = self.inner.replayer.id().to_string();
+        let now = crate::clock::now_ms();
+        let (not_before, scheduled, state) = match when {
+            When::Now => (None, false, "SENT"),
+            When::Undo(due) => (Some(due), false, "SENT"),
+            When::At(due) => (Some(due), true, "SCHEDULE"),
+        };
         let id = self
             .inner
             .store
             .write(move |tx| {
                 // Again inside the write: the replay may have given the draft its ENT id since.
                 let did = super::draft::resolve_id(tx, &id)?;
+                if let Some((seq, _, _)) = queued_send(tx, &did)? {
+                    if !queue::claim(tx, seq, &replayer, now)? {
+                        return Ok(Err(Error::InvalidInput(
+                            "this message is being sent right now".into(),
+                        )));
+                    }
+                    queue::remove(tx, seq)?;
+                }
                 let exists = snapshot(tx, &did)?;
                 let mut before = exists.into_iter().collect::<Vec<_>>();
                 write_draft(tx, &did, &content, &me, "DRAFT")?;
@@ -114,16 +129,17 @@ impl Mailbox {
                 if before.is_empty() {
                     before = snapshot(tx, &did)?.into_iter().collect();
                 }
-                write_draft(tx, &did, &content, &me, "SENT")?;
+                write_draft(tx, &did, &content, &me, state)?;
                 let send = Action::Send {
                     id: did.clone(),
                     content,
                     not_before,
+                    scheduled,
                 };
                 queue::push(tx, &send, before)?;
-                Ok(did)
+                Ok(Ok(did))
             })
-            .await?;
+            .await??;
         self.inner.emit(Event::MessagesChanged {
             ids: vec![id.clone()],
         });
@@ -132,9 +148,23 @@ impl Mailbox {
     }
 }
 
+/// When a queued send may leave.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum When {
+    /// At the next replay.
+    Now,
+    /// After the undo delay, at this epoch millisecond; holds later entries back until then.
+    Undo(i64),
+    /// « Envoyer plus tard »: at this epoch millisecond; later entries go on meanwhile.
+    At(i64),
+}
+
 /// The queued send of message `id` (by its local or its ENT id): queue seq, the id it was
 /// queued under, and its content.
-fn queued_send(tx: &Transaction<'_>, id: &str) -> StoreResult<Option<(i64, String, DraftContent)>> {
+pub(super) fn queued_send(
+    tx: &rusqlite::Connection,
+    id: &str,
+) -> StoreResult<Option<(i64, String, DraftContent)>> {
     for entry in queue::all(tx)? {
         if let Action::Send {
             id: queued,
