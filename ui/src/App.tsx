@@ -121,6 +121,7 @@ export function App() {
                 onChange={setSettings}
                 onClose={closeSettings}
                 onSignedOut={signedOut}
+                writing={api}
               />
             </I18nProvider>
           )}

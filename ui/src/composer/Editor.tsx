@@ -61,8 +61,23 @@ const BLOCKS: readonly Toggle[] = [
   { key: "composer.quote", icon: "quote", active: (e) => e.isActive("blockquote"), run: (e) => chain(e).toggleBlockquote().run() },
 ];
 
-/** The body's editor and its toolbar; `onChange` gets the HTML after every change. */
-export function MessageEditor({ i18n, initialHtml, onChange }: { i18n: I18n; initialHtml: string; onChange: (html: string) => void }) {
+/**
+ * The body's editor and its toolbar; `onChange` gets the HTML after every change. The
+ * signature (« Paramètres ») is written with it too, under its own `label` and `testId`.
+ */
+export function MessageEditor({
+  i18n,
+  initialHtml,
+  onChange,
+  label,
+  testId = "body",
+}: {
+  i18n: I18n;
+  initialHtml: string;
+  onChange: (html: string) => void;
+  label?: string;
+  testId?: string;
+}) {
   const { t } = i18n;
   const editor = useEditor({
     extensions: messageExtensions(),
@@ -70,10 +85,10 @@ export function MessageEditor({ i18n, initialHtml, onChange }: { i18n: I18n; ini
     editorProps: {
       attributes: {
         class: "cmp-body",
-        "data-testid": "body",
+        "data-testid": testId,
         role: "textbox",
         "aria-multiline": "true",
-        "aria-label": t("composer.body"),
+        "aria-label": label ?? t("composer.body"),
       },
     },
     onUpdate: ({ editor }) => onChange(editor.getHTML()),

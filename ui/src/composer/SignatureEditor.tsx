@@ -1,14 +1,15 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { describeError } from "../i18n/errors";
 import { useI18n } from "../i18n/i18n";
 import type { Signature } from "../bindings/Signature";
 import type { WritingApi } from "../writing/api";
+import { MessageEditor } from "./Editor";
 
 /**
  * The ENT signature (its `conversation` preference): « Utiliser la signature » and its text.
- * Self-contained (its own IPC calls through `api`), so that « Paramètres » can mount it; until
- * then the mailbox opens it in a dialog. Saved here at once; offline it reaches the ENT when
- * the ENT answers. The text is edited as HTML like a message (bold, italic, lists, links).
+ * Self-contained (its own IPC calls through `api`); « Paramètres » mounts it. Saved with its
+ * button; offline it reaches the ENT when the ENT answers. The text is written with the
+ * composer's editor (the ENT's), as the ENT's own signature editor does.
  */
 export function SignatureEditor({ api, onSaved }: { api: WritingApi; onSaved?: () => void }) {
   const i18n = useI18n();
@@ -17,23 +18,19 @@ export function SignatureEditor({ api, onSaved }: { api: WritingApi; onSaved?: (
   const [use, setUse] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
-  const editor = useRef<HTMLDivElement>(null);
+  const [html, setHtml] = useState("");
   useEffect(() => {
     api.signature().then(
       (s) => {
         setLoaded(s);
+        setHtml(s.signature);
         setUse(s.useSignature);
       },
       (e: unknown) => setError(describeError(i18n, e)),
     );
   }, [api, i18n]);
-  useEffect(() => {
-    // The stored HTML is the user's own, sanitized by the core when it came from the ENT.
-    if (loaded && editor.current) editor.current.innerHTML = loaded.signature;
-  }, [loaded]);
   const save = () => {
-    const signature = editor.current?.innerHTML ?? "";
-    api.setSignature({ useSignature: use, signature }).then(
+    api.setSignature({ useSignature: use, signature: html }).then(
       () => {
         setSaved(true);
         onSaved?.();
@@ -55,16 +52,19 @@ export function SignatureEditor({ api, onSaved }: { api: WritingApi; onSaved?: (
         />{" "}
         {t("writing.useSignature")}
       </label>
-      <div
-        ref={editor}
-        className="cmp-editor wrt-signature-text"
-        contentEditable
-        role="textbox"
-        aria-multiline="true"
-        aria-label={t("writing.signature")}
-        data-testid="signature-text"
-        onInput={() => setSaved(false)}
-      />
+      {/* The stored HTML is the user's own, sanitized by the core when it came from the ENT. */}
+      {loaded && (
+        <MessageEditor
+          i18n={i18n}
+          initialHtml={loaded.signature}
+          label={t("writing.signature")}
+          testId="signature-text"
+          onChange={(h) => {
+            setHtml(h);
+            setSaved(false);
+          }}
+        />
+      )}
       <button type="button" className="mbx-primary" data-testid="save-signature" disabled={loaded === null} onClick={save}>
         {t("writing.signatureSave")}
       </button>

@@ -331,5 +331,4 @@ export const en: Record<MessageKey, string> = {
   "writing.useSignature": "Use the signature",
   "writing.signatureSave": "Save",
   "writing.signatureSaved": "Signature saved. Offline, it reaches the ENT as soon as the ENT answers.",
-  "writing.close": "Close",
 };

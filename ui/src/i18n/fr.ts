@@ -340,7 +340,6 @@ export const fr = {
   "writing.useSignature": "Utiliser la signature",
   "writing.signatureSave": "Enregistrer",
   "writing.signatureSaved": "Signature enregistrée. Hors connexion, elle rejoindra l'ENT dès qu'il répondra.",
-  "writing.close": "Fermer",
 } as const;
 
 export type MessageKey = keyof typeof fr;

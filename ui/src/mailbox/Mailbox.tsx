@@ -16,7 +16,6 @@ import { DRAFT, INBOX, OUTBOX, TRASH, entRequest } from "./types";
 import "./mailbox.css";
 import type { DraftView } from "../bindings/DraftView";
 import type { Folder } from "../bindings/Folder";
-import { SignatureEditor } from "../composer/SignatureEditor";
 import type { WritingApi } from "../writing/api";
 import { RecallButton } from "../writing/RecallButton";
 import { ScheduledView } from "../writing/ScheduledView";
@@ -114,7 +113,6 @@ function MailboxWindow({
   // « Programmés » shows in the reading pane's place; the signature editor in a dialog (until
   // « Paramètres » mounts it); a scheduled message that left late is told once.
   const [showScheduled, setShowScheduled] = useState(false);
-  const [editingSignature, setEditingSignature] = useState(false);
   const [lateDue, setLateDue] = useState<number | null>(null);
   useEffect(
     () =>
@@ -300,11 +298,6 @@ function MailboxWindow({
             {t("settings.button")}
           </button>
         )}
-        {writing && (
-          <button type="button" data-testid="edit-signature" onClick={() => setEditingSignature(true)}>
-            {t("writing.signature")}
-          </button>
-        )}
         <button type="button" onClick={() => setSigningOut(true)}>
           {t("signOut.button")}
         </button>
@@ -316,28 +309,6 @@ function MailboxWindow({
           <button type="button" onClick={() => setLateDue(null)}>
             {t("actions.dismiss")}
           </button>
-        </div>
-      )}
-
-      {editingSignature && writing && (
-        <div className="mbx-backdrop">
-          <div
-            role="dialog"
-            aria-modal="true"
-            aria-label={t("writing.signature")}
-            className="mbx-dialog"
-            onKeyDown={(e) => {
-              if (e.key === "Escape") setEditingSignature(false);
-            }}
-          >
-            <h2>{t("writing.signature")}</h2>
-            <SignatureEditor api={writing} />
-            <div className="mbx-dialog-buttons">
-              <button type="button" onClick={() => setEditingSignature(false)}>
-                {t("writing.close")}
-              </button>
-            </div>
-          </div>
         </div>
       )}
 

@@ -6,6 +6,8 @@ import { describeError } from "../i18n/errors";
 import { LOCALES, LOCALE_NAMES, useI18n, type MessageKey } from "../i18n/i18n";
 import { SignOutDialog } from "../mailbox/LocalData";
 import type { MailboxApi } from "../mailbox/api";
+import { SignatureEditor } from "../composer/SignatureEditor";
+import type { WritingApi } from "../writing/api";
 import type { Day } from "../bindings/Day";
 import type { Settings } from "../bindings/Settings";
 import { SYNC_INTERVALS, type SettingsApi } from "./api";
@@ -20,8 +22,11 @@ export function SettingsScreen({
   onChange,
   onClose,
   onSignedOut,
+  writing,
 }: {
   api: SettingsApi & Pick<MailboxApi, "unsentWork" | "signOut">;
+  /** The ENT signature's section (issue 16); absent, none shows. */
+  writing?: WritingApi;
   settings: Settings;
   /** The settings changed (before and after the backend saved them). */
   onChange: (settings: Settings) => void;
@@ -225,6 +230,13 @@ export function SettingsScreen({
             </select>
           </label>
         </fieldset>
+
+        {writing && (
+          <fieldset>
+            <legend>{t("writing.signature")}</legend>
+            <SignatureEditor api={writing} />
+          </fieldset>
+        )}
 
         <fieldset>
           <legend>{t("settings.account")}</legend>
