@@ -10,7 +10,7 @@ mod commands;
 mod connector;
 mod error;
 mod events;
-mod launch;
+pub mod launch;
 mod sso;
 mod state;
 mod tray;
