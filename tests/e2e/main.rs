@@ -18,6 +18,7 @@ mod local_data;
 mod mailbox;
 mod notification;
 mod offline;
+mod package;
 mod remote_images;
 mod sign_in;
 mod stay_signed_in;

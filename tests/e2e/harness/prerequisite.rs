@@ -13,6 +13,8 @@ const TOOLS: &[(&str, &str)] = &[
     ),
     ("xwininfo", "Debian package x11-utils"),
     ("import", "Debian package imagemagick"),
+    ("dpkg-deb", "Debian package dpkg"),
+    ("desktop-file-validate", "Debian package desktop-file-utils"),
 ];
 
 /// The path of `program`, looked up in `PATH` (and `~/.cargo/bin` for tauri-driver).

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds the installable packages of Messagerie with the Tauri bundler:
+#   scripts/package.sh           release build: target/release/bundle/{deb,rpm}/ (`make package`)
+#   scripts/package.sh --debug   bundles the debug build that is already in target/debug
+#                                (what the install test does, without compiling anything)
+# What goes in them (desktop entry, icons, man pages, dependencies) is the `bundle` section of
+# tauri.conf.json and the files in packaging/. The Tauri CLI is @tauri-apps/cli from npm
+# (packaging/package.json; scripts/deps.sh installs it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tauri=packaging/node_modules/.bin/tauri
+if [[ ! -x "$tauri" ]]; then
+  echo "The Tauri CLI is missing: run scripts/deps.sh package (or make deps-package)" >&2
+  exit 1
+fi
+
+# --no-sign: nothing here signs packages (apt and dnf trust a local file you install by hand).
+# --ci: never prompt.
+common=(--bundles deb,rpm --no-sign --ci)
+target=${CARGO_TARGET_DIR:-target}
+if [[ "${1:-}" == "--debug" ]]; then
+  dir=$target/debug
+  [[ -x "$dir/messagerie" ]] || { echo "no $dir/messagerie: build the app first (cargo build)" >&2; exit 1; }
+  # Only this run's packages in the folders (an older version's would be listed, and tested).
+  rm -rf "$dir/bundle/deb" "$dir/bundle/rpm"
+  # `tauri bundle` packages the binary as it is; --no-binary-patching leaves it byte for byte
+  # the one the tests run (the patch only serves Tauri's updater, which this app does not use).
+  "$tauri" bundle --debug --no-binary-patching "${common[@]}"
+else
+  dir=$target/release
+  rm -rf "$dir/bundle/deb" "$dir/bundle/rpm"
+  # `tauri build` compiles the release binary with the UI embedded (ui/dist, built by `make ui`)
+  # then bundles it.
+  "$tauri" build "${common[@]}"
+fi
+
+echo
+echo "Packages:"
+for f in "$dir"/bundle/deb/*.deb "$dir"/bundle/rpm/*.rpm; do
+  [[ -e "$f" ]] && printf '  %s (%s)\n' "$f" "$(du -h "$f" | cut -f1)"
+done
