@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 tauri=packaging/node_modules/.bin/tauri
 if [[ ! -x "$tauri" ]]; then
-  echo "The Tauri CLI is missing: run scripts/deps.sh package (or make deps-package)" >&2
+  echo "The Tauri CLI is missing: run scripts/deps.sh package (or scripts/deps.sh e2e)" >&2
   exit 1
 fi
 
