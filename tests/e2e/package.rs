@@ -33,16 +33,15 @@ fn run(program: &Path, args: &[&str]) -> String {
     stdout
 }
 
-/// The one file with extension `ext` in `dir`.
-fn only_file(dir: &Path, ext: &str) -> PathBuf {
-    let found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|error| panic!("cannot list {}: {error}", dir.display()))
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|e| e == ext))
+/// The one package ending in `ext` that scripts/package.sh lists (`  <path> (<size>)`).
+fn package(report: &str, ext: &str) -> PathBuf {
+    let found: Vec<&str> = report
+        .lines()
+        .filter_map(|line| line.trim().split_once(' ').map(|(path, _)| path))
+        .filter(|path| path.ends_with(ext))
         .collect();
-    assert_eq!(found.len(), 1, "one .{ext} expected in {}", dir.display());
-    found.into_iter().next().expect("one")
+    assert_eq!(found.len(), 1, "one {ext} expected in:\n{report}");
+    workspace().join(found[0])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -50,10 +49,9 @@ async fn the_installed_deb_has_its_menu_entry_and_opens_the_demo_window() {
     // Arrange: bundle the binary under test into a .deb and an .rpm, then install the .deb
     // into a throwaway root (what dpkg would put under /).
     let binary = Path::new(env!("CARGO_BIN_EXE_messagerie"));
-    run(&workspace().join("scripts/package.sh"), &["--debug"]);
-    let bundles = binary.parent().expect("target/debug").join("bundle");
-    let deb = only_file(&bundles.join("deb"), "deb");
-    let rpm = only_file(&bundles.join("rpm"), "rpm");
+    let report = run(&workspace().join("scripts/package.sh"), &["--debug"]);
+    let deb = package(&report, ".deb");
+    let rpm = package(&report, ".rpm");
     assert!(
         rpm.metadata().expect("rpm").len() > 1_000_000,
         "{}",
