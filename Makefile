@@ -1,8 +1,9 @@
-# The two commands of the README:
-#   make run    installs what is missing, builds, and opens the app on the embedded demo ENT
-#   make test   runs every test CI runs (.ci/run calls it)
+# The commands of the README:
+#   make run      installs what is missing, builds, and opens the app on the embedded demo ENT
+#   make test     runs every test CI runs (.ci/run calls it)
+#   make package  builds the .deb and the .rpm (release) into target/release/bundle/
 # and the steps they are made of, for a faster inner loop.
-.PHONY: run test deps deps-e2e ui lint test-rust test-ui test-fast check-layers bindings
+.PHONY: run test package deps deps-e2e deps-package ui lint test-rust test-ui test-fast check-layers bindings
 
 CARGO ?= cargo
 
@@ -16,6 +17,13 @@ deps:
 
 deps-e2e:
 	@scripts/deps.sh e2e
+
+deps-package:
+	@scripts/deps.sh package
+
+# The installable packages, with the Tauri bundler (scripts/package.sh says what and where).
+package: deps-package ui
+	scripts/package.sh
 
 # The app embeds ui/dist at compile time, so the UI is built before any cargo build of the app.
 ui:

@@ -91,8 +91,16 @@ def main():
             cache[n] = png(n)
         return cache[n]
 
+    # The hicolor theme sizes a Linux desktop looks for (menu, dock, alt-tab, HiDPI), which the
+    # .deb and .rpm install under /usr/share/icons/hicolor/<n>x<n>/apps/, then the other
+    # platforms' (Windows tiles, macOS @2x).
     outputs = {
+        "16x16.png": 16,
+        "24x24.png": 24,
         "32x32.png": 32,
+        "48x48.png": 48,
+        "256x256.png": 256,
+        "512x512.png": 512,
         "64x64.png": 64,
         "128x128.png": 128,
         "128x128@2x.png": 256,

@@ -2,13 +2,15 @@
 # Installs what building and testing Messagerie needs and is missing; a second run installs nothing.
 #   scripts/deps.sh        system packages, the UI's npm packages
 #   scripts/deps.sh e2e    the same, plus what `make test` needs: the tools the end-to-end
-#                          tests drive the app with, and cargo-deny for the licence check
+#                          tests drive the app with, cargo-deny for the licence check, and what
+#                          the package test needs (the Tauri CLI, desktop-file-validate)
+#   scripts/deps.sh package  the same as the first, plus the Tauri CLI (`make package`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES=(libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev libssl-dev libdbus-1-dev
   libayatana-appindicator3-dev librsvg2-dev)
-E2E_PACKAGES=(webkit2gtk-driver xvfb dbus x11-utils imagemagick xdotool libglib2.0-bin)
+E2E_PACKAGES=(webkit2gtk-driver xvfb dbus x11-utils imagemagick xdotool libglib2.0-bin desktop-file-utils)
 
 packages=("${BUILD_PACKAGES[@]}")
 [[ "${1:-}" == "e2e" ]] && packages+=("${E2E_PACKAGES[@]}")
@@ -17,8 +19,9 @@ if ! command -v apt-get >/dev/null || ! grep -qiE '^(ID|ID_LIKE)=.*(debian|ubunt
   echo "This script installs with apt-get (Debian or Ubuntu). On this system, install first:" >&2
   echo "  ${packages[*]}" >&2
   echo "  (the WebKitGTK 4.1 development files, xdo, OpenSSL, ayatana-appindicator, librsvg;" >&2
-  echo "   for the tests: WebKitWebDriver, Xvfb, dbus-daemon, dbus-monitor, xwininfo, ImageMagick)" >&2
-  echo "then: cargo install tauri-driver cargo-deny --locked; cd ui && npm ci" >&2
+  echo "   for the tests: WebKitWebDriver, Xvfb, dbus-daemon, dbus-monitor, xwininfo, ImageMagick," >&2
+  echo "   desktop-file-validate)" >&2
+  echo "then: cargo install tauri-driver cargo-deny --locked; cd ui && npm ci; cd packaging && npm ci" >&2
   exit 1
 fi
 
@@ -47,12 +50,21 @@ if [[ "${1:-}" == "e2e" ]] && ! cargo deny --version >/dev/null 2>&1; then
 fi
 
 # npm ci only when package-lock.json changed since the last install.
-stamp=ui/node_modules/.messagerie-lock
-if ! cmp -s ui/package-lock.json "$stamp" 2>/dev/null; then
-  echo "==> installing the UI's npm packages"
-  # npm ci refuses a lock that lacks an optional dependency the registry cannot resolve (vite's
-  # Windows-only napi-windows-process-start-time on some mirrors); npm install still follows
-  # the lock for everything else and leaves it unchanged.
-  (cd ui && { npm ci --no-audit --no-fund || npm install --no-audit --no-fund; })
-  cp ui/package-lock.json "$stamp"
+npm_install() { # folder, what
+  local stamp="$1/node_modules/.messagerie-lock"
+  if ! cmp -s "$1/package-lock.json" "$stamp" 2>/dev/null; then
+    echo "==> installing $2"
+    # npm ci refuses a lock that lacks an optional dependency the registry cannot resolve (vite's
+    # Windows-only napi-windows-process-start-time on some mirrors); npm install still follows
+    # the lock for everything else and leaves it unchanged.
+    (cd "$1" && { npm ci --no-audit --no-fund || npm install --no-audit --no-fund; })
+    cp "$1/package-lock.json" "$stamp"
+  fi
+}
+npm_install ui "the UI's npm packages"
+# The Tauri CLI that bundles the .deb and .rpm: npm's @tauri-apps/cli, the same CLI as the
+# tauri-cli crate but prebuilt, so installing it takes seconds instead of compiling a large
+# crate for many minutes on a small machine (and CI). Pinned in packaging/package-lock.json.
+if [[ "${1:-}" == "e2e" || "${1:-}" == "package" ]]; then
+  npm_install packaging "the Tauri CLI (@tauri-apps/cli)"
 fi

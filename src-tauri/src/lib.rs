@@ -11,7 +11,7 @@ mod commands;
 mod connector;
 mod error;
 mod events;
-mod launch;
+pub mod launch;
 mod settings;
 mod sso;
 mod state;

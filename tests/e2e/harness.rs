@@ -49,8 +49,9 @@ pub struct App {
     display: display::Display,
     logs: PathBuf,
     artifacts: PathBuf,
-    /// tauri-driver's port and the app's arguments, to open a new session on a restart.
+    /// tauri-driver's port, the app's binary and arguments, to open a new session on a restart.
     port: u16,
+    application: PathBuf,
     args: Vec<String>,
     _dir: TempDir,
 }
@@ -70,6 +71,9 @@ pub struct Launch {
     /// KDE); `None`: no portal on the bus, as on a bare X server. [`Bus::set_desktop_dark`]
     /// switches it while the app runs.
     pub desktop_dark: Option<bool>,
+    /// The binary to start: the one cargo built for the tests unless set (the package test
+    /// starts the binary installed from the .deb).
+    pub application: Option<PathBuf>,
 }
 
 impl Launch {
@@ -226,7 +230,10 @@ impl App {
         })
         .await;
 
-        let driver = open_session(port, &launch.args, &logs).await;
+        let application = launch
+            .application
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_messagerie")));
+        let driver = open_session(port, &application, &launch.args, &logs).await;
 
         App {
             driver,
@@ -236,6 +243,7 @@ impl App {
             logs,
             artifacts,
             port,
+            application,
             args: launch.args,
             _dir: dir,
         }
@@ -248,7 +256,7 @@ impl App {
             .quit()
             .await
             .unwrap_or_else(|error| panic!("cannot close the app's session: {error}"));
-        let driver = open_session(self.port, &self.args, &self.logs).await;
+        let driver = open_session(self.port, &self.application, &self.args, &self.logs).await;
         App { driver, ..self }
     }
 
@@ -326,6 +334,23 @@ impl App {
             .env("DISPLAY", &self.display.name)
             .output()
             .unwrap_or_else(|error| panic!("cannot run xdotool {args:?}: {error}"))
+    }
+
+    /// The `WM_CLASS` (instance and class, as `xwininfo` prints them: `"messagerie"
+    /// "Messagerie"`) of the first window whose title contains `title`: what a desktop matches
+    /// against a desktop entry's `StartupWMClass` to show the window under the entry's icon.
+    pub fn window_class(&self, title: &str) -> Option<String> {
+        let out = Command::new(require("xwininfo"))
+            .args(["-root", "-tree", "-display", &self.display.name])
+            .output()
+            .ok()?;
+        let listing = String::from_utf8_lossy(&out.stdout);
+        // A window line: `0x400003 "Boîte de réception — Messagerie": ("messagerie" "Messagerie")  …`
+        listing.lines().find_map(|line| {
+            let (name, rest) = line.split_once("\": (")?;
+            let class = rest.split_once(')')?.0;
+            (name.contains(title) && !class.is_empty()).then(|| class.to_owned())
+        })
     }
 
     /// The process groups the harness started: tauri-driver (with WebKitWebDriver and the app),
@@ -413,14 +438,14 @@ pub fn artifacts_root() -> PathBuf {
     tmp.parent().unwrap_or(tmp).join("e2e-artifacts")
 }
 
-/// A WebDriver session on tauri-driver at `port`, which starts the app with `args`.
-async fn open_session(port: u16, args: &[String], logs: &Path) -> WebDriver {
+/// A WebDriver session on tauri-driver at `port`, which starts `application` with `args`.
+async fn open_session(port: u16, application: &Path, args: &[String], logs: &Path) -> WebDriver {
     let mut capabilities = Capabilities::new();
     capabilities.set("browserName", "wry").expect("capability");
     capabilities
         .set(
             "tauri:options",
-            json!({ "application": env!("CARGO_BIN_EXE_messagerie"), "args": args }),
+            json!({ "application": application, "args": args }),
         )
         .expect("capability");
     WebDriver::new(format!("http://127.0.0.1:{port}"), capabilities)

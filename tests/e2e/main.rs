@@ -8,6 +8,7 @@
 //! user or the desktop sees.
 mod attachments;
 mod background;
+mod command_line;
 mod compose;
 mod ent_terms;
 mod file_picker;
@@ -19,6 +20,7 @@ mod local_data;
 mod mailbox;
 mod notification;
 mod offline;
+mod package;
 mod quiet_hours;
 mod recall;
 mod remote_images;

@@ -15,6 +15,8 @@ const TOOLS: &[(&str, &str)] = &[
     ("gdbus", "Debian package libglib2.0-bin"),
     ("import", "Debian package imagemagick"),
     ("xdotool", "Debian package xdotool"),
+    ("dpkg-deb", "Debian package dpkg"),
+    ("desktop-file-validate", "Debian package desktop-file-utils"),
 ];
 
 /// The path of `program`, looked up in `PATH` (and `~/.cargo/bin` for tauri-driver).
