@@ -64,6 +64,7 @@ fn main() {
             "scheduled_messages",
             "send_scheduled_now",
             "cancel_scheduled",
+            "quiet_hours_end",
         ]),
     ))
     .expect("tauri-build: cannot generate the app's context (is ui/dist built? run `make ui`)");

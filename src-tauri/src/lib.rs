@@ -131,6 +131,7 @@ pub fn run() {
             commands::writing::scheduled_messages,
             commands::writing::send_scheduled_now,
             commands::writing::cancel_scheduled,
+            commands::settings::quiet_hours_end,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

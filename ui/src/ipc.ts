@@ -298,6 +298,9 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi, SettingsApi,
   sendScheduledNow(id: string): Promise<boolean> {
     return invoke("send_scheduled_now", { id });
   }
+  quietHoursEnd(): Promise<number | null> {
+    return invoke("quiet_hours_end");
+  }
   cancelScheduled(id: string): Promise<boolean> {
     return invoke("cancel_scheduled", { id });
   }

@@ -145,6 +145,31 @@ impl QuietHours {
         self.is_quiet(&crate::clock::now_local())
     }
 
+    /// When the quiet period `at` falls in ends, on the wall clock (`None` when `at` is not quiet,
+    /// or when it is quiet for the whole week ahead). Whole days and the evening window chain:
+    /// a quiet Sunday followed by the 19:00–07:30 window ends on Monday at 07:30.
+    pub fn ends_after(&self, at: NaiveDateTime) -> Option<NaiveDateTime> {
+        if !self.is_quiet_on_wall_clock(at) {
+            return None;
+        }
+        // To the minute, at most a week and a day ahead: 11,520 cheap steps, and no case of
+        // days and windows to get wrong.
+        let start = at.with_second(0)?.with_nanosecond(0)?;
+        (1..=8 * 24 * 60)
+            .map(|m| start + chrono::TimeDelta::minutes(m))
+            .find(|t| !self.is_quiet_on_wall_clock(*t))
+    }
+
+    /// When the quiet period in force now ends, in milliseconds since the epoch (`None` when
+    /// it is not quiet now): « Envoyer à 7 h 30 » in the composer.
+    pub fn end_of_current_ms(&self) -> Option<i64> {
+        let end = self.ends_after(crate::clock::now_local().naive_local())?;
+        chrono::Local
+            .from_local_datetime(&end)
+            .earliest()
+            .map(|d| d.timestamp_millis())
+    }
+
     /// The rule itself, on a wall-clock date and time.
     pub fn is_quiet_on_wall_clock(&self, at: NaiveDateTime) -> bool {
         if !self.enabled {
@@ -259,6 +284,42 @@ mod tests {
         assert!(on(&hours, 2026, 12, 6, 15, 0), "Sunday afternoon");
         assert!(on(&hours, 2026, 12, 7, 6, 0), "Monday before 07:30");
         assert!(!on(&hours, 2026, 12, 7, 8, 0), "Monday 08:00");
+    }
+
+    #[test]
+    fn a_quiet_period_ends_where_the_evening_window_or_the_weekend_ends() {
+        let hours = suggested();
+        let at = |d: u32, h: u32, mi: u32| {
+            NaiveDate::from_ymd_opt(2026, 12, d)
+                .unwrap()
+                .and_hms_opt(h, mi, 0)
+                .unwrap()
+        };
+        assert_eq!(hours.ends_after(at(1, 10, 0)), None, "Tuesday at work");
+        assert_eq!(
+            hours.ends_after(at(1, 21, 15)),
+            Some(at(2, 7, 30)),
+            "Tuesday evening: Wednesday 07:30"
+        );
+        assert_eq!(hours.ends_after(at(2, 6, 0)), Some(at(2, 7, 30)));
+        assert_eq!(
+            hours.ends_after(at(4, 20, 0)),
+            Some(at(7, 7, 30)),
+            "Friday evening, then the weekend: Monday 07:30"
+        );
+        let always = QuietHours {
+            whole_days: vec![
+                Day::Monday,
+                Day::Tuesday,
+                Day::Wednesday,
+                Day::Thursday,
+                Day::Friday,
+                Day::Saturday,
+                Day::Sunday,
+            ],
+            ..suggested()
+        };
+        assert_eq!(always.ends_after(at(1, 10, 0)), None, "never ends");
     }
 
     #[test]

@@ -15,6 +15,14 @@ pub fn settings(app: AppHandle) -> Settings {
     state.get()
 }
 
+/// When the quiet hours in force now end (milliseconds since the epoch), for the composer's
+/// « Envoyer à 7 h 30 »; `None` outside quiet hours.
+#[tauri::command]
+#[tracing::instrument(skip_all)]
+pub fn quiet_hours_end(app: AppHandle) -> Option<i64> {
+    settings::state(&app).get().quiet_hours.end_of_current_ms()
+}
+
 /// Saves the settings and applies them: the sync timer's period, the autostart entry; the
 /// window applies the language and the theme itself. Returns them as applied.
 #[tauri::command]

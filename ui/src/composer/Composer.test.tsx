@@ -5,6 +5,7 @@ import type { ComposeApi } from "./api";
 import { Composer } from "./Composer";
 import { ComposeFixture, INACTIVE_PARENTS, visibles } from "./fixtures";
 import { SendStatus } from "./SendStatus";
+import { WritingFixture } from "../writing/fixture";
 import { I18nProvider } from "../i18n/i18n";
 import type { DraftView } from "../bindings/DraftView";
 import type { Editor } from "@tiptap/core";
@@ -436,6 +437,32 @@ describe("language", () => {
     release();
     await vi.waitFor(() => expect(screen.getByText("Trop tard : le message est déjà parti.")).toBeTruthy());
     expect(screen.queryByTestId("composer")).toBeNull();
+  });
+});
+
+describe("quiet hours", () => {
+  test("written during the user's quiet hours, the message is offered to leave when they end", async () => {
+    const writing = new WritingFixture();
+    writing.quietEnd = new Date(2026, 11, 1, 7, 30).getTime();
+    const api = new ComposeFixture();
+    const onClose = vi.fn();
+    render(<Composer api={api} draft={api.newDraft()} onClose={onClose} writing={writing} />);
+    await addRecipient("to", "parents", visibles.parents6A.id);
+    fireEvent.change(screen.getByTestId("subject"), { target: { value: "Sortie" } });
+    await elapse();
+    fireEvent.click(screen.getByRole("button", { name: "Envoyer à 7 h 30" }));
+    await elapse();
+    expect(writing.scheduled.map((s) => [s.content.subject, s.due])).toEqual([["Sortie", writing.quietEnd]]);
+    expect(onClose).toHaveBeenCalled();
+  });
+
+  test("outside quiet hours there is no such offer", async () => {
+    const writing = new WritingFixture();
+    const api = new ComposeFixture();
+    render(<Composer api={api} draft={api.newDraft()} onClose={vi.fn()} writing={writing} />);
+    await elapse();
+    expect(screen.getByTestId("send-later")).toBeTruthy();
+    expect(screen.queryByTestId("send-at-quiet-end")).toBeNull();
   });
 });
 

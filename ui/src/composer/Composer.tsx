@@ -1,6 +1,7 @@
 import { describeError } from "../i18n/errors";
 import type { WritingApi } from "../writing/api";
 import { SendLater } from "../writing/SendLater";
+import { clockTime } from "../writing/when";
 import { useEffect, useId, useState, type DragEvent } from "react";
 import { ConfirmDialog } from "../mailbox/Dialog";
 import { useI18n, type I18n, type MessageKey } from "../i18n/i18n";
@@ -44,6 +45,26 @@ export function Composer({ api, draft, onClose, onSent, undoSeconds = 5, writing
   useEffect(() => store.start(), [store]);
 
   const canSend = ComposerStore.canSend(state);
+  const [quietEnd, setQuietEnd] = useState<number | null>(null);
+  useEffect(() => {
+    let live = true;
+    writing?.quietHoursEnd().then(
+      (end) => live && setQuietEnd(end),
+      () => undefined, // no offer: « Envoyer plus tard » stays
+    );
+    return () => {
+      live = false;
+    };
+  }, [writing]);
+  const scheduleAt = (due: number) => {
+    if (!writing) return;
+    void store.schedule((id, content) => writing.scheduleMessage(id, content, due)).then((id) => {
+      if (id !== null) {
+        onScheduled?.(id, due);
+        onClose();
+      }
+    });
+  };
   const title = draft.id === null && draft.inReplyTo === null && draft.subject === "" ? t("composer.new") : state.subject || t("composer.new");
 
   const send = async () => {
@@ -166,19 +187,14 @@ export function Composer({ api, draft, onClose, onSent, undoSeconds = 5, writing
         <button type="button" className="mbx-primary" data-testid="send" disabled={!canSend} onClick={() => void send()}>
           {state.sending ? t("composer.sending") : t("composer.send")}
         </button>
-        {writing && (
-          <SendLater
-            disabled={!canSend}
-            onPick={(due) =>
-              void store.schedule((id, content) => writing.scheduleMessage(id, content, due)).then((id) => {
-                if (id !== null) {
-                  onScheduled?.(id, due);
-                  onClose();
-                }
-              })
-            }
-          />
+        {writing && quietEnd !== null && (
+          // Written during the user's quiet hours (« droit à la déconnexion »): offered to leave
+          // when they end, so that the colleague is not written to in the evening.
+          <button type="button" data-testid="send-at-quiet-end" disabled={!canSend} onClick={() => scheduleAt(quietEnd)}>
+            {t("writing.sendAtQuietEnd", { time: clockTime(i18n.locale, quietEnd) })}
+          </button>
         )}
+        {writing && <SendLater disabled={!canSend} onPick={scheduleAt} />}
         <button type="button" data-testid="save-draft" disabled={state.sending} onClick={() => void store.save()}>
           {t("composer.saveDraft")}
         </button>

@@ -313,6 +313,7 @@ export const en: Record<MessageKey, string> = {
   "writing.cancelScheduled": "Cancel sending",
   "writing.openScheduled": "Open",
   "writing.sendLater": "Send later",
+  "writing.sendAtQuietEnd": "Send at {time}",
   "writing.tomorrow": "Tomorrow 7:30",
   "writing.monday": "Monday 7:30",
   "writing.pickTime": "Date and time",

@@ -322,6 +322,7 @@ export const fr = {
   "writing.cancelScheduled": "Annuler l'envoi",
   "writing.openScheduled": "Ouvrir",
   "writing.sendLater": "Envoyer plus tard",
+  "writing.sendAtQuietEnd": "Envoyer à {time}",
   "writing.tomorrow": "Demain 7 h 30",
   "writing.monday": "Lundi 7 h 30",
   "writing.pickTime": "Date et heure",

@@ -19,6 +19,7 @@ export interface WritingApi {
   scheduledMessages(): Promise<ScheduledSend[]>;                   // [scheduled_messages] soonest first
   sendScheduledNow(id: string): Promise<boolean>;                  // [send_scheduled_now]
   cancelScheduled(id: string): Promise<boolean>;                   // [cancel_scheduled] a draft again
+  quietHoursEnd(): Promise<number | null>;                         // [quiet_hours_end] when the quiet hours in force end; null outside them
   subscribeWriting(listener: (e: WritingEvent) => void): () => void;
 }
 

@@ -12,8 +12,13 @@ export class WritingFixture implements WritingApi {
   recalled: string[] = [];
   scheduled: (ScheduledSend & { content: DraftContent })[] = [];
   sentNow: string[] = [];
+  /** When the quiet hours in force end; null: not in quiet hours. */
+  quietEnd: number | null = null;
   private listeners: ((e: WritingEvent) => void)[] = [];
 
+  quietHoursEnd(): Promise<number | null> {
+    return Promise.resolve(this.quietEnd);
+  }
   signature(): Promise<Signature> {
     return Promise.resolve({ ...this.sig });
   }

@@ -14,6 +14,13 @@ export function mondayAt730(now: Date): Date {
   return new Date(now.getFullYear(), now.getMonth(), now.getDate() + (days === 0 ? 7 : days), 7, 30, 0, 0);
 }
 
+/** A time of day as the ENT writes it: « 7 h 30 » in French, « 7:30 » in English. */
+export function clockTime(locale: string, ms: number): string {
+  const d = new Date(ms);
+  const mm = String(d.getMinutes()).padStart(2, "0");
+  return locale === "fr" ? `${d.getHours()} h ${mm}` : `${d.getHours()}:${mm}`;
+}
+
 /** `YYYY-MM-DDTHH:MM` of a local date, for an `<input type="datetime-local">`. */
 export function toLocalInput(d: Date): string {
   const p = (n: number) => String(n).padStart(2, "0");
