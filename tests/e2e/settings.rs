@@ -164,3 +164,107 @@ async fn without_the_preview_a_notification_shows_no_sender_subject_nor_line() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sound_setting_reaches_the_notification_server() {
+    let ent = Ent::start().await;
+    harness::run("notification_sound", |app| async move {
+        // Arrange: a notification is due (the window shows the trash).
+        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
+        ui::folder(&app, "trash")
+            .await
+            .click()
+            .await
+            .expect("open the trash");
+
+        // Act 1: with the sound on (the default).
+        ent.send("paul.martin", &["marie.durand"], "Réunion", "<p>Jeudi.</p>")
+            .await;
+        let first = wait_until("the first notification", EFFECT, || async {
+            app.notifications().first().cloned()
+        })
+        .await;
+
+        // Act 2: the sound turned off.
+        set(&app, "notificationSound", json!(false)).await;
+        ent.send("paul.martin", &["marie.durand"], "Cantine", "<p>Menu.</p>")
+            .await;
+        let second = wait_until("the second notification", EFFECT, || async {
+            app.notifications().get(1).cloned()
+        })
+        .await;
+
+        // Assert: the desktop's new-mail sound, then explicitly none.
+        assert!(first.hints.iter().any(|h| h == "sound-name"), "{first:?}");
+        assert!(
+            !first.hints.iter().any(|h| h == "suppress-sound"),
+            "{first:?}"
+        );
+        assert!(
+            second.hints.iter().any(|h| h == "suppress-sound"),
+            "{second:?}"
+        );
+        assert!(
+            !second.hints.iter().any(|h| h == "sound-name"),
+            "{second:?}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_at_login_writes_and_removes_the_sessions_autostart_entry() {
+    let ent = Ent::start().await;
+    harness::run("start_at_login", |app| async move {
+        // Arrange: « Paramètres », where « Lancer au démarrage de la session » is off.
+        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
+        ui::click(&app, "« Paramètres »", ui::testid("open-settings")).await;
+        let autostart = app.home().join(".config/autostart");
+        let entries = || -> Vec<String> {
+            std::fs::read_dir(&autostart)
+                .map(|dir| {
+                    dir.filter_map(|e| e.ok())
+                        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        assert!(entries().is_empty(), "{:?}", entries());
+
+        // Act 1: turned on.
+        ui::click(
+            &app,
+            "the start at login",
+            ui::testid("settings-startAtLogin"),
+        )
+        .await;
+
+        // Assert 1: an XDG autostart entry that starts this app.
+        let entry = wait_until("the autostart entry", EFFECT, || async {
+            entries().into_iter().next()
+        })
+        .await;
+        assert!(entry.contains("[Desktop Entry]"), "{entry}");
+        let exec = entry
+            .lines()
+            .find(|l| l.starts_with("Exec="))
+            .unwrap_or_default()
+            .to_string();
+        assert!(exec.contains("messagerie"), "{entry}");
+        let settings = app.invoke("settings", json!({})).await.expect("settings");
+        assert_eq!(settings["startAtLogin"], true);
+
+        // Act 2 and assert 2: turned off, the entry goes.
+        ui::click(
+            &app,
+            "the start at login",
+            ui::testid("settings-startAtLogin"),
+        )
+        .await;
+        wait_until("the autostart entry to go", EFFECT, || async {
+            entries().is_empty().then_some(())
+        })
+        .await;
+    })
+    .await;
+}

@@ -246,14 +246,17 @@ impl NotificationService {
         summary: String,
         body: String,
         _actions: Vec<String>,
-        _hints: HashMap<String, zbus::OwnedVariant>,
+        hints: HashMap<String, zbus::OwnedVariant>,
         _expire_timeout: i32,
     ) -> u32 {
+        let mut hints: Vec<String> = hints.into_keys().collect();
+        hints.sort();
         if let Ok(mut calls) = self.calls.lock() {
             calls.push(Notification {
                 app_name,
                 summary,
                 body,
+                hints,
             });
         }
         self.last_id += 1;

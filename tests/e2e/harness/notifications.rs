@@ -19,6 +19,8 @@ pub struct Notification {
     pub app_name: String,
     pub summary: String,
     pub body: String,
+    /// The names of its hints (`urgency`, `sound-name`, `suppress-sound`…), in order.
+    pub hints: Vec<String>,
 }
 
 /// Every `Notify` method call in `log`, oldest first.
@@ -49,7 +51,10 @@ fn messages(log: &str) -> impl Iterator<Item = (String, Vec<String>)> + '_ {
 fn top_level_args(lines: &[String]) -> Vec<String> {
     let mut args: Vec<String> = Vec::new();
     for line in lines {
-        let starts_arg = line.starts_with("   ") && !line.starts_with("    ");
+        // An array's closing `]` sits at its argument's indentation but belongs to it.
+        let starts_arg = line.starts_with("   ")
+            && !line.starts_with("    ")
+            && !line.trim_start().starts_with(']');
         if starts_arg || args.is_empty() {
             args.push(line.trim_start().to_owned());
         } else if let Some(last) = args.last_mut() {
@@ -71,7 +76,19 @@ fn notification(lines: &[String]) -> Option<Notification> {
         app_name: string_arg(args.first()?)?,
         summary: string_arg(args.get(3)?)?,
         body: string_arg(args.get(4)?)?,
+        hints: args.get(6).map(|a| hint_names(a)).unwrap_or_default(),
     })
+}
+
+/// The keys of the hints dictionary: the first string of each `dict entry(`.
+fn hint_names(arg: &str) -> Vec<String> {
+    let lines: Vec<&str> = arg.lines().collect();
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == "dict entry(")
+        .filter_map(|(i, _)| string_arg(lines.get(i + 1)?.trim()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -89,11 +106,17 @@ method call time=3.0 sender=:1.4 -> destination=org.freedesktop.Notifications se
    string "De Mme Dupont
 sortie au musée"
    array [
+      string "default"
+      string "Ouvrir"
    ]
    array [
       dict entry(
          string "urgency"
          variant             byte 1
+      )
+      dict entry(
+         string "sound-name"
+         variant             string "message-new-email"
       )
    ]
    int32 -1
@@ -108,6 +131,7 @@ sortie au musée"
                 app_name: "Messagerie".into(),
                 summary: "Nouveau message".into(),
                 body: "De Mme Dupont\nsortie au musée".into(),
+                hints: vec!["urgency".into(), "sound-name".into()],
             }]
         );
     }
