@@ -40,7 +40,7 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    let settings_file = data_root.clone();
+    let settings_root = data_root.clone();
     let state = state::AppState::new(options, data_root);
     let result = tauri::Builder::default()
         // First, as its documentation asks: a second launch hands its arguments to this one and
@@ -60,7 +60,7 @@ pub fn run() {
         .on_window_event(background::on_window_event)
         .manage(messagerie_core::attachment::PickedFiles::default())
         .setup(move |app| {
-            app.manage(settings::SettingsState::load(app.handle(), &settings_file));
+            app.manage(settings::SettingsState::load(app.handle(), &settings_root));
             commands::notify::watch_quiet_hours(app.handle().clone());
             open_main_window(app.handle())?;
             commands::compose::hand_drops_as_tokens(app.handle());

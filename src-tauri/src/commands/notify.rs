@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use messagerie_core::message::Message;
 use messagerie_core::quiet_hours::Verdict;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, State};
 
 use crate::error::CommandError;
 use crate::settings::{self, Language};
@@ -272,11 +272,7 @@ async fn show(
 
 /// A click: the window comes forward, on the message when it was about one.
 fn bring_forward_and_open(app: &AppHandle, id: Option<&str>) {
-    if let Some(window) = app.get_webview_window("main") {
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
-    }
+    crate::background::show_window(app);
     if let Some(id) = id {
         crate::events::emit(
             app,
