@@ -67,11 +67,7 @@ async fn a_teacher_writes_to_the_parents_of_6a_with_a_file_and_they_keep_it_afte
             .expect("open Messages envoyés");
         ui::tick(&app, "Sortie au musée jeudi").await;
         ui::click(&app, "« Supprimer »", ui::button("Supprimer")).await;
-        ui::folder(&app, "trash")
-            .await
-            .click()
-            .await
-            .expect("open the trash");
+        ui::open_folder(&app, "trash").await;
         ui::tick(&app, "Sortie au musée jeudi").await;
         ui::delete_for_good(&app).await;
         wait_until(

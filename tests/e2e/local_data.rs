@@ -151,11 +151,7 @@ async fn a_link_in_a_subject_reaches_the_notification_server_as_text() {
     harness::run("notification_markup", |app| async move {
         // Arrange: the window shows the trash, so new mail is not in sight.
         ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
-        ui::folder(&app, "trash")
-            .await
-            .click()
-            .await
-            .expect("open the trash");
+        ui::open_folder(&app, "trash").await;
 
         // Act: a subject with a link and an entity written out.
         ent.send(

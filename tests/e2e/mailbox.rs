@@ -81,11 +81,7 @@ async fn a_message_another_user_sends_appears_without_any_click_and_is_not_notif
         assert!(ui::is_bold(&row).await);
         // No notification for it: once the inbox is out of view, a later message is notified
         // (the marker that the app had its chance), and only that one.
-        ui::folder(&app, "trash")
-            .await
-            .click()
-            .await
-            .expect("open the trash");
+        ui::open_folder(&app, "trash").await;
         ent.send(
             "sophie.bernard",
             &["marie.durand"],
@@ -126,11 +122,7 @@ async fn ticked_messages_go_to_the_trash_then_one_is_restored_and_one_deleted_fo
         // Assert 1: gone from the inbox, both in the Corbeille.
         ui::wait_row_gone(&app, MUSEUM).await;
         ui::wait_row_gone(&app, COUNCIL).await;
-        ui::folder(&app, "trash")
-            .await
-            .click()
-            .await
-            .expect("open the trash");
+        ui::open_folder(&app, "trash").await;
         ui::wait_for_row(&app, MUSEUM).await;
         ui::wait_for_row(&app, COUNCIL).await;
         app.screenshot("trash.png");

@@ -11,11 +11,7 @@ async fn new_mail_raises_exactly_one_notification_carrying_its_subject() {
     harness::run("new_mail_notification", |app| async move {
         // Arrange: the window shows the trash, so new mail is not in sight.
         ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
-        ui::folder(&app, "trash")
-            .await
-            .click()
-            .await
-            .expect("open the trash");
+        ui::open_folder(&app, "trash").await;
         assert!(
             app.notifications().is_empty(),
             "no notification for old mail on a first sync"
@@ -74,11 +70,7 @@ async fn clicking_the_notification_opens_the_new_message() {
     harness::run("notification_click", |app| async move {
         // Arrange: a new message notified while the window shows the trash.
         ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
-        ui::folder(&app, "trash")
-            .await
-            .click()
-            .await
-            .expect("open the trash");
+        ui::open_folder(&app, "trash").await;
         ent.send(
             "paul.martin",
             &["marie.durand"],

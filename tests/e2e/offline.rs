@@ -34,11 +34,7 @@ async fn with_the_ent_stopped_mail_opens_and_a_trash_is_queued_until_it_returns(
             .expect("leave the frame");
         ui::tick(&app, "Sortie au musée").await;
         ui::click(&app, "« Supprimer »", ui::button("Supprimer")).await;
-        ui::folder(&app, "trash")
-            .await
-            .click()
-            .await
-            .expect("open the trash");
+        ui::open_folder(&app, "trash").await;
         let queued = ui::wait_for_row(&app, "Sortie au musée").await;
 
         // Assert 1

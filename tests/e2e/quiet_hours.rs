@@ -13,11 +13,7 @@ async fn no_notification_during_quiet_hours_then_one_summary_with_the_count() {
         // Arrange: signed in, the window on the trash (new mail out of sight), quiet hours from
         // an hour ago to an hour from now, every day.
         ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
-        ui::folder(&app, "trash")
-            .await
-            .click()
-            .await
-            .expect("open the trash");
+        ui::open_folder(&app, "trash").await;
         let now = Local::now();
         let hhmm = |t: chrono::DateTime<Local>| t.format("%H:%M").to_string();
         let mut settings = app.invoke("settings", json!({})).await.expect("settings");

@@ -98,11 +98,7 @@ async fn notifications_turned_off_show_nothing_on_the_bus() {
     harness::run("notifications_off", |app| async move {
         // Arrange
         ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
-        ui::folder(&app, "trash")
-            .await
-            .click()
-            .await
-            .expect("open the trash");
+        ui::open_folder(&app, "trash").await;
         set(&app, "notifications", json!(false)).await;
         let unread_before = ent.unread_in_inbox("marie.durand").await;
 
@@ -133,11 +129,7 @@ async fn without_the_preview_a_notification_shows_no_sender_subject_nor_line() {
     harness::run("notifications_no_preview", |app| async move {
         // Arrange: the classroom screen setting.
         ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
-        ui::folder(&app, "trash")
-            .await
-            .click()
-            .await
-            .expect("open the trash");
+        ui::open_folder(&app, "trash").await;
         set(&app, "notificationPreview", json!(false)).await;
 
         // Act
@@ -171,11 +163,7 @@ async fn the_sound_setting_reaches_the_notification_server() {
     harness::run("notification_sound", |app| async move {
         // Arrange: a notification is due (the window shows the trash).
         ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
-        ui::folder(&app, "trash")
-            .await
-            .click()
-            .await
-            .expect("open the trash");
+        ui::open_folder(&app, "trash").await;
 
         // Act 1: with the sound on (the default).
         ent.send("paul.martin", &["marie.durand"], "Réunion", "<p>Jeudi.</p>")

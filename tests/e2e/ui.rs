@@ -121,6 +121,16 @@ pub async fn folder(app: &App, id: &str) -> WebElement {
     .await
 }
 
+/// Clicks a folder entry: the list shows that folder (the trash, for a test that wants a new
+/// message notified: the window is not showing the inbox).
+pub async fn open_folder(app: &App, id: &str) {
+    folder(app, id)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("cannot open the folder {id}: {e}"));
+}
+
 /// The text of a folder entry, e.g. « Boîte de réception (2) ».
 pub async fn folder_label(app: &App, id: &str) -> String {
     // textContent: WebKitWebDriver's visible text of a tree item comes back empty.
