@@ -14,9 +14,16 @@ pub fn page(
     offset: u32,
     limit: u32,
 ) -> StoreResult<Vec<MessageSummary>> {
+    // The page's rows are chosen in `placements_by_date` alone (it holds the message id: the
+    // table is WITHOUT ROWID), then joined: the rows skipped by OFFSET are never joined to their
+    // message (a page at the end of a 100,000-message inbox took a quarter of a second). Ties
+    // in date keep the index's order, by message id.
     let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM placements p JOIN messages m ON m.id = p.message_id
-         WHERE p.folder_id = ?1 ORDER BY p.date DESC LIMIT ?2 OFFSET ?3"
+        "SELECT {SUMMARY_COLUMNS} FROM
+           (SELECT message_id, date FROM placements WHERE folder_id = ?1
+            ORDER BY date DESC, message_id LIMIT ?2 OFFSET ?3) p
+         JOIN messages m ON m.id = p.message_id
+         ORDER BY p.date DESC, p.message_id"
     );
     let mut stmt = conn.prepare_cached(&sql).ctx("prepare a folder page")?;
     let rows = stmt
