@@ -11,52 +11,64 @@ use bytes::Bytes;
 /// Past this many entries the cache starts over: memory stays bounded.
 const MAX_ENTRIES: usize = 10_000;
 
-#[derive(Default)]
-pub(crate) struct ResponseCache {
-    map: Mutex<HashMap<(String, String), (u64, Bytes)>>,
-    /// Folder totals (the `count` of every list item, §4.5), keyed by user and condition, with
-    /// the generation they were read at (the membership one when the total ignores unread).
-    totals: Mutex<HashMap<(String, String), (u64, u64)>>,
+/// Values keyed by user and query, each with the generation it was read at.
+struct Generational<V> {
+    map: Mutex<HashMap<(String, String), (u64, V)>>,
 }
 
-impl ResponseCache {
-    pub fn get(&self, user: &str, key: &str, generation: u64) -> Option<Bytes> {
+impl<V> Default for Generational<V> {
+    fn default() -> Self {
+        Self {
+            map: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<V: Clone> Generational<V> {
+    fn get(&self, user: &str, key: &str, generation: u64) -> Option<V> {
         let map = self.map.lock().ok()?;
         match map.get(&(user.to_owned(), key.to_owned())) {
-            Some((g, body)) if *g == generation => Some(body.clone()),
+            Some((g, value)) if *g == generation => Some(value.clone()),
             _ => None,
         }
     }
 
-    /// Stores `body`, read at `generation` (taken *before* the read).
-    pub fn put(&self, user: &str, key: &str, generation: u64, body: Bytes) {
+    fn put(&self, user: &str, key: &str, generation: u64, value: V) {
         if let Ok(mut map) = self.map.lock() {
             if map.len() >= MAX_ENTRIES {
                 map.clear();
             }
-            map.insert((user.to_owned(), key.to_owned()), (generation, body));
+            map.insert((user.to_owned(), key.to_owned()), (generation, value));
         }
     }
 }
 
+#[derive(Default)]
+pub(crate) struct ResponseCache {
+    answers: Generational<Bytes>,
+    /// Folder totals (the `count` of every list item, §4.5), keyed by user and condition, with
+    /// the generation they were read at (the membership one when the total ignores unread).
+    totals: Generational<u64>,
+}
+
 impl ResponseCache {
+    pub fn get(&self, user: &str, key: &str, generation: u64) -> Option<Bytes> {
+        self.answers.get(user, key, generation)
+    }
+
+    /// Stores `body`, read at `generation` (taken *before* the read).
+    pub fn put(&self, user: &str, key: &str, generation: u64, body: Bytes) {
+        self.answers.put(user, key, generation, body);
+    }
+
     /// A folder total read at `generation`, if it is still valid.
     pub fn total(&self, user: &str, key: &str, generation: u64) -> Option<u64> {
-        let map = self.totals.lock().ok()?;
-        match map.get(&(user.to_owned(), key.to_owned())) {
-            Some((g, total)) if *g == generation => Some(*total),
-            _ => None,
-        }
+        self.totals.get(user, key, generation)
     }
 
     /// Stores a folder total, read at `generation` (taken *before* the read).
     pub fn put_total(&self, user: &str, key: &str, generation: u64, total: u64) {
-        if let Ok(mut map) = self.totals.lock() {
-            if map.len() >= MAX_ENTRIES {
-                map.clear();
-            }
-            map.insert((user.to_owned(), key.to_owned()), (generation, total));
-        }
+        self.totals.put(user, key, generation, total);
     }
 }
 
