@@ -256,18 +256,32 @@ async fn a_message_sent_to_oneself_is_in_the_inbox_and_in_sent_messages() {
     }
 }
 
+/// How long a test waits for a pass of the sync timer.
+const WITHIN: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// The mailbox's one sync timer with an hour's period (longer than any test), and its passes
+/// (`true` for a pass that succeeded), once the pass it makes at once is done.
+async fn hourly_timer_after_its_first_pass(
+    mb: &messagerie_core::mailbox::Mailbox,
+) -> (
+    tokio::task::JoinHandle<()>,
+    tokio::sync::mpsc::UnboundedReceiver<bool>,
+) {
+    let (passes, mut passed) = tokio::sync::mpsc::unbounded_channel();
+    let timer = mb.spawn_periodic_sync(std::time::Duration::from_secs(3600), move |outcome| {
+        let _ = passes.send(outcome.is_ok());
+    });
+    let first = tokio::time::timeout(WITHIN, passed.recv()).await;
+    assert_eq!(first.unwrap(), Some(true), "a pass at once");
+    (timer, passed)
+}
+
 #[tokio::test]
 async fn the_mailbox_syncs_on_its_own_timer_and_asks_at_once_make_one_more_pass_not_one_each() {
     // Arrange: the one sync timer, with a period longer than the test.
     let app = TestApp::start().await;
     let mb = app.mailbox("marie.durand").await;
-    let (passes, mut passed) = tokio::sync::mpsc::unbounded_channel();
-    let timer = mb.spawn_periodic_sync(std::time::Duration::from_secs(3600), move |outcome| {
-        let _ = passes.send(outcome.is_ok());
-    });
-    let within = std::time::Duration::from_secs(20);
-    let first = tokio::time::timeout(within, passed.recv()).await;
-    assert_eq!(first.unwrap(), Some(true), "a pass at once");
+    let (timer, mut passed) = hourly_timer_after_its_first_pass(&mb).await;
 
     // Act: the window asks five times in a row (focus, F5, the button…).
     for _ in 0..5 {
@@ -275,7 +289,7 @@ async fn the_mailbox_syncs_on_its_own_timer_and_asks_at_once_make_one_more_pass_
     }
 
     // Assert: one pass, perhaps a second for the asks that came while it started; not five.
-    let asked = tokio::time::timeout(within, passed.recv()).await;
+    let asked = tokio::time::timeout(WITHIN, passed.recv()).await;
     assert_eq!(asked.unwrap(), Some(true));
     let mut more = 0;
     while let Ok(Some(_)) =
@@ -292,13 +306,7 @@ async fn a_new_sync_interval_applies_to_the_running_timer_at_once() {
     // Arrange: the timer with an hour's period, its first pass done.
     let app = TestApp::start().await;
     let mb = app.mailbox("marie.durand").await;
-    let (passes, mut passed) = tokio::sync::mpsc::unbounded_channel();
-    let timer = mb.spawn_periodic_sync(std::time::Duration::from_secs(3600), move |outcome| {
-        let _ = passes.send(outcome.is_ok());
-    });
-    let within = std::time::Duration::from_secs(20);
-    let first = tokio::time::timeout(within, passed.recv()).await;
-    assert_eq!(first.unwrap(), Some(true), "a pass at once");
+    let (timer, mut passed) = hourly_timer_after_its_first_pass(&mb).await;
 
     // Act: the user picks a shorter period while the timer waits.
     mb.set_sync_interval(std::time::Duration::from_secs(1));
@@ -306,7 +314,7 @@ async fn a_new_sync_interval_applies_to_the_running_timer_at_once() {
     // Assert: passes come every second now, without a restart nor an ask.
     assert_eq!(mb.sync_interval(), std::time::Duration::from_secs(1));
     for _ in 0..2 {
-        let next = tokio::time::timeout(within, passed.recv()).await;
+        let next = tokio::time::timeout(WITHIN, passed.recv()).await;
         assert_eq!(next.unwrap(), Some(true), "a pass on the new period");
     }
     timer.abort();
