@@ -89,15 +89,20 @@ export function useI18n(): I18n {
 export function LocalePicker({
   locale,
   onChange,
+  className = "locale-picker",
+  testId,
 }: {
   locale: Locale;
   onChange: (locale: Locale) => void;
+  className?: string;
+  testId?: string;
 }) {
   const { t } = useI18n();
   return (
-    <label className="locale-picker">
+    <label className={className}>
       <span>{t("language.label")}</span>
       <select
+        data-testid={testId}
         value={locale}
         onChange={(e) => {
           const next = LOCALES.find((l) => l === e.target.value);

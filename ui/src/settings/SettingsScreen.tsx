@@ -3,7 +3,7 @@
 // closes it, Tab goes through every control (all native inputs, each with its label).
 import { useEffect, useId, useRef, useState } from "react";
 import { describeError } from "../i18n/errors";
-import { LOCALES, LOCALE_NAMES, useI18n, type MessageKey } from "../i18n/i18n";
+import { LocalePicker, useI18n, type MessageKey } from "../i18n/i18n";
 import { SignOutDialog } from "../mailbox/LocalData";
 import type { MailboxApi } from "../mailbox/api";
 import { SignatureEditor } from "../composer/SignatureEditor";
@@ -88,23 +88,12 @@ export function SettingsScreen({
 
         <fieldset>
           <legend>{t("settings.display")}</legend>
-          <label className="set-row">
-            <span>{t("language.label")}</span>
-            <select
-              data-testid="settings-language"
-              value={settings.language}
-              onChange={(e) => {
-                const next = LOCALES.find((l) => l === e.target.value);
-                if (next) set("language", next);
-              }}
-            >
-              {LOCALES.map((l) => (
-                <option key={l} value={l}>
-                  {LOCALE_NAMES[l]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <LocalePicker
+            locale={settings.language}
+            onChange={(l) => set("language", l)}
+            className="set-row"
+            testId="settings-language"
+          />
           <div role="radiogroup" aria-label={t("settings.theme")} className="set-row">
             <span>{t("settings.theme")}</span>
             {THEMES.map((theme) => (
