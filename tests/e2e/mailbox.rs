@@ -17,11 +17,7 @@ async fn the_inbox_count_is_the_ents_and_opening_an_unread_message_unbolds_it_an
         ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
         let on_server = ent.unread_in_inbox("marie.durand").await;
         assert!(on_server > 0, "the demo inbox has unread mail");
-        wait_until("the inbox count to be the ENT's", EFFECT, || async {
-            let label = ui::folder_label(&app, "inbox").await;
-            (ui::count_in(&label) == on_server).then_some(())
-        })
-        .await;
+        ui::wait_inbox_unread(&app, "the inbox count to be the ENT's", on_server).await;
         let row = ui::wait_for_row(&app, MUSEUM).await;
         assert!(ui::is_bold(&row).await, "an unread message is bold");
 

@@ -31,11 +31,7 @@ async fn new_mail_raises_exactly_one_notification_carrying_its_subject() {
         })
         .await;
         // Without any click, the inbox's count already says so.
-        wait_until("the inbox count to go up by one", EFFECT, || async {
-            let label = ui::folder_label(&app, "inbox").await;
-            (ui::count_in(&label) == unread_before + 1).then_some(())
-        })
-        .await;
+        ui::wait_inbox_unread(&app, "the inbox count to go up by one", unread_before + 1).await;
         ent.send(
             "sophie.bernard",
             &["marie.durand"],

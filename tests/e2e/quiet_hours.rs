@@ -35,11 +35,7 @@ async fn no_notification_during_quiet_hours_then_one_summary_with_the_count() {
         }
 
         // Assert: listed and counted, held back, not announced.
-        wait_until("the inbox count to go up by three", EFFECT, || async {
-            let label = ui::folder_label(&app, "inbox").await;
-            (ui::count_in(&label) == unread_before + 3).then_some(())
-        })
-        .await;
+        ui::wait_inbox_unread(&app, "the inbox count to go up by three", unread_before + 3).await;
         wait_until("the three to be held back", EFFECT, || async {
             app.app_log()
                 .contains("the notification waits for their end held=3")

@@ -21,6 +21,19 @@ const SET_DUE: &str = r#"
     return value;
 "#;
 
+/// Waits until « Programmés » lists nothing.
+async fn programmes_empty(app: &harness::App) {
+    wait_until("« Programmés » to be empty", EFFECT, || async {
+        app.driver
+            .find_all(ui::testid("scheduled-item"))
+            .await
+            .ok()?
+            .is_empty()
+            .then_some(())
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_scheduled_ahead_leaves_once_after_a_restart_and_is_told_late() {
     let ent = std::sync::Arc::new(Ent::start().await);
@@ -113,15 +126,7 @@ async fn a_message_scheduled_ahead_leaves_once_after_a_restart_and_is_told_late(
             app.find("the « parti en retard » notice", ui::testid("sent-late"))
                 .await;
             ui::click(&app, "« Programmés »", ui::testid("scheduled-folder")).await;
-            wait_until("« Programmés » to be empty", EFFECT, || async {
-                app.driver
-                    .find_all(ui::testid("scheduled-item"))
-                    .await
-                    .ok()?
-                    .is_empty()
-                    .then_some(())
-            })
-            .await;
+            programmes_empty(&app).await;
             assert_eq!(
                 after
                     .count_received("paul.martin", "Réunion de lundi")
@@ -148,15 +153,7 @@ async fn a_scheduled_message_cancelled_is_never_delivered() {
         // Act: « Annuler l'envoi » in « Programmés », then its time passes.
         ui::click(&app, "« Programmés »", ui::testid("scheduled-folder")).await;
         ui::click(&app, "« Annuler l'envoi »", ui::testid("scheduled-cancel")).await;
-        wait_until("« Programmés » to be empty", EFFECT, || async {
-            app.driver
-                .find_all(ui::testid("scheduled-item"))
-                .await
-                .ok()?
-                .is_empty()
-                .then_some(())
-        })
-        .await;
+        programmes_empty(&app).await;
         app.invoke("debug_advance_clock", json!({ "seconds": 2 * 24 * 3600 }))
             .await
             .expect("move the app's clock");

@@ -107,11 +107,7 @@ async fn notifications_turned_off_show_nothing_on_the_bus() {
             .await;
 
         // Assert: listed and counted, and the shell decided to show nothing.
-        wait_until("the inbox count to go up", EFFECT, || async {
-            let label = ui::folder_label(&app, "inbox").await;
-            (ui::count_in(&label) == unread_before + 1).then_some(())
-        })
-        .await;
+        ui::wait_inbox_unread(&app, "the inbox count to go up", unread_before + 1).await;
         wait_until("the decision", EFFECT, || async {
             app.app_log()
                 .contains("notifications are off: none shown")

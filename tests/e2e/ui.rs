@@ -131,6 +131,15 @@ pub async fn open_folder(app: &App, id: &str) {
         .unwrap_or_else(|e| panic!("cannot open the folder {id}: {e}"));
 }
 
+/// Waits until the inbox entry shows `count` unread messages (`what` says why, for the failure).
+pub async fn wait_inbox_unread(app: &App, what: &str, count: u32) {
+    wait_until(what, EFFECT, || async {
+        let label = folder_label(app, "inbox").await;
+        (count_in(&label) == count).then_some(())
+    })
+    .await;
+}
+
 /// The text of a folder entry, e.g. « Boîte de réception (2) ».
 pub async fn folder_label(app: &App, id: &str) -> String {
     // textContent: WebKitWebDriver's visible text of a tree item comes back empty.
