@@ -231,7 +231,7 @@ impl Mailbox {
             let f = folder.clone();
             self.inner
                 .store
-                .read(move |c| folder::exists(c, &f))
+                .read(move |c| folder::exists(c, &folder::resolve_id(c, &f)?))
                 .await?
         };
         if !exists || folder::SYSTEM_FOLDERS.contains(&folder_id) {
@@ -239,6 +239,7 @@ impl Mailbox {
         }
         let list = ids.clone();
         self.apply(ids, move |tx, me| {
+            let folder = folder::resolve_id(tx, &folder)?;
             let before = snapshots(tx, &list)?;
             for b in &before {
                 set_location(tx, &b.id, b.trashed, Some(&folder), me)?;

@@ -82,6 +82,16 @@ pub fn exists(conn: &Connection, id: &str) -> StoreResult<bool> {
     .ctx("read a folder")
 }
 
+/// The id a folder has in the store now: itself, or the ENT's id the replay gave a folder made
+/// here (the window may still list it under its local id). Called inside each write that takes
+/// a folder id, because the replay renames in a write of its own.
+pub fn resolve_id(conn: &Connection, id: &str) -> StoreResult<String> {
+    if exists(conn, id)? {
+        return Ok(id.to_string());
+    }
+    Ok(queue::remote_id(conn, id)?.unwrap_or_else(|| id.to_string()))
+}
+
 /// Writes a user folder.
 pub fn upsert(conn: &Connection, f: &FolderRow) -> StoreResult<()> {
     conn.prepare_cached(
@@ -157,6 +167,7 @@ impl Mailbox {
         self.inner
             .store
             .write(move |tx| {
+                let parent = parent.map(|p| resolve_id(tx, &p)).transpose()?;
                 let depth = match &parent {
                     Some(p) => {
                         tx.query_row("SELECT depth FROM folders WHERE id = ?1", [p], |r| {
@@ -199,6 +210,7 @@ impl Mailbox {
         self.inner
             .store
             .write(move |tx| {
+                let id = resolve_id(tx, &id)?;
                 let n = tx
                     .execute(
                         "UPDATE folders SET name = ?2 WHERE id = ?1 AND system = 0",
@@ -222,6 +234,7 @@ impl Mailbox {
         self.inner
             .store
             .write(move |tx| {
+                let fid = resolve_id(tx, &fid)?;
                 let tree = subtree(tx, &fid)?;
                 let mut before = Vec::new();
                 for f in &tree {

@@ -321,3 +321,56 @@ fn last_pending_set(
     }
     announced
 }
+
+/// The window lists a new folder under its local id until it refreshes; the replay may give it
+/// the ENT's id in between. A move, a sub-folder, a rename or a delete chosen on the window's
+/// stale list still lands in that folder instead of failing with « dossier introuvable ».
+#[tokio::test]
+async fn a_folder_chosen_by_the_id_it_had_before_the_replay_still_takes_the_action() {
+    // Arrange: a folder made here, then given its ENT id by a replay.
+    let app = TestApp::start().await;
+    let a = app
+        .deliver(
+            "paul.martin",
+            &["marie.durand"],
+            "Sortie au musée",
+            "<p>a</p>",
+        )
+        .await;
+    let mb = app.mailbox("marie.durand").await;
+    mb.sync(SyncMode::Quick).await.unwrap();
+    let local = mb.create_folder("Sorties scolaires", None).await.unwrap();
+    mb.flush_queue().await.unwrap();
+    let remote_id = |folders: Vec<messagerie_core::mailbox::Folder>, name: &str| {
+        folders.into_iter().find(|f| f.name == name).map(|f| f.id)
+    };
+    let folder = remote_id(mb.folders().await.unwrap(), "Sorties scolaires").unwrap();
+    assert_ne!(folder, local, "the replay gave the folder the ENT's id");
+
+    // Act: each action names the folder by its old local id.
+    mb.move_to_folder(std::slice::from_ref(&a), &local)
+        .await
+        .unwrap();
+    let child = mb.create_folder("Musées", Some(&local)).await.unwrap();
+    mb.rename_folder(&local, "Sorties").await.unwrap();
+    mb.flush_queue().await.unwrap();
+
+    // Assert: the message, the sub-folder and the name are the folder's, here and on the ENT.
+    assert_eq!(mb.list(&folder, 0, 10).await.unwrap().len(), 1);
+    assert!(mb.list("inbox", 0, 10).await.unwrap().is_empty());
+    let in_folder = app.remote("marie.durand", &folder).await;
+    assert_eq!(in_folder.iter().map(|m| &m.id).collect::<Vec<_>>(), [&a]);
+    let folders = mb.folders().await.unwrap();
+    let sub = folders.iter().find(|f| f.name == "Musées").unwrap();
+    assert_eq!(sub.parent_id.as_deref(), Some(folder.as_str()), "{child}");
+    let mut names = app.remote_folder_names("marie.durand").await;
+    names.sort();
+    assert_eq!(names, ["Musées", "Sorties"]);
+
+    // Act: deleted by its old id, its message goes to the trash.
+    mb.delete_folder(&local).await.unwrap();
+    mb.flush_queue().await.unwrap();
+    assert!(remote_id(mb.folders().await.unwrap(), "Sorties").is_none());
+    assert_eq!(mb.list("trash", 0, 10).await.unwrap().len(), 1);
+    assert!(app.remote_folder_names("marie.durand").await.is_empty());
+}
