@@ -432,8 +432,10 @@ pub fn attachments(conn: &Connection, id: &str) -> StoreResult<Vec<Attachment>> 
 
 /// Sets the unread flag of messages.
 pub fn set_unread(conn: &Connection, ids: &[String], unread: bool) -> StoreResult<()> {
+    // The fingerprint is the last listing's, flag included: cleared, so that the next listing
+    // rewrites the summary whatever it says (the ENT may have put the flag back as it was).
     let mut stmt = conn
-        .prepare_cached("UPDATE messages SET unread = ?2 WHERE id = ?1")
+        .prepare_cached("UPDATE messages SET unread = ?2, fingerprint = 0 WHERE id = ?1")
         .ctx("prepare an unread update")?;
     for id in ids {
         stmt.execute(params![id, unread])
