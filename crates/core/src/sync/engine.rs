@@ -278,7 +278,6 @@ async fn list_and_apply(
             .into_iter()
             .map(|f| f.id),
     );
-    let pending = Arc::new(inner.store.read(queue::pending_message_ids).await?);
     let mut remote = RemoteState::default();
     let mut listed = Listed::default();
     for folder_id in folder_ids.iter().filter(|f| !queue::is_local_id(f)) {
@@ -288,14 +287,7 @@ async fn list_and_apply(
                 .await
                 .map_err(Error::from)
         };
-        let writing = write_pages(
-            inner,
-            folder_id,
-            pages_in,
-            &pending,
-            &mut remote,
-            &mut listed,
-        );
+        let writing = write_pages(inner, folder_id, pages_in, &mut remote, &mut listed);
         match tokio::try_join!(listing, writing) {
             Ok(_) => {
                 remote.complete_folders.insert(folder_id.clone());
@@ -336,7 +328,10 @@ async fn list_and_apply(
         inner
             .store
             .write(move |tx| {
-                apply_ops(tx, &ops, &remote)?;
+                // The plan was made on a read of its own: an action taken since then wins too.
+                let pending = queue::pending_message_ids(tx)?;
+                let ops = ops.iter().filter(|op| !pending.contains(op.id()));
+                apply_ops(tx, ops, &remote)?;
                 // Written with the plan, so that a first sync killed from here on resumes with
                 // the bodies alone.
                 match &listed_under {
@@ -397,7 +392,6 @@ async fn write_pages(
     inner: &Inner,
     folder_id: &str,
     mut pages: tokio::sync::mpsc::Receiver<Vec<SummaryRow>>,
-    pending: &Arc<BTreeSet<String>>,
     remote: &mut RemoteState,
     listed: &mut Listed,
 ) -> Result<()> {
@@ -425,10 +419,10 @@ async fn write_pages(
         if fresh.is_empty() {
             continue;
         }
-        let (folder, pending) = (folder_id.to_string(), pending.clone());
+        let folder = folder_id.to_string();
         let written = inner
             .store
-            .write(move |tx| write_listed(tx, &folder, &fresh, &pending))
+            .write(move |tx| write_listed(tx, &folder, &fresh))
             .await?;
         listed.inserted += written.inserted.len() as u32;
         listed.updated += written.updated.len() as u32;
@@ -459,13 +453,14 @@ struct Written {
 
 /// Writes the summaries of one page the store lacks or has with another fingerprint, placed in
 /// the folder they are listed in. A message with queued actions keeps what the user made of it
-/// (the ENT's view of it is stale until the queue is replayed).
+/// (the ENT's view of it is stale until the queue is replayed): read in this transaction, so
+/// that an action taken while the pass was listing counts.
 fn write_listed(
     tx: &rusqlite::Transaction<'_>,
     folder_id: &str,
     rows: &[SummaryRow],
-    pending: &BTreeSet<String>,
 ) -> StoreResult<Written> {
+    let pending = queue::pending_message_ids(tx)?;
     let mut known = tx
         .prepare_cached("SELECT fingerprint FROM messages WHERE id = ?1")
         .ctx("prepare a fingerprint read")?;
@@ -624,9 +619,9 @@ fn apply_folders(tx: &rusqlite::Transaction<'_>, tree: &[FolderRow]) -> StoreRes
     Ok(())
 }
 
-fn apply_ops(
+fn apply_ops<'a>(
     tx: &rusqlite::Transaction<'_>,
-    ops: &[Operation],
+    ops: impl Iterator<Item = &'a Operation>,
     remote: &RemoteState,
 ) -> StoreResult<()> {
     for op in ops {

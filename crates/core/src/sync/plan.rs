@@ -52,6 +52,19 @@ pub enum Operation {
     FetchBody { id: String },
 }
 
+impl Operation {
+    /// The message it is about.
+    pub fn id(&self) -> &str {
+        match self {
+            Operation::Insert { id }
+            | Operation::Update { id }
+            | Operation::Place { id, .. }
+            | Operation::Delete { id }
+            | Operation::FetchBody { id } => id,
+        }
+    }
+}
+
 /// Plans a pass. `local` holds every message of the store.
 pub fn plan(local: &BTreeMap<String, LocalMessage>, remote: &RemoteState) -> Vec<Operation> {
     let mut ops = Vec::new();

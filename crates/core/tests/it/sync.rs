@@ -319,3 +319,99 @@ async fn a_new_sync_interval_applies_to_the_running_timer_at_once() {
     }
     timer.abort();
 }
+
+/// A sync lists what the ENT says before the queue has told it what the user just did: an
+/// action taken while the pass is under way keeps its effect here, even when the ENT's listing
+/// of that very message arrives afterwards and differs.
+#[tokio::test]
+async fn an_action_taken_while_a_sync_is_listing_is_not_undone_by_that_listing() {
+    // Arrange: two messages read here (the ENT knows), `a` filed by marie in « Sorties » on
+    // the web.
+    let app = TestApp::start().await;
+    let b = app
+        .deliver("paul.martin", &["marie.durand"], "Lu avant", "<p>b</p>")
+        .await;
+    let a = app
+        .deliver(
+            "paul.martin",
+            &["marie.durand"],
+            "À relire plus tard",
+            "<p>a</p>",
+        )
+        .await;
+    let folder = app
+        .with_web("marie.durand", async |c| {
+            let f = api::create_folder(c, "Sorties", None).await.unwrap();
+            api::move_to_folder(c, std::slice::from_ref(&a), &f)
+                .await
+                .unwrap();
+            f
+        })
+        .await;
+    let mb = app.mailbox("marie.durand").await;
+    mb.sync(SyncMode::Full).await.unwrap();
+    mb.read(&a).await.unwrap();
+    mb.read(&b).await.unwrap();
+    mb.flush_queue().await.unwrap();
+    // « Sorties » is listed after the inbox; its listing is slow.
+    app.server().faults().inject_times(
+        &format!("/conversation/api/folders/{folder}/messages"),
+        ent_server::FaultKind::Delay(std::time::Duration::from_secs(2)),
+        1,
+    );
+
+    // Act: a full pass starts; once it has written the inbox, marie marks `a` unread here.
+    let mut events = mb.events();
+    let pass = tokio::spawn({
+        let mb = mb.clone();
+        async move { mb.sync(SyncMode::Full).await }
+    });
+    tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        loop {
+            match events.recv().await.unwrap() {
+                Event::MessagesChanged { ids } if ids.contains(&b) => break,
+                _ => {}
+            }
+        }
+    })
+    .await
+    .expect("the pass writes the inbox");
+    mb.set_unread(std::slice::from_ref(&a), true).await.unwrap();
+    pass.await.unwrap().unwrap();
+
+    // Assert: still unread and in « Sorties » here, and unread on the ENT once replayed.
+    assert!(
+        mb.message(&a).await.unwrap().summary.unread,
+        "the listing undid marie's « non lu »"
+    );
+    assert_eq!(mb.list(&folder, 0, 10).await.unwrap().len(), 1);
+    mb.flush_queue().await.unwrap();
+    let on_the_ent = app.remote("marie.durand", &folder).await;
+    assert!(on_the_ent.iter().any(|m| m.id == a && m.unread));
+    assert!(!mb.message(&b).await.unwrap().summary.unread);
+}
+
+/// The app's own read reached the ENT; then the message is marked unread again on the web: the
+/// next sync shows it unread, though the ENT's listing is back to what it was at the first sync.
+#[tokio::test]
+async fn a_message_read_here_then_marked_unread_on_the_web_is_unread_after_the_next_sync() {
+    // Arrange
+    let app = TestApp::start().await;
+    let a = app
+        .deliver("paul.martin", &["marie.durand"], "À relire", "<p>a</p>")
+        .await;
+    let mb = app.mailbox("marie.durand").await;
+    mb.sync(SyncMode::Full).await.unwrap();
+    mb.read(&a).await.unwrap();
+    mb.flush_queue().await.unwrap();
+    assert_eq!(app.remote_unread("marie.durand", &a).await, Some(false));
+
+    // Act
+    app.web_mark_unread("marie.durand", std::slice::from_ref(&a), true)
+        .await;
+    mb.sync(SyncMode::Full).await.unwrap();
+
+    // Assert
+    assert!(mb.message(&a).await.unwrap().summary.unread);
+    assert_eq!(mb.folders().await.unwrap()[0].unread, 1);
+}
