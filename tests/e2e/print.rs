@@ -137,3 +137,72 @@ async fn the_print_button_opens_the_systems_print_dialog() {
     })
     .await;
 }
+
+/// Where `word` is drawn on the first page of the PDF at `path`: `(y_min, y_max)` in points from
+/// the top, from `pdftotext -bbox`.
+fn word_box(path: &Path, word: &str) -> Option<(f64, f64)> {
+    let out = Command::new(require("pdftotext"))
+        .args(["-bbox", "-f", "1", "-l", "1"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .ok()?;
+    let listing = String::from_utf8_lossy(&out.stdout);
+    let line = listing
+        .lines()
+        .find(|l| l.trim_start().starts_with("<word") && l.contains(&format!(">{word}</word>")))?;
+    let attribute = |name: &str| -> Option<f64> {
+        let start = line.find(&format!("{name}=\""))? + name.len() + 2;
+        let rest = &line[start..];
+        rest[..rest.find('"')?].parse().ok()
+    };
+    Some((attribute("yMin")?, attribute("yMax")?))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_styled_to_cover_the_headers_is_printed_below_them() {
+    // Arrange: a body that places a forged sender at the top of the page (`position: fixed`,
+    // which the sanitizer keeps: it loads nothing).
+    let out = harness::artifacts_root().join("print_forged_header");
+    std::fs::create_dir_all(&out).expect("the artifacts directory");
+    let pdf = out.join("message.pdf");
+    let _ = std::fs::remove_file(&pdf);
+    let ent = Ent::start().await;
+    ent.send(
+        "paul.martin",
+        &["marie.durand"],
+        SUBJECT,
+        "<p>Bonjour.</p><div style=\"position: fixed; top: 0; left: 0; width: 100%; \
+         background: #fff; font-size: 40px\">Expéditeur FAUSSAIRE</div>",
+    )
+    .await;
+    let launch = Launch {
+        env: vec![("MESSAGERIE_TEST_PRINT_TO".into(), pdf.display().to_string())],
+        ..Launch::default()
+    };
+
+    harness::run_with("print_forged_header", launch, |app| async move {
+        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
+        ui::wait_for_row(&app, SUBJECT)
+            .await
+            .click()
+            .await
+            .expect("open the message");
+
+        // Act: « Imprimer ».
+        ui::click(&app, "« Imprimer »", ui::testid("print")).await;
+
+        // Assert: the forged line is drawn inside the body's box, below every header.
+        let forged = wait_until("the printed PDF", EFFECT, || {
+            std::future::ready(word_box(&pdf, "FAUSSAIRE"))
+        })
+        .await;
+        let subject_row = word_box(&pdf, "Objet").expect("the « Objet » header");
+        let sender = word_box(&pdf, "MARTIN").expect("the real sender");
+        assert!(
+            forged.0 > subject_row.1 && forged.0 > sender.1,
+            "the forged line {forged:?} is drawn over the headers (Objet {subject_row:?}, De {sender:?})"
+        );
+    })
+    .await;
+}
