@@ -206,3 +206,57 @@ async fn a_body_styled_to_cover_the_headers_is_printed_below_them() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn printing_a_message_with_a_remote_image_fetches_nothing() {
+    // Arrange: a tracking image on a loopback server that counts its connections.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let tracker = format!("http://{}", listener.local_addr().expect("address"));
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = std::sync::Arc::clone(&hits);
+    tokio::spawn(async move {
+        while let Ok((_stream, _)) = listener.accept().await {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    let out = tempfile::tempdir().expect("temp dir");
+    let pdf = out.path().join("message.pdf");
+    let ent = Ent::start().await;
+    ent.send(
+        "paul.martin",
+        &["marie.durand"],
+        SUBJECT,
+        &format!(r#"<p>Photo de la sortie :</p><img src="{tracker}/pixel.png" alt="">"#),
+    )
+    .await;
+    let launch = Launch {
+        env: vec![("MESSAGERIE_TEST_PRINT_TO".into(), pdf.display().to_string())],
+        ..Launch::default()
+    };
+
+    harness::run_with("print_remote_image", launch, move |app| async move {
+        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
+        ui::wait_for_row(&app, SUBJECT)
+            .await
+            .click()
+            .await
+            .expect("open the message");
+
+        // Act: « Imprimer » (the view loads the whole document before it prints it).
+        ui::click(&app, "« Imprimer »", ui::testid("print")).await;
+
+        // Assert: the page is printed, and nothing asked the tracker for its image.
+        wait_until("the printed PDF", EFFECT, || {
+            std::future::ready(pdf_text(&pdf).filter(|t| t.contains("Photo de la sortie")))
+        })
+        .await;
+        assert_eq!(
+            hits.load(std::sync::atomic::Ordering::SeqCst),
+            0,
+            "printing fetched the remote image"
+        );
+    })
+    .await;
+}
