@@ -28,11 +28,12 @@ const PRINT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 
 const MAX_DOCUMENT_BYTES: usize = 64 * 1024 * 1024;
 
 /// Prints the window's print view (`html`: its markup, `title`: the job's name, `lang`: the
-/// window's language). `true` when the print went through the system's dialog here; `false`
-/// where the window must print it with the webview's own print (Windows, macOS).
+/// window's language). Answers once the dialog was closed and the job handed over: `true` when
+/// the print went through the system's dialog here (cancelling it is no error); `false` where
+/// the window must print it with the webview's own print (Windows, macOS).
 #[tauri::command]
 #[tracing::instrument(skip_all, err)]
-pub fn print_document(
+pub async fn print_document(
     app: AppHandle,
     title: String,
     lang: String,
@@ -45,7 +46,7 @@ pub fn print_document(
         ));
     }
     let document = document(&title, &lang, &html);
-    print(&app, document)
+    print(&app, document).await
 }
 
 /// The whole document: the CSP and the charset first, before any byte from the window.
@@ -68,21 +69,35 @@ fn escape(text: &str) -> String {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn print(_app: &AppHandle, _document: String) -> Result<bool, CommandError> {
+async fn print(_app: &AppHandle, _document: String) -> Result<bool, CommandError> {
     Ok(false)
 }
 
 #[cfg(target_os = "linux")]
-fn print(app: &AppHandle, document: String) -> Result<bool, CommandError> {
+async fn print(app: &AppHandle, document: String) -> Result<bool, CommandError> {
     use tauri::Manager as _;
     let to_file = test_output();
     let parent = app.get_webview_window("main");
-    // GTK lives on the main thread; the command returns at once, the dialog runs from there.
+    let (done, outcome) = tokio::sync::oneshot::channel();
+    // GTK lives on the main thread: the dialog runs there, this command waits for its outcome.
     app.run_on_main_thread(move || {
         let parent = parent.and_then(|w| w.gtk_window().ok());
-        linux::print(document, parent, to_file);
+        linux::print(document, parent, to_file, move |result| {
+            let _ = done.send(result);
+        });
     })?;
-    Ok(true)
+    match outcome.await {
+        Ok(Ok(())) => Ok(true),
+        Ok(Err(reason)) => {
+            tracing::warn!(%reason, "the print job failed");
+            Err(CommandError::new(
+                ErrorKind::Internal,
+                "l'impression n'a pas abouti ; vérifiez l'imprimante choisie et réessayez",
+            ))
+        }
+        // The view went away without an outcome.
+        Err(_) => Err(CommandError::internal()),
+    }
 }
 
 /// `MESSAGERIE_TEST_PRINT_TO`, in debug builds only.
@@ -107,13 +122,26 @@ mod linux {
         WebContext, WebView, WebViewExt,
     };
 
+    /// What a print came to: handed over (or cancelled), or why the job failed.
+    type Outcome = Result<(), String>;
+
     /// Loads `document` off screen, then prints it: through the dialog over `parent`, or to
-    /// the PDF file `to_file` (the test seam). The view goes away once the job is done.
+    /// the PDF file `to_file` (the test seam). `done` gets the outcome, once; the view goes
+    /// away with the job.
     pub fn print(
         document: String,
         parent: Option<gtk::ApplicationWindow>,
         to_file: Option<PathBuf>,
+        done: impl FnOnce(Outcome) + 'static,
     ) {
+        let done = Rc::new(Cell::new(Some(done)));
+        // The first outcome counts: `finished` follows `failed`.
+        let settle = move |outcome: Outcome| {
+            if let Some(done) = done.take() {
+                done(outcome);
+            }
+        };
+
         let settings = webkit2gtk::Settings::new();
         settings.set_enable_javascript(false);
         settings.set_enable_javascript_markup(false);
@@ -130,42 +158,43 @@ mod linux {
         holder.add(&view);
         holder.show_all();
 
-        let started = Rc::new(Cell::new(false));
+        let loaded = Rc::new(Cell::new(false));
         view.connect_load_changed(move |view, event| {
-            if event != LoadEvent::Finished || started.replace(true) {
+            if event != LoadEvent::Finished || loaded.replace(true) {
                 return;
             }
             let operation = PrintOperation::new(view);
-            let done = holder.clone();
-            operation.connect_failed(|_, error| {
-                tracing::warn!(%error, "the print job failed");
-            });
+            let failed = settle.clone();
+            operation.connect_failed(move |_, error| failed(Err(error.to_string())));
             // `finished` follows `failed` too: the view is let go either way.
+            let finished = settle.clone();
+            let job_holder = holder.clone();
             operation.connect_finished(move |_| {
                 tracing::info!("print job finished");
-                done.close();
+                finished(Ok(()));
+                job_holder.close();
             });
-            match &to_file {
+            let started = match &to_file {
                 Some(path) => to_pdf(&operation, path),
-                None => {
-                    if operation.run_dialog(parent.as_ref()) != PrintOperationResponse::Print {
-                        // Cancelled: no job started, so `finished` never comes.
-                        holder.close();
-                    }
-                }
+                None => operation.run_dialog(parent.as_ref()) == PrintOperationResponse::Print,
+            };
+            if !started {
+                // Cancelled, or no file to print to: no job, so `finished` never comes.
+                settle(Ok(()));
+                holder.close();
             }
         });
         view.load_html(&document, None);
     }
 
     /// Prints without a dialog to `path`, with GTK's file printer (named in the user's
-    /// language, as GTK names it).
-    fn to_pdf(operation: &PrintOperation, path: &std::path::Path) {
+    /// language, as GTK names it); false when `path` cannot be a file's address.
+    fn to_pdf(operation: &PrintOperation, path: &std::path::Path) -> bool {
         let uri = match gtk::glib::filename_to_uri(path, None) {
             Ok(uri) => uri,
             Err(error) => {
                 tracing::warn!(%error, "cannot print to this file");
-                return;
+                return false;
             }
         };
         let settings = gtk::PrintSettings::new();
@@ -175,6 +204,7 @@ mod linux {
         operation.set_print_settings(&settings);
         tracing::info!("printing to a file, without the dialog (test seam)");
         operation.print();
+        true
     }
 }
 

@@ -8,6 +8,8 @@
 use std::path::Path;
 use std::process::Command;
 
+use thirtyfour::By;
+
 use crate::attachments::send_files;
 use crate::harness::{self, require, wait_until, Ent, Launch, EFFECT};
 use crate::ui;
@@ -257,6 +259,48 @@ async fn printing_a_message_with_a_remote_image_fetches_nothing() {
             0,
             "printing fetched the remote image"
         );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_print_that_fails_says_so_in_the_window() {
+    // Arrange: the printer cannot write its file (a folder that does not exist).
+    let out = tempfile::tempdir().expect("temp dir");
+    let pdf = out.path().join("absent").join("message.pdf");
+    let ent = Ent::start().await;
+    ent.send(
+        "paul.martin",
+        &["marie.durand"],
+        SUBJECT,
+        "<p>Rendez-vous à 9 h.</p>",
+    )
+    .await;
+    let launch = Launch {
+        env: vec![("MESSAGERIE_TEST_PRINT_TO".into(), pdf.display().to_string())],
+        ..Launch::default()
+    };
+
+    harness::run_with("print_fails", launch, |app| async move {
+        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
+        ui::wait_for_row(&app, SUBJECT)
+            .await
+            .click()
+            .await
+            .expect("open the message");
+
+        // Act: « Imprimer ».
+        ui::click(&app, "« Imprimer »", ui::testid("print")).await;
+
+        // Assert: the window says the print failed and what to do.
+        let alert = app
+            .find(
+                "the error",
+                By::XPath("//*[@role='alert'][contains(., 'impression')]"),
+            )
+            .await;
+        let text = alert.text().await.expect("the error's text");
+        assert!(text.contains("vérifiez l'imprimante"), "{text}");
     })
     .await;
 }
