@@ -39,14 +39,20 @@ pub async fn print_document(
     lang: String,
     html: String,
 ) -> Result<bool, CommandError> {
+    check_size(&html)?;
+    let document = document(&title, &lang, &html);
+    print(&app, document).await
+}
+
+/// Refuses a print view larger than [`MAX_DOCUMENT_BYTES`].
+fn check_size(html: &str) -> Result<(), CommandError> {
     if html.len() > MAX_DOCUMENT_BYTES {
         return Err(CommandError::new(
             ErrorKind::InvalidInput,
             "ce document est trop grand pour être imprimé ; imprimez les messages un par un",
         ));
     }
-    let document = document(&title, &lang, &html);
-    print(&app, document).await
+    Ok(())
 }
 
 /// The whole document: the CSP and the charset first, before any byte from the window.
@@ -225,6 +231,14 @@ mod tests {
             doc.contains("<title>Sortie &lt;/title&gt;&lt;script&gt;x()&lt;/script&gt;</title>")
         );
         assert!(doc.starts_with("<!doctype html><html lang=\"fr\">"));
+    }
+
+    #[test]
+    fn a_print_view_beyond_the_limit_is_refused_as_invalid_input() {
+        assert!(check_size(&"a".repeat(MAX_DOCUMENT_BYTES)).is_ok());
+        let error = check_size(&"a".repeat(MAX_DOCUMENT_BYTES + 1)).expect_err("too big");
+        assert_eq!(error.kind, ErrorKind::InvalidInput);
+        assert!(error.message.contains("un par un"), "{}", error.message);
     }
 
     #[test]
