@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES=(libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev libssl-dev libdbus-1-dev
   libayatana-appindicator3-dev librsvg2-dev)
-E2E_PACKAGES=(webkit2gtk-driver xvfb dbus x11-utils imagemagick xdotool libglib2.0-bin desktop-file-utils)
+E2E_PACKAGES=(webkit2gtk-driver xvfb dbus x11-utils imagemagick xdotool libglib2.0-bin desktop-file-utils
+  poppler-utils)
 
 packages=("${BUILD_PACKAGES[@]}")
 [[ "${1:-}" == "e2e" ]] && packages+=("${E2E_PACKAGES[@]}")
@@ -20,7 +21,7 @@ if ! command -v apt-get >/dev/null || ! grep -qiE '^(ID|ID_LIKE)=.*(debian|ubunt
   echo "  ${packages[*]}" >&2
   echo "  (the WebKitGTK 4.1 development files, xdo, OpenSSL, ayatana-appindicator, librsvg;" >&2
   echo "   for the tests: WebKitWebDriver, Xvfb, dbus-daemon, dbus-monitor, xwininfo, ImageMagick," >&2
-  echo "   desktop-file-validate)" >&2
+  echo "   desktop-file-validate, pdftotext)" >&2
   echo "then: cargo install tauri-driver cargo-deny --locked; cd ui && npm ci; cd packaging && npm ci" >&2
   exit 1
 fi

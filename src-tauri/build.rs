@@ -65,6 +65,7 @@ fn main() {
             "send_scheduled_now",
             "cancel_scheduled",
             "quiet_hours_end",
+            "print_document",
         ]),
     ))
     .expect("tauri-build: cannot generate the app's context (is ui/dist built? run `make ui`)");

@@ -12,6 +12,7 @@ mod connector;
 mod error;
 mod events;
 pub mod launch;
+mod print;
 mod settings;
 mod sso;
 mod state;
@@ -132,6 +133,7 @@ pub fn run() {
             commands::writing::send_scheduled_now,
             commands::writing::cancel_scheduled,
             commands::settings::quiet_hours_end,
+            print::print_document,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

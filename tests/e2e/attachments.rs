@@ -28,7 +28,7 @@ fn fake_openers(dir: &Path, log: &Path) -> String {
 }
 
 /// Paul sends Marie a message with these files, through the ENT's API.
-async fn send_files(ent: &Ent, subject: &str, files: &[(&str, &[u8])]) {
+pub(crate) async fn send_files(ent: &Ent, subject: &str, files: &[(&str, &[u8])]) {
     use messagerie_core::client::conversation;
     use messagerie_core::queue::DraftContent;
     let client = ent.client("paul.martin").await;

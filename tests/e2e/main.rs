@@ -21,6 +21,7 @@ mod mailbox;
 mod notification;
 mod offline;
 mod package;
+mod print;
 mod quiet_hours;
 mod recall;
 mod remote_images;

@@ -108,6 +108,7 @@ export function App() {
             api={api}
             compose={api}
             writing={api}
+            print={api}
             locale={locale}
             onLocaleChange={setLocale}
             onSignedOut={signedOut}

@@ -7,6 +7,7 @@ import { listen } from "@tauri-apps/api/event";
 import type { ComposeApi, ComposeEvent } from "./composer/api";
 import type { MailboxApi, SignInApi } from "./mailbox/api";
 import type { SettingsApi } from "./settings/api";
+import type { PrintApi } from "./print/api";
 import { isWritingEvent, type WritingApi, type WritingEvent } from "./writing/api";
 import type { RecallStatus } from "./bindings/RecallStatus";
 import type { ScheduledSend } from "./bindings/ScheduledSend";
@@ -87,7 +88,7 @@ function isComposeEvent(e: MailboxEvent): e is ComposeEvent {
 }
 
 /** The backend of the mailbox window and its composer, over Tauri commands and events. */
-export class TauriApi implements MailboxApi, SignInApi, ComposeApi, SettingsApi, WritingApi {
+export class TauriApi implements MailboxApi, SignInApi, ComposeApi, SettingsApi, WritingApi, PrintApi {
   constructor() {
     listenForQuit();
   }
@@ -303,6 +304,9 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi, SettingsApi,
   }
   cancelScheduled(id: string): Promise<boolean> {
     return invoke("cancel_scheduled", { id });
+  }
+  printDocument(title: string, lang: string, html: string): Promise<boolean> {
+    return invoke("print_document", { title, lang, html });
   }
   /** Issue 16's events, from the same `mailbox` event stream. */
   subscribeWriting(listener: (e: WritingEvent) => void): () => void {

@@ -17,6 +17,7 @@ const TOOLS: &[(&str, &str)] = &[
     ("xdotool", "Debian package xdotool"),
     ("dpkg-deb", "Debian package dpkg"),
     ("desktop-file-validate", "Debian package desktop-file-utils"),
+    ("pdftotext", "Debian package poppler-utils"),
 ];
 
 /// The path of `program`, looked up in `PATH` (and `~/.cargo/bin` for tauri-driver).

@@ -332,4 +332,6 @@ export const en: Record<MessageKey, string> = {
   "writing.useSignature": "Use the signature",
   "writing.signatureSave": "Save",
   "writing.signatureSaved": "Signature saved. Offline, it reaches the ENT as soon as the ENT answers.",
+  "message.print": "Print",
+  "message.printTitle": "Print the message (Ctrl+P)",
 };

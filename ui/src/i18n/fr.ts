@@ -341,6 +341,8 @@ export const fr = {
   "writing.useSignature": "Utiliser la signature",
   "writing.signatureSave": "Enregistrer",
   "writing.signatureSaved": "Signature enregistrée. Hors connexion, elle rejoindra l'ENT dès qu'il répondra.",
+  "message.print": "Imprimer",
+  "message.printTitle": "Imprimer le message (Ctrl+P)",
 } as const;
 
 export type MessageKey = keyof typeof fr;

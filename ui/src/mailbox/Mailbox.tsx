@@ -19,6 +19,8 @@ import type { Folder } from "../bindings/Folder";
 import type { WritingApi } from "../writing/api";
 import { RecallButton } from "../writing/RecallButton";
 import { ScheduledView } from "../writing/ScheduledView";
+import type { PrintApi } from "../print/api";
+import { printMessages } from "../print/print";
 
 export interface MailboxProps {
   api: MailboxApi;
@@ -35,6 +37,8 @@ export interface MailboxProps {
   onOpenSettings?: () => void;
   /** The signature, « Rappeler », « Envoyer plus tard » and « Programmés » (issue 16). */
   writing?: WritingApi;
+  /** « Imprimer » and Ctrl+P; without it, neither shows. */
+  print?: PrintApi;
 }
 
 /** The three-pane mailbox window. */
@@ -47,6 +51,7 @@ export function Mailbox({
   undoSeconds = 5,
   onOpenSettings,
   writing,
+  print,
 }: MailboxProps) {
   const [ownLocale, setOwnLocale] = useState<Locale>("fr");
   const current = locale ?? ownLocale;
@@ -63,6 +68,7 @@ export function Mailbox({
         undoSeconds={undoSeconds}
         onOpenSettings={onOpenSettings}
         writing={writing}
+        print={print}
       />
     </I18nProvider>
   );
@@ -88,6 +94,7 @@ function MailboxWindow({
   undoSeconds,
   onOpenSettings,
   writing,
+  print,
 }: {
   api: MailboxApi;
   onLocaleChange: (l: Locale) => void;
@@ -96,6 +103,7 @@ function MailboxWindow({
   undoSeconds: number;
   onOpenSettings?: () => void;
   writing?: WritingApi;
+  print?: PrintApi;
 }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -147,6 +155,12 @@ function MailboxWindow({
   );
   const toggleTick = useCallback((id: string) => store.toggleTick(id), [store]);
   const report = (e: unknown) => store.report(e);
+  // « Imprimer »: the message open in the reading pane (a list, so that a conversation is one call).
+  const printOpen = (id: string) => {
+    const open = store.getState().open;
+    if (!print || open?.id !== id || !open.message) return;
+    printMessages(print, [{ message: open.message, body: open.body }], i18n).catch(report);
+  };
 
   useEffect(() => {
     const stop = store.start();
@@ -195,6 +209,12 @@ function MailboxWindow({
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
         e.preventDefault();
         searchRef.current?.focus();
+        return;
+      }
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === "p") {
+        e.preventDefault();
+        const open = store.getState().open;
+        if (open && !composing && !showScheduled) printOpen(open.id);
         return;
       }
       if (e.ctrlKey || e.metaKey || e.altKey) return;
@@ -504,6 +524,7 @@ function MailboxWindow({
             onSetUnread={(id, unread) => void store.setUnread([id], unread)}
             onReply={compose ? (id, all) => startCompose(compose.replyDraft(id, all)) : undefined}
             onForward={compose ? (id) => startCompose(compose.forwardDraft(id)) : undefined}
+            onPrint={print ? printOpen : undefined}
             actions={
               writing && state.open && state.selectedFolderId === OUTBOX && !searching ? (
                 <RecallButton

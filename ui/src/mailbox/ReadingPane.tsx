@@ -37,6 +37,8 @@ export interface ReadingPaneProps {
   onForward?: (id: string) => void;
   /** More actions for this message (« Rappeler » in « Messages envoyés »). */
   actions?: ReactNode;
+  /** « Imprimer » (also Ctrl+P); absent when the window cannot print. */
+  onPrint?: (id: string) => void;
 }
 
 export function ReadingPane(props: ReadingPaneProps) {
@@ -71,6 +73,7 @@ function MessageView({
   onReply,
   onForward,
   actions,
+  onPrint,
 }: ReadingPaneProps & { message: Message; body: SafeBody | null }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -128,6 +131,17 @@ function MessageView({
         <button type="button" onClick={() => onSetUnread(message.id, !message.unread)}>
           {message.unread ? t("message.markRead") : t("message.markUnread")}
         </button>
+        {onPrint && (
+          <button
+            type="button"
+            data-testid="print"
+            title={t("message.printTitle")}
+            aria-keyshortcuts="Control+P"
+            onClick={() => onPrint(message.id)}
+          >
+            {t("message.print")}
+          </button>
+        )}
         {actions}
       </header>
       {recalled && (

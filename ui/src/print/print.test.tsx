@@ -1,0 +1,50 @@
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, describe, expect, test, vi } from "vitest";
+import { FixtureApi } from "../mailbox/fixtures";
+import { Mailbox } from "../mailbox/Mailbox";
+import type { PrintApi } from "./api";
+
+afterEach(() => cleanup());
+
+function printSpy(handled = true) {
+  const printDocument = vi.fn<PrintApi["printDocument"]>(() => Promise.resolve(handled));
+  return { printDocument };
+}
+
+async function openMessage(print?: PrintApi) {
+  render(<Mailbox api={new FixtureApi()} print={print} />);
+  fireEvent.click(await screen.findByRole("row", { name: /Conseil de classe de 6A/ }));
+  return screen.findByRole("article", { name: /Conseil de classe de 6A/ });
+}
+
+describe("« Imprimer »", () => {
+  test("the button prints the open message's print view in the window's language", async () => {
+    const print = printSpy();
+    const pane = await openMessage(print);
+    fireEvent.click(within(pane).getByRole("button", { name: "Imprimer" }));
+    await waitFor(() => expect(print.printDocument).toHaveBeenCalledTimes(1));
+    const [title, lang, html] = print.printDocument.mock.calls[0] ?? [];
+    expect(title).toMatch(/Conseil de classe de 6A/);
+    expect(lang).toBe("fr");
+    expect(html).toContain("<table class=\"print-headers\">");
+    expect(html).toMatch(/<th scope="row">Objet<\/th><td>[^<]*Conseil de classe de 6A/);
+  });
+
+  test("Ctrl+P prints the open message too", async () => {
+    const print = printSpy();
+    await openMessage(print);
+    fireEvent.keyDown(document.body, { key: "p", ctrlKey: true });
+    await waitFor(() => expect(print.printDocument).toHaveBeenCalledTimes(1));
+  });
+
+  test("without a message open, Ctrl+P prints nothing; without a printer API, no button", async () => {
+    const print = printSpy();
+    render(<Mailbox api={new FixtureApi()} print={print} />);
+    await screen.findByRole("row", { name: /Conseil de classe de 6A/ });
+    fireEvent.keyDown(document.body, { key: "p", ctrlKey: true });
+    cleanup();
+    const pane = await openMessage();
+    expect(within(pane).queryByRole("button", { name: "Imprimer" })).toBeNull();
+    expect(print.printDocument).not.toHaveBeenCalled();
+  });
+});
