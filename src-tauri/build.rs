@@ -19,6 +19,8 @@ fn main() {
             "folders",
             "max_folder_depth",
             "list",
+            "list_conversations",
+            "conversation",
             "read",
             "show_remote_images",
             "set_unread",

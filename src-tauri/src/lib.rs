@@ -88,6 +88,8 @@ pub fn run() {
             commands::mailbox::folders,
             commands::mailbox::max_folder_depth,
             commands::mailbox::list,
+            commands::mailbox::list_conversations,
+            commands::mailbox::conversation,
             commands::mailbox::read,
             commands::mailbox::show_remote_images,
             commands::mailbox::set_unread,

@@ -65,6 +65,8 @@ pub struct Settings {
     pub start_at_login: bool,
     /// How often the open mailbox asks the ENT for news (one of [`SYNC_INTERVALS`]).
     pub sync_interval_minutes: u32,
+    /// « Afficher par conversation » (off, like the ENT).
+    pub conversation_view: bool,
 }
 
 impl Default for Settings {
@@ -79,6 +81,7 @@ impl Default for Settings {
             close_to_tray: true,
             start_at_login: false,
             sync_interval_minutes: 1,
+            conversation_view: false,
         }
     }
 }
@@ -234,6 +237,7 @@ mod tests {
             keys,
             [
                 "closeToTray",
+                "conversationView",
                 "language",
                 "notificationPreview",
                 "notificationSound",

@@ -109,6 +109,7 @@ export function App() {
             compose={api}
             writing={api}
             print={api}
+            byConversation={settings.conversationView}
             locale={locale}
             onLocaleChange={setLocale}
             onSignedOut={signedOut}

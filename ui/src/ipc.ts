@@ -25,6 +25,8 @@ import type { Folder } from "./bindings/Folder";
 import type { LaunchedAgain } from "./bindings/LaunchedAgain";
 import type { MailboxEvent } from "./bindings/MailboxEvent";
 import type { MessageSummary } from "./bindings/MessageSummary";
+import type { ConversationSummary } from "./bindings/ConversationSummary";
+import type { Message } from "./bindings/Message";
 import type { OpenOutcome } from "./bindings/OpenOutcome";
 import type { Picked } from "./bindings/Picked";
 import type { Quota } from "./bindings/Quota";
@@ -112,6 +114,12 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi, SettingsApi,
   }
   list(folderId: string, offset: number, limit: number): Promise<MessageSummary[]> {
     return invoke("list", { folderId, offset, limit });
+  }
+  listConversations(folderId: string, offset: number, limit: number): Promise<ConversationSummary[]> {
+    return invoke("list_conversations", { folderId, offset, limit });
+  }
+  conversation(id: string): Promise<Message[]> {
+    return invoke("conversation", { id });
   }
   read(id: string): Promise<OpenedMessage> {
     return invoke("read", { id });

@@ -11,6 +11,7 @@ pub mod listing;
 pub mod recall;
 pub(crate) mod replay;
 pub mod signature;
+pub mod thread;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -35,6 +36,7 @@ use crate::sync::{self, SyncMode, SyncReport};
 
 pub use folder::Folder;
 pub use replay::FlushReport;
+pub use thread::ConversationSummary;
 
 /// How long signing out waits for the ENT to end the session (offline, it ends only here).
 const LOGOUT_PATIENCE: Duration = Duration::from_secs(5);

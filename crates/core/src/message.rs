@@ -444,6 +444,16 @@ pub fn set_unread(conn: &Connection, ids: &[String], unread: bool) -> StoreResul
     Ok(())
 }
 
+/// Puts a message in a thread (the ENT's answer to a send says which).
+pub fn set_thread(conn: &Connection, id: &str, thread_id: &str) -> StoreResult<()> {
+    conn.execute(
+        "UPDATE messages SET thread_id = ?2 WHERE id = ?1",
+        [id, thread_id],
+    )
+    .ctx("write a thread")?;
+    Ok(())
+}
+
 /// Deletes messages (their placements, people and attachments cascade).
 pub fn delete_messages(conn: &Connection, ids: &[String]) -> StoreResult<()> {
     let mut stmt = conn

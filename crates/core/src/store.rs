@@ -34,6 +34,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "store/migrations/20261130_0003_drop_origin.sql"
         )),
+        M::up(include_str!("store/migrations/20261130_0005_threads.sql")),
     ])
 }
 

@@ -1,7 +1,7 @@
 //! The mailbox window's reads and actions: each one line over `messagerie_core::Mailbox`.
 //! Actions change the local copy at once and are queued for the ENT (offline too).
-use messagerie_core::mailbox::{Folder, OpenedMessage};
-use messagerie_core::message::MessageSummary;
+use messagerie_core::mailbox::{ConversationSummary, Folder, OpenedMessage};
+use messagerie_core::message::{Message, MessageSummary};
 use messagerie_core::search::{SearchHit, SearchQuery};
 use tauri::State;
 
@@ -37,6 +37,30 @@ pub async fn list(
         .await?
         .list(&folder_id, offset, limit)
         .await?)
+}
+
+/// « Afficher par conversation »: a page of a folder, one line per conversation.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+pub async fn list_conversations(
+    state: State<'_, AppState>,
+    folder_id: String,
+    offset: u32,
+    limit: u32,
+) -> Answer<Vec<ConversationSummary>> {
+    Ok(state
+        .mailbox()
+        .await?
+        .list_conversations(&folder_id, offset, limit)
+        .await?)
+}
+
+/// The conversation of a message, oldest first, across folders, without bodies (each one the
+/// window shows is opened with `read`).
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+pub async fn conversation(state: State<'_, AppState>, id: String) -> Answer<Vec<Message>> {
+    Ok(state.mailbox().await?.conversation(&id).await?)
 }
 
 /// Opens a message (marking it read): its body made safe, with its links and whether it

@@ -31,4 +31,8 @@ startAtLogin: boolean,
 /**
  * How often the open mailbox asks the ENT for news (one of [`SYNC_INTERVALS`]).
  */
-syncIntervalMinutes: number, };
+syncIntervalMinutes: number, 
+/**
+ * « Afficher par conversation » (off, like the ENT).
+ */
+conversationView: boolean, };

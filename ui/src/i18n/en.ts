@@ -34,6 +34,10 @@ export const en: Record<MessageKey, string> = {
   "list.pending": "Pending",
   "list.noSubject": "(No subject)",
   "list.to": "To: {names}",
+  "list.conversationCount": "{count} messages in the conversation",
+  "conversation.label": "Conversation of {count} messages",
+  "conversation.body": "Message from {name}",
+  "conversation.open": "Open this message",
 
   "message.subject": "Subject",
   "message.from": "From",
@@ -274,6 +278,9 @@ export const en: Record<MessageKey, string> = {
   "settings.close": "Close",
   "settings.display": "Display",
   "settings.theme": "Theme",
+  "settings.conversationView": "Show by conversation",
+  "settings.conversationViewHelp":
+    "One line per conversation: the message, its replies and the replies you sent, from every folder.",
   "settings.theme.system": "Same as the system",
   "settings.theme.light": "Light",
   "settings.theme.dark": "Dark",

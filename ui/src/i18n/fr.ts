@@ -33,6 +33,10 @@ export const fr = {
   "list.pending": "En attente",
   "list.noSubject": "(Sans objet)",
   "list.to": "À : {names}",
+  "list.conversationCount": "{count} messages dans la conversation",
+  "conversation.label": "Conversation de {count} messages",
+  "conversation.body": "Message de {name}",
+  "conversation.open": "Ouvrir ce message",
 
   "message.subject": "Objet",
   "message.from": "De",
@@ -283,6 +287,9 @@ export const fr = {
   "settings.close": "Fermer",
   "settings.display": "Affichage",
   "settings.theme": "Thème",
+  "settings.conversationView": "Afficher par conversation",
+  "settings.conversationViewHelp":
+    "Une ligne par conversation : le message, les réponses et les réponses envoyées, de tous les dossiers.",
   "settings.theme.system": "Comme le système",
   "settings.theme.light": "Clair",
   "settings.theme.dark": "Sombre",

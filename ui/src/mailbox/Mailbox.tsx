@@ -11,7 +11,8 @@ import { AccountNotices, SignOutDialog } from "./LocalData";
 import { MessageList } from "./MessageList";
 import { Splitter, gridColumns, usePaneWidths } from "./Panes";
 import { ReadingPane } from "./ReadingPane";
-import { MailboxStore, useMailboxState, type MailboxState } from "./store";
+import { ConversationThread } from "./ConversationThread";
+import { initialState, MailboxStore, useMailboxState, type MailboxState } from "./store";
 import { DRAFT, INBOX, OUTBOX, TRASH, entRequest } from "./types";
 import "./mailbox.css";
 import type { DraftView } from "../bindings/DraftView";
@@ -39,6 +40,8 @@ export interface MailboxProps {
   writing?: WritingApi;
   /** « Imprimer » and Ctrl+P; without it, neither shows. */
   print?: PrintApi;
+  /** « Afficher par conversation » (the setting). */
+  byConversation?: boolean;
 }
 
 /** The three-pane mailbox window. */
@@ -52,6 +55,7 @@ export function Mailbox({
   onOpenSettings,
   writing,
   print,
+  byConversation = false,
 }: MailboxProps) {
   const [ownLocale, setOwnLocale] = useState<Locale>("fr");
   const current = locale ?? ownLocale;
@@ -69,6 +73,7 @@ export function Mailbox({
         onOpenSettings={onOpenSettings}
         writing={writing}
         print={print}
+        byConversation={byConversation}
       />
     </I18nProvider>
   );
@@ -95,6 +100,7 @@ function MailboxWindow({
   onOpenSettings,
   writing,
   print,
+  byConversation,
 }: {
   api: MailboxApi;
   onLocaleChange: (l: Locale) => void;
@@ -104,10 +110,11 @@ function MailboxWindow({
   onOpenSettings?: () => void;
   writing?: WritingApi;
   print?: PrintApi;
+  byConversation: boolean;
 }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const [store] = useState(() => new MailboxStore(api));
+  const [store] = useState(() => new MailboxStore(api, { ...initialState, byConversation }));
   const state = useMailboxState(store);
   const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [signingOut, setSigningOut] = useState(false);
@@ -167,6 +174,11 @@ function MailboxWindow({
     void store.sync();
     return stop;
   }, [store]);
+
+  // « Afficher par conversation » changed in « Paramètres »: the list is drawn again at once.
+  useEffect(() => {
+    void store.setByConversation(byConversation);
+  }, [store, byConversation]);
 
   // Ask for a pass when the window comes back to the front. The periodic passes are the
   // core's (one timer per account, whether or not a window is open): the window only asks.
@@ -468,6 +480,7 @@ function MailboxWindow({
             ticked={state.ticked}
             pending={state.pending}
             folderOf={folderOf}
+            conversations={searching ? undefined : state.conversations}
             onOpen={openMessage}
             onToggleTick={toggleTick}
             emptyText={searching ? t("search.none", { query: state.search.query }) : t("list.empty")}
@@ -525,6 +538,11 @@ function MailboxWindow({
             onReply={compose ? (id, all) => startCompose(compose.replyDraft(id, all)) : undefined}
             onForward={compose ? (id) => startCompose(compose.forwardDraft(id)) : undefined}
             onPrint={print ? printOpen : undefined}
+            thread={
+              state.byConversation && state.open ? (
+                <ConversationThread api={api} openId={state.open.id} onOpen={openMessage} />
+              ) : undefined
+            }
             actions={
               writing && state.open && state.selectedFolderId === OUTBOX && !searching ? (
                 <RecallButton

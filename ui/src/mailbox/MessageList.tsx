@@ -1,6 +1,7 @@
 import { memo, useCallback, useEffect, useRef, useState, type DragEvent } from "react";
 import { useI18n } from "../i18n/i18n";
 import type { MessageSummary } from "../bindings/MessageSummary";
+import type { ConversationLine } from "./store";
 
 /** Fixed row height: the window of rendered rows is plain arithmetic on scrollTop. */
 export const ROW_HEIGHT = 52;
@@ -23,6 +24,8 @@ export interface MessageListProps {
   pending: Record<string, true>;
   /** While searching: the folder name of each hit. */
   folderOf?: Record<string, string>;
+  /** « Afficher par conversation »: each row's conversation, by its latest message's id. */
+  conversations?: Record<string, ConversationLine>;
   onOpen: (id: string) => void;
   onToggleTick: (id: string) => void;
   emptyText: string;
@@ -57,6 +60,7 @@ export function MessageList({
   ticked,
   pending,
   folderOf,
+  conversations,
   onOpen,
   onToggleTick,
   emptyText,
@@ -124,6 +128,7 @@ export function MessageList({
         ticked={Boolean(ticked[id])}
         pending={Boolean(pending[id])}
         folderName={folderOf?.[id]}
+        thread={conversations?.[id]}
         onOpen={onOpen}
         onToggleTick={onToggleTick}
         onDragStart={onDragStart}
@@ -165,6 +170,7 @@ interface RowProps {
   ticked: boolean;
   pending: boolean;
   folderName: string | undefined;
+  thread: ConversationLine | undefined;
   onOpen: (id: string) => void;
   onToggleTick: (id: string) => void;
   onDragStart: (e: DragEvent, id: string) => void;
@@ -180,15 +186,19 @@ const Row = memo(function Row({
   ticked,
   pending,
   folderName,
+  thread,
   onOpen,
   onToggleTick,
   onDragStart,
 }: RowProps) {
   const i18n = useI18n();
   const { t } = i18n;
-  const who = showRecipients
-    ? t("list.to", { names: m.to.map((r) => r.displayName).join(", ") })
-    : (m.from?.displayName ?? t("message.noSender"));
+  const who =
+    thread && thread.participants.length > 0
+      ? thread.participants.join(", ")
+      : showRecipients
+        ? t("list.to", { names: m.to.map((r) => r.displayName).join(", ") })
+        : (m.from?.displayName ?? t("message.noSender"));
   const subject = m.subject || (m.state === "RECALL" ? t("writing.recalledSubject") : t("list.noSubject"));
   const classes = ["mbx-row"];
   if (m.unread) classes.push("mbx-unread");
@@ -224,6 +234,11 @@ const Row = memo(function Row({
       <div role="gridcell" className="mbx-cell-subject">
         {m.unread && <span className="mbx-sr">{t("list.unread")} </span>}
         {subject}
+        {thread && thread.count > 1 && (
+          <span className="mbx-thread-count" aria-label={t("list.conversationCount", { count: thread.count })}>
+            {thread.count}
+          </span>
+        )}
       </div>
       <div role="gridcell" className="mbx-cell-flags">
         {folderName && <span className="mbx-folder-tag">{t("search.in", { folder: folderName })}</span>}

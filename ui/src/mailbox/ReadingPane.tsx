@@ -39,6 +39,8 @@ export interface ReadingPaneProps {
   actions?: ReactNode;
   /** « Imprimer » (also Ctrl+P); absent when the window cannot print. */
   onPrint?: (id: string) => void;
+  /** « Afficher par conversation »: the conversation's other messages, shown above this one. */
+  thread?: ReactNode;
 }
 
 export function ReadingPane(props: ReadingPaneProps) {
@@ -74,6 +76,7 @@ function MessageView({
   onForward,
   actions,
   onPrint,
+  thread,
 }: ReadingPaneProps & { message: Message; body: SafeBody | null }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -144,6 +147,7 @@ function MessageView({
         )}
         {actions}
       </header>
+      {thread}
       {recalled && (
         <p className="mbx-recalled" role="note" data-testid="recalled">
           {recalledForMe ? t("writing.recalledBody") : t("writing.recalledMine")}

@@ -6,6 +6,8 @@ import type { DemoRole } from "../bindings/DemoRole";
 import type { Folder } from "../bindings/Folder";
 import type { MailboxEvent } from "../bindings/MailboxEvent";
 import type { MessageSummary } from "../bindings/MessageSummary";
+import type { ConversationSummary } from "../bindings/ConversationSummary";
+import type { Message } from "../bindings/Message";
 import type { OpenOutcome } from "../bindings/OpenOutcome";
 import type { SearchHit } from "../bindings/SearchHit";
 import type { SignInResult } from "../bindings/SignInResult";
@@ -27,6 +29,10 @@ export interface MailboxApi {
   maxFolderDepth(): Promise<number>;
   /** A page of a folder, newest first. */
   list(folderId: string, offset: number, limit: number): Promise<MessageSummary[]>;
+  /** « Afficher par conversation »: a page of a folder, one line per conversation. */
+  listConversations(folderId: string, offset: number, limit: number): Promise<ConversationSummary[]>;
+  /** The conversation of a message, oldest first, across folders, without bodies. */
+  conversation(id: string): Promise<Message[]>;
   /** Opens a message and marks it read. */
   read(id: string): Promise<OpenedMessage>;
   setUnread(ids: string[], unread: boolean): Promise<void>;

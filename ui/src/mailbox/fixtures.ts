@@ -14,6 +14,7 @@ import type { Folder } from "../bindings/Folder";
 import type { MailboxEvent } from "../bindings/MailboxEvent";
 import type { Message } from "../bindings/Message";
 import type { MessageSummary } from "../bindings/MessageSummary";
+import type { ConversationSummary } from "../bindings/ConversationSummary";
 import type { OpenOutcome } from "../bindings/OpenOutcome";
 import type { PaneWidths } from "../bindings/PaneWidths";
 import type { Recipient } from "../bindings/Recipient";
@@ -105,6 +106,8 @@ interface Seed {
   folderId?: string;
   trashed?: boolean;
   state?: string;
+  /** The thread, as the ENT's `thread_id` (the id of its first message). */
+  thread?: string;
 }
 
 const me = people.durand;
@@ -235,7 +238,7 @@ function fromSeed(s: Seed): Stored {
       attachments: s.attachments ?? [],
       userFolderId: s.folderId ?? null,
       trashed: s.trashed ?? false,
-      threadId: null,
+      threadId: s.thread ?? null,
       parentId: null,
       noReply: false,
     },
@@ -316,12 +319,12 @@ export class FixtureApi implements MailboxApi, SignInApi {
     for (const l of this.listeners) l(event);
   }
 
-  /** Adds a message to the inbox as a sync would. */
-  deliver(subject: string, from: Recipient = people.leroy): string {
+  /** Adds a message to the inbox as a sync would (in `thread`, an answer in that thread). */
+  deliver(subject: string, from: Recipient = people.leroy, thread?: string): string {
     const id = `m-new-${this.nextId++}`;
     this.messages.set(
       id,
-      fromSeed({ id, subject, from, to: [me], hoursAgo: 0, unread: true, body: `<p>${subject}</p>` }),
+      fromSeed({ id, subject, from, to: [me], hoursAgo: 0, unread: true, body: `<p>${subject}</p>`, thread }),
     );
     this.emit({ kind: "messagesChanged", ids: [id] });
     return id;
@@ -423,6 +426,51 @@ export class FixtureApi implements MailboxApi, SignInApi {
       .slice(offset, offset + limit)
       .map((s) => this.summary(s.message));
     return answer(rows);
+  }
+
+  listConversations(folderId: string, offset: number, limit: number): Promise<ConversationSummary[]> {
+    this.log("listConversations", folderId, offset, limit);
+    const key = (m: Message) => m.threadId ?? m.id;
+    const inScope = (s: Stored) => {
+      if (folderId === TRASH) return s.message.trashed;
+      if (folderId === DRAFT) return s.message.state === "DRAFT";
+      return !s.message.trashed && s.message.state !== "DRAFT";
+    };
+    const all = [...this.messages.values()].sort((a, b) => b.message.date - a.message.date);
+    const lines: ConversationSummary[] = [];
+    const seen = new Set<string>();
+    for (const s of all) {
+      if (this.where(s) !== folderId || seen.has(key(s.message))) continue;
+      const threadId = key(s.message);
+      seen.add(threadId);
+      const members = all.filter((o) => key(o.message) === threadId && inScope(o));
+      const participants: string[] = [];
+      for (const o of members) {
+        const name = o.message.from?.displayName;
+        if (name && !participants.includes(name)) participants.push(name);
+      }
+      lines.push({
+        threadId,
+        latest: this.summary(s.message),
+        count: Math.max(1, members.length),
+        unread: s.message.unread || members.some((o) => o.message.unread),
+        participants,
+      });
+    }
+    return answer(lines.slice(offset, offset + limit));
+  }
+
+  conversation(id: string): Promise<Message[]> {
+    this.log("conversation", id);
+    const s = this.messages.get(id);
+    if (!s) return fail("invalidInput", `no message ${id}`);
+    const threadId = s.message.threadId ?? s.message.id;
+    const members = [...this.messages.values()]
+      .map((o) => o.message)
+      .filter((m) => (m.threadId ?? m.id) === threadId && m.trashed === s.message.trashed)
+      .sort((a, b) => a.date - b.date)
+      .map((m) => ({ ...m, body: null }));
+    return answer(members);
   }
 
   read(id: string): Promise<OpenedMessage> {

@@ -10,8 +10,16 @@ import type { Folder } from "../bindings/Folder";
 import type { MailboxEvent } from "../bindings/MailboxEvent";
 import type { Message } from "../bindings/Message";
 import type { MessageSummary } from "../bindings/MessageSummary";
+import type { ConversationSummary } from "../bindings/ConversationSummary";
 import type { SearchHit } from "../bindings/SearchHit";
 import type { SafeBody } from "../bindings/SafeBody";
+
+/** What a line of a folder shown by conversation adds to its latest message. */
+export interface ConversationLine {
+  threadId: string;
+  count: number;
+  participants: string[];
+}
 
 export interface MailboxState {
   account: AccountInfo | null;
@@ -20,6 +28,10 @@ export interface MailboxState {
   summaries: Record<string, MessageSummary>;
   /** Folder id → message ids, newest first, as last read from the backend. */
   listings: Record<string, string[]>;
+  /** « Afficher par conversation »: each line is a conversation, named by its latest message. */
+  byConversation: boolean;
+  /** By conversation: the line of each listed latest message. */
+  conversations: Record<string, ConversationLine>;
   selectedFolderId: string;
   /** The row the keyboard is on. */
   cursorId: string | null;
@@ -49,6 +61,8 @@ export const initialState: MailboxState = {
   maxFolderDepth: 3,
   summaries: {},
   listings: {},
+  byConversation: false,
+  conversations: {},
   selectedFolderId: INBOX,
   cursorId: null,
   ticked: {},
@@ -254,6 +268,20 @@ export class MailboxStore {
       }
       const folderId = this.state.selectedFolderId;
       const query = this.state.search.query;
+      if (this.state.byConversation) {
+        const [lines, pending, hits] = await Promise.all([
+          this.listConversations(folderId),
+          this.api.pendingMessageIds(),
+          query.trim() ? this.api.search(query) : Promise.resolve(null),
+        ]);
+        const rows = lines.map((l) => ({ ...l.latest, unread: l.unread }));
+        const conversations: Record<string, ConversationLine> = {};
+        for (const l of lines) {
+          conversations[l.latest.id] = { threadId: l.threadId, count: l.count, participants: l.participants };
+        }
+        this.commit(folders, folderId, query, rows, pending, hits, conversations);
+        return;
+      }
       // A folder shown for the first time is drawn from its first page, then completed: a
       // 10,000-message inbox is on screen before the rest is read.
       const firstLoad = !(folderId in this.state.listings);
@@ -284,6 +312,7 @@ export class MailboxStore {
     rows: MessageSummary[],
     pending: string[],
     hits: SearchHit[] | null,
+    conversations: Record<string, ConversationLine> = {},
   ): void {
     this.update((s) => {
       const byId: Record<string, Folder> = {};
@@ -297,6 +326,7 @@ export class MailboxStore {
         folders: { byId, order: folders.map((f) => f.id) },
         summaries,
         listings: { ...s.listings, [folderId]: ids },
+        conversations,
         pending: asSet(pending),
         ticked: same && !s.search.hits ? keep(s.ticked, present) : s.ticked,
         cursorId: same && !s.search.hits && s.cursorId && !present.has(s.cursorId) ? null : s.cursorId,
@@ -304,6 +334,23 @@ export class MailboxStore {
         open: s.open?.message ? { ...s.open, message: patchOpen(s.open.message, rows) } : s.open,
       };
     });
+  }
+
+  /** The folder by conversation, to its end, page by page. */
+  private async listConversations(folderId: string): Promise<ConversationSummary[]> {
+    const out: ConversationSummary[] = [];
+    for (;;) {
+      const page = await this.api.listConversations(folderId, out.length, PAGE);
+      out.push(...page);
+      if (page.length < PAGE) return out;
+    }
+  }
+
+  /** « Afficher par conversation » on or off: the folder is listed again the new way. */
+  setByConversation(on: boolean): Promise<void> {
+    if (this.state.byConversation === on) return Promise.resolve();
+    this.update(() => ({ byConversation: on, listings: {}, conversations: {}, ticked: {} }));
+    return this.refresh();
   }
 
   /** The folder's listing from `from` to its end, page by page. */

@@ -109,6 +109,13 @@ export function SettingsScreen({
               </label>
             ))}
           </div>
+          <Check
+            id="conversationView"
+            checked={settings.conversationView}
+            onChange={(v) => set("conversationView", v)}
+            label={t("settings.conversationView")}
+            help={t("settings.conversationViewHelp")}
+          />
         </fieldset>
 
         <fieldset>

@@ -21,6 +21,7 @@ export const DEFAULT_SETTINGS: Settings = {
   closeToTray: true,
   startAtLogin: false,
   syncIntervalMinutes: 1,
+  conversationView: false,
 };
 
 /** « Relever le courrier toutes les… », in minutes (SYNC_INTERVALS in the backend). */

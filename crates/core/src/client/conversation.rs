@@ -26,6 +26,8 @@ pub struct ListPage {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SendOutcome {
     pub sent: u32,
+    /// The thread the ENT put the message in (its parent's, unless the participants changed).
+    pub thread_id: Option<String>,
     pub inactive: Vec<String>,
     pub undelivered: Vec<String>,
 }
@@ -319,6 +321,7 @@ pub async fn send(client: &Client, draft_id: &str, c: &DraftContent) -> ApiResul
         .await?;
     Ok(SendOutcome {
         sent: r.sent as u32,
+        thread_id: r.thread_id,
         inactive: r.inactive,
         undelivered: r.undelivered,
     })

@@ -824,11 +824,20 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outco
             }
             mark_attempted(inner, entry.seq, Step::Send).await?;
             match api::send(c, &remote, content).await {
-                Ok(sent) => inner.emit(Event::Sent {
-                    id: remote.clone(),
-                    inactive: sent.inactive,
-                    undelivered: sent.undelivered,
-                }),
+                Ok(sent) => {
+                    if let Some(thread) = sent.thread_id {
+                        let id = remote.clone();
+                        inner
+                            .store
+                            .write(move |tx| message::set_thread(tx, &id, &thread))
+                            .await?;
+                    }
+                    inner.emit(Event::Sent {
+                        id: remote.clone(),
+                        inactive: sent.inactive,
+                        undelivered: sent.undelivered,
+                    })
+                }
                 Err(e @ ApiError::Refused { .. }) => {
                     // A send committed on the ENT whose answer was lost: the ENT refuses the
                     // second send of the same draft (state mismatch). Check before reporting.

@@ -9,6 +9,7 @@ mod actions;
 mod attachments;
 mod batch;
 mod compose;
+mod conversations;
 mod ent_quirks;
 mod first_sync;
 mod hardening;

@@ -164,8 +164,13 @@ pub(super) fn write_draft(
         no_reply: false,
     };
     message::upsert_summary(tx, &row)?;
+    // A reply joins its parent's thread until the ENT says otherwise when it is sent (it starts
+    // a new one when the participants changed: see `mailbox::thread`).
     tx.execute(
-        "UPDATE messages SET body = ?2, body_text = ?3, body_synced = 1, parent_id = ?4 WHERE id = ?1",
+        "UPDATE messages SET body = ?2, body_text = ?3, body_synced = 1, parent_id = ?4,
+            thread_id = COALESCE(
+                (SELECT COALESCE(p.thread_id, p.id) FROM messages p WHERE p.id = ?4), thread_id)
+         WHERE id = ?1",
         params![id, c.body, message::html_to_text(&c.body), c.in_reply_to],
     )
     .ctx("write a draft body")?;

@@ -1,0 +1,189 @@
+//! Conversations (« Afficher par conversation »): the messages of one thread, across folders,
+//! read from the store, so they work offline.
+//!
+//! entcore threads every message (`thread_id` is the id of the thread's first message, and a
+//! reply joins its parent's thread while the participants stay the same: conversation
+//! `SqlConversationService.java` `getShouldCreateThread`, see the protocol notes §3.5), but
+//! none of its clients shows a thread. A message whose body the sync has not read yet has no
+//! thread id here: it is its own conversation until then.
+
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+
+use super::folder::{DRAFT, TRASH};
+use super::Mailbox;
+use crate::error::{Error, Result};
+use crate::message::{self, finish_summary, summary_from_row, Message, MessageSummary};
+use crate::store::{SqlContext, StoreResult};
+
+/// The key messages are grouped by (indexed: migration 0005).
+const THREAD_KEY: &str = "COALESCE(m.thread_id, m.id)";
+
+/// One line of a folder shown by conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ConversationSummary {
+    /// The thread: the id of its first message.
+    pub thread_id: String,
+    /// The latest message of the conversation in this folder: the line's subject, date and
+    /// sender, and what opens when the line is clicked.
+    pub latest: MessageSummary,
+    /// Messages of the conversation in every folder but the trash and the drafts (all of them
+    /// when the folder is the trash or the drafts).
+    pub count: u32,
+    /// Whether any of them is unread.
+    pub unread: bool,
+    /// Who wrote in it, each once, the latest first.
+    pub participants: Vec<String>,
+}
+
+/// Where a conversation's other messages are looked for: in the trash only the trash's, in
+/// the drafts only the drafts; elsewhere every folder but those two.
+fn scope(folder_id: &str) -> &'static str {
+    match folder_id {
+        TRASH => "m.trashed = 1",
+        DRAFT => "m.state = 'DRAFT'",
+        _ => "m.trashed = 0 AND m.state != 'DRAFT'",
+    }
+}
+
+/// A page of a folder by conversation, the one with the latest message first.
+pub fn page(
+    conn: &Connection,
+    folder_id: &str,
+    offset: u32,
+    limit: u32,
+) -> StoreResult<Vec<ConversationSummary>> {
+    let mut threads = conn
+        .prepare_cached(&format!(
+            "SELECT {THREAD_KEY} AS thread, max(p.date) AS latest
+             FROM placements p JOIN messages m ON m.id = p.message_id
+             WHERE p.folder_id = ?1
+             GROUP BY thread ORDER BY latest DESC, thread LIMIT ?2 OFFSET ?3"
+        ))
+        .ctx("prepare a conversation page")?;
+    let keys = threads
+        .query_map(params![folder_id, limit, offset], |r| r.get::<_, String>(0))
+        .ctx("list conversations")?
+        .collect::<Result<Vec<_>, _>>()
+        .ctx("list conversations")?;
+    let mut latest = conn
+        .prepare_cached(&format!(
+            "SELECT {cols} FROM placements p JOIN messages m ON m.id = p.message_id
+             WHERE p.folder_id = ?1 AND {THREAD_KEY} = ?2
+             ORDER BY m.date DESC, m.id LIMIT 1",
+            cols = message::SUMMARY_COLUMNS
+        ))
+        .ctx("prepare a conversation's latest message")?;
+    let mut members = conn
+        .prepare_cached(&format!(
+            "SELECT m.unread, m.from_name FROM messages m
+             WHERE {THREAD_KEY} = ?1 AND {scope}
+             ORDER BY m.date DESC",
+            scope = scope(folder_id)
+        ))
+        .ctx("prepare a conversation's messages")?;
+    let mut out = Vec::with_capacity(keys.len());
+    for thread_id in keys {
+        let row = latest
+            .query_row(params![folder_id, thread_id], summary_from_row)
+            .ctx("read a conversation's latest message")?;
+        let latest = finish_summary(row)?;
+        let mut count = 0u32;
+        let mut unread = latest.unread;
+        let mut participants: Vec<String> = Vec::new();
+        let rows = members
+            .query_map([&thread_id], |r| {
+                Ok((r.get::<_, bool>(0)?, r.get::<_, String>(1)?))
+            })
+            .ctx("read a conversation's messages")?;
+        for row in rows {
+            let (u, from) = row.ctx("read a conversation's messages")?;
+            count += 1;
+            unread |= u;
+            if !from.is_empty() && !participants.contains(&from) {
+                participants.push(from);
+            }
+        }
+        out.push(ConversationSummary {
+            thread_id,
+            count: count.max(1),
+            unread,
+            participants,
+            latest,
+        });
+    }
+    Ok(out)
+}
+
+/// The ids of a conversation's messages, oldest first: those of the thread of `id`, in the
+/// same scope as its list line ([`scope`] of the folder the message is in).
+fn member_ids(conn: &Connection, id: &str) -> StoreResult<Option<Vec<String>>> {
+    let Some(m) = message::get_message(conn, id)? else {
+        return Ok(None);
+    };
+    let folder = if m.trashed {
+        TRASH
+    } else if m.summary.state == "DRAFT" {
+        DRAFT
+    } else {
+        ""
+    };
+    let key = m.thread_id.unwrap_or(m.summary.id);
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT m.id FROM messages m WHERE {THREAD_KEY} = ?1 AND {scope}
+             ORDER BY m.date, m.id",
+            scope = scope(folder)
+        ))
+        .ctx("prepare a conversation")?;
+    let ids = stmt
+        .query_map([key], |r| r.get(0))
+        .ctx("read a conversation")?
+        .collect::<Result<Vec<String>, _>>()
+        .ctx("read a conversation")?;
+    Ok(Some(ids))
+}
+
+impl Mailbox {
+    /// A page of a folder shown by conversation (« Afficher par conversation »).
+    pub async fn list_conversations(
+        &self,
+        folder_id: &str,
+        offset: u32,
+        limit: u32,
+    ) -> Result<Vec<ConversationSummary>> {
+        let folder = folder_id.to_string();
+        Ok(self
+            .inner
+            .store
+            .read(move |c| page(c, &folder, offset, limit))
+            .await?)
+    }
+
+    /// The conversation of message `id`, oldest first, across folders (a reply sent from here
+    /// sits in « Messages envoyés » and belongs to it). Marks nothing read: the window opens
+    /// the latest message with [`Mailbox::open_message`] and the others as the user unfolds
+    /// them. Bodies are left out (the window asks for each one it shows).
+    pub async fn conversation(&self, id: &str) -> Result<Vec<Message>> {
+        let key = self.current_id(Some(id)).await?;
+        self.inner
+            .store
+            .read(move |c| {
+                let Some(ids) = member_ids(c, &key)? else {
+                    return Ok(None);
+                };
+                let mut out = Vec::with_capacity(ids.len());
+                for id in ids {
+                    if let Some(mut m) = message::get_message(c, &id)? {
+                        m.body = None;
+                        out.push(m);
+                    }
+                }
+                Ok(Some(out))
+            })
+            .await?
+            .ok_or_else(|| Error::MessageNotFound(id.to_string()))
+    }
+}
