@@ -850,7 +850,7 @@ fn folder_named(tx: &rusqlite::Transaction<'_>, user: &str, name: &str) -> anyho
 /// report named.
 async fn send_mail(
     state: &AppState,
-    resolve: &dyn Fn(&str) -> anyhow::Result<String>,
+    resolve: &(dyn Fn(&str) -> anyhow::Result<String> + Sync),
     marie: &str,
     mail: Mail,
     at: i64,

@@ -320,3 +320,13 @@ async fn a_colleague_writes_to_the_teacher_and_the_teacher_to_a_pupil_a_new_note
     let hugo = app.login("hugo.leroy").await.list("inbox").await;
     assert_eq!(hugo[0].from.as_ref().unwrap().display_name, "DURAND Marie");
 }
+
+#[tokio::test]
+async fn starting_the_demo_year_can_run_on_any_thread() {
+    // The app starts its demo ENT from tasks the runtime moves between threads.
+    fn send<T: Send>(_: &T) {}
+    let data = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let start = ent_server::start(listener, ent_server::Config::demo_year(data.path(), START));
+    send(&start);
+}
