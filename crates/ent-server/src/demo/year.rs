@@ -693,6 +693,32 @@ pub(super) async fn generate(
     )
     .await?;
     let recalled_id = written[first_recalled].id.clone();
+    // A recent thread of three, a parent and Marie (the demo's e2e test opens it).
+    let appointment = Mail::new(
+        "claire.moreau",
+        &["marie.durand"],
+        "Rendez-vous pour Léa",
+        html(&[
+            "Bonjour Madame,",
+            "Léa semble en difficulté en mathématiques depuis la rentrée des vacances. Pourrions-nous nous rencontrer ?",
+            "Claire Moreau",
+        ]),
+    )
+    .reply(
+        "marie.durand",
+        html(&["Bonjour Madame,", "Bien sûr. Je vous propose mardi à 17 h en salle 12.", "Marie Durand"]),
+    )
+    .reply("claire.moreau", html(&["Mardi 17 h me convient très bien, merci.", "Claire Moreau"]));
+    send_mail(
+        state,
+        &resolve,
+        &marie,
+        appointment,
+        year.start_ms - 5 * DAY,
+        year.start_ms,
+        &mut written,
+    )
+    .await?;
     // A send whose report names a not-yet-activated account: Jules Blanc, in 6B, never
     // activated his account (ent-directory's demo school), yet is delivered and listed.
     let to_6b = Mail::new(

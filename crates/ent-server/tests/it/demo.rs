@@ -156,6 +156,20 @@ async fn the_demo_year_fills_marie_s_folders_with_threads_groups_files_unread_ma
     let parent = marie.message(reply.parent_id.as_deref().unwrap()).await;
     assert_eq!(reply.thread_id, parent.thread_id);
     assert_eq!(parent.thread_id.as_deref(), Some(parent.id.as_str()));
+    // A thread of three with a parent, the last answer in the inbox.
+    let last = inbox
+        .iter()
+        .find(|m| m.subject.as_deref() == Some("Re : Rendez-vous pour Léa"))
+        .expect("Claire Moreau's answer");
+    let last = marie.message(&last.id).await;
+    let middle = marie.message(last.parent_id.as_deref().unwrap()).await;
+    let first = marie.message(middle.parent_id.as_deref().unwrap()).await;
+    assert_eq!(first.subject.as_deref(), Some("Rendez-vous pour Léa"));
+    assert_eq!(middle.from.as_ref().unwrap().display_name, "DURAND Marie");
+    assert!(first.parent_id.is_none());
+    for m in [&middle, &last] {
+        assert_eq!(m.thread_id.as_deref(), Some(first.id.as_str()));
+    }
     // The recalled message, as the ENT shows it to a recipient: no subject, no body.
     let recalled: Vec<_> = inbox
         .iter()
