@@ -658,7 +658,12 @@ pub(super) async fn generate(
             plan.push((at, mail));
         }
     }
-    let (recalled_at, inactive_at) = (year.start_ms - 2 * DAY, year.start_ms - 9 * DAY);
+    // The fixed events of the last days, at school hours.
+    let (recalled_at, inactive_at, appointment_at) = (
+        (today - 2) * DAY + 9 * HOUR + 12 * MINUTE,
+        (today - 9) * DAY + 8 * HOUR + 40 * MINUTE,
+        (today - 5) * DAY + 15 * HOUR + 5 * MINUTE,
+    );
     let mut written: Vec<Written> = Vec::new();
     for (at, mail) in plan {
         send_mail(
@@ -714,7 +719,7 @@ pub(super) async fn generate(
         &resolve,
         &marie,
         appointment,
-        year.start_ms - 5 * DAY,
+        appointment_at,
         year.start_ms,
         &mut written,
     )
