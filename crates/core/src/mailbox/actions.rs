@@ -226,14 +226,21 @@ impl Mailbox {
     /// Moves messages into a user folder.
     pub async fn move_to_folder(&self, ids: &[String], folder_id: &str) -> Result<()> {
         let ids = Self::checked(ids)?;
-        let folder = folder_id.to_string();
-        let exists = {
-            let f = folder.clone();
-            self.inner
-                .store
-                .read(move |c| folder::exists(c, &f))
-                .await?
-        };
+        // A folder made a moment ago may have reached the ENT since the window listed it: its
+        // local id now stands for the ENT's (`id_map`).
+        let f = folder_id.to_string();
+        let (folder, exists) = self
+            .inner
+            .store
+            .read(move |c| {
+                let id = match queue::remote_id(c, &f)? {
+                    Some(remote) if queue::is_local_id(&f) => remote,
+                    _ => f,
+                };
+                let exists = folder::exists(c, &id)?;
+                Ok((id, exists))
+            })
+            .await?;
         if !exists || folder::SYSTEM_FOLDERS.contains(&folder_id) {
             return Err(Error::FolderNotFound(folder_id.to_string()));
         }

@@ -321,3 +321,39 @@ fn last_pending_set(
     }
     announced
 }
+
+#[tokio::test]
+async fn a_message_moved_to_a_new_folder_by_the_id_the_window_listed_lands_in_it_after_the_ent_named_it(
+) {
+    // Arrange: a folder created, its creation replayed (the ENT gave it its id) while the
+    // window still lists it by its local id, as during a long first sync.
+    let app = TestApp::start().await;
+    let a = app
+        .deliver("paul.martin", &["marie.durand"], "À classer", "<p>a</p>")
+        .await;
+    let mb = app.mailbox("marie.durand").await;
+    mb.sync(SyncMode::Quick).await.unwrap();
+    let listed = mb.create_folder("Sorties scolaires", None).await.unwrap();
+    mb.flush_queue().await.unwrap();
+    let named = mb
+        .folders()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|f| f.name == "Sorties scolaires")
+        .unwrap()
+        .id;
+    assert!(listed.starts_with("local-") && !named.starts_with("local-"));
+
+    // Act
+    mb.move_to_folder(std::slice::from_ref(&a), &listed)
+        .await
+        .unwrap();
+    mb.flush_queue().await.unwrap();
+
+    // Assert: in the folder, here and on the ENT.
+    assert_eq!(mb.list(&named, 0, 10).await.unwrap().len(), 1);
+    let in_folder = app.remote("marie.durand", &named).await;
+    assert_eq!(in_folder.len(), 1);
+    assert_eq!(in_folder[0].id, a);
+}
