@@ -94,6 +94,13 @@ async fn the_demo_year_fills_marie_s_folders_with_threads_groups_files_unread_ma
     let total = inbox.len() + outbox.len() + drafts.len() + trash.len() + filed as usize;
 
     // A few hundred messages, in every system folder and in her own folders.
+    eprintln!(
+        "marie: inbox {} outbox {} drafts {} trash {} in her folders {filed}",
+        inbox.len(),
+        outbox.len(),
+        drafts.len(),
+        trash.len()
+    );
     assert!((200..=700).contains(&total), "{total} messages");
     assert!(
         inbox.len() >= 80 && outbox.len() >= 40,
@@ -263,6 +270,7 @@ async fn writing_the_year_takes_a_few_seconds_at_most() {
     let started = std::time::Instant::now();
     let app = year_app().await;
     let elapsed = started.elapsed();
+    eprintln!("the demo school with its year started in {elapsed:?}");
 
     let marie = app.login("marie.durand").await;
     assert!(marie.count("inbox", false).await > 80);
