@@ -492,16 +492,16 @@ fn seasonal(key: &str) -> Mail {
         "toussaint" => Mail::new(
             "marie.durand",
             &["6A-Relative"],
-            "Réunion de rentrée des parents de 6A",
+            "Avant les vacances de la Toussaint",
             html(&[
                 "Madame, Monsieur,",
-                "La réunion de rentrée des parents de 6A aura lieu mardi à 18 h en salle 12. Nous y présenterons l'année et le fonctionnement de l'ENT.",
+                "Les premières semaines de 6A se sont bien passées. Pendant les vacances, un peu de lecture chaque jour suffit ; les cahiers seront vérifiés à la rentrée.",
                 "Marie Durand, professeure principale",
             ]),
         )
         .reply(
             "julien.leroy",
-            html(&["Bonjour Madame, je serai présent. Merci pour l'invitation.", "Julien Leroy"]),
+            html(&["Bonjour Madame, merci pour ce message. Hugo a commencé son livre.", "Julien Leroy"]),
         ),
         "reunion" => Mail::new(
             "sophie.bernard",
@@ -613,6 +613,8 @@ struct Written {
     date: i64,
     place: Place,
     marie_receives: bool,
+    /// Marie answered it: she has read it.
+    answered: bool,
 }
 
 /// Writes the year (see the module's documentation) before `classic` (the ids of the classic
@@ -824,9 +826,10 @@ pub(super) async fn generate(
                     _ => None,
                 };
                 let age = start - w.date;
-                let unread = age < 4 * DAY
-                    || (age < 8 * DAY && !rng.next_u64().is_multiple_of(3))
-                    || (folder.is_some() && w.date > start - 40 * DAY);
+                let unread = !w.answered
+                    && (age < 4 * DAY
+                        || (age < 8 * DAY && !rng.next_u64().is_multiple_of(3))
+                        || (folder.is_some() && age < 40 * DAY));
                 let trashed = w.place == Place::Trash && w.date < start - 60 * DAY;
                 place.execute(params![marie_id, w.id, folder, trashed, unread])?;
             }
@@ -923,6 +926,7 @@ async fn send_mail(
         date: at,
         place: mail.place,
         marie_receives: receives(&from, &to),
+        answered: false,
     });
     let (mut parent, mut parent_from, mut date) = (sent.id, from, at);
     let subject = format!("Re : {}", mail.subject);
@@ -941,11 +945,17 @@ async fn send_mail(
         )
         .await
         .map_err(refused)?;
+        if who == marie {
+            if let Some(answered) = written.last_mut() {
+                answered.answered = true;
+            }
+        }
         written.push(Written {
             id: reply.id.clone(),
             date,
             place: mail.place,
             marie_receives: receives(&who, &to),
+            answered: false,
         });
         parent = reply.id;
         parent_from = who;
