@@ -104,3 +104,35 @@ async fn the_demo_opens_on_a_year_of_mail_and_a_colleague_writes_a_minute_later(
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sending_the_demos_draft_to_6b_reports_the_pupil_who_has_not_activated_his_account() {
+    harness::run_with("demo_send_report", Launch::demo(), |app| async move {
+        // Arrange: Marie's draft to the pupils of 6B, where Jules Blanc never activated his
+        // account.
+        ui::wait_for_row(&app, "Conseil de classe de 3A").await;
+        ui::open_folder(&app, "draft").await;
+        ui::click(
+            &app,
+            "the draft to 6B",
+            ui::row("Rappel : livres du CDI à rendre"),
+        )
+        .await;
+
+        // Act
+        ui::send(&app).await;
+
+        // Assert: the ENT's send report, as the composer words it.
+        let report = app
+            .find("the send report", ui::testid("send-report"))
+            .await
+            .text()
+            .await
+            .expect("its text");
+        assert!(
+            report.contains("Comptes non activés : BLANC Jules"),
+            "{report}"
+        );
+    })
+    .await;
+}
