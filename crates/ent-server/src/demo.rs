@@ -67,9 +67,9 @@ pub(crate) fn make_pdf(text: &str) -> Vec<u8> {
     out
 }
 
-/// The first start of the demo school. When [`Config::demo_year`](crate::Config::demo_year)
-/// is set a year of mail comes first (dated before the start), then the three messages every
-/// test of the demo knows, dated last: they head the inbox.
+/// The first start of the demo school: the messages every test of the demo knows, then, when
+/// `Config::demo_year` is set, a year of mail dated before them, so that they still head the
+/// inbox (their « Parents » folder is the year's too).
 ///
 /// Only an empty database is seeded: a data folder written by a previous version (the three
 /// messages alone) is kept as it is. The app has synced it already, so a year added now would
