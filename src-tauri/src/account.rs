@@ -8,6 +8,7 @@ use messagerie_core::secrets::{self, Remembered};
 use messagerie_core::session::{Kept, OAuthClient, Proof, Secret, Session};
 use messagerie_core::{Account, Mailbox};
 use serde::Serialize;
+use tauri::async_runtime::JoinHandle;
 use tauri::{AppHandle, Manager};
 
 use crate::error::{CommandError, ErrorKind};
@@ -238,7 +239,7 @@ async fn install(app: &AppHandle, mailbox: Mailbox, account: AccountInfo) {
     if let Ok(mut watch) = crate::settings::state(app).quiet.lock() {
         watch.forget();
     }
-    let tasks = vec![
+    let mut tasks = vec![
         events::forward(app.clone(), mailbox.clone()),
         events::sync_periodically(
             app.clone(),
@@ -249,6 +250,9 @@ async fn install(app: &AppHandle, mailbox: Mailbox, account: AccountInfo) {
         // at its time.
         tauri::async_runtime::JoinHandle::Tokio(mailbox.spawn_scheduled_sends()),
     ];
+    if let Some(login) = colleague_writes_to(&account) {
+        tasks.push(colleague_writes(app.clone(), mailbox.clone(), login));
+    }
     *state.current.write().await = Some(Current {
         mailbox,
         account,
@@ -256,23 +260,86 @@ async fn install(app: &AppHandle, mailbox: Mailbox, account: AccountInfo) {
     });
 }
 
+/// The embedded demo ENT of this run, and what it does by itself.
+pub struct DemoEnt {
+    server: ent_server::ServerHandle,
+    /// When it started, on the app's clock (`messagerie_core::clock`).
+    started_ms: i64,
+    /// The colleague has written during this run.
+    colleague_wrote: bool,
+}
+
+/// How long after the demo ENT starts a colleague writes, on the app's clock: a test moves it
+/// with `debug_advance_clock` instead of waiting.
+const COLLEAGUE_DELAY_MS: i64 = 60_000;
+/// How often the task that waits for the colleague looks at the app's clock.
+const COLLEAGUE_POLL_MS: i64 = 500;
+
 /// Starts the embedded demo ENT (once per run) and returns its address. Its data stays in the
-/// app's data directory, so what the user did in the demo is still there after a restart.
+/// app's data directory, so what the user did in the demo is still there after a restart; the
+/// first start of that directory writes a year of mail dated back from now (ent-server's
+/// `demo::year`), and only there: the demo's mail lives in `demo-ent/` and in the demo
+/// accounts' stores (`accounts/demo_<login>`), never in a real account's.
 pub async fn demo_ent(state: &AppState) -> anyhow::Result<String> {
     let mut demo = state.demo.lock().await;
-    if let Some(server) = demo.as_ref() {
-        return Ok(server.base_url());
+    if let Some(running) = demo.as_ref() {
+        return Ok(running.server.base_url());
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let started_ms = messagerie_core::clock::now_ms();
     let server = ent_server::start(
         listener,
-        ent_server::Config::demo(state.data_root.join("demo-ent")),
+        ent_server::Config::demo_year(state.data_root.join("demo-ent"), started_ms),
     )
     .await?;
     let url = server.base_url();
     tracing::info!(%url, "demo ENT started");
-    *demo = Some(server);
+    *demo = Some(DemoEnt {
+        server,
+        started_ms,
+        colleague_wrote: false,
+    });
     Ok(url)
+}
+
+/// Whom the demo's colleague writes to: the demo account's user; nobody for a real account.
+fn colleague_writes_to(account: &AccountInfo) -> Option<String> {
+    account.demo.then(|| account.login.clone())
+}
+
+/// « Une école qui vit »: a minute after the demo ENT started (on the app's clock), a colleague
+/// writes to `login` on the demo ENT, once per run, and the mailbox syncs at once, so that the
+/// notification and the list show the new message. Ends at once when no demo ENT runs; stops
+/// with the account's other tasks.
+fn colleague_writes(app: AppHandle, mailbox: Mailbox, login: String) -> JoinHandle<()> {
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        loop {
+            let due = match state.demo.lock().await.as_ref() {
+                Some(demo) if !demo.colleague_wrote => demo.started_ms + COLLEAGUE_DELAY_MS,
+                _ => return,
+            };
+            let wait = due - messagerie_core::clock::now_ms();
+            if wait <= 0 {
+                break;
+            }
+            let wait = wait.min(COLLEAGUE_POLL_MS).unsigned_abs();
+            tokio::time::sleep(Duration::from_millis(wait)).await;
+        }
+        let mut demo = state.demo.lock().await;
+        let Some(demo) = demo.as_mut().filter(|d| !d.colleague_wrote) else {
+            return;
+        };
+        // Once per run, even if it fails.
+        demo.colleague_wrote = true;
+        match demo.server.demo_colleague_writes(&login).await {
+            Ok(_) => mailbox.request_sync(),
+            Err(error) => tracing::warn!(
+                error = format!("{error:#}"),
+                "the demo's colleague could not write"
+            ),
+        }
+    })
 }
 
 pub fn demo_password() -> Secret {
@@ -464,6 +531,26 @@ mod tests {
         };
         let json = serde_json::to_value(SignInResult::SignedIn { account: sso }).unwrap();
         assert_eq!(json["account"]["signedInWith"], "entPage");
+    }
+
+    #[test]
+    fn the_demo_s_colleague_writes_to_the_demo_account_and_never_to_a_real_one() {
+        let mut account = AccountInfo {
+            ent_url: "https://ent.example".into(),
+            login: "marie.durand".into(),
+            display_name: "Marie".into(),
+            profile: None,
+            demo: false,
+            store_recovery: None,
+            remembered: None,
+            signed_in_with: None,
+        };
+        assert_eq!(colleague_writes_to(&account), None);
+        account.demo = true;
+        assert_eq!(
+            colleague_writes_to(&account).as_deref(),
+            Some("marie.durand")
+        );
     }
 
     #[test]

@@ -93,7 +93,7 @@ pub struct AppState {
     pub data_root: PathBuf,
     pub started: Instant,
     pub current: RwLock<Option<Current>>,
-    pub demo: Mutex<Option<ent_server::ServerHandle>>,
+    pub demo: Mutex<Option<crate::account::DemoEnt>>,
 }
 
 impl AppState {

@@ -146,10 +146,10 @@ async fn a_draft_typed_and_left_survives_a_restart() {
         )
         .await;
 
-        // The autosave puts it in Brouillons: (1) from the demo, (2) with this one.
+        // The autosave puts it in Brouillons: (3) from the demo's year, (4) with this one.
         wait_until("the draft to be saved", EFFECT, || async {
             let label = ui::folder_label(&app, "draft").await;
-            (ui::count_in(&label) == 2).then_some(())
+            (ui::count_in(&label) == 4).then_some(())
         })
         .await;
     })

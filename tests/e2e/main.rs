@@ -10,6 +10,7 @@ mod attachments;
 mod background;
 mod command_line;
 mod compose;
+mod demo;
 mod ent_terms;
 mod file_picker;
 mod folders;

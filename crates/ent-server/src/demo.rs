@@ -1,13 +1,18 @@
 //! Seeds the demo mailboxes of « Collège Jean Moulin » when the database is empty: read and
-//! unread messages, one with a PDF attachment, a reply thread, something in a user folder.
-//! Every message goes through the real send path, so the seed obeys the communication rules.
+//! unread messages, one with a PDF attachment, a reply thread, something in a user folder, and
+//! for the app's demo a year of mail before them ([`year`]). Every message goes through the
+//! real send path, so the seed obeys the communication rules.
+
+mod year;
 
 use anyhow::Context;
 use ent_protocol::DraftBody;
 use rusqlite::params;
 
 use crate::conversation::{now_ms, save_message, send_message, MsgRow};
+
 use crate::State as AppState;
+pub use year::DemoYear;
 
 fn id_of(state: &AppState, login: &str) -> anyhow::Result<String> {
     state
@@ -62,6 +67,14 @@ pub(crate) fn make_pdf(text: &str) -> Vec<u8> {
     out
 }
 
+/// The first start of the demo school: the messages every test of the demo knows, then, when
+/// `Config::demo_year` is set, a year of mail dated before them, so that they still head the
+/// inbox (their « Parents » folder is the year's too).
+///
+/// Only an empty database is seeded: a data folder written by a previous version (the three
+/// messages alone) is kept as it is. The app has synced it already, so a year added now would
+/// reach its store as a few hundred new messages (each one notified), and what the user did in
+/// the demo (folders named like the year's, sent mail) stays theirs.
 pub(crate) async fn seed_if_empty(state: &AppState) -> anyhow::Result<()> {
     let empty = state
         .db
@@ -72,35 +85,105 @@ pub(crate) async fn seed_if_empty(state: &AppState) -> anyhow::Result<()> {
     if !empty {
         return Ok(());
     }
-    let marie = id_of(state, "marie.durand")?;
-    let paul = id_of(state, "paul.martin")?;
-    let sophie = id_of(state, "sophie.bernard")?;
-    let hugo = id_of(state, "hugo.leroy")?;
-    let julien = id_of(state, "julien.leroy")?;
-    let send = |from: &str, b: DraftBody, draft: Option<String>, parent: Option<String>| {
-        send_message(state.clone(), from.to_owned(), draft, parent, b)
-    };
-    let err = |e: crate::ApiError| anyhow::anyhow!("demo send refused: {e}");
+    match state.cfg.demo_year {
+        Some(year) => {
+            let classic = classic(state).await?;
+            year::generate(state, year, &classic).await?;
+        }
+        None => {
+            classic(state).await?;
+        }
+    }
+    tracing::debug!("demo mailboxes seeded");
+    Ok(())
+}
 
-    // A reply thread between two teachers; Marie has read the first message.
-    let first = send(&paul, body("Conseil de classe de 3A", "<p>Bonjour Marie,</p><p>Le conseil de classe de 3A aura lieu jeudi à 17 h en salle 12. Peux-tu préparer les appréciations ?</p><p>Paul</p>", &[&marie]), None, None)
-        .await
-        .map_err(err)?;
-    let reply = send(&marie, body("Re : Conseil de classe de 3A", "<p>C'est noté, je m'en occupe.</p><div class=\"conversation-history\"><p>Le conseil de classe de 3A aura lieu jeudi à 17 h.</p></div>", &[&paul]), None, Some(first.id.clone()))
-        .await
-        .map_err(err)?;
-    let _ = reply;
+/// What a colleague writes a minute after the demo starts ([`ServerHandle::demo_colleague_writes`]),
+/// one after the other across starts: (subject, body).
+const COLLEAGUE_NOTES: &[(&str, &str)] = &[
+    (
+        "Café en salle des professeurs ?",
+        "<p>Bonjour,</p><p>Je descends en salle des professeurs à la récréation de 10 h, il reste des croissants de la réunion d'hier. Tu me rejoins ?</p>",
+    ),
+    (
+        "Photocopies pour demain",
+        "<p>Bonjour,</p><p>J'ai lancé les photocopies du contrôle de demain, je les dépose dans ton casier avant midi.</p>",
+    ),
+    (
+        "Sortie de vendredi",
+        "<p>Bonjour,</p><p>Le car de la sortie de vendredi est confirmé pour 8 h 15 devant le collège. Pense à prendre la liste des élèves.</p>",
+    ),
+];
 
-    // A message with a PDF attachment, from the school office, unread.
-    let pdf = make_pdf("Sortie au musee - autorisation parentale");
+impl crate::ServerHandle {
+    /// « A colleague writes »: a message to the demo user `login` through the send path, from a
+    /// colleague for a teacher (Paul Martin), from their teacher (Marie Durand) otherwise. Each
+    /// call writes the next of a few notes, so that every start of the demo brings something
+    /// new. Returns the message's id.
+    pub async fn demo_colleague_writes(&self, login: &str) -> anyhow::Result<String> {
+        let state = &self.state;
+        let to = id_of(state, login)?;
+        let teacher = state
+            .cfg
+            .directory
+            .user(&to)
+            .is_some_and(|u| u.profile == ent_directory::Profile::Teacher);
+        let from = id_of(
+            state,
+            if teacher {
+                "paul.martin"
+            } else {
+                "marie.durand"
+            },
+        )?;
+        anyhow::ensure!(from != to, "{login} has no colleague in the demo school");
+        let (f, t) = (from.clone(), to.clone());
+        let before: i64 = state
+            .db
+            .read(move |c| -> anyhow::Result<i64> {
+                let mut n = 0;
+                for (subject, _) in COLLEAGUE_NOTES {
+                    n += c.query_row(
+                        "SELECT count(*) FROM messages m JOIN usermessages u ON u.message_id = m.id AND u.user_id = ?2
+                         WHERE m.from_id = ?1 AND m.subject = ?3 AND m.state = 'SENT'",
+                        params![f, t, subject],
+                        |r| r.get::<_, i64>(0),
+                    )?;
+                }
+                Ok(n)
+            })
+            .await?;
+        let (subject, html) = COLLEAGUE_NOTES[before as usize % COLLEAGUE_NOTES.len()];
+        let sent = send_message(state.clone(), from, None, None, body(subject, html, &[&to]))
+            .await
+            .map_err(refused)?;
+        Ok(sent.id)
+    }
+}
+
+/// The messages of a send, as the send path refuses them (a seed that breaks the rules is a bug).
+fn refused(e: crate::ApiError) -> anyhow::Error {
+    anyhow::anyhow!("demo send refused: {e}")
+}
+
+/// A draft of `from` holding `filename`, a one-page PDF saying `text`, ready to be sent with
+/// [`send_message`] (`?id=`): the attachment is written and linked as an upload does.
+pub(crate) async fn draft_with_pdf(
+    state: &AppState,
+    from: &str,
+    filename: &str,
+    text: &str,
+) -> anyhow::Result<String> {
+    let pdf = make_pdf(text);
     let draft_id = uuid::Uuid::new_v4().to_string();
     let att_id = uuid::Uuid::new_v4().to_string();
     tokio::fs::write(state.files_dir.join(&att_id), &pdf).await?;
-    let (st, d, a, s) = (
+    let (st, d, a, s, name) = (
         state.clone(),
         draft_id.clone(),
-        att_id.clone(),
-        sophie.clone(),
+        att_id,
+        from.to_owned(),
+        filename.to_owned(),
     );
     let size = pdf.len() as u64;
     state
@@ -124,21 +207,91 @@ pub(crate) async fn seed_if_empty(state: &AppState) -> anyhow::Result<()> {
             };
             save_message(tx, &m)?;
             tx.execute("INSERT INTO usermessages (user_id, message_id, unread, total_quota, is_author, is_recipient, state, date) VALUES (?1, ?2, 0, ?3, 1, 0, 'DRAFT', ?4)", params![s, d, size, now])?;
-            tx.execute("INSERT INTO attachments (id, name, charset, filename, content_type, transfer_encoding, size) VALUES (?1, 'file', 'UTF-8', 'autorisation-sortie-musee.pdf', 'application/pdf', '7bit', ?2)", params![a, size])?;
+            tx.execute("INSERT INTO attachments (id, name, charset, filename, content_type, transfer_encoding, size) VALUES (?1, 'file', 'UTF-8', ?2, 'application/pdf', '7bit', ?3)", params![a, name, size])?;
             tx.execute("INSERT INTO usermessagesattachments (user_id, message_id, attachment_id) VALUES (?1, ?2, ?3)", params![s, d, a])?;
-            tx.execute("INSERT INTO quotas (user_id, storage) VALUES (?1, ?2)", params![s, size])?;
+            tx.execute("INSERT INTO quotas (user_id, storage) VALUES (?1, ?2) ON CONFLICT(user_id) DO UPDATE SET storage = storage + excluded.storage", params![s, size])?;
             Ok(())
         })
         .await?;
-    send(&sophie, body("Sortie au musée : autorisation", "<p>Bonjour,</p><p>Vous trouverez ci-joint l'autorisation de sortie au musée des Beaux-Arts à faire signer par les familles.</p><p>Sophie Bernard, secrétariat</p>", &[&marie, &paul]), Some(draft_id), None)
+    Ok(draft_id)
+}
+
+/// A draft left in `from`'s « Brouillons », addressed to `to` (ids of users or groups).
+pub(crate) fn save_draft(
+    tx: &rusqlite::Transaction<'_>,
+    state: &AppState,
+    from: &str,
+    subject: &str,
+    html: &str,
+    to: Vec<String>,
+    date: i64,
+) -> anyhow::Result<String> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let mut named = vec![from.to_owned()];
+    named.extend(to.iter().cloned());
+    let draft = MsgRow {
+        id: id.clone(),
+        parent_id: None,
+        thread_id: Some(id.clone()),
+        subject: subject.into(),
+        body: html.into(),
+        from_id: from.to_owned(),
+        to,
+        cc: Vec::new(),
+        cci: Vec::new(),
+        names: crate::render::snapshot(&state.cfg.directory, &named),
+        state: "DRAFT".into(),
+        date,
+        no_reply: false,
+    };
+    save_message(tx, &draft)?;
+    tx.execute("INSERT INTO usermessages (user_id, message_id, unread, is_author, is_recipient, state, date) VALUES (?1, ?2, 1, 1, 0, 'DRAFT', ?3)", params![from, id, date])?;
+    Ok(id)
+}
+
+/// The demo school's first mail, in every version: read and unread messages, one with a PDF
+/// attachment, a reply thread, something in a user folder, a draft. Returns the ids it
+/// wrote, oldest first.
+async fn classic(state: &AppState) -> anyhow::Result<Vec<String>> {
+    let marie = id_of(state, "marie.durand")?;
+    let paul = id_of(state, "paul.martin")?;
+    let sophie = id_of(state, "sophie.bernard")?;
+    let hugo = id_of(state, "hugo.leroy")?;
+    let julien = id_of(state, "julien.leroy")?;
+    let send = |from: &str, b: DraftBody, draft: Option<String>, parent: Option<String>| {
+        send_message(state.clone(), from.to_owned(), draft, parent, b)
+    };
+    let mut ids = Vec::new();
+
+    // A reply thread between two teachers; Marie has read the first message.
+    let first = send(&paul, body("Conseil de classe de 3A", "<p>Bonjour Marie,</p><p>Le conseil de classe de 3A aura lieu jeudi à 17 h en salle 12. Peux-tu préparer les appréciations ?</p><p>Paul</p>", &[&marie]), None, None)
         .await
-        .map_err(err)?;
+        .map_err(refused)?;
+    ids.push(first.id.clone());
+    let reply = send(&marie, body("Re : Conseil de classe de 3A", "<p>C'est noté, je m'en occupe.</p><div class=\"conversation-history\"><p>Le conseil de classe de 3A aura lieu jeudi à 17 h.</p></div>", &[&paul]), None, Some(first.id.clone()))
+        .await
+        .map_err(refused)?;
+    ids.push(reply.id);
+
+    // A message with a PDF attachment, from the school office, unread.
+    let draft_id = draft_with_pdf(
+        state,
+        &sophie,
+        "autorisation-sortie-musee.pdf",
+        "Sortie au musee - autorisation parentale",
+    )
+    .await?;
+    let sortie = send(&sophie, body("Sortie au musée : autorisation", "<p>Bonjour,</p><p>Vous trouverez ci-joint l'autorisation de sortie au musée des Beaux-Arts à faire signer par les familles.</p><p>Sophie Bernard, secrétariat</p>", &[&marie, &paul]), Some(draft_id), None)
+        .await
+        .map_err(refused)?;
+    ids.push(sortie.id);
 
     // A parent writes to a teacher; a pupil too (unread).
-    send(&julien, body("Absence de Hugo", "<p>Madame,</p><p>Hugo sera absent lundi matin pour un rendez-vous médical.</p><p>Cordialement,<br>Julien Leroy</p>", &[&marie]), None, None)
+    let absence = send(&julien, body("Absence de Hugo", "<p>Madame,</p><p>Hugo sera absent lundi matin pour un rendez-vous médical.</p><p>Cordialement,<br>Julien Leroy</p>", &[&marie]), None, None)
         .await
-        .map_err(err)?;
-    send(
+        .map_err(refused)?;
+    ids.push(absence.id.clone());
+    let expose = send(
         &hugo,
         body(
             "Exposé sur la Révolution",
@@ -149,44 +302,34 @@ pub(crate) async fn seed_if_empty(state: &AppState) -> anyhow::Result<()> {
         None,
     )
     .await
-    .map_err(err)?;
+    .map_err(refused)?;
+    ids.push(expose.id);
 
     // Marie files the parent's message in a user folder and keeps a draft.
-    let (m, st) = (marie.clone(), state.clone());
-    state
+    let (m, st, first_id) = (marie.clone(), state.clone(), first.id);
+    let draft = state
         .db
-        .write(move |tx| -> anyhow::Result<()> {
+        .write(move |tx| -> anyhow::Result<String> {
             let folder = uuid::Uuid::new_v4().to_string();
             tx.execute("INSERT INTO folders (id, parent_id, user_id, name, depth) VALUES (?1, NULL, ?2, 'Parents', 1)", params![folder, m])?;
             tx.execute(
-                "UPDATE usermessages SET folder_id = ?2, unread = 0 WHERE user_id = ?1 AND message_id IN (SELECT id FROM messages WHERE subject = 'Absence de Hugo')",
-                params![m, folder],
+                "UPDATE usermessages SET folder_id = ?2, unread = 0 WHERE user_id = ?1 AND message_id = ?3",
+                params![m, folder, absence.id],
             )?;
-            tx.execute("UPDATE usermessages SET unread = 0 WHERE user_id = ?1 AND message_id = ?2", params![m, first.id])?;
-            let id = uuid::Uuid::new_v4().to_string();
-            let now = now_ms();
-            let draft = MsgRow {
-                id: id.clone(),
-                parent_id: None,
-                thread_id: Some(id.clone()),
-                subject: "Devoirs pour les vacances".into(),
-                body: "<p>Chers élèves, pendant les vacances…</p>".into(),
-                from_id: m.clone(),
-                to: Vec::new(),
-                cc: Vec::new(),
-                cci: Vec::new(),
-                names: crate::render::snapshot(&st.cfg.directory, [&m]),
-                state: "DRAFT".into(),
-                date: now,
-                no_reply: false,
-            };
-            save_message(tx, &draft)?;
-            tx.execute("INSERT INTO usermessages (user_id, message_id, unread, is_author, is_recipient, state, date) VALUES (?1, ?2, 1, 1, 0, 'DRAFT', ?3)", params![m, id, now])?;
-            Ok(())
+            tx.execute("UPDATE usermessages SET unread = 0 WHERE user_id = ?1 AND message_id = ?2", params![m, first_id])?;
+            save_draft(
+                tx,
+                &st,
+                &m,
+                "Devoirs pour les vacances",
+                "<p>Chers élèves, pendant les vacances…</p>",
+                Vec::new(),
+                now_ms(),
+            )
         })
         .await?;
-    tracing::debug!("demo mailboxes seeded");
-    Ok(())
+    ids.push(draft);
+    Ok(ids)
 }
 
 #[cfg(test)]

@@ -45,6 +45,7 @@ use axum::Router;
 use ent_directory::Directory;
 use tokio::net::TcpListener;
 
+pub use demo::DemoYear;
 pub use error::ApiError;
 pub use faults::{FaultKind, Faults, Validation};
 
@@ -78,6 +79,9 @@ pub struct Config {
     pub orphan_sweep_interval: Duration,
     /// Seed the demo mailboxes when the database is empty (only meaningful with the demo school).
     pub seed_demo_mailboxes: bool,
+    /// With `seed_demo_mailboxes`: a year of mail before the three demo messages, drawn from
+    /// this seed and start time (the app's « Essayer la démo »; `None`: the three alone).
+    pub demo_year: Option<DemoYear>,
     /// Most distinct recipient ids (to + cc + cci) a draft or a send may name; more → 400
     /// `conversation.error.too.many.recipients`. entcore has no such cap (COMPATIBILITY.md).
     pub max_recipients: usize,
@@ -110,6 +114,7 @@ impl Config {
             max_upload_bytes: 64 * 1024 * 1024,
             orphan_sweep_interval: Duration::from_secs(60),
             seed_demo_mailboxes: false,
+            demo_year: None,
             max_recipients: 1000,
             keep_duplicate_recipients: false,
             login_uri: None,
@@ -122,6 +127,15 @@ impl Config {
         Config {
             seed_demo_mailboxes: true,
             ..Config::new(Directory::demo(), data_dir)
+        }
+    }
+
+    /// The demo school with a year of mail before its three messages, dated back from
+    /// `start_ms` (the app's « Essayer la démo »).
+    pub fn demo_year(data_dir: impl Into<PathBuf>, start_ms: i64) -> Config {
+        Config {
+            demo_year: Some(DemoYear::starting(start_ms)),
+            ..Config::demo(data_dir)
         }
     }
 }
