@@ -72,6 +72,16 @@ export function Mailbox({
 
 type Confirm = { title: string; body?: string; label: string; run: () => void };
 
+/** Where the panes stack (200 % zoom, large text, a half screen): mailbox.css's breakpoint. */
+const NARROW = "(max-width: 900px)";
+
+/** Scrolls `pane` to the top of the window when the panes are stacked (side by side it shows). */
+function showInNarrowWindow(pane: HTMLElement): void {
+  if (typeof window.matchMedia === "function" && window.matchMedia(NARROW).matches) {
+    pane.scrollIntoView({ block: "start" });
+  }
+}
+
 /** Places with keys of their own, where single-key shortcuts stay off. */
 const OWN_KEYS = '[role="dialog"], form, [role="tree"], [data-testid="composer"]';
 
@@ -142,6 +152,7 @@ function MailboxWindow({
         return;
       }
       ((toBody ? body : null) ?? pane?.querySelector<HTMLElement>("input"))?.focus();
+      if (pane) showInNarrowWindow(pane);
     };
     focus();
     return () => cancelAnimationFrame(frame);
@@ -170,6 +181,12 @@ function MailboxWindow({
     },
     [store, compose, startCompose],
   );
+  // In a narrow window the panes stack: bring the message just opened into view.
+  const openId = state.open?.id;
+  useEffect(() => {
+    const pane = openId ? document.querySelector<HTMLElement>("article.mbx-reading") : null;
+    if (pane) showInNarrowWindow(pane);
+  }, [openId, state.open?.message]);
   const toggleTick = useCallback((id: string) => store.toggleTick(id), [store]);
   const composeNew = () => {
     if (!compose) return;
