@@ -181,12 +181,14 @@ function MailboxWindow({
     },
     [store, compose, startCompose],
   );
-  // In a narrow window the panes stack: bring the message just opened into view.
+  // In a narrow window the panes stack: bring the message just opened into view, once it is
+  // drawn (not at every refresh, which patches the open message).
   const openId = state.open?.id;
+  const openDrawn = Boolean(state.open?.message);
   useEffect(() => {
-    const pane = openId ? document.querySelector<HTMLElement>("article.mbx-reading") : null;
+    const pane = openId && openDrawn ? document.querySelector<HTMLElement>("article.mbx-reading") : null;
     if (pane) showInNarrowWindow(pane);
-  }, [openId, state.open?.message]);
+  }, [openId, openDrawn]);
   const toggleTick = useCallback((id: string) => store.toggleTick(id), [store]);
   const composeNew = () => {
     if (!compose) return;
