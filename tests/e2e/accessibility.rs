@@ -483,3 +483,83 @@ async fn the_dark_theme_passes_axe_core_too() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_mail_is_announced_once_in_the_live_region_and_the_refreshes_are_not() {
+    let ent = Ent::start().await;
+    harness::run("a11y_live_region", |app| async move {
+        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
+        let announcer = app.find("the live region", ui::testid("announcer")).await;
+        assert_eq!(
+            announcer
+                .attr("aria-live")
+                .await
+                .expect("aria-live")
+                .as_deref(),
+            Some("polite")
+        );
+        wait_until("« Boîte à jour » to be said", EFFECT, || async {
+            let said = announcer.prop("textContent").await.ok()??;
+            (said == "Boîte à jour").then_some(())
+        })
+        .await;
+
+        // Act: a colleague writes.
+        ent.send(
+            "paul.martin",
+            &["marie.durand"],
+            "Salle B12 demain",
+            "<p>Changement de salle.</p>",
+        )
+        .await;
+
+        // Assert: said once, in words; then the passes asked with F5 (each one's events reach
+        // the window) never make it speak again.
+        wait_until("the new message to be said", EFFECT, || async {
+            let said = announcer.prop("textContent").await.ok()??;
+            (said == "Nouveau message de MARTIN Paul : Salle B12 demain").then_some(())
+        })
+        .await;
+        app.driver
+            .execute_async(
+                r#"
+                const done = arguments[0];
+                window.__said = 0;
+                window.__events = 0;
+                new MutationObserver(() => window.__said++).observe(
+                    document.querySelector("[data-testid='announcer']"),
+                    { childList: true, subtree: true, characterData: true });
+                const t = window.__TAURI_INTERNALS__;
+                const handler = t.transformCallback(() => window.__events++);
+                t.invoke("plugin:event|listen", { event: "mailbox", target: { kind: "Any" }, handler })
+                    .then(() => done(null), (e) => done(String(e)));
+                "#,
+                vec![],
+            )
+            .await
+            .expect("watch the live region and the window's events");
+        for pass in 1..=3u64 {
+            press(&app, Key::F5).await;
+            wait_until(
+                &format!("sync pass {pass} to reach the window"),
+                DELIVERY,
+                || async {
+                    let events = app
+                        .driver
+                        .execute("return window.__events;", vec![])
+                        .await
+                        .ok()?;
+                    (events.json().as_u64()? >= pass).then_some(())
+                },
+            )
+            .await;
+        }
+        let said = app
+            .driver
+            .execute("return window.__said;", vec![])
+            .await
+            .expect("count the announcements");
+        assert_eq!(said.json(), &json!(0), "the live region spoke again");
+    })
+    .await;
+}
