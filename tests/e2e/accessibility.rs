@@ -394,7 +394,7 @@ async fn css_width(app: &App) -> u64 {
 }
 
 /// Opens the first message by the keyboard (no mouse: its coordinates are the page's at
-/// any zoom), then checks the mailbox, the reading pane, the composer and « ? ».
+/// any zoom), then checks the mailbox, the reading pane, « ? », the composer and « Paramètres ».
 async fn check_every_screen(app: &App, prefix: &str) {
     let first = By::XPath("(//div[@role='row'])[1]");
     app.find("a message row", first).await;
@@ -412,6 +412,9 @@ async fn check_every_screen(app: &App, prefix: &str) {
     press_ctrl(app, "n").await;
     app.find("the composer", ui::testid("composer")).await;
     assert_usable(app, &format!("{prefix}-composer")).await;
+    press_ctrl(app, ",").await;
+    app.find("« Paramètres »", ui::testid("settings")).await;
+    assert_usable(app, &format!("{prefix}-settings")).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
