@@ -360,6 +360,7 @@ export const en: Record<MessageKey, string> = {
   "list.withAttachment": ", attachment",
   "announce.newMail": "New message from {from}: {subject}",
   "announce.newMails": "{count} new messages",
+  "announce.newMailNoPreview": "New message",
   "announce.offline": "Offline: messages stay readable, actions will wait for the ENT",
   "announce.online": "Connected to the ENT again",
   "announce.upToDate": "Mailbox up to date",

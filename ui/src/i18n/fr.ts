@@ -369,6 +369,7 @@ export const fr = {
   "list.withAttachment": ", pièce jointe",
   "announce.newMail": "Nouveau message de {from} : {subject}",
   "announce.newMails": "{count} nouveaux messages",
+  "announce.newMailNoPreview": "Nouveau message",
   "announce.offline": "Hors ligne : les messages restent lisibles, les actions attendront l'ENT",
   "announce.online": "De nouveau connecté à l'ENT",
   "announce.upToDate": "Boîte à jour",

@@ -7,10 +7,10 @@ import { INBOX } from "./types";
 
 afterEach(cleanup);
 
-async function renderMailbox(withCompose = false) {
+async function renderMailbox(withCompose = false, announcePreview = true) {
   const api = new FixtureApi();
   const compose = withCompose ? new ComposeFixture({ mailbox: api }) : undefined;
-  render(<Mailbox api={api} compose={compose} />);
+  render(<Mailbox api={api} compose={compose} announcePreview={announcePreview} />);
   await screen.findByRole("row", { name: /Conseil de classe de 6A/ });
   return { api, compose };
 }
@@ -121,5 +121,13 @@ describe("the live region", () => {
     act(() => api.setOnline(true));
     expect(announcer().textContent).toBe("De nouveau connecté à l'ENT");
     expect(announcer().getAttribute("aria-live")).toBe("polite");
+  });
+
+  test("without the notifications' preview, it says « Nouveau message » only", async () => {
+    const { api } = await renderMailbox(false, false);
+    const [summary] = await api.list(INBOX, 0, 1);
+    if (!summary) throw new Error("the fixture's inbox is empty");
+    act(() => api.emit({ kind: "newMail", messages: [summary] }));
+    expect(announcer().textContent).toBe("Nouveau message");
   });
 });

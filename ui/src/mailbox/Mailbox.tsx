@@ -37,6 +37,8 @@ export interface MailboxProps {
   onOpenSettings?: () => void;
   /** The signature, « Rappeler », « Envoyer plus tard » and « Programmés » (issue 16). */
   writing?: WritingApi;
+  /** New mail is announced with its sender and subject (the notifications' preview setting). */
+  announcePreview?: boolean;
 }
 
 /** The three-pane mailbox window. */
@@ -49,6 +51,7 @@ export function Mailbox({
   undoSeconds = 5,
   onOpenSettings,
   writing,
+  announcePreview = true,
 }: MailboxProps) {
   const [ownLocale, setOwnLocale] = useState<Locale>("fr");
   const current = locale ?? ownLocale;
@@ -65,6 +68,7 @@ export function Mailbox({
         undoSeconds={undoSeconds}
         onOpenSettings={onOpenSettings}
         writing={writing}
+        announcePreview={announcePreview}
       />
     </I18nProvider>
   );
@@ -103,6 +107,7 @@ function MailboxWindow({
   undoSeconds,
   onOpenSettings,
   writing,
+  announcePreview,
 }: {
   api: MailboxApi;
   onLocaleChange: (l: Locale) => void;
@@ -111,6 +116,7 @@ function MailboxWindow({
   undoSeconds: number;
   onOpenSettings?: () => void;
   writing?: WritingApi;
+  announcePreview: boolean;
 }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -551,7 +557,7 @@ function MailboxWindow({
       )}
 
       <SyncLine state={state} onRefresh={() => void store.sync()} onShortcuts={() => setShowShortcuts(true)} />
-      <LiveRegion state={state} />
+      <LiveRegion state={state} preview={announcePreview} />
       {showShortcuts && <ShortcutsDialog onClose={() => setShowShortcuts(false)} />}
 
       {confirm && (
@@ -677,13 +683,13 @@ function ActionBar({
 }
 
 /** The window's polite live region: new mail and the sync's changes of meaning (announce.ts). */
-function LiveRegion({ state }: { state: MailboxState }) {
+function LiveRegion({ state, preview }: { state: MailboxState; preview: boolean }) {
   const i18n = useI18n();
   const said = state.announced;
   return (
     <div className="mbx-sr" role="status" aria-live="polite" aria-atomic="true" data-testid="announcer">
       {/* A new node per announcement: the same words said twice are announced twice. */}
-      {said && <span key={said.seq}>{announcementText(said.message, i18n)}</span>}
+      {said && <span key={said.seq}>{announcementText(said.message, i18n, preview)}</span>}
     </div>
   );
 }

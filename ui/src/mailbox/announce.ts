@@ -33,12 +33,15 @@ export function newMailAnnouncement(messages: MessageSummary[]): Announcement | 
   return { kind: "newMail", count: messages.length, from: first.from?.displayName ?? null, subject: first.subject };
 }
 
-export function announcementText(a: Announcement, { t }: I18n): string {
+/** `preview`: the user lets notifications show the sender and the subject (« Paramètres »);
+ * off, a screen reader heard by a class says only « Nouveau message », as the notification. */
+export function announcementText(a: Announcement, { t }: I18n, preview = true): string {
   switch (a.kind) {
     case "newMail":
-      return a.count === 1
+      if (a.count > 1) return t("announce.newMails", { count: a.count });
+      return preview
         ? t("announce.newMail", { from: a.from ?? t("message.noSender"), subject: a.subject || t("list.noSubject") })
-        : t("announce.newMails", { count: a.count });
+        : t("announce.newMailNoPreview");
     case "offline":
       return t("announce.offline");
     case "online":
