@@ -3,6 +3,7 @@ fn main() {
         tauri_build::AppManifest::new().commands(&[
             "app_info",
             "debug_advance_clock",
+            "debug_set_zoom",
             "notify_new_mail",
             "settings",
             "save_settings",

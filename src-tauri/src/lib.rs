@@ -71,6 +71,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::debug_advance_clock,
+            commands::app::debug_set_zoom,
             commands::window::open_ent_page,
             commands::notify::notify_new_mail,
             commands::settings::settings,

@@ -3,6 +3,7 @@
 //! app's home and XDG directories in a temporary directory. Every process is stopped when the
 //! test ends, passes or panics; on failure a screenshot and the logs are kept under
 //! `target/e2e-artifacts/<test>/`.
+pub mod axe;
 pub mod big_mailbox;
 mod bus;
 mod desktop;

@@ -6,6 +6,7 @@
 //! thirtyfour is a Rust client, so `cargo test` runs these tests with the others and they share
 //! the workspace's types; the harness must not depend on the app's internals, only on what a
 //! user or the desktop sees.
+mod accessibility;
 mod attachments;
 mod background;
 mod command_line;

@@ -49,7 +49,7 @@ async fn with_the_ent_stopped_mail_opens_and_a_trash_is_queued_until_it_returns(
             "the queued trash shows as pending: {classes}"
         );
         wait_until("the status line to say offline", EFFECT, || async {
-            let status = app.driver.find(By::Css("[role='status']")).await.ok()?;
+            let status = app.driver.find(ui::testid("sync-status")).await.ok()?;
             let text = status.text().await.ok()?;
             text.contains("Hors ligne").then_some(())
         })

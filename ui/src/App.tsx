@@ -114,6 +114,7 @@ export function App() {
             onLocaleChange={setLocale}
             onSignedOut={signedOut}
             onOpenSettings={openSettings}
+            announcePreview={settings.notificationPreview}
           />
           {settingsOpen && (
             <I18nProvider locale={locale}>

@@ -32,6 +32,24 @@ pub fn debug_advance_clock(seconds: i64) -> Result<(), crate::error::CommandErro
     }
 }
 
+/// Test seam: sets the main window's page zoom (`factor` 2.0 is the 200 % a user reaches with
+/// the desktop's zoom), so that an end-to-end test checks the layout there. Debug builds only;
+/// release builds refuse.
+#[tauri::command]
+#[tracing::instrument(skip_all, err)]
+pub fn debug_set_zoom(
+    app: tauri::AppHandle,
+    factor: f64,
+) -> Result<(), crate::error::CommandError> {
+    use tauri::Manager;
+    match app.get_webview_window("main") {
+        Some(window) if cfg!(debug_assertions) && (0.25..=5.0).contains(&factor) => {
+            Ok(window.set_zoom(factor)?)
+        }
+        _ => Err(crate::error::CommandError::internal()),
+    }
+}
+
 /// Test seam, debug builds only: `MESSAGERIE_TEST_CLOCK_OFFSET_SECS` starts the app's clock that
 /// many seconds ahead (a test that restarts the app "later").
 pub fn offset_clock_from_env() {

@@ -3,6 +3,7 @@ import type { WritingApi } from "../writing/api";
 import { SendLater } from "../writing/SendLater";
 import { clockTime } from "../writing/when";
 import { useEffect, useId, useState, type DragEvent } from "react";
+import { ariaKeys, shortcutFor } from "../shortcuts";
 import { ConfirmDialog } from "../mailbox/Dialog";
 import { useI18n, type I18n, type MessageKey } from "../i18n/i18n";
 import { formatSize } from "../i18n/size";
@@ -111,7 +112,7 @@ export function Composer({ api, draft, onClose, onSent, undoSeconds = 5, writing
       }}
       onDrop={onDrop}
       onKeyDown={(e) => {
-        if ((e.ctrlKey || e.metaKey) && e.key === "Enter" && canSend) {
+        if (shortcutFor(e, "composer", true)?.id === "send" && canSend) {
           e.preventDefault();
           void send();
         }
@@ -184,7 +185,7 @@ export function Composer({ api, draft, onClose, onSent, undoSeconds = 5, writing
       {dragging && <div className="cmp-drop-hint">{t("composer.dropHere")}</div>}
 
       <footer className="cmp-actions">
-        <button type="button" className="mbx-primary" data-testid="send" disabled={!canSend} onClick={() => void send()}>
+        <button type="button" className="mbx-primary" data-testid="send" aria-keyshortcuts={ariaKeys("send")} disabled={!canSend} onClick={() => void send()}>
           {state.sending ? t("composer.sending") : t("composer.send")}
         </button>
         {writing && quietEnd !== null && (

@@ -371,14 +371,14 @@ describe("keyboard", () => {
 describe("sync", () => {
   test("the status line follows the sync and F5, the button and focus ask for one", async () => {
     const api = await renderMailbox();
-    await waitFor(() => expect(screen.getByRole("status").textContent).toBe("À jour"));
+    await waitFor(() => expect(screen.getByTestId("sync-status").textContent).toBe("À jour"));
     const before = api.count("sync");
     fireEvent.keyDown(document.body, { key: "F5" });
     fireEvent.click(screen.getByRole("button", { name: "Actualiser (F5)" }));
     fireEvent.focus(window);
     expect(api.count("sync")).toBe(before + 3);
     act(() => api.emit({ kind: "progress", folder: "inbox", done: 4, total: 9 }));
-    expect(screen.getByRole("status").textContent).toBe("Synchronisation 4 / 9");
+    expect(screen.getByTestId("sync-status").textContent).toBe("Synchronisation 4 / 9");
   });
 
   test("the window runs no sync timer of its own: the core's timer syncs, the window only asks", async () => {
@@ -392,7 +392,7 @@ describe("sync", () => {
   test("offline, mail stays readable and actions show as pending until the ENT confirms", async () => {
     const api = await renderMailbox();
     act(() => api.setOnline(false));
-    expect(screen.getByRole("status").textContent).toMatch(/^Hors ligne depuis \d\d:\d\d$/);
+    expect(screen.getByTestId("sync-status").textContent).toMatch(/^Hors ligne depuis \d\d:\d\d$/);
     fireEvent.click(row(/Absence de Hugo/));
     expect(await screen.findByRole("article", { name: "Absence de Hugo lundi" })).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: "Marquer comme non lu" }));

@@ -22,6 +22,8 @@ import { RecallButton } from "../writing/RecallButton";
 import { ScheduledView } from "../writing/ScheduledView";
 import type { PrintApi } from "../print/api";
 import { printMessages } from "../print/print";
+import { ariaKeys, isTyping, keysLabel, ShortcutsDialog, shortcutFor, type ShortcutId } from "../shortcuts";
+import { announcementText } from "./announce";
 
 export interface MailboxProps {
   api: MailboxApi;
@@ -42,6 +44,8 @@ export interface MailboxProps {
   print?: PrintApi;
   /** « Afficher par conversation » (the setting). */
   byConversation?: boolean;
+  /** New mail is announced with its sender and subject (the notifications' preview setting). */
+  announcePreview?: boolean;
 }
 
 /** The three-pane mailbox window. */
@@ -56,6 +60,7 @@ export function Mailbox({
   writing,
   print,
   byConversation = false,
+  announcePreview = true,
 }: MailboxProps) {
   const [ownLocale, setOwnLocale] = useState<Locale>("fr");
   const current = locale ?? ownLocale;
@@ -74,6 +79,7 @@ export function Mailbox({
         writing={writing}
         print={print}
         byConversation={byConversation}
+        announcePreview={announcePreview}
       />
     </I18nProvider>
   );
@@ -81,13 +87,26 @@ export function Mailbox({
 
 type Confirm = { title: string; body?: string; label: string; run: () => void };
 
-function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
+/** Where the panes stack (200 % zoom, large text, a half screen): mailbox.css's breakpoint. */
+const NARROW = "(max-width: 900px)";
+
+/** Scrolls `pane` to the top of the window when the panes are stacked (side by side it shows). */
+function showInNarrowWindow(pane: HTMLElement): void {
+  if (typeof window.matchMedia === "function" && window.matchMedia(NARROW).matches) {
+    pane.scrollIntoView({ block: "start" });
+  }
+}
+
+/** Places with keys of their own, where single-key shortcuts stay off. */
+const OWN_KEYS = '[role="dialog"], form, [role="tree"], [data-testid="composer"]';
+
+/** A control that Enter or Space already activates (so the list's Enter and Space stay off). */
+function activatesItself(target: EventTarget | null): boolean {
   return (
-    target.isContentEditable ||
-    target instanceof HTMLTextAreaElement ||
-    target instanceof HTMLSelectElement ||
-    (target instanceof HTMLInputElement && target.type !== "checkbox")
+    target instanceof HTMLButtonElement ||
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLAnchorElement ||
+    (target instanceof HTMLElement && target.tagName === "SUMMARY")
   );
 }
 
@@ -101,6 +120,7 @@ function MailboxWindow({
   writing,
   print,
   byConversation,
+  announcePreview,
 }: {
   api: MailboxApi;
   onLocaleChange: (l: Locale) => void;
@@ -111,6 +131,7 @@ function MailboxWindow({
   writing?: WritingApi;
   print?: PrintApi;
   byConversation: boolean;
+  announcePreview: boolean;
 }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -128,6 +149,7 @@ function MailboxWindow({
   // « Programmés » shows in the reading pane's place; the signature editor in a dialog (until
   // « Paramètres » mounts it); a scheduled message that left late is told once.
   const [showScheduled, setShowScheduled] = useState(false);
+  const [showShortcuts, setShowShortcuts] = useState(false);
   const [lateDue, setLateDue] = useState<number | null>(null);
   useEffect(
     () =>
@@ -136,6 +158,26 @@ function MailboxWindow({
       }),
     [writing],
   );
+  // The composer takes the focus when it opens: a reply's body, a new message's « À ».
+  useEffect(() => {
+    if (!composing) return;
+    const toBody = composing.draft.to.length > 0;
+    // The editor's page appears a frame or so after the composer: wait a little for it.
+    let frames = 0;
+    let frame = 0;
+    const focus = () => {
+      const pane = document.querySelector<HTMLElement>('[data-testid="composer"]');
+      const body = pane?.querySelector<HTMLElement>('[data-testid="body"]');
+      if (toBody && !body && frames++ < 30) {
+        frame = requestAnimationFrame(focus);
+        return;
+      }
+      ((toBody ? body : null) ?? pane?.querySelector<HTMLElement>("input"))?.focus();
+      if (pane) showInNarrowWindow(pane);
+    };
+    focus();
+    return () => cancelAnimationFrame(frame);
+  }, [composing]);
   const startCompose = useCallback(
     (draft: DraftView | Promise<DraftView>) => {
       Promise.resolve(draft).then(
@@ -160,7 +202,28 @@ function MailboxWindow({
     },
     [store, compose, startCompose],
   );
+  // In a narrow window the panes stack: bring the message just opened into view, once it is
+  // drawn (not at every refresh, which patches the open message).
+  const openId = state.open?.id;
+  const openDrawn = Boolean(state.open?.message);
+  useEffect(() => {
+    const pane = openId && openDrawn ? document.querySelector<HTMLElement>("article.mbx-reading") : null;
+    if (pane) showInNarrowWindow(pane);
+  }, [openId, openDrawn]);
   const toggleTick = useCallback((id: string) => store.toggleTick(id), [store]);
+  const composeNew = () => {
+    if (!compose) return;
+    const blank = compose.newDraft();
+    // As on the ENT, a new message starts with the signature when it is used.
+    startCompose(
+      writing
+        ? writing.signatureBlock().then(
+            (body) => ({ ...blank, body }),
+            () => blank,
+          )
+        : blank,
+    );
+  };
   const report = (e: unknown) => store.report(e);
   // « Imprimer »: the message open in the reading pane (a list, so that a conversation is one call).
   const printOpen = (id: string) => {
@@ -205,74 +268,42 @@ function MailboxWindow({
     });
   };
 
-  // Window-wide shortcuts. They read the store directly, so the listener never goes stale.
+  // Window-wide shortcuts, found in the one table (../shortcuts) the « ? » list shows. They read
+  // the store directly, so the listener never goes stale.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "F5") {
-        e.preventDefault();
-        void store.sync();
-        return;
-      }
-      if ((e.ctrlKey || e.metaKey) && e.key === "," && onOpenSettings) {
-        e.preventDefault();
-        onOpenSettings();
-        return;
-      }
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
-        e.preventDefault();
-        searchRef.current?.focus();
-        return;
-      }
-      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === "p") {
-        e.preventDefault();
-        const open = store.getState().open;
-        if (open && !composing && !showScheduled) printOpen(open.id);
-        return;
-      }
-      if (e.ctrlKey || e.metaKey || e.altKey) return;
-      if (isTyping(e.target)) return;
-      if (e.target instanceof Element && e.target.closest('[role="dialog"], form, [role="tree"], [data-testid="composer"]')) return;
+      const typing =
+        isTyping(e.target) || (e.target instanceof Element && e.target.closest(OWN_KEYS) !== null);
+      const shortcut = shortcutFor(e, "mailbox", typing);
+      if (!shortcut) return;
       const s = store.getState();
-      switch (e.key) {
-        case "/":
-          e.preventDefault();
-          searchRef.current?.focus();
-          return;
-        case "ArrowDown":
-          e.preventDefault();
-          store.moveCursor(1);
-          return;
-        case "ArrowUp":
-          e.preventDefault();
-          store.moveCursor(-1);
-          return;
-        case "Home":
-          e.preventDefault();
-          store.moveCursor(-Infinity);
-          return;
-        case "End":
-          e.preventDefault();
-          store.moveCursor(Infinity);
-          return;
-        case "Enter":
-          if (s.cursorId && !(e.target instanceof HTMLButtonElement)) {
-            e.preventDefault();
-            openMessage(s.cursorId);
-          }
-          return;
-        case "Delete": {
-          e.preventDefault();
+      // The message the reading keys act on: the open one, else the one under the cursor.
+      const current = s.open?.id ?? s.cursorId;
+      const actions: Record<Exclude<ShortcutId, "send">, () => boolean> = {
+        help: () => (setShowShortcuts(true), true),
+        compose: () => (compose ? (composeNew(), true) : false),
+        reply: () => (compose && current && s.open?.message?.noReply !== true ? (startCompose(compose.replyDraft(current, false)), true) : false),
+        replyAll: () => (compose && current && s.open?.message?.noReply !== true ? (startCompose(compose.replyDraft(current, true)), true) : false),
+        forward: () => (compose && current ? (startCompose(compose.forwardDraft(current)), true) : false),
+        delete: () => {
           const ids = store.targets();
           if (s.selectedFolderId === TRASH && !s.search.hits) askDeleteForever(ids);
           else void store.trash(ids);
-          return;
-        }
-        case "u":
-        case "U":
-          e.preventDefault();
-          void store.toggleUnread();
-          return;
-      }
+          return true;
+        },
+        toggleUnread: () => (void store.toggleUnread(), true),
+        next: () => (store.moveCursor(1), true),
+        previous: () => (store.moveCursor(-1), true),
+        first: () => (store.moveCursor(-Infinity), true),
+        last: () => (store.moveCursor(Infinity), true),
+        open: () => (s.cursorId && !activatesItself(e.target) ? (openMessage(s.cursorId), true) : false),
+        tick: () => (s.cursorId && !activatesItself(e.target) ? (store.toggleTick(s.cursorId), true) : false),
+        search: () => (searchRef.current?.focus(), true),
+        refresh: () => (void store.sync(), true),
+        settings: () => (onOpenSettings ? (onOpenSettings(), true) : false),
+        print: () => (s.open && !composing && !showScheduled ? (printOpen(s.open.id), true) : false),
+      };
+      if (shortcut.id !== "send" && actions[shortcut.id]()) e.preventDefault();
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
@@ -377,25 +408,16 @@ function MailboxWindow({
 
       <AccountNotices account={state.account} />
 
-      <div className="mbx-panes" ref={panesRef} style={{ gridTemplateColumns: gridColumns(panes.widths) }}>
+      <main className="mbx-panes" ref={panesRef} style={{ gridTemplateColumns: gridColumns(panes.widths) }}>
         <div className="mbx-left">
           {compose && (
             <button
               type="button"
               className="mbx-primary mbx-compose-new"
               data-testid="compose-new"
-              onClick={() => {
-                const blank = compose.newDraft();
-                // As on the ENT, a new message starts with the signature when it is used.
-                startCompose(
-                  writing
-                    ? writing.signatureBlock().then(
-                        (body) => ({ ...blank, body }),
-                        () => blank,
-                      )
-                    : blank,
-                );
-              }}
+              aria-keyshortcuts={ariaKeys("compose")}
+              title={`${t("composer.create")} (${keysLabel("compose", i18n.locale)})`}
+              onClick={composeNew}
             >
               {t("composer.create")}
             </button>
@@ -557,7 +579,7 @@ function MailboxWindow({
             }
           />
         )}
-      </div>
+      </main>
 
       {compose && (
         <SendStatus
@@ -568,7 +590,9 @@ function MailboxWindow({
         />
       )}
 
-      <SyncLine state={state} onRefresh={() => void store.sync()} />
+      <SyncLine state={state} onRefresh={() => void store.sync()} onShortcuts={() => setShowShortcuts(true)} />
+      <LiveRegion state={state} preview={announcePreview} />
+      {showShortcuts && <ShortcutsDialog onClose={() => setShowShortcuts(false)} />}
 
       {confirm && (
         <ConfirmDialog
@@ -692,7 +716,27 @@ function ActionBar({
   );
 }
 
-function SyncLine({ state, onRefresh }: { state: MailboxState; onRefresh: () => void }) {
+/** The window's polite live region: new mail and the sync's changes of meaning (announce.ts). */
+function LiveRegion({ state, preview }: { state: MailboxState; preview: boolean }) {
+  const i18n = useI18n();
+  const said = state.announced;
+  return (
+    <div className="mbx-sr" role="status" aria-live="polite" aria-atomic="true" data-testid="announcer">
+      {/* A new node per announcement: the same words said twice are announced twice. */}
+      {said && <span key={said.seq}>{announcementText(said.message, i18n, preview)}</span>}
+    </div>
+  );
+}
+
+function SyncLine({
+  state,
+  onRefresh,
+  onShortcuts,
+}: {
+  state: MailboxState;
+  onRefresh: () => void;
+  onShortcuts: () => void;
+}) {
   const i18n = useI18n();
   const { t } = i18n;
   const s = state.sync;
@@ -714,8 +758,20 @@ function SyncLine({ state, onRefresh }: { state: MailboxState; onRefresh: () => 
   const pending = Object.keys(state.pending).length;
   return (
     <footer className={`mbx-status mbx-status-${s.kind}`}>
-      <span role="status">{text}</span>
+      {/* Not a live region: it changes at every pass; LiveRegion says what matters. */}
+      <span className="mbx-status-text" data-testid="sync-status">
+        {text}
+      </span>
       {pending > 0 && <span className="mbx-status-pending">{t("sync.pending", { count: pending })}</span>}
+      <button
+        type="button"
+        className="mbx-status-keys"
+        data-testid="shortcuts-button"
+        aria-keyshortcuts={ariaKeys("help")}
+        onClick={onShortcuts}
+      >
+        {t("shortcuts.button")} (?)
+      </button>
       <button type="button" onClick={onRefresh} aria-label={t("sync.refresh")} title={t("sync.refresh")}>
         ⟳
       </button>

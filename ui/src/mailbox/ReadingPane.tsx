@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from "react";
+import { ariaKeys } from "../shortcuts";
 import { useI18n, type I18n } from "../i18n/i18n";
 import { formatSize } from "../i18n/size";
 import { BODY_SANDBOX, buildSrcdoc } from "./body";
@@ -118,16 +119,16 @@ function MessageView({
         <h2>{subject}</h2>
         {onReply && !noReply && (
           <>
-            <button type="button" data-testid="reply" onClick={() => onReply(message.id, false)}>
+            <button type="button" data-testid="reply" aria-keyshortcuts={ariaKeys("reply")} onClick={() => onReply(message.id, false)}>
               {t("composer.reply")}
             </button>
-            <button type="button" data-testid="reply-all" onClick={() => onReply(message.id, true)}>
+            <button type="button" data-testid="reply-all" aria-keyshortcuts={ariaKeys("replyAll")} onClick={() => onReply(message.id, true)}>
               {t("composer.replyAll")}
             </button>
           </>
         )}
         {onForward && (
-          <button type="button" data-testid="forward" onClick={() => onForward(message.id)}>
+          <button type="button" data-testid="forward" aria-keyshortcuts={ariaKeys("forward")} onClick={() => onForward(message.id)}>
             {t("composer.forward")}
           </button>
         )}

@@ -3,6 +3,7 @@
 import { useSyncExternalStore } from "react";
 import { asCommandError } from "../i18n/errors";
 import type { MailboxApi } from "./api";
+import { newMailAnnouncement, syncAnnouncement, type Announced, type Announcement } from "./announce";
 import { INBOX, TRASH, type SyncStatus } from "./types";
 import type { AccountInfo } from "../bindings/AccountInfo";
 import type { CommandError } from "../bindings/CommandError";
@@ -53,6 +54,8 @@ export interface MailboxState {
   sessionExpired: boolean;
   /** The last failure, worded by the window (`describeError`) in its language. */
   error: CommandError | null;
+  /** What the live region last said (new mail, the sync going offline or back). */
+  announced: Announced | null;
 }
 
 export const initialState: MailboxState = {
@@ -75,6 +78,7 @@ export const initialState: MailboxState = {
   actionNeeded: null,
   sessionExpired: false,
   error: null,
+  announced: null,
 };
 
 const PAGE = 1000;
@@ -96,6 +100,8 @@ export class MailboxStore {
   private refreshAgain = false;
   private openSeq = 0;
   private inboxDrawnReported = false;
+  /** « Boîte à jour » is said once per window, not after every pass. */
+  private upToDateAnnounced = false;
 
   constructor(
     private readonly api: MailboxApi,
@@ -117,8 +123,17 @@ export class MailboxStore {
 
   /** One state replacement, one notification. */
   private update(change: (s: MailboxState) => Partial<MailboxState>): void {
-    this.state = { ...this.state, ...change(this.state) };
+    const before = this.state;
+    this.state = { ...before, ...change(before) };
+    const said = syncAnnouncement(before.sync, this.state.sync, this.upToDateAnnounced);
+    if (said) this.announceNow(said);
     for (const l of this.listeners) l();
+  }
+
+  /** Puts `message` in the live region (within the current update). */
+  private announceNow(message: Announcement): void {
+    if (message.kind === "upToDate") this.upToDateAnnounced = true;
+    this.state = { ...this.state, announced: { seq: (this.state.announced?.seq ?? 0) + 1, message } };
   }
 
   // ---- lifecycle -----------------------------------------------------------------------
@@ -202,13 +217,16 @@ export class MailboxStore {
         if (error.kind !== "offline") this.update(() => ({ error }));
         return;
       }
-      case "newMail":
+      case "newMail": {
+        const said = newMailAnnouncement(event.messages);
+        if (said) this.update(() => ({ announced: { seq: (this.state.announced?.seq ?? 0) + 1, message: said } }));
         // No notification for what the user is looking at.
         if (!(windowHasFocus() && this.state.selectedFolderId === INBOX)) {
           this.api.notifyNewMail(event.messages.map((m) => m.id)).catch((e: unknown) => this.fail(e));
         }
         void this.refresh();
         return;
+      }
       case "openMessage":
         void this.selectFolder(INBOX).then(() => this.open(event.id));
         return;
