@@ -11,6 +11,7 @@ mod attachments;
 mod background;
 mod command_line;
 mod compose;
+mod conversations;
 mod demo;
 mod ent_terms;
 mod file_picker;

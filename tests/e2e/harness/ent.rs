@@ -61,6 +61,18 @@ impl Ent {
 
     /// `from` sends a message to `to` through the ENT's API; returns its id.
     pub async fn send(&self, from: &str, to: &[&str], subject: &str, body: &str) -> String {
+        self.send_in_reply(from, to, subject, body, None).await
+    }
+
+    /// As [`Ent::send`], as a reply to message `in_reply_to` when given (the ENT threads it).
+    pub async fn send_in_reply(
+        &self,
+        from: &str,
+        to: &[&str],
+        subject: &str,
+        body: &str,
+        in_reply_to: Option<&str>,
+    ) -> String {
         use messagerie_core::client::conversation;
         use messagerie_core::queue::DraftContent;
         let client = self.client(from).await;
@@ -68,6 +80,7 @@ impl Ent {
             subject: subject.into(),
             body: body.into(),
             to: to.iter().map(|login| self.id(login)).collect(),
+            in_reply_to: in_reply_to.map(str::to_string),
             ..DraftContent::default()
         };
         let draft = conversation::create_draft(&client, &content)

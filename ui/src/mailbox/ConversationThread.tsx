@@ -11,6 +11,8 @@ export interface ConversationThreadProps {
   openId: string;
   /** « Ouvrir ce message »: makes one of them the open message, with all its actions. */
   onOpen: (id: string) => void;
+  /** Changes when the conversation's line does (a new answer): the thread is read again. */
+  revision?: number;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface ConversationThreadProps {
  * order, folded (who and when); unfolding one reads it (it is marked read, as opening it is)
  * and shows its body as the reading pane does.
  */
-export function ConversationThread({ api, openId, onOpen }: ConversationThreadProps) {
+export function ConversationThread({ api, openId, onOpen, revision }: ConversationThreadProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const [thread, setThread] = useState<{ of: string; messages: Message[] } | null>(null);
@@ -33,7 +35,7 @@ export function ConversationThread({ api, openId, onOpen }: ConversationThreadPr
     return () => {
       live = false;
     };
-  }, [api, openId]);
+  }, [api, openId, revision]);
 
   if (!thread || thread.of !== openId) return null;
   const others = thread.messages.filter((m) => m.id !== openId);

@@ -85,6 +85,15 @@ export function Mailbox({
   );
 }
 
+/** The count of the open message's conversation line: the reading pane reads the conversation
+ * again when it changes. */
+function threadRevision(state: MailboxState): number | undefined {
+  const open = state.open?.message;
+  if (!open) return undefined;
+  const thread = open.threadId ?? open.id;
+  return Object.values(state.conversations).find((c) => c.threadId === thread)?.count;
+}
+
 type Confirm = { title: string; body?: string; label: string; run: () => void };
 
 /** Where the panes stack (200 % zoom, large text, a half screen): mailbox.css's breakpoint. */
@@ -562,7 +571,12 @@ function MailboxWindow({
             onPrint={print ? printOpen : undefined}
             thread={
               state.byConversation && state.open ? (
-                <ConversationThread api={api} openId={state.open.id} onOpen={openMessage} />
+                <ConversationThread
+                  api={api}
+                  openId={state.open.id}
+                  onOpen={openMessage}
+                  revision={threadRevision(state)}
+                />
               ) : undefined
             }
             actions={
