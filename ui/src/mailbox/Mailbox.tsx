@@ -235,10 +235,21 @@ function MailboxWindow({
   };
   const report = (e: unknown) => store.report(e);
   // « Imprimer »: the message open in the reading pane (a list, so that a conversation is one call).
+  // By conversation, the whole conversation, oldest first (each message read for its body).
   const printOpen = (id: string) => {
-    const open = store.getState().open;
+    const { open, byConversation: whole } = store.getState();
     if (!print || open?.id !== id || !open.message) return;
-    printMessages(print, [{ message: open.message, body: open.body }], i18n).catch(report);
+    const shown = { message: open.message, body: open.body };
+    const items = whole
+      ? api
+          .conversation(id)
+          .then((thread) =>
+            Promise.all(
+              thread.map((m) => (m.id === id ? shown : api.read(m.id).then((o) => ({ message: o.message, body: o.body })))),
+            ),
+          )
+      : Promise.resolve([shown]);
+    items.then((list) => printMessages(print, list, i18n)).catch(report);
   };
 
   useEffect(() => {

@@ -1,6 +1,6 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { FixtureApi } from "../mailbox/fixtures";
+import { FixtureApi, people } from "../mailbox/fixtures";
 import { Mailbox } from "../mailbox/Mailbox";
 import type { PrintApi } from "./api";
 
@@ -46,5 +46,22 @@ describe("« Imprimer »", () => {
     const pane = await openMessage();
     expect(within(pane).queryByRole("button", { name: "Imprimer" })).toBeNull();
     expect(print.printDocument).not.toHaveBeenCalled();
+  });
+
+  test("by conversation, the whole conversation is printed, oldest first", async () => {
+    const print = printSpy();
+    const api = new FixtureApi();
+    render(<Mailbox api={api} print={print} byConversation />);
+    await screen.findByRole("row", { name: /Conseil de classe de 6A/ });
+    api.deliver("Re : Conseil de classe de 6A", people.martin, "m-conseil");
+    fireEvent.click(await screen.findByRole("row", { name: /Re : Conseil de classe de 6A/ }));
+    const pane = await screen.findByRole("article", { name: /Re : Conseil de classe de 6A/ });
+    fireEvent.click(within(pane).getByRole("button", { name: "Imprimer" }));
+    await waitFor(() => expect(print.printDocument).toHaveBeenCalledTimes(1));
+    const html = print.printDocument.mock.calls[0]?.[2] ?? "";
+    const first = html.indexOf("17 h 30");
+    const answer = html.indexOf("<p>Re : Conseil de classe de 6A</p>");
+    expect(first).toBeGreaterThan(0);
+    expect(answer).toBeGreaterThan(first);
   });
 });
