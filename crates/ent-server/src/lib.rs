@@ -33,6 +33,7 @@ pub mod testing;
 mod timeline;
 mod userbook;
 mod visible;
+mod workspace;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -237,6 +238,7 @@ fn router(state: State) -> Router {
         .merge(timeline::routes())
         .merge(userbook::routes().layer(DefaultBodyLimit::max(json_limit)))
         .merge(visible::routes())
+        .merge(workspace::routes(state.cfg.max_upload_bytes))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             faults::middleware,
