@@ -18,6 +18,10 @@ pub struct SafeBody {
     pub remote_images: bool,
     /// The distinct http, https and mailto links, in order.
     pub links: Vec<String>,
+    /// The body shows the ENT's own workspace images (`/workspace/document/{id}`, what the
+    /// ENT's editor inserts): the app fetches them with the session and shows them at once
+    /// ([`crate::ent_images`]); the window never loads them itself.
+    pub ent_images: bool,
 }
 
 /// Tags the ENT editor produces beyond ammonia's default set.
@@ -49,6 +53,7 @@ pub fn sanitize(html: &str) -> SafeBody {
             html: plain_text(html),
             remote_images: false,
             links: Vec::new(),
+            ent_images: false,
         };
     }
     let mut builder = ammonia::Builder::default();
@@ -65,7 +70,9 @@ pub fn sanitize(html: &str) -> SafeBody {
             &["conversation-history", "conversation-history-body"],
         )
         .url_schemes(HashSet::from(["http", "https", "mailto", "data"]))
-        .url_relative(ammonia::UrlRelative::Deny)
+        // The one relative address kept: an ENT image of the exact shape the ENT's editor
+        // writes (links and every other relative address are refused by the filter below).
+        .url_relative(ammonia::UrlRelative::Custom(Box::new(ent_image_only)))
         .link_rel(Some("noopener noreferrer"))
         .set_tag_attribute_value("a", "target", "_blank")
         .attribute_filter(|tag, attribute, value| match (tag, attribute) {
@@ -74,6 +81,8 @@ pub fn sanitize(html: &str) -> SafeBody {
             ("img", "src") => is_image(value).then_some(Cow::Borrowed(value)),
             // ammonia only lets URL attributes through on a and img here; refuse any other.
             (_, "href" | "src") => None,
+            // A quote's source is never followed; no relative one either.
+            (_, "cite") => has_scheme(value, &["http:", "https:"]).then_some(Cow::Borrowed(value)),
             _ => Some(Cow::Borrowed(value)),
         });
     let html = builder.clean(html).to_string();
@@ -81,6 +90,10 @@ pub fn sanitize(html: &str) -> SafeBody {
         .into_iter()
         .filter_map(|tag| attribute(tag, "src"))
         .any(|src| src.starts_with("http:") || src.starts_with("https:"));
+    let ent_images = tags(&html, "img")
+        .into_iter()
+        .filter_map(|tag| attribute(tag, "src"))
+        .any(|src| crate::ent_images::ent_image_path(&unescape(src)).is_some());
     let mut links = Vec::new();
     for href in tags(&html, "a")
         .into_iter()
@@ -95,6 +108,7 @@ pub fn sanitize(html: &str) -> SafeBody {
         html,
         remote_images,
         links,
+        ent_images,
     }
 }
 
@@ -140,6 +154,11 @@ fn plain_text(html: &str) -> String {
     out
 }
 
+/// The relative addresses ammonia may keep: an ENT image, untouched; nothing else.
+fn ent_image_only(url: &str) -> Option<Cow<'_, str>> {
+    crate::ent_images::ent_image_path(url).map(|_| Cow::Borrowed(url))
+}
+
 fn has_scheme(value: &str, schemes: &[&str]) -> bool {
     let lower = value.trim_start().to_ascii_lowercase();
     schemes.iter().any(|s| lower.starts_with(s))
@@ -151,6 +170,7 @@ fn is_link(value: &str) -> bool {
 
 fn is_image(value: &str) -> bool {
     has_scheme(value, &["http:", "https:", "data:image/"])
+        || crate::ent_images::ent_image_path(value).is_some()
 }
 
 /// Keeps the declarations of a `style` attribute that cannot load or run anything.
@@ -314,6 +334,43 @@ mod tests {
                 .html
                 .contains("data:")
         );
+    }
+
+    #[test]
+    fn the_ents_own_images_are_kept_and_nothing_else_relative_or_foreign_passes_as_one() {
+        let id = "0f8e2b1c-2d3e-4f50-8a9b-0c1d2e3f4a5b";
+        let safe = sanitize(&format!(
+            r#"<p><img src="/workspace/document/{id}?timestamp=1796000000000" class="custom-image" width="350"></p>"#
+        ));
+        assert!(safe.ent_images);
+        assert!(!safe.remote_images);
+        assert!(
+            safe.html.contains(&format!(
+                r#"src="/workspace/document/{id}?timestamp=1796000000000""#
+            )),
+            "{}",
+            safe.html
+        );
+        assert!(safe.html.contains(r#"width="350""#));
+        for hostile in [
+            r#"<img src="/workspace/document/../../x">"#,
+            r#"<img src="/workspace/document/..%2F..%2Fx">"#,
+            r#"<img src="//evil.example/workspace/document/abc">"#,
+            r#"<img src="/conversation/api/folders">"#,
+            r#"<a href="/workspace/document/abc">x</a>"#,
+            r#"<blockquote cite="/workspace/document/abc">x</blockquote>"#,
+        ] {
+            let safe = sanitize(hostile);
+            assert!(!safe.ent_images, "{hostile}");
+            assert!(
+                !safe.html.contains("workspace") && !safe.html.contains("folders"),
+                "{hostile} → {}",
+                safe.html
+            );
+        }
+        // Another host's copy of the address is a remote image, blocked until allowed.
+        let foreign = sanitize(r#"<img src="https://evil.example/workspace/document/abc">"#);
+        assert!(foreign.remote_images && !foreign.ent_images);
     }
 
     #[test]
