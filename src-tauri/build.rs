@@ -65,6 +65,9 @@ fn main() {
             "send_scheduled_now",
             "cancel_scheduled",
             "quiet_hours_end",
+            "insert_image",
+            "ent_image",
+            "show_ent_images",
         ]),
     ))
     .expect("tauri-build: cannot generate the app's context (is ui/dist built? run `make ui`)");

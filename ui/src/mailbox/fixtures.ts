@@ -317,12 +317,9 @@ export class FixtureApi implements MailboxApi, SignInApi {
   }
 
   /** Adds a message to the inbox as a sync would. */
-  deliver(subject: string, from: Recipient = people.leroy): string {
+  deliver(subject: string, from: Recipient = people.leroy, body = `<p>${subject}</p>`): string {
     const id = `m-new-${this.nextId++}`;
-    this.messages.set(
-      id,
-      fromSeed({ id, subject, from, to: [me], hoursAgo: 0, unread: true, body: `<p>${subject}</p>` }),
-    );
+    this.messages.set(id, fromSeed({ id, subject, from, to: [me], hoursAgo: 0, unread: true, body }));
     this.emit({ kind: "messagesChanged", ids: [id] });
     return id;
   }
@@ -625,6 +622,15 @@ export class FixtureApi implements MailboxApi, SignInApi {
     if (!s) return fail("invalidInput", `no message ${id}`);
     const pixel = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
     return answer((s.message.body ?? "").replace(/src="https?:[^"]*"/g, `src="${pixel}"`));
+  }
+
+  /** The body with each ENT image source replaced by a 1-pixel GIF, as the backend inlines. */
+  showEntImages(id: string): Promise<string> {
+    this.log("showEntImages", id);
+    const s = this.messages.get(id);
+    if (!s) return fail("invalidInput", `no message ${id}`);
+    const pixel = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
+    return answer((s.message.body ?? "").replace(/src="\/workspace\/[^"]*"/g, `src="${pixel}"`));
   }
 
   notifyNewMail(messageIds: string[]): Promise<void> {
