@@ -10,7 +10,10 @@ cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES=(libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev libssl-dev libdbus-1-dev
   libayatana-appindicator3-dev librsvg2-dev)
-E2E_PACKAGES=(webkit2gtk-driver xvfb dbus x11-utils imagemagick xdotool libglib2.0-bin desktop-file-utils)
+# fonts-dejavu-core: the fonts the reading pane's reference pictures are drawn with
+# (tests/e2e/reading_fixtures.rs); a fresh Debian may have another sans-serif first.
+E2E_PACKAGES=(webkit2gtk-driver xvfb dbus x11-utils imagemagick xdotool libglib2.0-bin desktop-file-utils
+  fonts-dejavu-core)
 
 packages=("${BUILD_PACKAGES[@]}")
 [[ "${1:-}" == "e2e" ]] && packages+=("${E2E_PACKAGES[@]}")

@@ -65,9 +65,14 @@ pub fn sanitize(html: &str) -> SafeBody {
         .add_tag_attributes("td", &["colspan", "rowspan"])
         .add_tag_attributes("th", &["colspan", "rowspan"])
         // The quoted history of a reply, as the ENT's editor writes and shows it (folded).
+        // and the ENT's attachment links block (one link a line).
         .add_allowed_classes(
             "div",
-            &["conversation-history", "conversation-history-body"],
+            &[
+                "conversation-history",
+                "conversation-history-body",
+                "attachments",
+            ],
         )
         .url_schemes(HashSet::from(["http", "https", "mailto", "data"]))
         // The one relative address kept: an ENT image of the exact shape the ENT's editor
@@ -85,7 +90,7 @@ pub fn sanitize(html: &str) -> SafeBody {
             (_, "cite") => has_scheme(value, &["http:", "https:"]).then_some(Cow::Borrowed(value)),
             _ => Some(Cow::Borrowed(value)),
         });
-    let html = builder.clean(html).to_string();
+    let html = without_empty_images(&builder.clean(html).to_string());
     let remote_images = tags(&html, "img")
         .into_iter()
         .filter_map(|tag| attribute(tag, "src"))
@@ -110,6 +115,35 @@ pub fn sanitize(html: &str) -> SafeBody {
         links,
         ent_images,
     }
+}
+
+/// `html` without the `<img>` tags the cleaning left without a source (a relative or
+/// `javascript:` one was removed): an image that cannot show anything must not leave an empty
+/// box where the author put none.
+fn without_empty_images(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<img") {
+        // The tag ends at the first `>` outside a double-quoted value (html5ever leaves `>`
+        // unescaped in attribute values).
+        let mut quoted = false;
+        let Some(len) = rest[at..].bytes().position(|b| {
+            if b == b'"' {
+                quoted = !quoted;
+            }
+            b == b'>' && !quoted
+        }) else {
+            break;
+        };
+        let tag = &rest[at..at + len + 1];
+        out.push_str(&rest[..at]);
+        if attribute(tag, "src").is_some() {
+            out.push_str(tag);
+        }
+        rest = &rest[at + len + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The deepest nesting the tags of `html` would build if each opened tag stayed open until its
@@ -333,6 +367,17 @@ mod tests {
             !sanitize(r#"<img src="data:text/html,<script>x</script>">"#)
                 .html
                 .contains("data:")
+        );
+    }
+
+    #[test]
+    fn an_image_left_without_a_source_leaves_no_box() {
+        let safe = sanitize(
+            r#"<p>a<img src="x" onerror="y()">b<img alt="1 > 0" src="javascript:x"><img alt="c > d" src="data:image/png;base64,iVBORw0KGgo="></p>"#,
+        );
+        assert_eq!(
+            safe.html,
+            r#"<p>ab<img alt="c &gt; d" src="data:image/png;base64,iVBORw0KGgo="></p>"#
         );
     }
 

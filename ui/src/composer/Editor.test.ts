@@ -23,6 +23,7 @@ import Underline from "@tiptap/extension-underline";
 import StarterKit from "@tiptap/starter-kit";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { messageExtensions } from "./extensions";
+import { fixtureFile } from "./fixtureFiles";
 
 const ENT_EDITOR: Extensions = [
   StarterKit,
@@ -193,6 +194,26 @@ describe("an image is written as the ENT's editor writes it", () => {
     expect(ent).toContain("tracker.example");
     expect(html).not.toContain("tracker.example");
     expect(html).toContain('<img class="custom-image" src="/workspace/document/abc" width="350">');
+  });
+});
+
+describe("the round trip's reference (tests/e2e/fixtures/roundtrip.html)", () => {
+  // The steps tests/e2e/writing_roundtrip.rs takes in the app's composer (typing, then the
+  // toolbar's commands), taken here in the ENT's own editor: what it writes is the reference
+  // the message read back through ent-server must equal. MESSAGERIE_UPDATE_FIXTURES=1 writes it.
+  const ROUNDTRIP_SRC = "/workspace/document/0f8e2b1c-2d3e-4f50-8a9b-0c1d2e3f4a5b?timestamp=1796000000000";
+  const steps = (e: Editor) => {
+    e.commands.insertContent("Sortie au musée");
+    e.chain().setTextSelection({ from: 1, to: 7 }).setColor("#c0392b").run();
+    e.chain().focus("end").setNewImage({ src: ROUNDTRIP_SRC }).run();
+    e.chain().focus("end").insertTable({ rows: 3, cols: 3, withHeaderRow: false }).insertContent("Lundi").run();
+    return e.getHTML();
+  };
+
+  test("the composer and the ENT's editor write the same HTML for a table, a colour and an inline image", () => {
+    const html = steps(ours());
+    expect(html).toBe(steps(ents()));
+    expect(fixtureFile("roundtrip.html", html + "\n")).toBe(html + "\n");
   });
 });
 

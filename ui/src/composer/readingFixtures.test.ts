@@ -4,7 +4,8 @@
 // edifice-frontend-framework packages/react/src/modules/editor/hooks/useTipTapEditor.ts, with
 // the node views' underlying extensions for images, videos, embeds and attachment links).
 // Each committed file must be what the extensions write for its document; to write them
-// again after a change here: MESSAGERIE_UPDATE_FIXTURES=1 npx vitest run readingFixtures.
+// again after a change here: MESSAGERIE_UPDATE_FIXTURES=1 npx vitest run readingFixtures
+// (`fixtureFiles.ts`).
 import { Attachment } from "@edifice.io/tiptap-extensions/attachment";
 import { ConversationHistory } from "@edifice.io/tiptap-extensions/conversation-history";
 import { ConversationHistoryBody } from "@edifice.io/tiptap-extensions/conversation-history-body";
@@ -26,9 +27,8 @@ import TextStyle from "@tiptap/extension-text-style";
 import Underline from "@tiptap/extension-underline";
 import { Node } from "@tiptap/pm/model";
 import StarterKit from "@tiptap/starter-kit";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { describe, expect, test } from "vitest";
+import { fixtureFile } from "./fixtureFiles";
 
 const ENT_EDITOR: Extensions = [
   StarterKit,
@@ -51,8 +51,6 @@ const ENT_EDITOR: Extensions = [
   Iframe,
   Attachment,
 ];
-
-const DIR = resolve(__dirname, "../../../tests/e2e/fixtures/reading");
 
 /** The id the fixtures give the workspace image; the e2e test uploads it and swaps the id. */
 export const FIXTURE_IMAGE_ID = "0f8e2b1c-2d3e-4f50-8a9b-0c1d2e3f4a5b";
@@ -160,26 +158,21 @@ function entHtml(doc: JSONContent): string {
 }
 
 describe("the reading fixtures are what the ENT's editor writes", () => {
-  const update = process.env.MESSAGERIE_UPDATE_FIXTURES === "1";
   for (const [name, doc] of Object.entries(READING_FIXTURES)) {
     test(`${name}.html`, () => {
       const html = entHtml(doc) + "\n";
-      const file = resolve(DIR, `${name}.html`);
-      if (update || !existsSync(file)) writeFileSync(file, html);
-      expect(readFileSync(file, "utf8")).toBe(html);
+      expect(fixtureFile(`reading/${name}.html`, html)).toBe(html);
     });
   }
 
   test("hostile.html is formatting.html with hostile additions spread through it", () => {
-    const benign = entHtml(READING_FIXTURES.formatting);
+    const benign = entHtml(READING_FIXTURES.formatting as JSONContent);
     // After the first paragraph, after the list, and at the end.
     const hostile =
       benign.replace("</p>", `</p>${HOSTILE_ADDITIONS.slice(0, 3).join("")}`).replace("</ul>", `</ul>${HOSTILE_ADDITIONS[3]}`) +
       HOSTILE_ADDITIONS.slice(4).join("") +
       "\n";
-    const file = resolve(DIR, "hostile.html");
-    if (update || !existsSync(file)) writeFileSync(file, hostile);
-    expect(readFileSync(file, "utf8")).toBe(hostile);
+    expect(fixtureFile("reading/hostile.html", hostile)).toBe(hostile);
     for (const added of HOSTILE_ADDITIONS) expect(hostile).toContain(added);
   });
 });
