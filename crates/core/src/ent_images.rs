@@ -118,7 +118,7 @@ pub async fn inline_ent_images(client: &Client, html: &str) -> String {
 }
 
 /// The ENT image at `path` (an [`ent_image_path`]) as a `data:` URL, fetched through the client
-/// (its session, its re-login) within [`IMAGE_TIMEOUT`]; `None` when it cannot be shown.
+/// (its session, its re-login) within 20 seconds; `None` when it cannot be shown.
 pub async fn fetch_data_url(client: &Client, path: &str) -> Option<String> {
     tokio::time::timeout(IMAGE_TIMEOUT, fetch(client, path))
         .await

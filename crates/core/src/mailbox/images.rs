@@ -9,6 +9,7 @@ use super::Mailbox;
 use crate::attachment;
 use crate::ent_images::{self, ImageError};
 use crate::error::{Error, Result};
+use crate::queue::{self, Action, DraftContent};
 
 /// An image uploaded to the user's workspace, ready to be inserted in a body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -63,11 +64,51 @@ impl Mailbox {
         }
         let data_url =
             ent_images::data_url(&bytes).ok_or(ImageError::NotAnImage { name: name.clone() })?;
-        let id = ent_images::upload(self.client(), &name, bytes).await?;
-        Ok(InlineImage {
-            src: ent_images::image_src(&id, crate::clock::now_ms()),
-            data_url,
+        match ent_images::upload(self.client(), &name, bytes.clone()).await {
+            Ok(id) => Ok(InlineImage {
+                src: ent_images::image_src(&id, crate::clock::now_ms()),
+                data_url,
+            }),
+            // Offline (or the ENT failing): the image waits in the queue, as an attachment
+            // does, under a local id the body holds until the replay uploads it.
+            Err(e) if e.is_retryable() => {
+                let local_id = self.queue_image(&name, bytes).await?;
+                Ok(InlineImage {
+                    src: format!("/workspace/document/{local_id}"),
+                    data_url,
+                })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Copies an image into the account and queues its upload; its local id.
+    async fn queue_image(&self, name: &str, bytes: Vec<u8>) -> Result<String> {
+        let local_id = queue::new_local_id();
+        let dir = self.inner.account.dir.join("outgoing");
+        let copy = dir.join(super::safe_name(&format!("{local_id}-{name}")));
+        let target = copy.clone();
+        tokio::task::spawn_blocking(move || {
+            std::fs::create_dir_all(&dir)?;
+            std::fs::write(&target, bytes)
         })
+        .await
+        .map_err(|_| Error::InvalidInput("copy task failed".into()))?
+        .map_err(|source| Error::File {
+            path: copy.display().to_string(),
+            source,
+        })?;
+        let action = Action::UploadImage {
+            local_id: local_id.clone(),
+            path: copy.display().to_string(),
+            filename: name.to_owned(),
+        };
+        self.inner
+            .store
+            .write(move |tx| queue::push(tx, &action, Vec::new()).map(drop))
+            .await?;
+        self.inner.announce_pending().await?;
+        Ok(local_id)
     }
 
     /// An ENT image of a body (`src` as the body holds it) as a `data:` URL, fetched with the
@@ -76,7 +117,33 @@ impl Mailbox {
         let Some(path) = ent_images::ent_image_path(src) else {
             return Ok(None);
         };
-        Ok(ent_images::fetch_data_url(self.client(), &path).await)
+        let id = path.rsplit('/').next().unwrap_or_default().to_owned();
+        if !queue::is_local_id(&id) {
+            return Ok(ent_images::fetch_data_url(self.client(), &path).await);
+        }
+        // An image inserted offline: the ENT's copy once uploaded, else the queued file.
+        let key = id.clone();
+        let (remote, file) = self
+            .inner
+            .store
+            .read(move |c| {
+                let remote = queue::remote_id(c, &key)?;
+                let file = queue::all(c)?.into_iter().find_map(|e| match e.action {
+                    Action::UploadImage { local_id, path, .. } if local_id == key => Some(path),
+                    _ => None,
+                });
+                Ok((remote, file))
+            })
+            .await?;
+        if let Some(remote) = remote {
+            let path = format!("/workspace/document/{remote}");
+            return Ok(ent_images::fetch_data_url(self.client(), &path).await);
+        }
+        let Some(file) = file else {
+            return Ok(None);
+        };
+        let bytes = tokio::fs::read(&file).await.ok();
+        Ok(bytes.and_then(|b| ent_images::data_url(&b)))
     }
 
     /// The message's body made safe, with the ENT's own images inlined as `data:` URLs (shown
@@ -86,4 +153,46 @@ impl Mailbox {
         let html = crate::body::sanitize(message.body.as_deref().unwrap_or_default()).html;
         Ok(ent_images::inline_ent_images(self.client(), &html).await)
     }
+}
+
+/// `content` with each image inserted offline (`/workspace/document/local-…`) given the id the
+/// ENT gave it, once its queued upload ran (the queue replays in order, so it has by the time
+/// a later save or send runs); an image whose upload the ENT refused keeps its local address,
+/// which the recipients' readers show as nothing.
+pub(crate) async fn with_uploaded_images(
+    inner: &super::Inner,
+    content: &DraftContent,
+) -> crate::store::StoreResult<DraftContent> {
+    const PREFIX: &str = "/workspace/document/local-";
+    if !content.body.contains(PREFIX) {
+        return Ok(content.clone());
+    }
+    let body = content.body.clone();
+    let mapped = inner
+        .store
+        .read(move |c| {
+            let mut out = Vec::new();
+            let mut rest = body.as_str();
+            while let Some(at) = rest.find(PREFIX) {
+                let start = at + "/workspace/document/".len();
+                let len = rest[start..]
+                    .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '-'))
+                    .unwrap_or(rest.len() - start);
+                let local = &rest[start..start + len];
+                if let Some(remote) = queue::remote_id(c, local)? {
+                    out.push((local.to_owned(), remote));
+                }
+                rest = &rest[start + len..];
+            }
+            Ok(out)
+        })
+        .await?;
+    let mut content = content.clone();
+    for (local, remote) in mapped {
+        content.body = content.body.replace(
+            &format!("/workspace/document/{local}"),
+            &format!("/workspace/document/{remote}"),
+        );
+    }
+    Ok(content)
 }

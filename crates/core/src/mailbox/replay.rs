@@ -316,6 +316,7 @@ fn action_name(a: &Action) -> &'static str {
         Action::ForwardAttachments { .. } => "forwardAttachments",
         Action::AddAttachment { .. } => "addAttachment",
         Action::RemoveAttachment { .. } => "removeAttachment",
+        Action::UploadImage { .. } => "uploadImage",
     }
 }
 
@@ -772,36 +773,33 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outco
                 api::delete_folder(c, &id).await?;
             }
         }
-        Action::SaveDraft { id, content } => match resolve_one(inner, id).await? {
-            Some(remote) => {
-                api::update_draft(c, &remote, content).await?;
-                // A draft sent meanwhile (elsewhere) is not changed by the ENT, which answers
-                // 200 all the same: the store shows what the ENT has.
-                let (summary, body) = api::message(c, &remote).await?;
-                if summary.state != "DRAFT" {
-                    store_remote(inner, summary, body).await?;
-                }
+        Action::SaveDraft { id, content } => {
+            let content = &super::images::with_uploaded_images(inner, content).await?;
+            save_draft(inner, entry, id, content).await?;
+        }
+        Action::UploadImage {
+            local_id,
+            path,
+            filename,
+        } => {
+            // Mapped already: a replay died after the upload's answer was recorded.
+            if resolve_one(inner, local_id).await?.is_some() {
+                return Ok(outcome);
             }
-            None => {
-                let seq = entry.seq;
-                let mut remote = None;
-                if let Some(at) = entry.create_attempted_at {
-                    // A replay died after asking the ENT to create it: look before creating.
-                    remote = find_created_draft(inner, content, at).await?;
-                }
-                let remote = match remote {
-                    Some(r) => r,
-                    None => {
-                        mark_attempted(inner, seq, Step::Create).await?;
-                        api::create_draft(c, content).await?
-                    }
-                };
-                record_draft(inner, seq, id, &remote).await?;
-                if let Some(parent) = &content.in_reply_to {
-                    mark_read_here(inner, parent).await?;
-                }
-            }
-        },
+            let bytes = tokio::fs::read(path).await.map_err(|e| ApiError::Refused {
+                what: format!("uploading {filename}"),
+                status: 0,
+                reason: Some(format!("cannot read the image: {e}")),
+            })?;
+            // A replay that died after the upload leaves one unused copy in the workspace:
+            // nothing lists it, and sending the image twice is harmless.
+            let id = crate::ent_images::upload(c, filename, bytes).await?;
+            let (old, new) = (local_id.clone(), id);
+            inner
+                .store
+                .write(move |tx| queue::map_id(tx, &old, &new))
+                .await?;
+        }
         Action::Send {
             id,
             content,
@@ -811,6 +809,7 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outco
             let Some(remote) = resolve_one(inner, id).await? else {
                 return Ok(outcome);
             };
+            let content = &super::images::with_uploaded_images(inner, content).await?;
 
             if entry.send_attempted_at.is_some() {
                 // A replay died after asking the ENT to send it: sent already is done.
@@ -931,4 +930,45 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outco
         }
     }
     Ok(outcome)
+}
+
+/// Creates the draft on the ENT when `id` is local, updates it otherwise.
+async fn save_draft(
+    inner: &Arc<Inner>,
+    entry: &Entry,
+    id: &str,
+    content: &queue::DraftContent,
+) -> std::result::Result<(), Failure> {
+    let c = &inner.client;
+    match resolve_one(inner, id).await? {
+        Some(remote) => {
+            api::update_draft(c, &remote, content).await?;
+            // A draft sent meanwhile (elsewhere) is not changed by the ENT, which answers
+            // 200 all the same: the store shows what the ENT has.
+            let (summary, body) = api::message(c, &remote).await?;
+            if summary.state != "DRAFT" {
+                store_remote(inner, summary, body).await?;
+            }
+        }
+        None => {
+            let seq = entry.seq;
+            let mut remote = None;
+            if let Some(at) = entry.create_attempted_at {
+                // A replay died after asking the ENT to create it: look before creating.
+                remote = find_created_draft(inner, content, at).await?;
+            }
+            let remote = match remote {
+                Some(r) => r,
+                None => {
+                    mark_attempted(inner, seq, Step::Create).await?;
+                    api::create_draft(c, content).await?
+                }
+            };
+            record_draft(inner, seq, id, &remote).await?;
+            if let Some(parent) = &content.in_reply_to {
+                mark_read_here(inner, parent).await?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -152,3 +152,63 @@ async fn hostile_addresses_are_not_fetched_as_ent_images_and_a_huge_one_is_left_
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn an_image_inserted_offline_waits_with_the_message_and_reaches_the_recipient_under_its_ent_address(
+) {
+    let mut app = TestApp::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Quick).await.unwrap();
+    app.stop().await;
+
+    // Offline: the image goes in at once, under a local address, and the message is queued.
+    let image = marie
+        .insert_image(&file(&dir, "sortie.png", PNG))
+        .await
+        .unwrap();
+    assert!(
+        image.src.starts_with("/workspace/document/local-"),
+        "{}",
+        image.src
+    );
+    assert_eq!(
+        marie.ent_image(&image.src).await.unwrap().as_deref(),
+        Some(image.data_url.as_str()),
+        "the editor shows the queued file"
+    );
+    marie
+        .send(
+            None,
+            DraftContent {
+                subject: "Photo hors ligne".into(),
+                body: format!(
+                    r#"<p>La photo :<img class="custom-image" src="{}" width="350"></p>"#,
+                    image.src
+                ),
+                to: vec![app.id("paul.martin")],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(marie.pending_actions().await.unwrap() >= 2);
+
+    app.restart().await;
+    marie.sync(SyncMode::Quick).await.unwrap();
+
+    assert_eq!(marie.pending_actions().await.unwrap(), 0);
+    let paul = app.mailbox("paul.martin").await;
+    let (id, _) = opened_body(&paul, "Photo hors ligne").await;
+    let body = paul.message(&id).await.unwrap().body.unwrap();
+    assert!(!body.contains("local-"), "{body}");
+    assert!(
+        body.contains(r#"<img class="custom-image" src="/workspace/document/"#),
+        "{body}"
+    );
+    let html = paul.body_with_ent_images(&id).await.unwrap();
+    assert!(
+        html.contains(&image.data_url),
+        "paul sees the image: {html}"
+    );
+}
