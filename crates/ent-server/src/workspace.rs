@@ -12,7 +12,9 @@
 //!   `protected` or `public` (entcore `WorkspaceResourcesProvider.authorizeGetDocument`: owner,
 //!   shared, or visibility `public`/`protected`). That is how the recipients of a message read
 //!   its inline images: nothing is shared with them. Anyone else: 401, as the resource filter
-//!   answers; no session: the login redirect.
+//!   answers; no session: the login redirect. With `Config::protected_documents_to_any_user`
+//!   off, a `protected` document is read only by its owner and by the users who received a
+//!   message whose body shows it.
 //! - `GET /workspace/pub/document/{id}`: a `public` document, without a session.
 //!
 //! Any file type is accepted, as entcore does; the app checks that an image is an image.
@@ -275,7 +277,10 @@ async fn serve(state: &AppState, id: &str, reader: Option<&str>) -> ApiResult<Re
     };
     let allowed = match reader {
         None => visibility == "public",
-        Some(user) => user == owner || visibility == "protected" || visibility == "public",
+        Some(user) if user == owner || visibility == "public" => true,
+        Some(_) if visibility != "protected" => false,
+        Some(_) if state.cfg.protected_documents_to_any_user => true,
+        Some(user) => shown_to(state, user, id).await?,
     };
     if !allowed {
         return Err(ApiError::Unauthorized);
@@ -313,6 +318,21 @@ async fn serve(state: &AppState, id: &str, reader: Option<&str>) -> ApiResult<Re
         resp.headers_mut().insert(header::CONTENT_LENGTH, v);
     }
     Ok(resp)
+}
+
+/// Whether `user` has a message whose body shows the document `id` (`Config::protected_documents_to_any_user` off).
+async fn shown_to(state: &AppState, user: &str, id: &str) -> ApiResult<bool> {
+    let (user, needle) = (user.to_owned(), format!("%/workspace/document/{id}%"));
+    state
+        .db
+        .read(move |c| -> ApiResult<bool> {
+            Ok(c.prepare_cached(
+                "SELECT 1 FROM usermessages u JOIN messages m ON m.id = u.message_id
+                 WHERE u.user_id = ?1 AND m.body LIKE ?2 LIMIT 1",
+            )?
+            .exists(params![user, needle])?)
+        })
+        .await
 }
 
 #[cfg(test)]

@@ -126,3 +126,39 @@ async fn workspace_uploads_count_against_the_quota_and_bad_input_is_refused() {
     let anonymous = upload(&app.anonymous(), EDITOR_QUERY, "a.png", vec![1]).await;
     assert_eq!(anonymous.status(), StatusCode::FOUND);
 }
+
+#[tokio::test]
+async fn on_a_stricter_ent_a_protected_image_is_read_by_the_recipients_of_its_message_only() {
+    let app = TestApp::spawn_with(|c| c.protected_documents_to_any_user = false).await;
+    let marie = app.login("marie.durand").await;
+    let doc: Value = json(upload(&marie, EDITOR_QUERY, "sortie.png", PNG.to_vec()).await).await;
+    let id = doc["_id"].as_str().unwrap().to_owned();
+    let path = format!("/workspace/document/{id}");
+    let (paul, hugo) = (
+        app.login("paul.martin").await,
+        app.login("hugo.leroy").await,
+    );
+    assert_eq!(
+        paul.get(&path).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "not sent yet"
+    );
+
+    let mut body = crate::helpers::draft(&[&app.id("paul.martin")], "Photo");
+    body.body = Some(format!(
+        r#"<p><img class="custom-image" src="{path}?timestamp=1" width="350"></p>"#
+    ));
+    json::<Value>(marie.send_raw(None, None, &body).await).await;
+
+    assert_eq!(
+        paul.get(&path).await.status(),
+        StatusCode::OK,
+        "a recipient"
+    );
+    assert_eq!(marie.get(&path).await.status(), StatusCode::OK, "its owner");
+    assert_eq!(
+        hugo.get(&path).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "a stranger"
+    );
+}
