@@ -9,7 +9,7 @@ use super::Mailbox;
 use crate::attachment;
 use crate::ent_images::{self, ImageError};
 use crate::error::{Error, Result};
-use crate::queue::{self, Action, DraftContent};
+use crate::queue::{self, Action};
 
 /// An image uploaded to the user's workspace, ready to be inserted in a body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -153,46 +153,4 @@ impl Mailbox {
         let html = crate::body::sanitize(message.body.as_deref().unwrap_or_default()).html;
         Ok(ent_images::inline_ent_images(self.client(), &html).await)
     }
-}
-
-/// `content` with each image inserted offline (`/workspace/document/local-…`) given the id the
-/// ENT gave it, once its queued upload ran (the queue replays in order, so it has by the time
-/// a later save or send runs); an image whose upload the ENT refused keeps its local address,
-/// which the recipients' readers show as nothing.
-pub(crate) async fn with_uploaded_images(
-    inner: &super::Inner,
-    content: &DraftContent,
-) -> crate::store::StoreResult<DraftContent> {
-    const PREFIX: &str = "/workspace/document/local-";
-    if !content.body.contains(PREFIX) {
-        return Ok(content.clone());
-    }
-    let body = content.body.clone();
-    let mapped = inner
-        .store
-        .read(move |c| {
-            let mut out = Vec::new();
-            let mut rest = body.as_str();
-            while let Some(at) = rest.find(PREFIX) {
-                let start = at + "/workspace/document/".len();
-                let len = rest[start..]
-                    .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '-'))
-                    .unwrap_or(rest.len() - start);
-                let local = &rest[start..start + len];
-                if let Some(remote) = queue::remote_id(c, local)? {
-                    out.push((local.to_owned(), remote));
-                }
-                rest = &rest[start + len..];
-            }
-            Ok(out)
-        })
-        .await?;
-    let mut content = content.clone();
-    for (local, remote) in mapped {
-        content.body = content.body.replace(
-            &format!("/workspace/document/{local}"),
-            &format!("/workspace/document/{remote}"),
-        );
-    }
-    Ok(content)
 }

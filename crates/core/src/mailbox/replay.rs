@@ -774,32 +774,14 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outco
             }
         }
         Action::SaveDraft { id, content } => {
-            let content = &super::images::with_uploaded_images(inner, content).await?;
+            let content = &with_uploaded_images(inner, content).await?;
             save_draft(inner, entry, id, content).await?;
         }
         Action::UploadImage {
             local_id,
             path,
             filename,
-        } => {
-            // Mapped already: a replay died after the upload's answer was recorded.
-            if resolve_one(inner, local_id).await?.is_some() {
-                return Ok(outcome);
-            }
-            let bytes = tokio::fs::read(path).await.map_err(|e| ApiError::Refused {
-                what: format!("uploading {filename}"),
-                status: 0,
-                reason: Some(format!("cannot read the image: {e}")),
-            })?;
-            // A replay that died after the upload leaves one unused copy in the workspace:
-            // nothing lists it, and sending the image twice is harmless.
-            let id = crate::ent_images::upload(c, filename, bytes).await?;
-            let (old, new) = (local_id.clone(), id);
-            inner
-                .store
-                .write(move |tx| queue::map_id(tx, &old, &new))
-                .await?;
-        }
+        } => upload_image(inner, local_id, path, filename).await?,
         Action::Send {
             id,
             content,
@@ -809,7 +791,7 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outco
             let Some(remote) = resolve_one(inner, id).await? else {
                 return Ok(outcome);
             };
-            let content = &super::images::with_uploaded_images(inner, content).await?;
+            let content = &with_uploaded_images(inner, content).await?;
 
             if entry.send_attempted_at.is_some() {
                 // A replay died after asking the ENT to send it: sent already is done.
@@ -971,4 +953,89 @@ async fn save_draft(
         }
     }
     Ok(())
+}
+
+/// Uploads an image inserted offline ([`Action::UploadImage`]) and maps its local id to the
+/// workspace document's. Mapped already (uploaded by an earlier save or send that needed it,
+/// or by a replay that died after recording the answer): nothing to do.
+async fn upload_image(
+    inner: &Arc<Inner>,
+    local_id: &str,
+    path: &str,
+    filename: &str,
+) -> std::result::Result<(), Failure> {
+    if resolve_one(inner, local_id).await?.is_some() {
+        return Ok(());
+    }
+    let bytes = tokio::fs::read(path).await.map_err(|e| ApiError::Refused {
+        what: format!("uploading {filename}"),
+        status: 0,
+        reason: Some(format!("cannot read the image: {e}")),
+    })?;
+    // A replay that died after the upload leaves one unused copy in the workspace: nothing
+    // lists it, and sending the image twice is harmless.
+    let id = crate::ent_images::upload(&inner.client, filename, bytes).await?;
+    let old = local_id.to_owned();
+    inner
+        .store
+        .write(move |tx| queue::map_id(tx, &old, &id))
+        .await?;
+    Ok(())
+}
+
+/// `content` with each image inserted offline (`/workspace/document/local-…`) given the id the
+/// ENT gave it. An image whose upload is still queued is uploaded first, here: a save or send
+/// queued before it (a scheduled send edited afterwards, a save that replaced an older one)
+/// must not leave with a local address. An image whose upload is gone (the ENT refused it)
+/// keeps its local address, which readers show as nothing.
+async fn with_uploaded_images(
+    inner: &Arc<Inner>,
+    content: &queue::DraftContent,
+) -> std::result::Result<queue::DraftContent, Failure> {
+    const PREFIX: &str = "/workspace/document/local-";
+    if !content.body.contains(PREFIX) {
+        return Ok(content.clone());
+    }
+    let mut locals = Vec::new();
+    let mut rest = content.body.as_str();
+    while let Some(at) = rest.find(PREFIX) {
+        let start = at + "/workspace/document/".len();
+        let len = rest[start..]
+            .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '-'))
+            .unwrap_or(rest.len() - start);
+        let local = rest[start..start + len].to_owned();
+        if !locals.contains(&local) {
+            locals.push(local);
+        }
+        rest = &rest[start + len..];
+    }
+    let mut content = content.clone();
+    for local in locals {
+        if resolve_one(inner, &local).await?.is_none() {
+            let key = local.clone();
+            let queued = inner
+                .store
+                .read(move |c| {
+                    Ok(queue::all(c)?.into_iter().find_map(|e| match e.action {
+                        Action::UploadImage {
+                            local_id,
+                            path,
+                            filename,
+                        } if local_id == key => Some((path, filename)),
+                        _ => None,
+                    }))
+                })
+                .await?;
+            if let Some((path, filename)) = queued {
+                upload_image(inner, &local, &path, &filename).await?;
+            }
+        }
+        if let Some(remote) = resolve_one(inner, &local).await? {
+            content.body = content.body.replace(
+                &format!("/workspace/document/{local}"),
+                &format!("/workspace/document/{remote}"),
+            );
+        }
+    }
+    Ok(content)
 }

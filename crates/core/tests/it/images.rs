@@ -212,3 +212,49 @@ async fn an_image_inserted_offline_waits_with_the_message_and_reaches_the_recipi
         "paul sees the image: {html}"
     );
 }
+
+#[tokio::test]
+async fn a_scheduled_message_given_an_image_offline_after_it_was_queued_leaves_with_the_images_ent_address(
+) {
+    let mut app = TestApp::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Quick).await.unwrap();
+    app.stop().await;
+    let content = |body: String| DraftContent {
+        subject: "Programmé avec photo".into(),
+        body,
+        to: vec![app.id("paul.martin")],
+        ..Default::default()
+    };
+
+    // Offline: scheduled first, then an image inserted and the message changed to show it (the
+    // queued send, older than the image's upload, is changed in place).
+    let due = messagerie_core::clock::now_ms() + 1_500;
+    let id = marie
+        .schedule_send(None, content("<p>Bientôt</p>".into()), due)
+        .await
+        .unwrap();
+    let image = marie
+        .insert_image(&file(&dir, "sortie.png", PNG))
+        .await
+        .unwrap();
+    let body = format!(
+        r#"<p>Bientôt<img class="custom-image" src="{}" width="350"></p>"#,
+        image.src
+    );
+    marie.save_draft(Some(&id), content(body)).await.unwrap();
+    app.restart().await;
+    while messagerie_core::clock::now_ms() <= due {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    marie.flush_queue().await.unwrap();
+
+    let paul = app.mailbox("paul.martin").await;
+    let (id, _) = opened_body(&paul, "Programmé avec photo").await;
+    let body = paul.message(&id).await.unwrap().body.unwrap();
+    assert!(!body.contains("local-"), "{body}");
+    let html = paul.body_with_ent_images(&id).await.unwrap();
+    assert!(html.contains(&image.data_url), "{html}");
+}
