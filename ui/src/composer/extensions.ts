@@ -41,6 +41,20 @@ export type ImageLoader = (src: string) => Promise<string | null>;
 /** What the window shows for each ENT image address: filled at insertion and by the loader. */
 export const shownImages = new Map<string, string>();
 
+/** Most images kept shown (each is a data: URL of up to a few megabytes); the oldest go first. */
+const SHOWN_MAX = 48;
+
+/** Remembers what `src` shows, forgetting the oldest beyond `SHOWN_MAX`. */
+export function rememberShown(src: string, dataUrl: string): void {
+  shownImages.delete(src);
+  shownImages.set(src, dataUrl);
+  while (shownImages.size > SHOWN_MAX) {
+    const oldest = shownImages.keys().next().value;
+    if (oldest === undefined) break;
+    shownImages.delete(oldest);
+  }
+}
+
 /**
  * Edifice's image, as the composer holds it:
  * - only the ENT's own images (`/workspace/…`) are kept when a body is opened or pasted; an
@@ -74,7 +88,7 @@ export function messageImage(load: ImageLoader | null) {
           else if (load)
             void load(src).then((data) => {
               if (!data || dom.dataset.src !== src) return;
-              shownImages.set(src, data);
+              rememberShown(src, data);
               dom.src = data;
             });
         };

@@ -15,7 +15,7 @@ import type { Recipient } from "../bindings/Recipient";
 import type { RefusalReason } from "../bindings/RefusalReason";
 import type { Visible } from "../bindings/Visible";
 import type { InlineImage } from "../bindings/InlineImage";
-import { shownImages } from "./extensions";
+import { rememberShown } from "./extensions";
 
 export type Field = "to" | "cc" | "cci";
 export const FIELDS: readonly Field[] = ["to", "cc", "cci"];
@@ -342,7 +342,7 @@ export class ComposerStore {
       for (const picked of await this.api.pickFiles()) {
         try {
           const image = await this.api.insertImage(picked.token);
-          shownImages.set(image.src, image.dataUrl);
+          rememberShown(image.src, image.dataUrl);
           out.push(image);
         } catch (e) {
           this.update(() => ({ error: asCommandError(e) }));
