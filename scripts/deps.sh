@@ -10,8 +10,11 @@ cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES=(libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev libssl-dev libdbus-1-dev
   libayatana-appindicator3-dev librsvg2-dev)
+# fonts-dejavu-core: the fonts the reading pane's reference pictures are drawn with
+# (tests/e2e/reading_fixtures.rs); a fresh Debian may have another sans-serif first.
+# poppler-utils: pdftotext reads what « Imprimer » printed (tests/e2e/print.rs).
 E2E_PACKAGES=(webkit2gtk-driver xvfb dbus x11-utils imagemagick xdotool libglib2.0-bin desktop-file-utils
-  poppler-utils)
+  poppler-utils fonts-dejavu-core)
 
 packages=("${BUILD_PACKAGES[@]}")
 [[ "${1:-}" == "e2e" ]] && packages+=("${E2E_PACKAGES[@]}")

@@ -69,6 +69,9 @@ fn main() {
             "cancel_scheduled",
             "quiet_hours_end",
             "print_document",
+            "insert_image",
+            "ent_image",
+            "show_ent_images",
         ]),
     ))
     .expect("tauri-build: cannot generate the app's context (is ui/dist built? run `make ui`)");

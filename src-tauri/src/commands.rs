@@ -2,6 +2,7 @@
 pub mod app;
 pub mod compose;
 pub mod files;
+pub mod images;
 pub mod mailbox;
 pub mod notify;
 pub mod session;

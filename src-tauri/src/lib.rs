@@ -137,6 +137,9 @@ pub fn run() {
             commands::writing::cancel_scheduled,
             commands::settings::quiet_hours_end,
             print::print_document,
+            commands::images::insert_image,
+            commands::images::ent_image,
+            commands::images::show_ent_images,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

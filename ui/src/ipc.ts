@@ -39,6 +39,7 @@ import type { Visible } from "./bindings/Visible";
 import type { OpenedMessage } from "./bindings/OpenedMessage";
 import type { PaneWidths } from "./bindings/PaneWidths";
 import type { Settings } from "./bindings/Settings";
+import type { InlineImage } from "./bindings/InlineImage";
 
 export function appInfo(): Promise<AppInfo> {
   return invoke<AppInfo>("app_info");
@@ -184,6 +185,9 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi, SettingsApi,
   showRemoteImages(id: string): Promise<string> {
     return invoke("show_remote_images", { id });
   }
+  showEntImages(id: string): Promise<string> {
+    return invoke("show_ent_images", { id });
+  }
   openEntPage(url: string): Promise<void> {
     return invoke("open_ent_page", { url });
   }
@@ -275,6 +279,12 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi, SettingsApi,
   }
   removeAttachment(draftId: string, attachmentId: string): Promise<void> {
     return invoke("remove_attachment", { draftId, attachmentId });
+  }
+  insertImage(token: string): Promise<InlineImage> {
+    return invoke("insert_image", { token });
+  }
+  entImage(src: string): Promise<string | null> {
+    return invoke("ent_image", { src });
   }
   /** The composer's events, from the same `mailbox` event stream. */
   subscribeCompose(listener: (e: ComposeEvent) => void): () => void {

@@ -18,6 +18,10 @@ pub struct SafeBody {
     pub remote_images: bool,
     /// The distinct http, https and mailto links, in order.
     pub links: Vec<String>,
+    /// The body shows the ENT's own workspace images (`/workspace/document/{id}`, what the
+    /// ENT's editor inserts): the app fetches them with the session and shows them at once
+    /// ([`crate::ent_images`]); the window never loads them itself.
+    pub ent_images: bool,
 }
 
 /// Tags the ENT editor produces beyond ammonia's default set.
@@ -49,6 +53,7 @@ pub fn sanitize(html: &str) -> SafeBody {
             html: plain_text(html),
             remote_images: false,
             links: Vec::new(),
+            ent_images: false,
         };
     }
     let mut builder = ammonia::Builder::default();
@@ -60,12 +65,19 @@ pub fn sanitize(html: &str) -> SafeBody {
         .add_tag_attributes("td", &["colspan", "rowspan"])
         .add_tag_attributes("th", &["colspan", "rowspan"])
         // The quoted history of a reply, as the ENT's editor writes and shows it (folded).
+        // and the ENT's attachment links block (one link a line).
         .add_allowed_classes(
             "div",
-            &["conversation-history", "conversation-history-body"],
+            &[
+                "conversation-history",
+                "conversation-history-body",
+                "attachments",
+            ],
         )
         .url_schemes(HashSet::from(["http", "https", "mailto", "data"]))
-        .url_relative(ammonia::UrlRelative::Deny)
+        // The one relative address kept: an ENT image of the exact shape the ENT's editor
+        // writes (links and every other relative address are refused by the filter below).
+        .url_relative(ammonia::UrlRelative::Custom(Box::new(ent_image_only)))
         .link_rel(Some("noopener noreferrer"))
         .set_tag_attribute_value("a", "target", "_blank")
         .attribute_filter(|tag, attribute, value| match (tag, attribute) {
@@ -74,13 +86,19 @@ pub fn sanitize(html: &str) -> SafeBody {
             ("img", "src") => is_image(value).then_some(Cow::Borrowed(value)),
             // ammonia only lets URL attributes through on a and img here; refuse any other.
             (_, "href" | "src") => None,
+            // A quote's source is never followed; no relative one either.
+            (_, "cite") => has_scheme(value, &["http:", "https:"]).then_some(Cow::Borrowed(value)),
             _ => Some(Cow::Borrowed(value)),
         });
-    let html = builder.clean(html).to_string();
+    let html = without_empty_images(&builder.clean(html).to_string());
     let remote_images = tags(&html, "img")
         .into_iter()
         .filter_map(|tag| attribute(tag, "src"))
         .any(|src| src.starts_with("http:") || src.starts_with("https:"));
+    let ent_images = tags(&html, "img")
+        .into_iter()
+        .filter_map(|tag| attribute(tag, "src"))
+        .any(|src| crate::ent_images::ent_image_path(&unescape(src)).is_some());
     let mut links = Vec::new();
     for href in tags(&html, "a")
         .into_iter()
@@ -95,7 +113,37 @@ pub fn sanitize(html: &str) -> SafeBody {
         html,
         remote_images,
         links,
+        ent_images,
     }
+}
+
+/// `html` without the `<img>` tags the cleaning left without a source (a relative or
+/// `javascript:` one was removed): an image that cannot show anything must not leave an empty
+/// box where the author put none.
+fn without_empty_images(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<img") {
+        // The tag ends at the first `>` outside a double-quoted value (html5ever leaves `>`
+        // unescaped in attribute values).
+        let mut quoted = false;
+        let Some(len) = rest[at..].bytes().position(|b| {
+            if b == b'"' {
+                quoted = !quoted;
+            }
+            b == b'>' && !quoted
+        }) else {
+            break;
+        };
+        let tag = &rest[at..at + len + 1];
+        out.push_str(&rest[..at]);
+        if attribute(tag, "src").is_some() {
+            out.push_str(tag);
+        }
+        rest = &rest[at + len + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The deepest nesting the tags of `html` would build if each opened tag stayed open until its
@@ -140,6 +188,11 @@ fn plain_text(html: &str) -> String {
     out
 }
 
+/// The relative addresses ammonia may keep: an ENT image, untouched; nothing else.
+fn ent_image_only(url: &str) -> Option<Cow<'_, str>> {
+    crate::ent_images::ent_image_path(url).map(|_| Cow::Borrowed(url))
+}
+
 fn has_scheme(value: &str, schemes: &[&str]) -> bool {
     let lower = value.trim_start().to_ascii_lowercase();
     schemes.iter().any(|s| lower.starts_with(s))
@@ -151,6 +204,7 @@ fn is_link(value: &str) -> bool {
 
 fn is_image(value: &str) -> bool {
     has_scheme(value, &["http:", "https:", "data:image/"])
+        || crate::ent_images::ent_image_path(value).is_some()
 }
 
 /// Keeps the declarations of a `style` attribute that cannot load or run anything.
@@ -314,6 +368,54 @@ mod tests {
                 .html
                 .contains("data:")
         );
+    }
+
+    #[test]
+    fn an_image_left_without_a_source_leaves_no_box() {
+        let safe = sanitize(
+            r#"<p>a<img src="x" onerror="y()">b<img alt="1 > 0" src="javascript:x"><img alt="c > d" src="data:image/png;base64,iVBORw0KGgo="></p>"#,
+        );
+        assert_eq!(
+            safe.html,
+            r#"<p>ab<img alt="c &gt; d" src="data:image/png;base64,iVBORw0KGgo="></p>"#
+        );
+    }
+
+    #[test]
+    fn the_ents_own_images_are_kept_and_nothing_else_relative_or_foreign_passes_as_one() {
+        let id = "0f8e2b1c-2d3e-4f50-8a9b-0c1d2e3f4a5b";
+        let safe = sanitize(&format!(
+            r#"<p><img src="/workspace/document/{id}?timestamp=1796000000000" class="custom-image" width="350"></p>"#
+        ));
+        assert!(safe.ent_images);
+        assert!(!safe.remote_images);
+        assert!(
+            safe.html.contains(&format!(
+                r#"src="/workspace/document/{id}?timestamp=1796000000000""#
+            )),
+            "{}",
+            safe.html
+        );
+        assert!(safe.html.contains(r#"width="350""#));
+        for hostile in [
+            r#"<img src="/workspace/document/../../x">"#,
+            r#"<img src="/workspace/document/..%2F..%2Fx">"#,
+            r#"<img src="//evil.example/workspace/document/abc">"#,
+            r#"<img src="/conversation/api/folders">"#,
+            r#"<a href="/workspace/document/abc">x</a>"#,
+            r#"<blockquote cite="/workspace/document/abc">x</blockquote>"#,
+        ] {
+            let safe = sanitize(hostile);
+            assert!(!safe.ent_images, "{hostile}");
+            assert!(
+                !safe.html.contains("workspace") && !safe.html.contains("folders"),
+                "{hostile} → {}",
+                safe.html
+            );
+        }
+        // Another host's copy of the address is a remote image, blocked until allowed.
+        let foreign = sanitize(r#"<img src="https://evil.example/workspace/document/abc">"#);
+        assert!(foreign.remote_images && !foreign.ent_images);
     }
 
     #[test]

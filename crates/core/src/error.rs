@@ -77,6 +77,9 @@ pub enum Error {
     Incomplete { got: u64, expected: u64 },
     #[error(transparent)]
     Pick(#[from] crate::attachment::PickError),
+    /// An image to insert in a body is not one, or is too large.
+    #[error(transparent)]
+    Image(#[from] crate::ent_images::ImageError),
     #[error(transparent)]
     Lock(#[from] crate::lock::LockError),
 }
@@ -94,6 +97,7 @@ impl Error {
             | Error::File { .. }
             | Error::TooLarge { .. }
             | Error::Pick(_)
+            | Error::Image(_)
             | Error::NotTheOpenAccount { .. } => ErrorKind::InvalidInput,
             Error::OverQuota { .. } => ErrorKind::Refused,
             Error::Incomplete { .. } => ErrorKind::Offline,

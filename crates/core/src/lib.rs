@@ -15,7 +15,8 @@
 //!   [`recipients`], [`queue`] (actions waiting for the ENT): each owns its types and queries;
 //! - [`attachment`]: received files: safe names, what « Ouvrir » may open, writing to disk;
 //! - [`body`]: message bodies made safe to display (ammonia); [`remote_images`]: « Afficher les
-//!   images », the body's remote images fetched here and inlined;
+//!   images », the body's remote images fetched here and inlined; [`ent_images`]: the ENT's own
+//!   workspace images (inserted by the editor, fetched with the session, always shown);
 //! - [`lock`] (one process per account folder) and [`private`] (the account's files are the
 //!   user's alone): the local data of a shared school computer;
 //! - [`sync`]: the planner (a plain function) and the engine that executes its plan.
@@ -27,6 +28,7 @@ pub mod attachment;
 pub mod body;
 pub mod client;
 pub mod clock;
+pub mod ent_images;
 pub mod error;
 pub mod lock;
 pub mod mailbox;

@@ -7,6 +7,7 @@
 pub mod actions;
 pub mod compose;
 pub mod folder;
+pub mod images;
 pub mod listing;
 pub mod recall;
 pub(crate) mod replay;
@@ -683,10 +684,12 @@ impl Mailbox {
     }
 
     /// « Afficher les images »: the message's body made safe, with its remote images fetched
-    /// here and inlined as `data:` URLs (the window loads nothing from the web itself).
+    /// here and inlined as `data:` URLs (the window loads nothing from the web itself), and
+    /// its ENT images too ([`Mailbox::body_with_ent_images`]).
     pub async fn body_with_remote_images(&self, id: &str) -> Result<String> {
         let message = self.message(id).await?;
         let html = crate::body::sanitize(message.body.as_deref().unwrap_or_default()).html;
+        let html = crate::ent_images::inline_ent_images(self.client(), &html).await;
         Ok(crate::remote_images::inline_remote_images(&html).await)
     }
 

@@ -111,6 +111,15 @@ pub enum Action {
         message_id: String,
         attachment_id: String,
     },
+    /// An image inserted in a body while the ENT could not be reached: uploaded to the
+    /// workspace as the ENT's editor does (`crate::ent_images::upload`), its `local_id` then
+    /// maps to the document's id; saves and sends queued after it write that id in the body
+    /// instead of `/workspace/document/{local_id}`.
+    UploadImage {
+        local_id: String,
+        path: String,
+        filename: String,
+    },
 }
 
 /// How a message was before a local action, to undo it when the ENT refuses.
@@ -385,7 +394,8 @@ fn ids_touched(
             Action::CreateFolder { .. }
             | Action::RenameFolder { .. }
             | Action::DeleteFolder { .. }
-            | Action::SetSignature { .. } => {}
+            | Action::SetSignature { .. }
+            | Action::UploadImage { .. } => {}
         }
     }
     // A message made here keeps its local id in its queued actions after the ENT gave it its

@@ -5,7 +5,8 @@
 //! The requests carry no cookie and no referrer. Only the first [`MAX_IMAGES`] distinct
 //! addresses are fetched, each up to [`MAX_IMAGE_BYTES`], and kept only when their bytes are a
 //! raster image (PNG, JPEG, GIF, WebP, BMP, ICO; the type comes from the bytes, never from the
-//! server), [`MAX_TOTAL_BYTES`] in all. Any other image is left empty: nothing of it loads.
+//! server) whose header declares at most [`crate::ent_images::MAX_SIDE`] pixels a side,
+//! [`MAX_TOTAL_BYTES`] in all. Any other image is left empty: nothing of it loads.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -112,12 +113,11 @@ async fn fetch_one(http: &reqwest::Client, url: &str) -> Option<String> {
         }
         bytes.extend_from_slice(&chunk);
     }
-    let kind = raster_type(&bytes)?;
-    Some(format!("data:{kind};base64,{}", base64(&bytes)))
+    crate::ent_images::data_url(&bytes)
 }
 
 /// The MIME type of a raster image, from its first bytes.
-fn raster_type(bytes: &[u8]) -> Option<&'static str> {
+pub(crate) fn raster_type(bytes: &[u8]) -> Option<&'static str> {
     let starts = |magic: &[u8]| bytes.starts_with(magic);
     if starts(b"\x89PNG\r\n\x1a\n") {
         Some("image/png")
@@ -136,7 +136,7 @@ fn raster_type(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-fn base64(bytes: &[u8]) -> String {
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
@@ -160,7 +160,7 @@ fn base64(bytes: &[u8]) -> String {
 /// Byte ranges of the values of the `src` attributes of `img` tags in serialized HTML, as
 /// html5ever writes it: raw `<` only opens tags, attribute values are double-quoted and never
 /// hold a raw `"`.
-fn img_sources(html: &str) -> Vec<(usize, usize)> {
+pub(crate) fn img_sources(html: &str) -> Vec<(usize, usize)> {
     let b = html.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -199,7 +199,7 @@ fn img_sources(html: &str) -> Vec<(usize, usize)> {
     out
 }
 
-fn unescape(value: &str) -> String {
+pub(crate) fn unescape(value: &str) -> String {
     value
         .replace("&quot;", "\"")
         .replace("&lt;", "<")
@@ -213,7 +213,7 @@ mod tests {
     use super::*;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-fake";
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
 
     /// A loopback server: `/png` answers a PNG, `/html` an HTML page, anything else 404.
     async fn server() -> (String, tokio::task::JoinHandle<()>) {

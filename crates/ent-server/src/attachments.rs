@@ -42,7 +42,7 @@ pub(crate) const MAX_FILENAME_BYTES: usize = 255;
 /// invisible format characters that make a name lie (the bidi override turns
 /// `devoir_\u{202E}fdp.exe` into what reads as `devoir_exe.pdf`), cut to
 /// [`MAX_FILENAME_BYTES`] keeping its extension.
-fn clean_filename(raw: &str) -> String {
+pub(crate) fn clean_filename(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = last
         .chars()
@@ -117,7 +117,7 @@ pub(crate) fn attachments_of(
     rows
 }
 
-fn storage(c: &rusqlite::Connection, user: &str) -> rusqlite::Result<u64> {
+pub(crate) fn storage(c: &rusqlite::Connection, user: &str) -> rusqlite::Result<u64> {
     Ok(c.query_row(
         "SELECT storage FROM quotas WHERE user_id = ?1",
         [user],

@@ -19,6 +19,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0002_count_index.sql")),
         M::up(include_str!("../migrations/0003_page_index.sql")),
         M::up(include_str!("../migrations/0004_preferences.sql")),
+        M::up(include_str!("../migrations/0005_workspace.sql")),
     ])
 }
 

@@ -33,6 +33,7 @@ pub mod testing;
 mod timeline;
 mod userbook;
 mod visible;
+mod workspace;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -95,6 +96,10 @@ pub struct Config {
     /// Set the `XSRF-TOKEN` cookie at sign-in (entcore's `xsrfOnAuth`, on by default); when off,
     /// only a rendered HTML page sets it.
     pub xsrf_on_auth: bool,
+    /// A `protected` workspace document is read by any signed-in user, as entcore's resource
+    /// filter allows (on by default). Off: only by its owner and by the users who received a
+    /// message whose body shows it: a stricter ENT, for tests that a stranger is refused.
+    pub protected_documents_to_any_user: bool,
 }
 
 impl Config {
@@ -119,6 +124,7 @@ impl Config {
             keep_duplicate_recipients: false,
             login_uri: None,
             xsrf_on_auth: true,
+            protected_documents_to_any_user: true,
         }
     }
 
@@ -251,6 +257,7 @@ fn router(state: State) -> Router {
         .merge(timeline::routes())
         .merge(userbook::routes().layer(DefaultBodyLimit::max(json_limit)))
         .merge(visible::routes())
+        .merge(workspace::routes(state.cfg.max_upload_bytes))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             faults::middleware,

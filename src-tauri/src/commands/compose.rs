@@ -153,7 +153,7 @@ pub async fn add_attachment(
 
 /// The file behind a token: a path, a spent or an unknown token is refused. Whether it is a
 /// regular file (not a device, a FIFO or a folder) is the core's check, in `add_attachment`.
-fn chosen_file(picked: &PickedFiles, token: &str) -> Answer<PathBuf> {
+pub(crate) fn chosen_file(picked: &PickedFiles, token: &str) -> Answer<PathBuf> {
     picked.take(token).ok_or_else(|| {
         CommandError::new(
             ErrorKind::InvalidInput,

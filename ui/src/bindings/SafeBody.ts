@@ -11,4 +11,10 @@ remoteImages: boolean,
 /**
  * The distinct http, https and mailto links, in order.
  */
-links: Array<string>, };
+links: Array<string>, 
+/**
+ * The body shows the ENT's own workspace images (`/workspace/document/{id}`, what the
+ * ENT's editor inserts): the app fetches them with the session and shows them at once
+ * ([`crate::ent_images`]); the window never loads them itself.
+ */
+entImages: boolean, };

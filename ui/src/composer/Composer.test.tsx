@@ -488,6 +488,7 @@ describe("body", () => {
       "Citation",
       "Lien",
       "Tableau",
+      "Image",
     ]);
     for (const b of within(bar).getAllByRole("button")) {
       expect(b.textContent).toBe("");
@@ -508,6 +509,35 @@ describe("body", () => {
     fireEvent.click(screen.getByTestId("save-draft"));
     await elapse();
     expect([...api.drafts.values()].map((d) => d.content.body)).toEqual(["<p><strong>Sortie</strong></p>"]);
+  });
+
+  test("« Image » uploads the picked file and inserts the ENT's markup, shown from the backend's data: URL", async () => {
+    const api = new ComposeFixture();
+    renderComposer(api, { ...api.newDraft(), body: "<p>La photo :</p>" });
+    const body = screen.getByTestId("body") as HTMLElement & { editor: Editor };
+    act(() => {
+      body.editor.commands.focus("end");
+    });
+    api.filesToPick = ["/home/marie/sortie.png"];
+    fireEvent.click(screen.getByRole("button", { name: "Image" }));
+    await elapse();
+    const img = screen.getByTestId("body").querySelector("img.custom-image");
+    expect(img?.getAttribute("src")).toMatch(/^data:image\/gif;base64,/);
+    fireEvent.click(screen.getByTestId("save-draft"));
+    await elapse();
+    const [saved] = [...api.drafts.values()].map((d) => d.content.body);
+    expect(saved).toMatch(/^<p>La photo :<img class="custom-image" src="\/workspace\/document\/img-\d+\?timestamp=\d+" width="350"><\/p>$/);
+    expect(api.count("insertImage")).toBe(1);
+  });
+
+  test("« Image » with a file that is not one says so and inserts nothing", async () => {
+    const api = new ComposeFixture();
+    renderComposer(api, { ...api.newDraft(), body: "<p>x</p>" });
+    api.filesToPick = ["/home/marie/devoir.pdf"];
+    fireEvent.click(screen.getByRole("button", { name: "Image" }));
+    await elapse();
+    expect(screen.getByTestId("body").querySelector("img")).toBeNull();
+    expect(screen.getByRole("alert").textContent).toContain("not an image");
   });
 
   test("a paste from a web page goes in without its script, image, styles or classes", () => {

@@ -171,7 +171,12 @@ export function Composer({ api, draft, onClose, onSent, undoSeconds = 5, writing
         />
       </div>
 
-      <MessageEditor i18n={i18n} initialHtml={initialBody} onChange={(html) => store.setBody(html)} />
+      <MessageEditor
+        i18n={i18n}
+        initialHtml={initialBody}
+        onChange={(html) => store.setBody(html)}
+        images={{ pick: () => store.pickImages(), load: (src) => api.entImage(src) }}
+      />
 
       <Attachments
         i18n={i18n}

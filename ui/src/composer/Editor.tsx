@@ -5,7 +5,8 @@
 import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
 import { useState } from "react";
 import type { I18n, MessageKey } from "../i18n/i18n";
-import { messageExtensions, LINK } from "./extensions";
+import type { InlineImage } from "../bindings/InlineImage";
+import { messageExtensions, LINK, type ImageLoader } from "./extensions";
 import { Icon, type IconName } from "./icons";
 
 /** Text colours and highlights offered, readable on the white sheet a message is read on. */
@@ -71,16 +72,19 @@ export function MessageEditor({
   onChange,
   label,
   testId = "body",
+  images,
 }: {
   i18n: I18n;
   initialHtml: string;
   onChange: (html: string) => void;
   label?: string;
   testId?: string;
+  /** « Image »: picks and uploads images, and shows those of the body; no button without it. */
+  images?: { pick: () => Promise<InlineImage[]>; load: ImageLoader };
 }) {
   const { t } = i18n;
   const editor = useEditor({
-    extensions: messageExtensions(),
+    extensions: messageExtensions(images?.load ?? null),
     content: initialHtml,
     editorProps: {
       attributes: {
@@ -95,13 +99,20 @@ export function MessageEditor({
   });
   return (
     <div className="cmp-body-wrap">
-      {editor && <Toolbar editor={editor} i18n={i18n} />}
+      {editor && <Toolbar editor={editor} i18n={i18n} pickImages={images?.pick} />}
       <EditorContent editor={editor} className="cmp-body-host" />
     </div>
   );
 }
 
-function Toolbar({ editor, i18n }: { editor: Editor; i18n: I18n }) {
+/** Inserts each image at the cursor as the ENT's editor does (`setNewImage`), one after the other. */
+function insertImages(editor: Editor, images: InlineImage[]) {
+  for (const image of images) {
+    chain(editor).setNewImage({ src: image.src }).run();
+  }
+}
+
+function Toolbar({ editor, i18n, pickImages }: { editor: Editor; i18n: I18n; pickImages?: () => Promise<InlineImage[]> }) {
   const { t } = i18n;
   const [palette, setPalette] = useState<Palette>(null);
   const [linking, setLinking] = useState(false);
@@ -185,6 +196,7 @@ function Toolbar({ editor, i18n }: { editor: Editor; i18n: I18n }) {
       {BLOCKS.map((b, i) => button(b.key, b.icon, () => b.run(editor), { active: pressed.marks[TOGGLES.length + i] }))}
       {button("composer.link", "link", () => setLinking(!linking), { active: pressed.link })}
       {button("composer.table", "table", () => chain(editor).insertTable({ rows: 3, cols: 3, withHeaderRow: false }).run())}
+      {pickImages && button("composer.image", "image", () => void pickImages().then((images) => insertImages(editor, images)))}
       {palette && (
         <span className="cmp-palette" role="group" aria-label={t(palette === "color" ? "composer.color" : "composer.highlight")}>
           {(palette === "color" ? COLORS : HIGHLIGHTS).map(([c, name]) => (

@@ -4,6 +4,7 @@ import type { Attachment } from "../bindings/Attachment";
 import type { DraftContent } from "../bindings/DraftContent";
 import type { DraftView } from "../bindings/DraftView";
 import type { MailboxEvent } from "../bindings/MailboxEvent";
+import type { InlineImage } from "../bindings/InlineImage";
 import type { Picked } from "../bindings/Picked";
 import type { Quota } from "../bindings/Quota";
 import type { RefusedRecipient } from "../bindings/RefusedRecipient";
@@ -29,6 +30,8 @@ export interface ComposeApi {
   pickFiles(): Promise<Picked[]>;                                  // [pick_files] native dialog; tokens, never paths
   addAttachment(draftId: string, token: string): Promise<Attachment>;    // [add_attachment] a picked token; rejects {kind:"refused", message} when it does not fit, {kind:"invalidInput"} for a path or a device
   removeAttachment(draftId: string, attachmentId: string): Promise<void>;
+  insertImage(token: string): Promise<InlineImage>;                // [insert_image] « Image »: a picked token uploaded to the workspace as the ENT's editor does; rejects {kind:"invalidInput"} for what is not an image
+  entImage(src: string): Promise<string | null>;                   // [ent_image] an ENT image of a body as a data: URL, for the editor
   subscribeCompose(listener: (e: ComposeEvent) => void): () => void;
   /** [quit-requested] The app is about to quit: `save` runs first and the app waits for it. */
   onQuitRequested(save: () => Promise<void>): () => void;

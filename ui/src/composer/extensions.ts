@@ -7,6 +7,10 @@
 // with Edifice's table cell, alignment, Edifice's heading (levels 1 and 2), Edifice's font size
 // and Edifice's hyperlink; plus the conversation app's own quoted-history blocks
 // (`div.conversation-history`, entcore conversation/frontend/src/hooks/useInitMessage.tsx).
+// Images are Edifice's `custom-image` (inserted from the user's files, uploaded to the
+// workspace as the ENT's editor does: `<img class="custom-image" src="/workspace/document/{id}?timestamp=…"
+// width="350">`), shown here through a node view fed by the backend (see `imageView`), as the
+// ENT's own `ImageNodeView` shows it through a React one.
 // Left out, because a message body written here never needs them and each weighs on the
 // bundle: speech, maths, font family, sub/superscript, typography, media embeds (a body from
 // the ENT that has them keeps their HTML on the reading side; see the composer's README).
@@ -16,6 +20,7 @@ import { FontSize } from "@edifice.io/tiptap-extensions/font-size";
 import { CustomHeading } from "@edifice.io/tiptap-extensions/heading";
 import { CustomHighlight } from "@edifice.io/tiptap-extensions/highlight";
 import { Hyperlink } from "@edifice.io/tiptap-extensions/hyperlink";
+import { Image } from "@edifice.io/tiptap-extensions/image";
 import { TableCell } from "@edifice.io/tiptap-extensions/table-cell";
 import type { Extensions } from "@tiptap/core";
 import Color from "@tiptap/extension-color";
@@ -30,8 +35,79 @@ import StarterKit from "@tiptap/starter-kit";
 /** Addresses a link may have: the web and e-mail, never `javascript:` or `file:`. */
 export const LINK = /^(https?:\/\/|mailto:)\S+$/i;
 
+/** An ENT image's `src` as the window may show it (a data: URL), or null. */
+export type ImageLoader = (src: string) => Promise<string | null>;
+
+/** What the window shows for each ENT image address: filled at insertion and by the loader. */
+export const shownImages = new Map<string, string>();
+
+/** Most images kept shown (each is a data: URL of up to a few megabytes); the oldest go first. */
+const SHOWN_MAX = 48;
+
+/** Remembers what `src` shows, forgetting the oldest beyond `SHOWN_MAX`. */
+export function rememberShown(src: string, dataUrl: string): void {
+  shownImages.delete(src);
+  shownImages.set(src, dataUrl);
+  while (shownImages.size > SHOWN_MAX) {
+    const oldest = shownImages.keys().next().value;
+    if (oldest === undefined) break;
+    shownImages.delete(oldest);
+  }
+}
+
+/**
+ * Edifice's image, as the composer holds it:
+ * - only the ENT's own images (`/workspace/…`) are kept when a body is opened or pasted; an
+ *   image of a web page would have to be fetched to be sent, so a paste drops it;
+ * - no upload on paste or drop of a file (Edifice's plugin uploads through the web page's own
+ *   services; here files dropped on the window are attachments, and « Image » uploads);
+ * - drawn by a node view whose `<img>` shows the data: URL the backend fetched, never the
+ *   address itself (the window loads nothing from the ENT).
+ */
+export function messageImage(load: ImageLoader | null) {
+  return Image.extend({
+    parseHTML() {
+      return (this.parent?.() ?? []).map((rule) => ({ ...rule, tag: 'img[src^="/workspace/"]' }));
+    },
+    addProseMirrorPlugins() {
+      return [];
+    },
+    addNodeView() {
+      return ({ node }) => {
+        const dom = document.createElement("img");
+        dom.className = "custom-image";
+        const show = (attrs: Record<string, unknown>) => {
+          const src = String(attrs.src ?? "");
+          const width = attrs.width == null ? null : parseInt(String(attrs.width), 10);
+          if (width && !Number.isNaN(width)) dom.setAttribute("width", String(width));
+          else dom.removeAttribute("width");
+          dom.alt = String(attrs.alt ?? "");
+          dom.dataset.src = src;
+          const known = shownImages.get(src);
+          if (known) dom.src = known;
+          else if (load)
+            void load(src).then((data) => {
+              if (!data || dom.dataset.src !== src) return;
+              rememberShown(src, data);
+              dom.src = data;
+            });
+        };
+        show(node.attrs);
+        return {
+          dom,
+          update: (next) => {
+            if (next.type !== node.type) return false;
+            show(next.attrs);
+            return true;
+          },
+        };
+      };
+    },
+  });
+}
+
 /** The extensions of the composer's editor, configured as the ENT configures them. */
-export function messageExtensions(): Extensions {
+export function messageExtensions(load: ImageLoader | null = null): Extensions {
   return [
     StarterKit,
     Underline,
@@ -53,5 +129,6 @@ export function messageExtensions(): Extensions {
     }),
     ConversationHistory,
     ConversationHistoryBody,
+    messageImage(load),
   ];
 }

@@ -7,6 +7,7 @@ import type { Attachment } from "../bindings/Attachment";
 import type { DraftContent } from "../bindings/DraftContent";
 import type { DraftView } from "../bindings/DraftView";
 import type { Message } from "../bindings/Message";
+import type { InlineImage } from "../bindings/InlineImage";
 import type { Picked } from "../bindings/Picked";
 import type { Quota } from "../bindings/Quota";
 import type { Recipient } from "../bindings/Recipient";
@@ -394,6 +395,27 @@ export class ComposeFixture implements ComposeApi {
       draft.attachments = draft.attachments.filter((x) => x !== a);
       this.quotaNow = { ...this.quotaNow, storage: this.quotaNow.storage - a.size };
     });
+  }
+
+  /** The data: URL each uploaded image's `src` shows (the backend's workspace, in memory). */
+  readonly images = new Map<string, string>();
+
+  insertImage(token: string): Promise<InlineImage> {
+    return this.answer("insertImage", [token], () => {
+      const path = this.picked.get(token);
+      this.picked.delete(token);
+      if (path === undefined || !/\.(png|jpe?g|gif|webp)$/i.test(path)) {
+        throw { kind: "invalidInput", message: `${path ?? token} is not an image the ent shows; pick another file` };
+      }
+      const src = `/workspace/document/img-${this.nextId++}?timestamp=1796000000000`;
+      const dataUrl = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
+      this.images.set(src, dataUrl);
+      return { src, dataUrl };
+    });
+  }
+
+  entImage(src: string): Promise<string | null> {
+    return this.answer("entImage", [src], () => this.images.get(src) ?? null);
   }
 
   onQuitRequested(save: () => Promise<void>): () => void {

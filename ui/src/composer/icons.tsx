@@ -21,6 +21,7 @@ export type IconName =
   | "link"
   | "quote"
   | "table"
+  | "image"
   | "paperclip";
 
 const LINES = (ys: number[], from: (y: number) => number, to: (y: number) => number) =>
@@ -51,6 +52,7 @@ const PATHS: Record<IconName, ReactNode> = {
   link: <path d="M8.5 11.5a3.5 3.5 0 0 0 5 0l3-3a3.5 3.5 0 0 0-5-5l-1 1M11.5 8.5a3.5 3.5 0 0 0-5 0l-3 3a3.5 3.5 0 0 0 5 5l1-1" />,
   quote: <path d="M4 5v10M8 7h9M8 11h9M8 15h6" />,
   table: <path d="M3 4h14v12H3zM3 8h14M3 12h14M8 4v12M13 4v12" />,
+  image: <path d="M3 4h14v12H3zM3 13l4-4 3 3 2-2 5 5M13.5 7.5h.01" />,
   paperclip: <path d="m16 9-6.5 6.5a3.5 3.5 0 0 1-5-5L11 4a2.3 2.3 0 0 1 3.3 3.3L8 13.6a1.2 1.2 0 0 1-1.7-1.7L12 6.3" />,
 };
 

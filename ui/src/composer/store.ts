@@ -14,6 +14,8 @@ import type { Quota } from "../bindings/Quota";
 import type { Recipient } from "../bindings/Recipient";
 import type { RefusalReason } from "../bindings/RefusalReason";
 import type { Visible } from "../bindings/Visible";
+import type { InlineImage } from "../bindings/InlineImage";
+import { rememberShown } from "./extensions";
 
 export type Field = "to" | "cc" | "cci";
 export const FIELDS: readonly Field[] = ["to", "cc", "cci"];
@@ -328,6 +330,29 @@ export class ComposerStore {
     } catch (e) {
       this.update(() => ({ error: asCommandError(e) }));
     }
+  }
+
+  /**
+   * « Image »: the files the user picks, each uploaded to the workspace as the ENT's editor
+   * does; what to insert, in order (a file refused shows its error, the others go in).
+   */
+  async pickImages(): Promise<InlineImage[]> {
+    const out: InlineImage[] = [];
+    try {
+      for (const picked of await this.api.pickFiles()) {
+        try {
+          const image = await this.api.insertImage(picked.token);
+          rememberShown(image.src, image.dataUrl);
+          out.push(image);
+        } catch (e) {
+          this.update(() => ({ error: asCommandError(e) }));
+        }
+      }
+    } catch (e) {
+      this.update(() => ({ error: asCommandError(e) }));
+    }
+    if (out.length > 0) this.refreshQuota();
+    return out;
   }
 
   async removeAttachment(key: string): Promise<void> {

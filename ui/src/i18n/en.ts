@@ -220,6 +220,7 @@ export const en: Record<MessageKey, string> = {
   "composer.alignRight": "Align right",
   "composer.alignJustify": "Justify",
   "composer.table": "Table",
+  "composer.image": "Image",
   "composer.editUndo": "Undo",
   "composer.editRedo": "Redo",
   "composer.unlink": "Remove the link",

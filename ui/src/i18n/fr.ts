@@ -222,6 +222,7 @@ export const fr = {
   "composer.alignRight": "Aligner à droite",
   "composer.alignJustify": "Justifier",
   "composer.table": "Tableau",
+  "composer.image": "Image",
   "composer.editUndo": "Annuler",
   "composer.editRedo": "Rétablir",
   "composer.unlink": "Retirer le lien",

@@ -12,7 +12,7 @@ describe("« Afficher par conversation »", () => {
     render(<Mailbox api={api} byConversation />);
     await screen.findByRole("row", { name: /Conseil de classe de 6A/ });
     const before = screen.getAllByRole("row").length;
-    api.deliver("Re : Conseil de classe de 6A", people.martin, "m-conseil");
+    api.deliver("Re : Conseil de classe de 6A", people.martin, undefined, "m-conseil");
 
     // Act
     const line = await screen.findByRole("row", { name: /Re : Conseil de classe de 6A/ });
@@ -42,7 +42,7 @@ describe("« Afficher par conversation »", () => {
     const api = new FixtureApi();
     render(<Mailbox api={api} />);
     await screen.findByRole("row", { name: /Conseil de classe de 6A/ });
-    api.deliver("Re : Conseil de classe de 6A", people.martin, "m-conseil");
+    api.deliver("Re : Conseil de classe de 6A", people.martin, undefined, "m-conseil");
     await screen.findByRole("row", { name: /Re : Conseil de classe de 6A/ });
     expect(screen.getAllByRole("row", { name: /Conseil de classe de 6A/ })).toHaveLength(2);
     expect(screen.queryByRole("region", { name: /Conversation/ })).toBeNull();

@@ -211,6 +211,21 @@ describe("hostile bodies", () => {
     expect(within(article).queryByText("Cliquez ici")).toBeNull();
   });
 
+  test("the ENT's own images come in from the backend without asking, and remote ones stay blocked", async () => {
+    const api = await renderMailbox();
+    act(() => {
+      api.deliver("Photo de la sortie", people.bernard, '<p>La photo :<img class="custom-image" src="/workspace/document/abc?timestamp=1" width="350"></p>');
+    });
+    fireEvent.click(await screen.findByRole("row", { name: /Photo de la sortie/ }));
+    const article = await screen.findByRole("article", { name: "Photo de la sortie" });
+    const frame = within(article).getByTitle("Contenu du message");
+    await waitFor(() => expect(frame.getAttribute("srcdoc")).toContain(`src="data:image/gif;base64,`));
+    expect(api.count("showEntImages")).toBe(1);
+    expect(api.count("showRemoteImages")).toBe(0);
+    expect(within(article).queryByText("Les images distantes de ce message sont bloquées.")).toBeNull();
+    expect(frame.getAttribute("srcdoc")).toContain(`img-src data:"`);
+  });
+
   test("remote images stay blocked until allowed for that message, then come inlined by the backend", async () => {
     const api = await renderMailbox();
     fireEvent.click(row(/Invitation à la kermesse/));

@@ -35,7 +35,7 @@ const odd: Message = {
 const noop = () => undefined;
 /** The Rust side's answer for a body, in these tests: the HTML as given, no link, no image. */
 const safe = (html: string | null): SafeBody | null =>
-  html === null ? null : { html, remoteImages: false, links: [] };
+  html === null ? null : { html, remoteImages: false, links: [], entImages: false };
 const opened = () => Promise.resolve<OpenOutcome | null>({ kind: "opened" });
 const saved = () => Promise.resolve();
 
@@ -219,6 +219,7 @@ describe("body facts come from the Rust side", () => {
     renderWith({
       html: '<a href="https://trompe.example">https://college.example</a>',
       remoteImages: false,
+      entImages: false,
       links: ["https://college.example/sortie", "mailto:marie.durand@example.fr"],
     });
     const list = within(screen.getByRole("navigation", { name: "Liens du message" }));
@@ -229,10 +230,10 @@ describe("body facts come from the Rust side", () => {
   });
 
   test("the remote images notice follows the core's flag, not the HTML", () => {
-    renderWith({ html: '<img src="https://tracker.example/p.png">', remoteImages: false, links: [] });
+    renderWith({ html: '<img src="https://tracker.example/p.png">', remoteImages: false, links: [], entImages: false });
     expect(screen.queryByText("Les images distantes de ce message sont bloquées.")).toBeNull();
     cleanup();
-    renderWith({ html: "<p>rien</p>", remoteImages: true, links: [] });
+    renderWith({ html: "<p>rien</p>", remoteImages: true, links: [], entImages: false });
     expect(screen.getByText("Les images distantes de ce message sont bloquées.")).toBeTruthy();
   });
 });

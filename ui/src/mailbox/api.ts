@@ -82,6 +82,8 @@ export interface MailboxApi {
    * the backend and inlined as data: URLs (the window loads nothing from the web itself).
    */
   showRemoteImages(id: string): Promise<string>;
+  /** The safe body with the ENT's own workspace images inlined by the backend (`entImages`). */
+  showEntImages(id: string): Promise<string>;
   /**
    * Raises the desktop notification for messages that just arrived (one per message, or one
    * summary for several); a click on it comes back as an `openMessage` event.

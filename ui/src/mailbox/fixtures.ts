@@ -320,12 +320,9 @@ export class FixtureApi implements MailboxApi, SignInApi {
   }
 
   /** Adds a message to the inbox as a sync would (in `thread`, an answer in that thread). */
-  deliver(subject: string, from: Recipient = people.leroy, thread?: string): string {
+  deliver(subject: string, from: Recipient = people.leroy, body = `<p>${subject}</p>`, thread?: string): string {
     const id = `m-new-${this.nextId++}`;
-    this.messages.set(
-      id,
-      fromSeed({ id, subject, from, to: [me], hoursAgo: 0, unread: true, body: `<p>${subject}</p>`, thread }),
-    );
+    this.messages.set(id, fromSeed({ id, subject, from, to: [me], hoursAgo: 0, unread: true, body, thread }));
     this.emit({ kind: "messagesChanged", ids: [id] });
     return id;
   }
@@ -675,6 +672,15 @@ export class FixtureApi implements MailboxApi, SignInApi {
     return answer((s.message.body ?? "").replace(/src="https?:[^"]*"/g, `src="${pixel}"`));
   }
 
+  /** The body with each ENT image source replaced by a 1-pixel GIF, as the backend inlines. */
+  showEntImages(id: string): Promise<string> {
+    this.log("showEntImages", id);
+    const s = this.messages.get(id);
+    if (!s) return fail("invalidInput", `no message ${id}`);
+    const pixel = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
+    return answer((s.message.body ?? "").replace(/src="\/workspace\/[^"]*"/g, `src="${pixel}"`));
+  }
+
   notifyNewMail(messageIds: string[]): Promise<void> {
     this.log("notifyNewMail", messageIds);
     return answer(undefined);
@@ -766,5 +772,5 @@ export class FixtureApi implements MailboxApi, SignInApi {
  * http(s) and mailto links once each, and whether it shows remote images. */
 function safeBody(html: string): SafeBody {
   const links = [...html.matchAll(/href="((?:https?:|mailto:)[^"]*)"/g)].map((m) => m[1] ?? "");
-  return { html, remoteImages: /<img[^>]*src="https?:/.test(html), links: [...new Set(links)] };
+  return { html, remoteImages: /<img[^>]*src="https?:/.test(html), links: [...new Set(links)], entImages: /<img[^>]*src="\/workspace\//.test(html) };
 }

@@ -479,6 +479,7 @@ export class MailboxStore {
         summaries: patchUnread(s.summaries, id, false),
       }));
       if (this.state.remoteImages[id]) void this.allowRemoteImages(id);
+      else if (body?.entImages) void this.showEntImages(id, seq);
       await this.refresh();
     } catch (e) {
       if (seq === this.openSeq) this.update(() => ({ open: null }));
@@ -496,6 +497,22 @@ export class MailboxStore {
       );
     } catch (e) {
       this.fail(e);
+    }
+  }
+
+  /**
+   * The ENT's own images (inserted by its editor) come in after the body is shown: the
+   * backend fetches them with the session (a slow or huge one never holds the pane).
+   */
+  private async showEntImages(id: string, seq: number): Promise<void> {
+    try {
+      const html = await this.api.showEntImages(id);
+      if (seq !== this.openSeq || this.state.remoteImages[id]) return;
+      this.update((s) =>
+        s.open?.id === id && s.open.body ? { open: { ...s.open, body: { ...s.open.body, html } } } : {},
+      );
+    } catch {
+      // The body stays as shown, without its images (offline).
     }
   }
 

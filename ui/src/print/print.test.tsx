@@ -53,7 +53,7 @@ describe("« Imprimer »", () => {
     const api = new FixtureApi();
     render(<Mailbox api={api} print={print} byConversation />);
     await screen.findByRole("row", { name: /Conseil de classe de 6A/ });
-    api.deliver("Re : Conseil de classe de 6A", people.martin, "m-conseil");
+    api.deliver("Re : Conseil de classe de 6A", people.martin, undefined, "m-conseil");
     fireEvent.click(await screen.findByRole("row", { name: /Re : Conseil de classe de 6A/ }));
     const pane = await screen.findByRole("article", { name: /Re : Conseil de classe de 6A/ });
     fireEvent.click(within(pane).getByRole("button", { name: "Imprimer" }));

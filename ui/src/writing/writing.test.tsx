@@ -69,7 +69,7 @@ describe("« Rappeler »", () => {
     };
     render(
       <ReadingPane
-        open={{ id: "r1", message, body: { html: "", remoteImages: false, links: [] } }}
+        open={{ id: "r1", message, body: { html: "", remoteImages: false, links: [], entImages: false } }}
         remoteImagesAllowed={false}
         onAllowRemoteImages={vi.fn()}
         onOpenLink={vi.fn()}

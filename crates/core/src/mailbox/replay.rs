@@ -316,6 +316,7 @@ fn action_name(a: &Action) -> &'static str {
         Action::ForwardAttachments { .. } => "forwardAttachments",
         Action::AddAttachment { .. } => "addAttachment",
         Action::RemoveAttachment { .. } => "removeAttachment",
+        Action::UploadImage { .. } => "uploadImage",
     }
 }
 
@@ -772,36 +773,15 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outco
                 api::delete_folder(c, &id).await?;
             }
         }
-        Action::SaveDraft { id, content } => match resolve_one(inner, id).await? {
-            Some(remote) => {
-                api::update_draft(c, &remote, content).await?;
-                // A draft sent meanwhile (elsewhere) is not changed by the ENT, which answers
-                // 200 all the same: the store shows what the ENT has.
-                let (summary, body) = api::message(c, &remote).await?;
-                if summary.state != "DRAFT" {
-                    store_remote(inner, summary, body).await?;
-                }
-            }
-            None => {
-                let seq = entry.seq;
-                let mut remote = None;
-                if let Some(at) = entry.create_attempted_at {
-                    // A replay died after asking the ENT to create it: look before creating.
-                    remote = find_created_draft(inner, content, at).await?;
-                }
-                let remote = match remote {
-                    Some(r) => r,
-                    None => {
-                        mark_attempted(inner, seq, Step::Create).await?;
-                        api::create_draft(c, content).await?
-                    }
-                };
-                record_draft(inner, seq, id, &remote).await?;
-                if let Some(parent) = &content.in_reply_to {
-                    mark_read_here(inner, parent).await?;
-                }
-            }
-        },
+        Action::SaveDraft { id, content } => {
+            let content = &with_uploaded_images(inner, content).await?;
+            save_draft(inner, entry, id, content).await?;
+        }
+        Action::UploadImage {
+            local_id,
+            path,
+            filename,
+        } => upload_image(inner, local_id, path, filename).await?,
         Action::Send {
             id,
             content,
@@ -811,6 +791,7 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outco
             let Some(remote) = resolve_one(inner, id).await? else {
                 return Ok(outcome);
             };
+            let content = &with_uploaded_images(inner, content).await?;
 
             if entry.send_attempted_at.is_some() {
                 // A replay died after asking the ENT to send it: sent already is done.
@@ -940,4 +921,130 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outco
         }
     }
     Ok(outcome)
+}
+
+/// Creates the draft on the ENT when `id` is local, updates it otherwise.
+async fn save_draft(
+    inner: &Arc<Inner>,
+    entry: &Entry,
+    id: &str,
+    content: &queue::DraftContent,
+) -> std::result::Result<(), Failure> {
+    let c = &inner.client;
+    match resolve_one(inner, id).await? {
+        Some(remote) => {
+            api::update_draft(c, &remote, content).await?;
+            // A draft sent meanwhile (elsewhere) is not changed by the ENT, which answers
+            // 200 all the same: the store shows what the ENT has.
+            let (summary, body) = api::message(c, &remote).await?;
+            if summary.state != "DRAFT" {
+                store_remote(inner, summary, body).await?;
+            }
+        }
+        None => {
+            let seq = entry.seq;
+            let mut remote = None;
+            if let Some(at) = entry.create_attempted_at {
+                // A replay died after asking the ENT to create it: look before creating.
+                remote = find_created_draft(inner, content, at).await?;
+            }
+            let remote = match remote {
+                Some(r) => r,
+                None => {
+                    mark_attempted(inner, seq, Step::Create).await?;
+                    api::create_draft(c, content).await?
+                }
+            };
+            record_draft(inner, seq, id, &remote).await?;
+            if let Some(parent) = &content.in_reply_to {
+                mark_read_here(inner, parent).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Uploads an image inserted offline ([`Action::UploadImage`]) and maps its local id to the
+/// workspace document's. Mapped already (uploaded by an earlier save or send that needed it,
+/// or by a replay that died after recording the answer): nothing to do.
+async fn upload_image(
+    inner: &Arc<Inner>,
+    local_id: &str,
+    path: &str,
+    filename: &str,
+) -> std::result::Result<(), Failure> {
+    if resolve_one(inner, local_id).await?.is_some() {
+        return Ok(());
+    }
+    let bytes = tokio::fs::read(path).await.map_err(|e| ApiError::Refused {
+        what: format!("uploading {filename}"),
+        status: 0,
+        reason: Some(format!("cannot read the image: {e}")),
+    })?;
+    // A replay that died after the upload leaves one unused copy in the workspace: nothing
+    // lists it, and sending the image twice is harmless.
+    let id = crate::ent_images::upload(&inner.client, filename, bytes).await?;
+    let old = local_id.to_owned();
+    inner
+        .store
+        .write(move |tx| queue::map_id(tx, &old, &id))
+        .await?;
+    Ok(())
+}
+
+/// `content` with each image inserted offline (`/workspace/document/local-…`) given the id the
+/// ENT gave it. An image whose upload is still queued is uploaded first, here: a save or send
+/// queued before it (a scheduled send edited afterwards, a save that replaced an older one)
+/// must not leave with a local address. An image whose upload is gone (the ENT refused it)
+/// keeps its local address, which readers show as nothing.
+async fn with_uploaded_images(
+    inner: &Arc<Inner>,
+    content: &queue::DraftContent,
+) -> std::result::Result<queue::DraftContent, Failure> {
+    const PREFIX: &str = "/workspace/document/local-";
+    if !content.body.contains(PREFIX) {
+        return Ok(content.clone());
+    }
+    let mut locals = Vec::new();
+    let mut rest = content.body.as_str();
+    while let Some(at) = rest.find(PREFIX) {
+        let start = at + "/workspace/document/".len();
+        let len = rest[start..]
+            .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '-'))
+            .unwrap_or(rest.len() - start);
+        let local = rest[start..start + len].to_owned();
+        if !locals.contains(&local) {
+            locals.push(local);
+        }
+        rest = &rest[start + len..];
+    }
+    let mut content = content.clone();
+    for local in locals {
+        if resolve_one(inner, &local).await?.is_none() {
+            let key = local.clone();
+            let queued = inner
+                .store
+                .read(move |c| {
+                    Ok(queue::all(c)?.into_iter().find_map(|e| match e.action {
+                        Action::UploadImage {
+                            local_id,
+                            path,
+                            filename,
+                        } if local_id == key => Some((path, filename)),
+                        _ => None,
+                    }))
+                })
+                .await?;
+            if let Some((path, filename)) = queued {
+                upload_image(inner, &local, &path, &filename).await?;
+            }
+        }
+        if let Some(remote) = resolve_one(inner, &local).await? {
+            content.body = content.body.replace(
+                &format!("/workspace/document/{local}"),
+                &format!("/workspace/document/{remote}"),
+            );
+        }
+    }
+    Ok(content)
 }

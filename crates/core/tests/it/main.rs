@@ -14,6 +14,7 @@ mod ent_quirks;
 mod first_sync;
 mod hardening;
 mod harness;
+mod images;
 mod local_data;
 mod oauth2;
 mod policy;

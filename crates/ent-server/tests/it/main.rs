@@ -19,3 +19,4 @@ mod testing;
 mod timeline;
 mod userbook;
 mod visible;
+mod workspace;

@@ -1,0 +1,260 @@
+//! Images in bodies (issue 16 point 1, « image »): inserted as the ENT's editor inserts them,
+//! read back by a recipient with her own session, and hostile addresses never fetched.
+
+use std::time::{Duration, Instant};
+
+use messagerie_core::queue::DraftContent;
+use messagerie_core::sync::SyncMode;
+use messagerie_core::ErrorKind;
+
+use crate::harness::TestApp;
+
+/// The header of a 2 × 1 PNG (what the app reads of it) and a few bytes.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x7b, 0x40, 0xe8,
+    0xdd, 0x00, 0x00, 0x00, 0x0f, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0x00,
+    0x44, 0x0c, 0xff, 0x01, 0x06, 0x02, 0x01, 0xff, 0xa1, 0x3c, 0x4f, 0x5d, 0x00, 0x00, 0x00, 0x00,
+    0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+fn file(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+async fn opened_body(mb: &messagerie_core::Mailbox, subject: &str) -> (String, bool) {
+    mb.sync(SyncMode::Full).await.unwrap();
+    let row = mb
+        .list("inbox", 0, 20)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.subject == subject)
+        .expect("delivered");
+    let opened = mb.open_message(&row.id).await.unwrap();
+    let body = opened.body.unwrap();
+    (
+        row.id,
+        body.ent_images && !body.remote_images && !body.html.contains("data:"),
+    )
+}
+
+#[tokio::test]
+async fn an_inserted_image_goes_to_the_workspace_and_the_recipient_sees_it_with_her_own_session() {
+    let app = TestApp::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let marie = app.mailbox("marie.durand").await;
+
+    let image = marie
+        .insert_image(&file(&dir, "sortie.png", PNG))
+        .await
+        .unwrap();
+
+    let (path, query) = image.src.split_once('?').unwrap();
+    assert!(path.starts_with("/workspace/document/"), "{}", image.src);
+    assert!(query.starts_with("timestamp="), "{}", image.src);
+    assert!(image.data_url.starts_with("data:image/png;base64,"));
+    let body = format!(
+        r#"<p>La photo :</p><p><img src="{}" class="custom-image" width="350"></p>"#,
+        image.src
+    );
+    marie
+        .send(
+            None,
+            DraftContent {
+                subject: "Photo".into(),
+                body: body.clone(),
+                to: vec![app.id("paul.martin")],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    marie.sync(SyncMode::Full).await.unwrap();
+
+    let paul = app.mailbox("paul.martin").await;
+    let (id, shown_later) = opened_body(&paul, "Photo").await;
+    assert!(
+        shown_later,
+        "the pane gets the address, never the bytes from the window"
+    );
+    let html = paul.body_with_ent_images(&id).await.unwrap();
+    assert!(html.contains(&image.data_url), "{html}");
+    assert!(html.contains(r#"width="350""#), "{html}");
+    assert_eq!(
+        paul.ent_image(&image.src).await.unwrap().as_deref(),
+        Some(image.data_url.as_str())
+    );
+}
+
+#[tokio::test]
+async fn what_is_not_an_image_or_does_not_fit_is_refused_before_any_upload() {
+    let app = TestApp::start_with(|c| c.quota_bytes = 50).await;
+    let dir = tempfile::tempdir().unwrap();
+    let marie = app.mailbox("marie.durand").await;
+
+    let text = marie
+        .insert_image(&file(&dir, "photo.png", b"<svg onload=alert(1)>"))
+        .await
+        .unwrap_err();
+    assert_eq!(text.kind(), ErrorKind::InvalidInput);
+    assert!(text.to_string().contains("not an image"), "{text}");
+
+    let over = marie
+        .insert_image(&file(&dir, "sortie.png", PNG))
+        .await
+        .unwrap_err();
+    assert_eq!(over.kind(), ErrorKind::Refused, "{over}");
+
+    let folder = marie.insert_image(dir.path()).await.unwrap_err();
+    assert_eq!(folder.kind(), ErrorKind::InvalidInput);
+}
+
+#[tokio::test]
+async fn hostile_addresses_are_not_fetched_as_ent_images_and_a_huge_one_is_left_empty_at_once() {
+    let app = TestApp::start().await;
+    // A « PNG » of a few bytes that claims 100,000 × 100,000 pixels, put in paul's workspace
+    // as the ENT's editor would.
+    let mut bomb = PNG[..16].to_vec();
+    bomb.extend_from_slice(&100_000u32.to_be_bytes());
+    bomb.extend_from_slice(&100_000u32.to_be_bytes());
+    bomb.extend_from_slice(&PNG[24..]);
+    let bomb_id = app
+        .with_web("paul.martin", async |c| {
+            messagerie_core::ent_images::upload(c, "bombe.png", bomb)
+                .await
+                .unwrap()
+        })
+        .await;
+    let body = format!(
+        r#"<p><img src="/workspace/document/{bomb_id}"><img src="/workspace/document/../../conversation/api/folders"><img src="//evil.example/workspace/document/abc"><img src="/workspace/document/abc%2F..%2Fx"></p>"#
+    );
+    app.deliver("paul.martin", &["marie.durand"], "Piège", &body)
+        .await;
+    let marie = app.mailbox("marie.durand").await;
+    let (id, _) = opened_body(&marie, "Piège").await;
+    let before = marie.client().request_count();
+
+    let started = Instant::now();
+    let html = marie.body_with_ent_images(&id).await.unwrap();
+
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(
+        marie.client().request_count() - before,
+        1,
+        "only the well-formed address: {html}"
+    );
+    assert!(!html.contains("data:"), "{html}");
+    assert!(
+        !html.contains("folders") && !html.contains("evil") && !html.contains("%2F"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn an_image_inserted_offline_waits_with_the_message_and_reaches_the_recipient_under_its_ent_address(
+) {
+    let mut app = TestApp::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Quick).await.unwrap();
+    app.stop().await;
+
+    // Offline: the image goes in at once, under a local address, and the message is queued.
+    let image = marie
+        .insert_image(&file(&dir, "sortie.png", PNG))
+        .await
+        .unwrap();
+    assert!(
+        image.src.starts_with("/workspace/document/local-"),
+        "{}",
+        image.src
+    );
+    assert_eq!(
+        marie.ent_image(&image.src).await.unwrap().as_deref(),
+        Some(image.data_url.as_str()),
+        "the editor shows the queued file"
+    );
+    marie
+        .send(
+            None,
+            DraftContent {
+                subject: "Photo hors ligne".into(),
+                body: format!(
+                    r#"<p>La photo :<img class="custom-image" src="{}" width="350"></p>"#,
+                    image.src
+                ),
+                to: vec![app.id("paul.martin")],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(marie.pending_actions().await.unwrap() >= 2);
+
+    app.restart().await;
+    marie.sync(SyncMode::Quick).await.unwrap();
+
+    assert_eq!(marie.pending_actions().await.unwrap(), 0);
+    let paul = app.mailbox("paul.martin").await;
+    let (id, _) = opened_body(&paul, "Photo hors ligne").await;
+    let body = paul.message(&id).await.unwrap().body.unwrap();
+    assert!(!body.contains("local-"), "{body}");
+    assert!(
+        body.contains(r#"<img class="custom-image" src="/workspace/document/"#),
+        "{body}"
+    );
+    let html = paul.body_with_ent_images(&id).await.unwrap();
+    assert!(
+        html.contains(&image.data_url),
+        "paul sees the image: {html}"
+    );
+}
+
+#[tokio::test]
+async fn a_scheduled_message_given_an_image_offline_after_it_was_queued_leaves_with_the_images_ent_address(
+) {
+    let mut app = TestApp::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Quick).await.unwrap();
+    app.stop().await;
+    let content = |body: String| DraftContent {
+        subject: "Programmé avec photo".into(),
+        body,
+        to: vec![app.id("paul.martin")],
+        ..Default::default()
+    };
+
+    // Offline: scheduled first, then an image inserted and the message changed to show it (the
+    // queued send, older than the image's upload, is changed in place).
+    let due = messagerie_core::clock::now_ms() + 1_500;
+    let id = marie
+        .schedule_send(None, content("<p>Bientôt</p>".into()), due)
+        .await
+        .unwrap();
+    let image = marie
+        .insert_image(&file(&dir, "sortie.png", PNG))
+        .await
+        .unwrap();
+    let body = format!(
+        r#"<p>Bientôt<img class="custom-image" src="{}" width="350"></p>"#,
+        image.src
+    );
+    marie.save_draft(Some(&id), content(body)).await.unwrap();
+    app.restart().await;
+    while messagerie_core::clock::now_ms() <= due {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    marie.flush_queue().await.unwrap();
+
+    let paul = app.mailbox("paul.martin").await;
+    let (id, _) = opened_body(&paul, "Programmé avec photo").await;
+    let body = paul.message(&id).await.unwrap().body.unwrap();
+    assert!(!body.contains("local-"), "{body}");
+    let html = paul.body_with_ent_images(&id).await.unwrap();
+    assert!(html.contains(&image.data_url), "{html}");
+}

@@ -1,0 +1,138 @@
+//! Issue 16's round trip: a message with a colour, an inline image and a table, written in the
+//! app's composer with its toolbar, is read back through ent-server by its recipient, and its
+//! HTML is what the ENT's own editor writes for the same steps (`fixtures/roundtrip.html`,
+//! produced by Edifice's extensions in `ui/src/composer/Editor.test.ts`). The recipient also
+//! reads the image itself with her own session.
+use std::path::Path;
+
+use messagerie_core::client::conversation;
+use thirtyfour::By;
+
+use crate::harness::{self, wait_until, App, Ent, Launch, EFFECT};
+use crate::ui;
+
+const SUBJECT: &str = "Aller-retour de l'éditeur";
+/// The image address the reference was written with.
+const FIXTURE_SRC: &str =
+    "/workspace/document/0f8e2b1c-2d3e-4f50-8a9b-0c1d2e3f4a5b?timestamp=1796000000000";
+
+fn fixtures() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/fixtures")
+}
+
+/// Runs `command` on the body's TipTap editor (`editor.commands.…`), as the cursor keys would.
+async fn editor(app: &App, command: &str) {
+    app.driver
+        .execute(
+            &format!("document.querySelector('[data-testid=body]').editor.{command};"),
+            vec![],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("editor.{command}: {e}"));
+}
+
+fn labelled(label: &str) -> By {
+    By::Css(format!("button[aria-label=\"{label}\"]"))
+}
+
+/// Colours as `rgb(r, g, b)`, whichever way the engine wrote them.
+fn rgb(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find('#') {
+        let (before, after) = rest.split_at(at);
+        out.push_str(before);
+        let hex = &after[1..];
+        if hex.len() >= 6
+            && hex[..6].bytes().all(|b| b.is_ascii_hexdigit())
+            && !hex[6..].starts_with(|c: char| c.is_ascii_hexdigit())
+        {
+            let v = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
+            out.push_str(&format!("rgb({}, {}, {})", v(0), v(2), v(4)));
+            rest = &hex[6..];
+        } else {
+            out.push('#');
+            rest = hex;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_table_a_colour_and_an_image_written_in_the_app_reach_the_recipient_as_the_ents_editor_writes_them(
+) {
+    let ent = Ent::start().await;
+    let photo = fixtures().join("reading/sortie.png");
+    let launch = Launch {
+        env: vec![(
+            "MESSAGERIE_TEST_PICK_FILES".to_owned(),
+            photo.display().to_string(),
+        )],
+        ..Launch::default()
+    };
+    harness::run_with("writing_roundtrip", launch, |app| async move {
+        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
+        ui::compose_new(&app).await;
+        ui::add_recipient(&app, "to", "MARTIN", "MARTIN Paul").await;
+        ui::write(&app, SUBJECT, "Sortie au musée").await;
+
+        // « Sortie » in red, with the toolbar.
+        editor(&app, "commands.setTextSelection({ from: 1, to: 7 })").await;
+        ui::click(&app, "« Couleur du texte »", labelled("Couleur du texte")).await;
+        ui::click(&app, "« Rouge »", labelled("Rouge")).await;
+        // The image at the end of the line, from the user's files.
+        editor(&app, "commands.focus('end')").await;
+        ui::click(&app, "« Image »", labelled("Image")).await;
+        wait_until("the image shown in the editor", EFFECT, || async {
+            let img = app
+                .driver
+                .find(By::Css("[data-testid=body] img.custom-image"))
+                .await
+                .ok()?;
+            let src = img.attr("src").await.ok()??;
+            src.starts_with("data:image/png;base64,").then_some(())
+        })
+        .await;
+        // A table, « Lundi » in its first cell.
+        editor(&app, "commands.focus('end')").await;
+        ui::click(&app, "« Tableau »", labelled("Tableau")).await;
+        app.driver
+            .active_element()
+            .await
+            .expect("the body has the focus")
+            .send_keys("Lundi")
+            .await
+            .expect("type in the cell");
+        ui::send(&app).await;
+
+        let (id, _) = wait_until("paul.martin to receive it", EFFECT, || {
+            ent.received("paul.martin", SUBJECT)
+        })
+        .await;
+        let paul = ent.client("paul.martin").await;
+        let (_, body) = conversation::message(&paul, &id)
+            .await
+            .expect("paul reads it");
+        let html = body.body;
+
+        // The image is in paul's reach, with his own session.
+        let start = html.find("/workspace/document/").expect("an image address");
+        let end = start + html[start..].find('"').expect("its end");
+        let src = &html[start..end];
+        let path = src.split('?').next().unwrap_or(src);
+        let bytes = paul
+            .send_raw(messagerie_core::client::Call::get(path))
+            .await
+            .expect("paul reads the image")
+            .bytes;
+        assert_eq!(bytes, std::fs::read(&photo).expect("the photo"));
+
+        let reference = std::fs::read_to_string(fixtures().join("roundtrip.html"))
+            .expect("the reference")
+            .trim_end()
+            .replace(FIXTURE_SRC, src);
+        assert_eq!(rgb(&html), rgb(&reference));
+    })
+    .await;
+}
