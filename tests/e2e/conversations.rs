@@ -38,11 +38,15 @@ async fn a_reply_made_in_the_app_and_one_made_by_another_user_form_one_conversat
             .await
             .expect("open");
         ui::click(&app, "« Répondre »", ui::testid("reply")).await;
-        let body = app.find("the body", ui::testid("body")).await;
-        body.click().await.expect("focus");
-        body.send_keys("Je viens avec la 4B.")
-            .await
-            .expect("type");
+        // The body has the focus, above the quote (the body is drawn again once the quote is
+        // in: typed into the one that stays).
+        wait_until("the reply's body to take the text", EFFECT, || async {
+            let body = app.driver.find(ui::testid("body")).await.ok()?;
+            body.send_keys("Je viens avec la 4B.").await.ok()?;
+            let text = body.prop("textContent").await.ok()??;
+            text.contains("Je viens avec la 4B.").then_some(())
+        })
+        .await;
         ui::send(&app).await;
         let (her_reply, _) = wait_until("Paul to receive the reply", EFFECT, || async {
             ent.received("paul.martin", REPLY).await
@@ -108,6 +112,16 @@ async fn a_reply_made_in_the_app_and_one_made_by_another_user_form_one_conversat
         assert_eq!(names.len(), 2, "{names:?}");
         assert!(names[0].contains("MARTIN Paul") && names[0].contains(SUBJECT), "{names:?}");
         assert!(names[1].contains("DURAND Marie"), "{names:?}");
+
+        // Marie's own reply, unfolded, shows what she wrote (the README's picture is this one).
+        folded[1].click().await.expect("unfold Marie's reply");
+        wait_until("Marie's reply to unfold", EFFECT, || async {
+            let frame = thread.find(By::Css("iframe.mbx-thread-body")).await.ok()?;
+            let doc = frame.attr("srcdoc").await.ok()??;
+            doc.contains("Je viens avec la 4B.").then_some(())
+        })
+        .await;
+        app.screenshot("conversation.png");
     })
     .await;
 }

@@ -251,13 +251,13 @@ const Row = memo(function Row({
       <div role="gridcell" className="mbx-cell-subject">
         {m.unread && <span className="mbx-sr">{t("list.unread")} </span>}
         {subject}
+      </div>
+      <div role="gridcell" className="mbx-cell-flags">
         {thread && thread.count > 1 && (
           <span className="mbx-thread-count" aria-label={t("list.conversationCount", { count: thread.count })}>
             {thread.count}
           </span>
         )}
-      </div>
-      <div role="gridcell" className="mbx-cell-flags">
         {folderName && <span className="mbx-folder-tag">{t("search.in", { folder: folderName })}</span>}
         {m.hasAttachment && (
           <svg role="img" aria-label={t("list.attachment")} className="mbx-clip" viewBox="0 0 16 16" width="14" height="14">
