@@ -44,18 +44,10 @@ async fn imprimer_prints_the_open_message_with_its_headers_body_and_attachments_
         &[("autorisation-sortie.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")],
     )
     .await;
-    let launch = Launch {
-        env: vec![("MESSAGERIE_TEST_PRINT_TO".into(), pdf.display().to_string())],
-        ..Launch::default()
-    };
+    let launch = printing_to(&pdf);
 
     harness::run_with("print_to_pdf", launch, |app| async move {
-        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
-        ui::wait_for_row(&app, SUBJECT)
-            .await
-            .click()
-            .await
-            .expect("open the message");
+        open_as_marie(&app, &ent.url()).await;
         app.find("the attachment", ui::testid("received-attachment"))
             .await;
 
@@ -102,12 +94,7 @@ async fn the_print_button_opens_the_systems_print_dialog() {
     .await;
 
     harness::run("print_dialog", |app| async move {
-        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
-        ui::wait_for_row(&app, SUBJECT)
-            .await
-            .click()
-            .await
-            .expect("open the message");
+        open_as_marie(&app, &ent.url()).await;
 
         // Act: « Imprimer ».
         ui::click(&app, "« Imprimer »", ui::testid("print")).await;
@@ -178,18 +165,10 @@ async fn a_body_styled_to_cover_the_headers_is_printed_below_them() {
          background: #fff; font-size: 40px\">Expéditeur FAUSSAIRE</div>",
     )
     .await;
-    let launch = Launch {
-        env: vec![("MESSAGERIE_TEST_PRINT_TO".into(), pdf.display().to_string())],
-        ..Launch::default()
-    };
+    let launch = printing_to(&pdf);
 
     harness::run_with("print_forged_header", launch, |app| async move {
-        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
-        ui::wait_for_row(&app, SUBJECT)
-            .await
-            .click()
-            .await
-            .expect("open the message");
+        open_as_marie(&app, &ent.url()).await;
 
         // Act: « Imprimer ».
         ui::click(&app, "« Imprimer »", ui::testid("print")).await;
@@ -233,18 +212,10 @@ async fn printing_a_message_with_a_remote_image_fetches_nothing() {
         &format!(r#"<p>Photo de la sortie :</p><img src="{tracker}/pixel.png" alt="">"#),
     )
     .await;
-    let launch = Launch {
-        env: vec![("MESSAGERIE_TEST_PRINT_TO".into(), pdf.display().to_string())],
-        ..Launch::default()
-    };
+    let launch = printing_to(&pdf);
 
     harness::run_with("print_remote_image", launch, move |app| async move {
-        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
-        ui::wait_for_row(&app, SUBJECT)
-            .await
-            .click()
-            .await
-            .expect("open the message");
+        open_as_marie(&app, &ent.url()).await;
 
         // Act: « Imprimer » (the view loads the whole document before it prints it).
         ui::click(&app, "« Imprimer »", ui::testid("print")).await;
@@ -276,18 +247,10 @@ async fn a_print_that_fails_says_so_in_the_window() {
         "<p>Rendez-vous à 9 h.</p>",
     )
     .await;
-    let launch = Launch {
-        env: vec![("MESSAGERIE_TEST_PRINT_TO".into(), pdf.display().to_string())],
-        ..Launch::default()
-    };
+    let launch = printing_to(&pdf);
 
     harness::run_with("print_fails", launch, |app| async move {
-        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
-        ui::wait_for_row(&app, SUBJECT)
-            .await
-            .click()
-            .await
-            .expect("open the message");
+        open_as_marie(&app, &ent.url()).await;
 
         // Act: « Imprimer ».
         ui::click(&app, "« Imprimer »", ui::testid("print")).await;
@@ -303,4 +266,22 @@ async fn a_print_that_fails_says_so_in_the_window() {
         assert!(text.contains("vérifiez l'imprimante"), "{text}");
     })
     .await;
+}
+
+/// The app, printing to `pdf` without a dialog (the debug builds' test seam).
+fn printing_to(pdf: &Path) -> Launch {
+    Launch {
+        env: vec![("MESSAGERIE_TEST_PRINT_TO".into(), pdf.display().to_string())],
+        ..Launch::default()
+    }
+}
+
+/// Marie signed in, with the message [`SUBJECT`] open.
+async fn open_as_marie(app: &harness::App, ent_url: &str) {
+    ui::sign_in(app, ent_url, "marie.durand", "demo").await;
+    ui::wait_for_row(app, SUBJECT)
+        .await
+        .click()
+        .await
+        .expect("open the message");
 }

@@ -29,6 +29,6 @@ pub use auth::*;
 pub use conversation::*;
 pub use directory::*;
 pub use error::ErrorBody;
-pub use text::html_to_text;
+pub use text::{html_to_text, MONTHS_FR};
 pub use timeline::*;
 pub use userbook::*;

@@ -362,3 +362,20 @@ mod tests {
         }
     }
 }
+
+/// The months as the ENT writes them in French dates (« 3 mars 2026 »: its `LL` format), from
+/// janvier to décembre.
+pub const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];

@@ -127,6 +127,24 @@ pub(crate) fn storage(c: &rusqlite::Connection, user: &str) -> rusqlite::Result<
     .unwrap_or(0))
 }
 
+/// A multipart file's type (as the part declares it) and bytes: past the body limit, the
+/// ENT's `file.too.large`; unreadable, an empty 400.
+pub(crate) async fn file_bytes(
+    field: axum::extract::multipart::Field<'_>,
+) -> ApiResult<(String, axum::body::Bytes)> {
+    let content_type = field
+        .content_type()
+        .unwrap_or("application/octet-stream")
+        .to_owned();
+    match field.bytes().await {
+        Ok(data) => Ok((content_type, data)),
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Err(ApiError::bad(keys::FILE_TOO_LARGE))
+        }
+        Err(_) => Err(ApiError::BadRequestEmpty),
+    }
+}
+
 async fn upload(
     State(state): State<AppState>,
     caller: Caller,
@@ -146,17 +164,7 @@ async fn upload(
     };
     let name = field.name().unwrap_or("file").to_owned();
     let filename = clean_filename(field.file_name().unwrap_or("file"));
-    let content_type = field
-        .content_type()
-        .unwrap_or("application/octet-stream")
-        .to_owned();
-    let data = match field.bytes().await {
-        Ok(d) => d,
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return Err(ApiError::bad(keys::FILE_TOO_LARGE))
-        }
-        Err(_) => return Err(ApiError::BadRequestEmpty),
-    };
+    let (content_type, data) = file_bytes(field).await?;
     let size = data.len() as u64;
     let quota = state.cfg.quota_bytes;
     let user = caller.user_id.clone();

@@ -31,7 +31,7 @@ use ent_protocol::error::keys;
 use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
 
-use crate::attachments::{clean_filename, storage};
+use crate::attachments::{clean_filename, file_bytes, storage};
 use crate::auth::Caller;
 use crate::conversation::now_ms;
 use crate::error::{ApiError, ApiResult};
@@ -150,17 +150,7 @@ async fn upload(
         }
     };
     let name = clean_filename(q.name.as_deref().or(field.file_name()).unwrap_or("file"));
-    let content_type = field
-        .content_type()
-        .unwrap_or("application/octet-stream")
-        .to_owned();
-    let data = match field.bytes().await {
-        Ok(d) => d,
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return Err(ApiError::bad(keys::FILE_TOO_LARGE))
-        }
-        Err(_) => return Err(ApiError::BadRequestEmpty),
-    };
+    let (content_type, data) = file_bytes(field).await?;
     if data.is_empty() {
         return Err(ApiError::BadRequestEmpty);
     }

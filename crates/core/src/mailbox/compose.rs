@@ -419,22 +419,8 @@ fn quoted(original: &Message, kind: Quote, signature: &str) -> String {
 
 /// « 3 mars 2026 », as the ENT's `LL` date format writes it in French.
 fn long_date(date: &chrono::DateTime<chrono::Local>) -> String {
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
     use chrono::Datelike;
-    let month = MONTHS[date.month0() as usize];
+    let month = ent_protocol::MONTHS_FR[date.month0() as usize];
     format!("{} {month} {}", date.day(), date.year())
 }
 

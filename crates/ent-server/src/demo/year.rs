@@ -457,20 +457,7 @@ impl Gen {
 }
 
 fn month_name(month: u32) -> &'static str {
-    [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ][(month.clamp(1, 12) - 1) as usize]
+    ent_protocol::MONTHS_FR[(month.clamp(1, 12) - 1) as usize]
 }
 
 /// The mail each month brings once: rentrée, réunion parents-professeurs, conseils de classe,
