@@ -263,6 +263,23 @@ fn entity(s: &str) -> (char, usize) {
         .map_or(not_one, |(_, c)| (*c, used))
 }
 
+/// The months as the ENT writes them in French dates (« 3 mars 2026 »: its `LL` format), from
+/// janvier to décembre.
+pub const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
 #[cfg(test)]
 mod tests {
     use super::html_to_text;
@@ -362,20 +379,3 @@ mod tests {
         }
     }
 }
-
-/// The months as the ENT writes them in French dates (« 3 mars 2026 »: its `LL` format), from
-/// janvier to décembre.
-pub const MONTHS_FR: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
