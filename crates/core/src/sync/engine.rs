@@ -31,15 +31,6 @@
 //! `toggleUnread` per [`BODY_BATCH`] stored). A slow stage slows the one before it through its
 //! full channel; memory between stages stays bounded.
 //!
-//! Nor on the listing: the downloads start with the first page of the first folder. A message
-//! new to the store goes to the download queue (`BodyQueue`) as soon as its page is written,
-//! its unread restore recorded in the same transaction as its summary; what the plan adds
-//! (a body still missing, a draft that changed) follows once every folder is listed. Until
-//! then the listing keeps [`LIST_CONCURRENCY`] of the client's slots, so it ends as early as it
-//! would alone. On a real ENT page `k` of a folder costs the server O(k) (it pages with
-//! `OFFSET` and counts the whole folder on every page), so a 100,000-message first sync spends
-//! a third of its time listing: the bodies no longer wait for it.
-//!
 //! # A first sync resumes where it stopped
 //!
 //! The summaries of a first sync are stored in one transaction together with the inbox snapshot
@@ -237,32 +228,17 @@ async fn pass(inner: &Arc<Inner>, mode: SyncMode, report: &mut SyncReport) -> Re
         }
     }
 
-    // Bodies are fetched while the folders are listed: a message new to the store goes to the
-    // download queue as soon as its page is written, the rest once the plan is applied.
-    let (bodies, bodies_in) = BodyQueue::new();
-    let produce = async {
-        // A first sync killed after its listing was stored goes on with the bodies still
-        // missing, as long as the ENT shows the same inbox: nothing is listed twice (see the
-        // module doc).
-        let listed = inner.store.read(|c| store::get_meta(c, LISTED)).await?;
-        let to_fetch = if first && listed.as_deref() == Some(snapshot.as_str()) {
-            tracing::debug!("first sync resumed after its listing");
-            inner.store.read(missing_bodies).await?
-        } else {
-            list_and_apply(inner, first, &snapshot, report, &bodies).await?
-        };
-        bodies.listing_done();
-        record_unread_restores(inner, &to_fetch).await?;
-        for (id, unread) in to_fetch {
-            bodies.push(id, unread);
-        }
-        drop(bodies);
-        Ok::<_, Error>(())
+    // A first sync killed after its listing was stored goes on with the bodies still missing,
+    // as long as the ENT shows the same inbox: nothing is listed twice (see the module doc).
+    let listed = inner.store.read(|c| store::get_meta(c, LISTED)).await?;
+    let to_fetch = if first && listed.as_deref() == Some(snapshot.as_str()) {
+        tracing::debug!("first sync resumed after its listing");
+        inner.store.read(missing_bodies).await?
+    } else {
+        list_and_apply(inner, first, &snapshot, report).await?
     };
-    let mut fetched = SyncReport::default();
-    tokio::try_join!(produce, fetch_bodies(inner, bodies_in, &mut fetched))?;
-    report.bodies_fetched += fetched.bodies_fetched;
-    report.errors.append(&mut fetched.errors);
+
+    fetch_bodies(inner, to_fetch, report).await?;
 
     if report.errors.is_empty() {
         inner
@@ -292,7 +268,6 @@ async fn list_and_apply(
     first: bool,
     snapshot: &str,
     report: &mut SyncReport,
-    bodies: &BodyQueue,
 ) -> Result<Vec<(String, bool)>> {
     let mut folder_ids: Vec<String> = SYSTEM_FOLDERS.iter().map(|s| s.to_string()).collect();
     folder_ids.extend(
@@ -312,7 +287,7 @@ async fn list_and_apply(
                 .await
                 .map_err(Error::from)
         };
-        let writing = write_pages(inner, folder_id, pages_in, &mut remote, &mut listed, bodies);
+        let writing = write_pages(inner, folder_id, pages_in, &mut remote, &mut listed);
         match tokio::try_join!(listing, writing) {
             Ok(_) => {
                 remote.complete_folders.insert(folder_id.clone());
@@ -339,8 +314,6 @@ async fn list_and_apply(
                 report.deleted += 1;
                 changed.push(id.clone());
             }
-            // Already queued when its page was written.
-            Operation::FetchBody { id } if listed.queued.contains(id) => {}
             Operation::FetchBody { id } => {
                 to_fetch.push((id.clone(), listed.unread.contains(id)));
             }
@@ -409,8 +382,6 @@ struct Listed {
     new_in_inbox: Vec<String>,
     /// Drafts whose summary changed: their body changed too.
     drafts_changed: Vec<String>,
-    /// Messages new to the store, queued for their body as soon as their page was written.
-    queued: std::collections::HashSet<String>,
 }
 
 /// Writes each page of a folder's listing as it arrives: the summaries the store does not have
@@ -423,7 +394,6 @@ async fn write_pages(
     mut pages: tokio::sync::mpsc::Receiver<Vec<SummaryRow>>,
     remote: &mut RemoteState,
     listed: &mut Listed,
-    bodies: &BodyQueue,
 ) -> Result<()> {
     while let Some(page) = pages.recv().await {
         let mut fresh = Vec::new();
@@ -460,10 +430,6 @@ async fn write_pages(
             listed.new_in_inbox.extend(written.inserted_unread);
         }
         listed.drafts_changed.extend(written.drafts_changed);
-        for id in &written.inserted {
-            bodies.push(id.clone(), listed.unread.contains(id));
-            listed.queued.insert(id.clone());
-        }
         let ids: Vec<String> = written
             .inserted
             .into_iter()
@@ -519,9 +485,6 @@ fn write_listed(
                 out.inserted.push(row.id.clone());
                 if row.unread {
                     out.inserted_unread.push(row.id.clone());
-                    // Its body is fetched as soon as this page is written, which marks it
-                    // read on the ENT: recorded first, with the summary (see the module doc).
-                    record_unread_restore(tx, &row.id)?;
                 }
             }
         }
@@ -771,90 +734,6 @@ async fn restore_unread(inner: &Inner, ids: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// The bodies a pass still has to fetch, each with whether the ENT lists it unread: filled while
-/// the folders are listed (the messages new to the store, page by page), then with what the
-/// plan adds; closed when the last sender is dropped.
-///
-/// Unbounded on purpose: a bound would hold the listing back to the pace of the downloads, and
-/// a first sync killed before its listing ends lists again when it resumes. It holds ids only
-/// (about 60 bytes each: 6 MB for 100,000 messages, less than the listing's own remote state).
-struct BodyQueue {
-    out: tokio::sync::mpsc::UnboundedSender<(String, bool)>,
-    shared: Arc<BodyQueueState>,
-}
-
-/// What the download stage reads of its queue besides the ids.
-#[derive(Default)]
-struct BodyQueueState {
-    /// Ids queued so far: the total of the progress events.
-    queued: std::sync::atomic::AtomicU32,
-    /// Set once every folder is listed: until then, the listing keeps [`LIST_CONCURRENCY`]
-    /// of the client's slots for itself, so that it ends as soon as it would alone (a first
-    /// sync killed after that resumes with the bodies only).
-    listing_done: std::sync::atomic::AtomicBool,
-}
-
-/// The receiving end of a [`BodyQueue`].
-struct BodyQueueIn {
-    ids: tokio::sync::mpsc::UnboundedReceiver<(String, bool)>,
-    shared: Arc<BodyQueueState>,
-}
-
-impl BodyQueue {
-    fn new() -> (BodyQueue, BodyQueueIn) {
-        let (out, ids) = tokio::sync::mpsc::unbounded_channel();
-        let shared = Arc::new(BodyQueueState::default());
-        let queue = BodyQueue {
-            out,
-            shared: shared.clone(),
-        };
-        (queue, BodyQueueIn { ids, shared })
-    }
-
-    /// Queues one body. The unread restore of an unread one must be recorded before.
-    fn push(&self, id: String, unread: bool) {
-        use std::sync::atomic::Ordering;
-        self.shared.queued.fetch_add(1, Ordering::Relaxed);
-        // Closed only when the download stage stopped, whose error ends the pass.
-        let _ = self.out.send((id, unread));
-    }
-
-    fn listing_done(&self) {
-        use std::sync::atomic::Ordering;
-        self.shared.listing_done.store(true, Ordering::Relaxed);
-    }
-}
-
-fn record_unread_restore(tx: &rusqlite::Transaction<'_>, id: &str) -> StoreResult<()> {
-    tx.prepare_cached("INSERT OR IGNORE INTO unread_restore (message_id) VALUES (?1)")
-        .ctx("prepare unread restore")?
-        .execute([id])
-        .ctx("record an unread restore")?;
-    Ok(())
-}
-
-/// Records, in one transaction, the unread restores of the unread ones among `ids`, before any
-/// of them is fetched (see the module doc).
-async fn record_unread_restores(inner: &Inner, ids: &[(String, bool)]) -> Result<()> {
-    let unread: Vec<String> = ids
-        .iter()
-        .filter(|(_, u)| *u)
-        .map(|(id, _)| id.clone())
-        .collect();
-    if !unread.is_empty() {
-        inner
-            .store
-            .write(move |tx| {
-                for id in &unread {
-                    record_unread_restore(tx, id)?;
-                }
-                Ok(())
-            })
-            .await?;
-    }
-    Ok(())
-}
-
 /// Fetches, stores and restores bodies as three stages running at once, joined by bounded
 /// channels: downloads go on while a batch is written to SQLite and while unread flags are
 /// restored, so the line, not the disk, sets the pace (issue: the old loop started no request
@@ -867,64 +746,64 @@ async fn record_unread_restores(inner: &Inner, ids: &[(String, bool)]) -> Result
 /// the stall guard), the join is dropped and the set aborts the fetches still in flight.
 async fn fetch_bodies(
     inner: &Arc<Inner>,
-    queue: BodyQueueIn,
+    ids: Vec<(String, bool)>,
     report: &mut SyncReport,
 ) -> Result<()> {
+    let total = ids.len() as u32;
+    let unread_ids: std::collections::HashSet<String> = ids
+        .iter()
+        .filter(|(_, u)| *u)
+        .map(|(id, _)| id.clone())
+        .collect();
+    // Recorded before any read (see the module doc), in one transaction.
+    if !unread_ids.is_empty() {
+        let unread: Vec<String> = unread_ids.iter().cloned().collect();
+        inner
+            .store
+            .write(move |tx| {
+                let mut stmt = tx
+                    .prepare_cached("INSERT OR IGNORE INTO unread_restore (message_id) VALUES (?1)")
+                    .ctx("prepare unread restore")?;
+                for id in &unread {
+                    stmt.execute([id]).ctx("record an unread restore")?;
+                }
+                Ok(())
+            })
+            .await?;
+    }
     let (body_tx, body_rx) = tokio::sync::mpsc::channel(BODY_BATCH * 2);
     let (restore_tx, restore_rx) = tokio::sync::mpsc::channel(4);
-    let shared = queue.shared.clone();
-    let store = store_bodies(inner, body_rx, restore_tx, &shared, report);
+    let ids = ids.into_iter().map(|(id, _)| id);
+    let store = store_bodies(inner, body_rx, restore_tx, &unread_ids, total, report);
     tokio::try_join!(
-        download_bodies(inner, queue, body_tx),
+        download_bodies(inner, ids, body_tx),
         store,
         restore_stage(inner, restore_rx)
     )?;
     Ok(())
 }
 
-/// A body fetched (or not), with whether the ENT listed it unread.
-type Downloaded = (String, bool, Fetched);
-
-/// Keeps as many body requests in flight as the client allows (less what the listing keeps
-/// while it runs) and hands each answer to the store stage. An error that ends the pass (the
-/// session is gone, the ENT asks the user to act) stops it.
+/// Keeps as many body requests in flight as the client allows and hands each answer to the store stage.
+/// An error that ends the pass (the session is gone, the ENT asks the user to act) stops it.
 async fn download_bodies(
     inner: &Arc<Inner>,
-    mut queue: BodyQueueIn,
-    out: tokio::sync::mpsc::Sender<Downloaded>,
+    mut queue: impl Iterator<Item = String>,
+    out: tokio::sync::mpsc::Sender<(String, Fetched)>,
 ) -> Result<()> {
-    use std::sync::atomic::Ordering;
-    let mut tasks: tokio::task::JoinSet<Downloaded> = tokio::task::JoinSet::new();
-    let mut open = true;
+    let mut tasks: tokio::task::JoinSet<(String, Fetched)> = tokio::task::JoinSet::new();
     loop {
-        let slots = if queue.shared.listing_done.load(Ordering::Relaxed) {
-            inner.client.max_in_flight()
-        } else {
-            inner
-                .client
-                .max_in_flight()
-                .saturating_sub(LIST_CONCURRENCY)
-                .max(1)
+        while tasks.len() < inner.client.max_in_flight() {
+            let Some(id) = queue.next() else { break };
+            let client = inner.client.clone();
+            tasks.spawn(async move {
+                let r = api::message(&client, &id).await;
+                (id, r)
+            });
+        }
+        let Some(joined) = tasks.join_next().await else {
+            return Ok(());
         };
-        let joined = tokio::select! {
-            next = queue.ids.recv(), if open && tasks.len() < slots => {
-                match next {
-                    Some((id, unread)) => {
-                        let client = inner.client.clone();
-                        tasks.spawn(async move {
-                            let r = api::message(&client, &id).await;
-                            (id, unread, r)
-                        });
-                    }
-                    None => open = false,
-                }
-                continue;
-            }
-            joined = tasks.join_next(), if !tasks.is_empty() => joined,
-            else => return Ok(()),
-        };
-        let Some(joined) = joined else { continue };
-        let (id, unread, fetched) = match joined {
+        let (id, fetched) = match joined {
             Ok(fetched) => fetched,
             // A fetch that panicked: its body stays missing and the next pass tries again.
             Err(error) => {
@@ -936,7 +815,7 @@ async fn download_bodies(
             Err(e) if e.ends_sync() => return Err(e.into()),
             other => other,
         };
-        if out.send((id, unread, fetched)).await.is_err() {
+        if out.send((id, fetched)).await.is_err() {
             // The store stage stopped: its error ends the join.
             return Ok(());
         }
@@ -947,9 +826,10 @@ async fn download_bodies(
 /// previous batch was written), then hands the batch's unread ids to the restore stage.
 async fn store_bodies(
     inner: &Arc<Inner>,
-    mut bodies_in: tokio::sync::mpsc::Receiver<Downloaded>,
+    mut bodies_in: tokio::sync::mpsc::Receiver<(String, Fetched)>,
     restore_out: tokio::sync::mpsc::Sender<Vec<String>>,
-    queue: &BodyQueueState,
+    unread_ids: &std::collections::HashSet<String>,
+    total: u32,
     report: &mut SyncReport,
 ) -> Result<()> {
     let mut done = 0u32;
@@ -964,7 +844,7 @@ async fn store_bodies(
         done += batch.len() as u32;
         let mut bodies = Vec::with_capacity(batch.len());
         let mut restore = Vec::new();
-        for (id, unread, r) in batch {
+        for (id, r) in batch {
             match r {
                 Ok((_, body)) => bodies.push(body),
                 Err(e) => {
@@ -977,7 +857,7 @@ async fn store_bodies(
             }
             // Read on the ENT, or not read at all (a failed fetch): either way the flag is
             // sent back, and the next pass fetches what failed.
-            if unread {
+            if unread_ids.contains(&id) {
                 restore.push(id);
             }
         }
@@ -998,7 +878,7 @@ async fn store_bodies(
         inner.emit(Event::Progress {
             folder: "bodies".into(),
             done,
-            total: queue.queued.load(std::sync::atomic::Ordering::Relaxed),
+            total,
         });
     }
     Ok(())

@@ -4,8 +4,6 @@
 
 use std::time::Duration;
 
-use ent_server::FaultKind;
-use messagerie_core::client::conversation as api;
 use messagerie_core::mailbox::Event;
 use messagerie_core::sync::SyncMode;
 
@@ -139,67 +137,4 @@ async fn a_message_opened_during_the_first_sync_shows_its_body_at_once_and_stays
     assert_eq!(app.remote_unread("marie.durand", &id).await, Some(false));
     let inbox = app.remote("marie.durand", "inbox").await;
     assert_eq!(inbox.iter().filter(|m| m.unread).count(), 199);
-}
-
-/// The bodies of a first sync do not wait for the last folder's listing (on a real ENT, deep
-/// pages of a big folder are slow): the inbox's bodies are stored while a folder listed after
-/// it has not answered yet. Stopped there, no unread flag is left read on the ENT.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_inbox_bodies_are_stored_while_a_later_folder_is_still_being_listed() {
-    // Arrange: 30 unread messages in the inbox, one in « Archives », whose listing is slow.
-    let app = TestApp::start().await;
-    let ids = app.deliver_n(31, "<p>corps</p>").await;
-    let archived = ids[0].clone();
-    let folder = app
-        .with_web("marie.durand", async |c| {
-            let f = api::create_folder(c, "Archives", None).await.unwrap();
-            api::move_to_folder(c, std::slice::from_ref(&archived), &f)
-                .await
-                .unwrap();
-            f
-        })
-        .await;
-    app.server().faults().inject(
-        &format!("/conversation/api/folders/{folder}/messages"),
-        FaultKind::Delay(Duration::from_secs(120)),
-    );
-    let mb = app.mailbox("marie.durand").await;
-    let mut events = mb.events();
-
-    // Act: the first sync runs until every inbox body is stored, then it is stopped (the
-    // process dies).
-    let inbox_bodies = async {
-        loop {
-            match events.recv().await {
-                Ok(Event::Progress { folder, done, .. }) if folder == "bodies" && done >= 30 => {
-                    return
-                }
-                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                Err(e) => panic!("events ended: {e}"),
-            }
-        }
-    };
-    tokio::select! {
-        r = mb.sync(SyncMode::Quick) => panic!("the sync ended though « Archives » never answered: {r:?}"),
-        r = tokio::time::timeout(Duration::from_secs(60), inbox_bodies) => {
-            r.expect("the inbox's bodies are stored while « Archives » is being listed")
-        }
-    }
-
-    // Assert: 30 bodies here; the next start (the ENT quick again) leaves every message unread
-    // on the ENT and fetches only what is missing.
-    assert_eq!(count_bodies(&mb).await, 30);
-    drop(mb);
-    app.server().faults().clear();
-    let mb = app.mailbox("marie.durand").await;
-    let report = mb.sync(SyncMode::Quick).await.unwrap();
-    assert_eq!(report.bodies_fetched, 1, "{report:?}");
-    let inbox = app.remote("marie.durand", "inbox").await;
-    assert_eq!(inbox.len(), 30);
-    assert!(
-        inbox.iter().all(|m| m.unread),
-        "a body fetched left its message read"
-    );
-    let archives = app.remote("marie.durand", &folder).await;
-    assert!(archives.iter().all(|m| m.unread));
 }
