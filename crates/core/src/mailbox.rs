@@ -175,6 +175,9 @@ pub enum Event {
     MessagesChanged { ids: Vec<String> },
     /// Folders changed.
     FoldersChanged,
+    /// A folder made here reached the ENT and took the ENT's id (`from` is the local one): a
+    /// window showing it follows it instead of losing it.
+    FolderRenamed { from: String, to: String },
     /// The ENT refused a queued action; the local change was undone.
     ActionRefused { action: String, reason: String },
     /// The ENT delivered a message: its send report (display names of recipients whose account

@@ -555,6 +555,17 @@ export class FixtureApi implements MailboxApi, SignInApi {
     return answer(id);
   }
 
+  /** A folder made here reaches the ENT, which gives it its own id (the replay's rename). */
+  confirmFolder(localId: string): string {
+    const id = `f-ent-${this.nextId++}`;
+    for (const f of this.userFolders) {
+      if (f.id === localId) f.id = id;
+      if (f.parentId === localId) f.parentId = id;
+    }
+    this.emit({ kind: "folderRenamed", from: localId, to: id });
+    return id;
+  }
+
   renameFolder(id: string, name: string): Promise<void> {
     this.log("renameFolder", id, name);
     const f = this.userFolders.find((x) => x.id === id);

@@ -19,6 +19,17 @@ describe("MailboxStore", () => {
     expect(s.folders.byId[INBOX]?.unread).toBe(3);
   });
 
+  test("a folder on screen that reaches the ENT under another id stays on screen", async () => {
+    const { api, store } = await started();
+    const local = await api.createFolder("Sorties", null);
+    await store.selectFolder(local);
+
+    const remote = api.confirmFolder(local);
+
+    await vi.waitFor(() => expect(store.getState().folders.byId[remote]).toBeTruthy());
+    expect(store.getState().selectedFolderId).toBe(remote);
+  });
+
   test("notifies its listeners once per backend progress event", async () => {
     const { api, store } = await started();
     let notified = 0;

@@ -238,6 +238,15 @@ export class MailboxStore {
       case "unreadCounts":
         void this.refresh();
         return;
+      case "folderRenamed": {
+        // The folder on screen reached the ENT under another id: the window stays on it.
+        const { from, to } = event;
+        if (this.state.selectedFolderId === from) {
+          this.update((s) => ({ selectedFolderId: to, listings: { ...s.listings, [to]: s.listings[from] ?? [] } }));
+        }
+        void this.refresh();
+        return;
+      }
       // The composer's (sent, files dropped), and a part of a sync that failed (logged by the
       // backend; the pass's own result says the rest).
       case "sent":

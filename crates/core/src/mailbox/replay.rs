@@ -735,7 +735,7 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outco
                 }
                 Err(e) => return Err(e.into()),
             };
-            let (old, new) = (local_id.clone(), id);
+            let (old, new) = (local_id.clone(), id.clone());
             let done = inner
                 .store
                 .write(move |tx| {
@@ -762,6 +762,10 @@ async fn execute(inner: &Arc<Inner>, entry: &Entry) -> std::result::Result<Outco
                 })
                 .await;
             done?;
+            inner.emit(Event::FolderRenamed {
+                from: local_id.clone(),
+                to: id,
+            });
         }
         Action::RenameFolder { id, name } => {
             if let Some(id) = resolve_one(inner, id).await? {

@@ -340,12 +340,24 @@ async fn a_folder_chosen_by_the_id_it_had_before_the_replay_still_takes_the_acti
     let mb = app.mailbox("marie.durand").await;
     mb.sync(SyncMode::Quick).await.unwrap();
     let local = mb.create_folder("Sorties scolaires", None).await.unwrap();
+    let mut events = mb.events();
     mb.flush_queue().await.unwrap();
     let remote_id = |folders: Vec<messagerie_core::mailbox::Folder>, name: &str| {
         folders.into_iter().find(|f| f.name == name).map(|f| f.id)
     };
     let folder = remote_id(mb.folders().await.unwrap(), "Sorties scolaires").unwrap();
     assert_ne!(folder, local, "the replay gave the folder the ENT's id");
+    let mut told = None;
+    while let Ok(e) = events.try_recv() {
+        if let messagerie_core::mailbox::Event::FolderRenamed { from, to } = e {
+            told = Some((from, to));
+        }
+    }
+    assert_eq!(
+        told,
+        Some((local.clone(), folder.clone())),
+        "a window showing it is told"
+    );
 
     // Act: each action names the folder by its old local id.
     mb.move_to_folder(std::slice::from_ref(&a), &local)
