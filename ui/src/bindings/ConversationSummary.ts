@@ -26,4 +26,9 @@ unread: boolean,
 /**
  * Who wrote in it, each once, the latest first.
  */
-participants: Array<string>, };
+participants: Array<string>, 
+/**
+ * Its messages listed in this folder, newest first: what an action on the line acts on
+ * (ticked and deleted, the conversation leaves the folder, as in a mail client's threads).
+ */
+here: Array<string>, };

@@ -38,6 +38,23 @@ describe("« Afficher par conversation »", () => {
     expect(api.count("read")).toBe(2);
   });
 
+  test("a conversation ticked and deleted goes to the trash whole", async () => {
+    const api = new FixtureApi();
+    render(<Mailbox api={api} byConversation />);
+    await screen.findByRole("row", { name: /Conseil de classe de 6A/ });
+    const answer = api.deliver("Re : Conseil de classe de 6A", people.martin, undefined, "m-conseil");
+    const line = await screen.findByRole("row", { name: /Re : Conseil de classe de 6A/ });
+
+    fireEvent.click(within(line).getByRole("checkbox"));
+    fireEvent.click(await screen.findByRole("button", { name: "Supprimer" }));
+
+    await waitFor(async () => {
+      const trash = (await api.list("trash", 0, 50)).map((m) => m.id);
+      expect(trash).toEqual(expect.arrayContaining([answer, "m-conseil"]));
+    });
+    expect(screen.queryByRole("row", { name: /Conseil de classe de 6A/ })).toBeNull();
+  });
+
   test("off, the answer and the original are two lines", async () => {
     const api = new FixtureApi();
     render(<Mailbox api={api} />);

@@ -448,6 +448,7 @@ export class FixtureApi implements MailboxApi, SignInApi {
       }
       lines.push({
         threadId,
+        here: members.filter((o) => this.where(o) === folderId).map((o) => o.message.id),
         latest: this.summary(s.message),
         count: Math.max(1, members.length),
         unread: s.message.unread || members.some((o) => o.message.unread),

@@ -20,6 +20,8 @@ export interface ConversationLine {
   threadId: string;
   count: number;
   participants: string[];
+  /** Its messages in the folder shown: what an action on the line acts on. */
+  here: string[];
 }
 
 export interface MailboxState {
@@ -304,7 +306,12 @@ export class MailboxStore {
         const rows = lines.map((l) => ({ ...l.latest, unread: l.unread }));
         const conversations: Record<string, ConversationLine> = {};
         for (const l of lines) {
-          conversations[l.latest.id] = { threadId: l.threadId, count: l.count, participants: l.participants };
+          conversations[l.latest.id] = {
+            threadId: l.threadId,
+            count: l.count,
+            participants: l.participants,
+            here: l.here,
+          };
         }
         this.commit(folders, folderId, query, rows, pending, hits, conversations);
         return;
@@ -530,11 +537,15 @@ export class MailboxStore {
   /** Ticked messages, else the one under the cursor. */
   targets(): string[] {
     const ticked = Object.keys(this.state.ticked);
-    if (ticked.length > 0) {
-      const order = this.visibleIds();
-      return order.filter((id) => this.state.ticked[id]);
-    }
-    return this.state.cursorId ? [this.state.cursorId] : [];
+    const lines =
+      ticked.length > 0
+        ? this.visibleIds().filter((id) => this.state.ticked[id])
+        : this.state.cursorId
+          ? [this.state.cursorId]
+          : [];
+    // By conversation, a line stands for its messages in this folder.
+    const conversations = this.state.search.hits ? {} : this.state.conversations;
+    return lines.flatMap((id) => conversations[id]?.here ?? [id]);
   }
 
   private async act(ids: string[], run: () => Promise<unknown>, clearOpen: boolean): Promise<void> {

@@ -36,6 +36,9 @@ pub struct ConversationSummary {
     pub unread: bool,
     /// Who wrote in it, each once, the latest first.
     pub participants: Vec<String>,
+    /// Its messages listed in this folder, newest first: what an action on the line acts on
+    /// (ticked and deleted, the conversation leaves the folder, as in a mail client's threads).
+    pub here: Vec<String>,
 }
 
 /// Where a conversation's other messages are looked for: in the trash only the trash's, in
@@ -76,6 +79,13 @@ pub fn page(
             cols = message::SUMMARY_COLUMNS
         ))
         .ctx("prepare a conversation's latest message")?;
+    let mut here = conn
+        .prepare_cached(&format!(
+            "SELECT m.id FROM placements p JOIN messages m ON m.id = p.message_id
+             WHERE p.folder_id = ?1 AND {THREAD_KEY} = ?2
+             ORDER BY m.date DESC, m.id"
+        ))
+        .ctx("prepare a conversation's messages in a folder")?;
     let mut members = conn
         .prepare_cached(&format!(
             "SELECT m.unread, m.from_name FROM messages m
@@ -106,12 +116,18 @@ pub fn page(
                 participants.push(from);
             }
         }
+        let here = here
+            .query_map(params![folder_id, thread_id], |r| r.get(0))
+            .ctx("read a conversation's messages in a folder")?
+            .collect::<Result<Vec<String>, _>>()
+            .ctx("read a conversation's messages in a folder")?;
         out.push(ConversationSummary {
             thread_id,
             count: count.max(1),
             unread,
             participants,
             latest,
+            here,
         });
     }
     Ok(out)

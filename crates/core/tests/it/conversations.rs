@@ -86,8 +86,15 @@ async fn a_reply_made_here_and_one_made_on_the_web_form_one_conversation_across_
         (inbox[0].count, inbox[0].thread_id.as_str()),
         (1, inbox[0].latest.id.as_str())
     );
+    assert_eq!(line.here.len(), 2, "Paul's two messages are in the inbox");
+    assert_eq!(line.here[0], line.latest.id);
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].thread_id, line.thread_id);
+    assert_eq!(
+        outbox[0].here.len(),
+        1,
+        "Marie's reply is in « Messages envoyés »"
+    );
     assert_eq!(outbox[0].count, 3);
     let thread = thread.unwrap();
     let in_order: Vec<(&str, &str)> = thread
