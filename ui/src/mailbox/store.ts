@@ -15,14 +15,9 @@ import type { ConversationSummary } from "../bindings/ConversationSummary";
 import type { SearchHit } from "../bindings/SearchHit";
 import type { SafeBody } from "../bindings/SafeBody";
 
-/** What a line of a folder shown by conversation adds to its latest message. */
-export interface ConversationLine {
-  threadId: string;
-  count: number;
-  participants: string[];
-  /** Its messages in the folder shown: what an action on the line acts on. */
-  here: string[];
-}
+/** What a line of a folder shown by conversation adds to its latest message (`here`: its
+ * messages in the folder shown, what an action on the line acts on). */
+export type ConversationLine = Omit<ConversationSummary, "latest" | "unread">;
 
 export interface MailboxState {
   account: AccountInfo | null;
@@ -303,15 +298,11 @@ export class MailboxStore {
           this.api.pendingMessageIds(),
           query.trim() ? this.api.search(query) : Promise.resolve(null),
         ]);
+        // A line is its latest message, bold when any message of it is unread.
         const rows = lines.map((l) => ({ ...l.latest, unread: l.unread }));
         const conversations: Record<string, ConversationLine> = {};
-        for (const l of lines) {
-          conversations[l.latest.id] = {
-            threadId: l.threadId,
-            count: l.count,
-            participants: l.participants,
-            here: l.here,
-          };
+        for (const { latest, threadId, count, participants, here } of lines) {
+          conversations[latest.id] = { threadId, count, participants, here };
         }
         this.commit(folders, folderId, query, rows, pending, hits, conversations);
         return;
