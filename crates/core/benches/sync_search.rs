@@ -248,6 +248,40 @@ fn bench_search_and_list() {
         ms(j),
         j.as_secs_f64() / d.as_secs_f64()
     );
+
+    // « Afficher par conversation »: the whole inbox read as the window reads it (by message,
+    // pages of 1,000 to the end: the baseline; by conversation, one call). No message here has
+    // a thread yet, so every message is a conversation of its own: the most lines there can be.
+    let t = Instant::now();
+    let mut messages = 0;
+    loop {
+        let n = listing::page(&conn, "inbox", messages, 1000)
+            .expect("page")
+            .len() as u32;
+        messages += n;
+        if n < 1000 {
+            break;
+        }
+    }
+    let by_message = t.elapsed();
+    let t = Instant::now();
+    let lines = messagerie_core::mailbox::thread::page(&conn, "inbox", 0, u32::MAX)
+        .expect("conversations")
+        .len();
+    let by_conversation = t.elapsed();
+    assert_eq!(lines, messages as usize);
+    println!();
+    println!("| the whole inbox ({messages} lines) as the window reads it | time |");
+    println!("|---|---|");
+    println!(
+        "| by message, pages of 1,000 (baseline) | {} |",
+        ms(by_message)
+    );
+    println!(
+        "| by conversation, one call | {} ({:.1}× the baseline) |",
+        ms(by_conversation),
+        by_conversation.as_secs_f64() / by_message.as_secs_f64()
+    );
 }
 
 /// Peak resident memory of this process so far, from /proc (Linux).

@@ -79,6 +79,8 @@ export const initialState: MailboxState = {
 };
 
 const PAGE = 1000;
+/** « As many as there are » for a page's limit (the backend's u32). */
+const ALL_LINES = 2 ** 32 - 1;
 /** What a folder shown for the first time is drawn from: a few screens' worth. */
 const FIRST_PAGE = 200;
 
@@ -361,14 +363,10 @@ export class MailboxStore {
     });
   }
 
-  /** The folder by conversation, to its end, page by page. */
-  private async listConversations(folderId: string): Promise<ConversationSummary[]> {
-    const out: ConversationSummary[] = [];
-    for (;;) {
-      const page = await this.api.listConversations(folderId, out.length, PAGE);
-      out.push(...page);
-      if (page.length < PAGE) return out;
-    }
+  /** The folder by conversation, in one call: grouping reads the whole folder each time, so
+   * pages would read it once each (crates/core/src/mailbox/thread.rs). */
+  private listConversations(folderId: string): Promise<ConversationSummary[]> {
+    return this.api.listConversations(folderId, 0, ALL_LINES);
   }
 
   /** « Afficher par conversation » on or off: the folder is listed again the new way. */
