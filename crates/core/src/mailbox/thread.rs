@@ -54,7 +54,7 @@ fn scope(folder_id: &str) -> &'static str {
 /// A page of a folder by conversation, the one with the latest message first.
 ///
 /// Two ordered scans, whatever the page: the folder's messages newest first (a conversation's
-/// line is where its first one comes, its latest), then the messages in [`scope`] for the
+/// line is where its first one comes, its latest), then the messages in `scope` for the
 /// counts. Grouping in SQL (`GROUP BY` the thread, then `OFFSET`) took 180 ms a page at
 /// 80,000 messages and 15 s for the whole inbox (BENCHMARKS d); the window reads a folder in
 /// one call ([`Mailbox::list_conversations`] with no limit), so each scan runs once.
