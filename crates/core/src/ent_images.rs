@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use crate::client::{ApiError, ApiResult, Body, Call, Client};
 use crate::remote_images::{
-    base64, img_sources, raster_type, unescape, MAX_IMAGES, MAX_IMAGE_BYTES, MAX_TOTAL_BYTES,
+    base64, img_sources, keep_within_total, raster_type, unescape, MAX_IMAGES, MAX_IMAGE_BYTES,
 };
 
 /// The query of the editor's upload (see the module's doc).
@@ -91,16 +91,7 @@ pub async fn inline_ent_images(client: &Client, html: &str) -> String {
             fetched.insert(path, data);
         }
     }
-    let mut total = 0usize;
-    for path in &wanted {
-        if let Some(len) = fetched.get(path).map(String::len) {
-            if total + len > MAX_TOTAL_BYTES {
-                fetched.remove(path);
-            } else {
-                total += len;
-            }
-        }
-    }
+    keep_within_total(&mut fetched, &wanted);
     let mut out = String::with_capacity(html.len());
     let mut at = 0;
     for (start, end) in sources {

@@ -36,16 +36,7 @@ pub async fn inline_remote_images(html: &str) -> String {
         return html.to_owned();
     }
     let mut fetched = fetch_all(wanted.clone()).await;
-    let mut total = 0usize;
-    for url in &wanted {
-        if let Some(len) = fetched.get(url).map(String::len) {
-            if total + len > MAX_TOTAL_BYTES {
-                fetched.remove(url);
-            } else {
-                total += len;
-            }
-        }
-    }
+    keep_within_total(&mut fetched, &wanted);
     let mut out = String::with_capacity(html.len());
     let mut at = 0;
     for (start, end) in sources {
@@ -206,6 +197,21 @@ pub(crate) fn unescape(value: &str) -> String {
         .replace("&gt;", ">")
         .replace("&nbsp;", "\u{a0}")
         .replace("&amp;", "&")
+}
+
+/// Drops the inlined images that would take a body past [`MAX_TOTAL_BYTES`], counting them in
+/// the body's order (`wanted`): the first ones shown are kept.
+pub(crate) fn keep_within_total(fetched: &mut HashMap<String, String>, wanted: &[String]) {
+    let mut total = 0usize;
+    for key in wanted {
+        if let Some(len) = fetched.get(key).map(String::len) {
+            if total + len > MAX_TOTAL_BYTES {
+                fetched.remove(key);
+            } else {
+                total += len;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
