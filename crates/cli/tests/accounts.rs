@@ -229,6 +229,10 @@ async fn the_cli_json_of_the_previous_version_opens_as_the_default_account_with_
     // Byte for byte what the previous version wrote (`serde_json::to_vec_pretty`).
     let old = format!("{{\n  \"server\": \"{url}\",\n  \"login\": \"marie.durand\"\n}}");
     std::fs::write(dir.path().join("cli.json"), old).unwrap();
+    // And its password in the keyring (the debug builds' stand-in file), under its ENT and login.
+    let keyring = dir.path().join("keyring.json");
+    let saved = serde_json::json!({ format!("marie.durand@{url}"): "demo" });
+    std::fs::write(&keyring, saved.to_string()).unwrap();
     let name = format!("marie.durand@{}", url.trim_start_matches("http://"));
     let (d, u, n) = (dir.path().to_path_buf(), url.clone(), name.clone());
     let fresh = tempfile::tempdir().unwrap();
@@ -241,12 +245,14 @@ async fn the_cli_json_of_the_previous_version_opens_as_the_default_account_with_
         let inbox = cli::ok(&run(&["ls", "inbox"]));
         let refused = run(&["accounts", "remove", &n]);
         let kept = cli::ok(&run(&["ls", "inbox"]));
-        cli::ok(&run(&["sync"]));
+        // Signed in by the password the old version saved.
+        cli::ok(&keyring_run(&d, &keyring, &["sync"]));
         // Paul's inbox on the ENT, from a mailbox of his own.
         cli::ok(&cli::run(&f, &u, "paul.martin", &["sync"]));
         let on_the_ent = cli::ok(&cli::run(&f, &u, "paul.martin", &["ls", "inbox"]));
-        cli::ok(&run(&["accounts", "remove", &n]));
+        cli::ok(&keyring_run(&d, &keyring, &["accounts", "remove", &n]));
         let listed_after = json(&run(&["--json", "accounts"]));
+        let entries_after = keyring_entries(&keyring);
         let no_account = run(&["ls", "inbox"]);
         (
             listed,
@@ -255,12 +261,13 @@ async fn the_cli_json_of_the_previous_version_opens_as_the_default_account_with_
             kept,
             on_the_ent,
             listed_after,
+            entries_after,
             no_account,
         )
     })
     .await
     .unwrap();
-    let (listed, inbox, refused, kept, on_the_ent, listed_after, no_account) = seen;
+    let (listed, inbox, refused, kept, on_the_ent, listed_after, entries_after, no_account) = seen;
 
     // Assert: one account, the default, with its mail and its queued answer, which left.
     assert_eq!(
@@ -283,9 +290,54 @@ async fn the_cli_json_of_the_previous_version_opens_as_the_default_account_with_
         "{on_the_ent}"
     );
     assert_eq!(listed_after, serde_json::json!([]));
+    assert!(entries_after.is_empty(), "{entries_after:?}");
     assert!(!Account::in_dir(dir.path(), &url, "marie.durand")
         .dir
         .exists());
     assert_eq!(no_account.status.code(), Some(2));
     server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn twelve_logins_at_once_on_two_ents_are_all_remembered() {
+    // Arrange: six people of two schools, each signing in from a script at the same moment.
+    let mut servers = [
+        TestServer::empty_demo().await,
+        TestServer::empty_demo().await,
+    ];
+    let urls: Vec<String> = servers.iter().map(TestServer::url).collect();
+    let logins = [
+        "marie.durand",
+        "paul.martin",
+        "sophie.bernard",
+        "hugo.leroy",
+        "lea.moreau",
+        "julien.leroy",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_path_buf();
+
+    let listed = tokio::task::spawn_blocking(move || {
+        // Act
+        let children: Vec<_> = urls
+            .iter()
+            .flat_map(|url| logins.iter().map(move |login| (url, login)))
+            .map(|(url, login)| cli::signed(&d, url, login).arg("login").spawn().unwrap())
+            .collect();
+        for child in children {
+            cli::ok(&child.wait_with_output().unwrap());
+        }
+        json(&cli::bare(&d).args(["--json", "accounts"]).output().unwrap())
+    })
+    .await
+    .unwrap();
+
+    // Assert: no login wrote over another's account; exactly one is the default.
+    let accounts = listed.as_array().unwrap();
+    assert_eq!(accounts.len(), 12, "{listed}");
+    let defaults = accounts.iter().filter(|a| a["default"] == true).count();
+    assert_eq!(defaults, 1, "{listed}");
+    for server in &mut servers {
+        server.stop().await;
+    }
 }
