@@ -337,6 +337,15 @@ async fn twelve_logins_at_once_on_two_ents_are_all_remembered() {
     assert_eq!(accounts.len(), 12, "{listed}");
     let defaults = accounts.iter().filter(|a| a["default"] == true).count();
     assert_eq!(defaults, 1, "{listed}");
+    // The list holds no password, and is its user's alone.
+    let file = dir.path().join("cli.json");
+    assert!(!std::fs::read_to_string(&file).unwrap().contains("demo"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
     for server in &mut servers {
         server.stop().await;
     }
