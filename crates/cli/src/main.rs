@@ -3,13 +3,17 @@
 //! A thin shell over `messagerie_core::Mailbox`, the facade the desktop app drives: no ENT or
 //! SQLite code here. It must not depend on `tauri` nor on `ent-server` (tests only).
 //!
+//! Several accounts, on one ENT or several: `login` adds one (the first is the default),
+//! `--account NAME` picks one for any command, `accounts` lists, changes the default, removes.
+//! The registry of accounts (`cli.json`) is in `accounts.rs`.
+//!
 //! The password never travels as an argument: it comes from `MESSAGERIE_PASSWORD`, the OS
 //! keyring (saved by `login`), or a prompt when stdin is a terminal.
 //!
 //! Exit codes (stable, for scripts): 0 done; 2 bad usage; 3 the ENT cannot be reached (local
 //! changes stay queued); 4 sign-in needed or wrong password; 5 the ENT refused or forbids it;
 //! 6 the ENT failed or answered nonsense; 7 local store error (disk full, locked); 8 no such
-//! message or folder, or invalid input.
+//! message, folder or account, or invalid input.
 //!
 //! `--json` is honoured by every subcommand: stdout is then one JSON value (an array for the
 //! listings, an object otherwise); warnings and errors stay on stderr as text.
@@ -18,6 +22,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use accounts::{Entry, Registry, RegistryError};
 use clap::{Parser, Subcommand};
 use messagerie_core::mailbox::Event;
 use messagerie_core::queue::DraftContent;
@@ -26,20 +31,26 @@ use messagerie_core::secrets::{self, Remembered};
 use messagerie_core::session::{Credentials, OAuthClient, Secret};
 use messagerie_core::sync::SyncMode;
 use messagerie_core::{Account, ErrorKind, Mailbox};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+mod accounts;
 
 #[derive(Parser)]
 #[command(
     name = "messagerie-cli",
     version,
     about = "Your ENT mailbox, offline, from a terminal",
-    after_help = "Exit codes: 0 ok, 2 usage, 3 offline, 4 sign-in needed, 5 refused, 6 ENT error, 7 local store, 8 not found/invalid, 9 action needed on the ENT (open the page it names in a browser, e.g. new terms of use; queued actions wait)"
+    after_help = "Exit codes: 0 ok, 2 usage, 3 offline, 4 sign-in needed, 5 refused, 6 ENT error, 7 local store, 8 not found/invalid (message, folder, account), 9 action needed on the ENT (open the page it names in a browser, e.g. new terms of use; queued actions wait)"
 )]
 struct Cli {
-    /// The ENT's address (remembered after `login`).
+    /// The account to use, by its name (`accounts` lists them; default: the default account).
+    /// With `login`, the name to give the account it adds.
+    #[arg(long, env = "MESSAGERIE_ACCOUNT", global = true)]
+    account: Option<String>,
+    /// The ENT's address (remembered after `login`); wins over the account's.
     #[arg(long, env = "MESSAGERIE_SERVER", global = true)]
     server: Option<String>,
-    /// Your ENT login (remembered after `login`).
+    /// Your ENT login (remembered after `login`); wins over the account's.
     #[arg(long, env = "MESSAGERIE_LOGIN", global = true)]
     login: Option<String>,
     /// Where mailboxes are stored (default: the platform data directory).
@@ -58,8 +69,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Signs in, remembers the server, the login and (in the OS keyring) the password.
+    /// Signs in, remembers the account (server and login) and, in the OS keyring, the password.
+    ///
+    /// A new server or login adds an account, named by `--account` or `LOGIN@HOST`; the first
+    /// account added is the default. Without `--server` and `--login`, signs in again to the
+    /// account `--account` names (or the default one).
     Login,
+    /// Lists the accounts (name, login, server, `default`); `default NAME` and `remove NAME`
+    /// change them.
+    Accounts {
+        #[command(subcommand)]
+        action: Option<AccountsAction>,
+    },
     /// Sends queued actions and brings the mailbox in step with the ENT.
     Sync {
         /// List every folder even if the quick check sees nothing new.
@@ -131,11 +152,25 @@ enum Command {
     Who { query: String },
 }
 
-/// Remembered after `login`, next to the mailboxes.
-#[derive(Serialize, Deserialize, Default)]
-struct Config {
-    server: Option<String>,
-    login: Option<String>,
+#[derive(Subcommand)]
+enum AccountsAction {
+    /// Makes NAME the account commands use when `--account` names none.
+    Default {
+        /// The account's name, as `accounts` lists it.
+        name: String,
+    },
+    /// Forgets NAME: its local copy of the mail, its queued actions, its password and session in
+    /// the keyring. The other accounts are untouched; the mail stays on the ENT.
+    ///
+    /// Refused while messages wait to be sent or drafts are not on the ENT yet (`sync` sends
+    /// them), unless `--force`.
+    Remove {
+        /// The account's name, as `accounts` lists it.
+        name: String,
+        /// Remove even if messages or drafts only this computer has would be lost.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 struct Failure {
@@ -156,14 +191,31 @@ impl From<messagerie_core::Error> for Failure {
             // nothing was done, the queue keeps the actions.
             ErrorKind::ActionNeeded => 9,
         };
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            message.push_str(&format!(": {s}"));
-            source = s.source();
+        Failure {
+            code,
+            message: with_causes(&e),
         }
-        Failure { code, message }
     }
+}
+
+impl From<RegistryError> for Failure {
+    fn from(e: RegistryError) -> Self {
+        Failure {
+            code: e.exit_code(),
+            message: with_causes(&e),
+        }
+    }
+}
+
+/// The error's message followed by its causes', `: `-separated.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        message.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    message
 }
 
 fn fail(code: u8, message: impl Into<String>) -> Failure {
@@ -201,11 +253,29 @@ fn root(cli: &Cli) -> Result<PathBuf, Failure> {
     }
 }
 
-fn load_config(root: &std::path::Path) -> Config {
-    std::fs::read(root.join("cli.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default()
+/// The ENT and login a command works on: the account `--account` names (or the default one),
+/// with `--server` and `--login` winning over its fields. For `login`, an unknown name is the
+/// name of a new account, whose server and login the command line gives.
+fn target(cli: &Cli, registry: &Registry) -> Result<(String, String), Failure> {
+    let base = match &cli.account {
+        Some(name) => match registry.get(name) {
+            Ok(entry) => Some(entry),
+            Err(_) if matches!(cli.command, Command::Login) && cli.server.is_some() => None,
+            Err(unknown) => return Err(unknown.into()),
+        },
+        None => registry.default_account(),
+    };
+    let server = cli
+        .server
+        .clone()
+        .or_else(|| base.map(|e| e.server.clone()))
+        .ok_or_else(|| fail(2, "no ENT address: pass --server (or MESSAGERIE_SERVER)"))?;
+    let login = cli
+        .login
+        .clone()
+        .or_else(|| base.map(|e| e.login.clone()))
+        .ok_or_else(|| fail(2, "no login: pass --login (or MESSAGERIE_LOGIN)"))?;
+    Ok((server, login))
 }
 
 /// The password: environment, then keyring, then a prompt on a terminal.
@@ -229,17 +299,17 @@ fn password(server: &str, login: &str) -> Result<Secret, Failure> {
 
 async fn run(cli: Cli) -> Result<(), Failure> {
     let root = root(&cli)?;
-    let saved = load_config(&root);
-    let server = cli
-        .server
-        .clone()
-        .or(saved.server)
-        .ok_or_else(|| fail(2, "no ENT address: pass --server (or MESSAGERIE_SERVER)"))?;
-    let login = cli
-        .login
-        .clone()
-        .or(saved.login)
-        .ok_or_else(|| fail(2, "no login: pass --login (or MESSAGERIE_LOGIN)"))?;
+    let registry = Registry::load(&root)?;
+    if let Command::Accounts { action } = cli.command {
+        return accounts(&root, registry, action, cli.json).await;
+    }
+    let (server, login) = target(&cli, &registry)?;
+    if matches!(cli.command, Command::Login) {
+        // Refused names are refused before signing in or making a mailbox folder.
+        registry
+            .clone()
+            .remember(cli.account.as_deref(), &server, &login)?;
+    }
     let mailbox = Mailbox::open(Account::in_dir(&root, &server, &login)).await?;
     let oauth = cli.client_id.clone().map(|client_id| OAuthClient {
         client_id,
@@ -284,21 +354,23 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     "messagerie-cli: warning: the OS keyring is not available; the password was not saved"
                 ),
             }
-            messagerie_core::private::create_dir(&root)
-                .map_err(|e| fail(7, format!("cannot create {}: {e}", root.display())))?;
-            let config = Config {
-                server: Some(server.clone()),
-                login: Some(login.clone()),
-            };
-            let text = serde_json::to_vec_pretty(&config).unwrap_or_default();
-            messagerie_core::private::write_file(&root.join("cli.json"), &text)
-                .map_err(|e| fail(7, format!("cannot save the settings: {e}")))?;
+            let (entry, default) = Registry::edit(&root, |r| {
+                let entry = r.remember(cli.account.as_deref(), &server, &login)?;
+                let default = r.default_account().is_some_and(|d| d.name == entry.name);
+                Ok((entry, default))
+            })?;
             if cli.json {
-                print_json(&serde_json::json!({ "server": server, "login": login }));
+                print_json(&serde_json::json!({
+                    "account": entry.name,
+                    "server": server,
+                    "login": login,
+                    "default": default,
+                }));
             } else {
-                println!("signed in as {login} on {server}");
+                println!("signed in as {login} on {server} (account {})", entry.name);
             }
         }
+        Command::Accounts { .. } => unreachable!("handled above"),
         Command::Sync { full } => {
             sign_in(mailbox.clone(), server, login).await?;
             let progress = progress_bar(&mailbox);
@@ -540,6 +612,71 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// `accounts`: lists them, or changes the default, or removes one. Runs before any mailbox is
+/// opened, so that removing the default account does not find its own mailbox locked.
+async fn accounts(
+    root: &std::path::Path,
+    registry: Registry,
+    action: Option<AccountsAction>,
+    json: bool,
+) -> Result<(), Failure> {
+    match action {
+        None => {
+            let list = registry.list();
+            if json {
+                print_json(&list);
+            } else {
+                for a in list {
+                    let default = if a.default { "default" } else { "" };
+                    println!("{}\t{}\t{}\t{default}", a.name, a.login, a.server);
+                }
+            }
+        }
+        Some(AccountsAction::Default { name }) => {
+            Registry::edit(root, |r| r.set_default(&name))?;
+            if json {
+                print_json(&serde_json::json!({ "default": name }));
+            } else {
+                println!("{name} is now the default account");
+            }
+        }
+        Some(AccountsAction::Remove { name, force }) => {
+            if !force {
+                nothing_unsent(root, registry.get(&name)?).await?;
+            }
+            let default = Registry::edit(root, |r| {
+                r.remove(root, &name)?;
+                Ok(r.default_account().map(|e| e.name.clone()))
+            })?;
+            if json {
+                print_json(&serde_json::json!({ "removed": name, "default": default }));
+            } else {
+                println!("removed {name}: its local copy and its saved password");
+                if let Some(d) = default {
+                    println!("the default account is {d}");
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses to remove an account whose messages or drafts only this computer has (exit 2).
+async fn nothing_unsent(root: &std::path::Path, entry: &Entry) -> Result<(), Failure> {
+    let unsent = Mailbox::open(entry.account(root)).await?.unsent().await?;
+    if unsent.is_empty() {
+        return Ok(());
+    }
+    Err(fail(
+        2,
+        format!(
+            "{} has {} message(s) waiting to be sent and {} draft(s) the ENT does not have yet: \
+             run `messagerie-cli --account {} sync` first, or pass --force to lose them",
+            entry.name, unsent.messages, unsent.drafts, entry.name
+        ),
+    ))
 }
 
 /// One JSON value on stdout (`--json`). The CLI's own values always serialize; should one not,

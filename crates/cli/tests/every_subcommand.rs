@@ -76,6 +76,7 @@ async fn every_subcommand_prints_json_with_json() {
         let mut seen = BTreeSet::new();
         let s = &mut seen;
         let login = json(s, &d, &url, &["login"]);
+        let accounts = json(s, &d, &url, &["accounts"]);
         let sync = json(s, &d, &url, &["sync", "--full"]);
         let folders = json(s, &d, &url, &["folders"]);
         let parents = folders
@@ -114,6 +115,7 @@ async fn every_subcommand_prints_json_with_json() {
         let deleted = json(s, &d, &url, &["rm", "--forever", &first]);
         let outputs = vec![
             ("login", login),
+            ("accounts", accounts),
             ("sync", sync),
             ("folders", folders),
             ("ls", inbox),
@@ -140,6 +142,8 @@ async fn every_subcommand_prints_json_with_json() {
     );
     let out: std::collections::HashMap<_, _> = outputs.into_iter().collect();
     assert_eq!(out["login"]["login"], "marie.durand");
+    assert_eq!(out["accounts"][0]["name"], out["login"]["account"]);
+    assert_eq!(out["accounts"][0]["default"], true);
     assert!(out["sync"].is_object(), "{}", out["sync"]);
     assert!(!out["ls"].as_array().unwrap().is_empty());
     assert_eq!(out["read"]["id"], out["ls"][0]["id"], "{}", out["read"]);

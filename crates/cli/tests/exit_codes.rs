@@ -66,3 +66,82 @@ fn listing_an_empty_offline_mailbox_works_without_a_network() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn an_unknown_account_exits_8_and_names_the_known_ones() {
+    // Arrange: one account, as the version before named accounts remembered it.
+    let dir = tempfile::tempdir().unwrap();
+    let old = "{\n  \"server\": \"http://127.0.0.1:9\",\n  \"login\": \"marie.durand\"\n}";
+    std::fs::write(dir.path().join("cli.json"), old).unwrap();
+
+    // Act
+    let typo = cli(dir.path())
+        .args(["--account", "lycee", "ls", "inbox"])
+        .output()
+        .unwrap();
+    let from_env = cli(dir.path())
+        .env("MESSAGERIE_ACCOUNT", "lycee")
+        .args(["ls", "inbox"])
+        .output()
+        .unwrap();
+    let default = cli(dir.path())
+        .args(["accounts", "default", "lycee"])
+        .output()
+        .unwrap();
+    let remove = cli(dir.path())
+        .args(["accounts", "remove", "lycee"])
+        .output()
+        .unwrap();
+
+    // Assert: exit 8, nothing done, the names a script or a person can use instead.
+    for out in [typo, from_env, default, remove] {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(8), "{stderr}");
+        assert!(out.stdout.is_empty());
+        assert!(
+            stderr.contains("no account lycee: the known ones are marie.durand@127.0.0.1:9"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn an_account_named_before_any_is_set_up_exits_8_and_says_how_to_add_it() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let out = cli(dir.path())
+        .args(["--account", "lycee", "ls", "inbox"])
+        .output()
+        .unwrap();
+
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(8), "{stderr}");
+    assert!(
+        stderr.contains("login --server URL --login LOGIN --account lycee"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_damaged_list_of_accounts_exits_7_and_is_left_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cli.json");
+    std::fs::write(&path, "{\"accounts\": [").unwrap();
+
+    let out = cli(dir.path())
+        .args([
+            "--server",
+            "http://127.0.0.1:9",
+            "--login",
+            "marie.durand",
+            "login",
+        ])
+        .env("MESSAGERIE_PASSWORD", "demo")
+        .output()
+        .unwrap();
+
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "{stderr}");
+    assert!(stderr.contains("cli.json"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "{\"accounts\": [");
+}

@@ -6,15 +6,25 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-/// `messagerie-cli --server URL --login LOGIN` on the data folder `dir`, ready for its
-/// subcommand.
-pub fn signed(dir: &Path, url: &str, login: &str) -> Command {
+/// `messagerie-cli` on the data folder `dir`, with no account, ENT or login chosen (the
+/// registry's default account applies), ready for its arguments.
+pub fn bare(dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_messagerie-cli"));
     cmd.env("MESSAGERIE_DATA_DIR", dir)
         .env("MESSAGERIE_NO_KEYRING", "1")
         .env("MESSAGERIE_PASSWORD", "demo")
         .env_remove("MESSAGERIE_CLIENT_ID")
-        .args(["--server", url, "--login", login]);
+        .env_remove("MESSAGERIE_ACCOUNT")
+        .env_remove("MESSAGERIE_SERVER")
+        .env_remove("MESSAGERIE_LOGIN");
+    cmd
+}
+
+/// `messagerie-cli --server URL --login LOGIN` on the data folder `dir`, ready for its
+/// subcommand.
+pub fn signed(dir: &Path, url: &str, login: &str) -> Command {
+    let mut cmd = bare(dir);
+    cmd.args(["--server", url, "--login", login]);
     cmd
 }
 
