@@ -22,6 +22,7 @@ import { RecallButton } from "../writing/RecallButton";
 import { ScheduledView } from "../writing/ScheduledView";
 import type { PrintApi } from "../print/api";
 import { printMessages } from "../print/print";
+import type { PrintItem } from "../print/printView";
 import { ariaKeys, isTyping, keysLabel, ShortcutsDialog, shortcutFor, type ShortcutId } from "../shortcuts";
 import { announcementText } from "./announce";
 
@@ -236,6 +237,16 @@ function MailboxWindow({
   const report = (e: unknown) => store.report(e);
   // « Imprimer »: the message open in the reading pane (a list, so that a conversation is one call).
   // By conversation, the whole conversation, oldest first (each message read for its body).
+  // The ENT's own images are printed as the reading pane shows them: inlined by the backend
+  // (the print view loads nothing). Offline, the body prints without them.
+  const withEntImages = (id: string, item: PrintItem): Promise<PrintItem> => {
+    const body = item.body;
+    if (!body?.entImages || store.getState().remoteImages[id]) return Promise.resolve(item);
+    return api.showEntImages(id).then(
+      (html) => ({ ...item, body: { ...body, html } }),
+      () => item,
+    );
+  };
   const printOpen = (id: string) => {
     const { open, byConversation: whole } = store.getState();
     if (!print || open?.id !== id || !open.message) return;
@@ -245,11 +256,16 @@ function MailboxWindow({
           .conversation(id)
           .then((thread) =>
             Promise.all(
-              thread.map((m) => (m.id === id ? shown : api.read(m.id).then((o) => ({ message: o.message, body: o.body })))),
+              thread.map((m) =>
+                m.id === id ? shown : api.read(m.id).then((o) => ({ message: o.message, body: o.body })),
+              ),
             ),
           )
       : Promise.resolve([shown]);
-    items.then((list) => printMessages(print, list, i18n)).catch(report);
+    items
+      .then((list) => Promise.all(list.map((item) => withEntImages(item.message.id, item))))
+      .then((list) => printMessages(print, list, i18n))
+      .catch(report);
   };
 
   useEffect(() => {

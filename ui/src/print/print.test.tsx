@@ -64,4 +64,23 @@ describe("« Imprimer »", () => {
     expect(first).toBeGreaterThan(0);
     expect(answer).toBeGreaterThan(first);
   });
+
+  test("the ENT's own images of every message of a conversation are printed inlined, never by address", async () => {
+    const print = printSpy();
+    const api = new FixtureApi();
+    render(<Mailbox api={api} print={print} byConversation />);
+    await screen.findByRole("row", { name: /Conseil de classe de 6A/ });
+    const image = (n: number) => `<p>Plan ${n}</p><img class="custom-image" src="/workspace/document/doc-${n}?timestamp=1">`;
+    const first = api.deliver("Sortie au musée", people.martin, image(1));
+    api.deliver("Re : Sortie au musée", people.martin, image(2), first);
+    fireEvent.click(await screen.findByRole("row", { name: /Sortie au musée/ }));
+    const pane = await screen.findByRole("article", { name: /Sortie au musée/ });
+    fireEvent.click(within(pane).getByRole("button", { name: "Imprimer" }));
+    await waitFor(() => expect(print.printDocument).toHaveBeenCalledTimes(1));
+    const html = print.printDocument.mock.calls[0]?.[2] ?? "";
+    expect(html).toContain("Plan 1");
+    expect(html).toContain("Plan 2");
+    expect(html.match(/<img[^>]*src="data:image\/gif/g)).toHaveLength(2);
+    expect(html).not.toContain("/workspace/");
+  });
 });
