@@ -24,6 +24,8 @@ export interface MessageListProps {
   pending: Record<string, true>;
   /** While searching: the folder name of each hit. */
   folderOf?: Record<string, string>;
+  /** « Toutes les boîtes de réception »: the account of each line, as the user names it. */
+  accountOf?: Record<string, string>;
   /** « Afficher par conversation »: each row's conversation, by its latest message's id. */
   conversations?: Record<string, ConversationLine>;
   onOpen: (id: string) => void;
@@ -60,6 +62,7 @@ export function MessageList({
   ticked,
   pending,
   folderOf,
+  accountOf,
   conversations,
   onOpen,
   onToggleTick,
@@ -132,6 +135,7 @@ export function MessageList({
         ticked={Boolean(ticked[id])}
         pending={Boolean(pending[id])}
         folderName={folderOf?.[id]}
+        accountName={accountOf?.[id]}
         thread={conversations?.[id]}
         onOpen={onOpen}
         onToggleTick={onToggleTick}
@@ -178,6 +182,7 @@ interface RowProps {
   ticked: boolean;
   pending: boolean;
   folderName: string | undefined;
+  accountName: string | undefined;
   thread: ConversationLine | undefined;
   onOpen: (id: string) => void;
   onToggleTick: (id: string) => void;
@@ -195,6 +200,7 @@ const Row = memo(function Row({
   ticked,
   pending,
   folderName,
+  accountName,
   thread,
   onOpen,
   onToggleTick,
@@ -259,6 +265,11 @@ const Row = memo(function Row({
           </span>
         )}
         {folderName && <span className="mbx-folder-tag">{t("search.in", { folder: folderName })}</span>}
+        {accountName && (
+          <span className="mbx-folder-tag" data-testid="line-account">
+            {t("accounts.ofAccount", { name: accountName })}
+          </span>
+        )}
         {m.hasAttachment && (
           <svg role="img" aria-label={t("list.attachment")} className="mbx-clip" viewBox="0 0 16 16" width="14" height="14">
             {/* A paperclip drawn here: an emoji needs a font many desktops lack. */}

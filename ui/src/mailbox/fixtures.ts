@@ -290,6 +290,19 @@ export class FixtureApi implements MailboxApi, SignInApi {
   otherInbox: UnifiedLine[] = [];
   /** The account shown (`showAccount`). */
   shownId: string = FixtureApi.OWN_ID;
+  /** The other accounts' messages, by id (read when that account is shown). */
+  private foreign = new Map<string, Stored>();
+
+  /** Opens another account (the switcher) with one unread message in its inbox, `minutes`
+   * newer than the fixture's newest; returns that message's id. */
+  addAccount(account: AccountInfo, subject: string, minutes = 5): string {
+    const id = `m-${account.id}-${this.nextId++}`;
+    const stored = fromSeed({ id, subject, from: people.martin, to: [me], hoursAgo: -minutes / 60, unread: true, body: `<p>${subject}</p>` });
+    this.foreign.set(id, stored);
+    this.others.push({ account, inboxUnread: 1, shown: false });
+    this.otherInbox.push({ account: account.id, message: this.summary(stored.message) });
+    return id;
+  }
 
   constructor(options: FixtureOptions = {}) {
     this.maxDepth = options.maxDepth ?? 3;
@@ -519,7 +532,7 @@ export class FixtureApi implements MailboxApi, SignInApi {
 
   read(id: string): Promise<OpenedMessage> {
     this.log("read", id);
-    const s = this.messages.get(id);
+    const s = this.shownId === FixtureApi.OWN_ID ? this.messages.get(id) : this.foreign.get(id);
     if (!s) return fail("invalidInput", `no message ${id}`);
     if (s.message.unread) {
       s.message.unread = false;
