@@ -135,11 +135,18 @@ pub async fn notify_new_mail(
 }
 
 /// How an account is named to the user: « Marie Durand (ent.ecole-a.fr) », the ENT's host
-/// telling apart two accounts of one person.
+/// telling apart two accounts of one person (as the window's switcher names it).
 pub fn account_label(account: &AccountInfo) -> String {
+    // With its port when not the scheme's own, as the switcher shows it.
     let host = tauri::Url::parse(&account.ent_url)
         .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
+        .and_then(|u| {
+            let host = u.host_str()?.to_string();
+            Some(match u.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            })
+        })
         .unwrap_or_else(|| account.ent_url.clone());
     format!("{} ({host})", account.display_name)
 }
@@ -404,7 +411,7 @@ mod tests {
         assert_eq!(text.body, "");
         assert_eq!(
             account_label(&marie("http://127.0.0.1:4242")),
-            "Marie Durand (127.0.0.1)"
+            "Marie Durand (127.0.0.1:4242)"
         );
     }
 

@@ -24,7 +24,7 @@ import type { PrintApi } from "../print/api";
 import { printMessages } from "../print/print";
 import { ariaKeys, isTyping, keysLabel, ShortcutsDialog, shortcutFor, type ShortcutId } from "../shortcuts";
 import { announcementText } from "./announce";
-import { AccountSwitcher, accountLabel } from "./AccountSwitcher";
+import { AccountSwitcher, accountLabel, entHost } from "./AccountSwitcher";
 import type { AccountInfo } from "../bindings/AccountInfo";
 import type { OpenAccount } from "../bindings/OpenAccount";
 import type { MailboxEvent } from "../bindings/MailboxEvent";
@@ -434,10 +434,10 @@ function MailboxWindow({
   const selectedName = unified ? t("accounts.unified") : selectedFolder ? folderName(selectedFolder, t) : "";
   const accountOf = useMemo(() => {
     if (!unified) return undefined;
-    const names: Record<string, string> = {};
-    for (const a of openAccounts) names[a.account.id] = accountLabel(a.account);
-    const out: Record<string, string> = {};
-    for (const [id, account] of Object.entries(state.accountOf)) out[id] = names[account] ?? account;
+    const names: Record<string, { label: string; host: string }> = {};
+    for (const a of openAccounts) names[a.account.id] = { label: accountLabel(a.account), host: entHost(a.account) };
+    const out: Record<string, { label: string; host: string }> = {};
+    for (const [id, account] of Object.entries(state.accountOf)) out[id] = names[account] ?? { label: account, host: account };
     return out;
   }, [unified, openAccounts, state.accountOf]);
   const searching = state.search.hits !== null;

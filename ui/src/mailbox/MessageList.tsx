@@ -24,8 +24,9 @@ export interface MessageListProps {
   pending: Record<string, true>;
   /** While searching: the folder name of each hit. */
   folderOf?: Record<string, string>;
-  /** « Toutes les boîtes de réception »: the account of each line, as the user names it. */
-  accountOf?: Record<string, string>;
+  /** « Toutes les boîtes de réception »: the account of each line, as the user names it, and
+   * its ENT's host (what the line shows: one person's accounts differ by it). */
+  accountOf?: Record<string, { label: string; host: string }>;
   /** « Afficher par conversation »: each row's conversation, by its latest message's id. */
   conversations?: Record<string, ConversationLine>;
   onOpen: (id: string) => void;
@@ -182,7 +183,7 @@ interface RowProps {
   ticked: boolean;
   pending: boolean;
   folderName: string | undefined;
-  accountName: string | undefined;
+  accountName: { label: string; host: string } | undefined;
   thread: ConversationLine | undefined;
   onOpen: (id: string) => void;
   onToggleTick: (id: string) => void;
@@ -266,8 +267,13 @@ const Row = memo(function Row({
         )}
         {folderName && <span className="mbx-folder-tag">{t("search.in", { folder: folderName })}</span>}
         {accountName && (
-          <span className="mbx-folder-tag" data-testid="line-account">
-            {t("accounts.ofAccount", { name: accountName })}
+          <span
+            className="mbx-folder-tag"
+            data-testid="line-account"
+            title={t("accounts.ofAccount", { name: accountName.label })}
+          >
+            <span className="mbx-sr">{t("accounts.ofAccount", { name: accountName.label })}</span>
+            <span aria-hidden="true">{accountName.host}</span>
           </span>
         )}
         {m.hasAttachment && (
