@@ -442,6 +442,20 @@ mod tests {
         assert_eq!(account_id(&demo), "demo_hugo.leroy");
     }
 
+    #[test]
+    fn removing_an_account_the_window_names_takes_only_an_open_one() {
+        let mut saved = SavedAccounts::default();
+        saved.upsert(account("https://ent.ecole-a.fr", "marie.durand"), true);
+        // An id that is no account's (a path, another account's folder) forgets nothing.
+        for id in ["..", "../ent.ecole-a.fr_marie.durand", "", "/"] {
+            saved.remove(id);
+            assert_eq!(saved.accounts.len(), 1, "{id}");
+        }
+        let mut open = OpenAccounts::default();
+        assert!(open.take("..").is_none());
+        assert!(open.shown().is_none());
+    }
+
     #[cfg(unix)]
     #[test]
     fn the_accounts_file_and_its_folder_are_private() {

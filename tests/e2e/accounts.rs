@@ -162,6 +162,34 @@ async fn two_accounts_on_two_ents_notify_count_merge_and_one_is_removed_leaving_
             wait_switcher_count(&app, &a, unread_a + 1).await;
             wait_switcher_count(&app, &b, unread_b + 1).await;
 
+            // Act: click A's notification while B shows (its trash).
+            let nth = seen
+                .iter()
+                .position(|n| n.body.contains(TO_A))
+                .expect("A's notification");
+            let id = u32::try_from(nth + 1).expect("a notification id");
+            // Clicked again until taken (see notification.rs: a click sent at once can come
+            // before the app listens); the app takes one click per notification.
+            wait_until("A's message to open", EFFECT, || async {
+                app.bus.click_notification(id).await;
+                let h = app.driver.find(By::Css(".mbx-reading h2")).await.ok()?;
+                (h.text().await.ok()? == TO_A).then_some(())
+            })
+            .await;
+            // Assert: the window shows A, its inbox, that message open.
+            let current = app
+                .find("A's line", line_of(&a))
+                .await
+                .attr("aria-current")
+                .await
+                .expect("attr");
+            assert_eq!(current.as_deref(), Some("true"), "A is the account shown");
+            let inbox = ui::folder(&app, "inbox").await;
+            assert_eq!(
+                inbox.attr("aria-selected").await.expect("attr").as_deref(),
+                Some("true")
+            );
+
             // Act: « Toutes les boîtes de réception ».
             ui::click(
                 &app,

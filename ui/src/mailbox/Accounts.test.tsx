@@ -109,6 +109,8 @@ describe("« Toutes les boîtes de réception »", () => {
     expect(screen.queryByRole("tree")).toBeNull();
     expect(screen.queryByRole("button", { name: "Se déconnecter" })).toBeNull();
     expect(screen.getByRole("heading", { name: "Toutes les boîtes de réception" })).toBeTruthy();
+    // The search reads one account's copy: not offered here.
+    expect(screen.queryByRole("searchbox")).toBeNull();
   });
 
   test("opening a line reads it through its own account, and its actions go through it", async () => {

@@ -458,22 +458,25 @@ function MailboxWindow({
     <div className="mbx-app">
       <header className="mbx-top">
         <h1 className="mbx-brand">{t("app.name")}</h1>
-        <input
-          ref={searchRef}
-          type="search"
-          className="mbx-search"
-          aria-label={t("search.label")}
-          placeholder={t("search.placeholder")}
-          value={state.search.query}
-          onChange={(e) => void store.search(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === "Escape") {
-              void store.search("");
-              e.currentTarget.blur();
-            }
-          }}
-        />
-        <span className="mbx-account">{state.account?.displayName}</span>
+        {/* The search reads one account's copy: not offered over every inbox together. */}
+        {!unified && (
+          <input
+            ref={searchRef}
+            type="search"
+            className="mbx-search"
+            aria-label={t("search.label")}
+            placeholder={t("search.placeholder")}
+            value={state.search.query}
+            onChange={(e) => void store.search(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Escape") {
+                void store.search("");
+                e.currentTarget.blur();
+              }
+            }}
+          />
+        )}
+        <span className="mbx-account">{unified ? null : state.account?.displayName}</span>
         <LocalePicker locale={i18n.locale} onChange={onLocaleChange} />
         {onOpenSettings && (
           <button
