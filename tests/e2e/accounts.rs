@@ -221,8 +221,6 @@ async fn two_accounts_on_two_ents_notify_count_merge_and_one_is_removed_leaving_
                 "newest first: {first:?}"
             );
             axe::assert_clean(&app, "toutes les boîtes de réception").await;
-            // The README's picture: the two accounts and every inbox together.
-            app.screenshot("accounts.png");
 
             // Act: B's message opens from the unified view through B.
             ui::wait_for_row(&app, TO_B)
@@ -235,6 +233,18 @@ async fn two_accounts_on_two_ents_notify_count_merge_and_one_is_removed_leaving_
                 (h.text().await.ok()? == TO_B).then_some(())
             })
             .await;
+            wait_until("B's message's body", EFFECT, || async {
+                let frame = app
+                    .driver
+                    .find(By::Css("article.mbx-reading iframe"))
+                    .await
+                    .ok()?;
+                let doc = frame.attr("srcdoc").await.ok()??;
+                doc.contains("Le 12 mai.").then_some(())
+            })
+            .await;
+            // The README's picture: the two accounts, every inbox together, B's message open.
+            app.screenshot("accounts.png");
 
             // Act: show A and remove it (« Retirer ce compte », confirmed).
             ui::click(&app, "A's line in the switcher", line_of(&a)).await;

@@ -398,7 +398,7 @@ function MailboxWindow({
       const current = s.open?.id ?? s.cursorId;
       const actions: Record<Exclude<ShortcutId, "send">, () => boolean> = {
         help: () => (setShowShortcuts(true), true),
-        compose: () => (compose ? (composeNew(), true) : false),
+        compose: () => (compose && !unified ? (composeNew(), true) : false),
         reply: () => (compose && current && s.open?.message?.noReply !== true ? (startCompose(compose.replyDraft(current, false)), true) : false),
         replyAll: () => (compose && current && s.open?.message?.noReply !== true ? (startCompose(compose.replyDraft(current, true)), true) : false),
         forward: () => (compose && current ? (startCompose(compose.forwardDraft(current)), true) : false),
@@ -540,7 +540,8 @@ function MailboxWindow({
 
       <main className="mbx-panes" ref={panesRef} style={{ gridTemplateColumns: gridColumns(panes.widths) }}>
         <div className="mbx-left">
-          {compose && (
+          {/* Over every inbox together, no account to write from: choose one first. */}
+          {compose && !unified && (
             <button
               type="button"
               className="mbx-primary mbx-compose-new"
