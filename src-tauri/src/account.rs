@@ -103,21 +103,32 @@ fn core_account(state: &AppState, ent_url: &str, login: &str, demo: bool) -> Acc
     }
 }
 
-/// Opens the account's store, signs in, and adds it to the open accounts (the shown one when
-/// `show`).
+/// Where an account opened or signed in goes among the open accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Added (or replacing itself) and shown: a sign-in of the window.
+    Shown,
+    /// Added (or replacing itself) without changing the shown one: the accounts opened at start.
+    Beside,
+    /// Replacing itself only while it is still open: the sign-in behind the window, which must
+    /// not bring back an account removed meanwhile.
+    Instead,
+}
+
+/// Opens the account's store, signs in, and places it among the open accounts.
 pub async fn sign_in(
     app: &AppHandle,
     ent_url: &str,
     login: &str,
     proof: Proof,
     demo: bool,
-    show: bool,
+    place: Place,
 ) -> Result<AccountInfo, messagerie_core::Error> {
     let account = core_account(app.state::<AppState>().inner(), ent_url, login, demo);
     let mailbox = open(app, account).await?;
     mailbox.sign_in_with(proof).await?;
     let account = account_info(&mailbox, demo).await?;
-    install(app, mailbox, account.clone(), show).await;
+    install(app, mailbox, account.clone(), place).await;
     Ok(account)
 }
 
@@ -139,7 +150,20 @@ pub fn sign_in_behind(app: &AppHandle, last: LastAccount, proof: Proof) {
         } else {
             last.ent_url.clone()
         };
-        if let Err(error) = sign_in(&app, &ent_url, &last.login, proof, last.demo, false).await {
+        let id = crate::state::account_id(&last);
+        if app
+            .state::<AppState>()
+            .accounts
+            .read()
+            .await
+            .get(&id)
+            .is_none()
+        {
+            tracing::info!("the account was removed before signing in behind the window");
+            return;
+        }
+        let place = Place::Instead;
+        if let Err(error) = sign_in(&app, &ent_url, &last.login, proof, last.demo, place).await {
             tracing::warn!(%error, "signing in again behind the window failed");
         }
     });
@@ -202,7 +226,7 @@ pub async fn reopen(
     app: &AppHandle,
     last: &LastAccount,
     proof: &Proof,
-    show: bool,
+    place: Place,
 ) -> Option<AccountInfo> {
     let state = app.state::<AppState>();
     let mailbox = Mailbox::open(core_account(&state, &last.ent_url, &last.login, last.demo))
@@ -213,7 +237,7 @@ pub async fn reopen(
     mailbox.user().await.ok()??;
     let account = account_info(&mailbox, last.demo).await.ok()?;
     mailbox.prepare_offline(proof).await;
-    install(app, mailbox, account.clone(), show).await;
+    install(app, mailbox, account.clone(), place).await;
     Some(account)
 }
 
@@ -246,12 +270,16 @@ fn account_dir_name(account: &Account) -> String {
         .unwrap_or_default()
 }
 
-/// Adds `mailbox` to the open accounts (the shown one when `show`, or when none is shown):
-/// forwards its events to the window, each tagged with the account, syncs now and then on an
-/// interval, sends what is scheduled. The same account open before is replaced, its tasks
-/// stopped; the other accounts keep theirs.
-async fn install(app: &AppHandle, mailbox: Mailbox, account: AccountInfo, show: bool) {
+/// Places `mailbox` among the open accounts as `place` says (shown too when none is): forwards
+/// its events to the window, each tagged with the account, syncs now and then on an interval,
+/// sends what is scheduled. The same account open before is replaced, its tasks stopped; the
+/// other accounts keep theirs.
+async fn install(app: &AppHandle, mailbox: Mailbox, account: AccountInfo, place: Place) {
     let state = app.state::<AppState>();
+    if place == Place::Instead && state.accounts.read().await.get(&account.id).is_none() {
+        tracing::info!("the account was removed while it signed in behind the window");
+        return;
+    }
     let id = account.id.clone();
     let mut tasks = vec![
         events::forward(app.clone(), mailbox.clone(), id.clone()),
@@ -278,9 +306,11 @@ async fn install(app: &AppHandle, mailbox: Mailbox, account: AccountInfo, show: 
     match accounts.get_mut(&id) {
         // Dropping the one replaced stops its tasks.
         Some(open) => *open = current,
+        // Removed between the check above and now: its tasks stop as `current` drops.
+        None if place == Place::Instead => return,
         None => accounts.open.push(current),
     }
-    if show || accounts.shown().is_none() {
+    if place == Place::Shown || accounts.shown().is_none() {
         accounts.shown = Some(id);
     }
 }

@@ -4,7 +4,7 @@ use messagerie_core::session::{OAuthClient, Proof, Secret, Session};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 
-use crate::account::{self, DemoRole, SignInResult};
+use crate::account::{self, DemoRole, Place, SignInResult};
 use crate::error::{CommandError, ErrorKind};
 use crate::state::{AccountInfo, AppState, LastAccount, SignInMethod};
 use crate::{connector, sso};
@@ -57,8 +57,12 @@ pub async fn startup(app: AppHandle, state: State<'_, AppState>) -> Result<Start
         let Some(proof) = account::kept(&state, &last).await else {
             continue;
         };
-        let show = state.account().await.is_err();
-        if account::reopen(&app, &last, &proof, show).await.is_some() {
+        let place = if state.account().await.is_err() {
+            Place::Shown
+        } else {
+            Place::Beside
+        };
+        if account::reopen(&app, &last, &proof, place).await.is_some() {
             account::sign_in_behind(&app, last, proof);
         }
     }
@@ -105,7 +109,7 @@ pub async fn sign_in(
         remember,
     };
     Ok(
-        match account::sign_in(&app, &ent_url, &login, proof, false, true).await {
+        match account::sign_in(&app, &ent_url, &login, proof, false, Place::Shown).await {
             Ok(account) => {
                 let account = account::keep_password(&state, account, &password, remember).await;
                 SignInResult::SignedIn { account }
@@ -151,10 +155,11 @@ pub async fn sign_in_with_ent_page(
         Ok(taken) => taken,
         Err(result) => return Ok(result),
     };
-    let mut account = match account::sign_in(&app, &ent_url, &login, proof, false, true).await {
-        Ok(account) => account,
-        Err(error) => return Ok(SignInResult::from_error(&error)),
-    };
+    let mut account =
+        match account::sign_in(&app, &ent_url, &login, proof, false, Place::Shown).await {
+            Ok(account) => account,
+            Err(error) => return Ok(SignInResult::from_error(&error)),
+        };
     // The session goes to the keyring (with a connector given under « Options avancées », once
     // the ENT took it): the next start is signed in while the ENT keeps it (or, with a
     // connector, until sign-out). The window says when no keyring kept it.
@@ -281,7 +286,7 @@ async fn start_demo_as(app: &AppHandle, state: &AppState, role: DemoRole) -> Sig
             remember: false,
         },
         true,
-        true,
+        Place::Shown,
     )
     .await
     {
