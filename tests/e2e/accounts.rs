@@ -121,6 +121,23 @@ async fn two_accounts_on_two_ents_notify_count_merge_and_one_is_removed_leaving_
                 (account_lines(&app).await == 2).then_some(())
             })
             .await;
+            // Signing in to an account already open just shows it: no second line.
+            ui::click(&app, "« Ajouter un compte »", ui::testid("add-account")).await;
+            sign_in_remembered(&app, &a, "marie.durand").await;
+            wait_until("A to be the account shown", EFFECT, || async {
+                let line = app.driver.find(line_of(&a)).await.ok()?;
+                let current = line.attr("aria-current").await.ok()?;
+                (current.as_deref() == Some("true")).then_some(())
+            })
+            .await;
+            assert_eq!(account_lines(&app).await, 2);
+            ui::click(&app, "B's line in the switcher", line_of(&b)).await;
+            wait_until("B to be the account shown", EFFECT, || async {
+                let line = app.driver.find(line_of(&b)).await.ok()?;
+                let current = line.attr("aria-current").await.ok()?;
+                (current.as_deref() == Some("true")).then_some(())
+            })
+            .await;
             ui::open_folder(&app, "trash").await;
             let (unread_a, unread_b) = (
                 a.unread_in_inbox("marie.durand").await,
