@@ -103,25 +103,39 @@ fn core_account(state: &AppState, ent_url: &str, login: &str, demo: bool) -> Acc
     }
 }
 
-/// Opens the account's store, signs in, and makes it the window's account.
+/// Where an account opened or signed in goes among the open accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Added (or replacing itself) and shown: a sign-in of the window.
+    Shown,
+    /// Added (or replacing itself) without changing the shown one: the accounts opened at start.
+    Beside,
+    /// Replacing itself only while it is still open: the sign-in behind the window, which must
+    /// not bring back an account removed meanwhile.
+    Instead,
+}
+
+/// Opens the account's store, signs in, and places it among the open accounts.
 pub async fn sign_in(
     app: &AppHandle,
     ent_url: &str,
     login: &str,
     proof: Proof,
     demo: bool,
+    place: Place,
 ) -> Result<AccountInfo, messagerie_core::Error> {
     let account = core_account(app.state::<AppState>().inner(), ent_url, login, demo);
     let mailbox = open(app, account).await?;
     mailbox.sign_in_with(proof).await?;
     let account = account_info(&mailbox, demo).await?;
-    install(app, mailbox, account.clone()).await;
+    install(app, mailbox, account.clone(), place).await;
     Ok(account)
 }
 
-/// The remembered account is on screen from its local copy; signing in happens behind it
-/// (offline, it fails quietly and the status line says « hors ligne »; a kept session the ENT no
-/// longer holds shows the « session expirée » banner through the sync that fails).
+/// A remembered account is on screen (or in the switcher) from its local copy; signing in
+/// happens behind it (offline, it fails quietly and the status line says « hors ligne »; a
+/// kept session the ENT no longer holds shows the « session expirée » banner through the sync
+/// that fails). The shown account stays the shown one.
 pub fn sign_in_behind(app: &AppHandle, last: LastAccount, proof: Proof) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
@@ -136,7 +150,20 @@ pub fn sign_in_behind(app: &AppHandle, last: LastAccount, proof: Proof) {
         } else {
             last.ent_url.clone()
         };
-        if let Err(error) = sign_in(&app, &ent_url, &last.login, proof, last.demo).await {
+        let id = crate::state::account_id(&last);
+        if app
+            .state::<AppState>()
+            .accounts
+            .read()
+            .await
+            .get(&id)
+            .is_none()
+        {
+            tracing::info!("the account was removed before signing in behind the window");
+            return;
+        }
+        let place = Place::Instead;
+        if let Err(error) = sign_in(&app, &ent_url, &last.login, proof, last.demo, place).await {
             tracing::warn!(%error, "signing in again behind the window failed");
         }
     });
@@ -152,32 +179,29 @@ const LOCK_POLL: Duration = Duration::from_millis(100);
 /// on another address (the demo ENT gets a new port at each start), it is closed and the new
 /// one takes its place at once, before the sign-in, so that the window's commands wait for the
 /// swap instead of finding no account. The folder's lock refuses a second holder, so a window
-/// and a command never replay one queue.
+/// and a command never replay one queue. The other open accounts are left as they are.
 async fn open(app: &AppHandle, account: Account) -> Result<Mailbox, messagerie_core::Error> {
     let state = app.state::<AppState>();
-    let mut current = state.current.write().await;
-    let Some(open) = current.as_ref() else {
-        drop(current);
+    let mut accounts = state.accounts.write().await;
+    let Some(at) = accounts
+        .open
+        .iter()
+        .position(|c| c.mailbox.account().dir == account.dir)
+    else {
+        drop(accounts);
         return open_waiting(account).await;
     };
-    if open.mailbox.account().dir != account.dir {
-        drop(current);
-        return open_waiting(account).await;
-    }
+    let open = &mut accounts.open[at];
     if open.mailbox.account().base_url == account.base_url {
         return Ok(open.mailbox.clone());
     }
-    let Some(previous) = current.take() else {
-        return open_waiting(account).await;
-    };
-    let shown = previous.account.clone();
-    previous.close().await;
+    let tasks = std::mem::take(&mut open.tasks);
+    for task in tasks {
+        task.abort();
+        let _ = task.await;
+    }
     let mailbox = open_waiting(account).await?;
-    *current = Some(Current {
-        mailbox: mailbox.clone(),
-        account: shown,
-        tasks: Vec::new(),
-    });
+    accounts.open[at].mailbox = mailbox.clone();
     Ok(mailbox)
 }
 
@@ -198,17 +222,22 @@ async fn open_waiting(account: Account) -> Result<Mailbox, messagerie_core::Erro
 /// Opens a remembered account from its store alone, without the ENT: the window shows the
 /// cached mail at once and the sign-in happens behind it. A session the `proof` holds is handed
 /// to the client before the first sync, which then needs no sign-in.
-pub async fn reopen(app: &AppHandle, last: &LastAccount, proof: &Proof) -> Option<AccountInfo> {
+pub async fn reopen(
+    app: &AppHandle,
+    last: &LastAccount,
+    proof: &Proof,
+    place: Place,
+) -> Option<AccountInfo> {
     let state = app.state::<AppState>();
     let mailbox = Mailbox::open(core_account(&state, &last.ent_url, &last.login, last.demo))
         .await
-        .inspect_err(|error| tracing::warn!(%error, "cannot open the remembered account"))
+        .inspect_err(|error| tracing::warn!(%error, "cannot open a remembered account"))
         .ok()?;
     // An account that never signed in has nothing to show.
     mailbox.user().await.ok()??;
     let account = account_info(&mailbox, last.demo).await.ok()?;
     mailbox.prepare_offline(proof).await;
-    install(app, mailbox, account.clone()).await;
+    install(app, mailbox, account.clone(), place).await;
     Some(account)
 }
 
@@ -216,6 +245,7 @@ async fn account_info(mailbox: &Mailbox, demo: bool) -> messagerie_core::Result<
     let (_, name) = mailbox.user().await?.unwrap_or_default();
     let account = mailbox.account();
     Ok(AccountInfo {
+        id: account_dir_name(account),
         ent_url: account.base_url.clone(),
         login: account.login.clone(),
         display_name: if name.is_empty() {
@@ -231,19 +261,32 @@ async fn account_info(mailbox: &Mailbox, demo: bool) -> messagerie_core::Result<
     })
 }
 
-/// Makes `mailbox` the open one: forwards its events to the window, syncs now and then on an
-/// interval. Replaces (and stops) the previous account's tasks.
-async fn install(app: &AppHandle, mailbox: Mailbox, account: AccountInfo) {
+/// The account's id: its store's folder name (see [`crate::state::account_id`]).
+fn account_dir_name(account: &Account) -> String {
+    account
+        .dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Places `mailbox` among the open accounts as `place` says (shown too when none is): forwards
+/// its events to the window, each tagged with the account, syncs now and then on an interval,
+/// sends what is scheduled. The same account open before is replaced, its tasks stopped; the
+/// other accounts keep theirs.
+async fn install(app: &AppHandle, mailbox: Mailbox, account: AccountInfo, place: Place) {
     let state = app.state::<AppState>();
-    // Mail held back during quiet hours was another account's.
-    if let Ok(mut watch) = crate::settings::state(app).quiet.lock() {
-        watch.forget();
+    if place == Place::Instead && state.accounts.read().await.get(&account.id).is_none() {
+        tracing::info!("the account was removed while it signed in behind the window");
+        return;
     }
+    let id = account.id.clone();
     let mut tasks = vec![
-        events::forward(app.clone(), mailbox.clone()),
+        events::forward(app.clone(), mailbox.clone(), id.clone()),
         events::sync_periodically(
             app.clone(),
             mailbox.clone(),
+            id.clone(),
             crate::settings::state(app).get().sync_interval(),
         ),
         // « Envoyer plus tard »: what fell due while the app was closed leaves now, the rest
@@ -253,11 +296,23 @@ async fn install(app: &AppHandle, mailbox: Mailbox, account: AccountInfo) {
     if let Some(login) = colleague_writes_to(&account) {
         tasks.push(colleague_writes(app.clone(), mailbox.clone(), login));
     }
-    *state.current.write().await = Some(Current {
+    let current = Current {
+        id: id.clone(),
         mailbox,
         account,
         tasks,
-    });
+    };
+    let mut accounts = state.accounts.write().await;
+    match accounts.get_mut(&id) {
+        // Dropping the one replaced stops its tasks.
+        Some(open) => *open = current,
+        // Removed between the check above and now: its tasks stop as `current` drops.
+        None if place == Place::Instead => return,
+        None => accounts.open.push(current),
+    }
+    if place == Place::Shown || accounts.shown().is_none() {
+        accounts.shown = Some(id);
+    }
 }
 
 /// The embedded demo ENT of this run, and what it does by itself.
@@ -387,7 +442,7 @@ pub async fn save_password(ent_url: &str, login: &str, password: &Secret) -> Rem
 
 /// After a sign-in with a password: « Se souvenir de moi » keeps it in the keyring, the
 /// window is told where (it says when it will be forgotten), and the account is the one the
-/// next start opens.
+/// next start opens (and shows).
 pub async fn keep_password(
     state: &AppState,
     mut account: AccountInfo,
@@ -401,14 +456,19 @@ pub async fn keep_password(
     };
     account.remembered = kept;
     account.signed_in_with = Some(SignInMethod::Password);
-    state.note_remembered(kept, SignInMethod::Password).await;
     state
-        .remember_account(LastAccount {
-            ent_url: account.ent_url.clone(),
-            login: account.login.clone(),
-            demo: false,
-            remembered: kept.is_some_and(|k| k != Remembered::No),
-        })
+        .note_remembered(&account.id, kept, SignInMethod::Password)
+        .await;
+    state
+        .remember_account(
+            LastAccount {
+                ent_url: account.ent_url.clone(),
+                login: account.login.clone(),
+                demo: false,
+                remembered: kept.is_some_and(|k| k != Remembered::No),
+            },
+            true,
+        )
         .await;
     account
 }
@@ -503,6 +563,7 @@ mod tests {
     #[test]
     fn a_password_not_kept_is_said_in_the_sign_in_answer() {
         let mut account = AccountInfo {
+            id: "ent.example_marie".into(),
             ent_url: "https://ent.example".into(),
             login: "marie".into(),
             display_name: "Marie".into(),
@@ -536,6 +597,7 @@ mod tests {
     #[test]
     fn the_demo_s_colleague_writes_to_the_demo_account_and_never_to_a_real_one() {
         let mut account = AccountInfo {
+            id: "ent.example_marie".into(),
             ent_url: "https://ent.example".into(),
             login: "marie.durand".into(),
             display_name: "Marie".into(),

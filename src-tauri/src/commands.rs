@@ -1,4 +1,5 @@
 //! Tauri commands, one module per feature; registered in `lib.rs`.
+pub mod accounts;
 pub mod app;
 pub mod compose;
 pub mod files;

@@ -1,5 +1,5 @@
-//! The mailbox's events, as the window receives them on the one `mailbox` Tauri event, and the
-//! sync passes that produce them.
+//! The mailboxes' events, as the window receives them on the one `mailbox` Tauri event (each
+//! tagged with the account it comes from), and the sync passes that produce them.
 
 use std::time::Duration;
 
@@ -18,12 +18,26 @@ use crate::state::now_ms;
 /// The name the window listens on.
 pub const MAILBOX_EVENT: &str = "mailbox";
 
-/// What the window receives on [`MAILBOX_EVENT`]: the core's events as the core shapes them,
-/// and the app's own beside them (never a copy of the core's). Generated into
-/// `ui/src/bindings/MailboxEvent.ts` (`Event | AppEvent`, both tagged by `kind`).
+/// What the window receives on [`MAILBOX_EVENT`]: an event and the account it comes from.
+/// Generated into `ui/src/bindings/MailboxEvent.ts` (`{ account?: string } & WindowEvent`).
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
+#[ts(export, rename = "MailboxEvent")]
+pub struct Tagged {
+    /// The id of the open account the event is about ([`crate::state::AccountInfo::id`]);
+    /// absent for the window's own (files dropped, a link clicked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub account: Option<String>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub event: WindowEvent,
+}
+
+/// The core's events as the core shapes them, and the app's own beside them (never a copy of
+/// the core's): `Event | AppEvent`, both tagged by `kind`.
 #[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 #[serde(untagged)]
-#[ts(export, rename = "MailboxEvent")]
+#[ts(export)]
 pub enum WindowEvent {
     Core(Event),
     App(AppEvent),
@@ -66,30 +80,40 @@ impl From<AppEvent> for WindowEvent {
     }
 }
 
-/// Passes an event to the window.
+/// Passes an event of no account (the window's own) to the window.
 pub fn emit(app: &AppHandle, event: impl Into<WindowEvent>) {
-    if let Err(error) = app.emit(MAILBOX_EVENT, event.into()) {
+    send(app, None, event.into());
+}
+
+/// Passes an event of the open account `account` to the window.
+pub fn emit_for(app: &AppHandle, account: &str, event: impl Into<WindowEvent>) {
+    send(app, Some(account.to_string()), event.into());
+}
+
+fn send(app: &AppHandle, account: Option<String>, event: WindowEvent) {
+    if let Err(error) = app.emit(MAILBOX_EVENT, Tagged { account, event }) {
         tracing::warn!(%error, "cannot pass an event to the window");
     }
 }
 
-/// Forwards the mailbox's events to the window until aborted.
-pub fn forward(app: AppHandle, mailbox: Mailbox) -> JoinHandle<()> {
+/// Forwards the mailbox's events to the window, tagged with its account, until aborted.
+pub fn forward(app: AppHandle, mailbox: Mailbox, account: String) -> JoinHandle<()> {
     let mut events = mailbox.events();
     tauri::async_runtime::spawn(async move {
         loop {
             match events.recv().await {
-                Ok(event) => emit(&app, event),
+                Ok(event) => emit_for(&app, &account, event),
                 // Missed events only mean the window reads everything again.
-                Err(RecvError::Lagged(_)) => emit(&app, Event::FoldersChanged),
+                Err(RecvError::Lagged(_)) => emit_for(&app, &account, Event::FoldersChanged),
                 Err(RecvError::Closed) => return,
             }
         }
     })
 }
 
-/// Tells the window how a sync pass ended: `syncDone` or `syncFailed`.
-pub fn report_pass(app: &AppHandle, outcome: messagerie_core::Result<SyncReport>) {
+/// Tells the window how a sync pass of the account `account` ended: `syncDone` or
+/// `syncFailed`.
+pub fn report_pass(app: &AppHandle, account: &str, outcome: messagerie_core::Result<SyncReport>) {
     match outcome {
         Ok(report) => {
             tracing::info!(
@@ -98,10 +122,11 @@ pub fn report_pass(app: &AppHandle, outcome: messagerie_core::Result<SyncReport>
                 requests = report.requests,
                 "sync done"
             );
-            emit(app, AppEvent::SyncDone { at: now_ms() });
+            emit_for(app, account, AppEvent::SyncDone { at: now_ms() });
         }
-        Err(error) => emit(
+        Err(error) => emit_for(
             app,
+            account,
             AppEvent::SyncFailed {
                 error: CommandError::from(error),
             },
@@ -122,10 +147,15 @@ pub fn flush_soon(mailbox: Mailbox) {
 /// Starts the mailbox's one sync timer (in the core, [`Mailbox::spawn_periodic_sync`]), each
 /// pass reported to the window. The window never syncs on its own: it asks
 /// ([`Mailbox::request_sync`]).
-pub fn sync_periodically(app: AppHandle, mailbox: Mailbox, interval: Duration) -> JoinHandle<()> {
-    JoinHandle::Tokio(
-        mailbox.spawn_periodic_sync(interval, move |outcome| report_pass(&app, outcome)),
-    )
+pub fn sync_periodically(
+    app: AppHandle,
+    mailbox: Mailbox,
+    account: String,
+    interval: Duration,
+) -> JoinHandle<()> {
+    JoinHandle::Tokio(mailbox.spawn_periodic_sync(interval, move |outcome| {
+        report_pass(&app, &account, outcome)
+    }))
 }
 
 #[cfg(test)]
@@ -167,6 +197,27 @@ mod tests {
             json["error"]["url"],
             "https://ent.example.org/auth/revalidate-terms"
         );
+    }
+
+    #[test]
+    fn every_event_says_which_account_it_comes_from() {
+        let tagged = Tagged {
+            account: Some("ent.ecole-a.fr_marie.durand".into()),
+            event: Event::FoldersChanged.into(),
+        };
+        let json = serde_json::to_value(tagged).unwrap();
+        assert_eq!(json["kind"], "foldersChanged");
+        assert_eq!(json["account"], "ent.ecole-a.fr_marie.durand");
+        let own = serde_json::to_value(Tagged {
+            account: None,
+            event: AppEvent::LinkClicked {
+                url: "https://x".into(),
+            }
+            .into(),
+        })
+        .unwrap();
+        assert_eq!(own["kind"], "linkClicked");
+        assert!(own.get("account").is_none());
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The tray icon: the unread count at a glance (its title, its tooltip and a line of its menu),
+//! The tray icon: the unread count at a glance (its title, its tooltip and a line of its menu;
+//! with several accounts, the sum of their inboxes' counts, which the window passes),
 //! and a menu to bring the window forward, sync now, or quit. The app lives there while its
 //! window is closed (see background.rs). A desktop without a tray (or without a tray host) just
 //! shows none.
@@ -70,16 +71,19 @@ fn build(app: &AppHandle) -> tauri::Result<()> {
     Ok(())
 }
 
-/// « Synchroniser maintenant »: asks the open mailbox for a pass (nothing when signed out).
+/// « Synchroniser maintenant »: asks every open account's mailbox for a pass (nothing when
+/// signed out).
 fn sync_now(app: &AppHandle) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        match app.state::<AppState>().mailbox().await {
-            Ok(mailbox) => {
-                tracing::info!("sync asked from the tray");
-                mailbox.request_sync();
-            }
-            Err(_) => tracing::info!("sync asked from the tray while signed out: nothing to do"),
+        let state = app.state::<AppState>();
+        let accounts = state.accounts.read().await;
+        if accounts.open.is_empty() {
+            tracing::info!("sync asked from the tray while signed out: nothing to do");
+        }
+        for current in &accounts.open {
+            tracing::info!("sync asked from the tray");
+            current.mailbox.request_sync();
         }
     });
 }

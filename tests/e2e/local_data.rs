@@ -75,7 +75,7 @@ async fn after_a_sync_the_mailbox_on_disk_is_readable_by_its_user_only() {
         ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
         ui::wait_for_row(&app, "Conseil de classe de 3A").await;
 
-        // Assert: every folder 0700, every file 0600 (the store, its WAL, last-account.json).
+        // Assert: every folder 0700, every file 0600 (the store, its WAL, accounts.json).
         let mode = |p: &std::path::Path| {
             std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777
         };
@@ -99,7 +99,7 @@ async fn after_a_sync_the_mailbox_on_disk_is_readable_by_its_user_only() {
             .iter()
             .map(|f| f.file_name().unwrap_or_default().to_string_lossy().into())
             .collect();
-        for wanted in ["mailbox.sqlite", "mailbox.sqlite-wal", "last-account.json"] {
+        for wanted in ["mailbox.sqlite", "mailbox.sqlite-wal", "accounts.json"] {
             assert!(names.iter().any(|n| n == wanted), "{wanted} in {names:?}");
         }
         for file in &files {

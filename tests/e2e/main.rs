@@ -7,6 +7,7 @@
 //! the workspace's types; the harness must not depend on the app's internals, only on what a
 //! user or the desktop sees.
 mod accessibility;
+mod accounts;
 mod attachments;
 mod background;
 mod command_line;

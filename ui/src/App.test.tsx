@@ -39,3 +39,61 @@ test("launched again with --demo while the sign-in screen shows: into the demo",
     { timeout: 5000 },
   );
 });
+
+test("with two accounts: « Ajouter un compte » keeps them (« Revenir »), a line of the switcher shows its account", async () => {
+  const { cleanup, fireEvent } = await import("@testing-library/react");
+  const account = (id: string, host: string) => ({
+    id,
+    entUrl: `https://${host}`,
+    login: "marie.durand",
+    displayName: "DURAND Marie",
+    profile: "Teacher",
+    demo: false,
+  });
+  const a = account("ent.ecole-a.fr_marie.durand", "ent.ecole-a.fr");
+  const b = account("ent.ecole-b.fr_marie.durand", "ent.ecole-b.fr");
+  let shown = a;
+  const calls: { cmd: string; args: unknown }[] = [];
+  mockIPC((cmd, args) => {
+    calls.push({ cmd, args });
+    switch (cmd) {
+      case "startup":
+        return { kind: "signedIn", account: a };
+      case "account":
+        return shown;
+      case "accounts":
+        return [
+          { account: a, inboxUnread: 2, shown: shown.id === a.id },
+          { account: b, inboxUnread: 1, shown: shown.id === b.id },
+        ];
+      case "show_account":
+        shown = (args as { id: string }).id === b.id ? b : a;
+        return shown;
+      case "folders":
+      case "list":
+      case "pending_message_ids":
+      case "scheduled_messages":
+        return [];
+      case "max_folder_depth":
+        return 3;
+      default:
+        return null;
+    }
+  }, { shouldMockEvents: true });
+  render(<App />);
+  const lineB = await screen.findByRole("button", { name: /ent\.ecole-b\.fr, 1 message non lu/ });
+
+  fireEvent.click(screen.getByRole("button", { name: "Ajouter un compte" }));
+  await screen.findByRole("heading", { name: "Ajouter un compte" });
+  expect(calls.some((c) => c.cmd === "sign_out")).toBe(false);
+  fireEvent.click(screen.getByRole("button", { name: "Revenir à la messagerie" }));
+
+  fireEvent.click(await screen.findByRole("button", { name: /ent\.ecole-b\.fr, 1 message non lu/ }));
+  await waitFor(() =>
+    expect(screen.getByRole("button", { name: /ent\.ecole-b\.fr/ }).getAttribute("aria-current")).toBe("true"),
+  );
+  expect(calls.filter((c) => c.cmd === "show_account").map((c) => c.args)).toEqual([{ id: b.id }]);
+  expect(lineB).toBeTruthy();
+  // Unmounted while the IPC mocks (and their event listeners) are still there.
+  cleanup();
+});

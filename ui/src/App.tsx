@@ -9,10 +9,17 @@ import { applyTheme, DEFAULT_SETTINGS, SettingsScreen } from "./settings";
 /** Where the language was kept before « Paramètres » (moved into the settings once, then removed). */
 const OLD_LOCALE_KEY = "messagerie.locale";
 
+/** The mailbox on screen: one account's, or « Toutes les boîtes de réception » (`unified`);
+ * `openId`: a message to open once drawn (a notification of that account was clicked). */
+type Shown = { kind: "mailbox"; account: AccountInfo; unified: boolean; openId?: string };
+
 type Screen =
   | { kind: "starting" }
-  | { kind: "signIn"; entUrl: string }
-  | { kind: "mailbox"; account: AccountInfo };
+  /** `back`: « Ajouter un compte », the open accounts stay and « Revenir » goes back to them. */
+  | { kind: "signIn"; entUrl: string; back?: Shown }
+  | Shown;
+
+const showing = (account: AccountInfo, openId?: string): Shown => ({ kind: "mailbox", account, unified: false, openId });
 
 /** The window: the first screen the backend decides, then sign-in ⇄ mailbox; « Paramètres » above. */
 export function App() {
@@ -52,7 +59,7 @@ export function App() {
 
   useEffect(() => {
     startup().then(
-      (s) => setScreen(s.kind === "signedIn" ? { kind: "mailbox", account: s.account } : { kind: "signIn", entUrl: s.entUrl ?? "" }),
+      (s) => setScreen(s.kind === "signedIn" ? showing(s.account) : { kind: "signIn", entUrl: s.entUrl ?? "" }),
       () => setScreen({ kind: "signIn", entUrl: "" }),
     );
   }, []);
@@ -64,7 +71,7 @@ export function App() {
     return onLaunchedAgain(({ demo }) => {
       if (!demo) return;
       void api.startDemo("teacher").then((r) => {
-        if (r.kind === "signedIn") setScreen({ kind: "mailbox", account: r.account });
+        if (r.kind === "signedIn") setScreen(showing(r.account));
       });
     });
   }, [api, screen.kind]);
@@ -83,6 +90,30 @@ export function App() {
     if (openedFrom.current instanceof HTMLElement) openedFrom.current.focus();
   };
 
+  // The composer's and writing events follow the account on screen.
+  const shownId = screen.kind === "mailbox" && !screen.unified ? screen.account.id : null;
+  useEffect(() => {
+    if (shownId) api.shown(shownId);
+  }, [api, shownId]);
+
+  /** An account was signed out or removed: another open one shows, else the sign-in screen. */
+  const accountGone = (entUrl: string) => {
+    setSettingsOpen(false);
+    api.accounts().then(
+      (open) => {
+        const next = open.find((a) => a.shown) ?? open[0];
+        setScreen(next ? showing(next.account) : { kind: "signIn", entUrl });
+      },
+      () => setScreen({ kind: "signIn", entUrl }),
+    );
+  };
+  const showAccount = (id: string, openId?: string) => {
+    api.showAccount(id).then(
+      (account) => setScreen(showing(account, openId)),
+      () => undefined,
+    );
+  };
+
   switch (screen.kind) {
     case "starting":
       return <main className="welcome" aria-busy="true" />;
@@ -93,18 +124,16 @@ export function App() {
           locale={locale}
           onLocaleChange={setLocale}
           initialEntUrl={screen.entUrl}
-          onSignedIn={(account) => setScreen({ kind: "mailbox", account })}
+          onSignedIn={(account) => setScreen(showing(account))}
+          onBack={screen.back ? () => screen.back && setScreen(screen.back) : undefined}
         />
       );
     case "mailbox": {
-      const signedOut = () => {
-        setSettingsOpen(false);
-        setScreen({ kind: "signIn", entUrl: screen.account.demo ? "" : screen.account.entUrl });
-      };
+      const signedOut = () => accountGone(screen.account.demo ? "" : screen.account.entUrl);
       return (
         <>
           <Mailbox
-            key={`${screen.account.entUrl} ${screen.account.login}`}
+            key={screen.unified ? "unified" : screen.account.id}
             api={api}
             compose={api}
             writing={api}
@@ -115,6 +144,16 @@ export function App() {
             onSignedOut={signedOut}
             onOpenSettings={openSettings}
             announcePreview={settings.notificationPreview}
+            accounts={{
+              shownId: screen.unified ? null : screen.account.id,
+              unified: screen.unified,
+              onShow: (id) => showAccount(id),
+              onUnified: () => setScreen({ ...screen, unified: true, openId: undefined }),
+              onAdd: () => setScreen({ kind: "signIn", entUrl: "", back: { ...screen, openId: undefined } }),
+              onRemoved: () => accountGone(""),
+              onOpenInAccount: (id, messageId) => showAccount(id, messageId),
+              openOnStart: screen.openId,
+            }}
           />
           {settingsOpen && (
             <I18nProvider locale={locale}>

@@ -40,6 +40,8 @@ import type { OpenedMessage } from "./bindings/OpenedMessage";
 import type { PaneWidths } from "./bindings/PaneWidths";
 import type { Settings } from "./bindings/Settings";
 import type { InlineImage } from "./bindings/InlineImage";
+import type { OpenAccount } from "./bindings/OpenAccount";
+import type { UnifiedLine } from "./bindings/UnifiedLine";
 
 export function appInfo(): Promise<AppInfo> {
   return invoke<AppInfo>("app_info");
@@ -106,6 +108,26 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi, SettingsApi,
   }
   account(): Promise<AccountInfo> {
     return invoke("account");
+  }
+  accounts(): Promise<OpenAccount[]> {
+    return invoke("accounts");
+  }
+  /** The account the window now shows: the composer's and writing events follow it. */
+  private shownAccount: string | null = null;
+  async showAccount(id: string): Promise<AccountInfo> {
+    const account = await invoke<AccountInfo>("show_account", { id });
+    this.shownAccount = account.id;
+    return account;
+  }
+  /** The window shows `id` (the backend already does: a sign-in, the first screen). */
+  shown(id: string | null): void {
+    this.shownAccount = id;
+  }
+  removeAccount(id: string): Promise<void> {
+    return invoke("remove_account", { id });
+  }
+  unifiedInbox(offset: number, limit: number): Promise<UnifiedLine[]> {
+    return invoke("unified_inbox", { offset, limit });
   }
   folders(): Promise<Folder[]> {
     return invoke("folders");
@@ -195,8 +217,8 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi, SettingsApi,
     return invoke("reconnect");
   }
   /** Written in the language of the settings (the backend reads them). */
-  notifyNewMail(messageIds: string[]): Promise<void> {
-    return invoke("notify_new_mail", { messageIds });
+  notifyNewMail(messageIds: string[], account?: string): Promise<void> {
+    return invoke("notify_new_mail", { messageIds, account: account ?? null });
   }
   inboxDrawn(messageCount: number): Promise<void> {
     return invoke("inbox_drawn", { messages: messageCount });
@@ -286,11 +308,15 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi, SettingsApi,
   entImage(src: string): Promise<string | null> {
     return invoke("ent_image", { src });
   }
-  /** The composer's events, from the same `mailbox` event stream. */
+  /** The composer's events, from the same `mailbox` event stream (the shown account's). */
   subscribeCompose(listener: (e: ComposeEvent) => void): () => void {
     return this.subscribe((e) => {
-      if (isComposeEvent(e)) listener(e);
+      if (isComposeEvent(e) && this.ofShown(e)) listener(e);
     });
+  }
+  /** An event of the shown account, or of none (the window's own). */
+  private ofShown(e: MailboxEvent): boolean {
+    return !e.account || this.shownAccount === null || e.account === this.shownAccount;
   }
 
   signature(): Promise<Signature> {
@@ -329,7 +355,7 @@ export class TauriApi implements MailboxApi, SignInApi, ComposeApi, SettingsApi,
   /** Issue 16's events, from the same `mailbox` event stream. */
   subscribeWriting(listener: (e: WritingEvent) => void): () => void {
     return this.subscribe((e) => {
-      if (isWritingEvent(e)) listener(e);
+      if (isWritingEvent(e) && this.ofShown(e)) listener(e);
     });
   }
 

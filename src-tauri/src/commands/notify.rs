@@ -22,7 +22,7 @@ use tauri::{AppHandle, State};
 
 use crate::error::CommandError;
 use crate::settings::{self, Language};
-use crate::state::AppState;
+use crate::state::{AccountInfo, AppState};
 
 /// How many senders a summary notification lists.
 const LISTED: usize = 3;
@@ -61,14 +61,17 @@ pub fn escape_markup(text: &str) -> String {
     out
 }
 
-/// Raises one notification for the messages that just arrived, as the settings say (in their
-/// language; see the module's comment).
+/// Raises one notification for the messages that just arrived in the open account `account`
+/// (the shown one when absent), as the settings say (in their language; see the module's
+/// comment). With two accounts or more open, it names the account (see [`naming_account`]);
+/// a click shows that account and opens the message.
 #[tauri::command]
 #[tracing::instrument(skip_all, fields(count = message_ids.len()), err)]
 pub async fn notify_new_mail(
     app: AppHandle,
     state: State<'_, AppState>,
     message_ids: Vec<String>,
+    account: Option<String>,
 ) -> Result<(), CommandError> {
     let settings = settings::state(&app).get();
     if message_ids.is_empty() {
@@ -95,7 +98,16 @@ pub async fn notify_new_mail(
         }
     }
     let english = settings.language == Language::En;
-    let mailbox = state.mailbox().await?;
+    let (id, mailbox, named) = {
+        let accounts = state.accounts.read().await;
+        let current = match &account {
+            Some(id) => accounts.get(id),
+            None => accounts.shown(),
+        }
+        .ok_or_else(CommandError::signed_out)?;
+        let named = (accounts.open.len() > 1).then(|| current.account.clone());
+        (current.id.clone(), current.mailbox.clone(), named)
+    };
     let mut messages = Vec::with_capacity(message_ids.len().min(LISTED));
     for id in message_ids.iter().take(LISTED) {
         messages.push(mailbox.message(id).await?);
@@ -109,7 +121,57 @@ pub async fn notify_new_mail(
     } else {
         without_preview(message_ids.len(), english)
     };
-    show(app, text.escaped(), Some(open), settings.notification_sound).await
+    let text = match &named {
+        Some(account) => naming_account(text, account, settings.notification_preview),
+        None => text,
+    };
+    show(
+        app,
+        text.escaped(),
+        Some((id, open)),
+        settings.notification_sound,
+    )
+    .await
+}
+
+/// How an account is named to the user: « Marie Durand (ent.ecole-a.fr) », the ENT's host
+/// telling apart two accounts of one person (as the window's switcher names it).
+pub fn account_label(account: &AccountInfo) -> String {
+    // With its port when not the scheme's own, as the switcher shows it.
+    let host = tauri::Url::parse(&account.ent_url)
+        .ok()
+        .and_then(|u| {
+            let host = u.host_str()?.to_string();
+            Some(match u.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            })
+        })
+        .unwrap_or_else(|| account.ent_url.clone());
+    format!("{} ({host})", account.display_name)
+}
+
+/// With two accounts or more open, the notification says which one the mail came to: the
+/// account's first line of the body with the preview (« Marie Durand (ent.ecole-a.fr) »), else
+/// after the count in the title (« Nouveau message — Marie Durand (ent.ecole-a.fr) »): the
+/// account's own name is the user's, never a sender's, so it shows even without the preview.
+pub fn naming_account(text: Text, account: &AccountInfo, preview: bool) -> Text {
+    let label = account_label(account);
+    if preview {
+        Text {
+            summary: text.summary,
+            body: if text.body.is_empty() {
+                label
+            } else {
+                format!("{label}\n{}", text.body)
+            },
+        }
+    } else {
+        Text {
+            summary: format!("{} — {label}", text.summary),
+            body: text.body,
+        }
+    }
 }
 
 /// Every second, gives the one summary of the mail held back once quiet hours are over (they
@@ -229,7 +291,7 @@ pub fn first_line(html: &str) -> String {
 async fn show(
     app: AppHandle,
     text: Text,
-    open: Option<String>,
+    open: Option<(String, String)>,
     sound: bool,
 ) -> Result<(), CommandError> {
     let (shown_tx, shown_rx) = tokio::sync::oneshot::channel();
@@ -255,7 +317,7 @@ async fn show(
                 let _ = shown_tx.send(Ok(()));
                 handle.wait_for_action(|action| {
                     if action == "default" {
-                        bring_forward_and_open(&app, open.as_deref());
+                        bring_forward_and_open(&app, open.as_ref());
                     }
                 });
             }
@@ -270,13 +332,14 @@ async fn show(
         .map_err(CommandError::notification)
 }
 
-/// A click: the window comes forward, on the message when it was about one.
-fn bring_forward_and_open(app: &AppHandle, id: Option<&str>) {
+/// A click: the window comes forward, on the message (and its account) when it was about one.
+fn bring_forward_and_open(app: &AppHandle, open: Option<&(String, String)>) {
     crate::background::show_window(app);
-    if let Some(id) = id {
-        crate::events::emit(
+    if let Some((account, id)) = open {
+        crate::events::emit_for(
             app,
-            crate::events::AppEvent::OpenMessage { id: id.to_string() },
+            account,
+            crate::events::AppEvent::OpenMessage { id: id.clone() },
         );
     }
 }
@@ -314,6 +377,42 @@ mod tests {
         assert_eq!(compose(&ms, 3, false).summary, "3 nouveaux messages");
         assert_eq!(compose(&ms, 3, true).summary, "3 new messages");
         assert_eq!(compose(&ms, 3, false).body, "A — Un\nB — Deux");
+    }
+
+    fn marie(ent_url: &str) -> AccountInfo {
+        AccountInfo {
+            id: "a".into(),
+            ent_url: ent_url.into(),
+            login: "marie.durand".into(),
+            display_name: "Marie Durand".into(),
+            profile: None,
+            demo: false,
+            store_recovery: None,
+            remembered: None,
+            signed_in_with: None,
+        }
+    }
+
+    #[test]
+    fn with_several_accounts_the_notification_names_the_account_preview_or_not() {
+        let account = marie("https://ent.ecole-a.fr");
+        let m = message("DURAND Paul", "Conseil de classe", "<p>Bonjour</p>");
+        let text = naming_account(compose(&[m], 1, false), &account, true);
+        assert_eq!(text.summary, "DURAND Paul");
+        assert_eq!(
+            text.body,
+            "Marie Durand (ent.ecole-a.fr)\nConseil de classe\nBonjour"
+        );
+        let text = naming_account(without_preview(1, false), &account, false);
+        assert_eq!(
+            text.summary,
+            "Nouveau message — Marie Durand (ent.ecole-a.fr)"
+        );
+        assert_eq!(text.body, "");
+        assert_eq!(
+            account_label(&marie("http://127.0.0.1:4242")),
+            "Marie Durand (127.0.0.1:4242)"
+        );
     }
 
     #[test]

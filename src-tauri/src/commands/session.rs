@@ -4,7 +4,7 @@ use messagerie_core::session::{OAuthClient, Proof, Secret, Session};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 
-use crate::account::{self, DemoRole, SignInResult};
+use crate::account::{self, DemoRole, Place, SignInResult};
 use crate::error::{CommandError, ErrorKind};
 use crate::state::{AccountInfo, AppState, LastAccount, SignInMethod};
 use crate::{connector, sso};
@@ -27,8 +27,9 @@ pub enum Startup {
     },
 }
 
-/// Decides the first screen: `--demo` signs in to the demo school as a teacher; a remembered
-/// account opens from its local copy at once; otherwise the sign-in screen.
+/// Decides the first screen: `--demo` signs in to the demo school as a teacher; the remembered
+/// accounts open from their local copies at once (each signs in behind), the one shown last
+/// on screen; otherwise the sign-in screen.
 #[tauri::command]
 #[tracing::instrument(skip_all, err)]
 pub async fn startup(app: AppHandle, state: State<'_, AppState>) -> Result<Startup, CommandError> {
@@ -37,10 +38,8 @@ pub async fn startup(app: AppHandle, state: State<'_, AppState>) -> Result<Start
         elapsed_ms = state.started.elapsed().as_millis() as u64,
         "window ready"
     );
-    if let Some(current) = state.current.read().await.as_ref() {
-        return Ok(Startup::SignedIn {
-            account: current.account.clone(),
-        });
+    if let Ok(account) = state.account().await {
+        return Ok(Startup::SignedIn { account });
     }
     if state.launch.demo {
         return Ok(match start_demo_as(&app, &state, DemoRole::Teacher).await {
@@ -51,26 +50,29 @@ pub async fn startup(app: AppHandle, state: State<'_, AppState>) -> Result<Start
             },
         });
     }
-    let Some(last) = state.last_account().await else {
-        return Ok(Startup::SignIn {
-            ent_url: None,
+    let saved = state.saved_accounts().await.shown_first();
+    let first_url = saved.first().map(|a| a.ent_url.clone());
+    // The shown one first: it is on screen as soon as it is open.
+    for last in saved {
+        let Some(proof) = account::kept(&state, &last).await else {
+            continue;
+        };
+        let place = if state.account().await.is_err() {
+            Place::Shown
+        } else {
+            Place::Beside
+        };
+        if account::reopen(&app, &last, &proof, place).await.is_some() {
+            account::sign_in_behind(&app, last, proof);
+        }
+    }
+    match state.account().await {
+        Ok(account) => Ok(Startup::SignedIn { account }),
+        Err(_) => Ok(Startup::SignIn {
+            ent_url: first_url,
             failure: None,
-        });
-    };
-    let opened = match account::kept(&state, &last).await {
-        Some(proof) => account::reopen(&app, &last, &proof)
-            .await
-            .map(|account| (account, proof)),
-        None => None,
-    };
-    let Some((opened, proof)) = opened else {
-        return Ok(Startup::SignIn {
-            ent_url: Some(last.ent_url),
-            failure: None,
-        });
-    };
-    account::sign_in_behind(&app, last, proof);
-    Ok(Startup::SignedIn { account: opened })
+        }),
+    }
 }
 
 /// The sign-in screen's form.
@@ -98,13 +100,16 @@ pub async fn sign_in(
         return Ok(SignInResult::invalid_address());
     };
     let login = credentials.login.trim().to_string();
+    if let Some(account) = show_if_open(&state, &ent_url, &login, false).await {
+        return Ok(SignInResult::SignedIn { account });
+    }
     let (password, remember) = (credentials.password, credentials.remember);
     let proof = Proof::Password {
         password: password.clone(),
         remember,
     };
     Ok(
-        match account::sign_in(&app, &ent_url, &login, proof, false).await {
+        match account::sign_in(&app, &ent_url, &login, proof, false, Place::Shown).await {
             Ok(account) => {
                 let account = account::keep_password(&state, account, &password, remember).await;
                 SignInResult::SignedIn { account }
@@ -150,10 +155,11 @@ pub async fn sign_in_with_ent_page(
         Ok(taken) => taken,
         Err(result) => return Ok(result),
     };
-    let mut account = match account::sign_in(&app, &ent_url, &login, proof, false).await {
-        Ok(account) => account,
-        Err(error) => return Ok(SignInResult::from_error(&error)),
-    };
+    let mut account =
+        match account::sign_in(&app, &ent_url, &login, proof, false, Place::Shown).await {
+            Ok(account) => account,
+            Err(error) => return Ok(SignInResult::from_error(&error)),
+        };
     // The session goes to the keyring (with a connector given under « Options avancées », once
     // the ENT took it): the next start is signed in while the ENT keeps it (or, with a
     // connector, until sign-out). The window says when no keyring kept it.
@@ -161,15 +167,18 @@ pub async fn sign_in_with_ent_page(
     account.remembered = Some(kept);
     account.signed_in_with = Some(SignInMethod::EntPage);
     state
-        .note_remembered(Some(kept), SignInMethod::EntPage)
+        .note_remembered(&account.id, Some(kept), SignInMethod::EntPage)
         .await;
     state
-        .remember_account(LastAccount {
-            ent_url,
-            login,
-            demo: false,
-            remembered: false,
-        })
+        .remember_account(
+            LastAccount {
+                ent_url,
+                login,
+                demo: false,
+                remembered: false,
+            },
+            true,
+        )
         .await;
     Ok(SignInResult::SignedIn { account })
 }
@@ -265,6 +274,9 @@ async fn start_demo_as(app: &AppHandle, state: &AppState, role: DemoRole) -> Sig
         }
     };
     let login = role.login();
+    if let Some(account) = show_if_open(state, &ent_url, login, true).await {
+        return SignInResult::SignedIn { account };
+    }
     match account::sign_in(
         app,
         &ent_url,
@@ -274,17 +286,21 @@ async fn start_demo_as(app: &AppHandle, state: &AppState, role: DemoRole) -> Sig
             remember: false,
         },
         true,
+        Place::Shown,
     )
     .await
     {
         Ok(account) => {
             state
-                .remember_account(LastAccount {
-                    ent_url,
-                    login: login.to_string(),
-                    demo: true,
-                    remembered: false,
-                })
+                .remember_account(
+                    LastAccount {
+                        ent_url,
+                        login: login.to_string(),
+                        demo: true,
+                        remembered: false,
+                    },
+                    true,
+                )
                 .await;
             SignInResult::SignedIn { account }
         }
@@ -292,7 +308,23 @@ async fn start_demo_as(app: &AppHandle, state: &AppState, role: DemoRole) -> Sig
     }
 }
 
-/// The open account.
+/// « Ajouter un compte » for an account already open: it is shown, without signing in again.
+async fn show_if_open(
+    state: &AppState,
+    ent_url: &str,
+    login: &str,
+    demo: bool,
+) -> Option<AccountInfo> {
+    let id = crate::state::store_dir_name(ent_url, login, demo);
+    let mut accounts = state.accounts.write().await;
+    let account = accounts.get(&id)?.account.clone();
+    accounts.shown = Some(id.clone());
+    drop(accounts);
+    state.remember_shown(&id).await;
+    Some(account)
+}
+
+/// The shown account.
 #[tauri::command]
 #[tracing::instrument(skip_all, err)]
 pub async fn account(state: State<'_, AppState>) -> Result<AccountInfo, CommandError> {
@@ -307,10 +339,8 @@ pub async fn unsent_work(state: State<'_, AppState>) -> Result<Unsent, CommandEr
     Ok(state.mailbox().await?.unsent().await?)
 }
 
-/// Signs out: ends the session on the ENT (`/auth/logout`), closes the ENT's sign-in window
-/// and its cookies, forgets the password and the kept ENT session in the keyring, and erases the local copy when the
-/// user asked for it (the window warned about unsent messages first, see [`unsent_work`]).
-/// The window goes back to the sign-in screen.
+/// Signs the shown account out (see [`close_account`]); the window then shows another open
+/// account, or the sign-in screen when none is left.
 #[tauri::command]
 #[tracing::instrument(skip(app, state), err)]
 pub async fn sign_out(
@@ -318,14 +348,34 @@ pub async fn sign_out(
     state: State<'_, AppState>,
     erase_local_copy: bool,
 ) -> Result<(), CommandError> {
-    let Some(current) = state.current.write().await.take() else {
+    let Some(id) = state.accounts.read().await.shown.clone() else {
+        return Ok(());
+    };
+    close_account(&app, &state, &id, erase_local_copy).await
+}
+
+/// Signs the account `id` out, and only it: ends its session on the ENT (`/auth/logout`),
+/// stops its tasks, forgets its password and kept ENT session in the keyring, forgets it in
+/// `accounts.json`, and erases its local copy when asked (the window warned about unsent
+/// messages first, see [`unsent_work`]). The other accounts, their stores and their keyring
+/// entries are left as they are.
+pub async fn close_account(
+    app: &AppHandle,
+    state: &AppState,
+    id: &str,
+    erase_local_copy: bool,
+) -> Result<(), CommandError> {
+    let Some(current) = state.accounts.write().await.take(id) else {
         return Ok(());
     };
     current.mailbox.sign_out().await;
-    sso::forget_ent_window(&app);
+    sso::forget_ent_window(app);
     let dir = current.mailbox.account().dir.clone();
     account::forget_secrets(&current.account.ent_url, &current.account.login).await;
-    state.forget_account().await;
+    state.forget_account(id).await;
+    if let Some(shown) = state.accounts.read().await.shown.clone() {
+        state.remember_shown(&shown).await;
+    }
     current.close().await;
     if erase_local_copy {
         tokio::fs::remove_dir_all(&dir).await.map_err(|error| {

@@ -81,11 +81,17 @@ fn start_at_login(app: &AppHandle) -> bool {
 pub async fn forget_password(state: tauri::State<'_, AppState>) -> Result<(), CommandError> {
     let account = state.account().await?;
     crate::account::forget_secrets(&account.ent_url, &account.login).await;
-    if let Some(mut last) = state.last_account().await {
-        last.remembered = false;
-        state.remember_account(last).await;
-    }
-    if let Some(current) = state.current.write().await.as_mut() {
+    let id = account.id.clone();
+    state
+        .change_saved(move |saved| {
+            for kept in &mut saved.accounts {
+                if crate::state::account_id(kept) == id {
+                    kept.remembered = false;
+                }
+            }
+        })
+        .await;
+    if let Some(current) = state.accounts.write().await.get_mut(&account.id) {
         current.account.remembered = None;
     }
     Ok(())

@@ -6,7 +6,11 @@ import type { SignInMethod } from "./SignInMethod";
 /**
  * The account as the window shows it.
  */
-export type AccountInfo = { entUrl: string, login: string, displayName: string, profile: string | null, demo: boolean, 
+export type AccountInfo = { 
+/**
+ * Stable between runs: the name of the account's store folder (see [`account_id`]).
+ */
+id: string, entUrl: string, login: string, displayName: string, profile: string | null, demo: boolean, 
 /**
  * The local copy was damaged and replaced when the account opened: the window tells the
  * user (where the damaged file is, and whether the unsent messages were kept).

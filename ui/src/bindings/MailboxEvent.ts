@@ -3,8 +3,12 @@ import type { AppEvent } from "./AppEvent";
 import type { Event } from "./Event";
 
 /**
- * What the window receives on [`MAILBOX_EVENT`]: the core's events as the core shapes them,
- * and the app's own beside them (never a copy of the core's). Generated into
- * `ui/src/bindings/MailboxEvent.ts` (`Event | AppEvent`, both tagged by `kind`).
+ * What the window receives on [`MAILBOX_EVENT`]: an event and the account it comes from.
+ * Generated into `ui/src/bindings/MailboxEvent.ts` (`{ account?: string } & WindowEvent`).
  */
-export type MailboxEvent = Event | AppEvent;
+export type MailboxEvent = { 
+/**
+ * The id of the open account the event is about ([`crate::state::AccountInfo::id`]);
+ * absent for the window's own (files dropped, a link clicked).
+ */
+account?: string, } & (Event | AppEvent);

@@ -117,6 +117,18 @@ export const en: Record<MessageKey, string> = {
 
   "title.unread": "({count}) Messagerie",
 
+  "accounts.label": "Accounts",
+  "accounts.unified": "All inboxes",
+  "accounts.unreadOne": "1 unread message",
+  "accounts.unreadMany": "{count} unread messages",
+  "accounts.add": "Add an account",
+  "accounts.addTitle": "Add an account",
+  "accounts.back": "Back to the mailbox",
+  "accounts.remove": "Remove this account",
+  "accounts.removeTitle": "Remove the account “{name}”",
+  "accounts.removeConfirm":
+    "This account will be signed out and its local copy erased from this computer; the other accounts do not change. The messages stay on the ENT.",
+  "accounts.ofAccount": "Account: {name}",
   "signOut.button": "Sign out",
   "signOut.title": "Sign out",
   "signOut.erase": "Erase the local copy of the messages on this computer",

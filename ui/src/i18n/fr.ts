@@ -119,6 +119,18 @@ export const fr = {
 
   "title.unread": "({count}) Messagerie",
 
+  "accounts.label": "Comptes",
+  "accounts.unified": "Toutes les boîtes de réception",
+  "accounts.unreadOne": "1 message non lu",
+  "accounts.unreadMany": "{count} messages non lus",
+  "accounts.add": "Ajouter un compte",
+  "accounts.addTitle": "Ajouter un compte",
+  "accounts.back": "Revenir à la messagerie",
+  "accounts.remove": "Retirer ce compte",
+  "accounts.removeTitle": "Retirer le compte « {name} »",
+  "accounts.removeConfirm":
+    "Ce compte sera déconnecté et sa copie locale effacée de cet ordinateur ; les autres comptes ne changent pas. Les messages restent sur l'ENT.",
+  "accounts.ofAccount": "Compte : {name}",
   "signOut.button": "Se déconnecter",
   "signOut.title": "Se déconnecter",
   "signOut.erase": "Effacer la copie locale des messages sur cet ordinateur",

@@ -25,6 +25,77 @@ import { printMessages } from "../print/print";
 import type { PrintItem } from "../print/printView";
 import { ariaKeys, isTyping, keysLabel, ShortcutsDialog, shortcutFor, type ShortcutId } from "../shortcuts";
 import { announcementText } from "./announce";
+import { AccountSwitcher, accountLabel, entHost } from "./AccountSwitcher";
+import type { AccountInfo } from "../bindings/AccountInfo";
+import type { OpenAccount } from "../bindings/OpenAccount";
+import type { MailboxEvent } from "../bindings/MailboxEvent";
+
+/** Several ENT accounts side by side: what the switcher does (App.tsx holds which is shown). */
+export interface AccountsProps {
+  /** The account on screen (events of the others only notify); ignored in the unified view. */
+  shownId: string | null;
+  /** « Toutes les boîtes de réception » is on screen. */
+  unified: boolean;
+  onShow: (id: string) => void;
+  onUnified: () => void;
+  onAdd: () => void;
+  /** An account was removed: the window shows another one, or the sign-in screen. */
+  onRemoved: () => void;
+  /** A notification of another account was clicked: show it and open the message. */
+  onOpenInAccount: (account: string, messageId: string) => void;
+  /** A message to open once the mailbox is drawn (a notification clicked). */
+  openOnStart?: string;
+}
+
+/** The events after which an account's inbox count may have changed. */
+const COUNTS_MAY_CHANGE = new Set<MailboxEvent["kind"]>([
+  "newMail",
+  "unreadCounts",
+  "messagesChanged",
+  "foldersChanged",
+  "syncDone",
+]);
+
+/** The open accounts with their unread counts, read again after any event that may change one
+ * (of any account). Calls made while one runs are folded into one follow-up. */
+function useOpenAccounts(api: MailboxApi, on: boolean): OpenAccount[] {
+  const [accounts, setAccounts] = useState<OpenAccount[]>([]);
+  useEffect(() => {
+    if (!on) return;
+    let alive = true;
+    let running = false;
+    let again = false;
+    const load = () => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      api
+        .accounts()
+        .then(
+          (list) => alive && setAccounts(list),
+          () => undefined,
+        )
+        .finally(() => {
+          running = false;
+          if (again && alive) {
+            again = false;
+            load();
+          }
+        });
+    };
+    load();
+    const stop = api.subscribe((e) => {
+      if (COUNTS_MAY_CHANGE.has(e.kind)) load();
+    });
+    return () => {
+      alive = false;
+      stop();
+    };
+  }, [api, on]);
+  return accounts;
+}
 
 export interface MailboxProps {
   api: MailboxApi;
@@ -47,6 +118,8 @@ export interface MailboxProps {
   byConversation?: boolean;
   /** New mail is announced with its sender and subject (the notifications' preview setting). */
   announcePreview?: boolean;
+  /** The account switcher and the unified view; without it, one account and no switcher. */
+  accounts?: AccountsProps;
 }
 
 /** The three-pane mailbox window. */
@@ -62,6 +135,7 @@ export function Mailbox({
   print,
   byConversation = false,
   announcePreview = true,
+  accounts,
 }: MailboxProps) {
   const [ownLocale, setOwnLocale] = useState<Locale>("fr");
   const current = locale ?? ownLocale;
@@ -81,6 +155,7 @@ export function Mailbox({
         print={print}
         byConversation={byConversation}
         announcePreview={announcePreview}
+        accounts={accounts}
       />
     </I18nProvider>
   );
@@ -131,7 +206,9 @@ function MailboxWindow({
   print,
   byConversation,
   announcePreview,
+  accounts: switcher,
 }: {
+  accounts?: AccountsProps;
   api: MailboxApi;
   onLocaleChange: (l: Locale) => void;
   onSignedOut?: (options: { eraseLocalCopy: boolean }) => void;
@@ -145,7 +222,17 @@ function MailboxWindow({
 }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const [store] = useState(() => new MailboxStore(api, { ...initialState, byConversation }));
+  const unified = switcher?.unified ?? false;
+  const [store] = useState(
+    () =>
+      new MailboxStore(
+        api,
+        { ...initialState, byConversation, unified },
+        { accountId: switcher?.shownId ?? null, onOpenInAccount: switcher?.onOpenInAccount },
+      ),
+  );
+  const openAccounts = useOpenAccounts(api, switcher !== undefined);
+  const [removing, setRemoving] = useState<AccountInfo | null>(null);
   const state = useMailboxState(store);
   const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [signingOut, setSigningOut] = useState(false);
@@ -274,6 +361,12 @@ function MailboxWindow({
     return stop;
   }, [store]);
 
+  // A notification of this account was clicked while another one showed: open its message.
+  const openOnStart = switcher?.openOnStart;
+  useEffect(() => {
+    if (openOnStart) void store.selectFolder(INBOX).then(() => store.open(openOnStart));
+  }, [store, openOnStart]);
+
   // « Afficher par conversation » changed in « Paramètres »: the list is drawn again at once.
   useEffect(() => {
     void store.setByConversation(byConversation);
@@ -287,12 +380,16 @@ function MailboxWindow({
     return () => window.removeEventListener("focus", sync);
   }, [store]);
 
-  const unread = MailboxStore.inboxUnread(state);
+  // The title counts the inbox on screen (every inbox in the unified view); the tray counts
+  // every account's.
+  const total = openAccounts.reduce((sum, a) => sum + a.inboxUnread, 0);
+  const unread = unified ? total : MailboxStore.inboxUnread(state);
+  const trayUnread = openAccounts.length > 1 ? total : unread;
   useEffect(() => {
     const title = unread > 0 ? t("title.unread", { count: unread }) : t("app.name");
     document.title = title;
-    api.setWindowTitle(title, unread, i18n.locale).catch(() => undefined);
-  }, [api, unread, t, i18n.locale]);
+    api.setWindowTitle(title, trayUnread, i18n.locale).catch(() => undefined);
+  }, [api, unread, trayUnread, t, i18n.locale]);
 
   const askDeleteForever = (ids: string[]) => {
     if (ids.length === 0) return;
@@ -317,7 +414,7 @@ function MailboxWindow({
       const current = s.open?.id ?? s.cursorId;
       const actions: Record<Exclude<ShortcutId, "send">, () => boolean> = {
         help: () => (setShowShortcuts(true), true),
-        compose: () => (compose ? (composeNew(), true) : false),
+        compose: () => (compose && !unified ? (composeNew(), true) : false),
         reply: () => (compose && current && s.open?.message?.noReply !== true ? (startCompose(compose.replyDraft(current, false)), true) : false),
         replyAll: () => (compose && current && s.open?.message?.noReply !== true ? (startCompose(compose.replyDraft(current, true)), true) : false),
         forward: () => (compose && current ? (startCompose(compose.forwardDraft(current)), true) : false),
@@ -350,7 +447,15 @@ function MailboxWindow({
     [state.folders],
   );
   const selectedFolder = state.folders.byId[state.selectedFolderId];
-  const selectedName = selectedFolder ? folderName(selectedFolder, t) : "";
+  const selectedName = unified ? t("accounts.unified") : selectedFolder ? folderName(selectedFolder, t) : "";
+  const accountOf = useMemo(() => {
+    if (!unified) return undefined;
+    const names: Record<string, { label: string; host: string }> = {};
+    for (const a of openAccounts) names[a.account.id] = { label: accountLabel(a.account), host: entHost(a.account) };
+    const out: Record<string, { label: string; host: string }> = {};
+    for (const [id, account] of Object.entries(state.accountOf)) out[id] = names[account] ?? { label: account, host: account };
+    return out;
+  }, [unified, openAccounts, state.accountOf]);
   const searching = state.search.hits !== null;
   const ids = store.visibleIds(state);
   const folderOf = useMemo(() => {
@@ -369,22 +474,25 @@ function MailboxWindow({
     <div className="mbx-app">
       <header className="mbx-top">
         <h1 className="mbx-brand">{t("app.name")}</h1>
-        <input
-          ref={searchRef}
-          type="search"
-          className="mbx-search"
-          aria-label={t("search.label")}
-          placeholder={t("search.placeholder")}
-          value={state.search.query}
-          onChange={(e) => void store.search(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === "Escape") {
-              void store.search("");
-              e.currentTarget.blur();
-            }
-          }}
-        />
-        <span className="mbx-account">{state.account?.displayName}</span>
+        {/* The search reads one account's copy: not offered over every inbox together. */}
+        {!unified && (
+          <input
+            ref={searchRef}
+            type="search"
+            className="mbx-search"
+            aria-label={t("search.label")}
+            placeholder={t("search.placeholder")}
+            value={state.search.query}
+            onChange={(e) => void store.search(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Escape") {
+                void store.search("");
+                e.currentTarget.blur();
+              }
+            }}
+          />
+        )}
+        <span className="mbx-account">{unified ? null : state.account?.displayName}</span>
         <LocalePicker locale={i18n.locale} onChange={onLocaleChange} />
         {onOpenSettings && (
           <button
@@ -397,9 +505,11 @@ function MailboxWindow({
             {t("settings.button")}
           </button>
         )}
-        <button type="button" onClick={() => setSigningOut(true)}>
-          {t("signOut.button")}
-        </button>
+        {!unified && (
+          <button type="button" onClick={() => setSigningOut(true)}>
+            {t("signOut.button")}
+          </button>
+        )}
       </header>
 
       {lateDue !== null && (
@@ -446,7 +556,8 @@ function MailboxWindow({
 
       <main className="mbx-panes" ref={panesRef} style={{ gridTemplateColumns: gridColumns(panes.widths) }}>
         <div className="mbx-left">
-          {compose && (
+          {/* Over every inbox together, no account to write from: choose one first. */}
+          {compose && !unified && (
             <button
               type="button"
               className="mbx-primary mbx-compose-new"
@@ -458,27 +569,40 @@ function MailboxWindow({
               {t("composer.create")}
             </button>
           )}
-          <FolderPane
-            folders={folders}
-            selectedId={searching ? "" : state.selectedFolderId}
-            maxDepth={state.maxFolderDepth}
-            onSelect={(id) => {
-              setShowScheduled(false);
-              void store.selectFolder(id);
-            }}
-            onDropMessages={(dropped, folderId) => void store.moveTo(dropped, folderId)}
-            onCreate={(name, parentId) => void store.createFolder(name, parentId)}
-            onRename={(id, name) => void store.renameFolder(id, name)}
-            onDelete={(f) =>
-              setConfirm({
-                title: t("folders.delete"),
-                body: t("folders.confirmDelete", { name: f.name }),
-                label: t("folders.delete"),
-                run: () => void store.deleteFolder(f.id),
-              })
-            }
-          />
-          {writing && (
+          {switcher && (
+            <AccountSwitcher
+              accounts={openAccounts}
+              shownId={switcher.shownId}
+              unified={unified}
+              onShow={switcher.onShow}
+              onUnified={switcher.onUnified}
+              onAdd={switcher.onAdd}
+              onRemove={setRemoving}
+            />
+          )}
+          {!unified && (
+            <FolderPane
+              folders={folders}
+              selectedId={searching ? "" : state.selectedFolderId}
+              maxDepth={state.maxFolderDepth}
+              onSelect={(id) => {
+                setShowScheduled(false);
+                void store.selectFolder(id);
+              }}
+              onDropMessages={(dropped, folderId) => void store.moveTo(dropped, folderId)}
+              onCreate={(name, parentId) => void store.createFolder(name, parentId)}
+              onRename={(id, name) => void store.renameFolder(id, name)}
+              onDelete={(f) =>
+                setConfirm({
+                  title: t("folders.delete"),
+                  body: t("folders.confirmDelete", { name: f.name }),
+                  label: t("folders.delete"),
+                  run: () => void store.deleteFolder(f.id),
+                })
+              }
+            />
+          )}
+          {writing && !unified && (
             <button
               type="button"
               className={showScheduled ? "mbx-folder mbx-selected" : "mbx-folder"}
@@ -538,6 +662,7 @@ function MailboxWindow({
             ticked={state.ticked}
             pending={state.pending}
             folderOf={folderOf}
+            accountOf={accountOf}
             conversations={searching ? undefined : state.conversations}
             onOpen={openMessage}
             onToggleTick={toggleTick}
@@ -665,6 +790,21 @@ function MailboxWindow({
           <p className="mbx-address">
             <code>{state.clickedLink}</code>
           </p>
+        </ConfirmDialog>
+      )}
+      {removing && switcher && (
+        <ConfirmDialog
+          title={t("accounts.removeTitle", { name: accountLabel(removing) })}
+          confirmLabel={t("accounts.remove")}
+          danger
+          onCancel={() => setRemoving(null)}
+          onConfirm={() => {
+            const id = removing.id;
+            setRemoving(null);
+            api.removeAccount(id).then(() => switcher.onRemoved(), report);
+          }}
+        >
+          <p>{t("accounts.removeConfirm")}</p>
         </ConfirmDialog>
       )}
       {signingOut && (

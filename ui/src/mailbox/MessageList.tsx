@@ -24,6 +24,9 @@ export interface MessageListProps {
   pending: Record<string, true>;
   /** While searching: the folder name of each hit. */
   folderOf?: Record<string, string>;
+  /** « Toutes les boîtes de réception »: the account of each line, as the user names it, and
+   * its ENT's host (what the line shows: one person's accounts differ by it). */
+  accountOf?: Record<string, { label: string; host: string }>;
   /** « Afficher par conversation »: each row's conversation, by its latest message's id. */
   conversations?: Record<string, ConversationLine>;
   onOpen: (id: string) => void;
@@ -60,6 +63,7 @@ export function MessageList({
   ticked,
   pending,
   folderOf,
+  accountOf,
   conversations,
   onOpen,
   onToggleTick,
@@ -132,6 +136,7 @@ export function MessageList({
         ticked={Boolean(ticked[id])}
         pending={Boolean(pending[id])}
         folderName={folderOf?.[id]}
+        accountName={accountOf?.[id]}
         thread={conversations?.[id]}
         onOpen={onOpen}
         onToggleTick={onToggleTick}
@@ -178,6 +183,7 @@ interface RowProps {
   ticked: boolean;
   pending: boolean;
   folderName: string | undefined;
+  accountName: { label: string; host: string } | undefined;
   thread: ConversationLine | undefined;
   onOpen: (id: string) => void;
   onToggleTick: (id: string) => void;
@@ -195,6 +201,7 @@ const Row = memo(function Row({
   ticked,
   pending,
   folderName,
+  accountName,
   thread,
   onOpen,
   onToggleTick,
@@ -259,6 +266,16 @@ const Row = memo(function Row({
           </span>
         )}
         {folderName && <span className="mbx-folder-tag">{t("search.in", { folder: folderName })}</span>}
+        {accountName && (
+          <span
+            className="mbx-folder-tag"
+            data-testid="line-account"
+            title={t("accounts.ofAccount", { name: accountName.label })}
+          >
+            <span className="mbx-sr">{t("accounts.ofAccount", { name: accountName.label })}</span>
+            <span aria-hidden="true">{accountName.host}</span>
+          </span>
+        )}
         {m.hasAttachment && (
           <svg role="img" aria-label={t("list.attachment")} className="mbx-clip" viewBox="0 0 16 16" width="14" height="14">
             {/* A paperclip drawn here: an emoji needs a font many desktops lack. */}

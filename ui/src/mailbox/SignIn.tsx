@@ -16,6 +16,8 @@ export interface SignInProps {
   onLocaleChange?: (locale: Locale) => void;
   /** Pre-filled ENT address (the last one used). */
   initialEntUrl?: string;
+  /** « Ajouter un compte »: the open accounts stay; this goes back to them. */
+  onBack?: () => void;
 }
 
 /** The kinds the sign-in screen words in its own way; the others are « La connexion a échoué : … ». */
@@ -57,6 +59,7 @@ function SignInForm({
   onSignedIn,
   onLocaleChange,
   initialEntUrl = "",
+  onBack,
 }: Omit<SignInProps, "locale" | "onLocaleChange"> & { onLocaleChange: (l: Locale) => void }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -122,7 +125,12 @@ function SignInForm({
           <h1>{t("app.name")}</h1>
           <LocalePicker locale={i18n.locale} onChange={onLocaleChange} />
         </div>
-        <h2>{t("signIn.title")}</h2>
+        <h2>{onBack ? t("accounts.addTitle") : t("signIn.title")}</h2>
+        {onBack && (
+          <button type="button" className="mbx-link-button" data-testid="add-account-back" onClick={onBack}>
+            {t("accounts.back")}
+          </button>
+        )}
         {problemText && (
           <p
             className="mbx-signin-error"

@@ -14,6 +14,8 @@ import type { SignInResult } from "../bindings/SignInResult";
 import type { Unsent } from "../bindings/Unsent";
 import type { OpenedMessage } from "../bindings/OpenedMessage";
 import type { PaneWidths } from "../bindings/PaneWidths";
+import type { OpenAccount } from "../bindings/OpenAccount";
+import type { UnifiedLine } from "../bindings/UnifiedLine";
 
 /**
  * Everything the mailbox window asks of the backend. Each operation maps to one Tauri command;
@@ -22,7 +24,16 @@ import type { PaneWidths } from "../bindings/PaneWidths";
  * the local copy changed, and the backend reports unconfirmed ones with `pendingChanged`.
  */
 export interface MailboxApi {
+  /** The shown account: every other call acts on it. */
   account(): Promise<AccountInfo>;
+  /** Every open account, with its inbox's unread count (the switcher). */
+  accounts(): Promise<OpenAccount[]>;
+  /** Shows the open account `id`: the calls that follow act on it. */
+  showAccount(id: string): Promise<AccountInfo>;
+  /** « Retirer ce compte »: signs it out and erases its local copy; the others stay. */
+  removeAccount(id: string): Promise<void>;
+  /** « Toutes les boîtes de réception »: every open account's inbox merged, newest first. */
+  unifiedInbox(offset: number, limit: number): Promise<UnifiedLine[]>;
   /** System folders first, then the user folder tree flattened (parents before children). */
   folders(): Promise<Folder[]>;
   /** The server's folder depth limit (`/conversation/max-depth`, 3 by default). */
@@ -86,9 +97,10 @@ export interface MailboxApi {
   showEntImages(id: string): Promise<string>;
   /**
    * Raises the desktop notification for messages that just arrived (one per message, or one
-   * summary for several); a click on it comes back as an `openMessage` event.
+   * summary for several) of the open account `account` (the shown one when absent); a click on
+   * it comes back as an `openMessage` event of that account.
    */
-  notifyNewMail(messageIds: string[]): Promise<void>;
+  notifyNewMail(messageIds: string[], account?: string): Promise<void>;
   /** The window drew the inbox (the startup measure is logged on the Rust side). */
   inboxDrawn(messageCount: number): Promise<void>;
   /** The native window's title, and the tray's (the inbox's unread count shows there, in `lang`). */

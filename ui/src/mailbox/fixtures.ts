@@ -22,6 +22,8 @@ import type { SearchHit } from "../bindings/SearchHit";
 import type { SignInResult } from "../bindings/SignInResult";
 import type { Unsent } from "../bindings/Unsent";
 import type { OpenedMessage } from "../bindings/OpenedMessage";
+import type { OpenAccount } from "../bindings/OpenAccount";
+import type { UnifiedLine } from "../bindings/UnifiedLine";
 import type { SafeBody } from "../bindings/SafeBody";
 
 const user = (id: string, displayName: string, profile: string): Recipient => ({
@@ -281,6 +283,26 @@ export class FixtureApi implements MailboxApi, SignInApi {
   panes: PaneWidths | null = null;
   /** Extra fields of the account (a damaged copy replaced, a password or session not kept). */
   accountNotes: Pick<AccountInfo, "storeRecovery" | "remembered" | "signedInWith"> = {};
+  /** The fixture's own account's id (its mail is the fixture's). */
+  static readonly OWN_ID = "demo_marie.durand";
+  /** Other open accounts (the switcher), and their inbox lines (the unified view). */
+  others: OpenAccount[] = [];
+  otherInbox: UnifiedLine[] = [];
+  /** The account shown (`showAccount`). */
+  shownId: string = FixtureApi.OWN_ID;
+  /** The other accounts' messages, by id (read when that account is shown). */
+  private foreign = new Map<string, Stored>();
+
+  /** Opens another account (the switcher) with one unread message in its inbox, `minutes`
+   * newer than the fixture's newest; returns that message's id. */
+  addAccount(account: AccountInfo, subject: string, minutes = 5): string {
+    const id = `m-${account.id}-${this.nextId++}`;
+    const stored = fromSeed({ id, subject, from: people.martin, to: [me], hoursAgo: -minutes / 60, unread: true, body: `<p>${subject}</p>` });
+    this.foreign.set(id, stored);
+    this.others.push({ account, inboxUnread: 1, shown: false });
+    this.otherInbox.push({ account: account.id, message: this.summary(stored.message) });
+    return id;
+  }
 
   constructor(options: FixtureOptions = {}) {
     this.maxDepth = options.maxDepth ?? 3;
@@ -372,15 +394,52 @@ export class FixtureApi implements MailboxApi, SignInApi {
 
   // ---- MailboxApi ----------------------------------------------------------------------
 
-  account(): Promise<AccountInfo> {
-    return answer({
+  private ownAccount(): AccountInfo {
+    return {
+      id: FixtureApi.OWN_ID,
       entUrl: "https://demo.college-jean-moulin.fr",
       login: "marie.durand",
       displayName: me.displayName,
       profile: "Teacher",
       demo: true,
       ...this.accountNotes,
-    });
+    };
+  }
+
+  account(): Promise<AccountInfo> {
+    return answer(this.ownAccount());
+  }
+
+  accounts(): Promise<OpenAccount[]> {
+    this.log("accounts");
+    const unread = [...this.messages.values()].filter((s) => this.where(s) === INBOX && s.message.unread).length;
+    const all = [{ account: this.ownAccount(), inboxUnread: unread, shown: false }, ...this.others];
+    return answer(all.map((a) => ({ ...a, shown: a.account.id === this.shownId })));
+  }
+
+  showAccount(id: string): Promise<AccountInfo> {
+    this.log("showAccount", id);
+    const account = id === FixtureApi.OWN_ID ? this.ownAccount() : this.others.find((a) => a.account.id === id)?.account;
+    if (!account) return fail("signedOut", "no such account");
+    this.shownId = id;
+    return answer(account);
+  }
+
+  removeAccount(id: string): Promise<void> {
+    this.log("removeAccount", id);
+    this.others = this.others.filter((a) => a.account.id !== id);
+    this.otherInbox = this.otherInbox.filter((l) => l.account !== id);
+    if (this.shownId === id) this.shownId = FixtureApi.OWN_ID;
+    return answer(undefined);
+  }
+
+  unifiedInbox(offset: number, limit: number): Promise<UnifiedLine[]> {
+    this.log("unifiedInbox", offset, limit);
+    const own = [...this.messages.values()]
+      .filter((s) => this.where(s) === INBOX)
+      .map((s) => ({ account: FixtureApi.OWN_ID, message: this.summary(s.message) }));
+    const all = [...own, ...this.otherInbox].sort((a, b) => b.message.date - a.message.date);
+    return answer(all.slice(offset, offset + limit));
   }
 
   folders(): Promise<Folder[]> {
@@ -473,7 +532,7 @@ export class FixtureApi implements MailboxApi, SignInApi {
 
   read(id: string): Promise<OpenedMessage> {
     this.log("read", id);
-    const s = this.messages.get(id);
+    const s = this.shownId === FixtureApi.OWN_ID ? this.messages.get(id) : this.foreign.get(id);
     if (!s) return fail("invalidInput", `no message ${id}`);
     if (s.message.unread) {
       s.message.unread = false;
@@ -672,7 +731,7 @@ export class FixtureApi implements MailboxApi, SignInApi {
   }
   reconnect(): Promise<SignInResult> {
     this.log("reconnect");
-    return this.signInAnswer({ entUrl: "https://ent.example.org", login: "marie.durand", displayName: me.displayName, profile: "Teacher", demo: false });
+    return this.signInAnswer({ id: "ent.example.org_marie.durand", entUrl: "https://ent.example.org", login: "marie.durand", displayName: me.displayName, profile: "Teacher", demo: false });
   }
 
   /** The body with each remote image source replaced by a 1-pixel GIF, as the backend inlines. */
@@ -693,8 +752,9 @@ export class FixtureApi implements MailboxApi, SignInApi {
     return answer((s.message.body ?? "").replace(/src="\/workspace\/[^"]*"/g, `src="${pixel}"`));
   }
 
-  notifyNewMail(messageIds: string[]): Promise<void> {
-    this.log("notifyNewMail", messageIds);
+  notifyNewMail(messageIds: string[], account?: string): Promise<void> {
+    if (account === undefined) this.log("notifyNewMail", messageIds);
+    else this.log("notifyNewMail", messageIds, account);
     return answer(undefined);
   }
 
@@ -752,6 +812,7 @@ export class FixtureApi implements MailboxApi, SignInApi {
     // The password is never recorded, even by the fixture.
     this.log("signIn", { entUrl: credentials.entUrl, login: credentials.login, remember: credentials.remember });
     return this.signInAnswer({
+      id: `${credentials.entUrl.replace(/^https?:\/\//, "")}_${credentials.login}`,
       entUrl: credentials.entUrl,
       login: credentials.login,
       displayName: me.displayName,
@@ -764,13 +825,14 @@ export class FixtureApi implements MailboxApi, SignInApi {
     // The secret is never recorded, even by the fixture.
     if (connector) this.log("signInWithEntPage", entUrl, connector.clientId);
     else this.log("signInWithEntPage", entUrl);
-    return this.signInAnswer({ entUrl, login: "marie.durand", displayName: me.displayName, profile: "Teacher", demo: false });
+    return this.signInAnswer({ id: `${entUrl.replace(/^https?:\/\//, "")}_marie.durand`, entUrl, login: "marie.durand", displayName: me.displayName, profile: "Teacher", demo: false });
   }
 
   startDemo(role: DemoRole): Promise<SignInResult> {
     this.log("startDemo", role);
     const who = { teacher: people.durand, pupil: people.leroy, parent: people.leroyParent }[role];
     return this.signInAnswer({
+      id: `demo_${who.id}`,
       entUrl: "http://127.0.0.1",
       login: who.id,
       displayName: who.displayName,

@@ -53,6 +53,10 @@ export interface MailboxState {
   error: CommandError | null;
   /** What the live region last said (new mail, the sync going offline or back). */
   announced: Announced | null;
+  /** « Toutes les boîtes de réception »: the list is every open account's inbox merged. */
+  unified: boolean;
+  /** In the unified view: the account of each listed message (its actions go through it). */
+  accountOf: Record<string, string>;
 }
 
 export const initialState: MailboxState = {
@@ -76,9 +80,20 @@ export const initialState: MailboxState = {
   sessionExpired: false,
   error: null,
   announced: null,
+  unified: false,
+  accountOf: {},
 };
 
+/** What a store is for: the open account it shows (events of the others only notify), or the
+ * unified view of all; and what to do when a notification of another account is clicked. */
+export interface StoreOptions {
+  accountId?: string | null;
+  onOpenInAccount?: (account: string, messageId: string) => void;
+}
+
 const PAGE = 1000;
+/** How many lines of the unified view are read: the newest of every inbox. */
+export const UNIFIED_LINES = 500;
 /** « As many as there are » for a page's limit (the backend's u32). */
 const ALL_LINES = 2 ** 32 - 1;
 /** What a folder shown for the first time is drawn from: a few screens' worth. */
@@ -105,6 +120,7 @@ export class MailboxStore {
   constructor(
     private readonly api: MailboxApi,
     state: MailboxState = initialState,
+    private readonly options: StoreOptions = {},
   ) {
     this.state = state;
   }
@@ -167,6 +183,11 @@ export class MailboxStore {
   // ---- backend events ------------------------------------------------------------------
 
   apply(event: MailboxEvent): void {
+    const mine = this.options.accountId ?? null;
+    if (event.account !== undefined && mine !== null && event.account !== mine && !this.state.unified) {
+      this.applyOther(event.account, event);
+      return;
+    }
     switch (event.kind) {
       case "progress":
         this.update(() => ({ sync: { kind: "syncing", done: event.done, total: event.total } }));
@@ -221,13 +242,13 @@ export class MailboxStore {
         if (said) this.update(() => ({ announced: { seq: (this.state.announced?.seq ?? 0) + 1, message: said } }));
         // No notification for what the user is looking at.
         if (!(windowHasFocus() && this.state.selectedFolderId === INBOX)) {
-          this.api.notifyNewMail(event.messages.map((m) => m.id)).catch((e: unknown) => this.fail(e));
+          this.api.notifyNewMail(event.messages.map((m) => m.id), event.account).catch((e: unknown) => this.fail(e));
         }
         void this.refresh();
         return;
       }
       case "openMessage":
-        void this.selectFolder(INBOX).then(() => this.open(event.id));
+        void this.selectFolder(INBOX).then(() => this.open(event.id, event.account));
         return;
       case "linkClicked":
         this.update(() => ({ clickedLink: event.url }));
@@ -256,6 +277,17 @@ export class MailboxStore {
     }
   }
 
+  /** An event of another open account than the one shown: new mail is notified (the user is
+   * not looking at it); a click on such a notification shows that account. */
+  private applyOther(account: string, event: MailboxEvent): void {
+    if (event.kind === "newMail") {
+      const ids = event.messages.map((m) => m.id);
+      this.api.notifyNewMail(ids, account).catch(() => undefined);
+    } else if (event.kind === "openMessage") {
+      this.options.onOpenInAccount?.(account, event.id);
+    }
+  }
+
   /**
    * Reads folders, the shown folder's listing and the pending set again, then commits them in
    * one update. Calls made while one runs are folded into a single follow-up.
@@ -280,6 +312,10 @@ export class MailboxStore {
 
   private async refreshOnce(): Promise<void> {
     try {
+      if (this.state.unified) {
+        await this.refreshUnified();
+        return;
+      }
       const folders = await this.api.folders();
       // The shown folder may be gone (deleted here or on the ENT): fall back to the inbox
       // before listing it, within this same refresh (awaiting selectFolder here would wait
@@ -329,6 +365,17 @@ export class MailboxStore {
     } catch (e) {
       this.fail(e);
     }
+  }
+
+  /** « Toutes les boîtes de réception »: every inbox merged, each line with its account. */
+  private async refreshUnified(): Promise<void> {
+    const query = this.state.search.query;
+    const [lines, pending] = await Promise.all([this.api.unifiedInbox(0, UNIFIED_LINES), this.api.pendingMessageIds()]);
+    const rows = lines.map((l) => l.message);
+    this.commit([], INBOX, query, rows, pending, null);
+    const accountOf: Record<string, string> = {};
+    for (const l of lines) accountOf[l.message.id] = l.account;
+    this.update(() => ({ accountOf }));
   }
 
   /** One state update with what a refresh read. */
@@ -472,11 +519,14 @@ export class MailboxStore {
     this.update(() => ({ ticked: on ? asSet(this.visibleIds()) : {} }));
   }
 
-  /** Opens a message in the reading pane; the backend marks it read. */
-  async open(id: string): Promise<void> {
+  /** Opens a message in the reading pane; the backend marks it read. In the unified view, its
+   * account is shown first: reading it, answering it or deleting it goes through its account. */
+  async open(id: string, account?: string): Promise<void> {
     const seq = ++this.openSeq;
     this.update(() => ({ open: { id, message: null, body: null }, cursorId: id }));
     try {
+      const owner = this.state.unified ? (account ?? this.state.accountOf[id]) : undefined;
+      if (owner) await this.api.showAccount(owner);
       const { message, body } = await this.api.read(id);
       if (seq !== this.openSeq) return;
       this.update((s) => ({
@@ -537,7 +587,7 @@ export class MailboxStore {
     return lines.flatMap((id) => conversations[id]?.here ?? [id]);
   }
 
-  private async act(ids: string[], run: () => Promise<unknown>, clearOpen: boolean): Promise<void> {
+  private async act(ids: string[], run: (ids: string[]) => Promise<unknown>, clearOpen: boolean): Promise<void> {
     if (ids.length === 0) return;
     this.update((s) => ({
       ticked: {},
@@ -545,7 +595,20 @@ export class MailboxStore {
       cursorId: clearOpen && s.cursorId && ids.includes(s.cursorId) ? null : s.cursorId,
     }));
     try {
-      await run();
+      if (!this.state.unified) {
+        await run(ids);
+      } else {
+        // Each account acts on its own messages.
+        const byAccount = new Map<string, string[]>();
+        for (const id of ids) {
+          const account = this.state.accountOf[id];
+          if (account) byAccount.set(account, [...(byAccount.get(account) ?? []), id]);
+        }
+        for (const [account, mine] of byAccount) {
+          await this.api.showAccount(account);
+          await run(mine);
+        }
+      }
     } catch (e) {
       this.fail(e);
     }
@@ -553,7 +616,7 @@ export class MailboxStore {
   }
 
   setUnread(ids: string[], unread: boolean): Promise<void> {
-    return this.act(ids, () => this.api.setUnread(ids, unread), false);
+    return this.act(ids, (some) => this.api.setUnread(some, unread), false);
   }
 
   /** U: unread becomes read and read becomes unread, judged on the first target. */
@@ -566,15 +629,15 @@ export class MailboxStore {
 
   /** Suppr: to the trash, or out of the trash for good (the caller confirms that). */
   trash(ids: string[]): Promise<void> {
-    return this.act(ids, () => this.api.trash(ids), true);
+    return this.act(ids, (some) => this.api.trash(some), true);
   }
 
   restore(ids: string[]): Promise<void> {
-    return this.act(ids, () => this.api.restore(ids), true);
+    return this.act(ids, (some) => this.api.restore(some), true);
   }
 
   deleteForever(ids: string[]): Promise<void> {
-    return this.act(ids, () => this.api.deleteForever(ids), true);
+    return this.act(ids, (some) => this.api.deleteForever(some), true);
   }
 
   async emptyTrash(): Promise<void> {
@@ -590,7 +653,7 @@ export class MailboxStore {
   moveTo(ids: string[], folderId: string): Promise<void> {
     return this.act(
       ids,
-      () => (folderId === INBOX ? this.api.moveToInbox(ids) : this.api.moveToFolder(ids, folderId)),
+      (some) => (folderId === INBOX ? this.api.moveToInbox(some) : this.api.moveToFolder(some, folderId)),
       true,
     );
   }
