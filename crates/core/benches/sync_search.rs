@@ -518,6 +518,65 @@ fn bench_sync(rt: &tokio::runtime::Runtime, latency: Duration) -> f64 {
     })
 }
 
+/// User and system CPU time of a process so far, from its `/proc/PID/stat` (Linux; clock ticks
+/// of 1/100 s).
+fn cpu_seconds(stat: &str) -> Option<f64> {
+    let text = std::fs::read_to_string(stat).ok()?;
+    // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
+    let rest = &text[text.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// One first sync of `SYNC_MESSAGES` (or, with `ceiling`, the line ceiling's requests) at
+/// `latency`, nothing else: for profiling (`perf record` on this binary with `sync-once 5` or
+/// `ceiling-once 5`) and quick comparisons; the figures of BENCHMARKS.md come from `sync`.
+fn sync_once(latency: Duration, ceiling_only: bool) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let ent = ChildEnt::start(SYNC_MESSAGES, latency);
+        eprintln!("ent-server child pid {}", ent.child.id());
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mb = signed_mailbox(dir.path(), &ent.url).await;
+        let child = format!("/proc/{}/stat", ent.child.id());
+        let cpu = |path: &str| cpu_seconds(path).unwrap_or(0.0);
+        let (client_cpu, server_cpu) = (cpu("/proc/self/stat"), cpu(&child));
+        let t = Instant::now();
+        let what = if ceiling_only {
+            let n = ceiling(mb.client(), mb.client().max_in_flight()).await;
+            assert_eq!(n, SYNC_MESSAGES);
+            "line ceiling"
+        } else {
+            let mut events = mb.events();
+            let first_body = async {
+                loop {
+                    if let Ok(messagerie_core::mailbox::Event::Progress { folder, .. }) =
+                        events.recv().await
+                    {
+                        if folder == "bodies" {
+                            return t.elapsed();
+                        }
+                    }
+                }
+            };
+            let (report, listed) = tokio::join!(mb.sync(SyncMode::Quick), first_body);
+            assert_eq!(report.expect("sync").bodies_fetched as usize, SYNC_MESSAGES);
+            eprintln!("first body stored after {:.2} s", listed.as_secs_f64());
+            "first sync"
+        };
+        let took = t.elapsed();
+        println!(
+            "{what} of {SYNC_MESSAGES} at {} ms: {:.2} s, {:.0} msg/s; CPU: client {:.2} s, ent-server {:.2} s",
+            latency.as_millis(),
+            took.as_secs_f64(),
+            SYNC_MESSAGES as f64 / took.as_secs_f64(),
+            cpu("/proc/self/stat") - client_cpu,
+            cpu(&child) - server_cpu,
+        );
+    });
+}
+
 /// The first sync of 100,000 messages at 5 ms: its rate against the 10,000 case of the same
 /// run, and the client's peak memory.
 fn bench_scale(rt: &tokio::runtime::Runtime, rate_10k: Option<f64>) {
@@ -928,6 +987,16 @@ fn main() {
             .unwrap_or(SYNC_MESSAGES);
         let latency = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(0);
         serve_child(count, latency);
+        return;
+    }
+    if args.first().map(String::as_str) == Some("sync-once") {
+        let latency = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(5);
+        sync_once(Duration::from_millis(latency), false);
+        return;
+    }
+    if args.first().map(String::as_str) == Some("ceiling-once") {
+        let latency = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(5);
+        sync_once(Duration::from_millis(latency), true);
         return;
     }
     let all = args.is_empty();
