@@ -1,6 +1,7 @@
 //! Benchmarks of messagerie-core, each against a baseline run in the same process.
 //!
-//! `cargo bench -p messagerie-core --bench sync_search` runs all; pass `sync`, `incremental`,
+//! `cargo bench -p messagerie-core --bench sync_search` runs all but `sync-read` (the `sync`
+//! figures at 5 ms with every message already read on the ENT); pass `sync`, `incremental`,
 //! `scale`, `resume`, `click`, `idle`, `search`, `list` or `recipients` after `--` to run one. Figures go to stdout as Markdown rows.
 //!
 //! The ENT side is ent-server (`ent_server::testing::TestServer`, demo school) seeded through
@@ -311,12 +312,19 @@ struct ChildEnt {
 
 impl ChildEnt {
     fn start(messages: usize, latency: Duration) -> ChildEnt {
+        ChildEnt::start_with(messages, latency, true)
+    }
+
+    /// [`ChildEnt::start`], the messages seeded unread or (`unread` false) already read: then
+    /// reading one writes nothing on the ENT.
+    fn start_with(messages: usize, latency: Duration, unread: bool) -> ChildEnt {
         use std::io::BufRead;
         let mut child = std::process::Command::new(std::env::current_exe().expect("bench path"))
             .args([
                 "serve-child",
                 &messages.to_string(),
                 &latency.as_millis().to_string(),
+                if unread { "unread" } else { "read" },
             ])
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
@@ -342,14 +350,14 @@ impl Drop for ChildEnt {
 }
 
 /// The child's side: serves until its standard input closes (the parent dropped it or died).
-fn serve_child(messages: usize, latency_ms: u64) {
+fn serve_child(messages: usize, latency_ms: u64, unread: bool) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
         let ent = TestServer::empty_demo().await;
         ent.server()
             .seed_inbox(InboxSeed {
                 from: vec!["paul.martin".into(), "sophie.bernard".into()],
-                unread_every: 1,
+                unread_every: usize::from(unread),
                 seed: 0xfeed,
                 ..InboxSeed::new("marie.durand", messages)
             })
@@ -452,9 +460,13 @@ async fn ceiling(client: &Client, in_flight: usize) -> usize {
 
 /// The first sync of `SYNC_MESSAGES`, the incremental check, and three baselines, each against
 /// its own freshly seeded ent-server answering after `latency`. Returns the sync's rate.
-fn bench_sync(rt: &tokio::runtime::Runtime, latency: Duration) -> f64 {
+///
+/// With `unread` false every message is already read on the ENT, so that reading a body writes
+/// nothing there (ent-server marks a message read on `GET` through its one SQLite writer, §12
+/// item 1): the same requests without the ENT's writes, to show what they cost the ceilings.
+fn bench_sync(rt: &tokio::runtime::Runtime, latency: Duration, unread: bool) -> f64 {
     rt.block_on(async {
-        let ent = ChildEnt::start(SYNC_MESSAGES, latency);
+        let ent = ChildEnt::start_with(SYNC_MESSAGES, latency, unread);
         let dir = tempfile::tempdir().expect("temp dir");
         let mb = signed_mailbox(dir.path(), &ent.url).await;
         let in_flight = mb.client().max_in_flight();
@@ -480,7 +492,7 @@ fn bench_sync(rt: &tokio::runtime::Runtime, latency: Duration) -> f64 {
         // Baselines, each on a fresh server with the same data.
         let mut timed = Vec::new();
         for (what, in_flight) in [("naive", 1), ("ceiling", in_flight), ("ceiling", 256)] {
-            let ent = ChildEnt::start(SYNC_MESSAGES, latency);
+            let ent = ChildEnt::start_with(SYNC_MESSAGES, latency, unread);
             let client = signed_client(&ent.url, "marie.durand").await;
             let t = Instant::now();
             let n = if what == "naive" {
@@ -494,7 +506,8 @@ fn bench_sync(rt: &tokio::runtime::Runtime, latency: Duration) -> f64 {
         let (naive_time, line_time, server_time) = (timed[0], timed[1], timed[2]);
 
         let rate = |d: Duration| SYNC_MESSAGES as f64 / d.as_secs_f64();
-        println!("| first sync of {SYNC_MESSAGES} messages from ent-server, {} ms added per request | time | messages/s |", latency.as_millis());
+        let seeded = if unread { "" } else { ", every message already read (reads write nothing)" };
+        println!("| first sync of {SYNC_MESSAGES} messages from ent-server, {} ms added per request{seeded} | time | messages/s |", latency.as_millis());
         println!("|---|---|---|");
         println!("| messagerie-core first sync (stored, indexed, unread flags restored) | {:.2} s | {:.0} |", ours.as_secs_f64(), rate(ours));
         println!("| naive baseline (pages then bodies one by one, nothing stored) | {:.2} s | {:.0} |", naive_time.as_secs_f64(), rate(naive_time));
@@ -516,6 +529,65 @@ fn bench_sync(rt: &tokio::runtime::Runtime, latency: Duration) -> f64 {
         println!();
         rate(ours)
     })
+}
+
+/// User and system CPU time of a process so far, from its `/proc/PID/stat` (Linux; clock ticks
+/// of 1/100 s).
+fn cpu_seconds(stat: &str) -> Option<f64> {
+    let text = std::fs::read_to_string(stat).ok()?;
+    // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
+    let rest = &text[text.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// One first sync of `SYNC_MESSAGES` (or, with `ceiling`, the line ceiling's requests) at
+/// `latency`, nothing else: for profiling (`perf record` on this binary with `sync-once 5` or
+/// `ceiling-once 5`) and quick comparisons; the figures of BENCHMARKS.md come from `sync`.
+fn sync_once(latency: Duration, ceiling_only: bool) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let ent = ChildEnt::start(SYNC_MESSAGES, latency);
+        eprintln!("ent-server child pid {}", ent.child.id());
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mb = signed_mailbox(dir.path(), &ent.url).await;
+        let child = format!("/proc/{}/stat", ent.child.id());
+        let cpu = |path: &str| cpu_seconds(path).unwrap_or(0.0);
+        let (client_cpu, server_cpu) = (cpu("/proc/self/stat"), cpu(&child));
+        let t = Instant::now();
+        let what = if ceiling_only {
+            let n = ceiling(mb.client(), mb.client().max_in_flight()).await;
+            assert_eq!(n, SYNC_MESSAGES);
+            "line ceiling"
+        } else {
+            let mut events = mb.events();
+            let first_body = async {
+                loop {
+                    if let Ok(messagerie_core::mailbox::Event::Progress { folder, .. }) =
+                        events.recv().await
+                    {
+                        if folder == "bodies" {
+                            return t.elapsed();
+                        }
+                    }
+                }
+            };
+            let (report, listed) = tokio::join!(mb.sync(SyncMode::Quick), first_body);
+            assert_eq!(report.expect("sync").bodies_fetched as usize, SYNC_MESSAGES);
+            eprintln!("first body stored after {:.2} s", listed.as_secs_f64());
+            "first sync"
+        };
+        let took = t.elapsed();
+        println!(
+            "{what} of {SYNC_MESSAGES} at {} ms: {:.2} s, {:.0} msg/s; CPU: client {:.2} s, ent-server {:.2} s",
+            latency.as_millis(),
+            took.as_secs_f64(),
+            SYNC_MESSAGES as f64 / took.as_secs_f64(),
+            cpu("/proc/self/stat") - client_cpu,
+            cpu(&child) - server_cpu,
+        );
+    });
 }
 
 /// The first sync of 100,000 messages at 5 ms: its rate against the 10,000 case of the same
@@ -927,7 +999,21 @@ fn main() {
             .and_then(|a| a.parse().ok())
             .unwrap_or(SYNC_MESSAGES);
         let latency = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(0);
-        serve_child(count, latency);
+        serve_child(
+            count,
+            latency,
+            args.get(3).map(String::as_str) != Some("read"),
+        );
+        return;
+    }
+    if args.first().map(String::as_str) == Some("sync-once") {
+        let latency = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(5);
+        sync_once(Duration::from_millis(latency), false);
+        return;
+    }
+    if args.first().map(String::as_str) == Some("ceiling-once") {
+        let latency = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(5);
+        sync_once(Duration::from_millis(latency), true);
         return;
     }
     let all = args.is_empty();
@@ -936,8 +1022,12 @@ fn main() {
     let mut rate_10k = None;
     if wants("sync") || wants("incremental") || wants("ent-server") {
         // No latency: ent-server's CPU is the limit. 5 ms: a school ENT on a good line.
-        bench_sync(&rt, Duration::ZERO);
-        rate_10k = Some(bench_sync(&rt, Duration::from_millis(5)));
+        bench_sync(&rt, Duration::ZERO, true);
+        rate_10k = Some(bench_sync(&rt, Duration::from_millis(5), true));
+    }
+    // Not part of a run of every bench: named alone.
+    if args.iter().any(|a| a == "sync-read") {
+        bench_sync(&rt, Duration::from_millis(5), false);
     }
     if wants("scale") {
         bench_scale(&rt, rate_10k);

@@ -126,8 +126,14 @@ fn names(lists: &[&[Recipient]]) -> String {
         .join(" ")
 }
 
-/// The rowid a message gets: its date, then a few bits of its id to spread equal dates.
-fn rowid_for(conn: &Connection, id: &str, date: i64) -> StoreResult<i64> {
+/// The rowid a message gets: its date, then a few bits of its id to spread equal dates; the
+/// next free one when taken in the store or in `taken` (rowids given to a batch not written yet).
+fn rowid_for(
+    conn: &Connection,
+    id: &str,
+    date: i64,
+    taken: &std::collections::HashSet<i64>,
+) -> StoreResult<i64> {
     let mut h: u32 = 0x811c_9dc5;
     for b in id.bytes() {
         h ^= u32::from(b);
@@ -137,10 +143,11 @@ fn rowid_for(conn: &Connection, id: &str, date: i64) -> StoreResult<i64> {
     let mut probe = conn
         .prepare_cached("SELECT count(*) FROM messages WHERE rowid = ?1")
         .ctx("prepare a rowid probe")?;
-    while probe
-        .query_row([key], |r| r.get::<_, i64>(0))
-        .ctx("probe a rowid")?
-        > 0
+    while taken.contains(&key)
+        || probe
+            .query_row([key], |r| r.get::<_, i64>(0))
+            .ctx("probe a rowid")?
+            > 0
     {
         key += 1;
     }
@@ -183,7 +190,7 @@ pub fn upsert_summary(conn: &Connection, row: &SummaryRow) -> StoreResult<()> {
         .ctx("look a message up")?;
     let rowid = match existing {
         Some(date) if date == row.date => None,
-        _ => Some(rowid_for(conn, &row.id, row.date)?),
+        _ => Some(rowid_for(conn, &row.id, row.date, &Default::default())?),
     };
     let values = params![
         row.id,
@@ -251,6 +258,11 @@ fn replace_people(conn: &Connection, row: &SummaryRow) -> StoreResult<()> {
         .ctx("prepare people delete")?
         .execute([rowid])
         .ctx("clear the people of a message")?;
+    insert_people(conn, rowid, row)
+}
+
+/// Writes the sender and recipients of the message at `rowid` (recipients already distinct).
+fn insert_people(conn: &Connection, rowid: i64, row: &SummaryRow) -> StoreResult<()> {
     let mut insert = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO message_people (message_rowid, person_id, role)
@@ -292,6 +304,154 @@ pub fn store_body(conn: &Connection, row: &BodyRow) -> StoreResult<()> {
     ])
     .ctx("write a message body")?;
     replace_attachments(conn, &row.id, &row.attachments)
+}
+
+/// A summary the store does not have yet, with what the sync knows of where it is listed.
+pub struct NewSummary<'a> {
+    pub row: &'a SummaryRow,
+    /// The sync's hash of the summary (`messages.fingerprint`).
+    pub fingerprint: i64,
+    /// Listed in the trash.
+    pub trashed: bool,
+    /// The user folder it is listed in, if any.
+    pub user_folder_id: Option<&'a str>,
+}
+
+/// Summaries written by one statement of [`insert_summaries`] (19 parameters each).
+pub const SUMMARIES_PER_STATEMENT: usize = 100;
+
+/// Inserts summaries the store lacks (each id once), with their people, as [`upsert_summary`]
+/// does for a message it does not have, [`SUMMARIES_PER_STATEMENT`] per `INSERT` for the
+/// reason [`store_bodies`] gives. A new message has no body, so a recalled one has nothing to
+/// blank.
+pub fn insert_summaries(conn: &Connection, rows: &[NewSummary<'_>]) -> StoreResult<()> {
+    for chunk in rows.chunks(SUMMARIES_PER_STATEMENT) {
+        let mut taken = std::collections::HashSet::new();
+        struct Values {
+            to: String,
+            cc: String,
+            cci: String,
+            names: String,
+            rowid: i64,
+            people: SummaryRow,
+        }
+        let mut values = Vec::with_capacity(chunk.len());
+        for new in chunk {
+            let row = new.row;
+            let people = SummaryRow {
+                to: distinct(&row.to),
+                cc: distinct(&row.cc),
+                cci: distinct(&row.cci),
+                ..row.clone()
+            };
+            let rowid = rowid_for(conn, &row.id, row.date, &taken)?;
+            taken.insert(rowid);
+            values.push(Values {
+                to: to_json(&people.to)?,
+                cc: to_json(&people.cc)?,
+                cci: to_json(&people.cci)?,
+                names: names(&[&people.to, &people.cc, &people.cci]),
+                rowid,
+                people,
+            });
+        }
+        let mut bound: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 19);
+        let froms: Vec<(Option<&str>, &str, Option<&str>)> = chunk
+            .iter()
+            .map(|new| match &new.row.from {
+                Some(f) => (
+                    Some(f.id.as_str()),
+                    f.display_name.as_str(),
+                    f.profile.as_deref(),
+                ),
+                None => (None, "", None),
+            })
+            .collect();
+        for ((new, v), from) in chunk.iter().zip(&values).zip(&froms) {
+            let row = new.row;
+            bound.extend([
+                &row.id as &dyn rusqlite::ToSql,
+                &row.subject,
+                &from.0,
+                &from.1,
+                &from.2,
+                &v.to,
+                &v.cc,
+                &v.cci,
+                &v.names,
+                &row.state,
+                &row.date,
+                &row.unread,
+                &row.response,
+                &row.has_attachment,
+                &row.no_reply,
+                &v.rowid,
+                &new.trashed,
+                &new.fingerprint,
+                &new.user_folder_id,
+            ]);
+        }
+        let placeholders =
+            vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()];
+        let sql = format!(
+            "INSERT INTO messages (id, subject, from_id, from_name, from_profile, to_json, cc_json,
+                cci_json, recipient_names, state, date, unread, response, has_attachment,
+                no_reply, rowid, trashed, fingerprint, user_folder_id)
+             VALUES {}",
+            placeholders.join(", ")
+        );
+        conn.prepare_cached(&sql)
+            .ctx("prepare a summaries insert")?
+            .execute(bound.as_slice())
+            .ctx("write message summaries")?;
+        for v in &values {
+            insert_people(conn, v.rowid, &v.people)?;
+        }
+    }
+    Ok(())
+}
+
+/// Bodies written by one statement of [`store_bodies`] (six parameters each).
+pub const BODIES_PER_STATEMENT: usize = 100;
+
+/// Stores many bodies as [`store_body`] does, [`BODIES_PER_STATEMENT`] per `UPDATE`.
+///
+/// Why not one `UPDATE` per body: FTS5 writes the index entries it holds in memory to disk as
+/// a new segment at the start of every statement that opens a savepoint (`fts5SavepointMethod`
+/// in SQLite's `fts5_main.c`), and every write to `messages` opens one (its triggers write to
+/// `messages_fts`). One statement per body made one segment per message, and merging those
+/// segments was a third of the CPU of a first sync; one statement per hundred bodies makes one
+/// segment per hundred.
+pub fn store_bodies(conn: &Connection, rows: &[BodyRow]) -> StoreResult<()> {
+    for chunk in rows.chunks(BODIES_PER_STATEMENT) {
+        let values = vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "UPDATE messages SET body = b.column2, body_text = b.column3, body_synced = 1,
+                user_folder_id = COALESCE(b.column4, messages.user_folder_id),
+                thread_id = b.column5, parent_id = b.column6
+             FROM (VALUES {values}) AS b WHERE messages.id = b.column1"
+        );
+        let texts: Vec<String> = chunk.iter().map(|row| html_to_text(&row.body)).collect();
+        let mut bound: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 6);
+        for (row, text) in chunk.iter().zip(&texts) {
+            bound.extend([
+                &row.id as &dyn rusqlite::ToSql,
+                &row.body,
+                text,
+                &row.user_folder_id,
+                &row.thread_id,
+                &row.parent_id,
+            ]);
+        }
+        conn.prepare_cached(&sql)
+            .ctx("prepare a body update")?
+            .execute(bound.as_slice())
+            .ctx("write message bodies")?;
+        for row in chunk {
+            replace_attachments(conn, &row.id, &row.attachments)?;
+        }
+    }
+    Ok(())
 }
 
 /// Replaces the attachment list of a message, keeping cached files of those still there.

@@ -26,8 +26,8 @@
 //!
 //! `fetch_bodies` runs three stages at once, joined by bounded channels: the downloads (always
 //! as many requests in flight as the client allows, [`crate::client::pace::MAX_IN_FLIGHT`] by
-//! default), the store (whatever arrived while it wrote the
-//! previous batch, up to [`BODY_BATCH`] per transaction) and the unread restores (one
+//! default), the store ([`BODY_BATCH`] bodies per transaction, or what arrived within
+//! [`BATCH_WAIT`]) and the unread restores (one
 //! `toggleUnread` per [`BODY_BATCH`] stored). A slow stage slows the one before it through its
 //! full channel; memory between stages stays bounded.
 //!
@@ -69,10 +69,17 @@ use crate::store::{self, SqlContext, StoreResult};
 pub const PAGE_SIZE: u32 = 25;
 /// List pages fetched at once within a folder once its first page gave the count.
 pub const LIST_CONCURRENCY: usize = 6;
+/// Listed pages written at most per transaction: those that arrived while the previous ones
+/// were written (each transaction costs a commit and a flush of the search index, which made
+/// a page per transaction the pace of a first sync's listing).
+pub const LIST_WRITE_PAGES: usize = 8;
 /// Errors kept in a report; the rest are only logged (a broken ENT may fail every body).
 pub const MAX_REPORTED_ERRORS: usize = 20;
 /// Bodies written per transaction, and restored unread per `toggleUnread`.
 pub const BODY_BATCH: usize = 100;
+/// Longest wait of the store stage for a batch to fill: bodies reach the disk at most this
+/// long after they arrive, even when the ENT is slow.
+pub const BATCH_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
 /// Depth of the folder tree asked for (a real ENT refuses more than 3, §12.21).
 pub const FOLDER_DEPTH: u32 = 3;
 /// Meta key: the inbox snapshot (see `check_snapshot`) under which a first sync stored its
@@ -281,7 +288,7 @@ async fn list_and_apply(
     let mut remote = RemoteState::default();
     let mut listed = Listed::default();
     for folder_id in folder_ids.iter().filter(|f| !queue::is_local_id(f)) {
-        let (pages_out, pages_in) = tokio::sync::mpsc::channel(LIST_CONCURRENCY);
+        let (pages_out, pages_in) = tokio::sync::mpsc::channel(LIST_WRITE_PAGES);
         let listing = async {
             list_folder(inner, folder_id, pages_out)
                 .await
@@ -395,9 +402,17 @@ async fn write_pages(
     remote: &mut RemoteState,
     listed: &mut Listed,
 ) -> Result<()> {
-    while let Some(page) = pages.recv().await {
+    while let Some(first) = pages.recv().await {
+        // The pages that arrived while the last ones were written go in one transaction.
+        let mut rows = first;
+        for _ in 1..LIST_WRITE_PAGES {
+            match pages.try_recv() {
+                Ok(page) => rows.extend(page),
+                Err(_) => break,
+            }
+        }
         let mut fresh = Vec::new();
-        for row in page {
+        for row in rows {
             let entry = remote
                 .messages
                 .entry(row.id.clone())
@@ -465,7 +480,9 @@ fn write_listed(
         .prepare_cached("SELECT fingerprint FROM messages WHERE id = ?1")
         .ctx("prepare a fingerprint read")?;
     let user_folder = (!SYSTEM_FOLDERS.contains(&folder_id)).then_some(folder_id);
+    let trashed = folder_id == "trash";
     let mut out = Written::default();
+    let mut new = Vec::new();
     for row in rows {
         let fp = fingerprint(row);
         let local: Option<Option<i64>> = known
@@ -486,19 +503,30 @@ fn write_listed(
                 if row.unread {
                     out.inserted_unread.push(row.id.clone());
                 }
+                new.push(message::NewSummary {
+                    row,
+                    fingerprint: fp,
+                    trashed,
+                    user_folder_id: user_folder,
+                });
+                continue;
             }
         }
         message::upsert_summary(tx, row)?;
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE messages SET trashed = ?2, fingerprint = ?4,
                 user_folder_id = COALESCE(?3, CASE WHEN ?2 THEN user_folder_id END)
              WHERE id = ?1",
-            params![row.id, folder_id == "trash", user_folder, fp],
         )
+        .ctx("prepare a message location update")?
+        .execute(params![row.id, trashed, user_folder, fp])
         .ctx("write a message location")?;
-        if local.is_none() {
-            listing::place(tx, &row.id, &BTreeSet::from([folder_id.to_string()]))?;
-        }
+    }
+    // The messages new to the store, a page in one statement (`message::insert_summaries`).
+    message::insert_summaries(tx, &new)?;
+    let here = BTreeSet::from([folder_id.to_string()]);
+    for n in &new {
+        listing::place(tx, &n.row.id, &here)?;
     }
     Ok(out)
 }
@@ -822,8 +850,11 @@ async fn download_bodies(
     }
 }
 
-/// Writes the fetched bodies in batches of at most [`BODY_BATCH`] (whatever arrived while the
-/// previous batch was written), then hands the batch's unread ids to the restore stage.
+/// Writes the fetched bodies in batches of [`BODY_BATCH`] (fewer when [`BATCH_WAIT`] passed
+/// since the batch's first body, or at the end), then hands the batch's unread ids to the
+/// restore stage. Full batches, not whatever arrived while the previous one was written: each
+/// transaction costs a commit, a flush of the search index's pending entries and the pages it
+/// rewrites, and at a thousand bodies a second "whatever arrived" was a handful.
 async fn store_bodies(
     inner: &Arc<Inner>,
     mut bodies_in: tokio::sync::mpsc::Receiver<(String, Fetched)>,
@@ -835,10 +866,11 @@ async fn store_bodies(
     let mut done = 0u32;
     while let Some(first) = bodies_in.recv().await {
         let mut batch = vec![first];
+        let deadline = tokio::time::Instant::now() + BATCH_WAIT;
         while batch.len() < BODY_BATCH {
-            match bodies_in.try_recv() {
-                Ok(next) => batch.push(next),
-                Err(_) => break,
+            match tokio::time::timeout_at(deadline, bodies_in.recv()).await {
+                Ok(Some(next)) => batch.push(next),
+                Ok(None) | Err(_) => break,
             }
         }
         done += batch.len() as u32;
@@ -864,12 +896,7 @@ async fn store_bodies(
         report.bodies_fetched += bodies.len() as u32;
         inner
             .store
-            .write(move |tx| {
-                for b in &bodies {
-                    message::store_body(tx, b)?;
-                }
-                Ok(())
-            })
+            .write(move |tx| message::store_bodies(tx, &bodies))
             .await?;
         if !restore.is_empty() && restore_out.send(restore).await.is_err() {
             // The restore stage stopped: its error ends the join.

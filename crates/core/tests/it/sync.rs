@@ -415,3 +415,104 @@ async fn a_message_read_here_then_marked_unread_on_the_web_is_unread_after_the_n
     assert!(mb.message(&a).await.unwrap().summary.unread);
     assert_eq!(mb.folders().await.unwrap()[0].unread, 1);
 }
+
+/// A first sync writes a batch of summaries, then of bodies, one SQL statement each (the search
+/// index costs a segment per statement). Messages sent in the same millisecond (a class's copies
+/// of one send) get their rowid from their date: two of one batch must not take the same one,
+/// and each must keep its own body and be found by its own words.
+#[test]
+fn messages_dated_alike_written_in_one_batch_each_keep_their_body_and_are_found() {
+    use messagerie_core::mailbox::listing;
+    use messagerie_core::message::{self, BodyRow, NewSummary, Recipient, SummaryRow};
+    use messagerie_core::search::{self, SearchQuery};
+    use messagerie_core::store::Store;
+
+    // Arrange: 300 messages of one date (in 1,024 rowid slots, a hundred-message batch holds
+    // two that want the same slot with near certainty).
+    let store = Store::open_in_memory().unwrap();
+    let paul = Recipient {
+        id: "paul.martin".into(),
+        display_name: "MARTIN Paul".into(),
+        is_group: false,
+        profile: Some("Teacher".into()),
+        size: None,
+    };
+    let rows: Vec<SummaryRow> = (0..300)
+        .map(|i| SummaryRow {
+            id: format!("m{i}"),
+            subject: format!("Sortie {i}"),
+            from: Some(paul.clone()),
+            to: vec![],
+            cc: vec![],
+            cci: vec![],
+            state: "SENT".into(),
+            date: 1_764_000_000_000,
+            unread: true,
+            response: false,
+            has_attachment: false,
+            no_reply: false,
+        })
+        .collect();
+    let inbox = std::collections::BTreeSet::from(["inbox".to_string()]);
+
+    // Act: what a first sync does, its summaries then its bodies, a batch at a time.
+    store
+        .write_blocking(|tx| {
+            let new: Vec<NewSummary<'_>> = rows
+                .iter()
+                .map(|row| NewSummary {
+                    row,
+                    fingerprint: 1,
+                    trashed: false,
+                    user_folder_id: None,
+                })
+                .collect();
+            message::insert_summaries(tx, &new)?;
+            for row in &rows {
+                listing::place(tx, &row.id, &inbox)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let bodies: Vec<BodyRow> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| BodyRow {
+            id: row.id.clone(),
+            body: format!("<p>Rendez-vous kermesse{i:03}x devant le collège</p>"),
+            user_folder_id: None,
+            thread_id: None,
+            parent_id: None,
+            attachments: vec![],
+        })
+        .collect();
+    store
+        .write_blocking(|tx| message::store_bodies(tx, &bodies))
+        .unwrap();
+
+    // Assert: every message is listed once, opens with its own body, and is found by its word.
+    let page = store
+        .read_blocking(|c| listing::page(c, "inbox", 0, 1000))
+        .unwrap();
+    assert_eq!(page.len(), 300);
+    assert!(page.iter().all(|m| m.body_available && m.unread));
+    for i in [0, 1, 99, 100, 150, 299] {
+        let id = format!("m{i}");
+        let m = store
+            .read_blocking(|c| message::get_message(c, &id))
+            .unwrap()
+            .unwrap();
+        assert!(
+            m.body.unwrap().contains(&format!("kermesse{i:03}x")),
+            "body of {id}"
+        );
+        assert_eq!(m.summary.from.unwrap().id, "paul.martin");
+        let query = SearchQuery {
+            text: format!("kermesse{i:03}x"),
+            ..Default::default()
+        };
+        let hits = store.read_blocking(|c| search::search(c, &query)).unwrap();
+        assert_eq!(hits.len(), 1, "search for message {i}");
+        assert_eq!(hits[0].message.id, id);
+    }
+}
