@@ -288,22 +288,7 @@ fn insert_people(conn: &Connection, rowid: i64, row: &SummaryRow) -> StoreResult
 
 /// Stores the body of a message and its attachments' metadata.
 pub fn store_body(conn: &Connection, row: &BodyRow) -> StoreResult<()> {
-    conn.prepare_cached(
-        "UPDATE messages SET body = ?2, body_text = ?3, body_synced = 1,
-            user_folder_id = COALESCE(?4, user_folder_id), thread_id = ?5, parent_id = ?6
-         WHERE id = ?1",
-    )
-    .ctx("prepare a body update")?
-    .execute(params![
-        row.id,
-        row.body,
-        html_to_text(&row.body),
-        row.user_folder_id,
-        row.thread_id,
-        row.parent_id
-    ])
-    .ctx("write a message body")?;
-    replace_attachments(conn, &row.id, &row.attachments)
+    store_bodies(conn, std::slice::from_ref(row))
 }
 
 /// A summary the store does not have yet, with what the sync knows of where it is listed.
