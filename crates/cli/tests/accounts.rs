@@ -77,13 +77,11 @@ async fn two_accounts_on_two_ents_each_list_their_own_inbox_and_removing_one_lea
     paul_writes(paul_dir.path(), &lycee, "Sortie au musée").await;
     paul_writes(paul_dir.path(), &college, "Conseil de classe").await;
     let keyring = dir.path().join("keyring.json");
-    let d = dir.path().to_path_buf();
-    let (l, c, cn) = (lycee_url.clone(), college_url.clone(), college_name.clone());
 
-    let seen = tokio::task::spawn_blocking(move || {
+    tokio::task::spawn_blocking(move || {
         // Act: one login per ENT (the password only there), then everything from the keyring.
         let login = |url: &str, extra: &[&str]| {
-            cli::bare(&d)
+            cli::bare(dir.path())
                 .env("MESSAGERIE_TEST_KEYRING_FILE", &keyring)
                 .args(
                     [
@@ -96,99 +94,75 @@ async fn two_accounts_on_two_ents_each_list_their_own_inbox_and_removing_one_lea
                 .output()
                 .unwrap()
         };
-        cli::ok(&login(&l, &["--account", "lycee"]));
-        cli::ok(&login(&c, &[]));
-        let run = |args: &[&str]| keyring_run(&d, &keyring, args);
+        cli::ok(&login(&lycee_url, &["--account", "lycee"]));
+        cli::ok(&login(&college_url, &[]));
+        let run = |args: &[&str]| keyring_run(dir.path(), &keyring, args);
         let listed = json(&run(&["accounts", "--json"]));
         cli::ok(&run(&["--account", "lycee", "sync"]));
-        cli::ok(&run(&["--account", &cn, "sync"]));
+        cli::ok(&run(&["--account", &college_name, "sync"]));
         let lycee_inbox = cli::ok(&run(&["--account", "lycee", "ls", "inbox"]));
-        let college_inbox = cli::ok(&run(&["--account", &cn, "ls", "inbox"]));
+        let college_inbox = cli::ok(&run(&["--account", &college_name, "ls", "inbox"]));
         let default_inbox = cli::ok(&run(&["ls", "inbox"]));
-        let server_wins = cli::ok(&run(&["--account", &cn, "--server", &l, "ls", "inbox"]));
+        let server_wins = cli::ok(&run(&["--account", &college_name, "--server", &lycee_url, "ls", "inbox"]));
         let entries_before = keyring_entries(&keyring);
-        cli::ok(&run(&["accounts", "default", &cn]));
+        cli::ok(&run(&["accounts", "default", &college_name]));
         let new_default_inbox = cli::ok(&run(&["ls", "inbox"]));
         let removed = json(&run(&["--json", "accounts", "remove", "lycee"]));
         let listed_after = json(&run(&["--json", "accounts"]));
         let entries_after = keyring_entries(&keyring);
         let college_after = cli::ok(&run(&["ls", "inbox"]));
-        let college_sync = run(&["--account", &cn, "sync"]);
+        let college_sync = run(&["--account", &college_name, "sync"]);
         let gone = run(&["--account", "lycee", "ls", "inbox"]);
-        (
+
+        // Assert: the first account added is the default; each lists its own ENT's mail.
+        assert_eq!(
             listed,
-            [lycee_inbox, college_inbox, default_inbox, server_wins],
-            entries_before,
-            new_default_inbox,
-            removed,
-            listed_after,
-            entries_after,
-            college_after,
-            college_sync,
-            gone,
-        )
+            serde_json::json!([
+                {"name": "lycee", "server": lycee_url, "login": "marie.durand", "default": true},
+                {"name": college_name, "server": college_url, "login": "marie.durand", "default": false},
+            ])
+        );
+        assert!(lycee_inbox.contains("Sortie au musée"), "{lycee_inbox}");
+        assert!(!lycee_inbox.contains("Conseil de classe"), "{lycee_inbox}");
+        assert!(
+            college_inbox.contains("Conseil de classe"),
+            "{college_inbox}"
+        );
+        assert!(
+            !college_inbox.contains("Sortie au musée"),
+            "{college_inbox}"
+        );
+        assert_eq!(default_inbox, lycee_inbox);
+        assert_eq!(server_wins, lycee_inbox, "--server wins over --account");
+        assert_eq!(new_default_inbox, college_inbox);
+        // Each account had its own keyring entry; removing the lycée's forgot only its own.
+        assert!(entries_before.iter().any(|e| e.contains(&lycee_url)));
+        assert!(entries_before.iter().any(|e| e.contains(&college_url)));
+        assert!(
+            !entries_after.iter().any(|e| e.contains(&lycee_url)),
+            "{entries_after:?}"
+        );
+        assert!(entries_after.iter().any(|e| e.contains(&college_url)));
+        assert_eq!(removed["removed"], "lycee");
+        assert_eq!(removed["default"], college_name.as_str());
+        assert_eq!(listed_after.as_array().unwrap().len(), 1);
+        assert_eq!(listed_after[0]["name"], college_name.as_str());
+        assert!(!Account::in_dir(dir.path(), &lycee_url, "marie.durand")
+            .dir
+            .exists());
+        assert!(Account::in_dir(dir.path(), &college_url, "marie.durand")
+            .dir
+            .exists());
+        // The collège's mail, its password and its sync are untouched.
+        assert_eq!(college_after, college_inbox);
+        cli::ok(&college_sync);
+        let stderr = String::from_utf8_lossy(&gone.stderr);
+        assert_eq!(gone.status.code(), Some(8), "{stderr}");
+        assert!(stderr.contains("no account lycee"), "{stderr}");
+        assert!(stderr.contains(&college_name), "{stderr}");
     })
     .await
     .unwrap();
-    let (
-        listed,
-        [lycee_inbox, college_inbox, default_inbox, server_wins],
-        entries_before,
-        new_default_inbox,
-        removed,
-        listed_after,
-        entries_after,
-        college_after,
-        college_sync,
-        gone,
-    ) = seen;
-
-    // Assert: the first account added is the default; each lists its own ENT's mail.
-    assert_eq!(
-        listed,
-        serde_json::json!([
-            {"name": "lycee", "server": lycee_url, "login": "marie.durand", "default": true},
-            {"name": college_name, "server": college_url, "login": "marie.durand", "default": false},
-        ])
-    );
-    assert!(lycee_inbox.contains("Sortie au musée"), "{lycee_inbox}");
-    assert!(!lycee_inbox.contains("Conseil de classe"), "{lycee_inbox}");
-    assert!(
-        college_inbox.contains("Conseil de classe"),
-        "{college_inbox}"
-    );
-    assert!(
-        !college_inbox.contains("Sortie au musée"),
-        "{college_inbox}"
-    );
-    assert_eq!(default_inbox, lycee_inbox);
-    assert_eq!(server_wins, lycee_inbox, "--server wins over --account");
-    assert_eq!(new_default_inbox, college_inbox);
-    // Each account had its own keyring entry; removing the lycée's forgot only its own.
-    assert!(entries_before.iter().any(|e| e.contains(&lycee_url)));
-    assert!(entries_before.iter().any(|e| e.contains(&college_url)));
-    assert!(
-        !entries_after.iter().any(|e| e.contains(&lycee_url)),
-        "{entries_after:?}"
-    );
-    assert!(entries_after.iter().any(|e| e.contains(&college_url)));
-    assert_eq!(removed["removed"], "lycee");
-    assert_eq!(removed["default"], college_name.as_str());
-    assert_eq!(listed_after.as_array().unwrap().len(), 1);
-    assert_eq!(listed_after[0]["name"], college_name.as_str());
-    assert!(!Account::in_dir(dir.path(), &lycee_url, "marie.durand")
-        .dir
-        .exists());
-    assert!(Account::in_dir(dir.path(), &college_url, "marie.durand")
-        .dir
-        .exists());
-    // The collège's mail, its password and its sync are untouched.
-    assert_eq!(college_after, college_inbox);
-    cli::ok(&college_sync);
-    let stderr = String::from_utf8_lossy(&gone.stderr);
-    assert_eq!(gone.status.code(), Some(8), "{stderr}");
-    assert!(stderr.contains("no account lycee"), "{stderr}");
-    assert!(stderr.contains(&college_name), "{stderr}");
     lycee.stop().await;
     college.stop().await;
 }
