@@ -13,9 +13,8 @@ use std::process::Output;
 
 use ent_server::testing::TestServer;
 use messagerie_core::queue::DraftContent;
-use messagerie_core::session::{Credentials, Secret};
 use messagerie_core::sync::SyncMode;
-use messagerie_core::{Account, Mailbox};
+use messagerie_core::Account;
 use serde_json::Value;
 
 /// The CLI on `dir` with its keyring in the file `keyring` (the debug builds' stand-in) and no
@@ -156,8 +155,7 @@ async fn two_accounts_on_two_ents_each_list_their_own_inbox_and_removing_one_lea
         // The collège's mail, its password and its sync are untouched.
         assert_eq!(college_after, college_inbox);
         cli::ok(&college_sync);
-        let stderr = String::from_utf8_lossy(&gone.stderr);
-        assert_eq!(gone.status.code(), Some(8), "{stderr}");
+        let stderr = cli::failed(&gone, 8);
         assert!(stderr.contains("no account lycee"), "{stderr}");
         assert!(stderr.contains(&college_name), "{stderr}");
     })
@@ -177,18 +175,11 @@ async fn the_cli_json_of_the_previous_version_opens_as_the_default_account_with_
     paul_writes(paul_dir.path(), &server, "Réunion parents-professeurs").await;
     let dir = tempfile::tempdir().unwrap();
     {
-        let mb = Mailbox::open(Account::in_dir(dir.path(), &url, "marie.durand"))
-            .await
-            .unwrap();
-        mb.sign_in(
-            Credentials {
-                login: "marie.durand".into(),
-                password: Secret::new("demo"),
-            },
-            None,
+        let mb = cli::signed_in(
+            Account::in_dir(dir.path(), &url, "marie.durand"),
+            "marie.durand",
         )
-        .await
-        .unwrap();
+        .await;
         mb.sync(SyncMode::Full).await.unwrap();
         let answer = DraftContent {
             subject: "Re: Réunion parents-professeurs".into(),
@@ -252,8 +243,7 @@ async fn the_cli_json_of_the_previous_version_opens_as_the_default_account_with_
     );
     assert!(inbox.contains("Réunion parents-professeurs"), "{inbox}");
     // A message waiting to be sent is not lost to a removal without --force.
-    let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    let stderr = cli::failed(&refused, 2);
     assert!(
         stderr.contains("1 message(s) waiting to be sent"),
         "{stderr}"

@@ -109,8 +109,7 @@ async fn when_the_ent_asks_for_new_terms_rm_exits_9_and_the_trash_waits_for_them
     .unwrap();
 
     // Assert: exit 9 naming the page; the trash reached the ENT once the terms were accepted.
-    let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert_eq!(refused.status.code(), Some(9), "{stderr}");
+    let stderr = cli::failed(&refused, 9);
     assert!(stderr.contains("/auth/revalidate-terms"), "{stderr}");
     assert!(trashed.contains("Conditions"), "{trashed}");
     server.stop().await;

@@ -210,8 +210,7 @@ async fn a_folder_that_does_not_exist_exits_8_and_names_it() {
 
     // Assert: exit 8, nothing on stdout, a message that names the folder.
     for out in outs {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(8), "{stderr}");
+        let stderr = cli::failed(&out, 8);
         assert!(
             out.stdout.is_empty(),
             "{}",

@@ -12,8 +12,7 @@ use std::time::{Duration, Instant};
 use ent_server::seed::InboxSeed;
 use ent_server::testing::TestServer;
 use messagerie_core::client::conversation as api;
-use messagerie_core::session::{Credentials, Secret};
-use messagerie_core::{Account, Mailbox};
+use messagerie_core::Account;
 
 const MESSAGES: usize = 3_000;
 
@@ -106,18 +105,11 @@ async fn a_first_sync_killed_halfway_fetches_only_the_missing_bodies_on_the_next
     );
     assert_eq!(bodies_stored(&db).await, MESSAGES);
     let web = tempfile::tempdir().unwrap();
-    let mb = Mailbox::open(Account::in_dir(web.path(), &server.url(), "marie.durand"))
-        .await
-        .unwrap();
-    mb.sign_in(
-        Credentials {
-            login: "marie.durand".into(),
-            password: Secret::new("demo"),
-        },
-        None,
+    let mb = cli::signed_in(
+        Account::in_dir(web.path(), &server.url(), "marie.durand"),
+        "marie.durand",
     )
-    .await
-    .unwrap();
+    .await;
     let unread = api::count(mb.client(), "inbox", true).await.unwrap();
     assert_eq!(unread as usize, MESSAGES, "messages left read on the ENT");
 }

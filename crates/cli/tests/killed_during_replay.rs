@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 
 use messagerie_core::client::conversation as api;
 use messagerie_core::queue::DraftContent;
-use messagerie_core::session::{Credentials, Secret};
 use messagerie_core::{Account, Mailbox};
 
 const MESSAGES: usize = 60;
@@ -26,20 +25,6 @@ fn cli_sync(dir: &std::path::Path, url: &str) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .unwrap()
-}
-
-async fn signed_in(account: Account, login: &str) -> Mailbox {
-    let mb = Mailbox::open(account).await.unwrap();
-    mb.sign_in(
-        Credentials {
-            login: login.into(),
-            password: Secret::new("demo"),
-        },
-        None,
-    )
-    .await
-    .unwrap();
-    mb
 }
 
 async fn all(mb: &Mailbox, folder: &str) -> Vec<String> {
@@ -73,7 +58,7 @@ async fn queued_sends(n: usize) -> Queued {
     let db = account.database_path();
     let subjects: Vec<String> = (0..n).map(|i| format!("Hors ligne {i:02}")).collect();
     {
-        let mb = signed_in(account, "marie.durand").await;
+        let mb = cli::signed_in(account, "marie.durand").await;
         for s in &subjects {
             let content = DraftContent {
                 subject: s.clone(),
@@ -105,7 +90,7 @@ impl Queued {
         assert_eq!(self.queued().await, 0);
         let web = tempfile::tempdir().unwrap();
         let url = &self.url;
-        let paul = signed_in(
+        let paul = cli::signed_in(
             Account::in_dir(web.path(), url, "paul.martin"),
             "paul.martin",
         )
@@ -118,7 +103,7 @@ impl Queued {
                 "{s} delivered once"
             );
         }
-        let marie = signed_in(
+        let marie = cli::signed_in(
             Account::in_dir(web.path(), url, "marie.durand"),
             "marie.durand",
         )

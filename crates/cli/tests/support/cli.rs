@@ -46,3 +46,26 @@ pub fn ok(out: &Output) -> String {
     );
     String::from_utf8_lossy(&out.stdout).to_string()
 }
+
+/// Its standard error, once it exited with `code` (the failure says what it printed).
+pub fn failed(out: &Output, code: i32) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    stderr
+}
+
+/// `login`'s mailbox under `account`, signed in with the demo school's password, for a test
+/// to arrange or look at what the CLI left (the library, not the CLI).
+pub async fn signed_in(account: messagerie_core::Account, login: &str) -> messagerie_core::Mailbox {
+    let mb = messagerie_core::Mailbox::open(account).await.unwrap();
+    mb.sign_in(
+        messagerie_core::session::Credentials {
+            login: login.into(),
+            password: messagerie_core::session::Secret::new("demo"),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    mb
+}
