@@ -88,18 +88,16 @@ impl SignInResult {
     }
 }
 
-/// Where an account's store lives: demo accounts keep one place although the demo ENT gets a
-/// new port at each start.
+/// Where an account's store lives: `accounts/<its id>` ([`crate::state::store_dir_name`]; demo
+/// accounts keep one place although the demo ENT gets a new port at each start).
 fn core_account(state: &AppState, ent_url: &str, login: &str, demo: bool) -> Account {
-    let root = state.data_root.join("accounts");
-    if demo {
-        Account {
-            base_url: ent_url.to_string(),
-            login: login.to_string(),
-            dir: root.join(format!("demo_{login}")),
-        }
-    } else {
-        Account::in_dir(&root, ent_url, login)
+    Account {
+        base_url: ent_url.to_string(),
+        login: login.to_string(),
+        dir: state
+            .data_root
+            .join("accounts")
+            .join(crate::state::store_dir_name(ent_url, login, demo)),
     }
 }
 
@@ -195,11 +193,7 @@ async fn open(app: &AppHandle, account: Account) -> Result<Mailbox, messagerie_c
     if open.mailbox.account().base_url == account.base_url {
         return Ok(open.mailbox.clone());
     }
-    let tasks = std::mem::take(&mut open.tasks);
-    for task in tasks {
-        task.abort();
-        let _ = task.await;
-    }
+    open.stop_tasks().await;
     let mailbox = open_waiting(account).await?;
     accounts.open[at].mailbox = mailbox.clone();
     Ok(mailbox)
@@ -245,7 +239,7 @@ async fn account_info(mailbox: &Mailbox, demo: bool) -> messagerie_core::Result<
     let (_, name) = mailbox.user().await?.unwrap_or_default();
     let account = mailbox.account();
     Ok(AccountInfo {
-        id: account_dir_name(account),
+        id: crate::state::store_dir_name(&account.base_url, &account.login, demo),
         ent_url: account.base_url.clone(),
         login: account.login.clone(),
         display_name: if name.is_empty() {
@@ -259,15 +253,6 @@ async fn account_info(mailbox: &Mailbox, demo: bool) -> messagerie_core::Result<
         remembered: None,
         signed_in_with: None,
     })
-}
-
-/// The account's id: its store's folder name (see [`crate::state::account_id`]).
-fn account_dir_name(account: &Account) -> String {
-    account
-        .dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 /// Places `mailbox` among the open accounts as `place` says (shown too when none is): forwards
@@ -562,17 +547,7 @@ mod tests {
 
     #[test]
     fn a_password_not_kept_is_said_in_the_sign_in_answer() {
-        let mut account = AccountInfo {
-            id: "ent.example_marie".into(),
-            ent_url: "https://ent.example".into(),
-            login: "marie".into(),
-            display_name: "Marie".into(),
-            profile: None,
-            demo: false,
-            store_recovery: None,
-            remembered: None,
-            signed_in_with: None,
-        };
+        let mut account = AccountInfo::marie("https://ent.example");
         let json = serde_json::to_value(SignInResult::SignedIn {
             account: account.clone(),
         })
@@ -596,17 +571,7 @@ mod tests {
 
     #[test]
     fn the_demo_s_colleague_writes_to_the_demo_account_and_never_to_a_real_one() {
-        let mut account = AccountInfo {
-            id: "ent.example_marie".into(),
-            ent_url: "https://ent.example".into(),
-            login: "marie.durand".into(),
-            display_name: "Marie".into(),
-            profile: None,
-            demo: false,
-            store_recovery: None,
-            remembered: None,
-            signed_in_with: None,
-        };
+        let mut account = AccountInfo::marie("https://ent.example");
         assert_eq!(colleague_writes_to(&account), None);
         account.demo = true;
         assert_eq!(

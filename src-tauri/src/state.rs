@@ -42,6 +42,24 @@ pub struct AccountInfo {
     pub signed_in_with: Option<SignInMethod>,
 }
 
+#[cfg(test)]
+impl AccountInfo {
+    /// Marie Durand's account on `ent_url`, as a sign-in shows it, for the shell's tests.
+    pub fn marie(ent_url: &str) -> Self {
+        Self {
+            id: store_dir_name(ent_url, "marie.durand", false),
+            ent_url: ent_url.into(),
+            login: "marie.durand".into(),
+            display_name: "Marie Durand".into(),
+            profile: None,
+            demo: false,
+            store_recovery: None,
+            remembered: None,
+            signed_in_with: None,
+        }
+    }
+}
+
 /// How the user signed in (see [`AccountInfo::signed_in_with`]).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
@@ -137,6 +155,12 @@ impl Current {
     /// Stops the account's tasks and waits until they are gone, so that their copies of the
     /// mailbox no longer hold its folder's lock.
     pub async fn close(mut self) {
+        self.stop_tasks().await;
+    }
+
+    /// Stops the account's tasks and waits until they are gone (see [`Current::close`]); the
+    /// account stays open, for a mailbox to take its place.
+    pub async fn stop_tasks(&mut self) {
         for task in std::mem::take(&mut self.tasks) {
             task.abort();
             let _ = task.await;

@@ -379,23 +379,9 @@ mod tests {
         assert_eq!(compose(&ms, 3, false).body, "A — Un\nB — Deux");
     }
 
-    fn marie(ent_url: &str) -> AccountInfo {
-        AccountInfo {
-            id: "a".into(),
-            ent_url: ent_url.into(),
-            login: "marie.durand".into(),
-            display_name: "Marie Durand".into(),
-            profile: None,
-            demo: false,
-            store_recovery: None,
-            remembered: None,
-            signed_in_with: None,
-        }
-    }
-
     #[test]
     fn with_several_accounts_the_notification_names_the_account_preview_or_not() {
-        let account = marie("https://ent.ecole-a.fr");
+        let account = AccountInfo::marie("https://ent.ecole-a.fr");
         let m = message("DURAND Paul", "Conseil de classe", "<p>Bonjour</p>");
         let text = naming_account(compose(&[m], 1, false), &account, true);
         assert_eq!(text.summary, "DURAND Paul");
@@ -410,7 +396,7 @@ mod tests {
         );
         assert_eq!(text.body, "");
         assert_eq!(
-            account_label(&marie("http://127.0.0.1:4242")),
+            account_label(&AccountInfo::marie("http://127.0.0.1:4242")),
             "Marie Durand (127.0.0.1:4242)"
         );
     }
