@@ -357,7 +357,7 @@ fn write_saved(data_root: &Path, saved: &SavedAccounts) {
     let write = || -> std::io::Result<()> {
         messagerie_core::private::create_dir(data_root)?;
         let text = serde_json::to_string_pretty(saved).map_err(std::io::Error::other)?;
-        write_atomically(&accounts_path(data_root), text.as_bytes())
+        messagerie_core::private::replace_file(&accounts_path(data_root), text.as_bytes())
     };
     match write() {
         Ok(()) => {
@@ -365,14 +365,6 @@ fn write_saved(data_root: &Path, saved: &SavedAccounts) {
         }
         Err(error) => tracing::warn!(%error, "cannot remember the accounts"),
     }
-}
-
-/// Writes through a temporary file and a rename, so a full disk never leaves half a file. The
-/// file is private to the user (0600 on Unix).
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    messagerie_core::private::write_file(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
 }
 
 /// Epoch milliseconds, as the UI counts time.

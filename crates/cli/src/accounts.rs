@@ -191,16 +191,11 @@ impl Registry {
             login: default.map(|e| e.login.clone()),
         };
         let path = root.join(FILE);
-        let temporary = root.join(format!("{FILE}.new"));
         let text = serde_json::to_vec_pretty(&disk).map_err(|e| RegistryError::Io {
             path: path.clone(),
             source: io::Error::other(e),
         })?;
-        private::write_file(&temporary, &text).map_err(|source| RegistryError::Io {
-            path: temporary.clone(),
-            source,
-        })?;
-        std::fs::rename(&temporary, &path).map_err(|source| RegistryError::Io { path, source })
+        private::replace_file(&path, &text).map_err(|source| RegistryError::Io { path, source })
     }
 
     /// The account named `name`; unknown, the error lists the known names.

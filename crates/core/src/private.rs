@@ -50,6 +50,14 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     restrict(path)
 }
 
+/// Replaces `path` with a private file holding `bytes`, through a temporary file beside it
+/// (`<name>.tmp`) and a rename: a full disk or a crash never leaves half a file.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    write_file(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
 /// Makes one folder (0700) or file (0600) private; symbolic links are left alone.
 pub fn restrict(path: &Path) -> io::Result<()> {
     #[cfg(unix)]
