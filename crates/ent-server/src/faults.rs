@@ -89,6 +89,8 @@ struct Rule {
     kind: FaultKind,
     /// `None`: until cleared.
     remaining: Option<u32>,
+    /// Matching requests still let through before the rule applies.
+    passing: u32,
 }
 
 /// Per-connection signal that makes the accept loop drop the connection.
@@ -131,24 +133,32 @@ impl Faults {
         self.latency.lock().map(|l| *l).unwrap_or_default()
     }
 
-    fn push(&self, path_prefix: &str, kind: FaultKind, remaining: Option<u32>) {
+    fn push(&self, path_prefix: &str, kind: FaultKind, remaining: Option<u32>, passing: u32) {
         if let Ok(mut rules) = self.rules.lock() {
             rules.push(Rule {
                 path_prefix: path_prefix.to_owned(),
                 kind,
                 remaining,
+                passing,
             });
         }
     }
 
     /// Every request whose path starts with `path_prefix` suffers `kind` until [`Faults::clear`].
     pub fn inject(&self, path_prefix: &str, kind: FaultKind) {
-        self.push(path_prefix, kind, None);
+        self.push(path_prefix, kind, None, 0);
     }
 
     /// The next `times` requests whose path starts with `path_prefix` suffer `kind`.
     pub fn inject_times(&self, path_prefix: &str, kind: FaultKind, times: u32) {
-        self.push(path_prefix, kind, Some(times));
+        self.push(path_prefix, kind, Some(times), 0);
+    }
+
+    /// The next `passing` requests whose path starts with `path_prefix` run normally, then
+    /// every later one suffers `kind` until [`Faults::clear`]: an ENT that stops answering (or
+    /// starts failing) in the middle of a long sync, at a request a test can count on.
+    pub fn inject_after(&self, path_prefix: &str, kind: FaultKind, passing: u32) {
+        self.push(path_prefix, kind, None, passing);
     }
 
     /// Removes every injected fault and per-route delay (not [`Faults::set_latency`]).
@@ -249,9 +259,15 @@ impl Faults {
         let Ok(mut rules) = self.rules.lock() else {
             return (latency, None);
         };
-        let matching = |delay: bool| {
-            rules.iter().position(|r| {
-                matches!(r.kind, FaultKind::Delay(_)) == delay && path.starts_with(&r.path_prefix)
+        let mut matching = |delay: bool| {
+            rules.iter_mut().position(|r| {
+                let applies = matches!(r.kind, FaultKind::Delay(_)) == delay
+                    && path.starts_with(&r.path_prefix);
+                if applies && r.passing > 0 {
+                    r.passing -= 1;
+                    return false;
+                }
+                applies
             })
         };
         let (delay_at, fault_at) = (matching(true), matching(false));

@@ -25,6 +25,36 @@ async fn an_injected_500_hits_only_its_route_and_only_as_many_times_as_asked() {
 }
 
 #[tokio::test]
+async fn a_fault_injected_after_n_requests_lets_those_through_then_hits_every_later_one() {
+    let app = TestApp::spawn().await;
+    let marie = app.login("marie.durand").await;
+    app.server
+        .faults()
+        .inject_after("/conversation/api/count", FaultKind::ServerError, 2);
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let resp = marie.get("/conversation/api/count/inbox?unread=true").await;
+        statuses.push(resp.status());
+        // Another route neither counts nor fails.
+        assert_eq!(
+            marie.get("/conversation/max-depth").await.status(),
+            StatusCode::OK
+        );
+    }
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::OK,
+            StatusCode::OK,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            StatusCode::INTERNAL_SERVER_ERROR
+        ]
+    );
+    app.server.faults().clear();
+    assert_eq!(marie.count("inbox", true).await, 0);
+}
+
+#[tokio::test]
 async fn malformed_json_can_be_injected() {
     let app = TestApp::spawn().await;
     let marie = app.login("marie.durand").await;
