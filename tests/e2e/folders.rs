@@ -1,5 +1,4 @@
 //! The user's own folders: created, filled, and still there after the app restarts.
-use thirtyfour::components::SelectElement;
 use thirtyfour::By;
 
 use crate::harness::{self, Launch};
@@ -38,18 +37,13 @@ async fn a_folder_created_and_filled_is_still_there_after_a_restart() {
             app.find("the new folder", ui::folder_named("Sorties scolaires"))
                 .await;
             ui::tick(&app, "Sortie au musée").await;
-            let select = app
-                .find(
-                    "« Déplacer vers… »",
-                    By::Css("select[aria-label='Déplacer vers…']"),
-                )
-                .await;
-            SelectElement::new(&select)
-                .await
-                .expect("a select")
-                .select_by_visible_text("Sorties scolaires")
-                .await
-                .expect("choose the folder");
+            ui::choose(
+                &app,
+                "« Déplacer vers… » Sorties scolaires",
+                By::Css("select[aria-label='Déplacer vers…']"),
+                "Sorties scolaires",
+            )
+            .await;
 
             // Assert: out of the inbox, in the folder.
             ui::wait_row_gone(&app, "Sortie au musée").await;

@@ -1,5 +1,6 @@
 //! What a user does and sees in the mailbox window, in WebDriver terms: the tests read as the
 //! user guide's use cases and the selectors live here, once.
+use thirtyfour::components::SelectElement;
 use thirtyfour::{By, WebElement, WindowHandle};
 
 use crate::harness::{wait_until, App, EFFECT};
@@ -104,31 +105,45 @@ pub async fn sign_in_with_educonnect(app: &App, open: By, login: &str, password:
         .expect("back to the main window");
 }
 
+/// Clicks what `by` finds, finding it again when the window re-rendered it between the find
+/// and the click (a stale element: the list refreshed by a sync, say).
 pub async fn click(app: &App, what: &str, by: By) {
-    app.find(what, by)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("cannot click {what}: {e}"));
+    wait_until(what, EFFECT, || async {
+        app.driver.find(by.clone()).await.ok()?.click().await.ok()
+    })
+    .await;
+}
+
+/// Chooses the option `option` of the `<select>` `by` finds, finding it again when the window
+/// re-rendered it meanwhile (its options change when a folder is created).
+pub async fn choose(app: &App, what: &str, by: By, option: &str) {
+    wait_until(what, EFFECT, || async {
+        let select = app.driver.find(by.clone()).await.ok()?;
+        SelectElement::new(&select)
+            .await
+            .ok()?
+            .select_by_visible_text(option)
+            .await
+            .ok()
+    })
+    .await;
 }
 
 /// The folder entry with its id (`inbox`, `outbox`, `draft`, `trash` or a user folder's id).
+fn folder_entry(id: &str) -> By {
+    By::Css(format!("[role='treeitem'][data-folder='{id}']"))
+}
+
+/// The folder entry with its id (see [`folder_entry`]).
 pub async fn folder(app: &App, id: &str) -> WebElement {
-    app.find(
-        &format!("the folder {id}"),
-        By::Css(format!("[role='treeitem'][data-folder='{id}']")),
-    )
-    .await
+    app.find(&format!("the folder {id}"), folder_entry(id))
+        .await
 }
 
 /// Clicks a folder entry: the list shows that folder (the trash, for a test that wants a new
 /// message notified: the window is not showing the inbox).
 pub async fn open_folder(app: &App, id: &str) {
-    folder(app, id)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("cannot open the folder {id}: {e}"));
+    click(app, &format!("the folder {id}"), folder_entry(id)).await;
 }
 
 /// Waits until the inbox entry shows `count` unread messages (`what` says why, for the failure).
@@ -142,13 +157,13 @@ pub async fn wait_inbox_unread(app: &App, what: &str, count: u32) {
 
 /// The text of a folder entry, e.g. « Boîte de réception (2) ».
 pub async fn folder_label(app: &App, id: &str) -> String {
-    // textContent: WebKitWebDriver's visible text of a tree item comes back empty.
-    folder(app, id)
-        .await
-        .prop("textContent")
-        .await
-        .expect("folder text")
-        .unwrap_or_default()
+    // textContent: WebKitWebDriver's visible text of a tree item comes back empty. Found again
+    // when a refresh drew the entry anew in between.
+    wait_until(&format!("the folder {id}'s text"), EFFECT, || async {
+        let entry = app.driver.find(folder_entry(id)).await.ok()?;
+        Some(entry.prop("textContent").await.ok()?.unwrap_or_default())
+    })
+    .await
 }
 
 /// The folder entry whose name is `name`.
