@@ -240,11 +240,7 @@ async fn two_accounts_on_two_ents_notify_count_merge_and_one_is_removed_leaving_
             axe::assert_clean(&app, "toutes les boîtes de réception").await;
 
             // Act: B's message opens from the unified view through B.
-            ui::wait_for_row(&app, TO_B)
-                .await
-                .click()
-                .await
-                .expect("open");
+            ui::open_row(&app, TO_B).await;
             wait_until("B's message to open", EFFECT, || async {
                 let h = app.driver.find(By::Css(".mbx-reading h2")).await.ok()?;
                 (h.text().await.ok()? == TO_B).then_some(())

@@ -95,11 +95,7 @@ async fn open_on_a_desktop_launcher_asks_and_never_runs_it_and_a_reversed_name_s
 
     harness::run_with("attachments_open", launch, |app| async move {
         ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
-        ui::wait_for_row(&app, "Documents piégés")
-            .await
-            .click()
-            .await
-            .expect("open the message");
+        ui::open_row(&app, "Documents piégés").await;
 
         // Act 1: « Ouvrir » on the launcher.
         ui::click(

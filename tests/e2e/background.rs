@@ -301,11 +301,7 @@ async fn start_writing(app: &harness::App, subject: &str) {
 
 /// Brouillons lists `subject`.
 async fn listed_in_drafts(app: &harness::App, subject: &str) {
-    ui::folder(app, "draft")
-        .await
-        .click()
-        .await
-        .expect("open Brouillons");
+    ui::open_folder(app, "draft").await;
     ui::wait_for_row(app, subject).await;
 }
 

@@ -60,11 +60,7 @@ async fn a_teacher_writes_to_the_parents_of_6a_with_a_file_and_they_keep_it_afte
             .is_none());
 
         // Act 2: the teacher deletes it for good (Messages envoyés → Corbeille → définitivement).
-        ui::folder(&app, "outbox")
-            .await
-            .click()
-            .await
-            .expect("open Messages envoyés");
+        ui::open_folder(&app, "outbox").await;
         ui::tick(&app, "Sortie au musée jeudi").await;
         ui::click(&app, "« Supprimer »", ui::button("Supprimer")).await;
         ui::open_folder(&app, "trash").await;
@@ -156,16 +152,8 @@ async fn a_draft_typed_and_left_survives_a_restart() {
     .await;
 
     harness::run_with("draft_after_restart", launch, |app| async move {
-        ui::folder(&app, "draft")
-            .await
-            .click()
-            .await
-            .expect("open Brouillons");
-        ui::wait_for_row(&app, "Brouillon du conseil")
-            .await
-            .click()
-            .await
-            .expect("open it");
+        ui::open_folder(&app, "draft").await;
+        ui::open_row(&app, "Brouillon du conseil").await;
         let subject = app.find("the subject", ui::testid("subject")).await;
         let value = subject
             .prop("value")
@@ -234,11 +222,7 @@ async fn a_message_sent_while_the_ent_is_stopped_is_delivered_once_when_it_retur
         ui::add_recipient(&app, "to", "MARTIN", "MARTIN Paul").await;
         ui::write(&app, "Écrit hors ligne", "Parti plus tard.").await;
         ui::send(&app).await;
-        ui::folder(&app, "outbox")
-            .await
-            .click()
-            .await
-            .expect("open Messages envoyés");
+        ui::open_folder(&app, "outbox").await;
         ui::wait_for_row(&app, "Écrit hors ligne").await;
         ent.restart().await;
 
@@ -254,11 +238,7 @@ async fn a_message_sent_while_the_ent_is_stopped_is_delivered_once_when_it_retur
             "<p>x</p>",
         )
         .await;
-        ui::folder(&app, "inbox")
-            .await
-            .click()
-            .await
-            .expect("open the inbox");
+        ui::open_folder(&app, "inbox").await;
         ui::wait_for_row(&app, "Après le retour").await;
         assert_eq!(
             ent.count_received("paul.martin", "Écrit hors ligne").await,
@@ -280,11 +260,7 @@ async fn reply_all_reaches_the_sender_and_the_other_recipients_not_the_replier()
     .await;
     harness::run("reply_all", |app| async move {
         ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
-        ui::wait_for_row(&app, "Planning des oraux")
-            .await
-            .click()
-            .await
-            .expect("open");
+        ui::open_row(&app, "Planning des oraux").await;
 
         // Act
         ui::click(&app, "« Répondre à tous »", ui::testid("reply-all")).await;

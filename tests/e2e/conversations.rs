@@ -32,11 +32,7 @@ async fn a_reply_made_in_the_app_and_one_made_by_another_user_form_one_conversat
         ui::click(&app, "« Fermer »", ui::testid("settings-close")).await;
 
         // Act: Marie replies from the app, then Paul answers her reply on the ENT.
-        ui::wait_for_row(&app, SUBJECT)
-            .await
-            .click()
-            .await
-            .expect("open");
+        ui::open_row(&app, SUBJECT).await;
         ui::click(&app, "« Répondre »", ui::testid("reply")).await;
         // The body has the focus, above the quote (the body is drawn again once the quote is
         // in: typed into the one that stays).
@@ -92,7 +88,7 @@ async fn a_reply_made_in_the_app_and_one_made_by_another_user_form_one_conversat
 
         // Assert: it opens on Paul's answer, the two others folded above, Marie's sent reply
         // among them.
-        line.click().await.expect("open the conversation");
+        ui::open_row(&app, SUBJECT).await;
         let thread = app
             .find(
                 "the conversation",

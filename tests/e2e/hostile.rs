@@ -44,11 +44,7 @@ async fn a_hostile_body_runs_nothing_loads_nothing_and_calls_no_command() {
         ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
 
         // Act: open it.
-        ui::wait_for_row(&app, "Programme piégé")
-            .await
-            .click()
-            .await
-            .expect("open");
+        ui::open_row(&app, "Programme piégé").await;
         let frame = app.find("the body's frame", By::Css("iframe")).await;
         frame
             .clone()

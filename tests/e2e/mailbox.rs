@@ -22,7 +22,7 @@ async fn the_inbox_count_is_the_ents_and_opening_an_unread_message_unbolds_it_an
         assert!(ui::is_bold(&row).await, "an unread message is bold");
 
         // Act
-        row.click().await.expect("open the message");
+        ui::open_row(&app, MUSEUM).await;
 
         // Assert
         wait_until("the row to lose its bold", EFFECT, || async {
@@ -182,11 +182,7 @@ async fn a_link_clicked_in_a_message_shows_its_address_before_anything_opens() {
     .await;
     harness::run("link_in_body", |app| async move {
         ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
-        ui::wait_for_row(&app, "Lien du menu")
-            .await
-            .click()
-            .await
-            .expect("open");
+        ui::open_row(&app, "Lien du menu").await;
 
         // Act: click the link inside the body's frame.
         let frame = app.find("the body's frame", By::Css("iframe")).await;

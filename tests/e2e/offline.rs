@@ -15,11 +15,7 @@ async fn with_the_ent_stopped_mail_opens_and_a_trash_is_queued_until_it_returns(
         ent.stop().await;
 
         // Act 1: open a cached message, trash another.
-        ui::wait_for_row(&app, "Conseil de classe de 3A")
-            .await
-            .click()
-            .await
-            .expect("open");
+        ui::open_row(&app, "Conseil de classe de 3A").await;
         let frame = app.find("the body's frame", By::Css("iframe")).await;
         frame.clone().enter_frame().await.expect("enter the frame");
         let text = app

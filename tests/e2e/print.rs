@@ -279,9 +279,5 @@ fn printing_to(pdf: &Path) -> Launch {
 /// Marie signed in, with the message [`SUBJECT`] open.
 async fn open_as_marie(app: &harness::App, ent_url: &str) {
     ui::sign_in(app, ent_url, "marie.durand", "demo").await;
-    ui::wait_for_row(app, SUBJECT)
-        .await
-        .click()
-        .await
-        .expect("open the message");
+    ui::open_row(app, SUBJECT).await;
 }

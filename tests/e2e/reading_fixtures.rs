@@ -67,11 +67,7 @@ async fn bodies_written_by_the_ents_editor_look_in_the_reading_pane_as_their_ref
         let update = std::env::var_os("MESSAGERIE_UPDATE_REFERENCES").is_some_and(|v| v == "1");
         let mut differences = Vec::new();
         for (name, reference, marker) in FIXTURES {
-            ui::wait_for_row(&app, &subject(name))
-                .await
-                .click()
-                .await
-                .expect("open the fixture");
+            ui::open_row(&app, &subject(name)).await;
             let shown = format!(
                 "//article[@aria-label={}]//iframe",
                 xpath_literal(&subject(name))

@@ -30,11 +30,7 @@ async fn a_teacher_recalls_a_message_within_the_delay_and_is_refused_after_it() 
         .await;
     harness::run("recall", |app| async move {
         ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
-        ui::folder(&app, "outbox")
-            .await
-            .click()
-            .await
-            .expect("open « Messages envoyés »");
+        ui::open_folder(&app, "outbox").await;
         ui::click(&app, "the sent message", ui::row("Mauvais destinataire")).await;
 
         // Act: « Rappeler », then the confirmation, which says what recipients will see.

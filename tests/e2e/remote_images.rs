@@ -59,11 +59,7 @@ async fn remote_images_load_only_when_allowed_and_only_through_the_app() {
 
     harness::run("remote_images", |app| async move {
         ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
-        ui::wait_for_row(&app, "Photos de la sortie")
-            .await
-            .click()
-            .await
-            .expect("open");
+        ui::open_row(&app, "Photos de la sortie").await;
         let frame = app.find("the body's frame", By::Css("iframe")).await;
         let srcdoc = || async {
             frame

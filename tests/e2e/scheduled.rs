@@ -170,11 +170,7 @@ async fn a_scheduled_message_cancelled_is_never_delivered() {
 
         // Assert: never delivered; a draft again.
         assert_eq!(ent.count_received("paul.martin", "Finalement non").await, 0);
-        ui::folder(&app, "draft")
-            .await
-            .click()
-            .await
-            .expect("open Brouillons");
+        ui::open_folder(&app, "draft").await;
         ui::wait_for_row(&app, "Finalement non").await;
     })
     .await;

@@ -53,11 +53,7 @@ async fn choose_theme(app: &App, theme: Option<&str>) {
 async fn the_mailbox_turns_dark_and_light_with_data_theme_and_a_message_stays_on_its_light_sheet() {
     harness::run_with("theme_switch", Launch::demo(), |app| async move {
         // Arrange: the demo inbox, a message open.
-        ui::wait_for_row(&app, "Conseil de classe de 3A")
-            .await
-            .click()
-            .await
-            .expect("open the message");
+        ui::open_row(&app, "Conseil de classe de 3A").await;
         app.find("the message body", thirtyfour::By::Css("iframe.mbx-body"))
             .await;
 

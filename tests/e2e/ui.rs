@@ -186,6 +186,12 @@ pub async fn wait_for_row(app: &App, subject: &str) -> WebElement {
         .await
 }
 
+/// Opens the message (or conversation) of the row with `subject`, found again when a refresh
+/// drew the list anew between the find and the click (a sync's events right after sign-in).
+pub async fn open_row(app: &App, subject: &str) {
+    click(app, &format!("the row « {subject} »"), row(subject)).await;
+}
+
 /// Waits until no row with `subject` is listed.
 pub async fn wait_row_gone(app: &App, subject: &str) {
     wait_until(&format!("the row « {subject} » to go"), EFFECT, || async {
