@@ -26,6 +26,17 @@ pub struct SafeBody {
 
 /// Tags the ENT editor produces beyond ammonia's default set.
 const EXTRA_TAGS: &[&str] = &["font"];
+/// Media the body cannot play here (the frame loads nothing): each is let through the cleaning
+/// with its `src` alone, then replaced by [`media_placeholders`] with a note saying what was
+/// there, and a link to it when it is on the web. The ENT's editor writes a workspace video as
+/// `<div class="video-wrapper"><video src="/workspace/document/{id}" …>` and an embed (a
+/// YouTube video, a pad) as an `<iframe src="https://…">` (@edifice.io/tiptap-extensions
+/// `video.ts`, `iframe.ts`); both used to vanish without a trace.
+const MEDIA: &[(&str, &str)] = &[
+    ("video", "mbx-media-video"),
+    ("audio", "mbx-media-audio"),
+    ("iframe", "mbx-media-frame"),
+];
 /// CSS that can load or run something; a declaration containing any of them is dropped.
 const CSS_DANGERS: &[&str] = &[
     "url(",
@@ -59,6 +70,10 @@ pub fn sanitize(html: &str) -> SafeBody {
     let mut builder = ammonia::Builder::default();
     builder
         .add_tags(EXTRA_TAGS)
+        .add_tags(MEDIA.iter().map(|(tag, _)| *tag))
+        .add_tag_attributes("video", &["src"])
+        .add_tag_attributes("audio", &["src"])
+        .add_tag_attributes("iframe", &["src"])
         .add_generic_attributes(&["style", "align", "dir"])
         .add_tag_attributes("img", &["width", "height"])
         .add_tag_attributes("font", &["color", "face", "size"])
@@ -84,13 +99,15 @@ pub fn sanitize(html: &str) -> SafeBody {
             (_, "style") => Some(Cow::Owned(safe_style(value))),
             ("a", "href") => is_link(value).then_some(Cow::Borrowed(value)),
             ("img", "src") => is_image(value).then_some(Cow::Borrowed(value)),
+            // Read by `media_placeholders`, which replaces the element; never loaded.
+            ("video" | "audio" | "iframe", "src") => Some(Cow::Borrowed(value)),
             // ammonia only lets URL attributes through on a and img here; refuse any other.
             (_, "href" | "src") => None,
             // A quote's source is never followed; no relative one either.
             (_, "cite") => has_scheme(value, &["http:", "https:"]).then_some(Cow::Borrowed(value)),
             _ => Some(Cow::Borrowed(value)),
         });
-    let html = without_empty_images(&builder.clean(html).to_string());
+    let html = media_placeholders(&without_empty_images(&builder.clean(html).to_string()));
     let remote_images = tags(&html, "img")
         .into_iter()
         .filter_map(|tag| attribute(tag, "src"))
@@ -124,26 +141,77 @@ fn without_empty_images(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(at) = rest.find("<img") {
-        // The tag ends at the first `>` outside a double-quoted value (html5ever leaves `>`
-        // unescaped in attribute values).
-        let mut quoted = false;
-        let Some(len) = rest[at..].bytes().position(|b| {
-            if b == b'"' {
-                quoted = !quoted;
-            }
-            b == b'>' && !quoted
-        }) else {
+        let Some(len) = tag_len(&rest[at..]) else {
             break;
         };
-        let tag = &rest[at..at + len + 1];
+        let tag = &rest[at..at + len];
         out.push_str(&rest[..at]);
         if attribute(tag, "src").is_some() {
             out.push_str(tag);
         }
-        rest = &rest[at + len + 1..];
+        rest = &rest[at + len..];
     }
     out.push_str(rest);
     out
+}
+
+/// `html` with each `<video>`, `<audio>` and `<iframe>` (and what it holds) replaced by a
+/// `<span class="mbx-media mbx-media-{kind}">` holding a link to its source when that is on the
+/// web, empty otherwise (an ENT workspace video, or no source): the window labels it in the
+/// user's language (`ui/src/mailbox/body.ts`).
+fn media_placeholders(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let next = MEDIA
+            .iter()
+            .filter_map(|(tag, class)| Some((rest.find(&format!("<{tag}"))?, *tag, *class)))
+            .filter(|(at, tag, _)| {
+                // `<video` and not `<videox`: the next byte ends the name.
+                matches!(
+                    rest.as_bytes().get(at + 1 + tag.len()),
+                    Some(b' ' | b'>' | b'/')
+                )
+            })
+            .min_by_key(|(at, _, _)| *at);
+        let Some((at, tag, class)) = next else { break };
+        let Some(len) = tag_len(&rest[at..]) else {
+            break;
+        };
+        let open = &rest[at..at + len];
+        let close = format!("</{tag}>");
+        // html5ever closes what it opened, so the closing tag is there; the first one ends the
+        // element (text inside an iframe cannot hold it: the parser would have ended there).
+        let end = rest[at + len..]
+            .find(&close)
+            .map_or(rest.len(), |i| at + len + i + close.len());
+        out.push_str(&rest[..at]);
+        out.push_str(&format!(r#"<span class="mbx-media {class}">"#));
+        if let Some(src) = attribute(open, "src").filter(|s| has_scheme(s, &["http:", "https:"])) {
+            let text = escape_text(&unescape(src));
+            out.push_str(&format!(
+                r#"<a href="{src}" rel="noopener noreferrer" target="_blank">{text}</a>"#
+            ));
+        }
+        out.push_str("</span>");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of the opening tag at the start of `html`, up to its `>` outside a double-quoted
+/// value (html5ever leaves `>` unescaped in attribute values).
+fn tag_len(html: &str) -> Option<usize> {
+    let mut quoted = false;
+    html.bytes()
+        .position(|b| {
+            if b == b'"' {
+                quoted = !quoted;
+            }
+            b == b'>' && !quoted
+        })
+        .map(|i| i + 1)
 }
 
 /// The deepest nesting the tags of `html` would build if each opened tag stayed open until its
@@ -173,7 +241,11 @@ fn depth(html: &str) -> usize {
 /// The text of `html` ([`ent_protocol::html_to_text`]), escaped, one `<br>` per line: for
 /// bodies too deep to parse.
 fn plain_text(html: &str) -> String {
-    let text = ent_protocol::html_to_text(html);
+    escape_text(&ent_protocol::html_to_text(html)).replace('\n', "<br>")
+}
+
+/// `text` escaped for HTML text or a double-quoted attribute value.
+fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -181,7 +253,6 @@ fn plain_text(html: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            '\n' => out.push_str("<br>"),
             c => out.push(c),
         }
     }
@@ -253,7 +324,7 @@ mod tests {
         <script>window.top.__TAURI_INTERNALS__.invoke('create_folder', {name: 'PWNED'})</script>
         <img src="x" onerror="document.title='PWNED'">
         <a href="javascript:alert(1)">clic</a>
-        <iframe src="https://evil.example/"></iframe>
+        <iframe src="https://frame.example/embed"><script>alert(1)</script></iframe>
         <form action="https://evil.example/"><input name="password"><button>OK</button></form>
         <link rel="stylesheet" href="http://127.0.0.1:9/x.css">
         <style>@import url(http://127.0.0.1:9/y.css); body { color: red }</style>
@@ -295,8 +366,89 @@ mod tests {
             html.contains("color: blue"),
             "a harmless declaration stays: {html}"
         );
-        assert!(safe.links.is_empty());
+        // The frame is a note with a link, opened only if the user asks (after its address).
+        assert_eq!(safe.links, ["https://frame.example/embed"]);
         assert!(!safe.remote_images);
+    }
+
+    #[test]
+    fn a_video_or_an_embed_is_a_note_in_its_place_with_a_link_when_it_is_on_the_web() {
+        // As the ENT's editor writes them (tests/e2e/fixtures/reading/media.html).
+        let body = concat!(
+            r#"<p>La vidéo :</p><div class="video-wrapper"><video src="/workspace/document/7c3f1a2b-0000-4000-8000-000000000001" controls="true" data-document-id="7c3f1a2b-0000-4000-8000-000000000001" width="350" height="197"></video></div>"#,
+            r#"<div class="iframe-wrapper"><iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ?start=1&amp;rel=0" frameborder="0" allowfullscreen="true" width="560" height="315"></iframe></div>"#,
+            r#"<p>Écoutez <audio src="https://radio.example/chorale.mp3" controls>votre navigateur…</audio> et à bientôt.</p>"#,
+        );
+        let safe = sanitize(body);
+        assert_eq!(
+            safe.html,
+            concat!(
+                r#"<p>La vidéo :</p><div class=""><span class="mbx-media mbx-media-video"></span></div>"#,
+                r#"<div class=""><span class="mbx-media mbx-media-frame"><a href="https://www.youtube.com/embed/dQw4w9WgXcQ?start=1&amp;rel=0" rel="noopener noreferrer" target="_blank">https://www.youtube.com/embed/dQw4w9WgXcQ?start=1&amp;rel=0</a></span></div>"#,
+                r#"<p>Écoutez <span class="mbx-media mbx-media-audio"><a href="https://radio.example/chorale.mp3" rel="noopener noreferrer" target="_blank">https://radio.example/chorale.mp3</a></span> et à bientôt.</p>"#,
+            )
+        );
+        assert_eq!(
+            safe.links,
+            [
+                "https://www.youtube.com/embed/dQw4w9WgXcQ?start=1&rel=0",
+                "https://radio.example/chorale.mp3"
+            ]
+        );
+        assert!(!safe.ent_images && !safe.remote_images);
+    }
+
+    #[test]
+    fn a_hostile_media_element_leaves_an_empty_note_and_nothing_that_runs_or_loads() {
+        for (hostile, link) in [
+            (r#"<iframe src="javascript:alert(1)"></iframe>"#, None),
+            (
+                r#"<iframe srcdoc="<script>alert(1)</script>"></iframe>"#,
+                None,
+            ),
+            (
+                r#"<video src="data:video/mp4;base64,AAAA" autoplay onplay="x()"></video>"#,
+                None,
+            ),
+            (
+                r#"<video poster="https://track.example/p.png"><source src="https://a.example/v.mp4"></video>"#,
+                None,
+            ),
+            (r#"<iframe src="/conversation/api/folders"></iframe>"#, None),
+            (
+                r#"<video><video src="https://inner.example/v"></video></video>"#,
+                None,
+            ),
+            (
+                r#"<iframe src="https://x.example/?q=<b>&quot;x&quot;"></iframe>"#,
+                Some(r#"https://x.example/?q=<b>"x""#),
+            ),
+        ] {
+            let safe = sanitize(hostile);
+            let html = safe.html.to_ascii_lowercase();
+            for gone in [
+                "<video",
+                "<iframe",
+                "<source",
+                "<script",
+                "<b>",
+                "javascript",
+                "srcdoc",
+                "data:",
+                "onplay",
+                "autoplay",
+                "poster",
+                "track.example",
+                "/conversation",
+            ] {
+                assert!(!html.contains(gone), "{hostile}: {gone} survived in {html}");
+            }
+            assert!(
+                html.starts_with(r#"<span class="mbx-media "#),
+                "{hostile} → {html}"
+            );
+            assert_eq!(safe.links.first().map(String::as_str), link, "{hostile}");
+        }
     }
 
     #[test]

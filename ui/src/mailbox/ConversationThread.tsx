@@ -70,7 +70,7 @@ export function ConversationThread({ api, openId, onOpen, revision }: Conversati
                     title={t("conversation.body", { name: m.from?.displayName ?? "" })}
                     sandbox={BODY_SANDBOX}
                     referrerPolicy="no-referrer"
-                    srcDoc={buildSrcdoc(body.html)}
+                    srcDoc={buildSrcdoc(body.html, t)}
                   />
                 ) : (
                   <p className="mbx-thread-loading">{t("message.loading")}</p>

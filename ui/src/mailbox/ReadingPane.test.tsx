@@ -1,7 +1,8 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { bodyCsp, buildSrcdoc } from "./body";
+import { bodyCsp, buildSrcdoc, mediaStyle } from "./body";
 import { ReadingPane } from "./ReadingPane";
+import { makeI18n } from "../i18n/i18n";
 import type { DownloadProgress } from "../bindings/DownloadProgress";
 import type { Decision } from "../bindings/Decision";
 import type { Message } from "../bindings/Message";
@@ -97,10 +98,34 @@ describe("body helpers", () => {
   });
 
   test("a body cannot close the CSP attribute or come before it", () => {
-    const doc = buildSrcdoc('"><meta http-equiv="Content-Security-Policy" content="default-src *">');
+    const doc = buildSrcdoc('"><meta http-equiv="Content-Security-Policy" content="default-src *">', makeI18n("fr").t);
     const first = doc.indexOf("Content-Security-Policy");
     expect(doc.slice(first, doc.indexOf(">", first))).toContain("default-src 'none'");
     expect(doc.indexOf("<body>")).toBeGreaterThan(first);
+  });
+});
+
+describe("a video, a sound or an embed the body cannot play", () => {
+  // What crates/core/src/body.rs `media_placeholders` puts in their place.
+  const body =
+    '<span class="mbx-media mbx-media-video"></span>' +
+    '<span class="mbx-media mbx-media-frame"><a href="https://www.youtube.com/embed/x">https://www.youtube.com/embed/x</a></span>';
+
+  test.each([
+    ["fr", "Vidéo : ", "Contenu intégré : ", "à voir dans ce message sur l'ENT"],
+    ["en", "Video: ", "Embedded content: ", "to be seen in this message on the ENT"],
+  ] as const)("is a labelled note in the frame, in %s", (locale, video, frame, onEnt) => {
+    const doc = buildSrcdoc(body, makeI18n(locale).t);
+    expect(doc).toContain(`.mbx-media-video::before{content:"${video}"}`);
+    expect(doc).toContain(`.mbx-media-frame::before{content:"${frame}"}`);
+    expect(doc).toContain(`.mbx-media:empty::after{content:"${onEnt}"}`);
+    expect(doc).toContain(body);
+  });
+
+  test("a label cannot end its CSS string or the style sheet", () => {
+    const style = mediaStyle(() => 'x"}</style><script>alert(1)</script>\\');
+    expect(style).not.toContain("</style>");
+    expect(style).toContain('content:"x\\"}\\3c /style>\\3c script>alert(1)\\3c /script>\\\\"');
   });
 });
 

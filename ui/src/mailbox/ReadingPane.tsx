@@ -187,7 +187,7 @@ function MessageView({
             title={t("message.body")}
             sandbox={BODY_SANDBOX}
             referrerPolicy="no-referrer"
-            srcDoc={buildSrcdoc(body.html)}
+            srcDoc={buildSrcdoc(body.html, t)}
           />
           {body.links.length > 0 && (
             <nav className="mbx-links" aria-label={t("message.links")}>

@@ -6,6 +6,8 @@
 // holds (its links, whether it shows remote images) comes with it from the Rust side
 // (`SafeBody`, computed once in the core); nothing here parses it again.
 
+import type { MessageKey } from "../i18n/i18n";
+
 export const BODY_SANDBOX = "allow-popups allow-popups-to-escape-sandbox";
 
 export function bodyCsp(): string {
@@ -27,14 +29,33 @@ const frameStyle = `:root{color-scheme:light;background:${SHEET.background}}body
 img{max-width:100%;height:auto}a{color:${SHEET.link}}a:not([href]){color:inherit}.attachments a{display:block}blockquote,.conversation-history{margin:0 0 0 8px;padding-left:8px;border-left:3px solid ${SHEET.quote};color:${SHEET.muted}}
 table{border-collapse:collapse}td,th{border:1px solid ${SHEET.muted};padding:2px 6px;vertical-align:top}`;
 
+/**
+ * The notes the Rust side puts where a video, a sound or an embedded page was
+ * (`media_placeholders` in crates/core/src/body.rs: a `span.mbx-media` holding a link to it
+ * when it is on the web, empty for a video of the ENT's workspace), labelled in the user's
+ * language. The labels are CSS generated text, so the body's HTML stays as the core made it.
+ */
+export function mediaStyle(t: (key: MessageKey) => string): string {
+  const text = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/</g, "\\3c ")}"`;
+  return (
+    `.mbx-media{display:block;margin:8px 0;padding:8px 12px;border:1px solid ${SHEET.quote};border-radius:6px}` +
+    `.mbx-media-video::before{content:${text(t("message.mediaVideo"))}}` +
+    `.mbx-media-audio::before{content:${text(t("message.mediaAudio"))}}` +
+    `.mbx-media-frame::before{content:${text(t("message.mediaFrame"))}}` +
+    `.mbx-media:empty::after{content:${text(t("message.mediaOnEnt"))}}`
+  );
+}
+
 const attr = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
 
 /**
  * The iframe's document. The CSP meta comes first in <head>, before any byte of the body, so
  * nothing in the body loads before it applies; a second CSP in the body could only narrow it.
  */
-export function buildSrcdoc(body: string): string {
+export function buildSrcdoc(body: string, t: (key: MessageKey) => string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${attr(
     bodyCsp(),
-  )}"><meta name="referrer" content="no-referrer"><base target="_blank"><style>${frameStyle}</style></head><body>${body}</body></html>`;
+  )}"><meta name="referrer" content="no-referrer"><base target="_blank"><style>${frameStyle}${mediaStyle(
+    t,
+  )}</style></head><body>${body}</body></html>`;
 }

@@ -131,6 +131,18 @@ describe("the print view", () => {
     expect(PRINT_STYLE).toMatch(/\.print-body\{[^}]*overflow:hidden/);
   });
 
+  test("a video of the ENT's workspace prints as its labelled note, in the window's language", () => {
+    const note = '<p>La chorale :</p><span class="mbx-media mbx-media-video"></span>';
+    for (const [locale, label] of [
+      ["fr", "Vidéo : "],
+      ["en", "Video: "],
+    ] as const) {
+      const doc = parse(printMarkup([item(received, note)], makeI18n(locale)));
+      expect(doc.querySelector(".print-body .mbx-media-video")).not.toBeNull();
+      expect(doc.querySelector("style")?.textContent).toContain(`.mbx-media-video::before{content:"${label}"}`);
+    }
+  });
+
   test("a body not downloaded yet and a recalled message say so instead of a body", () => {
     const fr = makeI18n("fr");
     const missing = parse(printMarkup([item(received, null)], fr));

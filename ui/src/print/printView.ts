@@ -6,6 +6,7 @@
 // is the same call with several messages, oldest first.
 import type { I18n } from "../i18n/i18n";
 import { formatSize } from "../i18n/size";
+import { mediaStyle } from "../mailbox/body";
 import { visibleName } from "../mailbox/filename";
 import type { Message } from "../bindings/Message";
 import type { Recipient } from "../bindings/Recipient";
@@ -101,7 +102,7 @@ function article({ message, body }: PrintItem, i18n: I18n): string {
 
 /** The print view of `items`, in order: the style sheet, then one article each. */
 export function printMarkup(items: PrintItem[], i18n: I18n): string {
-  return `<style>${PRINT_STYLE}</style>${items.map((item) => article(item, i18n)).join("")}`;
+  return `<style>${PRINT_STYLE}${mediaStyle(i18n.t)}</style>${items.map((item) => article(item, i18n)).join("")}`;
 }
 
 /** The print job's name: the (first) message's subject. */
