@@ -163,20 +163,17 @@ fn media_placeholders(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     loop {
+        // Only tags the cleaning allows reach here, and text holds no raw `<`: `<video` opens
+        // a video element.
         let next = MEDIA
             .iter()
             .filter_map(|(tag, class)| Some((rest.find(&format!("<{tag}"))?, *tag, *class)))
-            .filter(|(at, tag, _)| {
-                // `<video` and not `<videox`: the next byte ends the name.
-                matches!(
-                    rest.as_bytes().get(at + 1 + tag.len()),
-                    Some(b' ' | b'>' | b'/')
-                )
-            })
             .min_by_key(|(at, _, _)| *at);
         let Some((at, tag, class)) = next else { break };
         let Some(len) = tag_len(&rest[at..]) else {
-            break;
+            // An opening tag that never ends (html5ever never writes one): nothing of it stays.
+            out.push_str(&rest[..at]);
+            return out;
         };
         let open = &rest[at..at + len];
         let close = format!("</{tag}>");
