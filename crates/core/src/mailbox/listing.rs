@@ -47,6 +47,27 @@ pub fn folders_of(conn: &Connection, message_id: &str) -> StoreResult<BTreeSet<S
     rows.collect::<Result<_, _>>().ctx("read placements")
 }
 
+/// Lists messages new to the store (so listed nowhere yet) in `folder_id`: what [`place`] does
+/// for each, a hundred per statement, for a page of a listing (one statement per message was a
+/// sixth of a first sync's listing writes).
+pub fn place_new(conn: &Connection, folder_id: &str, ids: &[&str]) -> StoreResult<()> {
+    for chunk in ids.chunks(100) {
+        let sql = format!(
+            "INSERT OR IGNORE INTO placements (folder_id, message_id, date)
+             SELECT ?, id, date FROM messages WHERE id IN ({})",
+            vec!["?"; chunk.len()].join(", ")
+        );
+        let mut bound: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() + 1);
+        bound.push(&folder_id);
+        bound.extend(chunk.iter().map(|id| id as &dyn rusqlite::ToSql));
+        conn.prepare_cached(&sql)
+            .ctx("prepare placements insert")?
+            .execute(bound.as_slice())
+            .ctx("write placements")?;
+    }
+    Ok(())
+}
+
 /// Lists a message in exactly these folders.
 pub fn place(conn: &Connection, message_id: &str, folders: &BTreeSet<String>) -> StoreResult<()> {
     conn.prepare_cached("DELETE FROM placements WHERE message_id = ?1")

@@ -524,10 +524,8 @@ fn write_listed(
     }
     // The messages new to the store, a page in one statement (`message::insert_summaries`).
     message::insert_summaries(tx, &new)?;
-    let here = BTreeSet::from([folder_id.to_string()]);
-    for n in &new {
-        listing::place(tx, &n.row.id, &here)?;
-    }
+    let ids: Vec<&str> = new.iter().map(|n| n.row.id.as_str()).collect();
+    listing::place_new(tx, folder_id, &ids)?;
     Ok(out)
 }
 
