@@ -68,7 +68,7 @@ async fn a_reply_made_in_the_app_and_one_made_by_another_user_form_one_conversat
             (count.text().await.ok()? == "3").then(|| row.clone())
         })
         .await;
-        assert!(ui::is_bold(&line).await, "Paul's answer is unread");
+        assert!(ui::is_bold(&app, SUBJECT).await, "Paul's answer is unread");
         let who = line
             .find(By::Css(".mbx-cell-who"))
             .await

@@ -18,16 +18,14 @@ async fn the_inbox_count_is_the_ents_and_opening_an_unread_message_unbolds_it_an
         let on_server = ent.unread_in_inbox("marie.durand").await;
         assert!(on_server > 0, "the demo inbox has unread mail");
         ui::wait_inbox_unread(&app, "the inbox count to be the ENT's", on_server).await;
-        let row = ui::wait_for_row(&app, MUSEUM).await;
-        assert!(ui::is_bold(&row).await, "an unread message is bold");
+        assert!(ui::is_bold(&app, MUSEUM).await, "an unread message is bold");
 
         // Act
         ui::open_row(&app, MUSEUM).await;
 
         // Assert
         wait_until("the row to lose its bold", EFFECT, || async {
-            let row = app.driver.find(ui::row(MUSEUM)).await.ok()?;
-            (!ui::is_bold(&row).await).then_some(())
+            (!ui::is_bold(&app, MUSEUM).await).then_some(())
         })
         .await;
         wait_until("the count to go down by one", EFFECT, || async {
@@ -73,8 +71,7 @@ async fn a_message_another_user_sends_appears_without_any_click_and_is_not_notif
         .await;
 
         // Assert: listed and bold without a click.
-        let row = ui::wait_for_row(&app, "Réunion parents-professeurs").await;
-        assert!(ui::is_bold(&row).await);
+        assert!(ui::is_bold(&app, "Réunion parents-professeurs").await);
         // No notification for it: once the inbox is out of view, a later message is notified
         // (the marker that the app had its chance), and only that one.
         ui::open_folder(&app, "trash").await;

@@ -205,9 +205,21 @@ pub async fn wait_row_gone(app: &App, subject: &str) {
     .await;
 }
 
-pub async fn is_bold(row: &WebElement) -> bool {
-    let weight = row.css_value("font-weight").await.expect("font-weight");
-    weight == "bold" || weight.parse::<u32>().is_ok_and(|w| w >= 700)
+/// Whether the row with `subject` shows in bold (unread), read again when a refresh drew the
+/// list anew in between.
+pub async fn is_bold(app: &App, subject: &str) -> bool {
+    wait_until(&format!("the weight of « {subject} »"), EFFECT, || async {
+        let weight = app
+            .driver
+            .find(row(subject))
+            .await
+            .ok()?
+            .css_value("font-weight")
+            .await
+            .ok()?;
+        Some(weight == "bold" || weight.parse::<u32>().is_ok_and(|w| w >= 700))
+    })
+    .await
 }
 
 /// Ticks the row's checkbox, and waits until the page shows it ticked (a refresh drawing the
