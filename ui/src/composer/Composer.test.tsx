@@ -1,6 +1,6 @@
 import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { useState } from "react";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, onTestFinished, test, vi } from "vitest";
 import type { ComposeApi } from "./api";
 import { Composer } from "./Composer";
 import { ComposeFixture, INACTIVE_PARENTS, visibles } from "./fixtures";
@@ -509,6 +509,44 @@ describe("body", () => {
     fireEvent.click(screen.getByTestId("save-draft"));
     await elapse();
     expect([...api.drafts.values()].map((d) => d.content.body)).toEqual(["<p><strong>Sortie</strong></p>"]);
+  });
+
+  test("a paste with a web page's images says they are not kept, and a paste of the ENT's own says nothing", async () => {
+    // jsdom has no ClipboardEvent (ProseMirror's pasteHTML only needs one to exist) and no
+    // layout (the paste scrolls the cursor into view).
+    vi.stubGlobal("ClipboardEvent", class extends Event {});
+    for (const [name, value] of [
+      ["getClientRects", () => []],
+      ["getBoundingClientRect", () => new DOMRect()],
+    ] as const) {
+      Object.defineProperty(Range.prototype, name, { value, configurable: true });
+    }
+    onTestFinished(() => {
+      Reflect.deleteProperty(Range.prototype, "getClientRects");
+      Reflect.deleteProperty(Range.prototype, "getBoundingClientRect");
+      vi.unstubAllGlobals();
+    });
+    const api = new ComposeFixture();
+    renderComposer(api, { ...api.newDraft(), body: "<p>Menu :</p>" });
+    const body = screen.getByTestId("body") as HTMLElement & { editor: Editor };
+    act(() => {
+      body.editor.commands.focus("end");
+      body.editor.view.pasteHTML('<p>Du jour <img src="/workspace/document/abc"></p>');
+    });
+    expect(screen.queryByText(/ne sont pas reprises/)).toBeNull();
+    act(() => {
+      body.editor.view.pasteHTML('<p>Frites <img src="https://www.college-jean-moulin.fr/frites.jpg"></p>');
+    });
+    const note = screen.getByText(/ne sont pas reprises/);
+    expect(note.getAttribute("role")).toBe("status");
+    expect(note.textContent).toContain(
+      "Les images de ce que vous avez collé ne sont pas reprises : ajoutez-les depuis vos fichiers avec « Image ».",
+    );
+    // The text is kept, the web image is not.
+    expect(body.editor.getHTML()).toContain("Frites");
+    expect(body.editor.getHTML()).not.toContain("college-jean-moulin");
+    fireEvent.click(within(note).getByRole("button", { name: "Compris" }));
+    expect(screen.queryByText(/ne sont pas reprises/)).toBeNull();
   });
 
   test("« Image » uploads the picked file and inserts the ENT's markup, shown from the backend's data: URL", async () => {

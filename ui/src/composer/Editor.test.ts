@@ -13,6 +13,7 @@ import { ConversationHistory } from "@edifice.io/tiptap-extensions/conversation-
 import { ConversationHistoryBody } from "@edifice.io/tiptap-extensions/conversation-history-body";
 import { Editor, getHTMLFromFragment, getSchema, type Extensions, type JSONContent } from "@tiptap/core";
 import { Node } from "@tiptap/pm/model";
+import { holdsImagesNotKept } from "./html";
 import Color from "@tiptap/extension-color";
 import Table from "@tiptap/extension-table";
 import TableHeader from "@tiptap/extension-table-header";
@@ -187,6 +188,14 @@ describe("an image is written as the ENT's editor writes it", () => {
     expect(img?.getAttribute("width")).toBe("350");
     // What is saved is still the ENT's address.
     expect(editor.getHTML()).toContain(`src="${src}"`);
+  });
+
+  test("a paste is known to lose images when it holds any but the ENT's own", () => {
+    expect(holdsImagesNotKept('<p>a<img src="https://example.org/p.png"></p>')).toBe(true);
+    expect(holdsImagesNotKept('<img src="data:image/png;base64,iVBORw0KGgo=">')).toBe(true);
+    expect(holdsImagesNotKept("<img>")).toBe(true);
+    expect(holdsImagesNotKept('<img src="/workspace/document/abc"><p>texte</p>')).toBe(false);
+    expect(holdsImagesNotKept("<p>&lt;img src=x&gt; en texte</p>")).toBe(false);
   });
 
   test("an image of a pasted web page is dropped (the ENT's editor keeps its address; the app would have to fetch it to send it)", () => {

@@ -1,12 +1,14 @@
 // The message body: TipTap with the ENT's own extensions (see extensions.ts), and a toolbar in
 // the ENT's words. What is pasted (LibreOffice, Word, a web page) goes through the same schema,
 // so it keeps what the ENT's editor keeps (bold, lists, tables, colours, sizes, links) and loses
-// what it drops (classes, fonts, margins, scripts, images, forms).
+// what it drops (classes, fonts, margins, scripts, images, forms); a paste that loses images
+// says so under the toolbar.
 import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/react";
 import { useState } from "react";
 import type { I18n, MessageKey } from "../i18n/i18n";
 import type { InlineImage } from "../bindings/InlineImage";
 import { messageExtensions, LINK, type ImageLoader } from "./extensions";
+import { holdsImagesNotKept } from "./html";
 import { Icon, type IconName } from "./icons";
 
 /** Text colours and highlights offered, readable on the white sheet a message is read on. */
@@ -83,10 +85,17 @@ export function MessageEditor({
   images?: { pick: () => Promise<InlineImage[]>; load: ImageLoader };
 }) {
   const { t } = i18n;
+  // A paste that held images the body cannot keep (see `messageImage`) says so, instead of
+  // losing them without a word.
+  const [imagesNotKept, setImagesNotKept] = useState(false);
   const editor = useEditor({
     extensions: messageExtensions(images?.load ?? null),
     content: initialHtml,
     editorProps: {
+      transformPastedHTML: (html) => {
+        if (holdsImagesNotKept(html)) setImagesNotKept(true);
+        return html;
+      },
       attributes: {
         class: "cmp-body",
         "data-testid": testId,
@@ -100,6 +109,14 @@ export function MessageEditor({
   return (
     <div className="cmp-body-wrap">
       {editor && <Toolbar editor={editor} i18n={i18n} pickImages={images?.pick} />}
+      {imagesNotKept && (
+        <p className="cmp-paste-note" role="status">
+          {t(images ? "composer.pastedImagesNotKept" : "composer.pastedImagesNotKeptNoPicker")}{" "}
+          <button type="button" onClick={() => setImagesNotKept(false)}>
+            {t("composer.pastedImagesNoted")}
+          </button>
+        </p>
+      )}
       <EditorContent editor={editor} className="cmp-body-host" />
     </div>
   );

@@ -239,6 +239,10 @@ export const fr = {
   "composer.alignJustify": "Justifier",
   "composer.table": "Tableau",
   "composer.image": "Image",
+  "composer.pastedImagesNotKept":
+    "Les images de ce que vous avez collé ne sont pas reprises : ajoutez-les depuis vos fichiers avec « Image ».",
+  "composer.pastedImagesNotKeptNoPicker": "Les images de ce que vous avez collé ne sont pas reprises.",
+  "composer.pastedImagesNoted": "Compris",
   "composer.editUndo": "Annuler",
   "composer.editRedo": "Rétablir",
   "composer.unlink": "Retirer le lien",
