@@ -22,6 +22,25 @@ pub struct SafeBody {
     /// ENT's editor inserts): the app fetches them with the session and shows them at once
     /// ([`crate::ent_images`]); the window never loads them itself.
     pub ent_images: bool,
+    /// The documents of the ENT's workspace the body links, in order: offered with the
+    /// attachments, fetched with the session ([`crate::Mailbox::attachment_file`]). In the
+    /// body their links become plain text (a relative address means nothing in the frame).
+    pub documents: Vec<LinkedDocument>,
+}
+
+/// A workspace document a body links: the ENT's editor lists the files it joins to a message
+/// in a `<div class="attachments">`, one `<a href="/workspace/document/{id}">name</a>` a line
+/// (@edifice.io/tiptap-extensions `attachment`), which the ENT's web client opens with its
+/// session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LinkedDocument {
+    /// Its address on the ENT (`/workspace/document/{id}`), which is also its id among the
+    /// message's attachments.
+    pub path: String,
+    /// The name the link shows.
+    pub name: String,
 }
 
 /// Tags the ENT editor produces beyond ammonia's default set.
@@ -65,6 +84,7 @@ pub fn sanitize(html: &str) -> SafeBody {
             remote_images: false,
             links: Vec::new(),
             ent_images: false,
+            documents: Vec::new(),
         };
     }
     let mut builder = ammonia::Builder::default();
@@ -97,7 +117,9 @@ pub fn sanitize(html: &str) -> SafeBody {
         .set_tag_attribute_value("a", "target", "_blank")
         .attribute_filter(|tag, attribute, value| match (tag, attribute) {
             (_, "style") => Some(Cow::Owned(safe_style(value))),
-            ("a", "href") => is_link(value).then_some(Cow::Borrowed(value)),
+            // A workspace document's address is read by `linked_documents`, which unlinks it.
+            ("a", "href") => (is_link(value) || crate::ent_images::ent_image_path(value).is_some())
+                .then_some(Cow::Borrowed(value)),
             ("img", "src") => is_image(value).then_some(Cow::Borrowed(value)),
             // Read by `media_placeholders`, which replaces the element; never loaded.
             ("video" | "audio" | "iframe", "src") => Some(Cow::Borrowed(value)),
@@ -108,6 +130,7 @@ pub fn sanitize(html: &str) -> SafeBody {
             _ => Some(Cow::Borrowed(value)),
         });
     let html = media_placeholders(&without_empty_images(&builder.clean(html).to_string()));
+    let (html, documents) = linked_documents(&html);
     let remote_images = tags(&html, "img")
         .into_iter()
         .filter_map(|tag| attribute(tag, "src"))
@@ -131,7 +154,50 @@ pub fn sanitize(html: &str) -> SafeBody {
         remote_images,
         links,
         ent_images,
+        documents,
     }
+}
+
+/// `html` with each link to a workspace document (the only relative `href` the cleaning keeps)
+/// replaced by a `<span>` of what it shows (one a line in the ENT's attachments block, as the
+/// links were), and those documents, each once, in order.
+fn linked_documents(html: &str) -> (String, Vec<LinkedDocument>) {
+    let mut out = String::with_capacity(html.len());
+    let mut documents: Vec<LinkedDocument> = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<a ") {
+        let Some(len) = tag_len(&rest[at..]) else {
+            break;
+        };
+        let open = &rest[at..at + len];
+        let Some(path) = attribute(open, "href")
+            .filter(|href| href.starts_with('/'))
+            .and_then(|href| crate::ent_images::ent_image_path(&unescape(href)))
+        else {
+            out.push_str(&rest[..at + len]);
+            rest = &rest[at + len..];
+            continue;
+        };
+        // A link holds no other link: its content ends at the first `</a>`.
+        let inner_end = rest[at + len..]
+            .find("</a>")
+            .map_or(rest.len(), |i| at + len + i);
+        let inner = &rest[at + len..inner_end];
+        let mut name = ent_protocol::html_to_text(inner).trim().to_string();
+        if name.is_empty() {
+            name = path.rsplit('/').next().unwrap_or_default().to_string();
+        }
+        if !documents.iter().any(|d| d.path == path) {
+            documents.push(LinkedDocument { path, name });
+        }
+        out.push_str(&rest[..at]);
+        out.push_str("<span>");
+        out.push_str(inner);
+        out.push_str("</span>");
+        rest = &rest[(inner_end + "</a>".len()).min(rest.len())..];
+    }
+    out.push_str(rest);
+    (out, documents)
 }
 
 /// `html` without the `<img>` tags the cleaning left without a source (a relative or
@@ -393,6 +459,46 @@ mod tests {
             ]
         );
         assert!(!safe.ent_images && !safe.remote_images);
+    }
+
+    #[test]
+    fn the_workspace_documents_a_body_links_are_listed_once_and_unlinked_in_it() {
+        // As the ENT's editor lists a message's files (tests/e2e/fixtures/reading/media.html).
+        let doc = |id: &str| format!("/workspace/document/7c3f1a2b-0000-4000-8000-00000000000{id}");
+        let body = format!(
+            r#"<div class="attachments"><a name="programme.pdf" href="{}" data-document-id="2">programme.pdf</a><a href="{}?timestamp=1"><b>autorisation</b>.odt</a><a href="{}">programme (bis)</a><a href="{}"></a></div><p><a href="https://www.education.gouv.fr/">site</a></p>"#,
+            doc("2"),
+            doc("3"),
+            doc("2"),
+            doc("4"),
+        );
+        let safe = sanitize(&body);
+        let listed: Vec<(String, String)> = safe
+            .documents
+            .iter()
+            .map(|d| (d.path.clone(), d.name.clone()))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                (doc("2"), "programme.pdf".to_string()),
+                (doc("3"), "autorisation.odt".to_string()),
+                (doc("4"), "7c3f1a2b-0000-4000-8000-000000000004".to_string()),
+            ]
+        );
+        assert_eq!(
+            safe.html,
+            r#"<div class="attachments"><span>programme.pdf</span><span><b>autorisation</b>.odt</span><span>programme (bis)</span><span></span></div><p><a href="https://www.education.gouv.fr/" target="_blank" rel="noopener noreferrer">site</a></p>"#
+        );
+        assert_eq!(safe.links, ["https://www.education.gouv.fr/"]);
+        for hostile in [
+            r#"<a href="/workspace/document/../../x">x</a>"#,
+            r#"<a href="/conversation/api/folders">x</a>"#,
+            r#"<a href="//evil.example/workspace/document/abc">x</a>"#,
+            r#"<a href="https://evil.example/workspace/document/abc">x</a>"#,
+        ] {
+            assert!(sanitize(hostile).documents.is_empty(), "{hostile}");
+        }
     }
 
     #[test]

@@ -765,12 +765,20 @@ impl Mailbox {
                 path: dir.display().to_string(),
                 source,
             })?;
-        let download = self
-            .inner
-            .client
-            .download(&ent_protocol::paths::attachment(message_id, attachment_id))
-            .await?;
+        // A linked workspace document's id is its address on the ENT (see `attachment`).
+        let linked = attachment_id.starts_with('/');
+        let address = if linked {
+            attachment_id.to_string()
+        } else {
+            ent_protocol::paths::attachment(message_id, attachment_id)
+        };
+        let download = self.inner.client.download(&address).await?;
         attachment::stream_to_file(download, &path, declared, limit, on_progress).await?;
+        if linked {
+            // Not an attachment of the store: fetched again each time (its size is not known
+            // beforehand, so a cached copy could not be checked).
+            return Ok(path);
+        }
         let (mid, aid, text) = (
             message_id.to_string(),
             attachment_id.to_string(),
@@ -790,13 +798,31 @@ impl Mailbox {
         Ok(path)
     }
 
-    /// An attachment of a message, as stored (its name as the window shows it).
+    /// An attachment of a message, as stored (its name as the window shows it), or a document
+    /// of the ENT's workspace its body links, whose id is its address
+    /// ([`crate::body::LinkedDocument`]): the window asks for nothing else.
     pub async fn attachment(&self, message_id: &str, attachment_id: &str) -> Result<Attachment> {
-        self.message(message_id)
-            .await?
+        let message = self.message(message_id).await?;
+        let linked = || {
+            let body = crate::body::sanitize(message.body.as_deref().unwrap_or_default());
+            let doc = body
+                .documents
+                .into_iter()
+                .find(|d| d.path == attachment_id)?;
+            Some(Attachment {
+                id: doc.path,
+                filename: doc.name,
+                content_type: "application/octet-stream".into(),
+                size: 0,
+                cached_path: None,
+            })
+        };
+        message
             .attachments
-            .into_iter()
+            .iter()
             .find(|a| a.id == attachment_id)
+            .cloned()
+            .or_else(linked)
             .ok_or_else(|| {
                 Error::InvalidInput(format!("no attachment {attachment_id} on {message_id}"))
             })

@@ -36,7 +36,7 @@ const odd: Message = {
 const noop = () => undefined;
 /** The Rust side's answer for a body, in these tests: the HTML as given, no link, no image. */
 const safe = (html: string | null): SafeBody | null =>
-  html === null ? null : { html, remoteImages: false, links: [], entImages: false };
+  html === null ? null : { html, remoteImages: false, links: [], entImages: false, documents: [] };
 const opened = () => Promise.resolve<OpenOutcome | null>({ kind: "opened" });
 const saved = () => Promise.resolve();
 
@@ -162,6 +162,33 @@ describe("attachments", () => {
       />,
     );
 
+  test("a workspace document the body links is listed with the attachments and opened by its address", async () => {
+    const path = "/workspace/document/7c3f1a2b-0000-4000-8000-000000000002";
+    const message: Message = { ...withFile("autorisation.pdf"), body: null };
+    const open = vi.fn(() => Promise.resolve<OpenOutcome | null>({ kind: "opened" }));
+    render(
+      <ReadingPane
+        open={{
+          id: message.id,
+          message,
+          body: { html: "<p>x</p>", remoteImages: false, links: [], entImages: false, documents: [{ path, name: "programme.pdf" }] },
+        }}
+        remoteImagesAllowed={false}
+        onAllowRemoteImages={noop}
+        onOpenLink={noop}
+        onOpenAttachment={open}
+        onSaveAttachment={saved}
+        onSetUnread={noop}
+      />,
+    );
+    const items = screen.getAllByTestId("received-attachment");
+    expect(items.map((i) => i.querySelector(".mbx-attachment-name")?.textContent)).toEqual(["autorisation", "programme"]);
+    // Its size is not known before it is fetched: none is shown rather than « 0 o ».
+    expect(items[1]?.querySelector(".mbx-attachment-size")).toBeNull();
+    fireEvent.click(within(items[1] as HTMLElement).getByRole("button", { name: /Ouvrir/ }));
+    await waitFor(() => expect(open).toHaveBeenCalledWith("m-pj", path, expect.anything()));
+  });
+
   test("a name with a right-to-left override shows its real extension apart", () => {
     renderPane(withFile("devoir_\u202Efdp.exe"), opened);
 
@@ -246,6 +273,7 @@ describe("body facts come from the Rust side", () => {
       remoteImages: false,
       entImages: false,
       links: ["https://college.example/sortie", "mailto:marie.durand@example.fr"],
+      documents: [],
     });
     const list = within(screen.getByRole("navigation", { name: "Liens du message" }));
     expect(list.getAllByRole("button").map((b) => b.textContent)).toEqual([
@@ -255,10 +283,10 @@ describe("body facts come from the Rust side", () => {
   });
 
   test("the remote images notice follows the core's flag, not the HTML", () => {
-    renderWith({ html: '<img src="https://tracker.example/p.png">', remoteImages: false, links: [], entImages: false });
+    renderWith({ html: '<img src="https://tracker.example/p.png">', remoteImages: false, links: [], entImages: false, documents: [] });
     expect(screen.queryByText("Les images distantes de ce message sont bloquées.")).toBeNull();
     cleanup();
-    renderWith({ html: "<p>rien</p>", remoteImages: true, links: [], entImages: false });
+    renderWith({ html: "<p>rien</p>", remoteImages: true, links: [], entImages: false, documents: [] });
     expect(screen.getByText("Les images distantes de ce message sont bloquées.")).toBeTruthy();
   });
 });

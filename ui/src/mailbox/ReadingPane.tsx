@@ -87,6 +87,18 @@ function MessageView({
   const [notOpened, setNotOpened] = useState<{ attachment: Attachment; decision: Decision } | null>(
     null,
   );
+  // The message's files: its attachments, then the ENT workspace documents its body links
+  // (their id is their address on the ENT; their size is not known before they are fetched).
+  const files: Attachment[] = [
+    ...message.attachments,
+    ...(body?.documents ?? []).map((d) => ({
+      id: d.path,
+      filename: d.name,
+      contentType: "application/octet-stream",
+      size: 0,
+      cachedPath: null,
+    })),
+  ];
   const track = (id: string) => (p: DownloadProgress) => setDownloads((d) => ({ ...d, [id]: p }));
   const untrack = (id: string) =>
     setDownloads((d) => Object.fromEntries(Object.entries(d).filter(([k]) => k !== id)));
@@ -206,11 +218,11 @@ function MessageView({
         </>
       )}
 
-      {message.attachments.length > 0 && (
+      {files.length > 0 && (
         <section className="mbx-attachments" aria-label={t("message.attachments")}>
           <h3>{t("message.attachments")}</h3>
           <ul>
-            {message.attachments.map((a) => (
+            {files.map((a) => (
               <AttachmentItem
                 key={a.id}
                 attachment={a}
@@ -334,7 +346,7 @@ function AttachmentItem({
       >
         {extension ? extension.toUpperCase() : t("message.noExtension")}
       </span>
-      <span className="mbx-attachment-size">{formatSize(i18n.locale, attachment.size)}</span>
+      {attachment.size > 0 && <span className="mbx-attachment-size">{formatSize(i18n.locale, attachment.size)}</span>}
       {progress && (
         <progress
           className="mbx-attachment-progress"

@@ -26,7 +26,7 @@ export const SHEET = { background: "#ffffff", ink: "#1f2933", muted: "#52606d", 
 // `color-scheme: light` and the white canvas: the frame stays a light page even when the
 // window around it is dark (a frame whose scheme differs from its parent's is painted opaque).
 const frameStyle = `:root{color-scheme:light;background:${SHEET.background}}body{margin:0;padding:12px 16px;font:15px/1.55 system-ui,"Segoe UI",Roboto,sans-serif;color:${SHEET.ink};overflow-wrap:anywhere}
-img{max-width:100%;height:auto}a{color:${SHEET.link}}a:not([href]){color:inherit}.attachments a{display:block}blockquote,.conversation-history{margin:0 0 0 8px;padding-left:8px;border-left:3px solid ${SHEET.quote};color:${SHEET.muted}}
+img{max-width:100%;height:auto}a{color:${SHEET.link}}a:not([href]){color:inherit}.attachments>a,.attachments>span{display:block}blockquote,.conversation-history{margin:0 0 0 8px;padding-left:8px;border-left:3px solid ${SHEET.quote};color:${SHEET.muted}}
 table{border-collapse:collapse}td,th{border:1px solid ${SHEET.muted};padding:2px 6px;vertical-align:top}`;
 
 /**

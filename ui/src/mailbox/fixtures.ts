@@ -846,5 +846,5 @@ export class FixtureApi implements MailboxApi, SignInApi {
  * http(s) and mailto links once each, and whether it shows remote images. */
 function safeBody(html: string): SafeBody {
   const links = [...html.matchAll(/href="((?:https?:|mailto:)[^"]*)"/g)].map((m) => m[1] ?? "");
-  return { html, remoteImages: /<img[^>]*src="https?:/.test(html), links: [...new Set(links)], entImages: /<img[^>]*src="\/workspace\//.test(html) };
+  return { html, remoteImages: /<img[^>]*src="https?:/.test(html), links: [...new Set(links)], entImages: /<img[^>]*src="\/workspace\//.test(html), documents: [] };
 }

@@ -43,7 +43,7 @@ const received: Message = {
 };
 const item = (message: Message, html: string | null = "<p>Départ à 9 h devant le collège.</p>"): PrintItem => ({
   message,
-  body: html === null ? null : { html, remoteImages: false, entImages: false, links: [] },
+  body: html === null ? null : { html, remoteImages: false, entImages: false, links: [], documents: [] },
 });
 
 /** The markup as the print view's document holds it. */

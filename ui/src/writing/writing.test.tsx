@@ -69,7 +69,7 @@ describe("« Rappeler »", () => {
     };
     render(
       <ReadingPane
-        open={{ id: "r1", message, body: { html: "", remoteImages: false, links: [], entImages: false } }}
+        open={{ id: "r1", message, body: { html: "", remoteImages: false, links: [], entImages: false, documents: [] } }}
         remoteImagesAllowed={false}
         onAllowRemoteImages={vi.fn()}
         onOpenLink={vi.fn()}

@@ -258,3 +258,59 @@ async fn a_scheduled_message_given_an_image_offline_after_it_was_queued_leaves_w
     let html = paul.body_with_ent_images(&id).await.unwrap();
     assert!(html.contains(&image.data_url), "{html}");
 }
+
+#[tokio::test]
+async fn a_workspace_document_a_body_links_is_offered_as_an_attachment_and_fetched_with_the_session(
+) {
+    // Arrange: Paul puts a file in his workspace and links it the way the ENT's editor lists
+    // a message's files (`div.attachments`, one link a line).
+    let app = TestApp::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let paul = app.mailbox("paul.martin").await;
+    let affiche = paul
+        .insert_image(&file(&dir, "affiche.png", PNG))
+        .await
+        .unwrap();
+    let (path, _) = affiche.src.split_once('?').unwrap();
+    let body = format!(
+        r#"<p>L'affiche :</p><div class="attachments"><a name="affiche.png" href="{path}" data-document-id="x" data-content-type="image/png">affiche.png</a></div>"#
+    );
+    paul.send(
+        None,
+        DraftContent {
+            subject: "Affiche".into(),
+            body,
+            to: vec![app.id("marie.durand")],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    paul.sync(SyncMode::Full).await.unwrap();
+
+    // Act: Marie opens the message, then « Ouvrir » on the linked file.
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Full).await.unwrap();
+    let id = marie.list("inbox", 0, 10).await.unwrap()[0].id.clone();
+    let opened = marie.open_message(&id).await.unwrap();
+    let safe = opened.body.unwrap();
+    let (cached, decision) = marie.attachment_to_open(&id, path, &|_| {}).await.unwrap();
+
+    // Assert: listed with its name, no longer a dead link in the body, fetched with Marie's
+    // own session, and opened as the image it is.
+    assert_eq!(safe.documents.len(), 1, "{safe:?}");
+    assert_eq!(
+        (
+            safe.documents[0].path.as_str(),
+            safe.documents[0].name.as_str()
+        ),
+        (path, "affiche.png")
+    );
+    assert!(safe.html.contains("affiche.png") && !safe.html.contains("workspace"));
+    assert_eq!(std::fs::read(&cached).unwrap(), PNG);
+    assert_eq!(decision.verdict, messagerie_core::attachment::Verdict::Open);
+    // A document the body does not link is not fetched for the window.
+    let other = "/workspace/document/0f8e2b1c-2d3e-4f50-8a9b-0c1d2e3f4a5b";
+    let refused = marie.attachment_file(&id, other).await.unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::InvalidInput);
+}
