@@ -58,26 +58,23 @@ async fn a_reply_made_in_the_app_and_one_made_by_another_user_form_one_conversat
         .await;
 
         // Assert: one line for the three messages, with their count.
-        let planetarium = By::XPath(format!(
-            "//div[@role='row'][.//div[contains(@class,'mbx-cell-subject')][contains(., '{SUBJECT}')]]"
-        ));
-        let line = wait_until("one line of three messages", EFFECT, || async {
-            let rows = app.driver.find_all(planetarium.clone()).await.ok()?;
+        // Read in one go from the line as found, found again when a refresh redrew it.
+        let who = wait_until("one line of three messages", EFFECT, || async {
+            let rows = app.driver.find_all(ui::row(SUBJECT)).await.ok()?;
             let [row] = rows.as_slice() else { return None };
             let count = row.find(By::Css(".mbx-thread-count")).await.ok()?;
-            (count.text().await.ok()? == "3").then(|| row.clone())
+            if count.text().await.ok()? != "3" {
+                return None;
+            }
+            let who = row.find(By::Css(".mbx-cell-who")).await.ok()?;
+            who.prop("textContent").await.ok()?
         })
         .await;
         assert!(ui::is_bold(&app, SUBJECT).await, "Paul's answer is unread");
-        let who = line
-            .find(By::Css(".mbx-cell-who"))
-            .await
-            .expect("who")
-            .prop("textContent")
-            .await
-            .expect("text")
-            .unwrap_or_default();
-        assert!(who.contains("MARTIN Paul") && who.contains("DURAND Marie"), "{who}");
+        assert!(
+            who.contains("MARTIN Paul") && who.contains("DURAND Marie"),
+            "{who}"
+        );
 
         // Assert: the original, still open, now shows the two others above it.
         app.find(
@@ -95,7 +92,9 @@ async fn a_reply_made_in_the_app_and_one_made_by_another_user_form_one_conversat
                 By::Css("section[aria-label='Conversation de 3 messages']"),
             )
             .await;
-        let reading = app.find("the open message", By::Css("article.mbx-reading h2")).await;
+        let reading = app
+            .find("the open message", By::Css("article.mbx-reading h2"))
+            .await;
         assert_eq!(reading.text().await.expect("subject"), REPLY);
         let folded = thread
             .find_all(By::Css("[data-testid='thread-message'] summary"))
@@ -106,7 +105,10 @@ async fn a_reply_made_in_the_app_and_one_made_by_another_user_form_one_conversat
             names.push(f.text().await.expect("text"));
         }
         assert_eq!(names.len(), 2, "{names:?}");
-        assert!(names[0].contains("MARTIN Paul") && names[0].contains(SUBJECT), "{names:?}");
+        assert!(
+            names[0].contains("MARTIN Paul") && names[0].contains(SUBJECT),
+            "{names:?}"
+        );
         assert!(names[1].contains("DURAND Marie"), "{names:?}");
 
         // Marie's own reply, unfolded, shows what she wrote (the README's picture is this one).
