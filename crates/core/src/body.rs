@@ -8,6 +8,8 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::message::Attachment;
+
 /// A sanitized body and what the window needs to know about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
@@ -22,25 +24,15 @@ pub struct SafeBody {
     /// ENT's editor inserts): the app fetches them with the session and shows them at once
     /// ([`crate::ent_images`]); the window never loads them itself.
     pub ent_images: bool,
-    /// The documents of the ENT's workspace the body links, in order: offered with the
-    /// attachments, fetched with the session ([`crate::Mailbox::attachment_file`]). In the
-    /// body their links become plain text (a relative address means nothing in the frame).
-    pub documents: Vec<LinkedDocument>,
-}
-
-/// A workspace document a body links: the ENT's editor lists the files it joins to a message
-/// in a `<div class="attachments">`, one `<a href="/workspace/document/{id}">name</a>` a line
-/// (@edifice.io/tiptap-extensions `attachment`), which the ENT's web client opens with its
-/// session.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct LinkedDocument {
-    /// Its address on the ENT (`/workspace/document/{id}`), which is also its id among the
-    /// message's attachments.
-    pub path: String,
-    /// The name the link shows.
-    pub name: String,
+    /// The documents of the ENT's workspace the body links, in order, as attachments of the
+    /// message whose id is their address (`/workspace/document/{id}`) and whose size is not
+    /// known (0): the ENT's editor lists the files it joins to a message in a
+    /// `<div class="attachments">`, one `<a href="/workspace/document/{id}">name</a>` a line
+    /// (@edifice.io/tiptap-extensions `attachment`), which the ENT's web client opens with its
+    /// session. Offered with the attachments and fetched with the session
+    /// ([`crate::Mailbox::attachment_file`]); in the body their links become plain text (a
+    /// relative address means nothing in the frame).
+    pub documents: Vec<Attachment>,
 }
 
 /// Tags the ENT editor produces beyond ammonia's default set.
@@ -161,9 +153,9 @@ pub fn sanitize(html: &str) -> SafeBody {
 /// `html` with each link to a workspace document (the only relative `href` the cleaning keeps)
 /// replaced by a `<span>` of what it shows (one a line in the ENT's attachments block, as the
 /// links were), and those documents, each once, in order.
-fn linked_documents(html: &str) -> (String, Vec<LinkedDocument>) {
+fn linked_documents(html: &str) -> (String, Vec<Attachment>) {
     let mut out = String::with_capacity(html.len());
-    let mut documents: Vec<LinkedDocument> = Vec::new();
+    let mut documents: Vec<Attachment> = Vec::new();
     let mut rest = html;
     while let Some(at) = rest.find("<a ") {
         let Some(len) = tag_len(&rest[at..]) else {
@@ -187,8 +179,14 @@ fn linked_documents(html: &str) -> (String, Vec<LinkedDocument>) {
         if name.is_empty() {
             name = path.rsplit('/').next().unwrap_or_default().to_string();
         }
-        if !documents.iter().any(|d| d.path == path) {
-            documents.push(LinkedDocument { path, name });
+        if !documents.iter().any(|d| d.id == path) {
+            documents.push(Attachment {
+                id: path,
+                filename: name,
+                content_type: "application/octet-stream".into(),
+                size: 0,
+                cached_path: None,
+            });
         }
         out.push_str(&rest[..at]);
         out.push_str("<span>");
@@ -476,7 +474,7 @@ mod tests {
         let listed: Vec<(String, String)> = safe
             .documents
             .iter()
-            .map(|d| (d.path.clone(), d.name.clone()))
+            .map(|d| (d.id.clone(), d.filename.clone()))
             .collect();
         assert_eq!(
             listed,

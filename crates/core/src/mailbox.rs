@@ -799,23 +799,15 @@ impl Mailbox {
     }
 
     /// An attachment of a message, as stored (its name as the window shows it), or a document
-    /// of the ENT's workspace its body links, whose id is its address
-    /// ([`crate::body::LinkedDocument`]): the window asks for nothing else.
+    /// of the ENT's workspace its body links ([`crate::body::SafeBody::documents`]): the window
+    /// asks for nothing else.
     pub async fn attachment(&self, message_id: &str, attachment_id: &str) -> Result<Attachment> {
         let message = self.message(message_id).await?;
         let linked = || {
-            let body = crate::body::sanitize(message.body.as_deref().unwrap_or_default());
-            let doc = body
+            crate::body::sanitize(message.body.as_deref().unwrap_or_default())
                 .documents
                 .into_iter()
-                .find(|d| d.path == attachment_id)?;
-            Some(Attachment {
-                id: doc.path,
-                filename: doc.name,
-                content_type: "application/octet-stream".into(),
-                size: 0,
-                cached_path: None,
-            })
+                .find(|d| d.id == attachment_id)
         };
         message
             .attachments

@@ -149,10 +149,11 @@ describe("attachments", () => {
     message: Message,
     onOpenAttachment: (m: string, a: string, o: { insist?: boolean; onProgress?: (p: DownloadProgress) => void }) => Promise<OpenOutcome | null>,
     onSaveAttachment: (m: string, a: string, p?: (p: DownloadProgress) => void) => Promise<void> = saved,
+    body: SafeBody | null = safe(message.body),
   ) =>
     render(
       <ReadingPane
-        open={{ id: message.id, message, body: safe(message.body) }}
+        open={{ id: message.id, message, body }}
         remoteImagesAllowed={false}
         onAllowRemoteImages={noop}
         onOpenLink={noop}
@@ -164,23 +165,16 @@ describe("attachments", () => {
 
   test("a workspace document the body links is listed with the attachments and opened by its address", async () => {
     const path = "/workspace/document/7c3f1a2b-0000-4000-8000-000000000002";
-    const message: Message = { ...withFile("autorisation.pdf"), body: null };
     const open = vi.fn(() => Promise.resolve<OpenOutcome | null>({ kind: "opened" }));
-    render(
-      <ReadingPane
-        open={{
-          id: message.id,
-          message,
-          body: { html: "<p>x</p>", remoteImages: false, links: [], entImages: false, documents: [{ path, name: "programme.pdf" }] },
-        }}
-        remoteImagesAllowed={false}
-        onAllowRemoteImages={noop}
-        onOpenLink={noop}
-        onOpenAttachment={open}
-        onSaveAttachment={saved}
-        onSetUnread={noop}
-      />,
-    );
+    // As the core lists it (`SafeBody.documents`): its address for id, its size not known.
+    const document = { id: path, filename: "programme.pdf", contentType: "application/octet-stream", size: 0, cachedPath: null };
+    renderPane(withFile("autorisation.pdf"), open, saved, {
+      html: "<p>x</p>",
+      remoteImages: false,
+      links: [],
+      entImages: false,
+      documents: [document],
+    });
     const items = screen.getAllByTestId("received-attachment");
     expect(items.map((i) => i.querySelector(".mbx-attachment-name")?.textContent)).toEqual(["autorisation", "programme"]);
     // Its size is not known before it is fetched: none is shown rather than « 0 o ».

@@ -87,18 +87,8 @@ function MessageView({
   const [notOpened, setNotOpened] = useState<{ attachment: Attachment; decision: Decision } | null>(
     null,
   );
-  // The message's files: its attachments, then the ENT workspace documents its body links
-  // (their id is their address on the ENT; their size is not known before they are fetched).
-  const files: Attachment[] = [
-    ...message.attachments,
-    ...(body?.documents ?? []).map((d) => ({
-      id: d.path,
-      filename: d.name,
-      contentType: "application/octet-stream",
-      size: 0,
-      cachedPath: null,
-    })),
-  ];
+  // The message's files: its attachments, then the ENT workspace documents its body links.
+  const files = [...message.attachments, ...(body?.documents ?? [])];
   const track = (id: string) => (p: DownloadProgress) => setDownloads((d) => ({ ...d, [id]: p }));
   const untrack = (id: string) =>
     setDownloads((d) => Object.fromEntries(Object.entries(d).filter(([k]) => k !== id)));

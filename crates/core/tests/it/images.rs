@@ -301,8 +301,8 @@ async fn a_workspace_document_a_body_links_is_offered_as_an_attachment_and_fetch
     assert_eq!(safe.documents.len(), 1, "{safe:?}");
     assert_eq!(
         (
-            safe.documents[0].path.as_str(),
-            safe.documents[0].name.as_str()
+            safe.documents[0].id.as_str(),
+            safe.documents[0].filename.as_str()
         ),
         (path, "affiche.png")
     );
