@@ -732,7 +732,6 @@ impl Mailbox {
     /// full disk may have cut it). A download streams to a temporary file beside the cached
     /// one, is flushed to the disk, then renamed; files larger than the download limit
     /// ([`attachment::MAX_DOWNLOAD_BYTES`]) are refused before anything is fetched.
-    #[tracing::instrument(skip(self, on_progress), err)]
     pub async fn attachment_file_with(
         &self,
         message_id: &str,
@@ -740,6 +739,19 @@ impl Mailbox {
         on_progress: attachment::OnProgress<'_>,
     ) -> Result<PathBuf> {
         let att = self.attachment(message_id, attachment_id).await?;
+        self.attachment_file_of(message_id, &att, on_progress).await
+    }
+
+    /// [`Mailbox::attachment_file_with`] for an attachment already found by
+    /// [`Mailbox::attachment`] (a caller that needs its name too finds it once).
+    #[tracing::instrument(skip(self, att, on_progress), fields(attachment = %att.id), err)]
+    pub async fn attachment_file_of(
+        &self,
+        message_id: &str,
+        att: &Attachment,
+        on_progress: attachment::OnProgress<'_>,
+    ) -> Result<PathBuf> {
+        let attachment_id = att.id.as_str();
         // A size of 0 may mean "not declared" on some ENTs: then nothing is checked against it.
         let declared = u64::try_from(att.size).ok().filter(|s| *s > 0);
         if let Some(p) = &att.cached_path {
@@ -828,10 +840,10 @@ impl Mailbox {
         attachment_id: &str,
         on_progress: attachment::OnProgress<'_>,
     ) -> Result<(PathBuf, attachment::Decision)> {
+        let att = self.attachment(message_id, attachment_id).await?;
         let path = self
-            .attachment_file_with(message_id, attachment_id, on_progress)
+            .attachment_file_of(message_id, &att, on_progress)
             .await?;
-        let name = self.attachment(message_id, attachment_id).await?.filename;
         let file = path.clone();
         let head = tokio::task::spawn_blocking(move || attachment::read_head(&file))
             .await
@@ -840,7 +852,7 @@ impl Mailbox {
                 path: path.display().to_string(),
                 source,
             })?;
-        Ok((path, attachment::decide(&name, &head)))
+        Ok((path, attachment::decide(&att.filename, &head)))
     }
 
     /// Sets the largest attachment this mailbox downloads ([`attachment::MAX_DOWNLOAD_BYTES`]

@@ -75,14 +75,12 @@ pub async fn save_attachment_as(
     on_progress: Channel<Progress>,
 ) -> Result<(), CommandError> {
     let mailbox = state.mailbox().await?;
+    let att = mailbox.attachment(&message_id, &attachment_id).await?;
     let source = mailbox
-        .attachment_file_with(&message_id, &attachment_id, &progress_to(on_progress))
+        .attachment_file_of(&message_id, &att, &progress_to(on_progress))
         .await
         .map_err(download_error)?;
-    let name = mailbox
-        .attachment(&message_id, &attachment_id)
-        .await?
-        .filename;
+    let name = att.filename;
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.dialog()
         .file()
