@@ -60,11 +60,10 @@ pub(super) fn msg_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MsgRow> {
 }
 
 pub(super) fn load_message(conn: &Connection, id: &str) -> rusqlite::Result<Option<MsgRow>> {
-    conn.query_row(
-        &format!("SELECT {MSG_COLS} FROM messages m WHERE m.id = ?1"),
-        [id],
-        msg_from_row,
-    )
+    conn.prepare_cached(&format!(
+        "SELECT {MSG_COLS} FROM messages m WHERE m.id = ?1"
+    ))?
+    .query_row([id], msg_from_row)
     .optional()
 }
 
@@ -96,10 +95,10 @@ pub(crate) fn save_message(tx: &Connection, m: &MsgRow) -> rusqlite::Result<()> 
 /// Marks a message read for `user` when it is unread (a read mutates, §12 item 1; also a
 /// draft or send with `In-Reply-To`, and linking a forward's attachments, §12 item 33).
 pub(crate) fn mark_read(tx: &Connection, user: &str, id: &str) -> rusqlite::Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE usermessages SET unread = 0 WHERE user_id = ?1 AND message_id = ?2 AND unread = 1",
-        params![user, id],
-    )?;
+    )?
+    .execute(params![user, id])?;
     Ok(())
 }
 
@@ -127,42 +126,65 @@ pub(super) async fn read_message(
     Ok(json_bytes(body))
 }
 
-/// The message for the caller, and the write generation it was read at.
+/// The message for the caller, and the write generation it was read at. One trip to SQLite's
+/// threads for a message already read, two for an unread one (the read finds it unread, the
+/// writer marks it read and reads it again in its transaction): each trip is a hand-off between
+/// threads, and a first sync reads every message of the mailbox.
 async fn read_message_uncached(
     state: AppState,
     caller: Caller,
     id: String,
 ) -> ApiResult<(u64, Message)> {
-    let user = caller.user_id.clone();
-    let mid = id.clone();
-    let row = state
-        .db
-        .read(move |c| -> ApiResult<_> { Ok(user_row(c, &user, &mid)?) })
-        .await?;
-    let Some((folder_id, trashed, unread)) = row else {
-        return Err(ApiError::Unauthorized);
-    };
-    if unread {
-        let (user, mid) = (caller.user_id.clone(), id.clone());
-        state
-            .db
-            .write_unread(move |tx| -> ApiResult<()> { Ok(mark_read(tx, &user, &mid)?) })
-            .await?;
-    }
-    let generation = state.db.generation();
     let (user, mid) = (caller.user_id.clone(), id.clone());
-    let (msg, atts) = state
+    let db = state.db.clone();
+    let read = state
         .db
         .read(move |c| -> ApiResult<_> {
-            let m = load_message(c, &mid)?.context("message row vanished")?;
-            let a = attachments_of(c, &user, &mid)?;
-            Ok((m, a))
+            let generation = db.generation();
+            Ok(match user_row(c, &user, &mid)? {
+                Some((_, _, true)) => None,
+                None => Some((generation, None)),
+                Some(row) => Some((generation, Some((row, load_for(c, &user, &mid)?)))),
+            })
         })
         .await?;
+    let (generation, found) = match read {
+        Some(read) => read,
+        None => {
+            let (user, mid) = (caller.user_id.clone(), id.clone());
+            let db = state.db.clone();
+            state
+                .db
+                .write_unread(move |tx| -> ApiResult<_> {
+                    mark_read(tx, &user, &mid)?;
+                    let found = match user_row(tx, &user, &mid)? {
+                        Some(row) => Some((row, load_for(tx, &user, &mid)?)),
+                        None => None,
+                    };
+                    // The writer's lock is held until the generation moves past this write,
+                    // so what this transaction reads is what that next generation holds.
+                    Ok((db.generation() + 1, found))
+                })
+                .await?
+        }
+    };
+    let Some(((folder_id, trashed, _), (msg, atts))) = found else {
+        return Err(ApiError::Unauthorized);
+    };
     Ok((
         generation,
         to_wire(&state, &caller.user_id, msg, atts, folder_id, trashed),
     ))
+}
+
+/// A message and the attachments `user` holds of it.
+fn load_for(
+    c: &Connection,
+    user: &str,
+    id: &str,
+) -> ApiResult<(MsgRow, Vec<ent_protocol::Attachment>)> {
+    let m = load_message(c, id)?.context("message row vanished")?;
+    Ok((m, attachments_of(c, user, id)?))
 }
 
 /// The message as `user` sees it: a recalled message keeps only its sender and date for a
