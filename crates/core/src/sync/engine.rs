@@ -817,6 +817,10 @@ async fn restore_unread(inner: &Inner, ids: &[String]) -> Result<()> {
 /// while signing in again) whatever the other stages are doing; the stages themselves are
 /// futures of one `try_join`, all polled whenever woken. When the pass ends early (an error,
 /// the stall guard), the join is dropped and the set aborts the fetches still in flight.
+///
+/// The bodies to fetch come from `ids` (each with whether the ENT lists it unread, its restore
+/// already recorded) until its sender is dropped: all at once, or page by page from a first
+/// sync's listing.
 async fn fetch_bodies(
     inner: &Arc<Inner>,
     ids: tokio::sync::mpsc::UnboundedReceiver<(String, bool)>,
@@ -890,22 +894,28 @@ async fn download_bodies(
     out: tokio::sync::mpsc::Sender<Fetched>,
 ) -> Result<()> {
     let mut tasks: tokio::task::JoinSet<Fetched> = tokio::task::JoinSet::new();
-    let spawn = |tasks: &mut tokio::task::JoinSet<Fetched>, (id, unread): (String, bool)| {
-        queued.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let client = inner.client.clone();
-        tasks.spawn(async move {
-            let r = api::message(&client, &id).await;
-            Fetched { id, unread, r }
-        });
-    };
+    // The ids taken from `queue` and not fetched yet: taken as soon as they come, so that
+    // `queued` (the progress total) counts every body known to be needed.
+    let mut waiting = std::collections::VecDeque::<(String, bool)>::new();
     let mut open = true;
     loop {
-        let room = tasks.len() < inner.client.max_in_flight();
+        while tasks.len() < inner.client.max_in_flight() {
+            let Some((id, unread)) = waiting.pop_front() else {
+                break;
+            };
+            let client = inner.client.clone();
+            tasks.spawn(async move {
+                let r = api::message(&client, &id).await;
+                Fetched { id, unread, r }
+            });
+        }
         tokio::select! {
-            // Ids first while there is room, so that the line stays full.
             biased;
-            next = queue.recv(), if open && room => match next {
-                Some(next) => spawn(&mut tasks, next),
+            next = queue.recv(), if open => match next {
+                Some(next) => {
+                    queued.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    waiting.push_back(next);
+                }
                 None => open = false,
             },
             Some(joined) = tasks.join_next() => {
@@ -924,7 +934,7 @@ async fn download_bodies(
                     return Ok(());
                 }
             }
-            // The ids are all taken and every fetch has ended.
+            // The channel is closed and no fetch is in flight, so none waits either: done.
             else => return Ok(()),
         }
     }
