@@ -15,8 +15,7 @@ export function isSystemFolder(id: string): id is SystemFolderId {
 
 export type SyncStatus =
   | { kind: "idle" }
-  /** `bodies`: the count is of bodies downloaded (a listing may still be going on). */
-  | { kind: "syncing"; done: number; total: number; bodies?: boolean }
+  | { kind: "syncing"; done: number; total: number }
   | { kind: "upToDate"; at: number }
   | { kind: "offline"; since: number };
 
