@@ -604,8 +604,9 @@ fn bench_scale(rt: &tokio::runtime::Runtime, rate_10k: Option<f64>) {
         reset_peak_rss();
         let before = peak_rss_mb().unwrap_or(0.0);
         let t = Instant::now();
-        // The listing is over when the bodies to fetch are all known (the downloads start with
-        // its first page): the split says where the time goes.
+        // The listing is over at the first progress of the bodies whose total is the whole
+        // mailbox (today the first body's, as the bodies wait for the listing): the split says
+        // where the time goes.
         let mut events = mb.events();
         let listing_done = async {
             loop {
@@ -724,8 +725,8 @@ fn bench_click(rt: &tokio::runtime::Runtime) {
         loop {
             tokio::select! {
                 _ = &mut sync => panic!("the sync ended before its bodies"),
-                // Once the whole inbox is listed (every body known to the downloads), so that
-                // the clicks go to messages far down the queue.
+                // Once the whole inbox is listed (the bodies' total is the mailbox), so that the
+                // clicks go to messages far down the download queue.
                 e = events.recv() => {
                     if let Ok(messagerie_core::mailbox::Event::Progress { folder, total, .. }) = e {
                         if folder == "bodies" && total as usize == SYNC_MESSAGES { break; }

@@ -530,7 +530,10 @@ describe("writing", () => {
     await screen.findByTestId("composer");
     expect(subject()).toBe("Re : Conseil de classe de 6A");
     expect(chipIds()).toEqual([people.martin.id]);
-    expect(screen.getByTestId("body").querySelector(".conversation-history-body")?.textContent).toContain("salle B12");
+    // The body (and its quote) comes once the editor is up, after the composer's frame.
+    await waitFor(() =>
+      expect(screen.getByTestId("body").querySelector(".conversation-history-body")?.textContent).toContain("salle B12"),
+    );
   });
 
   test("Répondre à tous adds the other recipients but not the replier", async () => {
