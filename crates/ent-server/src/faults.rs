@@ -145,6 +145,10 @@ impl Faults {
     }
 
     /// Every request whose path starts with `path_prefix` suffers `kind` until [`Faults::clear`].
+    ///
+    /// In this and the other `inject` calls, a `path_prefix` that holds a `?` is matched
+    /// against the path and its query: `/conversation/api/folders/inbox/messages?page=10&` is
+    /// the inbox's page 10 alone, as the client asks for it.
     pub fn inject(&self, path_prefix: &str, kind: FaultKind) {
         self.push(path_prefix, kind, None, 0);
     }
@@ -254,15 +258,22 @@ impl Faults {
     /// What happens to a request for `path`: how long it waits first (the latency plus the
     /// first matching [`FaultKind::Delay`]), then the first matching other fault, if any. Each
     /// rule used is counted down.
-    fn take(&self, path: &str) -> (Duration, Option<FaultKind>) {
+    fn take(&self, uri: &axum::http::Uri) -> (Duration, Option<FaultKind>) {
+        let path = uri.path();
+        let with_query = uri.path_and_query().map_or(path, |p| p.as_str());
         let latency = self.latency();
         let Ok(mut rules) = self.rules.lock() else {
             return (latency, None);
         };
         let mut matching = |delay: bool| {
             rules.iter_mut().position(|r| {
+                let target = if r.path_prefix.contains('?') {
+                    with_query
+                } else {
+                    path
+                };
                 let applies = matches!(r.kind, FaultKind::Delay(_)) == delay
-                    && path.starts_with(&r.path_prefix);
+                    && target.starts_with(&r.path_prefix);
                 if applies && r.passing > 0 {
                     r.passing -= 1;
                     return false;
@@ -297,7 +308,7 @@ pub(crate) async fn middleware(
     next: Next,
 ) -> Response {
     state.faults.count_request();
-    let (delay, fault) = state.faults.take(req.uri().path());
+    let (delay, fault) = state.faults.take(req.uri());
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }

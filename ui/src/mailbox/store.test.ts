@@ -39,6 +39,19 @@ describe("MailboxStore", () => {
     expect(store.getState().sync).toEqual({ kind: "syncing", done: 3, total: 10 });
   });
 
+  test("once a first sync counts its bodies, the pages it still lists do not take the count back", async () => {
+    const { api, store } = await started();
+    api.emit({ kind: "progress", folder: "inbox", done: 500, total: 10000 });
+    api.emit({ kind: "progress", folder: "bodies", done: 100, total: 750 });
+    api.emit({ kind: "progress", folder: "inbox", done: 1000, total: 10000 });
+    expect(store.getState().sync).toEqual({ kind: "syncing", done: 100, total: 750, bodies: true });
+    api.emit({ kind: "progress", folder: "bodies", done: 200, total: 1250 });
+    expect(store.getState().sync).toEqual({ kind: "syncing", done: 200, total: 1250, bodies: true });
+    api.emit({ kind: "syncDone", at: 1 });
+    api.emit({ kind: "progress", folder: "inbox", done: 25, total: 50 });
+    expect(store.getState().sync).toEqual({ kind: "syncing", done: 25, total: 50 });
+  });
+
   test("a messagesChanged event is committed in a single update", async () => {
     const { api, store } = await started();
     let notified = 0;

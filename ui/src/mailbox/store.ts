@@ -189,9 +189,16 @@ export class MailboxStore {
       return;
     }
     switch (event.kind) {
-      case "progress":
-        this.update(() => ({ sync: { kind: "syncing", done: event.done, total: event.total } }));
+      case "progress": {
+        const { done, total } = event;
+        const bodies = event.folder === "bodies";
+        // A first sync downloads bodies while it still lists: once the bodies are counted, the
+        // listing's pages are not, so that the count does not jump back and forth.
+        if (!bodies && this.state.sync.kind === "syncing" && this.state.sync.bodies) return;
+        const sync: SyncStatus = bodies ? { kind: "syncing", done, total, bodies } : { kind: "syncing", done, total };
+        this.update(() => ({ sync }));
         return;
+      }
       case "syncDone":
         this.update(() => ({ sync: { kind: "upToDate", at: event.at }, actionNeeded: null, sessionExpired: false }));
         return;

@@ -15,7 +15,8 @@ export function isSystemFolder(id: string): id is SystemFolderId {
 
 export type SyncStatus =
   | { kind: "idle" }
-  | { kind: "syncing"; done: number; total: number }
+  /** `bodies`: the count is of bodies downloaded (a listing may still be going on). */
+  | { kind: "syncing"; done: number; total: number; bodies?: boolean }
   | { kind: "upToDate"; at: number }
   | { kind: "offline"; since: number };
 

@@ -31,14 +31,19 @@
 //! `toggleUnread` per [`BODY_BATCH`] stored). A slow stage slows the one before it through its
 //! full channel; memory between stages stays bounded.
 //!
+//! In a first sync, where every message needs its body, the downloads start with the first
+//! page: each new summary goes to them as soon as it is stored, its unread restore recorded in
+//! the same transaction, while the rest of the mailbox is listed.
+//!
 //! # A first sync resumes where it stopped
 //!
-//! The summaries of a first sync are stored in one transaction together with the inbox snapshot
-//! they were listed under (meta `first_sync_listed`). A first sync that starts again (the app
-//! was quit or killed while it downloaded bodies) and finds the ENT's snapshot unchanged lists
-//! nothing again: it fetches the bodies still missing, and the unread flags its predecessor
-//! left read are restored first from `unread_restore`. If the inbox changed meanwhile, it lists
-//! everything as usual (bodies already stored are still not fetched again).
+//! When a first sync's listing ends, its plan is stored in one transaction together with the
+//! inbox snapshot it was listed under (meta `first_sync_listed`). A first sync that starts again
+//! after that (the app was quit or killed while it downloaded bodies) and finds the ENT's
+//! snapshot unchanged lists nothing again: it fetches the bodies still missing, and the unread
+//! flags its predecessor left read are restored first from `unread_restore`. If it stopped
+//! before, or the inbox changed meanwhile, it lists everything again (bodies already stored are
+//! still not fetched again).
 //!
 //! # The ENT asks the user to act
 //!
@@ -129,7 +134,12 @@ async fn check_snapshot(inner: &Inner) -> std::result::Result<String, ApiError> 
 }
 
 /// A body fetch and its outcome.
-type Fetched = std::result::Result<(SummaryRow, BodyRow), ApiError>;
+struct Fetched {
+    id: String,
+    /// The ENT lists it unread: its flag is restored once the body is stored.
+    unread: bool,
+    r: std::result::Result<(SummaryRow, BodyRow), ApiError>,
+}
 
 /// One pass. Only one runs at a time per mailbox.
 #[tracing::instrument(skip_all, err)]
@@ -238,14 +248,31 @@ async fn pass(inner: &Arc<Inner>, mode: SyncMode, report: &mut SyncReport) -> Re
     // A first sync killed after its listing was stored goes on with the bodies still missing,
     // as long as the ENT shows the same inbox: nothing is listed twice (see the module doc).
     let listed = inner.store.read(|c| store::get_meta(c, LISTED)).await?;
-    let to_fetch = if first && listed.as_deref() == Some(snapshot.as_str()) {
+    if first && listed.as_deref() == Some(snapshot.as_str()) {
         tracing::debug!("first sync resumed after its listing");
-        inner.store.read(missing_bodies).await?
+        let missing = inner.store.read(missing_bodies).await?;
+        fetch_listed(inner, missing, report).await?;
+    } else if first {
+        // Every message of a first sync needs its body: each is fetched as soon as its summary
+        // is stored, while the listing goes on, instead of after the last page.
+        let (early, ids) = tokio::sync::mpsc::unbounded_channel();
+        let mut fetched = SyncReport::default();
+        let (listing_report, snapshot) = (&mut *report, snapshot.as_str());
+        let listing = async move {
+            let rest = list_and_apply(inner, first, snapshot, listing_report, Some(&early)).await?;
+            record_unread(inner, &rest).await?;
+            for id in rest {
+                let _ = early.send(id);
+            }
+            Ok::<_, Error>(())
+        };
+        tokio::try_join!(listing, fetch_bodies(inner, ids, &mut fetched))?;
+        report.bodies_fetched += fetched.bodies_fetched;
+        report.errors.extend(fetched.errors);
     } else {
-        list_and_apply(inner, first, &snapshot, report).await?
-    };
-
-    fetch_bodies(inner, to_fetch, report).await?;
+        let to_fetch = list_and_apply(inner, first, &snapshot, report, None).await?;
+        fetch_listed(inner, to_fetch, report).await?;
+    }
 
     if report.errors.is_empty() {
         inner
@@ -275,6 +302,7 @@ async fn list_and_apply(
     first: bool,
     snapshot: &str,
     report: &mut SyncReport,
+    early: Option<&Early>,
 ) -> Result<Vec<(String, bool)>> {
     let mut folder_ids: Vec<String> = SYSTEM_FOLDERS.iter().map(|s| s.to_string()).collect();
     folder_ids.extend(
@@ -294,7 +322,7 @@ async fn list_and_apply(
                 .await
                 .map_err(Error::from)
         };
-        let writing = write_pages(inner, folder_id, pages_in, &mut remote, &mut listed);
+        let writing = write_pages(inner, folder_id, pages_in, &mut remote, &mut listed, early);
         match tokio::try_join!(listing, writing) {
             Ok(_) => {
                 remote.complete_folders.insert(folder_id.clone());
@@ -321,9 +349,10 @@ async fn list_and_apply(
                 report.deleted += 1;
                 changed.push(id.clone());
             }
-            Operation::FetchBody { id } => {
+            Operation::FetchBody { id } if !listed.fetching.contains(id) => {
                 to_fetch.push((id.clone(), listed.unread.contains(id)));
             }
+            Operation::FetchBody { .. } => {}
             Operation::Place { id, .. } => changed.push(id.clone()),
             // Written while listing; a message with queued actions is left as the user made it.
             Operation::Insert { .. } | Operation::Update { .. } => {}
@@ -389,7 +418,13 @@ struct Listed {
     new_in_inbox: Vec<String>,
     /// Drafts whose summary changed: their body changed too.
     drafts_changed: Vec<String>,
+    /// New messages whose bodies are already being fetched ([`Early`]).
+    fetching: std::collections::HashSet<String>,
 }
+
+/// Where a first sync's listing sends each new message, with whether the ENT lists it unread,
+/// once its summary and its unread restore are stored: the body download takes it from there.
+type Early = tokio::sync::mpsc::UnboundedSender<(String, bool)>;
 
 /// Writes each page of a folder's listing as it arrives: the summaries the store does not have
 /// or has with another fingerprint, each in the folder it is listed in. A message already met
@@ -401,6 +436,7 @@ async fn write_pages(
     mut pages: tokio::sync::mpsc::Receiver<Vec<SummaryRow>>,
     remote: &mut RemoteState,
     listed: &mut Listed,
+    early: Option<&Early>,
 ) -> Result<()> {
     while let Some(first) = pages.recv().await {
         // The pages that arrived while the last ones were written go in one transaction.
@@ -435,10 +471,17 @@ async fn write_pages(
             continue;
         }
         let folder = folder_id.to_string();
+        let record_unread = early.is_some();
         let written = inner
             .store
-            .write(move |tx| write_listed(tx, &folder, &fresh))
+            .write(move |tx| write_listed(tx, &folder, &fresh, record_unread))
             .await?;
+        if let Some(early) = early {
+            for id in &written.inserted {
+                listed.fetching.insert(id.clone());
+                let _ = early.send((id.clone(), listed.unread.contains(id)));
+            }
+        }
         listed.inserted += written.inserted.len() as u32;
         listed.updated += written.updated.len() as u32;
         if folder_id == INBOX {
@@ -474,6 +517,7 @@ fn write_listed(
     tx: &rusqlite::Transaction<'_>,
     folder_id: &str,
     rows: &[SummaryRow],
+    record_unread: bool,
 ) -> StoreResult<Written> {
     let pending = queue::pending_message_ids(tx)?;
     let mut known = tx
@@ -526,6 +570,9 @@ fn write_listed(
     message::insert_summaries(tx, &new)?;
     let ids: Vec<&str> = new.iter().map(|n| n.row.id.as_str()).collect();
     listing::place_new(tx, folder_id, &ids)?;
+    if record_unread {
+        record_unread_in(tx, out.inserted_unread.iter().map(String::as_str))?;
+    }
     Ok(out)
 }
 
@@ -770,80 +817,125 @@ async fn restore_unread(inner: &Inner, ids: &[String]) -> Result<()> {
 /// while signing in again) whatever the other stages are doing; the stages themselves are
 /// futures of one `try_join`, all polled whenever woken. When the pass ends early (an error,
 /// the stall guard), the join is dropped and the set aborts the fetches still in flight.
+///
+/// The bodies to fetch come from `ids` (each with whether the ENT lists it unread, its restore
+/// already recorded) until its sender is dropped: all at once, or page by page from a first
+/// sync's listing.
 async fn fetch_bodies(
     inner: &Arc<Inner>,
-    ids: Vec<(String, bool)>,
+    ids: tokio::sync::mpsc::UnboundedReceiver<(String, bool)>,
     report: &mut SyncReport,
 ) -> Result<()> {
-    let total = ids.len() as u32;
-    let unread_ids: std::collections::HashSet<String> = ids
-        .iter()
-        .filter(|(_, u)| *u)
-        .map(|(id, _)| id.clone())
-        .collect();
-    // Recorded before any read (see the module doc), in one transaction.
-    if !unread_ids.is_empty() {
-        let unread: Vec<String> = unread_ids.iter().cloned().collect();
-        inner
-            .store
-            .write(move |tx| {
-                let mut stmt = tx
-                    .prepare_cached("INSERT OR IGNORE INTO unread_restore (message_id) VALUES (?1)")
-                    .ctx("prepare unread restore")?;
-                for id in &unread {
-                    stmt.execute([id]).ctx("record an unread restore")?;
-                }
-                Ok(())
-            })
-            .await?;
-    }
+    let queued = std::sync::atomic::AtomicU32::new(0);
     let (body_tx, body_rx) = tokio::sync::mpsc::channel(BODY_BATCH * 2);
     let (restore_tx, restore_rx) = tokio::sync::mpsc::channel(4);
-    let ids = ids.into_iter().map(|(id, _)| id);
-    let store = store_bodies(inner, body_rx, restore_tx, &unread_ids, total, report);
+    let store = store_bodies(inner, body_rx, restore_tx, &queued, report);
     tokio::try_join!(
-        download_bodies(inner, ids, body_tx),
+        download_bodies(inner, ids, &queued, body_tx),
         store,
         restore_stage(inner, restore_rx)
     )?;
     Ok(())
 }
 
-/// Keeps as many body requests in flight as the client allows and hands each answer to the store stage.
-/// An error that ends the pass (the session is gone, the ENT asks the user to act) stops it.
+/// Records `ids` (those unread on the ENT) in `unread_restore`, in one transaction, before any
+/// of their bodies is read (see the module doc).
+async fn record_unread(inner: &Inner, ids: &[(String, bool)]) -> Result<()> {
+    let unread: Vec<String> = ids
+        .iter()
+        .filter(|(_, u)| *u)
+        .map(|(id, _)| id.clone())
+        .collect();
+    if unread.is_empty() {
+        return Ok(());
+    }
+    inner
+        .store
+        .write(move |tx| record_unread_in(tx, unread.iter().map(String::as_str)))
+        .await?;
+    Ok(())
+}
+
+fn record_unread_in<'a>(
+    tx: &rusqlite::Transaction<'_>,
+    ids: impl Iterator<Item = &'a str>,
+) -> StoreResult<()> {
+    let mut stmt = tx
+        .prepare_cached("INSERT OR IGNORE INTO unread_restore (message_id) VALUES (?1)")
+        .ctx("prepare unread restore")?;
+    for id in ids {
+        stmt.execute([id]).ctx("record an unread restore")?;
+    }
+    Ok(())
+}
+
+/// Fetches the bodies of `ids` (each with whether the ENT lists it unread), recorded first.
+async fn fetch_listed(
+    inner: &Arc<Inner>,
+    ids: Vec<(String, bool)>,
+    report: &mut SyncReport,
+) -> Result<()> {
+    record_unread(inner, &ids).await?;
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    for id in ids {
+        let _ = tx.send(id);
+    }
+    drop(tx);
+    fetch_bodies(inner, rx, report).await
+}
+
+/// Keeps as many body requests in flight as the client allows, taking ids as they come (from a
+/// listing still going on in a first sync), and hands each answer to the store stage. An error
+/// that ends the pass (the session is gone, the ENT asks the user to act) stops it.
 async fn download_bodies(
     inner: &Arc<Inner>,
-    mut queue: impl Iterator<Item = String>,
-    out: tokio::sync::mpsc::Sender<(String, Fetched)>,
+    mut queue: tokio::sync::mpsc::UnboundedReceiver<(String, bool)>,
+    queued: &std::sync::atomic::AtomicU32,
+    out: tokio::sync::mpsc::Sender<Fetched>,
 ) -> Result<()> {
-    let mut tasks: tokio::task::JoinSet<(String, Fetched)> = tokio::task::JoinSet::new();
+    let mut tasks: tokio::task::JoinSet<Fetched> = tokio::task::JoinSet::new();
+    // The ids taken from `queue` and not fetched yet: taken as soon as they come, so that
+    // `queued` (the progress total) counts every body known to be needed.
+    let mut waiting = std::collections::VecDeque::<(String, bool)>::new();
+    let mut open = true;
     loop {
         while tasks.len() < inner.client.max_in_flight() {
-            let Some(id) = queue.next() else { break };
+            let Some((id, unread)) = waiting.pop_front() else {
+                break;
+            };
             let client = inner.client.clone();
             tasks.spawn(async move {
                 let r = api::message(&client, &id).await;
-                (id, r)
+                Fetched { id, unread, r }
             });
         }
-        let Some(joined) = tasks.join_next().await else {
-            return Ok(());
-        };
-        let (id, fetched) = match joined {
-            Ok(fetched) => fetched,
-            // A fetch that panicked: its body stays missing and the next pass tries again.
-            Err(error) => {
-                tracing::warn!(%error, "a body fetch ended abnormally");
-                continue;
+        tokio::select! {
+            biased;
+            next = queue.recv(), if open => match next {
+                Some(next) => {
+                    queued.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    waiting.push_back(next);
+                }
+                None => open = false,
+            },
+            Some(joined) = tasks.join_next() => {
+                let fetched = match joined {
+                    Ok(Fetched { r: Err(e), .. }) if e.ends_sync() => return Err(e.into()),
+                    Ok(fetched) => fetched,
+                    // A fetch that panicked: its body stays missing and the next pass tries
+                    // again.
+                    Err(error) => {
+                        tracing::warn!(%error, "a body fetch ended abnormally");
+                        continue;
+                    }
+                };
+                if out.send(fetched).await.is_err() {
+                    // The store stage stopped: its error ends the join.
+                    return Ok(());
+                }
             }
-        };
-        let fetched = match fetched {
-            Err(e) if e.ends_sync() => return Err(e.into()),
-            other => other,
-        };
-        if out.send((id, fetched)).await.is_err() {
-            // The store stage stopped: its error ends the join.
-            return Ok(());
+            // The channel is closed and no fetch is in flight, so none waits either: done.
+            else => return Ok(()),
         }
     }
 }
@@ -855,10 +947,9 @@ async fn download_bodies(
 /// rewrites, and at a thousand bodies a second "whatever arrived" was a handful.
 async fn store_bodies(
     inner: &Arc<Inner>,
-    mut bodies_in: tokio::sync::mpsc::Receiver<(String, Fetched)>,
+    mut bodies_in: tokio::sync::mpsc::Receiver<Fetched>,
     restore_out: tokio::sync::mpsc::Sender<Vec<String>>,
-    unread_ids: &std::collections::HashSet<String>,
-    total: u32,
+    queued: &std::sync::atomic::AtomicU32,
     report: &mut SyncReport,
 ) -> Result<()> {
     let mut done = 0u32;
@@ -874,7 +965,7 @@ async fn store_bodies(
         done += batch.len() as u32;
         let mut bodies = Vec::with_capacity(batch.len());
         let mut restore = Vec::new();
-        for (id, r) in batch {
+        for Fetched { id, unread, r } in batch {
             match r {
                 Ok((_, body)) => bodies.push(body),
                 Err(e) => {
@@ -887,7 +978,7 @@ async fn store_bodies(
             }
             // Read on the ENT, or not read at all (a failed fetch): either way the flag is
             // sent back, and the next pass fetches what failed.
-            if unread_ids.contains(&id) {
+            if unread {
                 restore.push(id);
             }
         }
@@ -903,7 +994,7 @@ async fn store_bodies(
         inner.emit(Event::Progress {
             folder: "bodies".into(),
             done,
-            total,
+            total: queued.load(std::sync::atomic::Ordering::Relaxed),
         });
     }
     Ok(())

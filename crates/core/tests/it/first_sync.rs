@@ -80,6 +80,62 @@ async fn a_first_sync_stopped_halfway_resumes_with_the_bodies_still_missing() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_sync_stores_bodies_while_it_still_lists_the_mailbox() {
+    // Arrange: 300 unread messages, 12 pages of the inbox; past the check and the first page
+    // of the listing, the ENT takes a second for each page.
+    let app = TestApp::start().await;
+    app.deliver_n(300, "<p>x</p>").await;
+    app.server().faults().inject_after(
+        "/conversation/api/folders/inbox/messages",
+        FaultKind::Delay(Duration::from_secs(1)),
+        2,
+    );
+    let mb = app.mailbox("marie.durand").await;
+    let mut events = mb.events();
+    let first_bodies = async {
+        loop {
+            match events.recv().await {
+                Ok(Event::Progress { folder, done, .. }) if folder == "bodies" => return done,
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(e) => panic!("events ended: {e}"),
+            }
+        }
+    };
+
+    // Act
+    let sync = mb.sync(SyncMode::Quick);
+    tokio::pin!(sync);
+    let stored = tokio::select! {
+        r = &mut sync => panic!("the first sync ended before any body was counted: {r:?}"),
+        done = first_bodies => done,
+    };
+
+    // Assert: the first bodies are stored while pages of the inbox are still to come, and the
+    // sync ends with every message, its body, and its unread flag kept on the ENT.
+    let listed = mb.list("inbox", 0, 500).await.unwrap().len();
+    assert!(stored > 0);
+    assert!(
+        listed < 300,
+        "{stored} bodies stored only once the whole inbox ({listed}) was listed"
+    );
+    let report = sync.await.unwrap();
+    app.server().faults().clear();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.bodies_fetched, 300);
+    assert_eq!(count_bodies(&mb).await, 300);
+    let inbox = mb.list("inbox", 0, 500).await.unwrap();
+    for m in inbox.iter().step_by(25) {
+        assert!(m.unread, "{} shows read in the app", m.subject);
+        assert_eq!(
+            app.remote_unread("marie.durand", &m.id).await,
+            Some(true),
+            "{}: left read on the ENT",
+            m.subject
+        );
+    }
+}
+
 async fn count_bodies(mb: &messagerie_core::Mailbox) -> usize {
     let mut n = 0;
     for m in mb.list("inbox", 0, 500).await.unwrap() {
