@@ -35,6 +35,9 @@ fn migrations() -> Migrations<'static> {
             "store/migrations/20261130_0003_drop_origin.sql"
         )),
         M::up(include_str!("store/migrations/20261130_0005_threads.sql")),
+        M::up(include_str!(
+            "store/migrations/20261130_0006_first_sync_listing.sql"
+        )),
     ])
 }
 

@@ -1,6 +1,7 @@
 //! The sync engine: plan first ([`plan`], a plain function), then execute ([`engine`]).
 
 pub mod engine;
+mod journal;
 pub mod plan;
 
 use serde::{Deserialize, Serialize};

@@ -37,13 +37,18 @@
 //!
 //! # A first sync resumes where it stopped
 //!
-//! When a first sync's listing ends, its plan is stored in one transaction together with the
-//! inbox snapshot it was listed under (meta `first_sync_listed`). A first sync that starts again
-//! after that (the app was quit or killed while it downloaded bodies) and finds the ENT's
-//! snapshot unchanged lists nothing again: it fetches the bodies still missing, and the unread
-//! flags its predecessor left read are restored first from `unread_restore`. If it stopped
-//! before, or the inbox changed meanwhile, it lists everything again (bodies already stored are
-//! still not fetched again).
+//! A first sync that starts again (the app was quit or killed) and finds the ENT's inbox
+//! snapshot unchanged lists nothing twice and fetches no body twice; the unread flags its
+//! predecessor left read are restored first from `unread_restore`.
+//! - Killed while it listed: each page was stored with a journal of what it said
+//!   ([`super::journal`]), so the listing goes on from the first page not stored, and the
+//!   bodies of the messages already listed are fetched first.
+//! - Killed after its listing: the plan was stored in one transaction together with the
+//!   snapshot it was listed under (meta `first_sync_listed`): it only fetches the bodies still
+//!   missing.
+//!
+//! If the inbox changed meanwhile, it lists everything again (bodies already stored are still
+//! not fetched again).
 //!
 //! # The ENT asks the user to act
 //!
@@ -58,6 +63,7 @@ use std::sync::Arc;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::journal;
 use super::plan::{self, LocalMessage, Operation, RemoteMessage, RemoteState};
 use super::{SyncMode, SyncReport};
 use crate::client::{communication, conversation as api, ApiError};
@@ -254,12 +260,24 @@ async fn pass(inner: &Arc<Inner>, mode: SyncMode, report: &mut SyncReport) -> Re
         fetch_listed(inner, missing, report).await?;
     } else if first {
         // Every message of a first sync needs its body: each is fetched as soon as its summary
-        // is stored, while the listing goes on, instead of after the last page.
+        // is stored, while the listing goes on, instead of after the last page. A first sync
+        // killed while it listed goes on from where it stopped (`journal`).
+        let resumed = {
+            let snapshot = snapshot.clone();
+            inner
+                .store
+                .write(move |tx| journal::resume_or_start(tx, &snapshot))
+                .await?
+        };
         let (early, ids) = tokio::sync::mpsc::unbounded_channel();
         let mut fetched = SyncReport::default();
         let (listing_report, snapshot) = (&mut *report, snapshot.as_str());
         let listing = async move {
-            let rest = list_and_apply(inner, first, snapshot, listing_report, Some(&early)).await?;
+            let first = FirstListing {
+                early: &early,
+                resumed,
+            };
+            let rest = list_and_apply(inner, snapshot, listing_report, Some(first)).await?;
             record_unread(inner, &rest).await?;
             for id in rest {
                 let _ = early.send(id);
@@ -270,7 +288,7 @@ async fn pass(inner: &Arc<Inner>, mode: SyncMode, report: &mut SyncReport) -> Re
         report.bodies_fetched += fetched.bodies_fetched;
         report.errors.extend(fetched.errors);
     } else {
-        let to_fetch = list_and_apply(inner, first, &snapshot, report, None).await?;
+        let to_fetch = list_and_apply(inner, &snapshot, report, None).await?;
         fetch_listed(inner, to_fetch, report).await?;
     }
 
@@ -299,10 +317,9 @@ async fn pass(inner: &Arc<Inner>, mode: SyncMode, report: &mut SyncReport) -> Re
 /// unread.
 async fn list_and_apply(
     inner: &Arc<Inner>,
-    first: bool,
     snapshot: &str,
     report: &mut SyncReport,
-    early: Option<&Early>,
+    first: Option<FirstListing<'_>>,
 ) -> Result<Vec<(String, bool)>> {
     let mut folder_ids: Vec<String> = SYSTEM_FOLDERS.iter().map(|s| s.to_string()).collect();
     folder_ids.extend(
@@ -313,19 +330,51 @@ async fn list_and_apply(
             .into_iter()
             .map(|f| f.id),
     );
-    let mut remote = RemoteState::default();
     let mut listed = Listed::default();
+    let (early, mut remote, start_pages) = match first {
+        None => (None, RemoteState::default(), Default::default()),
+        Some(FirstListing { early, resumed }) => {
+            // What a killed predecessor listed counts as listed; the bodies it missed go first.
+            record_unread(inner, &resumed.missing).await?;
+            for (id, unread) in resumed.missing {
+                listed.fetching.insert(id.clone());
+                let _ = early.send((id, unread));
+            }
+            listed.unread = resumed.unread;
+            (Some(early), resumed.remote, resumed.pages)
+        }
+    };
+    let first = early.is_some();
     for folder_id in folder_ids.iter().filter(|f| !queue::is_local_id(f)) {
+        if remote.complete_folders.contains(folder_id) {
+            continue; // listed to the end by a first sync killed later
+        }
+        let from = start_pages.get(folder_id).copied().unwrap_or(0);
         let (pages_out, pages_in) = tokio::sync::mpsc::channel(LIST_WRITE_PAGES);
         let listing = async {
-            list_folder(inner, folder_id, pages_out)
+            list_folder(inner, folder_id, from, pages_out)
                 .await
                 .map_err(Error::from)
         };
-        let writing = write_pages(inner, folder_id, pages_in, &mut remote, &mut listed, early);
+        let writing = write_pages(
+            inner,
+            folder_id,
+            from,
+            pages_in,
+            &mut remote,
+            &mut listed,
+            early,
+        );
         match tokio::try_join!(listing, writing) {
             Ok(_) => {
                 remote.complete_folders.insert(folder_id.clone());
+                if first {
+                    let folder = folder_id.clone();
+                    inner
+                        .store
+                        .write(move |tx| journal::complete(tx, &folder))
+                        .await?;
+                }
             }
             Err(Error::Api(e)) if !e.ends_sync() => note(inner, report, &e.into()),
             Err(e) => return Err(e),
@@ -371,7 +420,10 @@ async fn list_and_apply(
                 // Written with the plan, so that a first sync killed from here on resumes with
                 // the bodies alone.
                 match &listed_under {
-                    Some(snapshot) => store::set_meta(tx, LISTED, snapshot),
+                    Some(snapshot) => {
+                        journal::clear(tx)?;
+                        store::set_meta(tx, LISTED, snapshot)
+                    }
                     None => Ok(()),
                 }
             })
@@ -426,6 +478,13 @@ struct Listed {
 /// once its summary and its unread restore are stored: the body download takes it from there.
 type Early = tokio::sync::mpsc::UnboundedSender<(String, bool)>;
 
+/// A first sync's listing: where its new messages go for their bodies, and what a first sync
+/// killed while listing under the same snapshot had listed (empty if none).
+struct FirstListing<'a> {
+    early: &'a Early,
+    resumed: journal::Resumed,
+}
+
 /// Writes each page of a folder's listing as it arrives: the summaries the store does not have
 /// or has with another fingerprint, each in the folder it is listed in. A message already met
 /// in this pass (listed in two folders, or twice when pages shift) is only noted in `remote`:
@@ -433,6 +492,7 @@ type Early = tokio::sync::mpsc::UnboundedSender<(String, bool)>;
 async fn write_pages(
     inner: &Inner,
     folder_id: &str,
+    mut next_page: u32,
     mut pages: tokio::sync::mpsc::Receiver<Vec<SummaryRow>>,
     remote: &mut RemoteState,
     listed: &mut Listed,
@@ -441,12 +501,29 @@ async fn write_pages(
     while let Some(first) = pages.recv().await {
         // The pages that arrived while the last ones were written go in one transaction.
         let mut rows = first;
+        next_page += 1;
         for _ in 1..LIST_WRITE_PAGES {
             match pages.try_recv() {
-                Ok(page) => rows.extend(page),
+                Ok(page) => {
+                    rows.extend(page);
+                    next_page += 1;
+                }
                 Err(_) => break,
             }
         }
+        // A first sync journals every row, met before or not (`journal`).
+        let entries: Vec<journal::Entry> = match early {
+            Some(_) => rows
+                .iter()
+                .map(|row| journal::Entry {
+                    id: row.id.clone(),
+                    fingerprint: fingerprint(row),
+                    is_draft: row.state == "DRAFT",
+                    unread: row.unread,
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         let mut fresh = Vec::new();
         for row in rows {
             let entry = remote
@@ -467,14 +544,20 @@ async fn write_pages(
             }
             fresh.push(row);
         }
-        if fresh.is_empty() {
+        let first = early.is_some();
+        if fresh.is_empty() && !first {
             continue;
         }
         let folder = folder_id.to_string();
-        let record_unread = early.is_some();
         let written = inner
             .store
-            .write(move |tx| write_listed(tx, &folder, &fresh, record_unread))
+            .write(move |tx| {
+                let written = write_listed(tx, &folder, &fresh, first)?;
+                if first {
+                    journal::record(tx, &folder, next_page, &entries)?;
+                }
+                Ok(written)
+            })
             .await?;
         if let Some(early) = early {
             for id in &written.inserted {
@@ -599,12 +682,13 @@ fn missing_bodies(conn: &Connection) -> StoreResult<Vec<(String, bool)>> {
 async fn list_folder(
     inner: &Inner,
     folder_id: &str,
+    from: u32,
     out: tokio::sync::mpsc::Sender<Vec<SummaryRow>>,
 ) -> std::result::Result<(), ApiError> {
-    let first = api::list(&inner.client, folder_id, 0, PAGE_SIZE).await?;
+    let first = api::list(&inner.client, folder_id, from, PAGE_SIZE).await?;
     let total = first.count;
     let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let mut done = first.items.len() as u32;
+    let mut done = (from * PAGE_SIZE + first.items.len() as u32).min(total);
     inner.emit(Event::Progress {
         folder: folder_id.to_string(),
         done,
@@ -614,7 +698,7 @@ async fn list_folder(
         return Ok(()); // the writer stopped: its error ends the pass
     }
     let (client, folder) = (inner.client.clone(), folder_id.to_string());
-    let mut rest = stream::iter(1..pages)
+    let mut rest = stream::iter(from + 1..pages)
         .map(move |p| {
             let (client, folder) = (client.clone(), folder.clone());
             async move { api::list(&client, &folder, p, PAGE_SIZE).await }

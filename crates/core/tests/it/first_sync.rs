@@ -136,9 +136,75 @@ async fn a_first_sync_stores_bodies_while_it_still_lists_the_mailbox() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_sync_stopped_while_it_lists_goes_on_from_the_first_page_not_stored() {
+    // Arrange: 600 unread messages, 24 pages of the inbox. The ENT never answers page 10, so a
+    // first sync stores pages 0 to 9 and their bodies and goes no further; it is stopped there
+    // (the sync future dropped, as when the process dies: what was committed stays).
+    const ALL: usize = 600;
+    const PAGES: usize = ALL / 25;
+    let app = TestApp::start().await;
+    app.deliver_n(ALL, "<p>x</p>").await;
+    let faults = app.server().faults();
+    faults.inject(
+        "/conversation/api/folders/inbox/messages?page=10&",
+        FaultKind::Hang,
+    );
+    let mb = app.mailbox("marie.durand").await;
+    {
+        let sync = mb.sync(SyncMode::Quick);
+        tokio::pin!(sync);
+        let stopped = async {
+            while mb.list("inbox", 0, 1000).await.unwrap().len() < 250
+                || count_bodies(&mb).await < 250
+            {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        };
+        tokio::select! {
+            r = &mut sync => panic!("the first sync ended with a page unanswered: {r:?}"),
+            r = tokio::time::timeout(Duration::from_secs(60), stopped) => r.expect("pages 0 to 9 and their bodies stored"),
+        }
+    }
+    assert_eq!(mb.list("inbox", 0, 1000).await.unwrap().len(), 250);
+    drop(mb);
+
+    // Act: the next start syncs again. The ENT answers every page now, but fails any listing
+    // of the inbox beyond what going on needs: the check's first page, then pages 10 to 23.
+    faults.clear();
+    faults.inject_after(
+        "/conversation/api/folders/inbox/messages",
+        FaultKind::ServerError,
+        1 + (PAGES - 10) as u32,
+    );
+    let mb = app.mailbox("marie.durand").await;
+    let report = tokio::time::timeout(Duration::from_secs(60), mb.sync(SyncMode::Quick))
+        .await
+        .expect("the resumed sync ends")
+        .unwrap();
+    faults.clear();
+
+    // Assert: no page was listed twice (none failed), only the 350 bodies still missing were
+    // fetched, every message is there with its body, and none is left read on the ENT.
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.bodies_fetched as usize, ALL - 250, "{report:?}");
+    assert_eq!(count_bodies(&mb).await, ALL);
+    let inbox = mb.list("inbox", 0, 1000).await.unwrap();
+    assert_eq!(inbox.len(), ALL);
+    for m in inbox.iter().step_by(20) {
+        assert!(m.unread, "{} shows read in the app", m.subject);
+        assert_eq!(
+            app.remote_unread("marie.durand", &m.id).await,
+            Some(true),
+            "{}: left read on the ENT",
+            m.subject
+        );
+    }
+}
+
 async fn count_bodies(mb: &messagerie_core::Mailbox) -> usize {
     let mut n = 0;
-    for m in mb.list("inbox", 0, 500).await.unwrap() {
+    for m in mb.list("inbox", 0, 1000).await.unwrap() {
         if mb
             .message(&m.id)
             .await
