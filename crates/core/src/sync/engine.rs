@@ -341,7 +341,14 @@ async fn list_and_apply(
                 let _ = early.send((id, unread));
             }
             listed.unread = resumed.unread;
-            (Some(early), resumed.remote, resumed.pages)
+            // Only the folders of this pass count: one deleted on the ENT since is not listed.
+            let mut remote = resumed.remote;
+            remote.complete_folders.retain(|f| folder_ids.contains(f));
+            remote.messages.retain(|_, m| {
+                m.folders.retain(|f| folder_ids.contains(f));
+                !m.folders.is_empty()
+            });
+            (Some(early), remote, resumed.pages)
         }
     };
     let first = early.is_some();
