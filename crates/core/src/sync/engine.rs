@@ -41,7 +41,7 @@
 //! snapshot unchanged lists nothing twice and fetches no body twice; the unread flags its
 //! predecessor left read are restored first from `unread_restore`.
 //! - Killed while it listed: each page was stored with a journal of what it said
-//!   ([`super::journal`]), so the listing goes on from the first page not stored, and the
+//!   (`sync/journal.rs`), so the listing goes on from the first page not stored, and the
 //!   bodies of the messages already listed are fetched first.
 //! - Killed after its listing: the plan was stored in one transaction together with the
 //!   snapshot it was listed under (meta `first_sync_listed`): it only fetches the bodies still
