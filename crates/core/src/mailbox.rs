@@ -731,7 +731,9 @@ impl Mailbox {
     /// A cached copy is trusted only if its size is the one the ENT declared (a crash or a
     /// full disk may have cut it). A download streams to a temporary file beside the cached
     /// one, is flushed to the disk, then renamed; files larger than the download limit
-    /// ([`attachment::MAX_DOWNLOAD_BYTES`]) are refused before anything is fetched.
+    /// ([`attachment::MAX_DOWNLOAD_BYTES`]) are refused before anything is fetched. A workspace
+    /// document the body links is downloaded again each time online; offline, its last
+    /// download is returned.
     pub async fn attachment_file_with(
         &self,
         message_id: &str,
@@ -784,11 +786,19 @@ impl Mailbox {
         } else {
             ent_protocol::paths::attachment(message_id, attachment_id)
         };
-        let download = self.inner.client.download(&address).await?;
+        let download = match self.inner.client.download(&address).await {
+            Ok(download) => download,
+            // Offline, a linked document opens as it was last downloaded: the file is there
+            // only whole (a download is renamed into place once complete).
+            Err(e) if linked && e.kind() == crate::ErrorKind::Offline && path.is_file() => {
+                return Ok(path)
+            }
+            Err(e) => return Err(e.into()),
+        };
         attachment::stream_to_file(download, &path, declared, limit, on_progress).await?;
         if linked {
-            // Not an attachment of the store: fetched again each time (its size is not known
-            // beforehand, so a cached copy could not be checked).
+            // Not an attachment of the store: fetched again each time it is opened online (its
+            // size is not known beforehand, and the owner may have changed it since).
             return Ok(path);
         }
         let (mid, aid, text) = (

@@ -259,12 +259,9 @@ async fn a_scheduled_message_given_an_image_offline_after_it_was_queued_leaves_w
     assert!(html.contains(&image.data_url), "{html}");
 }
 
-#[tokio::test]
-async fn a_workspace_document_a_body_links_is_offered_as_an_attachment_and_fetched_with_the_session(
-) {
-    // Arrange: Paul puts a file in his workspace and links it the way the ENT's editor lists
-    // a message's files (`div.attachments`, one link a line).
-    let app = TestApp::start().await;
+/// Paul puts a file in his workspace and sends Marie a message that links it the way the ENT's
+/// editor lists a message's files (`div.attachments`, one link a line): the file's address.
+async fn paul_links_a_workspace_document(app: &TestApp) -> String {
     let dir = tempfile::tempdir().unwrap();
     let paul = app.mailbox("paul.martin").await;
     let affiche = paul
@@ -287,6 +284,16 @@ async fn a_workspace_document_a_body_links_is_offered_as_an_attachment_and_fetch
     .await
     .unwrap();
     paul.sync(SyncMode::Full).await.unwrap();
+    path.to_string()
+}
+
+#[tokio::test]
+async fn a_workspace_document_a_body_links_is_offered_as_an_attachment_and_fetched_with_the_session(
+) {
+    // Arrange
+    let app = TestApp::start().await;
+    let path = paul_links_a_workspace_document(&app).await;
+    let path = path.as_str();
 
     // Act: Marie opens the message, then « Ouvrir » on the linked file.
     let marie = app.mailbox("marie.durand").await;
@@ -313,4 +320,46 @@ async fn a_workspace_document_a_body_links_is_offered_as_an_attachment_and_fetch
     let other = "/workspace/document/0f8e2b1c-2d3e-4f50-8a9b-0c1d2e3f4a5b";
     let refused = marie.attachment_file(&id, other).await.unwrap_err();
     assert_eq!(refused.kind(), ErrorKind::InvalidInput);
+}
+
+#[tokio::test]
+async fn a_linked_workspace_document_opened_once_opens_offline_as_last_downloaded() {
+    // Arrange: Marie has opened the document a message links once, online.
+    let mut app = TestApp::start().await;
+    let path = paul_links_a_workspace_document(&app).await;
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Full).await.unwrap();
+    let id = marie.list("inbox", 0, 10).await.unwrap()[0].id.clone();
+    marie.open_message(&id).await.unwrap();
+    let (online, _) = marie.attachment_to_open(&id, &path, &|_| {}).await.unwrap();
+
+    // Act: the ENT is out of reach (the train, the holidays); she opens it again.
+    app.stop().await;
+    let offline = marie.attachment_to_open(&id, &path, &|_| {}).await;
+
+    // Assert: the file she downloaded opens, whole.
+    let (offline, decision) = offline.unwrap();
+    assert_eq!(offline, online);
+    assert_eq!(std::fs::read(&offline).unwrap(), PNG);
+    assert_eq!(decision.verdict, messagerie_core::attachment::Verdict::Open);
+}
+
+#[tokio::test]
+async fn a_linked_workspace_document_never_downloaded_says_offline_when_the_ent_is_out_of_reach() {
+    // Arrange: Marie has the message, not the document it links.
+    let mut app = TestApp::start().await;
+    let path = paul_links_a_workspace_document(&app).await;
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Full).await.unwrap();
+    let id = marie.list("inbox", 0, 10).await.unwrap()[0].id.clone();
+
+    // Act
+    app.stop().await;
+    let err = marie
+        .attachment_to_open(&id, &path, &|_| {})
+        .await
+        .unwrap_err();
+
+    // Assert
+    assert_eq!(err.kind(), ErrorKind::Offline, "{err}");
 }
