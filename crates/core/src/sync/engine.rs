@@ -505,9 +505,11 @@ async fn write_pages(
     listed: &mut Listed,
     early: Option<&Early>,
 ) -> Result<()> {
-    while let Some(first) = pages.recv().await {
+    // A first sync journals every row, met before or not (`journal`).
+    let journaling = early.is_some();
+    while let Some(page) = pages.recv().await {
         // The pages that arrived while the last ones were written go in one transaction.
-        let mut rows = first;
+        let mut rows = page;
         next_page += 1;
         for _ in 1..LIST_WRITE_PAGES {
             match pages.try_recv() {
@@ -518,18 +520,17 @@ async fn write_pages(
                 Err(_) => break,
             }
         }
-        // A first sync journals every row, met before or not (`journal`).
-        let entries: Vec<journal::Entry> = match early {
-            Some(_) => rows
-                .iter()
+        let entries: Vec<journal::Entry> = if journaling {
+            rows.iter()
                 .map(|row| journal::Entry {
                     id: row.id.clone(),
                     fingerprint: fingerprint(row),
                     is_draft: row.state == "DRAFT",
                     unread: row.unread,
                 })
-                .collect(),
-            None => Vec::new(),
+                .collect()
+        } else {
+            Vec::new()
         };
         let mut fresh = Vec::new();
         for row in rows {
@@ -551,16 +552,15 @@ async fn write_pages(
             }
             fresh.push(row);
         }
-        let first = early.is_some();
-        if fresh.is_empty() && !first {
+        if fresh.is_empty() && !journaling {
             continue;
         }
         let folder = folder_id.to_string();
         let written = inner
             .store
             .write(move |tx| {
-                let written = write_listed(tx, &folder, &fresh, first)?;
-                if first {
+                let written = write_listed(tx, &folder, &fresh, journaling)?;
+                if journaling {
                     journal::record(tx, &folder, next_page, &entries)?;
                 }
                 Ok(written)
