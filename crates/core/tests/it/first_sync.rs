@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use ent_server::FaultKind;
 use messagerie_core::mailbox::Event;
+use messagerie_core::message::MessageSummary;
 use messagerie_core::sync::SyncMode;
 
 use crate::harness::TestApp;
@@ -69,15 +70,7 @@ async fn a_first_sync_stopped_halfway_resumes_with_the_bodies_still_missing() {
     assert_eq!(count_bodies(&mb).await, MESSAGES);
     let inbox = mb.list("inbox", 0, 500).await.unwrap();
     assert_eq!(inbox.len(), MESSAGES);
-    for m in &inbox {
-        assert!(m.unread, "{} shows read in the app", m.subject);
-        assert_eq!(
-            app.remote_unread("marie.durand", &m.id).await,
-            Some(true),
-            "{}: a message the user never opened stays unread on the ENT",
-            m.subject
-        );
-    }
+    assert_left_unread(&app, &inbox, 1).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -125,15 +118,7 @@ async fn a_first_sync_stores_bodies_while_it_still_lists_the_mailbox() {
     assert_eq!(report.bodies_fetched, 300);
     assert_eq!(count_bodies(&mb).await, 300);
     let inbox = mb.list("inbox", 0, 500).await.unwrap();
-    for m in inbox.iter().step_by(25) {
-        assert!(m.unread, "{} shows read in the app", m.subject);
-        assert_eq!(
-            app.remote_unread("marie.durand", &m.id).await,
-            Some(true),
-            "{}: left read on the ENT",
-            m.subject
-        );
-    }
+    assert_left_unread(&app, &inbox, 25).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -191,7 +176,13 @@ async fn a_first_sync_stopped_while_it_lists_goes_on_from_the_first_page_not_sto
     assert_eq!(count_bodies(&mb).await, ALL);
     let inbox = mb.list("inbox", 0, 1000).await.unwrap();
     assert_eq!(inbox.len(), ALL);
-    for m in inbox.iter().step_by(20) {
+    assert_left_unread(&app, &inbox, 20).await;
+}
+
+/// Every `step`-th message of `inbox` (all unread on the ENT before the sync read their bodies)
+/// shows unread in the app and is unread on the ENT: a message the user never opened stays so.
+async fn assert_left_unread(app: &TestApp, inbox: &[MessageSummary], step: usize) {
+    for m in inbox.iter().step_by(step) {
         assert!(m.unread, "{} shows read in the app", m.subject);
         assert_eq!(
             app.remote_unread("marie.durand", &m.id).await,

@@ -260,8 +260,11 @@ async fn a_scheduled_message_given_an_image_offline_after_it_was_queued_leaves_w
 }
 
 /// Paul puts a file in his workspace and sends Marie a message that links it the way the ENT's
-/// editor lists a message's files (`div.attachments`, one link a line): the file's address.
-async fn paul_links_a_workspace_document(app: &TestApp) -> String {
+/// editor lists a message's files (`div.attachments`, one link a line). Marie's mailbox, synced,
+/// the message's id and the file's address.
+async fn marie_gets_a_linked_workspace_document(
+    app: &TestApp,
+) -> (messagerie_core::Mailbox, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let paul = app.mailbox("paul.martin").await;
     let affiche = paul
@@ -284,7 +287,10 @@ async fn paul_links_a_workspace_document(app: &TestApp) -> String {
     .await
     .unwrap();
     paul.sync(SyncMode::Full).await.unwrap();
-    path.to_string()
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Full).await.unwrap();
+    let id = marie.list("inbox", 0, 10).await.unwrap()[0].id.clone();
+    (marie, id, path.to_string())
 }
 
 #[tokio::test]
@@ -292,13 +298,10 @@ async fn a_workspace_document_a_body_links_is_offered_as_an_attachment_and_fetch
 ) {
     // Arrange
     let app = TestApp::start().await;
-    let path = paul_links_a_workspace_document(&app).await;
+    let (marie, id, path) = marie_gets_a_linked_workspace_document(&app).await;
     let path = path.as_str();
 
     // Act: Marie opens the message, then « Ouvrir » on the linked file.
-    let marie = app.mailbox("marie.durand").await;
-    marie.sync(SyncMode::Full).await.unwrap();
-    let id = marie.list("inbox", 0, 10).await.unwrap()[0].id.clone();
     let opened = marie.open_message(&id).await.unwrap();
     let safe = opened.body.unwrap();
     let (cached, decision) = marie.attachment_to_open(&id, path, &|_| {}).await.unwrap();
@@ -326,10 +329,7 @@ async fn a_workspace_document_a_body_links_is_offered_as_an_attachment_and_fetch
 async fn a_linked_workspace_document_opened_once_opens_offline_as_last_downloaded() {
     // Arrange: Marie has opened the document a message links once, online.
     let mut app = TestApp::start().await;
-    let path = paul_links_a_workspace_document(&app).await;
-    let marie = app.mailbox("marie.durand").await;
-    marie.sync(SyncMode::Full).await.unwrap();
-    let id = marie.list("inbox", 0, 10).await.unwrap()[0].id.clone();
+    let (marie, id, path) = marie_gets_a_linked_workspace_document(&app).await;
     marie.open_message(&id).await.unwrap();
     let (online, _) = marie.attachment_to_open(&id, &path, &|_| {}).await.unwrap();
 
@@ -348,10 +348,7 @@ async fn a_linked_workspace_document_opened_once_opens_offline_as_last_downloade
 async fn a_linked_workspace_document_never_downloaded_says_offline_when_the_ent_is_out_of_reach() {
     // Arrange: Marie has the message, not the document it links.
     let mut app = TestApp::start().await;
-    let path = paul_links_a_workspace_document(&app).await;
-    let marie = app.mailbox("marie.durand").await;
-    marie.sync(SyncMode::Full).await.unwrap();
-    let id = marie.list("inbox", 0, 10).await.unwrap()[0].id.clone();
+    let (marie, id, path) = marie_gets_a_linked_workspace_document(&app).await;
 
     // Act
     app.stop().await;
