@@ -607,8 +607,8 @@ fn bench_scale(rt: &tokio::runtime::Runtime, rate_10k: Option<f64>) {
         let before = peak_rss_mb().unwrap_or(0.0);
         let t = Instant::now();
         // The listing is over at the first progress of the bodies whose total is the whole
-        // mailbox (today the first body's, as the bodies wait for the listing): the split says
-        // where the time goes.
+        // mailbox (the bodies are fetched while it goes on, so their total grows with it): the
+        // split says where the time goes.
         let mut events = mb.events();
         let listing_done = async {
             loop {

@@ -278,11 +278,7 @@ async fn pass(inner: &Arc<Inner>, mode: SyncMode, report: &mut SyncReport) -> Re
                 resumed,
             };
             let rest = list_and_apply(inner, snapshot, listing_report, Some(first)).await?;
-            record_unread(inner, &rest).await?;
-            for id in rest {
-                let _ = early.send(id);
-            }
-            Ok::<_, Error>(())
+            hand_to_downloads(inner, rest, &early).await
         };
         tokio::try_join!(listing, fetch_bodies(inner, ids, &mut fetched))?;
         report.bodies_fetched += fetched.bodies_fetched;
@@ -335,11 +331,10 @@ async fn list_and_apply(
         None => (None, RemoteState::default(), Default::default()),
         Some(FirstListing { early, resumed }) => {
             // What a killed predecessor listed counts as listed; the bodies it missed go first.
-            record_unread(inner, &resumed.missing).await?;
-            for (id, unread) in resumed.missing {
-                listed.fetching.insert(id.clone());
-                let _ = early.send((id, unread));
-            }
+            listed
+                .fetching
+                .extend(resumed.missing.iter().map(|(id, _)| id.clone()));
+            hand_to_downloads(inner, resumed.missing, early).await?;
             listed.unread = resumed.unread;
             // Only the folders of this pass count: one deleted on the ENT since is not listed.
             let mut remote = resumed.remote;
@@ -520,27 +515,25 @@ async fn write_pages(
                 Err(_) => break,
             }
         }
-        let entries: Vec<journal::Entry> = if journaling {
-            rows.iter()
-                .map(|row| journal::Entry {
-                    id: row.id.clone(),
-                    fingerprint: fingerprint(row),
-                    is_draft: row.state == "DRAFT",
-                    unread: row.unread,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let mut entries = Vec::new();
         let mut fresh = Vec::new();
         for row in rows {
+            let (fp, is_draft) = (fingerprint(&row), row.state == "DRAFT");
+            if journaling {
+                entries.push(journal::Entry {
+                    id: row.id.clone(),
+                    fingerprint: fp,
+                    is_draft,
+                    unread: row.unread,
+                });
+            }
             let entry = remote
                 .messages
                 .entry(row.id.clone())
                 .or_insert_with(|| RemoteMessage {
                     folders: BTreeSet::new(),
-                    fingerprint: fingerprint(&row),
-                    is_draft: row.state == "DRAFT",
+                    fingerprint: fp,
+                    is_draft,
                 });
             let met_before = !entry.folders.is_empty();
             entry.folders.insert(folder_id.to_string());
@@ -960,17 +953,28 @@ fn record_unread_in<'a>(
     Ok(())
 }
 
+/// Records the unread ones among `ids` ([`record_unread`]), then hands them all to the
+/// downloads of [`fetch_bodies`].
+async fn hand_to_downloads(
+    inner: &Inner,
+    ids: Vec<(String, bool)>,
+    downloads: &Early,
+) -> Result<()> {
+    record_unread(inner, &ids).await?;
+    for id in ids {
+        let _ = downloads.send(id);
+    }
+    Ok(())
+}
+
 /// Fetches the bodies of `ids` (each with whether the ENT lists it unread), recorded first.
 async fn fetch_listed(
     inner: &Arc<Inner>,
     ids: Vec<(String, bool)>,
     report: &mut SyncReport,
 ) -> Result<()> {
-    record_unread(inner, &ids).await?;
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    for id in ids {
-        let _ = tx.send(id);
-    }
+    hand_to_downloads(inner, ids, &tx).await?;
     drop(tx);
     fetch_bodies(inner, rx, report).await
 }
