@@ -96,7 +96,7 @@ async fn the_demo_opens_on_a_year_of_mail_and_a_colleague_writes_a_minute_later(
             ui::is_bold(&app, "Café en salle des professeurs ?").await,
             "listed unread"
         );
-        assert_eq!(app.bus.notify_calls_answered(), 1);
+        assert_eq!(app.bus.notify_calls_answered(1).await, 1);
         let listed = app
             .driver
             .find_all(ui::row("Café en salle des professeurs ?"))

@@ -52,7 +52,7 @@ async fn new_mail_raises_exactly_one_notification_carrying_its_subject() {
         assert_eq!(seen.len(), 2, "{seen:?}");
         assert!(seen.iter().all(|n| n.app_name == "Messagerie"));
         assert_eq!(
-            app.bus.notify_calls_answered(),
+            app.bus.notify_calls_answered(2).await,
             2,
             "each call got its reply"
         );

@@ -130,9 +130,19 @@ impl Bus {
         [self.monitor.pid(), self.daemon.pid()]
     }
 
-    /// How many `Notify` calls the harness's notification server answered.
-    pub fn notify_calls_answered(&self) -> usize {
-        self.server.calls.lock().map_or(0, |calls| calls.len())
+    /// How many `Notify` calls the harness's notification server answered, read once it has
+    /// answered at least `expected`: dbus-monitor logs a call as the bus routes it, before the
+    /// server has handled it, so a count read as soon as the log shows the call can lag by one.
+    pub async fn notify_calls_answered(&self, expected: usize) -> usize {
+        wait_until(
+            "the notification server's replies",
+            super::EFFECT,
+            || async {
+                let answered = self.server.calls.lock().map_or(0, |calls| calls.len());
+                (answered >= expected).then_some(answered)
+            },
+        )
+        .await
     }
 
     /// The desktop switches to dark or light, as GNOME's « Style » does: the portal's
