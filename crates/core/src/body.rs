@@ -68,8 +68,33 @@ const VOID: &[&str] = &[
     "wbr",
 ];
 
+/// What a body is cleaned for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    /// Shown in the reading pane or printed: every media element becomes a note.
+    Read,
+    /// Opened in the composer (a draft, or the history a reply or a forward quotes): a video or
+    /// sound of the ENT's workspace stays, so that it is sent on as the ENT's web page sends it.
+    Edit,
+}
+
 /// Cleans an HTML body for display.
 pub fn sanitize(html: &str) -> SafeBody {
+    clean(html, Purpose::Read)
+}
+
+/// Cleans an HTML body for the composer: as [`sanitize`], except that a video or a sound of
+/// the ENT's workspace stays as the ENT's editor writes it (`<video src="/workspace/document/{id}"
+/// controls="true" data-document-id="{id}" width height>`, `<audio src=… controls
+/// preload="none" data-document-id="{id}">`, @edifice.io/tiptap-extensions `video.ts`,
+/// `audio.ts`). The composer shows it as a note and loads nothing; the reply or forward then
+/// carries it to its recipients, who play it on the ENT. Any other media is the note
+/// [`sanitize`] leaves, and is not sent on.
+pub fn editable(html: &str) -> String {
+    clean(html, Purpose::Edit).html
+}
+
+fn clean(html: &str, purpose: Purpose) -> SafeBody {
     if depth(html) > MAX_DEPTH {
         return SafeBody {
             html: plain_text(html),
@@ -83,7 +108,7 @@ pub fn sanitize(html: &str) -> SafeBody {
     builder
         .add_tags(EXTRA_TAGS)
         .add_tags(MEDIA.iter().map(|(tag, _)| *tag))
-        .add_tag_attributes("video", &["src"])
+        .add_tag_attributes("video", &["src", "width", "height"])
         .add_tag_attributes("audio", &["src"])
         .add_tag_attributes("iframe", &["src"])
         .add_generic_attributes(&["style", "align", "dir"])
@@ -91,14 +116,17 @@ pub fn sanitize(html: &str) -> SafeBody {
         .add_tag_attributes("font", &["color", "face", "size"])
         .add_tag_attributes("td", &["colspan", "rowspan"])
         .add_tag_attributes("th", &["colspan", "rowspan"])
-        // The quoted history of a reply, as the ENT's editor writes and shows it (folded).
-        // and the ENT's attachment links block (one link a line).
+        // The quoted history of a reply, as the ENT's editor writes and shows it (folded),
+        // the ENT's attachment links block (one link a line), and the wrapper of a workspace
+        // video or sound, which a body opened in the composer keeps (`Purpose::Edit`).
         .add_allowed_classes(
             "div",
             &[
                 "conversation-history",
                 "conversation-history-body",
                 "attachments",
+                "video-wrapper",
+                "audio-wrapper",
             ],
         )
         .url_schemes(HashSet::from(["http", "https", "mailto", "data"]))
@@ -115,13 +143,18 @@ pub fn sanitize(html: &str) -> SafeBody {
             ("img", "src") => is_image(value).then_some(Cow::Borrowed(value)),
             // Read by `media_placeholders`, which replaces the element; never loaded.
             ("video" | "audio" | "iframe", "src") => Some(Cow::Borrowed(value)),
+            // A workspace video's size, as its author set it; read by `media_placeholders`.
+            ("video", "width" | "height") => pixels(value).map(|_| Cow::Borrowed(value)),
             // ammonia only lets URL attributes through on a and img here; refuse any other.
             (_, "href" | "src") => None,
             // A quote's source is never followed; no relative one either.
             (_, "cite") => has_scheme(value, &["http:", "https:"]).then_some(Cow::Borrowed(value)),
             _ => Some(Cow::Borrowed(value)),
         });
-    let html = media_placeholders(&without_empty_images(&builder.clean(html).to_string()));
+    let html = media_placeholders(
+        &without_empty_images(&builder.clean(html).to_string()),
+        purpose,
+    );
     let (html, documents) = linked_documents(&html);
     let remote_images = tags(&html, "img")
         .into_iter()
@@ -222,8 +255,9 @@ fn without_empty_images(html: &str) -> String {
 /// `html` with each `<video>`, `<audio>` and `<iframe>` (and what it holds) replaced by a
 /// `<span class="mbx-media mbx-media-{kind}">` holding a link to its source when that is on the
 /// web, empty otherwise (an ENT workspace video, or no source): the window labels it in the
-/// user's language (`ui/src/mailbox/body.ts`).
-fn media_placeholders(html: &str) -> String {
+/// user's language (`ui/src/mailbox/body.ts`). For the composer, a video or sound of the ENT's
+/// workspace is written again as the ENT's editor writes it instead ([`workspace_media`]).
+fn media_placeholders(html: &str, purpose: Purpose) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     loop {
@@ -247,6 +281,13 @@ fn media_placeholders(html: &str) -> String {
             .find(&close)
             .map_or(rest.len(), |i| at + len + i + close.len());
         out.push_str(&rest[..at]);
+        if purpose == Purpose::Edit {
+            if let Some(element) = workspace_media(tag, open) {
+                out.push_str(&element);
+                rest = &rest[end..];
+                continue;
+            }
+        }
         out.push_str(&format!(r#"<span class="mbx-media {class}">"#));
         if let Some(src) = attribute(open, "src").filter(|s| has_scheme(s, &["http:", "https:"])) {
             let text = escape_text(&unescape(src));
@@ -259,6 +300,39 @@ fn media_placeholders(html: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The video or sound whose cleaned opening tag is `open`, written as the ENT's editor writes
+/// it, when its source is a document of the ENT's workspace; `None` otherwise. Only the
+/// canonical address, its id and (for a video) a size in pixels are kept.
+fn workspace_media(tag: &str, open: &str) -> Option<String> {
+    let path = attribute(open, "src")
+        .filter(|src| src.starts_with('/'))
+        .and_then(|src| crate::ent_images::ent_image_path(&unescape(src)))?;
+    let id = path.rsplit('/').next()?;
+    match tag {
+        "video" => {
+            let size =
+                |name, default: u16| attribute(open, name).and_then(pixels).unwrap_or(default);
+            Some(format!(
+                r#"<video src="{path}" controls="true" data-document-id="{id}" width="{}" height="{}"></video>"#,
+                size("width", 350),
+                size("height", 197),
+            ))
+        }
+        "audio" => Some(format!(
+            r#"<audio src="{path}" controls="" preload="none" data-document-id="{id}"></audio>"#
+        )),
+        _ => None,
+    }
+}
+
+/// A size in whole pixels as an attribute writes it (`350`), within what a screen shows.
+fn pixels(value: &str) -> Option<u16> {
+    value
+        .parse::<u16>()
+        .ok()
+        .filter(|&p| (1..=4096).contains(&p))
 }
 
 /// The length of the opening tag at the start of `html`, up to its `>` outside a double-quoted
@@ -444,7 +518,7 @@ mod tests {
         assert_eq!(
             safe.html,
             concat!(
-                r#"<p>La vidéo :</p><div class=""><span class="mbx-media mbx-media-video"></span></div>"#,
+                r#"<p>La vidéo :</p><div class="video-wrapper"><span class="mbx-media mbx-media-video"></span></div>"#,
                 r#"<div class=""><span class="mbx-media mbx-media-frame"><a href="https://www.youtube.com/embed/dQw4w9WgXcQ?start=1&amp;rel=0" rel="noopener noreferrer" target="_blank">https://www.youtube.com/embed/dQw4w9WgXcQ?start=1&amp;rel=0</a></span></div>"#,
                 r#"<p>Écoutez <span class="mbx-media mbx-media-audio"><a href="https://radio.example/chorale.mp3" rel="noopener noreferrer" target="_blank">https://radio.example/chorale.mp3</a></span> et à bientôt.</p>"#,
             )
@@ -457,6 +531,52 @@ mod tests {
             ]
         );
         assert!(!safe.ent_images && !safe.remote_images);
+    }
+
+    #[test]
+    fn for_the_composer_a_workspace_video_or_sound_stays_as_the_ents_editor_writes_it() {
+        // As the ENT's editor writes them (tests/e2e/fixtures/reading/media.html).
+        let id = "7c3f1a2b-0000-4000-8000-000000000001";
+        let body = format!(
+            r#"<p>La vidéo :</p><div class="video-wrapper"><video src="/workspace/document/{id}" controls="true" data-document-id="{id}" width="640" height="360" autoplay onplay="x()"></video></div><div class="audio-wrapper"><audio src="/workspace/document/{id}?timestamp=1" controls preload="none" data-document-id="{id}"></audio></div><div class="iframe-wrapper"><iframe src="https://www.youtube.com/embed/x"></iframe></div>"#
+        );
+        assert_eq!(
+            editable(&body),
+            format!(
+                r#"<p>La vidéo :</p><div class="video-wrapper"><video src="/workspace/document/{id}" controls="true" data-document-id="{id}" width="640" height="360"></video></div><div class="audio-wrapper"><audio src="/workspace/document/{id}" controls="" preload="none" data-document-id="{id}"></audio></div><div class=""><span class="mbx-media mbx-media-frame"><a href="https://www.youtube.com/embed/x" rel="noopener noreferrer" target="_blank">https://www.youtube.com/embed/x</a></span></div>"#
+            )
+        );
+        // Reading it still shows notes: nothing in the frame loads it.
+        assert!(!sanitize(&body).html.contains("<video"));
+        // A size that is not a plain number of pixels is the editor's default one.
+        assert_eq!(
+            editable(&format!(
+                r#"<video src="/workspace/pub/document/{id}" width="100%" height="99999"></video>"#
+            )),
+            format!(
+                r#"<video src="/workspace/pub/document/{id}" controls="true" data-document-id="{id}" width="350" height="197"></video>"#
+            )
+        );
+        // Any other source is the reading side's note, never sent on.
+        for other in [
+            r#"<video src="https://videos.example/v.mp4"></video>"#,
+            r#"<video src="/workspace/document/../../conversation/api"></video>"#,
+            r#"<video src="//evil.example/workspace/document/abc"></video>"#,
+            r#"<video src="data:video/mp4;base64,AAAA"></video>"#,
+            r#"<audio src="/conversation/api/folders"></audio>"#,
+            r#"<iframe src="/workspace/document/abc"></iframe>"#,
+            r#"<video><source src="/workspace/document/abc"></video>"#,
+        ] {
+            let html = editable(other);
+            assert!(
+                html.starts_with(r#"<span class="mbx-media "#),
+                "{other} → {html}"
+            );
+            assert!(
+                !html.contains("<video") && !html.contains("<audio"),
+                "{other} → {html}"
+            );
+        }
     }
 
     #[test]

@@ -198,11 +198,7 @@ impl Mailbox {
         Ok(DraftView {
             id: Some(m.summary.id.clone()),
             subject: m.summary.subject.clone(),
-            body: m
-                .body
-                .as_deref()
-                .map(|b| body::sanitize(b).html)
-                .unwrap_or_default(),
+            body: m.body.as_deref().map(body::editable).unwrap_or_default(),
             to: m.summary.to.clone(),
             cc: m.cc.clone(),
             cci: m.cci.clone(),
@@ -380,7 +376,7 @@ fn quoted(original: &Message, kind: Quote, signature: &str) -> String {
     let body = original
         .body
         .as_deref()
-        .map(|b| body::sanitize(b).html)
+        .map(body::editable)
         .unwrap_or_default();
     let to = names(&original.summary.to);
     match kind {

@@ -146,6 +146,60 @@ async fn a_forward_carries_the_originals_file_to_its_recipient() {
 }
 
 #[tokio::test]
+async fn a_workspace_video_in_the_original_is_quoted_and_reaches_the_forwards_recipient() {
+    // Arrange: Paul sends Marie a video of his workspace, as the ENT's editor inserts it
+    // (tests/e2e/fixtures/reading/media.html).
+    let app = TestApp::start().await;
+    let id = "7c3f1a2b-0000-4000-8000-000000000001";
+    let video = format!(
+        r#"<video src="/workspace/document/{id}" controls="true" data-document-id="{id}" width="350" height="197"></video>"#
+    );
+    let content = DraftContent {
+        body: format!(r#"<p>La chorale :</p><div class="video-wrapper">{video}</div>"#),
+        ..to(vec![app.id("marie.durand")], "Chorale")
+    };
+    app.with_web("paul.martin", async |c| {
+        use messagerie_core::client::conversation as api;
+        let id = api::create_draft(c, &content).await.unwrap();
+        api::send(c, &id, &content).await.unwrap();
+    })
+    .await;
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Quick).await.unwrap();
+    let original = marie.list("inbox", 0, 10).await.unwrap()[0].id.clone();
+
+    // Act: Marie replies (not sent), then forwards it to Sophie.
+    let reply = marie.reply_draft(&original, false).await.unwrap();
+    let forward = marie.forward_draft(&original).await.unwrap();
+    let draft = forward.id.clone().unwrap();
+    let reopened = marie.draft_view(&draft).await.unwrap();
+    let content = DraftContent {
+        to: vec![app.id("sophie.bernard")],
+        subject: forward.subject.clone(),
+        body: forward.body.clone(),
+        in_reply_to: forward.in_reply_to.clone(),
+        ..Default::default()
+    };
+    marie.send(Some(&draft), content).await.unwrap();
+    marie.flush_queue().await.unwrap();
+
+    // Assert: the video is in both quotes and in the draft reopened, and Sophie gets it.
+    for (what, body) in [
+        ("the reply", &reply.body),
+        ("the forward", &forward.body),
+        ("the forward reopened", &reopened.body),
+    ] {
+        assert!(body.contains(&video), "{what}: {body}");
+    }
+    let sophie = app.mailbox("sophie.bernard").await;
+    sophie.sync(SyncMode::Quick).await.unwrap();
+    let inbox = sophie.list("inbox", 0, 10).await.unwrap();
+    let got = sophie.message(&inbox[0].id).await.unwrap();
+    assert_eq!(got.summary.subject, "Tr : Chorale");
+    assert!(got.body.unwrap_or_default().contains(&video));
+}
+
+#[tokio::test]
 async fn a_send_taken_back_within_its_delay_reaches_nobody_and_is_a_draft_again() {
     // Arrange
     let app = TestApp::start().await;
