@@ -2,7 +2,8 @@
 //! app's composer with its toolbar, is read back through ent-server by its recipient, and its
 //! HTML is what the ENT's own editor writes for the same steps (`fixtures/roundtrip.html`,
 //! produced by Edifice's extensions in `ui/src/composer/Editor.test.ts`). The recipient also
-//! reads the image itself with her own session.
+//! reads the image itself with her own session. A video of the ENT's workspace quoted in a reply
+//! is sent on as the ENT's editor writes it, and the window never loads it.
 use std::path::Path;
 
 use messagerie_core::client::conversation;
@@ -133,6 +134,81 @@ async fn a_table_a_colour_and_an_image_written_in_the_app_reach_the_recipient_as
             .trim_end()
             .replace(FIXTURE_SRC, src);
         assert_eq!(rgb(&html), rgb(&reference));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workspace_video_quoted_in_a_reply_reaches_its_sender_and_the_window_loads_none() {
+    const ID: &str = "7c3f1a2b-0000-4000-8000-000000000001";
+    let ent = Ent::start().await;
+    // As the ENT's editor inserts a video (fixtures/reading/media.html).
+    ent.send(
+        "paul.martin",
+        &["marie.durand"],
+        "Chorale de Noël",
+        &format!(
+            r#"<p>La répétition :</p><div class="video-wrapper"><video src="/workspace/document/{ID}" controls="true" data-document-id="{ID}" width="350" height="197"></video></div>"#
+        ),
+    )
+    .await;
+    harness::run("quoted_video", |app| async move {
+        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
+        ui::open_row(&app, "Chorale de Noël").await;
+
+        // Act: Marie replies.
+        ui::click(&app, "« Répondre »", ui::testid("reply")).await;
+
+        // Assert: the quote shows the video as a note, and nothing in the window plays it.
+        let note = wait_until("the video's note in the reply", EFFECT, || async {
+            let note = app
+                .driver
+                .find(By::Css("[data-testid=body] .cmp-media-video"))
+                .await
+                .ok()?;
+            note.text().await.ok()
+        })
+        .await;
+        assert_eq!(
+            note,
+            "Vidéo de l'espace documentaire, envoyée avec le message"
+        );
+        let loaded = app
+            .driver
+            .find_all(By::Css("video, audio"))
+            .await
+            .expect("find");
+        assert!(loaded.is_empty(), "the window holds a media element");
+
+        // Act: she writes above the quote, which the editor then writes back, and sends it.
+        wait_until("the reply's body to take the text", EFFECT, || async {
+            let body = app.driver.find(ui::testid("body")).await.ok()?;
+            body.send_keys("Bravo à tous !").await.ok()?;
+            let text = body.prop("textContent").await.ok()??;
+            text.contains("Bravo à tous !").then_some(())
+        })
+        .await;
+        ui::send(&app).await;
+
+        // Assert: Paul's copy holds the video as the ENT's editor writes it.
+        let (id, _) = wait_until("paul.martin to receive the reply", EFFECT, || {
+            ent.received("paul.martin", "Re : Chorale de Noël")
+        })
+        .await;
+        let paul = ent.client("paul.martin").await;
+        let (_, body) = conversation::message(&paul, &id)
+            .await
+            .expect("paul reads it");
+        let video = format!(
+            r#"<div class="video-wrapper"><video src="/workspace/document/{ID}" controls="true" data-document-id="{ID}""#
+        );
+        assert!(body.body.contains("Bravo à tous !"), "{}", body.body);
+        assert!(body.body.contains(&video), "{}", body.body);
+        assert!(
+            body.body.contains(r#"width="350" height="197"></video></div>"#),
+            "{}",
+            body.body
+        );
     })
     .await;
 }

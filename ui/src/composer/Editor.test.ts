@@ -7,8 +7,10 @@ import { FontSize } from "@edifice.io/tiptap-extensions/font-size";
 import { CustomHeading } from "@edifice.io/tiptap-extensions/heading";
 import { CustomHighlight } from "@edifice.io/tiptap-extensions/highlight";
 import { Hyperlink } from "@edifice.io/tiptap-extensions/hyperlink";
+import { Audio } from "@edifice.io/tiptap-extensions/audio";
 import { Image } from "@edifice.io/tiptap-extensions/image";
 import { TableCell } from "@edifice.io/tiptap-extensions/table-cell";
+import { Video } from "@edifice.io/tiptap-extensions/video";
 import { ConversationHistory } from "@edifice.io/tiptap-extensions/conversation-history";
 import { ConversationHistoryBody } from "@edifice.io/tiptap-extensions/conversation-history-body";
 import { Editor, getHTMLFromFragment, getSchema, type Extensions, type JSONContent } from "@tiptap/core";
@@ -46,6 +48,8 @@ const ENT_EDITOR: Extensions = [
   // Edifice's image (`ImageNodeView` extends it with a React view that renders the same HTML);
   // its plugin, which only uploads pasted or dropped files, needs a clipboard jsdom lacks.
   Image.extend({ addProseMirrorPlugins: () => [] }),
+  Video,
+  Audio,
 ];
 
 /** The HTML the ENT's editor writes for `doc` (serialized by the same DOM as the composer's). */
@@ -203,6 +207,37 @@ describe("an image is written as the ENT's editor writes it", () => {
     expect(ent).toContain("tracker.example");
     expect(html).not.toContain("tracker.example");
     expect(html).toContain('<img class="custom-image" src="/workspace/document/abc" width="350">');
+  });
+});
+
+describe("a workspace video or sound a reply quotes is sent on", () => {
+  const id = "7c3f1a2b-0000-4000-8000-000000000001";
+  // What the core's `body::editable` leaves of tests/e2e/fixtures/reading/media.html's video
+  // and of a sound (crates/core/src/body.rs tests).
+  const quoted =
+    `<p>La vidéo :</p><div class="video-wrapper"><video src="/workspace/document/${id}" controls="true" data-document-id="${id}" width="640" height="360"></video></div>` +
+    `<div class="audio-wrapper"><audio src="/workspace/document/${id}" controls="" preload="none" data-document-id="${id}"></audio></div>`;
+
+  test("they open in the composer as in the ENT's editor, and are written back as it writes them", () => {
+    const html = ours(quoted).getHTML();
+    expect(html).toBe(ents(quoted).getHTML());
+    expect(html).toContain(`<div class="video-wrapper"><video src="/workspace/document/${id}" controls="true" data-document-id="${id}"`);
+    expect(html).toContain('width="640" height="360"></video></div>');
+    expect(html).toContain(`<div class="audio-wrapper"><audio src="/workspace/document/${id}" data-document-id="${id}"></audio></div>`);
+  });
+
+  test("the editor shows each as a labelled note and loads neither", () => {
+    editor = new Editor({ extensions: messageExtensions(null, (kind) => `note ${kind}`), content: quoted });
+    const dom = editor.view.dom;
+    expect(dom.querySelector("video, audio, [src]")).toBeNull();
+    expect([...dom.querySelectorAll(".cmp-media")].map((n) => n.textContent)).toEqual(["note video", "note audio"]);
+  });
+
+  test("a web page's video pasted is dropped (the ENT's editor keeps it; the app sends on only the ENT's own)", () => {
+    const [html, ent] = pasteInBoth('<p>Regardez :</p><video src="https://videos.example/v.mp4"></video><p>fin</p>');
+    expect(ent).toContain("videos.example");
+    expect(html).not.toContain("videos.example");
+    expect(html).not.toContain("<video");
   });
 });
 

@@ -89,7 +89,7 @@ export function MessageEditor({
   // losing them without a word.
   const [imagesNotKept, setImagesNotKept] = useState(false);
   const editor = useEditor({
-    extensions: messageExtensions(images?.load ?? null),
+    extensions: messageExtensions(images?.load ?? null, (kind) => t(kind === "video" ? "composer.mediaVideo" : "composer.mediaAudio")),
     content: initialHtml,
     editorProps: {
       transformPastedHTML: (html) => {

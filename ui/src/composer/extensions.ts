@@ -11,18 +11,24 @@
 // workspace as the ENT's editor does: `<img class="custom-image" src="/workspace/document/{id}?timestamp=…"
 // width="350">`), shown here through a node view fed by the backend (see `imageView`), as the
 // ENT's own `ImageNodeView` shows it through a React one.
+// A video or a sound of the ENT's workspace is Edifice's `video` or `audio`, kept from the
+// body the composer opens (a draft, or the history a reply or a forward quotes: the core's
+// `body::editable` leaves only those) and sent on; the composer shows it as a note and loads
+// nothing (see `workspaceMedia`).
 // Left out, because a message body written here never needs them and each weighs on the
-// bundle: speech, maths, font family, sub/superscript, typography, media embeds (a body from
-// the ENT that has them keeps their HTML on the reading side; see the composer's README).
+// bundle: speech, maths, font family, sub/superscript, typography, embeds (an `iframe` quoted
+// becomes a link to it; see the composer's README).
 import { ConversationHistory } from "@edifice.io/tiptap-extensions/conversation-history";
 import { ConversationHistoryBody } from "@edifice.io/tiptap-extensions/conversation-history-body";
 import { FontSize } from "@edifice.io/tiptap-extensions/font-size";
 import { CustomHeading } from "@edifice.io/tiptap-extensions/heading";
 import { CustomHighlight } from "@edifice.io/tiptap-extensions/highlight";
 import { Hyperlink } from "@edifice.io/tiptap-extensions/hyperlink";
+import { Audio } from "@edifice.io/tiptap-extensions/audio";
 import { Image } from "@edifice.io/tiptap-extensions/image";
 import { TableCell } from "@edifice.io/tiptap-extensions/table-cell";
-import type { Extensions } from "@tiptap/core";
+import { Video } from "@edifice.io/tiptap-extensions/video";
+import type { Extensions, Node } from "@tiptap/core";
 import Color from "@tiptap/extension-color";
 import Table from "@tiptap/extension-table";
 import TableHeader from "@tiptap/extension-table-header";
@@ -106,8 +112,39 @@ export function messageImage(load: ImageLoader | null) {
   });
 }
 
+/** What the composer writes in place of a workspace video or sound it keeps. */
+export type MediaLabel = (kind: "video" | "audio") => string;
+
+/**
+ * Edifice's video or sound, as the composer holds it:
+ * - only the ENT's own documents (`/workspace/…`) are kept when a body is opened or pasted, as
+ *   for images; a web page's video pasted here is dropped;
+ * - no input rule (Edifice's video turns a typed `![…](address)` into a video of any address);
+ * - drawn by a node view that is a labelled note, never a `<video>` or `<audio>`: the window
+ *   loads nothing from the ENT. What is saved and sent is still the ENT's markup.
+ */
+function workspaceMedia<T extends Node>(node: T, kind: "video" | "audio", label: MediaLabel): T {
+  return node.extend({
+    parseHTML() {
+      return [{ tag: `${kind}[src^="/workspace/"]` }];
+    },
+    addInputRules() {
+      return [];
+    },
+    addNodeView() {
+      return () => {
+        const dom = document.createElement("div");
+        dom.className = `cmp-media cmp-media-${kind}`;
+        dom.contentEditable = "false";
+        dom.textContent = label(kind);
+        return { dom };
+      };
+    },
+  }) as T;
+}
+
 /** The extensions of the composer's editor, configured as the ENT configures them. */
-export function messageExtensions(load: ImageLoader | null = null): Extensions {
+export function messageExtensions(load: ImageLoader | null = null, mediaLabel: MediaLabel = (kind) => kind): Extensions {
   return [
     StarterKit,
     Underline,
@@ -130,5 +167,7 @@ export function messageExtensions(load: ImageLoader | null = null): Extensions {
     ConversationHistory,
     ConversationHistoryBody,
     messageImage(load),
+    workspaceMedia(Video, "video", mediaLabel),
+    workspaceMedia(Audio, "audio", mediaLabel),
   ];
 }

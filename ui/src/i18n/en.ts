@@ -240,6 +240,8 @@ export const en: Record<MessageKey, string> = {
   "composer.pastedImagesNotKept": "Images in what you pasted are not kept: add them from your files with “Image”.",
   "composer.pastedImagesNotKeptNoPicker": "Images in what you pasted are not kept.",
   "composer.pastedImagesNoted": "Got it",
+  "composer.mediaVideo": "Video from the workspace, sent with the message",
+  "composer.mediaAudio": "Sound from the workspace, sent with the message",
   "composer.editUndo": "Undo",
   "composer.editRedo": "Redo",
   "composer.unlink": "Remove the link",

@@ -243,6 +243,8 @@ export const fr = {
     "Les images de ce que vous avez collé ne sont pas reprises : ajoutez-les depuis vos fichiers avec « Image ».",
   "composer.pastedImagesNotKeptNoPicker": "Les images de ce que vous avez collé ne sont pas reprises.",
   "composer.pastedImagesNoted": "Compris",
+  "composer.mediaVideo": "Vidéo de l'espace documentaire, envoyée avec le message",
+  "composer.mediaAudio": "Son de l'espace documentaire, envoyé avec le message",
   "composer.editUndo": "Annuler",
   "composer.editRedo": "Rétablir",
   "composer.unlink": "Retirer le lien",
