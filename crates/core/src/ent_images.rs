@@ -29,9 +29,18 @@ use crate::remote_images::{
 
 /// The query of the editor's upload (see the module's doc).
 pub const UPLOAD_QUERY: &str = "protected=true&application=media-library&quality=1";
-/// Largest image the app uploads (the ENT's editor shrinks a picture in the browser first; the
-/// app sends it as it is, so it refuses what would be heavy for every recipient).
+/// Heaviest image the app uploads as it is; a heavier one is shrunk first ([`prepare_upload`]).
 pub const MAX_UPLOAD_BYTES: u64 = MAX_IMAGE_BYTES as u64;
+/// Heaviest file the app takes as an image to insert (a camera's photo is a few megabytes, and
+/// is shrunk before it is sent).
+pub const MAX_PICKED_BYTES: u64 = 64 * 1024 * 1024;
+/// The box the ENT's editor fits a picture into before uploading it, and the JPEG quality it
+/// writes: edifice-frontend-framework `packages/utilities/src/image-resizer/image-resizer.ts`,
+/// `ImageResizer.resizeImageFile(file, maxWidth = 1440, maxHeight = 1440, quality = 80)`,
+/// called on every image by the image extension (`packages/extensions/src/image/image.ts`) and
+/// the media library (`packages/react/src/hooks/useUploadFiles/useUploadFiles.ts`).
+pub const FIT_SIDE: u32 = 1440;
+const JPEG_QUALITY: u8 = 80;
 /// Widest or tallest image shown or sent, in pixels: a few bytes of PNG can claim a
 /// 100,000 × 100,000 picture, which the window would try to decode into 40 GB.
 pub const MAX_SIDE: u32 = 16_384;
@@ -136,12 +145,115 @@ async fn fetch(client: &Client, path: &str) -> Option<String> {
 /// [`MAX_PIXELS`]; the type comes from the bytes.
 pub fn data_url(bytes: &[u8]) -> Option<String> {
     let kind = raster_type(bytes)?;
-    let (w, h) = dimensions(bytes)?;
-    if w == 0 || h == 0 || w > MAX_SIDE || h > MAX_SIDE || u64::from(w) * u64::from(h) > MAX_PIXELS
-    {
-        return None;
-    }
+    sane_dimensions(bytes)?;
     Some(format!("data:{kind};base64,{}", base64(bytes)))
+}
+
+/// Width and height of a raster image within [`MAX_SIDE`] and [`MAX_PIXELS`], read from its
+/// header; `None` for anything else.
+fn sane_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    raster_type(bytes)?;
+    let (w, h) = dimensions(bytes)?;
+    let sane = w > 0
+        && h > 0
+        && w <= MAX_SIDE
+        && h <= MAX_SIDE
+        && u64::from(w) * u64::from(h) <= MAX_PIXELS;
+    sane.then_some((w, h))
+}
+
+/// The file name and bytes to upload for the picked image `name`.
+///
+/// - Refused: a file heavier than [`MAX_PICKED_BYTES`], or that is not a raster image within
+///   [`MAX_SIDE`] and [`MAX_PIXELS`], or that cannot be decoded.
+/// - Sent as it is: an image that already fits in [`FIT_SIDE`] × [`FIT_SIDE`] and weighs at
+///   most [`MAX_UPLOAD_BYTES`]. The ENT's editor would write it again as a JPEG; kept, a GIF
+///   stays animated and a screenshot's text stays sharp.
+/// - Otherwise shrunk as the ENT's editor shrinks a picture: turned upright as its camera
+///   recorded, fitted into [`FIT_SIDE`] × [`FIT_SIDE`] with its proportions (the editor's
+///   rounding), laid on white where it is transparent, and written as a JPEG of quality 80
+///   named `{name without its extension}.jpeg`.
+///
+/// Decoding is CPU-bound (a 40-megapixel photo takes a fraction of a second): call it off the
+/// async runtime.
+pub fn prepare_upload(name: &str, bytes: Vec<u8>) -> Result<(String, Vec<u8>), ImageError> {
+    if bytes.len() as u64 > MAX_PICKED_BYTES {
+        return Err(ImageError::TooLarge {
+            name: name.to_owned(),
+            size: bytes.len() as u64,
+            limit: MAX_PICKED_BYTES,
+        });
+    }
+    let not_an_image = || ImageError::NotAnImage {
+        name: name.to_owned(),
+    };
+    let (w, h) = sane_dimensions(&bytes).ok_or_else(not_an_image)?;
+    if w <= FIT_SIDE && h <= FIT_SIDE && bytes.len() as u64 <= MAX_UPLOAD_BYTES {
+        return Ok((name.to_owned(), bytes));
+    }
+    let shrunk = shrink(&bytes).ok_or_else(not_an_image)?;
+    let stem = std::path::Path::new(name)
+        .file_stem()
+        .map_or_else(|| name.to_owned(), |s| s.to_string_lossy().into_owned());
+    Ok((format!("{stem}.jpeg"), shrunk))
+}
+
+/// `bytes` decoded, upright, fitted into [`FIT_SIDE`], on white, as a JPEG.
+fn shrink(bytes: &[u8]) -> Option<Vec<u8>> {
+    use image::{DynamicImage, ImageDecoder, ImageReader, Limits, Rgb, RgbImage};
+    let mut reader = ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?;
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().ok()?;
+    let orientation = decoder.orientation().ok();
+    let mut image = DynamicImage::from_decoder(decoder).ok()?;
+    if let Some(orientation) = orientation {
+        image.apply_orientation(orientation);
+    }
+    // On white first, as the editor fills its canvas white before drawing: averaging
+    // transparent pixels would darken the edges.
+    let opaque = if image.color().has_alpha() {
+        let rgba = image.to_rgba8();
+        let on_white = |c: u8, a: u8| {
+            let (c, a) = (u32::from(c), u32::from(a));
+            ((c * a + 255 * (255 - a) + 127) / 255) as u8
+        };
+        DynamicImage::ImageRgb8(RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+            let [r, g, b, a] = rgba.get_pixel(x, y).0;
+            Rgb([on_white(r, a), on_white(g, a), on_white(b, a)])
+        }))
+    } else {
+        DynamicImage::ImageRgb8(image.to_rgb8())
+    };
+    let (w, h) = fit(opaque.width(), opaque.height());
+    let small = opaque.thumbnail_exact(w, h);
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
+        .encode_image(&small)
+        .ok()?;
+    Some(out)
+}
+
+/// `width` × `height` fitted into [`FIT_SIDE`] × [`FIT_SIDE`] as the ENT's editor fits them
+/// (`ImageResizer.changeDimension`: the width first, then the height, each rounded).
+fn fit(width: u32, height: u32) -> (u32, u32) {
+    let side = u64::from(FIT_SIDE);
+    let (mut w, mut h) = (u64::from(width), u64::from(height));
+    // Math.round(a * side / b) for positive numbers.
+    let scaled = |a: u64, b: u64| (2 * a * side + b) / (2 * b);
+    if w > side {
+        h = scaled(h, w);
+        w = side;
+    }
+    if h > side {
+        w = scaled(w, h);
+        h = side;
+    }
+    (w.max(1) as u32, h.max(1) as u32)
 }
 
 /// Width and height an image declares in its header (PNG, GIF, JPEG, WebP, BMP, ICO); `None`
@@ -219,22 +331,6 @@ pub enum ImageError {
     NotAnImage { name: String },
     #[error("{name} is {size} bytes, more than the {limit} bytes an inserted image may have; pick a smaller image")]
     TooLarge { name: String, size: u64, limit: u64 },
-}
-
-/// Checks that `bytes` (the file `name`) may be inserted: a raster image of a sane size.
-pub fn check_image(name: &str, bytes: &[u8]) -> Result<(), ImageError> {
-    if bytes.len() as u64 > MAX_UPLOAD_BYTES {
-        return Err(ImageError::TooLarge {
-            name: name.to_owned(),
-            size: bytes.len() as u64,
-            limit: MAX_UPLOAD_BYTES,
-        });
-    }
-    data_url(bytes)
-        .map(drop)
-        .ok_or_else(|| ImageError::NotAnImage {
-            name: name.to_owned(),
-        })
 }
 
 /// `POST /workspace/document?` [`UPLOAD_QUERY`] with one multipart `file`: the new document's
@@ -316,16 +412,70 @@ mod tests {
         );
         assert!(data_url(&png(16_000, 16_000)).is_none(), "256 megapixels");
         assert!(data_url(b"<svg onload=alert(1)>").is_none());
-        assert!(check_image("a.png", &png(10, 10)).is_ok());
+    }
+
+    /// A `width` × `height` PNG: a gradient, transparent on its left half when `alpha`.
+    fn encoded_png(width: u32, height: u32, alpha: bool) -> Vec<u8> {
+        let image = image::RgbaImage::from_fn(width, height, |x, y| {
+            let a = if alpha && x < width / 2 { 0 } else { 255 };
+            image::Rgba([(x % 256) as u8, (y % 256) as u8, 40, a])
+        });
+        let mut out = std::io::Cursor::new(Vec::new());
+        image.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    }
+
+    fn decoded(bytes: &[u8]) -> image::DynamicImage {
+        image::load_from_memory(bytes).unwrap()
+    }
+
+    #[test]
+    fn an_image_that_fits_is_sent_as_it_is_and_what_is_not_one_is_refused() {
+        let small = encoded_png(800, 600, true);
+        assert_eq!(
+            prepare_upload("plan.png", small.clone()).unwrap(),
+            ("plan.png".to_owned(), small)
+        );
+        for (name, bytes) in [
+            ("a.txt", b"hello".to_vec()),
+            ("bombe.png", png(100_000, 100_000)),
+            // A header that claims a picture with nothing behind it cannot be shrunk.
+            ("vide.png", png(4000, 3000)),
+        ] {
+            assert!(
+                matches!(
+                    prepare_upload(name, bytes),
+                    Err(ImageError::NotAnImage { .. })
+                ),
+                "{name}"
+            );
+        }
+        let mut heavy = png(10, 10);
+        heavy.resize(MAX_PICKED_BYTES as usize + 1, 0);
         assert!(matches!(
-            check_image("a.txt", b"hello"),
-            Err(ImageError::NotAnImage { .. })
-        ));
-        let mut big = png(10, 10);
-        big.resize(MAX_UPLOAD_BYTES as usize + 1, 0);
-        assert!(matches!(
-            check_image("a.png", &big),
+            prepare_upload("lourde.png", heavy),
             Err(ImageError::TooLarge { .. })
         ));
+    }
+
+    #[test]
+    fn a_larger_image_is_shrunk_as_the_ents_editor_shrinks_it() {
+        // Wider than 1440: fitted by its width; a transparent half becomes white.
+        let (name, bytes) = prepare_upload("sortie.png", encoded_png(3000, 2000, true)).unwrap();
+        assert_eq!(name, "sortie.jpeg");
+        assert_eq!(raster_type(&bytes), Some("image/jpeg"));
+        let shrunk = decoded(&bytes).to_rgb8();
+        assert_eq!(shrunk.dimensions(), (1440, 960));
+        let white = shrunk.get_pixel(100, 500).0;
+        assert!(white.iter().all(|&c| c > 245), "{white:?}");
+        let drawn = shrunk.get_pixel(1300, 500).0;
+        assert!(drawn[2] < 80, "{drawn:?}");
+        // Taller than 1440: fitted by its height, the width rounded as the editor rounds it.
+        let (_, bytes) = prepare_upload("affiche", encoded_png(1001, 3000, false)).unwrap();
+        assert_eq!(decoded(&bytes).to_rgb8().dimensions(), (480, 1440));
+        assert_eq!(fit(1001, 3000), (480, 1440));
+        assert_eq!(fit(3000, 1001), (1440, 480));
+        assert_eq!(fit(20_000, 1), (1440, 1));
+        assert_eq!(fit(1440, 1440), (1440, 1440));
     }
 }

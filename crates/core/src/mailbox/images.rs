@@ -23,36 +23,31 @@ pub struct InlineImage {
 }
 
 impl Mailbox {
-    /// Uploads the image `file` to the user's workspace as the ENT's editor does (visibility
-    /// `protected`, so every recipient may read it) and returns what to insert. Refused before
-    /// anything is sent: a file that is not a raster image of a sane size
-    /// ([`ent_images::check_image`]), or larger than the space left on the ENT.
+    /// Uploads the image `file` to the user's workspace as the ENT's editor does (shrunk to
+    /// fit 1440 pixels when it is larger, visibility `protected` so that every recipient may
+    /// read it) and returns what to insert. Refused before anything is sent: a file that is not
+    /// a raster image of a sane size ([`ent_images::prepare_upload`]), or larger than the space
+    /// left on the ENT.
     pub async fn insert_image(&self, file: &Path) -> Result<InlineImage> {
         let name = file
             .file_name()
             .map(|n| attachment::display_name(&n.to_string_lossy()))
             .ok_or_else(|| Error::InvalidInput(format!("{} is not a file", file.display())))?;
         let path = file.to_path_buf();
-        let limit = ent_images::MAX_UPLOAD_BYTES;
-        let shown = name.clone();
-        let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {
+        let limit = ent_images::MAX_PICKED_BYTES;
+        let (name, bytes) = tokio::task::spawn_blocking(move || -> Result<(String, Vec<u8>)> {
             let size = attachment::regular_file_size(&path)?;
             if size > limit {
-                return Err(ImageError::TooLarge {
-                    name: shown,
-                    size,
-                    limit,
-                }
-                .into());
+                return Err(ImageError::TooLarge { name, size, limit }.into());
             }
-            std::fs::read(&path).map_err(|source| Error::File {
+            let bytes = std::fs::read(&path).map_err(|source| Error::File {
                 path: path.display().to_string(),
                 source,
-            })
+            })?;
+            Ok(ent_images::prepare_upload(&name, bytes)?)
         })
         .await
-        .map_err(|_| Error::InvalidInput("file read task failed".into()))??;
-        ent_images::check_image(&name, &bytes)?;
+        .map_err(|_| Error::InvalidInput("image preparation task failed".into()))??;
         if let Ok(quota) = self.quota().await {
             let size = bytes.len() as u64;
             if size > quota.left() {

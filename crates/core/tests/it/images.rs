@@ -90,6 +90,52 @@ async fn an_inserted_image_goes_to_the_workspace_and_the_recipient_sees_it_with_
 }
 
 #[tokio::test]
+async fn a_photo_larger_than_the_ents_box_is_shrunk_as_the_ents_editor_does_before_it_is_sent() {
+    // Arrange: a 2,400 × 1,800 photo of noise, 13 MB as a PNG (refused before: over 5 MiB).
+    let app = TestApp::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut seed = 0x2545_f491_u32;
+    let noise = image::RgbImage::from_fn(2400, 1800, |_, _| {
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        let [r, g, b, _] = seed.to_be_bytes();
+        image::Rgb([r, g, b])
+    });
+    let mut photo = std::io::Cursor::new(Vec::new());
+    noise.write_to(&mut photo, image::ImageFormat::Png).unwrap();
+    let photo = photo.into_inner();
+    assert!(photo.len() > 10 * 1024 * 1024);
+    let marie = app.mailbox("marie.durand").await;
+
+    // Act
+    let image = marie
+        .insert_image(&file(&dir, "photo.png", &photo))
+        .await
+        .unwrap();
+
+    // Assert: the document in Marie's workspace, read with Paul's session, is a JPEG of
+    // 1,440 × 1,080, and the editor shows that same JPEG.
+    let (path, _) = image.src.split_once('?').unwrap();
+    let stored = app
+        .with_web("paul.martin", async |c| {
+            c.send_raw(messagerie_core::client::Call::get(path))
+                .await
+                .unwrap()
+                .bytes
+        })
+        .await;
+    assert!(stored.starts_with(b"\xff\xd8\xff"), "a JPEG");
+    assert_eq!(
+        messagerie_core::ent_images::dimensions(&stored),
+        Some((1440, 1080))
+    );
+    assert!(stored.len() < photo.len() / 4, "{} bytes", stored.len());
+    assert_eq!(
+        image.data_url,
+        messagerie_core::ent_images::data_url(&stored).unwrap()
+    );
+}
+
+#[tokio::test]
 async fn what_is_not_an_image_or_does_not_fit_is_refused_before_any_upload() {
     let app = TestApp::start_with(|c| c.quota_bytes = 50).await;
     let dir = tempfile::tempdir().unwrap();
