@@ -474,6 +474,22 @@ mod tests {
         let (_, bytes) = prepare_upload("affiche", encoded_png(1001, 3000, false)).unwrap();
         assert_eq!(decoded(&bytes).to_rgb8().dimensions(), (480, 1440));
         assert_eq!(fit(1001, 3000), (480, 1440));
+        // A phone photo stored sideways with « rotate 90° » in its EXIF is sent upright.
+        let sideways = image::RgbImage::from_fn(3000, 2000, |x, _| {
+            image::Rgb(if x < 1500 { [250, 0, 0] } else { [0, 0, 250] })
+        });
+        let mut jpeg = Vec::new();
+        let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90);
+        // A big-endian TIFF block with one entry: Orientation (0x0112) = 6.
+        let exif = b"MM\0*\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0";
+        image::ImageEncoder::set_exif_metadata(&mut encoder, exif.to_vec()).unwrap();
+        encoder.encode_image(&sideways).unwrap();
+        let (_, bytes) = prepare_upload("portrait.jpg", jpeg).unwrap();
+        let upright = decoded(&bytes).to_rgb8();
+        assert_eq!(upright.dimensions(), (960, 1440));
+        // Turned clockwise: the left half (red) is now on top.
+        assert!(upright.get_pixel(480, 100).0[0] > 200);
+        assert!(upright.get_pixel(480, 1340).0[2] > 200);
         assert_eq!(fit(3000, 1001), (1440, 480));
         assert_eq!(fit(20_000, 1), (1440, 1));
         assert_eq!(fit(1440, 1440), (1440, 1440));
