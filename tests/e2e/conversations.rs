@@ -34,15 +34,7 @@ async fn a_reply_made_in_the_app_and_one_made_by_another_user_form_one_conversat
         // Act: Marie replies from the app, then Paul answers her reply on the ENT.
         ui::open_row(&app, SUBJECT).await;
         ui::click(&app, "« Répondre »", ui::testid("reply")).await;
-        // The body has the focus, above the quote (the body is drawn again once the quote is
-        // in: typed into the one that stays).
-        wait_until("the reply's body to take the text", EFFECT, || async {
-            let body = app.driver.find(ui::testid("body")).await.ok()?;
-            body.send_keys("Je viens avec la 4B.").await.ok()?;
-            let text = body.prop("textContent").await.ok()??;
-            text.contains("Je viens avec la 4B.").then_some(())
-        })
-        .await;
+        ui::write_above_quote(&app, "Je viens avec la 4B.").await;
         ui::send(&app).await;
         let (her_reply, _) = wait_until("Paul to receive the reply", EFFECT, || async {
             ent.received("paul.martin", REPLY).await

@@ -303,6 +303,19 @@ pub async fn write(app: &App, subject: &str, body: &str) {
     text.send_keys(body).await.expect("type the body");
 }
 
+/// Types `text` in the body of a reply or forward just opened: the body has the focus, above
+/// the quote, and is drawn again once the quote is in, so the text is typed until the body that
+/// stays holds it.
+pub async fn write_above_quote(app: &App, text: &str) {
+    wait_until("the reply's body to take the text", EFFECT, || async {
+        let body = app.driver.find(testid("body")).await.ok()?;
+        body.send_keys(text).await.ok()?;
+        let typed = body.prop("textContent").await.ok()??;
+        typed.contains(text).then_some(())
+    })
+    .await;
+}
+
 /// « Envoyer », enabled.
 pub async fn send(app: &App) {
     wait_until("« Envoyer » to be enabled", EFFECT, || async {

@@ -181,13 +181,7 @@ async fn a_workspace_video_quoted_in_a_reply_reaches_its_sender_and_the_window_l
         assert!(loaded.is_empty(), "the window holds a media element");
 
         // Act: she writes above the quote, which the editor then writes back, and sends it.
-        wait_until("the reply's body to take the text", EFFECT, || async {
-            let body = app.driver.find(ui::testid("body")).await.ok()?;
-            body.send_keys("Bravo à tous !").await.ok()?;
-            let text = body.prop("textContent").await.ok()??;
-            text.contains("Bravo à tous !").then_some(())
-        })
-        .await;
+        ui::write_above_quote(&app, "Bravo à tous !").await;
         ui::send(&app).await;
 
         // Assert: Paul's copy holds the video as the ENT's editor writes it.

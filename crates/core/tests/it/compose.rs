@@ -154,15 +154,12 @@ async fn a_workspace_video_in_the_original_is_quoted_and_reaches_the_forwards_re
     let video = format!(
         r#"<video src="/workspace/document/{id}" controls="true" data-document-id="{id}" width="350" height="197"></video>"#
     );
-    let content = DraftContent {
-        body: format!(r#"<p>La chorale :</p><div class="video-wrapper">{video}</div>"#),
-        ..to(vec![app.id("marie.durand")], "Chorale")
-    };
-    app.with_web("paul.martin", async |c| {
-        use messagerie_core::client::conversation as api;
-        let id = api::create_draft(c, &content).await.unwrap();
-        api::send(c, &id, &content).await.unwrap();
-    })
+    app.deliver(
+        "paul.martin",
+        &["marie.durand"],
+        "Chorale",
+        &format!(r#"<p>La chorale :</p><div class="video-wrapper">{video}</div>"#),
+    )
     .await;
     let marie = app.mailbox("marie.durand").await;
     marie.sync(SyncMode::Quick).await.unwrap();
