@@ -151,11 +151,16 @@ fn clean(html: &str, purpose: Purpose) -> SafeBody {
             (_, "cite") => has_scheme(value, &["http:", "https:"]).then_some(Cow::Borrowed(value)),
             _ => Some(Cow::Borrowed(value)),
         });
-    let html = media_placeholders(
+    let (html, media) = media_placeholders(
         &without_empty_images(&builder.clean(html).to_string()),
         purpose,
     );
-    let (html, documents) = linked_documents(&html);
+    let (html, mut documents) = linked_documents(&html);
+    for document in media {
+        if !documents.iter().any(|d| d.id == document.id) {
+            documents.push(document);
+        }
+    }
     let remote_images = tags(&html, "img")
         .into_iter()
         .filter_map(|tag| attribute(tag, "src"))
@@ -255,10 +260,14 @@ fn without_empty_images(html: &str) -> String {
 /// `html` with each `<video>`, `<audio>` and `<iframe>` (and what it holds) replaced by a
 /// `<span class="mbx-media mbx-media-{kind}">` holding a link to its source when that is on the
 /// web, empty otherwise (an ENT workspace video, or no source): the window labels it in the
-/// user's language (`ui/src/mailbox/body.ts`). For the composer, a video or sound of the ENT's
-/// workspace is written again as the ENT's editor writes it instead ([`workspace_media`]).
-fn media_placeholders(html: &str, purpose: Purpose) -> String {
+/// user's language (`ui/src/mailbox/body.ts`). A video or sound of the ENT's workspace is,
+/// for reading, a note marked `mbx-media-document` and one of the documents returned (without
+/// a name until it is downloaded; its type `video/*` or `audio/*`), so that « Ouvrir » plays
+/// it in the system's player; for the composer, it is written again as the ENT's editor writes
+/// it ([`workspace_media`]).
+fn media_placeholders(html: &str, purpose: Purpose) -> (String, Vec<Attachment>) {
     let mut out = String::with_capacity(html.len());
+    let mut documents: Vec<Attachment> = Vec::new();
     let mut rest = html;
     loop {
         // Only tags the cleaning allows reach here, and text holds no raw `<`: `<video` opens
@@ -271,7 +280,7 @@ fn media_placeholders(html: &str, purpose: Purpose) -> String {
         let Some(len) = tag_len(&rest[at..]) else {
             // An opening tag that never ends (html5ever never writes one): nothing of it stays.
             out.push_str(&rest[..at]);
-            return out;
+            return (out, documents);
         };
         let open = &rest[at..at + len];
         let close = format!("</{tag}>");
@@ -281,12 +290,27 @@ fn media_placeholders(html: &str, purpose: Purpose) -> String {
             .find(&close)
             .map_or(rest.len(), |i| at + len + i + close.len());
         out.push_str(&rest[..at]);
-        if purpose == Purpose::Edit {
-            if let Some(element) = workspace_media(tag, open) {
-                out.push_str(&element);
+        match (purpose, workspace_media_path(tag, open)) {
+            (Purpose::Edit, Some(_)) => {
+                out.push_str(&workspace_media(tag, open).unwrap_or_default());
                 rest = &rest[end..];
                 continue;
             }
+            (Purpose::Read, Some(path)) => {
+                out.push_str(&format!(
+                    r#"<span class="mbx-media {class} mbx-media-document"></span>"#
+                ));
+                documents.push(Attachment {
+                    id: path,
+                    filename: String::new(),
+                    content_type: format!("{tag}/*"),
+                    size: 0,
+                    cached_path: None,
+                });
+                rest = &rest[end..];
+                continue;
+            }
+            (_, None) => {}
         }
         out.push_str(&format!(r#"<span class="mbx-media {class}">"#));
         if let Some(src) = attribute(open, "src").filter(|s| has_scheme(s, &["http:", "https:"])) {
@@ -299,16 +323,25 @@ fn media_placeholders(html: &str, purpose: Purpose) -> String {
         rest = &rest[end..];
     }
     out.push_str(rest);
-    out
+    (out, documents)
+}
+
+/// The canonical address of a video or sound (cleaned opening tag `open`) whose source is a
+/// document of the ENT's workspace; `None` for anything else.
+fn workspace_media_path(tag: &str, open: &str) -> Option<String> {
+    if !matches!(tag, "video" | "audio") {
+        return None;
+    }
+    attribute(open, "src")
+        .filter(|src| src.starts_with('/'))
+        .and_then(|src| crate::ent_images::ent_image_path(&unescape(src)))
 }
 
 /// The video or sound whose cleaned opening tag is `open`, written as the ENT's editor writes
 /// it, when its source is a document of the ENT's workspace; `None` otherwise. Only the
 /// canonical address, its id and (for a video) a size in pixels are kept.
 fn workspace_media(tag: &str, open: &str) -> Option<String> {
-    let path = attribute(open, "src")
-        .filter(|src| src.starts_with('/'))
-        .and_then(|src| crate::ent_images::ent_image_path(&unescape(src)))?;
+    let path = workspace_media_path(tag, open)?;
     let id = path.rsplit('/').next()?;
     match tag {
         "video" => {
@@ -507,7 +540,8 @@ mod tests {
     }
 
     #[test]
-    fn a_video_or_an_embed_is_a_note_in_its_place_with_a_link_when_it_is_on_the_web() {
+    fn a_video_or_an_embed_is_a_note_in_its_place_with_a_link_when_it_is_on_the_web_and_offered_to_open_when_it_is_the_ents(
+    ) {
         // As the ENT's editor writes them (tests/e2e/fixtures/reading/media.html).
         let body = concat!(
             r#"<p>La vidéo :</p><div class="video-wrapper"><video src="/workspace/document/7c3f1a2b-0000-4000-8000-000000000001" controls="true" data-document-id="7c3f1a2b-0000-4000-8000-000000000001" width="350" height="197"></video></div>"#,
@@ -518,7 +552,7 @@ mod tests {
         assert_eq!(
             safe.html,
             concat!(
-                r#"<p>La vidéo :</p><div class="video-wrapper"><span class="mbx-media mbx-media-video"></span></div>"#,
+                r#"<p>La vidéo :</p><div class="video-wrapper"><span class="mbx-media mbx-media-video mbx-media-document"></span></div>"#,
                 r#"<div class=""><span class="mbx-media mbx-media-frame"><a href="https://www.youtube.com/embed/dQw4w9WgXcQ?start=1&amp;rel=0" rel="noopener noreferrer" target="_blank">https://www.youtube.com/embed/dQw4w9WgXcQ?start=1&amp;rel=0</a></span></div>"#,
                 r#"<p>Écoutez <span class="mbx-media mbx-media-audio"><a href="https://radio.example/chorale.mp3" rel="noopener noreferrer" target="_blank">https://radio.example/chorale.mp3</a></span> et à bientôt.</p>"#,
             )
@@ -531,6 +565,20 @@ mod tests {
             ]
         );
         assert!(!safe.ent_images && !safe.remote_images);
+        // The workspace video is a document of the message, named once downloaded.
+        let documents: Vec<(&str, &str, &str)> = safe
+            .documents
+            .iter()
+            .map(|d| (d.id.as_str(), d.filename.as_str(), d.content_type.as_str()))
+            .collect();
+        assert_eq!(
+            documents,
+            [(
+                "/workspace/document/7c3f1a2b-0000-4000-8000-000000000001",
+                "",
+                "video/*"
+            )]
+        );
     }
 
     #[test]

@@ -772,35 +772,16 @@ impl Mailbox {
             .dir
             .join("attachments")
             .join(safe_name(message_id));
-        let path = dir.join(safe_name(&format!("{}-{}", attachment_id, att.filename)));
-        tokio::fs::create_dir_all(&dir)
-            .await
-            .map_err(|source| Error::File {
-                path: dir.display().to_string(),
-                source,
-            })?;
-        // A linked workspace document's id is its address on the ENT (see `attachment`).
-        let linked = attachment_id.starts_with('/');
-        let address = if linked {
-            attachment_id.to_string()
-        } else {
-            ent_protocol::paths::attachment(message_id, attachment_id)
-        };
-        let download = match self.inner.client.download(&address).await {
-            Ok(download) => download,
-            // Offline, a linked document opens as it was last downloaded: the file is there
-            // only whole (a download is renamed into place once complete).
-            Err(e) if linked && e.kind() == crate::ErrorKind::Offline && path.is_file() => {
-                return Ok(path)
-            }
-            Err(e) => return Err(e.into()),
-        };
-        attachment::stream_to_file(download, &path, declared, limit, on_progress).await?;
-        if linked {
-            // Not an attachment of the store: fetched again each time it is opened online (its
-            // size is not known beforehand, and the owner may have changed it since).
-            return Ok(path);
+        if is_linked_document(att) {
+            return self
+                .linked_document_file(&dir.join(safe_name(attachment_id)), att, on_progress)
+                .await;
         }
+        let path = dir.join(safe_name(&format!("{}-{}", attachment_id, att.filename)));
+        create_dir(&dir).await?;
+        let address = ent_protocol::paths::attachment(message_id, attachment_id);
+        let download = self.inner.client.download(&address).await?;
+        attachment::stream_to_file(download, &path, declared, limit, on_progress).await?;
         let (mid, aid, text) = (
             message_id.to_string(),
             attachment_id.to_string(),
@@ -817,6 +798,45 @@ impl Mailbox {
                 Ok(())
             })
             .await?;
+        Ok(path)
+    }
+
+    /// A workspace document the body links or shows, downloaded into its own folder `dir`
+    /// under the name the ENT gives it ([`crate::client::Download::filename`]; the link's text
+    /// otherwise). Not an attachment of the store: it is fetched again each time it is opened
+    /// online (its size is not known beforehand, and its owner may have changed it since);
+    /// offline, its last download opens (the file is there only whole: a download is renamed
+    /// into place once complete).
+    async fn linked_document_file(
+        &self,
+        dir: &Path,
+        att: &Attachment,
+        on_progress: attachment::OnProgress<'_>,
+    ) -> Result<PathBuf> {
+        create_dir(dir).await?;
+        let download = match self.inner.client.download(&att.id).await {
+            Ok(download) => download,
+            Err(e) if e.kind() == crate::ErrorKind::Offline => {
+                return last_download(dir).await.ok_or_else(|| e.into());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let name = download
+            .filename()
+            .map(|n| attachment::display_name(&n))
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| att.filename.clone());
+        let path = dir.join(safe_name(&name));
+        let limit = self.inner.download_limit.load(Ordering::Relaxed);
+        attachment::stream_to_file(download, &path, None, limit, on_progress).await?;
+        // An earlier download under another name (renamed by its owner since) goes.
+        if let Ok(mut entries) = tokio::fs::read_dir(dir).await {
+            while let Ok(Some(entry)) = entries.next_entry().await {
+                if entry.path() != path && !is_hidden(&entry.path()) {
+                    let _ = tokio::fs::remove_file(entry.path()).await;
+                }
+            }
+        }
         Ok(path)
     }
 
@@ -862,7 +882,10 @@ impl Mailbox {
                 path: path.display().to_string(),
                 source,
             })?;
-        Ok((path, attachment::decide(&att.filename, &head)))
+        Ok((
+            path.clone(),
+            attachment::decide(&file_name_of(&att, &path), &head),
+        ))
     }
 
     /// Sets the largest attachment this mailbox downloads ([`attachment::MAX_DOWNLOAD_BYTES`]
@@ -870,6 +893,53 @@ impl Mailbox {
     pub fn set_download_limit(&self, bytes: u64) {
         self.inner.download_limit.store(bytes, Ordering::Relaxed);
     }
+}
+
+/// Whether `att` is a document of the ENT's workspace a body links or shows: its id is its
+/// address on the ENT ([`crate::body::SafeBody::documents`]).
+fn is_linked_document(att: &Attachment) -> bool {
+    att.id.starts_with('/')
+}
+
+/// The name of the attachment `att` downloaded to `path`: its own, or for a workspace document,
+/// the name the ENT gave it, which names its file ([`Mailbox::attachment_file_of`]).
+pub fn file_name_of(att: &Attachment, path: &Path) -> String {
+    match path.file_name() {
+        Some(name) if is_linked_document(att) => name.to_string_lossy().into_owned(),
+        _ => att.filename.clone(),
+    }
+}
+
+/// The last download in the folder of a workspace document, if any (temporary files are
+/// hidden: [`attachment::temporary_path`]).
+async fn last_download(dir: &Path) -> Option<PathBuf> {
+    let mut entries = tokio::fs::read_dir(dir).await.ok()?;
+    let mut last: Option<(std::time::SystemTime, PathBuf)> = None;
+    while let Ok(Some(entry)) = entries.next_entry().await {
+        let path = entry.path();
+        let Ok(meta) = entry.metadata().await else {
+            continue;
+        };
+        let modified = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+        if meta.is_file() && !is_hidden(&path) && last.as_ref().is_none_or(|(t, _)| modified > *t) {
+            last = Some((modified, path));
+        }
+    }
+    last.map(|(_, path)| path)
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+}
+
+async fn create_dir(dir: &Path) -> Result<()> {
+    tokio::fs::create_dir_all(dir)
+        .await
+        .map_err(|source| Error::File {
+            path: dir.display().to_string(),
+            source,
+        })
 }
 
 /// A name to write to disk, whatever the ENT sent: no separators, no hidden characters, at

@@ -80,7 +80,7 @@ pub async fn save_attachment_as(
         .attachment_file_of(&message_id, &att, &progress_to(on_progress))
         .await
         .map_err(download_error)?;
-    let name = att.filename;
+    let name = messagerie_core::mailbox::file_name_of(&att, &source);
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.dialog()
         .file()

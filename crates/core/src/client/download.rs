@@ -24,6 +24,18 @@ impl Download {
         self.response.content_length()
     }
 
+    /// The file's name as the ENT gives it: entcore's `FileStorage.sendFile` writes
+    /// `Content-Disposition: attachment; filename="{name}"` for a workspace document
+    /// (edifice-entcore-libs `common/…/storage/impl/FileStorage.java`). Unchecked: make it safe
+    /// before it names anything on disk.
+    pub fn filename(&self) -> Option<String> {
+        let header = self
+            .response
+            .headers()
+            .get(reqwest::header::CONTENT_DISPOSITION)?;
+        disposition_filename(&String::from_utf8_lossy(header.as_bytes()))
+    }
+
     /// Whether the ENT declared an empty body.
     pub fn is_empty(&self) -> bool {
         self.len() == Some(0)
@@ -36,6 +48,19 @@ impl Download {
             .await
             .map_err(|source| ApiError::unreachable(self.what.clone(), source))
     }
+}
+
+/// The `filename` parameter of a `Content-Disposition` value, quoted or not.
+fn disposition_filename(value: &str) -> Option<String> {
+    let at = value
+        .split(';')
+        .map(str::trim)
+        .find_map(|part| part.strip_prefix("filename="))?;
+    let name = match at.strip_prefix('"') {
+        Some(quoted) => quoted.split('"').next().unwrap_or_default(),
+        None => at,
+    };
+    (!name.trim().is_empty()).then(|| name.to_owned())
 }
 
 impl Client {
@@ -87,5 +112,30 @@ impl Client {
             what,
             detail: format!("status {status} instead of a file"),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::disposition_filename;
+
+    #[test]
+    fn the_name_is_read_from_content_disposition_as_entcore_writes_it() {
+        assert_eq!(
+            disposition_filename(r#"attachment; filename="chorale de Noël.mp4""#).as_deref(),
+            Some("chorale de Noël.mp4")
+        );
+        assert_eq!(
+            disposition_filename("inline;filename=photo.jpeg").as_deref(),
+            Some("photo.jpeg")
+        );
+        for none in [
+            "attachment",
+            r#"attachment; filename="""#,
+            "",
+            "attachment; name=x",
+        ] {
+            assert_eq!(disposition_filename(none), None, "{none}");
+        }
     }
 }

@@ -406,3 +406,52 @@ async fn a_linked_workspace_document_never_downloaded_says_offline_when_the_ent_
     // Assert
     assert_eq!(err.kind(), ErrorKind::Offline, "{err}");
 }
+
+#[tokio::test]
+async fn a_workspace_video_a_message_shows_opens_in_the_systems_player_under_its_name_online_and_offline(
+) {
+    // Arrange: Paul sends Marie a video of his workspace, as the ENT's editor inserts one.
+    let mut app = TestApp::start().await;
+    // The start of an MP4 file (its `ftyp` box), as a phone records it.
+    let mp4 = b"\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41\0\0\0\x08free".to_vec();
+    let document = app
+        .with_web("paul.martin", async |c| {
+            messagerie_core::ent_images::upload(c, "chorale de Noël.mp4", mp4.clone())
+                .await
+                .unwrap()
+        })
+        .await;
+    let path = format!("/workspace/document/{document}");
+    let body = format!(
+        r#"<p>La chorale :</p><div class="video-wrapper"><video src="{path}" controls="true" data-document-id="{document}" width="350" height="197"></video></div>"#
+    );
+    app.deliver("paul.martin", &["marie.durand"], "Chorale", &body)
+        .await;
+    let marie = app.mailbox("marie.durand").await;
+    marie.sync(SyncMode::Full).await.unwrap();
+    let id = marie.list("inbox", 0, 10).await.unwrap()[0].id.clone();
+
+    // Act: Marie opens the message and « Ouvrir » on the video, then again with the ENT out
+    // of reach.
+    let safe = marie.open_message(&id).await.unwrap().body.unwrap();
+    let (online, decision) = marie.attachment_to_open(&id, &path, &|_| {}).await.unwrap();
+    app.stop().await;
+    let (offline, _) = marie.attachment_to_open(&id, &path, &|_| {}).await.unwrap();
+
+    // Assert: offered with the message's files, named as the ENT names it once downloaded,
+    // handed to the system's player, and there offline.
+    let offered: Vec<(&str, &str, &str)> = safe
+        .documents
+        .iter()
+        .map(|d| (d.id.as_str(), d.filename.as_str(), d.content_type.as_str()))
+        .collect();
+    assert_eq!(offered, [(path.as_str(), "", "video/*")]);
+    assert!(safe.html.contains("mbx-media-document"), "{}", safe.html);
+    assert_eq!(
+        online.file_name().unwrap().to_string_lossy(),
+        "chorale de Noël.mp4"
+    );
+    assert_eq!(std::fs::read(&online).unwrap(), mp4);
+    assert_eq!(decision.verdict, messagerie_core::attachment::Verdict::Open);
+    assert_eq!(offline, online);
+}
