@@ -1,6 +1,7 @@
 //! Hostile attachments seen through the window: « Ouvrir » on a launcher asks and runs nothing,
-//! a name with a right-to-left override shows its real extension, and the composer attaches
-//! only what the file dialog handed out (never a path from the page, never a device).
+//! a name with a right-to-left override shows its real extension, the composer attaches only
+//! what the file dialog handed out (never a path from the page, never a device), and a video of
+//! the ENT's workspace a message shows goes to the system's player under the ENT's name.
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
@@ -215,6 +216,57 @@ async fn the_window_cannot_attach_a_path_and_dev_zero_from_the_dialog_is_refused
                 .contains("choisi"),
             "{error}"
         );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workspace_video_a_message_shows_is_handed_to_the_systems_player_under_the_ents_name() {
+    // Arrange: Paul puts a video in his workspace and shows it in a message to Marie, as the
+    // ENT's editor inserts one.
+    let fakes = tempfile::tempdir().expect("temp dir");
+    let log: PathBuf = fakes.path().join("opened.log");
+    let path = fake_openers(fakes.path(), &log);
+    let ent = Ent::start().await;
+    let paul = ent.client("paul.martin").await;
+    // The start of an MP4 file (its `ftyp` box).
+    let mp4 = b"\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41\0\0\0\x08free".to_vec();
+    let document = messagerie_core::ent_images::upload(&paul, "chorale.mp4", mp4)
+        .await
+        .expect("the demo ENT takes the video");
+    ent.send(
+        "paul.martin",
+        &["marie.durand"],
+        "Chorale",
+        &format!(
+            r#"<p>La chorale :</p><div class="video-wrapper"><video src="/workspace/document/{document}" controls="true" data-document-id="{document}" width="350" height="197"></video></div>"#
+        ),
+    )
+    .await;
+    let launch = Launch {
+        env: vec![("PATH".into(), path)],
+        ..Launch::default()
+    };
+
+    harness::run_with("workspace_video", launch, |app| async move {
+        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
+        ui::open_row(&app, "Chorale").await;
+
+        // Act: « Ouvrir » on the video, listed with the message's files.
+        ui::click(
+            &app,
+            "« Ouvrir » the video",
+            labelled("Ouvrir Vidéo de l'espace documentaire"),
+        )
+        .await;
+
+        // Assert: the system's player gets the file, under the name the ENT gives it.
+        let seen = wait_until("the video to reach the system opener", EFFECT, || async {
+            let seen = opened(&log);
+            (!seen.is_empty()).then_some(seen)
+        })
+        .await;
+        assert!(seen.trim_end().ends_with("/chorale.mp4"), "{seen}");
     })
     .await;
 }

@@ -183,6 +183,26 @@ describe("attachments", () => {
     await waitFor(() => expect(open).toHaveBeenCalledWith("m-pj", path, expect.anything()));
   });
 
+  test("a workspace video the body shows is listed by what it is until the ENT names it, and opened by its address", async () => {
+    const path = "/workspace/document/7c3f1a2b-0000-4000-8000-000000000001";
+    const open = vi.fn(() => Promise.resolve<OpenOutcome | null>({ kind: "opened" }));
+    // As the core lists it (`media_placeholders`): no name before it is downloaded, its kind.
+    const video = { id: path, filename: "", contentType: "video/*", size: 0, cachedPath: null };
+    renderPane(withFile("autorisation.pdf"), open, saved, {
+      html: '<div class="video-wrapper"><span class="mbx-media mbx-media-video mbx-media-document"></span></div>',
+      remoteImages: false,
+      links: [],
+      entImages: false,
+      documents: [video],
+    });
+    const item = screen.getAllByTestId("received-attachment")[1] as HTMLElement;
+    expect(item.querySelector(".mbx-attachment-name")?.textContent).toBe("Vidéo de l'espace documentaire");
+    // No « sans extension » badge: it has no name yet, not a name without an extension.
+    expect(within(item).queryByTestId("attachment-extension")).toBeNull();
+    fireEvent.click(within(item).getByRole("button", { name: "Ouvrir Vidéo de l'espace documentaire" }));
+    await waitFor(() => expect(open).toHaveBeenCalledWith("m-pj", path, expect.anything()));
+  });
+
   test("a name with a right-to-left override shows its real extension apart", () => {
     renderPane(withFile("devoir_\u202Efdp.exe"), opened);
 

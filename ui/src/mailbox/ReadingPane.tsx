@@ -321,21 +321,29 @@ function AttachmentItem({
   onSave: () => void;
 }) {
   const { t } = i18n;
-  const name = visibleName(attachment.filename);
+  // A video or sound of the ENT's workspace the body shows has no name until it is downloaded
+  // (the core names its file as the ENT names it): it is labelled by what it is.
+  const media =
+    attachment.filename === "" && /^(video|audio)\//.test(attachment.contentType)
+      ? t(attachment.contentType.startsWith("video/") ? "message.mediaVideoDocument" : "message.mediaAudioDocument")
+      : null;
+  const name = media ?? visibleName(attachment.filename);
   // The extension apart from the name: a name cannot pass an .exe off as a .pdf.
-  const { stem, extension } = splitName(attachment.filename);
+  const { stem, extension } = media === null ? splitName(attachment.filename) : { stem: media, extension: null };
   return (
     <li className="mbx-attachment" data-testid="received-attachment">
       <bdi className="mbx-attachment-name" title={name}>
         {stem}
       </bdi>
-      <span
-        className={extension ? "mbx-attachment-ext" : "mbx-attachment-ext mbx-attachment-ext-none"}
-        data-testid="attachment-extension"
-        title={t("message.fileType", { extension: extension ?? t("message.noExtension") })}
-      >
-        {extension ? extension.toUpperCase() : t("message.noExtension")}
-      </span>
+      {media === null && (
+        <span
+          className={extension ? "mbx-attachment-ext" : "mbx-attachment-ext mbx-attachment-ext-none"}
+          data-testid="attachment-extension"
+          title={t("message.fileType", { extension: extension ?? t("message.noExtension") })}
+        >
+          {extension ? extension.toUpperCase() : t("message.noExtension")}
+        </span>
+      )}
       {attachment.size > 0 && <span className="mbx-attachment-size">{formatSize(i18n.locale, attachment.size)}</span>}
       {progress && (
         <progress

@@ -32,8 +32,8 @@ table{border-collapse:collapse}td,th{border:1px solid ${SHEET.muted};padding:2px
 /**
  * The notes the Rust side puts where a video, a sound or an embedded page was
  * (`media_placeholders` in crates/core/src/body.rs: a `span.mbx-media` holding a link to it
- * when it is on the web, empty for a video of the ENT's workspace), labelled in the user's
- * language. The labels are CSS generated text, so the body's HTML stays as the core made it.
+ * when it is on the web, empty otherwise; a video or sound of the ENT's workspace is also
+ * `mbx-media-document`, offered with the message's files), labelled in the user's language. The labels are CSS generated text, so the body's HTML stays as the core made it.
  */
 export function mediaStyle(t: (key: MessageKey) => string): string {
   const text = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/</g, "\\3c ")}"`;
@@ -42,7 +42,8 @@ export function mediaStyle(t: (key: MessageKey) => string): string {
     `.mbx-media-video::before{content:${text(t("message.mediaVideo"))}}` +
     `.mbx-media-audio::before{content:${text(t("message.mediaAudio"))}}` +
     `.mbx-media-frame::before{content:${text(t("message.mediaFrame"))}}` +
-    `.mbx-media:empty::after{content:${text(t("message.mediaOnEnt"))}}`
+    `.mbx-media:empty::after{content:${text(t("message.mediaOnEnt"))}}` +
+    `.mbx-media.mbx-media-document:empty::after{content:${text(t("message.mediaDocument"))}}`
   );
 }
 
