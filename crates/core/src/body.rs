@@ -290,27 +290,24 @@ fn media_placeholders(html: &str, purpose: Purpose) -> (String, Vec<Attachment>)
             .find(&close)
             .map_or(rest.len(), |i| at + len + i + close.len());
         out.push_str(&rest[..at]);
-        match (purpose, workspace_media_path(tag, open)) {
-            (Purpose::Edit, Some(_)) => {
-                out.push_str(&workspace_media(tag, open).unwrap_or_default());
-                rest = &rest[end..];
-                continue;
+        if let Some(path) = workspace_media_path(tag, open) {
+            match purpose {
+                Purpose::Edit => out.push_str(&workspace_media(tag, open, &path)),
+                Purpose::Read => {
+                    out.push_str(&format!(
+                        r#"<span class="mbx-media {class} mbx-media-document"></span>"#
+                    ));
+                    documents.push(Attachment {
+                        id: path,
+                        filename: String::new(),
+                        content_type: format!("{tag}/*"),
+                        size: 0,
+                        cached_path: None,
+                    });
+                }
             }
-            (Purpose::Read, Some(path)) => {
-                out.push_str(&format!(
-                    r#"<span class="mbx-media {class} mbx-media-document"></span>"#
-                ));
-                documents.push(Attachment {
-                    id: path,
-                    filename: String::new(),
-                    content_type: format!("{tag}/*"),
-                    size: 0,
-                    cached_path: None,
-                });
-                rest = &rest[end..];
-                continue;
-            }
-            (_, None) => {}
+            rest = &rest[end..];
+            continue;
         }
         out.push_str(&format!(r#"<span class="mbx-media {class}">"#));
         if let Some(src) = attribute(open, "src").filter(|s| has_scheme(s, &["http:", "https:"])) {
@@ -327,7 +324,7 @@ fn media_placeholders(html: &str, purpose: Purpose) -> (String, Vec<Attachment>)
 }
 
 /// The canonical address of a video or sound (cleaned opening tag `open`) whose source is a
-/// document of the ENT's workspace; `None` for anything else.
+/// document of the ENT's workspace; `None` for anything else (an iframe included).
 fn workspace_media_path(tag: &str, open: &str) -> Option<String> {
     if !matches!(tag, "video" | "audio") {
         return None;
@@ -337,26 +334,22 @@ fn workspace_media_path(tag: &str, open: &str) -> Option<String> {
         .and_then(|src| crate::ent_images::ent_image_path(&unescape(src)))
 }
 
-/// The video or sound whose cleaned opening tag is `open`, written as the ENT's editor writes
-/// it, when its source is a document of the ENT's workspace; `None` otherwise. Only the
-/// canonical address, its id and (for a video) a size in pixels are kept.
-fn workspace_media(tag: &str, open: &str) -> Option<String> {
-    let path = workspace_media_path(tag, open)?;
-    let id = path.rsplit('/').next()?;
-    match tag {
-        "video" => {
-            let size =
-                |name, default: u16| attribute(open, name).and_then(pixels).unwrap_or(default);
-            Some(format!(
-                r#"<video src="{path}" controls="true" data-document-id="{id}" width="{}" height="{}"></video>"#,
-                size("width", 350),
-                size("height", 197),
-            ))
-        }
-        "audio" => Some(format!(
+/// The video or sound of the ENT's workspace at `path` (its cleaned opening tag `open`),
+/// written as the ENT's editor writes it. Only the canonical address, its id and (for a video)
+/// a size in pixels are kept.
+fn workspace_media(tag: &str, open: &str, path: &str) -> String {
+    let id = path.rsplit('/').next().unwrap_or_default();
+    if tag == "video" {
+        let size = |name, default: u16| attribute(open, name).and_then(pixels).unwrap_or(default);
+        format!(
+            r#"<video src="{path}" controls="true" data-document-id="{id}" width="{}" height="{}"></video>"#,
+            size("width", 350),
+            size("height", 197),
+        )
+    } else {
+        format!(
             r#"<audio src="{path}" controls="" preload="none" data-document-id="{id}"></audio>"#
-        )),
-        _ => None,
+        )
     }
 }
 
