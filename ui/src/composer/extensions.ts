@@ -112,7 +112,7 @@ export function messageImage(load: ImageLoader | null) {
   });
 }
 
-/** What the composer writes in place of a workspace video or sound it keeps. */
+/** The note the composer shows in place of a workspace video or sound it keeps. */
 export type MediaLabel = (kind: "video" | "audio") => string;
 
 /**

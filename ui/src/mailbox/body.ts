@@ -33,7 +33,8 @@ table{border-collapse:collapse}td,th{border:1px solid ${SHEET.muted};padding:2px
  * The notes the Rust side puts where a video, a sound or an embedded page was
  * (`media_placeholders` in crates/core/src/body.rs: a `span.mbx-media` holding a link to it
  * when it is on the web, empty otherwise; a video or sound of the ENT's workspace is also
- * `mbx-media-document`, offered with the message's files), labelled in the user's language. The labels are CSS generated text, so the body's HTML stays as the core made it.
+ * `mbx-media-document`, offered with the message's files), labelled in the user's language.
+ * The labels are CSS generated text, so the body's HTML stays as the core made it.
  */
 export function mediaStyle(t: (key: MessageKey) => string): string {
   const text = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/</g, "\\3c ")}"`;
