@@ -238,9 +238,7 @@ async fn a_workspace_video_a_message_shows_is_handed_to_the_systems_player_under
         "paul.martin",
         &["marie.durand"],
         "Chorale",
-        &format!(
-            r#"<p>La chorale :</p><div class="video-wrapper"><video src="/workspace/document/{document}" controls="true" data-document-id="{document}" width="350" height="197"></video></div>"#
-        ),
+        &format!("<p>La chorale :</p>{}", harness::workspace_video(&document)),
     )
     .await;
     let launch = Launch {

@@ -433,6 +433,14 @@ fn regex_escape(text: &str) -> String {
     out
 }
 
+/// A video of the ENT's workspace in a message body, as the ENT's editor inserts one
+/// (@edifice.io/tiptap-extensions `video.ts`; fixtures/reading/media.html).
+pub fn workspace_video(document: &str) -> String {
+    format!(
+        r#"<div class="video-wrapper"><video src="/workspace/document/{document}" controls="true" data-document-id="{document}" width="350" height="197"></video></div>"#
+    )
+}
+
 pub fn artifacts_root() -> PathBuf {
     // CARGO_TARGET_TMPDIR is <target>/tmp: keep the artifacts next to it, in <target>.
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));

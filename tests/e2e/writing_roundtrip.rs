@@ -147,9 +147,7 @@ async fn a_workspace_video_quoted_in_a_reply_reaches_its_sender_and_the_window_l
         "paul.martin",
         &["marie.durand"],
         "Chorale de Noël",
-        &format!(
-            r#"<p>La répétition :</p><div class="video-wrapper"><video src="/workspace/document/{ID}" controls="true" data-document-id="{ID}" width="350" height="197"></video></div>"#
-        ),
+        &format!("<p>La répétition :</p>{}", harness::workspace_video(ID)),
     )
     .await;
     harness::run("quoted_video", |app| async move {

@@ -2,13 +2,13 @@ use std::time::Duration;
 
 use axum::http::Method;
 use messagerie_core::client::{Body, Call};
-use messagerie_core::mailbox::compose::{RefusalReason, RefusedRecipient};
+use messagerie_core::mailbox::compose::{DraftView, RefusalReason, RefusedRecipient};
 use messagerie_core::mailbox::Event;
 use messagerie_core::queue::DraftContent;
 use messagerie_core::sync::SyncMode;
-use messagerie_core::ErrorKind;
+use messagerie_core::{ErrorKind, Mailbox};
 
-use crate::harness::TestApp;
+use crate::harness::{workspace_video, TestApp};
 
 fn to(ids: Vec<String>, subject: &str) -> DraftContent {
     DraftContent {
@@ -17,6 +17,19 @@ fn to(ids: Vec<String>, subject: &str) -> DraftContent {
         to: ids,
         ..Default::default()
     }
+}
+
+/// Marie sends the draft `forward` as the composer got it, to Sophie, and the queue is flushed.
+async fn send_to_sophie(app: &TestApp, marie: &Mailbox, forward: &DraftView) {
+    let content = DraftContent {
+        to: vec![app.id("sophie.bernard")],
+        subject: forward.subject.clone(),
+        body: forward.body.clone(),
+        in_reply_to: forward.in_reply_to.clone(),
+        ..Default::default()
+    };
+    marie.send(forward.id.as_deref(), content).await.unwrap();
+    marie.flush_queue().await.unwrap();
 }
 
 #[tokio::test]
@@ -111,16 +124,7 @@ async fn a_forward_carries_the_originals_file_to_its_recipient() {
 
     // Act: Marie forwards it to Sophie.
     let forward = marie.forward_draft(&original).await.unwrap();
-    let id = forward.id.clone().unwrap();
-    let content = DraftContent {
-        to: vec![app.id("sophie.bernard")],
-        subject: forward.subject.clone(),
-        body: forward.body.clone(),
-        in_reply_to: forward.in_reply_to.clone(),
-        ..Default::default()
-    };
-    marie.send(Some(&id), content).await.unwrap();
-    marie.flush_queue().await.unwrap();
+    send_to_sophie(&app, &marie, &forward).await;
 
     // Assert
     assert_eq!(forward.subject, "Tr : Autorisation");
@@ -150,15 +154,12 @@ async fn a_workspace_video_in_the_original_is_quoted_and_reaches_the_forwards_re
     // Arrange: Paul sends Marie a video of his workspace, as the ENT's editor inserts it
     // (tests/e2e/fixtures/reading/media.html).
     let app = TestApp::start().await;
-    let id = "7c3f1a2b-0000-4000-8000-000000000001";
-    let video = format!(
-        r#"<video src="/workspace/document/{id}" controls="true" data-document-id="{id}" width="350" height="197"></video>"#
-    );
+    let video = workspace_video("7c3f1a2b-0000-4000-8000-000000000001");
     app.deliver(
         "paul.martin",
         &["marie.durand"],
         "Chorale",
-        &format!(r#"<p>La chorale :</p><div class="video-wrapper">{video}</div>"#),
+        &format!("<p>La chorale :</p>{video}"),
     )
     .await;
     let marie = app.mailbox("marie.durand").await;
@@ -168,17 +169,11 @@ async fn a_workspace_video_in_the_original_is_quoted_and_reaches_the_forwards_re
     // Act: Marie replies (not sent), then forwards it to Sophie.
     let reply = marie.reply_draft(&original, false).await.unwrap();
     let forward = marie.forward_draft(&original).await.unwrap();
-    let draft = forward.id.clone().unwrap();
-    let reopened = marie.draft_view(&draft).await.unwrap();
-    let content = DraftContent {
-        to: vec![app.id("sophie.bernard")],
-        subject: forward.subject.clone(),
-        body: forward.body.clone(),
-        in_reply_to: forward.in_reply_to.clone(),
-        ..Default::default()
-    };
-    marie.send(Some(&draft), content).await.unwrap();
-    marie.flush_queue().await.unwrap();
+    let reopened = marie
+        .draft_view(forward.id.as_deref().unwrap())
+        .await
+        .unwrap();
+    send_to_sophie(&app, &marie, &forward).await;
 
     // Assert: the video is in both quotes and in the draft reopened, and Sophie gets it.
     for (what, body) in [

@@ -36,6 +36,14 @@ fn server_config(data_dir: &std::path::Path, tweak: fn(&mut Config)) -> Config {
     config
 }
 
+/// A video of the ENT's workspace in a message body, as the ENT's editor inserts one
+/// (@edifice.io/tiptap-extensions `video.ts`; tests/e2e/fixtures/reading/media.html).
+pub fn workspace_video(document: &str) -> String {
+    format!(
+        r#"<div class="video-wrapper"><video src="/workspace/document/{document}" controls="true" data-document-id="{document}" width="350" height="197"></video></div>"#
+    )
+}
+
 impl TestApp {
     pub async fn start() -> TestApp {
         Self::start_with(|_| {}).await

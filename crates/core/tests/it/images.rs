@@ -7,7 +7,7 @@ use messagerie_core::queue::DraftContent;
 use messagerie_core::sync::SyncMode;
 use messagerie_core::ErrorKind;
 
-use crate::harness::TestApp;
+use crate::harness::{workspace_video, TestApp};
 
 /// The header of a 2 × 1 PNG (what the app reads of it) and a few bytes.
 const PNG: &[u8] = &[
@@ -422,9 +422,7 @@ async fn a_workspace_video_a_message_shows_opens_in_the_systems_player_under_its
         })
         .await;
     let path = format!("/workspace/document/{document}");
-    let body = format!(
-        r#"<p>La chorale :</p><div class="video-wrapper"><video src="{path}" controls="true" data-document-id="{document}" width="350" height="197"></video></div>"#
-    );
+    let body = format!("<p>La chorale :</p>{}", workspace_video(&document));
     app.deliver("paul.martin", &["marie.durand"], "Chorale", &body)
         .await;
     let marie = app.mailbox("marie.durand").await;
