@@ -2,7 +2,6 @@
 //! a name with a right-to-left override shows its real extension, the composer attaches only
 //! what the file dialog handed out (never a path from the page, never a device), and a video of
 //! the ENT's workspace a message shows goes to the system's player under the ENT's name.
-use std::path::{Path, PathBuf};
 
 use serde_json::json;
 use thirtyfour::By;
@@ -11,21 +10,45 @@ use crate::harness::{self, wait_until, Ent, Launch, EFFECT};
 use crate::ui;
 
 /// Stand-ins for every program the system opener tries (`xdg-open` first), each writing what
-/// it was asked to open to `log`: the test sees what the app handed to the system.
-fn fake_openers(dir: &Path, log: &Path) -> String {
-    for program in ["xdg-open", "gio", "gnome-open", "kde-open", "wslview"] {
-        let path = dir.join(program);
-        std::fs::write(
-            &path,
-            format!("#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\n", log.display()),
-        )
-        .expect("write a fake opener");
-        let mut permissions = std::fs::metadata(&path).expect("stat").permissions();
-        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
-        std::fs::set_permissions(&path, permissions).expect("make a fake opener executable");
+/// it was asked to open to a log: the test sees what the app handed to the system.
+struct FakeOpeners {
+    dir: tempfile::TempDir,
+}
+
+impl FakeOpeners {
+    fn install() -> FakeOpeners {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let log = dir.path().join("opened.log");
+        for program in ["xdg-open", "gio", "gnome-open", "kde-open", "wslview"] {
+            let path = dir.path().join(program);
+            std::fs::write(
+                &path,
+                format!("#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\n", log.display()),
+            )
+            .expect("write a fake opener");
+            let mut permissions = std::fs::metadata(&path).expect("stat").permissions();
+            std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+            std::fs::set_permissions(&path, permissions).expect("make a fake opener executable");
+        }
+        FakeOpeners { dir }
     }
-    let path = std::env::var("PATH").unwrap_or_default();
-    format!("{}:{path}", dir.display())
+
+    /// A launch of the app that finds them first on its `PATH`.
+    fn launch(&self) -> Launch {
+        let path = std::env::var("PATH").unwrap_or_default();
+        Launch {
+            env: vec![(
+                "PATH".into(),
+                format!("{}:{path}", self.dir.path().display()),
+            )],
+            ..Launch::default()
+        }
+    }
+
+    /// What the app handed to the system, a line per call.
+    fn opened(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("opened.log")).unwrap_or_default()
+    }
 }
 
 /// Paul sends Marie a message with these files, through the ENT's API.
@@ -64,17 +87,11 @@ fn labelled(label: &str) -> By {
     By::XPath(format!("//button[@aria-label=\"{label}\"]"))
 }
 
-fn opened(log: &Path) -> String {
-    std::fs::read_to_string(log).unwrap_or_default()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn open_on_a_desktop_launcher_asks_and_never_runs_it_and_a_reversed_name_shows_its_real_extension(
 ) {
     // Arrange: a launcher, a name reversed by U+202E, and a real PDF (the control: it opens).
-    let fakes = tempfile::tempdir().expect("temp dir");
-    let log: PathBuf = fakes.path().join("opened.log");
-    let path = fake_openers(fakes.path(), &log);
+    let openers = FakeOpeners::install();
     let ent = Ent::start().await;
     send_files(
         &ent,
@@ -89,10 +106,7 @@ async fn open_on_a_desktop_launcher_asks_and_never_runs_it_and_a_reversed_name_s
         ],
     )
     .await;
-    let launch = Launch {
-        env: vec![("PATH".into(), path)],
-        ..Launch::default()
-    };
+    let launch = openers.launch();
 
     harness::run_with("attachments_open", launch, |app| async move {
         ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
@@ -153,7 +167,7 @@ async fn open_on_a_desktop_launcher_asks_and_never_runs_it_and_a_reversed_name_s
         // Act 3, the control: « Ouvrir » on the PDF reaches the system opener...
         ui::click(&app, "« Ouvrir » the PDF", labelled("Ouvrir cours.pdf")).await;
         let seen = wait_until("the PDF to reach the system opener", EFFECT, || async {
-            let seen = opened(&log);
+            let seen = openers.opened();
             seen.contains("cours.pdf").then_some(seen)
         })
         .await;
@@ -224,9 +238,7 @@ async fn the_window_cannot_attach_a_path_and_dev_zero_from_the_dialog_is_refused
 async fn a_workspace_video_a_message_shows_is_handed_to_the_systems_player_under_the_ents_name() {
     // Arrange: Paul puts a video in his workspace and shows it in a message to Marie, as the
     // ENT's editor inserts one.
-    let fakes = tempfile::tempdir().expect("temp dir");
-    let log: PathBuf = fakes.path().join("opened.log");
-    let path = fake_openers(fakes.path(), &log);
+    let openers = FakeOpeners::install();
     let ent = Ent::start().await;
     let paul = ent.client("paul.martin").await;
     // The start of an MP4 file (its `ftyp` box).
@@ -241,10 +253,7 @@ async fn a_workspace_video_a_message_shows_is_handed_to_the_systems_player_under
         &format!("<p>La chorale :</p>{}", harness::workspace_video(&document)),
     )
     .await;
-    let launch = Launch {
-        env: vec![("PATH".into(), path)],
-        ..Launch::default()
-    };
+    let launch = openers.launch();
 
     harness::run_with("workspace_video", launch, |app| async move {
         ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
@@ -260,7 +269,7 @@ async fn a_workspace_video_a_message_shows_is_handed_to_the_systems_player_under
 
         // Assert: the system's player gets the file, under the name the ENT gives it.
         let seen = wait_until("the video to reach the system opener", EFFECT, || async {
-            let seen = opened(&log);
+            let seen = openers.opened();
             (!seen.is_empty()).then_some(seen)
         })
         .await;
