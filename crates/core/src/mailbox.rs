@@ -814,6 +814,7 @@ impl Mailbox {
         on_progress: attachment::OnProgress<'_>,
     ) -> Result<PathBuf> {
         create_dir(dir).await?;
+        adopt_earlier_download(dir, att).await;
         let download = match self.inner.client.download(&att.id).await {
             Ok(download) => download,
             Err(e) if e.kind() == crate::ErrorKind::Offline => {
@@ -907,6 +908,24 @@ pub fn file_name_of(att: &Attachment, path: &Path) -> String {
     match path.file_name() {
         Some(name) if is_linked_document(att) => name.to_string_lossy().into_owned(),
         _ => att.filename.clone(),
+    }
+}
+
+/// A workspace document downloaded by an earlier version, which stored it beside the message's
+/// attachments as `{address}-{link text}`, moves into its folder `dir` under the link's text,
+/// so that it still opens offline (and is replaced by the next download online).
+async fn adopt_earlier_download(dir: &Path, att: &Attachment) {
+    let Some(attachments) = dir.parent() else {
+        return;
+    };
+    let earlier = attachments.join(safe_name(&format!("{}-{}", att.id, att.filename)));
+    if tokio::fs::metadata(&earlier)
+        .await
+        .is_ok_and(|m| m.is_file())
+    {
+        if let Err(e) = tokio::fs::rename(&earlier, dir.join(safe_name(&att.filename))).await {
+            tracing::warn!(error = %e, "an earlier download of a workspace document stays where it was");
+        }
     }
 }
 

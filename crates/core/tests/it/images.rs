@@ -1,11 +1,12 @@
 //! Images in bodies (issue 16 point 1, « image »): inserted as the ENT's editor inserts them,
 //! read back by a recipient with her own session, and hostile addresses never fetched.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use messagerie_core::queue::DraftContent;
 use messagerie_core::sync::SyncMode;
-use messagerie_core::ErrorKind;
+use messagerie_core::{attachment, ErrorKind};
 
 use crate::harness::{workspace_video, TestApp};
 
@@ -388,6 +389,75 @@ async fn a_linked_workspace_document_opened_once_opens_offline_as_last_downloade
     assert_eq!(offline, online);
     assert_eq!(std::fs::read(&offline).unwrap(), PNG);
     assert_eq!(decision.verdict, messagerie_core::attachment::Verdict::Open);
+}
+
+/// The folder a linked workspace document `path` of message `id` is downloaded into, and the
+/// files in it.
+fn downloads_of(marie: &messagerie_core::Mailbox, id: &str, path: &str) -> (PathBuf, Vec<String>) {
+    let dir = marie
+        .account()
+        .dir
+        .join("attachments")
+        .join(attachment::file_name(id))
+        .join(attachment::file_name(path));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    (dir, names)
+}
+
+#[tokio::test]
+async fn a_linked_workspace_document_an_earlier_version_downloaded_still_opens_offline() {
+    // Arrange: the version before this one downloaded the document beside the message's
+    // attachments, as `{address}-{link text}`.
+    let mut app = TestApp::start().await;
+    let (marie, id, path) = marie_gets_a_linked_workspace_document(&app).await;
+    marie.open_message(&id).await.unwrap();
+    let (dir, _) = downloads_of(&marie, &id, &path);
+    let earlier = dir
+        .parent()
+        .unwrap()
+        .join(attachment::file_name(&format!("{path}-affiche.png")));
+    std::fs::create_dir_all(earlier.parent().unwrap()).unwrap();
+    std::fs::write(&earlier, PNG).unwrap();
+
+    // Act: she opens it with the ENT out of reach, then again once it is back.
+    app.stop().await;
+    let (offline, _) = marie.attachment_to_open(&id, &path, &|_| {}).await.unwrap();
+    app.restart().await;
+    let (online, _) = marie.attachment_to_open(&id, &path, &|_| {}).await.unwrap();
+
+    // Assert: the earlier download opened offline, moved into the document's folder, and the
+    // next download replaced it there.
+    assert_eq!(offline, dir.join("affiche.png"));
+    assert_eq!(online, offline);
+    assert_eq!(std::fs::read(&online).unwrap(), PNG);
+    assert!(!earlier.exists());
+    assert_eq!(downloads_of(&marie, &id, &path).1, ["affiche.png"]);
+}
+
+#[tokio::test]
+async fn a_linked_workspace_document_renamed_by_its_owner_is_downloaded_again_under_its_new_name_only(
+) {
+    // Arrange: Marie downloaded the document when its owner had named it otherwise.
+    let app = TestApp::start().await;
+    let (marie, id, path) = marie_gets_a_linked_workspace_document(&app).await;
+    marie.open_message(&id).await.unwrap();
+    let (dir, _) = downloads_of(&marie, &id, &path);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("brouillon affiche.png"), b"old").unwrap();
+
+    // Act
+    let (online, _) = marie.attachment_to_open(&id, &path, &|_| {}).await.unwrap();
+
+    // Assert: only the download under the ENT's name is left.
+    assert_eq!(online, dir.join("affiche.png"));
+    assert_eq!(downloads_of(&marie, &id, &path).1, ["affiche.png"]);
 }
 
 #[tokio::test]
