@@ -200,7 +200,7 @@ pub fn prepare_upload(name: &str, bytes: Vec<u8>) -> Result<(String, Vec<u8>), I
 
 /// `bytes` decoded, upright, fitted into [`FIT_SIDE`], on white, as a JPEG.
 fn shrink(bytes: &[u8]) -> Option<Vec<u8>> {
-    use image::{DynamicImage, ImageDecoder, ImageReader, Limits, Rgb, RgbImage};
+    use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
     let mut reader = ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
         .ok()?;
@@ -215,22 +215,24 @@ fn shrink(bytes: &[u8]) -> Option<Vec<u8>> {
         image.apply_orientation(orientation);
     }
     // On white first, as the editor fills its canvas white before drawing: averaging
-    // transparent pixels would darken the edges.
+    // transparent pixels would darken the edges. In place: a 40-megapixel photo is 160 MB
+    // decoded, and no second copy of it is made.
     let opaque = if image.color().has_alpha() {
-        let rgba = image.to_rgba8();
+        let mut rgba = image.into_rgba8();
         let on_white = |c: u8, a: u8| {
             let (c, a) = (u32::from(c), u32::from(a));
             ((c * a + 255 * (255 - a) + 127) / 255) as u8
         };
-        DynamicImage::ImageRgb8(RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
-            let [r, g, b, a] = rgba.get_pixel(x, y).0;
-            Rgb([on_white(r, a), on_white(g, a), on_white(b, a)])
-        }))
+        for pixel in rgba.pixels_mut() {
+            let [r, g, b, a] = pixel.0;
+            pixel.0 = [on_white(r, a), on_white(g, a), on_white(b, a), 255];
+        }
+        DynamicImage::ImageRgba8(rgba)
     } else {
-        DynamicImage::ImageRgb8(image.to_rgb8())
+        image
     };
     let (w, h) = fit(opaque.width(), opaque.height());
-    let small = opaque.thumbnail_exact(w, h);
+    let small = opaque.thumbnail_exact(w, h).into_rgb8();
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
         .encode_image(&small)
