@@ -110,7 +110,7 @@ fn clean(html: &str, purpose: Purpose) -> SafeBody {
         .add_tags(MEDIA.iter().map(|(tag, _)| *tag))
         .add_tag_attributes("video", &["src", "width", "height"])
         .add_tag_attributes("audio", &["src"])
-        .add_tag_attributes("iframe", &["src"])
+        .add_tag_attributes("iframe", &["src", "width", "height"])
         .add_generic_attributes(&["style", "align", "dir"])
         .add_tag_attributes("img", &["width", "height"])
         .add_tag_attributes("font", &["color", "face", "size"])
@@ -118,7 +118,8 @@ fn clean(html: &str, purpose: Purpose) -> SafeBody {
         .add_tag_attributes("th", &["colspan", "rowspan"])
         // The quoted history of a reply, as the ENT's editor writes and shows it (folded),
         // the ENT's attachment links block (one link a line), and the wrapper of a workspace
-        // video or sound, which a body opened in the composer keeps (`Purpose::Edit`).
+        // video or sound or of an embed, which a body opened in the composer keeps
+        // (`Purpose::Edit`).
         .add_allowed_classes(
             "div",
             &[
@@ -127,6 +128,7 @@ fn clean(html: &str, purpose: Purpose) -> SafeBody {
                 "attachments",
                 "video-wrapper",
                 "audio-wrapper",
+                "iframe-wrapper",
             ],
         )
         .url_schemes(HashSet::from(["http", "https", "mailto", "data"]))
@@ -143,8 +145,9 @@ fn clean(html: &str, purpose: Purpose) -> SafeBody {
             ("img", "src") => is_image(value).then_some(Cow::Borrowed(value)),
             // Read by `media_placeholders`, which replaces the element; never loaded.
             ("video" | "audio" | "iframe", "src") => Some(Cow::Borrowed(value)),
-            // A workspace video's size, as its author set it; read by `media_placeholders`.
-            ("video", "width" | "height") => pixels(value).map(|_| Cow::Borrowed(value)),
+            // A workspace video's or an embed's size, as its author set it; read by
+            // `media_placeholders`.
+            ("video" | "iframe", "width" | "height") => pixels(value).map(|_| Cow::Borrowed(value)),
             // ammonia only lets URL attributes through on a and img here; refuse any other.
             (_, "href" | "src") => None,
             // A quote's source is never followed; no relative one either.
@@ -309,8 +312,14 @@ fn media_placeholders(html: &str, purpose: Purpose) -> (String, Vec<Attachment>)
             rest = &rest[end..];
             continue;
         }
+        let web_src = attribute(open, "src").filter(|s| has_scheme(s, &["http:", "https:"]));
+        if let (Some(src), "iframe", Purpose::Edit) = (web_src, tag, purpose) {
+            out.push_str(&embed(open, src));
+            rest = &rest[end..];
+            continue;
+        }
         out.push_str(&format!(r#"<span class="mbx-media {class}">"#));
-        if let Some(src) = attribute(open, "src").filter(|s| has_scheme(s, &["http:", "https:"])) {
+        if let Some(src) = web_src {
             let text = escape_text(&unescape(src));
             out.push_str(&format!(
                 r#"<a href="{src}" rel="noopener noreferrer" target="_blank">{text}</a>"#
@@ -351,6 +360,23 @@ fn workspace_media(tag: &str, open: &str, path: &str) -> String {
             r#"<audio src="{path}" controls="" preload="none" data-document-id="{id}"></audio>"#
         )
     }
+}
+
+/// The embed of a web page at `src` (its cleaned opening tag `open`), written as the ENT's
+/// editor writes it (@edifice.io/tiptap-extensions `iframe.ts`). Only its address and a size in
+/// pixels are kept.
+fn embed(open: &str, src: &str) -> String {
+    let size = |name| {
+        attribute(open, name)
+            .and_then(pixels)
+            .map(|p| format!(r#" {name}="{p}""#))
+            .unwrap_or_default()
+    };
+    format!(
+        r#"<iframe src="{src}" frameborder="0" allowfullscreen="true"{}{}></iframe>"#,
+        size("width"),
+        size("height"),
+    )
 }
 
 /// A size in whole pixels as an attribute writes it (`350`), within what a screen shows.
@@ -546,7 +572,7 @@ mod tests {
             safe.html,
             concat!(
                 r#"<p>La vidéo :</p><div class="video-wrapper"><span class="mbx-media mbx-media-video mbx-media-document"></span></div>"#,
-                r#"<div class=""><span class="mbx-media mbx-media-frame"><a href="https://www.youtube.com/embed/dQw4w9WgXcQ?start=1&amp;rel=0" rel="noopener noreferrer" target="_blank">https://www.youtube.com/embed/dQw4w9WgXcQ?start=1&amp;rel=0</a></span></div>"#,
+                r#"<div class="iframe-wrapper"><span class="mbx-media mbx-media-frame"><a href="https://www.youtube.com/embed/dQw4w9WgXcQ?start=1&amp;rel=0" rel="noopener noreferrer" target="_blank">https://www.youtube.com/embed/dQw4w9WgXcQ?start=1&amp;rel=0</a></span></div>"#,
                 r#"<p>Écoutez <span class="mbx-media mbx-media-audio"><a href="https://radio.example/chorale.mp3" rel="noopener noreferrer" target="_blank">https://radio.example/chorale.mp3</a></span> et à bientôt.</p>"#,
             )
         );
@@ -584,11 +610,15 @@ mod tests {
         assert_eq!(
             editable(&body),
             format!(
-                r#"<p>La vidéo :</p><div class="video-wrapper"><video src="/workspace/document/{id}" controls="true" data-document-id="{id}" width="640" height="360"></video></div><div class="audio-wrapper"><audio src="/workspace/document/{id}" controls="" preload="none" data-document-id="{id}"></audio></div><div class=""><span class="mbx-media mbx-media-frame"><a href="https://www.youtube.com/embed/x" rel="noopener noreferrer" target="_blank">https://www.youtube.com/embed/x</a></span></div>"#
+                r#"<p>La vidéo :</p><div class="video-wrapper"><video src="/workspace/document/{id}" controls="true" data-document-id="{id}" width="640" height="360"></video></div><div class="audio-wrapper"><audio src="/workspace/document/{id}" controls="" preload="none" data-document-id="{id}"></audio></div><div class="iframe-wrapper"><iframe src="https://www.youtube.com/embed/x" frameborder="0" allowfullscreen="true"></iframe></div>"#
             )
         );
         // Reading it still shows notes: nothing in the frame loads it.
-        assert!(!sanitize(&body).html.contains("<video"));
+        let read = sanitize(&body).html;
+        assert!(
+            !read.contains("<video") && !read.contains("<iframe"),
+            "{read}"
+        );
         // A size that is not a plain number of pixels is the editor's default one.
         assert_eq!(
             editable(&format!(
@@ -598,8 +628,19 @@ mod tests {
                 r#"<video src="/workspace/pub/document/{id}" controls="true" data-document-id="{id}" width="350" height="197"></video>"#
             )
         );
+        // An embed keeps its address and a size in pixels, nothing else.
+        assert_eq!(
+            editable(
+                r#"<iframe src="https://player.example/v?a=1&amp;b=2" width="560" height="100%" style="position:fixed" onload="x()" srcdoc="<b>x</b>" allow="camera"></iframe>"#
+            ),
+            r#"<iframe src="https://player.example/v?a=1&amp;b=2" frameborder="0" allowfullscreen="true" width="560"></iframe>"#
+        );
         // Any other source is the reading side's note, never sent on.
         for other in [
+            r#"<iframe src="javascript:alert(1)"></iframe>"#,
+            r#"<iframe srcdoc="<script>alert(1)</script>"></iframe>"#,
+            r#"<iframe src="//evil.example/embed"></iframe>"#,
+            r#"<iframe src="data:text/html,<script>alert(1)</script>"></iframe>"#,
             r#"<video src="https://videos.example/v.mp4"></video>"#,
             r#"<video src="/workspace/document/../../conversation/api"></video>"#,
             r#"<video src="//evil.example/workspace/document/abc"></video>"#,
@@ -614,7 +655,7 @@ mod tests {
                 "{other} → {html}"
             );
             assert!(
-                !html.contains("<video") && !html.contains("<audio"),
+                !html.contains("<video") && !html.contains("<audio") && !html.contains("<iframe"),
                 "{other} → {html}"
             );
         }

@@ -150,16 +150,18 @@ async fn a_forward_carries_the_originals_file_to_its_recipient() {
 }
 
 #[tokio::test]
-async fn a_workspace_video_in_the_original_is_quoted_and_reaches_the_forwards_recipient() {
-    // Arrange: Paul sends Marie a video of his workspace, as the ENT's editor inserts it
-    // (tests/e2e/fixtures/reading/media.html).
+async fn a_workspace_video_or_an_embed_in_the_original_is_quoted_and_reaches_the_forwards_recipient(
+) {
+    // Arrange: Paul sends Marie a video of his workspace and a YouTube video, as the ENT's
+    // editor inserts them (tests/e2e/fixtures/reading/media.html).
     let app = TestApp::start().await;
     let video = workspace_video("7c3f1a2b-0000-4000-8000-000000000001");
+    let embed = r#"<div class="iframe-wrapper"><iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ" frameborder="0" allowfullscreen="true" width="560" height="315"></iframe></div>"#;
     app.deliver(
         "paul.martin",
         &["marie.durand"],
         "Chorale",
-        &format!("<p>La chorale :</p>{video}"),
+        &format!("<p>La chorale :</p>{video}{embed}"),
     )
     .await;
     let marie = app.mailbox("marie.durand").await;
@@ -175,20 +177,24 @@ async fn a_workspace_video_in_the_original_is_quoted_and_reaches_the_forwards_re
         .unwrap();
     send_to_sophie(&app, &marie, &forward).await;
 
-    // Assert: the video is in both quotes and in the draft reopened, and Sophie gets it.
+    // Assert: the videos are in both quotes and in the draft reopened, and Sophie gets them.
     for (what, body) in [
         ("the reply", &reply.body),
         ("the forward", &forward.body),
         ("the forward reopened", &reopened.body),
     ] {
-        assert!(body.contains(&video), "{what}: {body}");
+        assert!(
+            body.contains(&video) && body.contains(embed),
+            "{what}: {body}"
+        );
     }
     let sophie = app.mailbox("sophie.bernard").await;
     sophie.sync(SyncMode::Quick).await.unwrap();
     let inbox = sophie.list("inbox", 0, 10).await.unwrap();
     let got = sophie.message(&inbox[0].id).await.unwrap();
     assert_eq!(got.summary.subject, "Tr : Chorale");
-    assert!(got.body.unwrap_or_default().contains(&video));
+    let body = got.body.unwrap_or_default();
+    assert!(body.contains(&video) && body.contains(embed), "{body}");
 }
 
 #[tokio::test]
