@@ -139,15 +139,20 @@ async fn a_table_a_colour_and_an_image_written_in_the_app_reach_the_recipient_as
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_workspace_video_quoted_in_a_reply_reaches_its_sender_and_the_window_loads_none() {
+async fn a_workspace_video_and_an_embed_quoted_in_a_reply_reach_its_sender_and_the_window_loads_neither(
+) {
     const ID: &str = "7c3f1a2b-0000-4000-8000-000000000001";
+    const EMBED: &str = r#"<div class="iframe-wrapper"><iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ" frameborder="0" allowfullscreen="true" width="560" height="315"></iframe></div>"#;
     let ent = Ent::start().await;
-    // As the ENT's editor inserts a video (fixtures/reading/media.html).
+    // As the ENT's editor inserts a video and a YouTube video (fixtures/reading/media.html).
     ent.send(
         "paul.martin",
         &["marie.durand"],
         "Chorale de Noël",
-        &format!("<p>La répétition :</p>{}", harness::workspace_video(ID)),
+        &format!(
+            "<p>La répétition :</p>{}{EMBED}",
+            harness::workspace_video(ID)
+        ),
     )
     .await;
     harness::run("quoted_video", |app| async move {
@@ -157,23 +162,31 @@ async fn a_workspace_video_quoted_in_a_reply_reaches_its_sender_and_the_window_l
         // Act: Marie replies.
         ui::click(&app, "« Répondre »", ui::testid("reply")).await;
 
-        // Assert: the quote shows the video as a note, and nothing in the window plays it.
-        let note = wait_until("the video's note in the reply", EFFECT, || async {
-            let note = app
+        // Assert: the quote shows each as a note, and nothing in the window plays or loads it
+        // (the reading pane's frame is written, not loaded: it has no `src`).
+        let notes = wait_until("the videos' notes in the reply", EFFECT, || async {
+            let notes = app
                 .driver
-                .find(By::Css("[data-testid=body] .cmp-media-video"))
+                .find_all(By::Css("[data-testid=body] .cmp-media"))
                 .await
                 .ok()?;
-            note.text().await.ok()
+            let mut texts = Vec::new();
+            for note in notes {
+                texts.push(note.text().await.ok()?);
+            }
+            (texts.len() == 2).then_some(texts)
         })
         .await;
         assert_eq!(
-            note,
-            "Vidéo de l'espace documentaire, envoyée avec le message"
+            notes,
+            [
+                "Vidéo de l'espace documentaire, envoyée avec le message",
+                "Contenu intégré de www.youtube.com, envoyé avec le message"
+            ]
         );
         let loaded = app
             .driver
-            .find_all(By::Css("video, audio"))
+            .find_all(By::Css("video, audio, iframe[src]"))
             .await
             .expect("find");
         assert!(loaded.is_empty(), "the window holds a media element");
@@ -182,7 +195,7 @@ async fn a_workspace_video_quoted_in_a_reply_reaches_its_sender_and_the_window_l
         ui::write_above_quote(&app, "Bravo à tous !").await;
         ui::send(&app).await;
 
-        // Assert: Paul's copy holds the video as the ENT's editor writes it.
+        // Assert: Paul's copy holds both as the ENT's editor writes them.
         let (id, _) = wait_until("paul.martin to receive the reply", EFFECT, || {
             ent.received("paul.martin", "Re : Chorale de Noël")
         })
@@ -201,6 +214,7 @@ async fn a_workspace_video_quoted_in_a_reply_reaches_its_sender_and_the_window_l
             "{}",
             body.body
         );
+        assert!(body.body.contains(EMBED), "{}", body.body);
     })
     .await;
 }

@@ -8,6 +8,7 @@ import { CustomHeading } from "@edifice.io/tiptap-extensions/heading";
 import { CustomHighlight } from "@edifice.io/tiptap-extensions/highlight";
 import { Hyperlink } from "@edifice.io/tiptap-extensions/hyperlink";
 import { Audio } from "@edifice.io/tiptap-extensions/audio";
+import { Iframe } from "@edifice.io/tiptap-extensions/iframe";
 import { Image } from "@edifice.io/tiptap-extensions/image";
 import { TableCell } from "@edifice.io/tiptap-extensions/table-cell";
 import { Video } from "@edifice.io/tiptap-extensions/video";
@@ -50,6 +51,7 @@ const ENT_EDITOR: Extensions = [
   Image.extend({ addProseMirrorPlugins: () => [] }),
   Video,
   Audio,
+  Iframe,
 ];
 
 /** The HTML the ENT's editor writes for `doc` (serialized by the same DOM as the composer's). */
@@ -238,6 +240,35 @@ describe("a workspace video or sound a reply quotes is sent on", () => {
     expect(ent).toContain("videos.example");
     expect(html).not.toContain("videos.example");
     expect(html).not.toContain("<video");
+  });
+});
+
+describe("an embed a reply quotes is sent on", () => {
+  // What the core's `body::editable` leaves of tests/e2e/fixtures/reading/media.html's embed
+  // (crates/core/src/body.rs tests).
+  const quoted =
+    '<p>La vidéo :</p><div class="iframe-wrapper"><iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ" frameborder="0" allowfullscreen="true" width="560" height="315"></iframe></div>';
+
+  test("it opens in the composer as in the ENT's editor, and is written back as it writes it", () => {
+    const html = ours(quoted).getHTML();
+    expect(html).toBe(ents(quoted).getHTML());
+    expect(html).toContain(
+      '<div class="iframe-wrapper"><iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ" frameborder="0" allowfullscreen="true" width="560" height="315"></iframe></div>',
+    );
+  });
+
+  test("the editor shows it as a note naming its host and loads nothing", () => {
+    editor = new Editor({ extensions: messageExtensions(null, (kind, host) => `note ${kind} ${host}`), content: quoted });
+    const dom = editor.view.dom;
+    expect(dom.querySelector("iframe, [src]")).toBeNull();
+    expect([...dom.querySelectorAll(".cmp-media")].map((n) => n.textContent)).toEqual(["note frame www.youtube.com"]);
+  });
+
+  test("an embed pasted is kept as the ENT's editor keeps it, unless its address is not on the web", () => {
+    const [html, ent] = pasteInBoth('<p>Regardez :</p><iframe src="https://player.example/v/1"></iframe><iframe src="javascript:alert(1)"></iframe><p>fin</p>');
+    expect(html).toContain('<iframe src="https://player.example/v/1" frameborder="0" allowfullscreen="true"></iframe>');
+    expect(ent).toContain("player.example");
+    expect(html).not.toContain("javascript:");
   });
 });
 

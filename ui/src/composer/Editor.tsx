@@ -89,7 +89,9 @@ export function MessageEditor({
   // losing them without a word.
   const [imagesNotKept, setImagesNotKept] = useState(false);
   const editor = useEditor({
-    extensions: messageExtensions(images?.load ?? null, (kind) => t(kind === "video" ? "composer.mediaVideo" : "composer.mediaAudio")),
+    extensions: messageExtensions(images?.load ?? null, (kind, host) =>
+      kind === "frame" ? t("composer.mediaFrame", { host: host ?? "" }) : t(kind === "video" ? "composer.mediaVideo" : "composer.mediaAudio"),
+    ),
     content: initialHtml,
     editorProps: {
       transformPastedHTML: (html) => {

@@ -11,13 +11,13 @@
 // workspace as the ENT's editor does: `<img class="custom-image" src="/workspace/document/{id}?timestamp=…"
 // width="350">`), shown here through a node view fed by the backend (see `imageView`), as the
 // ENT's own `ImageNodeView` shows it through a React one.
-// A video or a sound of the ENT's workspace is Edifice's `video` or `audio`, kept from the
-// body the composer opens (a draft, or the history a reply or a forward quotes: the core's
-// `body::editable` leaves only those) and sent on; the composer shows it as a note and loads
-// nothing (see `workspaceMedia`).
+// A video or a sound of the ENT's workspace is Edifice's `video` or `audio`, and an embed of a
+// web page (a YouTube video, a pad) Edifice's `iframe`, kept from the body the composer opens
+// (a draft, or the history a reply or a forward quotes: the core's `body::editable` leaves
+// only those) and sent on; the composer shows each as a note and loads nothing (see
+// `workspaceMedia`, `webEmbed`).
 // Left out, because a message body written here never needs them and each weighs on the
-// bundle: speech, maths, font family, sub/superscript, typography, embeds (an `iframe` quoted
-// becomes a link to it; see the composer's README).
+// bundle: speech, maths, font family, sub/superscript, typography.
 import { ConversationHistory } from "@edifice.io/tiptap-extensions/conversation-history";
 import { ConversationHistoryBody } from "@edifice.io/tiptap-extensions/conversation-history-body";
 import { FontSize } from "@edifice.io/tiptap-extensions/font-size";
@@ -25,6 +25,7 @@ import { CustomHeading } from "@edifice.io/tiptap-extensions/heading";
 import { CustomHighlight } from "@edifice.io/tiptap-extensions/highlight";
 import { Hyperlink } from "@edifice.io/tiptap-extensions/hyperlink";
 import { Audio } from "@edifice.io/tiptap-extensions/audio";
+import { Iframe } from "@edifice.io/tiptap-extensions/iframe";
 import { Image } from "@edifice.io/tiptap-extensions/image";
 import { TableCell } from "@edifice.io/tiptap-extensions/table-cell";
 import { Video } from "@edifice.io/tiptap-extensions/video";
@@ -112,8 +113,20 @@ export function messageImage(load: ImageLoader | null) {
   });
 }
 
-/** The note the composer shows in place of a workspace video or sound it keeps. */
-export type MediaLabel = (kind: "video" | "audio") => string;
+/**
+ * The note the composer shows in place of a workspace video or sound, or of an embed (then
+ * `host` is the address's host), that it keeps.
+ */
+export type MediaLabel = (kind: "video" | "audio" | "frame", host?: string) => string;
+
+/** A note in the editor, in place of something it keeps and never loads. */
+function note(kind: string, text: string): { dom: HTMLElement } {
+  const dom = document.createElement("div");
+  dom.className = `cmp-media cmp-media-${kind}`;
+  dom.contentEditable = "false";
+  dom.textContent = text;
+  return { dom };
+}
 
 /**
  * Edifice's video or sound, as the composer holds it:
@@ -132,15 +145,34 @@ function workspaceMedia<T extends Node>(node: T, kind: "video" | "audio", label:
       return [];
     },
     addNodeView() {
-      return () => {
-        const dom = document.createElement("div");
-        dom.className = `cmp-media cmp-media-${kind}`;
-        dom.contentEditable = "false";
-        dom.textContent = label(kind);
-        return { dom };
-      };
+      return () => note(kind, label(kind));
     },
   }) as T;
+}
+
+/**
+ * Edifice's embed of a web page (`<div class="iframe-wrapper"><iframe src="https://…">`), as
+ * the composer holds it: kept from a body opened or pasted when its address is on the web, as
+ * the ENT's editor keeps it, and drawn by a node view that is a labelled note naming the host,
+ * never an `<iframe>`. What is saved and sent is still the ENT's markup.
+ */
+function webEmbed(label: MediaLabel) {
+  return Iframe.extend({
+    parseHTML() {
+      return [{ tag: 'iframe[src^="https://"]' }, { tag: 'iframe[src^="http://"]' }];
+    },
+    addNodeView() {
+      return ({ node }) => {
+        let host = "";
+        try {
+          host = new URL(String(node.attrs.src)).host;
+        } catch {
+          // Kept as written: the note then names no host.
+        }
+        return note("frame", label("frame", host));
+      };
+    },
+  });
 }
 
 /** The extensions of the composer's editor, configured as the ENT configures them. */
@@ -169,5 +201,6 @@ export function messageExtensions(load: ImageLoader | null = null, mediaLabel: M
     messageImage(load),
     workspaceMedia(Video, "video", mediaLabel),
     workspaceMedia(Audio, "audio", mediaLabel),
+    webEmbed(mediaLabel),
   ];
 }

@@ -245,6 +245,7 @@ export const en: Record<MessageKey, string> = {
   "composer.pastedImagesNoted": "Got it",
   "composer.mediaVideo": "Video from the workspace, sent with the message",
   "composer.mediaAudio": "Sound from the workspace, sent with the message",
+  "composer.mediaFrame": "Content embedded from {host}, sent with the message",
   "composer.editUndo": "Undo",
   "composer.editRedo": "Redo",
   "composer.unlink": "Remove the link",

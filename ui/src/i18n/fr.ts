@@ -248,6 +248,7 @@ export const fr = {
   "composer.pastedImagesNoted": "Compris",
   "composer.mediaVideo": "Vidéo de l'espace documentaire, envoyée avec le message",
   "composer.mediaAudio": "Son de l'espace documentaire, envoyé avec le message",
+  "composer.mediaFrame": "Contenu intégré de {host}, envoyé avec le message",
   "composer.editUndo": "Annuler",
   "composer.editRedo": "Rétablir",
   "composer.unlink": "Retirer le lien",
