@@ -74,7 +74,8 @@ enum Purpose {
     /// Shown in the reading pane or printed: every media element becomes a note.
     Read,
     /// Opened in the composer (a draft, or the history a reply or a forward quotes): a video or
-    /// sound of the ENT's workspace stays, so that it is sent on as the ENT's web page sends it.
+    /// sound of the ENT's workspace, or an embed of a web page, stays, so that it is sent on as
+    /// the ENT's web page sends it.
     Edit,
 }
 
@@ -87,9 +88,10 @@ pub fn sanitize(html: &str) -> SafeBody {
 /// the ENT's workspace stays as the ENT's editor writes it (`<video src="/workspace/document/{id}"
 /// controls="true" data-document-id="{id}" width height>`, `<audio src=… controls
 /// preload="none" data-document-id="{id}">`, @edifice.io/tiptap-extensions `video.ts`,
-/// `audio.ts`). The composer shows it as a note and loads nothing; the reply or forward then
-/// carries it to its recipients, who play it on the ENT. Any other media is the note
-/// [`sanitize`] leaves, and is not sent on.
+/// `audio.ts`), and so does an embed of a web page (`<iframe src="https://…" frameborder="0"
+/// allowfullscreen="true">`, `iframe.ts`), with its size in pixels only. The composer shows
+/// each as a note and loads nothing; the reply or forward then carries it to its recipients,
+/// who play it on the ENT. Any other media is the note [`sanitize`] leaves, and is not sent on.
 pub fn editable(html: &str) -> String {
     clean(html, Purpose::Edit).html
 }
@@ -267,7 +269,7 @@ fn without_empty_images(html: &str) -> String {
 /// for reading, a note marked `mbx-media-document` and one of the documents returned (without
 /// a name until it is downloaded; its type `video/*` or `audio/*`), so that « Ouvrir » plays
 /// it in the system's player; for the composer, it is written again as the ENT's editor writes
-/// it ([`workspace_media`]).
+/// it ([`workspace_media`]), as is an embed of a web page ([`embed`]).
 fn media_placeholders(html: &str, purpose: Purpose) -> (String, Vec<Attachment>) {
     let mut out = String::with_capacity(html.len());
     let mut documents: Vec<Attachment> = Vec::new();
