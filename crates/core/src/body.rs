@@ -147,8 +147,9 @@ fn clean(html: &str, purpose: Purpose) -> SafeBody {
             ("img", "src") => is_image(value).then_some(Cow::Borrowed(value)),
             // Read by `media_placeholders`, which replaces the element; never loaded.
             ("video" | "audio" | "iframe", "src") => Some(Cow::Borrowed(value)),
-            // A workspace video's or an embed's size, as its author set it; read by
-            // `media_placeholders`.
+            // A workspace video's or an embed's size, as its author set it (an embed may be as
+            // wide as the page); read by `media_placeholders`.
+            ("iframe", "width") if value == FULL_WIDTH => Some(Cow::Borrowed(value)),
             ("video" | "iframe", "width" | "height") => pixels(value).map(|_| Cow::Borrowed(value)),
             // ammonia only lets URL attributes through on a and img here; refuse any other.
             (_, "href" | "src") => None,
@@ -364,14 +365,18 @@ fn workspace_media(tag: &str, open: &str, path: &str) -> String {
     }
 }
 
+/// The width of an embed as wide as the page, the one size Edifice's `iframe.ts` keeps that is
+/// not in pixels.
+const FULL_WIDTH: &str = "100%";
+
 /// The embed of a web page at `src` (its cleaned opening tag `open`), written as the ENT's
-/// editor writes it (@edifice.io/tiptap-extensions `iframe.ts`). Only its address and a size in
-/// pixels are kept.
+/// editor writes it (@edifice.io/tiptap-extensions `iframe.ts`). Only its address and its size
+/// (in pixels, or the page's width) are kept.
 fn embed(open: &str, src: &str) -> String {
     let size = |name| {
         attribute(open, name)
-            .and_then(pixels)
-            .map(|p| format!(r#" {name}="{p}""#))
+            .filter(|v| pixels(v).is_some() || (name == "width" && *v == FULL_WIDTH))
+            .map(|v| format!(r#" {name}="{v}""#))
             .unwrap_or_default()
     };
     format!(
@@ -636,6 +641,17 @@ mod tests {
                 r#"<iframe src="https://player.example/v?a=1&amp;b=2" width="560" height="100%" style="position:fixed" onload="x()" srcdoc="<b>x</b>" allow="camera"></iframe>"#
             ),
             r#"<iframe src="https://player.example/v?a=1&amp;b=2" frameborder="0" allowfullscreen="true" width="560"></iframe>"#
+        );
+        // As wide as the page, as Edifice's embed may be; no other width that is not pixels.
+        assert_eq!(
+            editable(
+                r#"<iframe src="https://pad.example/p/1" width="100%" height="400"></iframe>"#
+            ),
+            r#"<iframe src="https://pad.example/p/1" frameborder="0" allowfullscreen="true" width="100%" height="400"></iframe>"#
+        );
+        assert!(
+            !editable(r#"<iframe src="https://pad.example/p/1" width="50%"></iframe>"#)
+                .contains("width")
         );
         // Any other source is the reading side's note, never sent on.
         for other in [

@@ -257,6 +257,13 @@ describe("an embed a reply quotes is sent on", () => {
     );
   });
 
+  test("one as wide as the page stays so (the core keeps that width too)", () => {
+    const wide = '<div class="iframe-wrapper"><iframe src="https://pad.example/p/1" frameborder="0" allowfullscreen="true" width="100%" height="400"></iframe></div>';
+    const html = ours(wide).getHTML();
+    expect(html).toBe(ents(wide).getHTML());
+    expect(html).toContain('width="100%" height="400"');
+  });
+
   test("the editor shows it as a note naming its host and loads nothing", () => {
     editor = new Editor({ extensions: messageExtensions(null, (kind, host) => `note ${kind} ${host}`), content: quoted });
     const dom = editor.view.dom;
