@@ -371,11 +371,10 @@ const FULL_WIDTH: &str = "100%";
 
 /// The embed of a web page at `src` (its cleaned opening tag `open`), written as the ENT's
 /// editor writes it (@edifice.io/tiptap-extensions `iframe.ts`). Only its address and its size
-/// (in pixels, or the page's width) are kept.
+/// (in pixels, or the page's width: the cleaning let no other through) are kept.
 fn embed(open: &str, src: &str) -> String {
     let size = |name| {
         attribute(open, name)
-            .filter(|v| pixels(v).is_some() || (name == "width" && *v == FULL_WIDTH))
             .map(|v| format!(r#" {name}="{v}""#))
             .unwrap_or_default()
     };
