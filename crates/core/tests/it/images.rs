@@ -424,17 +424,22 @@ async fn a_linked_workspace_document_an_earlier_version_downloaded_still_opens_o
         .unwrap()
         .join(attachment::file_name(&format!("{path}-affiche.png")));
     std::fs::create_dir_all(earlier.parent().unwrap()).unwrap();
-    std::fs::write(&earlier, PNG).unwrap();
+    // Other bytes than the ENT's, to tell which file opens.
+    let mut earlier_bytes = PNG.to_vec();
+    earlier_bytes.extend_from_slice(b"earlier");
+    std::fs::write(&earlier, &earlier_bytes).unwrap();
 
     // Act: she opens it with the ENT out of reach, then again once it is back.
     app.stop().await;
     let (offline, _) = marie.attachment_to_open(&id, &path, &|_| {}).await.unwrap();
+    let opened_offline = std::fs::read(&offline).unwrap();
     app.restart().await;
     let (online, _) = marie.attachment_to_open(&id, &path, &|_| {}).await.unwrap();
 
     // Assert: the earlier download opened offline, moved into the document's folder, and the
     // next download replaced it there.
     assert_eq!(offline, dir.join("affiche.png"));
+    assert_eq!(opened_offline, earlier_bytes);
     assert_eq!(online, offline);
     assert_eq!(std::fs::read(&online).unwrap(), PNG);
     assert!(!earlier.exists());
