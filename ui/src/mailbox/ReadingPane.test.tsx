@@ -4,6 +4,7 @@ import { bodyCsp, buildSrcdoc, mediaStyle } from "./body";
 import { ReadingPane } from "./ReadingPane";
 import { makeI18n } from "../i18n/i18n";
 import type { DownloadProgress } from "../bindings/DownloadProgress";
+import type { Attachment } from "../bindings/Attachment";
 import type { Decision } from "../bindings/Decision";
 import type { Message } from "../bindings/Message";
 import type { OpenOutcome } from "../bindings/OpenOutcome";
@@ -34,9 +35,12 @@ const odd: Message = {
 };
 
 const noop = () => undefined;
-/** The Rust side's answer for a body, in these tests: the HTML as given, no link, no image. */
-const safe = (html: string | null): SafeBody | null =>
-  html === null ? null : { html, remoteImages: false, links: [], entImages: false, documents: [] };
+/**
+ * The Rust side's answer for a body, in these tests: the HTML as given, no link, no image, and
+ * the workspace documents given.
+ */
+const safe = (html: string | null, documents: Attachment[] = []): SafeBody | null =>
+  html === null ? null : { html, remoteImages: false, links: [], entImages: false, documents };
 const opened = () => Promise.resolve<OpenOutcome | null>({ kind: "opened" });
 const saved = () => Promise.resolve();
 
@@ -168,13 +172,7 @@ describe("attachments", () => {
     const open = vi.fn(() => Promise.resolve<OpenOutcome | null>({ kind: "opened" }));
     // As the core lists it (`SafeBody.documents`): its address for id, its size not known.
     const document = { id: path, filename: "programme.pdf", contentType: "application/octet-stream", size: 0, cachedPath: null };
-    renderPane(withFile("autorisation.pdf"), open, saved, {
-      html: "<p>x</p>",
-      remoteImages: false,
-      links: [],
-      entImages: false,
-      documents: [document],
-    });
+    renderPane(withFile("autorisation.pdf"), open, saved, safe("<p>x</p>", [document]));
     const items = screen.getAllByTestId("received-attachment");
     expect(items.map((i) => i.querySelector(".mbx-attachment-name")?.textContent)).toEqual(["autorisation", "programme"]);
     // Its size is not known before it is fetched: none is shown rather than « 0 o ».
@@ -188,13 +186,12 @@ describe("attachments", () => {
     const open = vi.fn(() => Promise.resolve<OpenOutcome | null>({ kind: "opened" }));
     // As the core lists it (`media_placeholders`): no name before it is downloaded, its kind.
     const video = { id: path, filename: "", contentType: "video/*", size: 0, cachedPath: null };
-    renderPane(withFile("autorisation.pdf"), open, saved, {
-      html: '<div class="video-wrapper"><span class="mbx-media mbx-media-video mbx-media-document"></span></div>',
-      remoteImages: false,
-      links: [],
-      entImages: false,
-      documents: [video],
-    });
+    renderPane(
+      withFile("autorisation.pdf"),
+      open,
+      saved,
+      safe('<div class="video-wrapper"><span class="mbx-media mbx-media-video mbx-media-document"></span></div>', [video]),
+    );
     const item = screen.getAllByTestId("received-attachment")[1] as HTMLElement;
     expect(item.querySelector(".mbx-attachment-name")?.textContent).toBe("Vidéo de l'espace documentaire");
     // No « sans extension » badge: it has no name yet, not a name without an extension.
