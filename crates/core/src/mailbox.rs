@@ -919,13 +919,11 @@ async fn adopt_earlier_download(dir: &Path, att: &Attachment) {
         return;
     };
     let earlier = attachments.join(safe_name(&format!("{}-{}", att.id, att.filename)));
-    if tokio::fs::metadata(&earlier)
-        .await
-        .is_ok_and(|m| m.is_file())
-    {
-        if let Err(e) = tokio::fs::rename(&earlier, dir.join(safe_name(&att.filename))).await {
+    match tokio::fs::rename(&earlier, dir.join(safe_name(&att.filename))).await {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
             tracing::warn!(error = %e, "an earlier download of a workspace document stays where it was");
         }
+        _ => {}
     }
 }
 
