@@ -302,8 +302,9 @@ pub struct NewSummary<'a> {
     pub user_folder_id: Option<&'a str>,
 }
 
-/// Summaries written by one statement of [`insert_summaries`] (19 parameters each).
-pub const SUMMARIES_PER_STATEMENT: usize = 100;
+/// Summaries written by one statement of [`insert_summaries`] (19 parameters each): the most a
+/// first sync's listing writes per transaction (`sync::LIST_WRITE_PAGES` pages of 25).
+pub const SUMMARIES_PER_STATEMENT: usize = 200;
 
 /// Inserts summaries the store lacks (each id once), with their people, as [`upsert_summary`]
 /// does for a message it does not have, [`SUMMARIES_PER_STATEMENT`] per `INSERT` for the
@@ -397,7 +398,7 @@ pub fn insert_summaries(conn: &Connection, rows: &[NewSummary<'_>]) -> StoreResu
 }
 
 /// Bodies written by one statement of [`store_bodies`] (six parameters each).
-pub const BODIES_PER_STATEMENT: usize = 100;
+pub const BODIES_PER_STATEMENT: usize = 500;
 
 /// Stores many bodies as [`store_body`] does, [`BODIES_PER_STATEMENT`] per `UPDATE`.
 ///
@@ -405,8 +406,8 @@ pub const BODIES_PER_STATEMENT: usize = 100;
 /// a new segment at the start of every statement that opens a savepoint (`fts5SavepointMethod`
 /// in SQLite's `fts5_main.c`), and every write to `messages` opens one (its triggers write to
 /// `messages_fts`). One statement per body made one segment per message, and merging those
-/// segments was a third of the CPU of a first sync; one statement per hundred bodies makes one
-/// segment per hundred.
+/// segments was a third of the CPU of a first sync; one statement per batch of the sync
+/// (`sync::BODY_BATCH`) makes one segment per batch.
 pub fn store_bodies(conn: &Connection, rows: &[BodyRow]) -> StoreResult<()> {
     for chunk in rows.chunks(BODIES_PER_STATEMENT) {
         let values = vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");

@@ -257,3 +257,46 @@ async fn a_message_opened_during_the_first_sync_shows_its_body_at_once_and_stays
     let inbox = app.remote("marie.durand", "inbox").await;
     assert_eq!(inbox.iter().filter(|m| m.unread).count(), 199);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_sync_of_large_messages_stores_them_a_few_megabytes_at_a_time() {
+    // Arrange: twelve unread messages of a megabyte each (a pasted document, a long thread
+    // quoted again and again), 12 MB in all.
+    const LARGE: usize = 12;
+    let app = TestApp::start().await;
+    let body = format!("<p>{}</p>", "compte rendu ".repeat(1_000_000 / 13));
+    app.deliver_n(LARGE, &body).await;
+    let mb = app.mailbox("marie.durand").await;
+    let mut events = mb.events();
+    let progress = async {
+        let mut steps = Vec::new();
+        let mut last = 0;
+        while last < LARGE as u32 {
+            match events.recv().await {
+                Ok(Event::Progress { folder, done, .. }) if folder == "bodies" => {
+                    steps.push(done - last);
+                    last = done;
+                }
+                Ok(_) => {}
+                Err(e) => panic!("events ended or lagged: {e}"),
+            }
+        }
+        steps
+    };
+
+    // Act
+    let (report, steps) = tokio::join!(mb.sync(SyncMode::Quick), progress);
+
+    // Assert: every body is stored, in batches that end once they hold 4 MiB (five of these
+    // bodies), not all twelve held in memory to be written at once.
+    let report = report.unwrap();
+    assert!(report.errors.is_empty(), "{report:?}");
+    assert_eq!(report.bodies_fetched as usize, LARGE);
+    assert_eq!(count_bodies(&mb).await, LARGE);
+    assert!(
+        steps.iter().all(|&n| n <= 5),
+        "bodies stored per batch: {steps:?}"
+    );
+    let inbox = mb.list("inbox", 0, 100).await.unwrap();
+    assert_left_unread(&app, &inbox, 1).await;
+}
