@@ -460,65 +460,95 @@ async fn ceiling(client: &Client, in_flight: usize) -> usize {
     n
 }
 
-/// The first sync of `SYNC_MESSAGES`, the incremental check, and three baselines, each against
-/// its own freshly seeded ent-server answering after `latency`. Returns the sync's rate.
+/// Rounds of each variant of [`bench_sync`], alternated: a figure is the median of its rounds,
+/// so that one slow moment of a shared machine does not make a ratio.
+const SYNC_ROUNDS: usize = 3;
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// The first sync of `SYNC_MESSAGES` and three baselines, each against its own freshly seeded
+/// ent-server answering after `latency`, [`SYNC_ROUNDS`] times in turn, and the incremental
+/// check after the first sync. Returns the sync's rate (the median round's).
 ///
 /// With `unread` false every message is already read on the ENT, so that reading a body writes
 /// nothing there (ent-server marks a message read on `GET` through its one SQLite writer, §12
 /// item 1): the same requests without the ENT's writes, to show what they cost the ceilings.
 fn bench_sync(rt: &tokio::runtime::Runtime, latency: Duration, unread: bool) -> f64 {
     rt.block_on(async {
-        let ent = ChildEnt::start_with(SYNC_MESSAGES, latency, unread);
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mb = signed_mailbox(dir.path(), &ent.url).await;
-        let in_flight = mb.client().max_in_flight();
-        reset_peak_rss();
-        let t = Instant::now();
-        let report = mb.sync(SyncMode::Quick).await.expect("sync");
-        let ours = t.elapsed();
-        assert_eq!(report.bodies_fetched as usize, SYNC_MESSAGES);
-        let rss = peak_rss_mb().unwrap_or(0.0);
-
-        // Incremental, nothing new.
-        let mut times = Vec::new();
-        let mut requests = 0;
-        for _ in 0..20 {
-            let t = Instant::now();
-            let r = mb.sync(SyncMode::Quick).await.expect("sync");
-            times.push(t.elapsed());
-            assert!(r.unchanged);
-            requests = requests.max(r.requests);
-        }
-        drop(ent);
-
-        // Baselines, each on a fresh server with the same data.
-        let mut timed = Vec::new();
-        for (what, in_flight) in [("naive", 1), ("ceiling", in_flight), ("ceiling", 256)] {
+        // Per variant (ours, naive, line ceiling, server ceiling), the time of each round.
+        let mut timed: [Vec<Duration>; 4] = Default::default();
+        let mut rss: f64 = 0.0;
+        let mut in_flight = 0;
+        let (mut times, mut requests) = (Vec::new(), 0);
+        for round in 0..SYNC_ROUNDS {
             let ent = ChildEnt::start_with(SYNC_MESSAGES, latency, unread);
-            let client = signed_client(&ent.url, "marie.durand").await;
+            let dir = tempfile::tempdir().expect("temp dir");
+            let mb = signed_mailbox(dir.path(), &ent.url).await;
+            in_flight = mb.client().max_in_flight();
+            reset_peak_rss();
             let t = Instant::now();
-            let n = if what == "naive" {
-                naive(&client).await
-            } else {
-                ceiling(&client, in_flight).await
-            };
-            assert_eq!(n, SYNC_MESSAGES);
-            timed.push(t.elapsed());
+            let report = mb.sync(SyncMode::Quick).await.expect("sync");
+            timed[0].push(t.elapsed());
+            assert_eq!(report.bodies_fetched as usize, SYNC_MESSAGES);
+            rss = rss.max(peak_rss_mb().unwrap_or(0.0));
+            // Incremental, nothing new: after the first round's sync.
+            let checks = if round == 0 { 20 } else { 0 };
+            for _ in 0..checks {
+                let t = Instant::now();
+                let r = mb.sync(SyncMode::Quick).await.expect("sync");
+                times.push(t.elapsed());
+                assert!(r.unchanged);
+                requests = requests.max(r.requests);
+            }
+            drop(ent);
+
+            // Baselines, each on a fresh server with the same data.
+            for (i, in_flight) in [(1, 1), (2, in_flight), (3, 256)] {
+                let ent = ChildEnt::start_with(SYNC_MESSAGES, latency, unread);
+                let client = signed_client(&ent.url, "marie.durand").await;
+                let t = Instant::now();
+                let n = if i == 1 {
+                    naive(&client).await
+                } else {
+                    ceiling(&client, in_flight).await
+                };
+                assert_eq!(n, SYNC_MESSAGES);
+                timed[i].push(t.elapsed());
+            }
         }
-        let (naive_time, line_time, server_time) = (timed[0], timed[1], timed[2]);
 
         let rate = |d: Duration| SYNC_MESSAGES as f64 / d.as_secs_f64();
+        let secs = |v: &Vec<Duration>| {
+            v.iter().map(|d| format!("{:.2}", d.as_secs_f64())).collect::<Vec<_>>().join(" / ")
+        };
+        let [ours, naive_time, line_time, server_time] = timed.clone().map(median);
+        // Per round, the baseline's time over ours: the spread of the ratio.
+        let spread = |base: &Vec<Duration>| {
+            let r: Vec<f64> =
+                base.iter().zip(&timed[0]).map(|(b, o)| b.as_secs_f64() / o.as_secs_f64()).collect();
+            let (lo, hi) = r.iter().fold((f64::MAX, 0f64), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+            (lo, hi)
+        };
+        let row = |what: &str, i: usize, m: Duration| {
+            println!("| {what} | {} s | {:.2} s | {:.0} |", secs(&timed[i]), m.as_secs_f64(), rate(m));
+        };
         let seeded = if unread { "" } else { ", every message already read (reads write nothing)" };
-        println!("| first sync of {SYNC_MESSAGES} messages from ent-server, {} ms added per request{seeded} | time | messages/s |", latency.as_millis());
-        println!("|---|---|---|");
-        println!("| messagerie-core first sync (stored, indexed, unread flags restored) | {:.2} s | {:.0} |", ours.as_secs_f64(), rate(ours));
-        println!("| naive baseline (pages then bodies one by one, nothing stored) | {:.2} s | {:.0} |", naive_time.as_secs_f64(), rate(naive_time));
-        println!("| line ceiling (same requests, {in_flight} in flight, nothing stored) | {:.2} s | {:.0} |", line_time.as_secs_f64(), rate(line_time));
-        println!("| server ceiling (same requests, 256 in flight, nothing stored) | {:.2} s | {:.0} |", server_time.as_secs_f64(), rate(server_time));
+        println!("| first sync of {SYNC_MESSAGES} messages from ent-server, {} ms added per request{seeded}; {SYNC_ROUNDS} rounds in turn | each round | median | messages/s |", latency.as_millis());
+        println!("|---|---|---|---|");
+        row("messagerie-core first sync (stored, indexed, unread flags restored)", 0, ours);
+        row("naive baseline (pages then bodies one by one, nothing stored)", 1, naive_time);
+        row(&format!("line ceiling (same requests, {in_flight} in flight, nothing stored)"), 2, line_time);
+        row("server ceiling (same requests, 256 in flight, nothing stored)", 3, server_time);
         println!();
+        let ((nlo, nhi), (llo, lhi)) = (spread(&timed[1]), spread(&timed[2]));
         println!(
-            "Ratios: **{:.0} %** of the rate {in_flight} requests in flight allow, **{:.1}×** the naive baseline, {:.0} % of the server ceiling.",
+            "Ratios of the medians: **{:.0} %** of the rate {in_flight} requests in flight allow (rounds: {:.0}–{:.0} %), **{:.2}×** the naive baseline (rounds: {nlo:.2}–{nhi:.2}×), {:.0} % of the server ceiling.",
             100.0 * line_time.as_secs_f64() / ours.as_secs_f64(),
+            100.0 * llo,
+            100.0 * lhi,
             naive_time.as_secs_f64() / ours.as_secs_f64(),
             100.0 * server_time.as_secs_f64() / ours.as_secs_f64()
         );
@@ -527,7 +557,7 @@ fn bench_sync(rt: &tokio::runtime::Runtime, latency: Duration, unread: bool) -> 
         println!("|---|---|---|");
         println!("| quick check | {} | {} |", ms(p95(times)), requests);
         println!();
-        println!("Peak resident memory of the client during the first sync: {rss:.0} MB (ent-server runs in a child process).");
+        println!("Peak resident memory of the client during a first sync (the most of the rounds): {rss:.0} MB (ent-server runs in a child process).");
         println!();
         rate(ours)
     })
