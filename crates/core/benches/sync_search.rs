@@ -527,10 +527,10 @@ fn bench_sync(rt: &tokio::runtime::Runtime, latency: Duration, unread: bool) -> 
         let [ours, naive_time, line_time, server_time] = timed.clone().map(median);
         // Per round, the baseline's time over ours: the spread of the ratio.
         let spread = |base: &Vec<Duration>| {
-            let r: Vec<f64> =
-                base.iter().zip(&timed[0]).map(|(b, o)| b.as_secs_f64() / o.as_secs_f64()).collect();
-            let (lo, hi) = r.iter().fold((f64::MAX, 0f64), |(lo, hi), &x| (lo.min(x), hi.max(x)));
-            (lo, hi)
+            base.iter()
+                .zip(&timed[0])
+                .map(|(b, o)| b.as_secs_f64() / o.as_secs_f64())
+                .fold((f64::MAX, 0f64), |(lo, hi), x| (lo.min(x), hi.max(x)))
         };
         let row = |what: &str, i: usize, m: Duration| {
             println!("| {what} | {} s | {:.2} s | {:.0} |", secs(&timed[i]), m.as_secs_f64(), rate(m));
