@@ -285,7 +285,11 @@ async fn a_first_sync_of_large_messages_stores_them_a_few_megabytes_at_a_time() 
     };
 
     // Act
-    let (report, steps) = tokio::join!(mb.sync(SyncMode::Quick), progress);
+    let (report, steps) = tokio::time::timeout(Duration::from_secs(60), async {
+        tokio::join!(mb.sync(SyncMode::Quick), progress)
+    })
+    .await
+    .expect("the sync and its progress end");
 
     // Assert: every body is stored, in batches that end once they hold 4 MiB (five of these
     // bodies), not all twelve held in memory to be written at once.
