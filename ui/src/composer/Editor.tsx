@@ -7,7 +7,7 @@ import { EditorContent, useEditor, useEditorState, type Editor } from "@tiptap/r
 import { useState } from "react";
 import type { I18n, MessageKey } from "../i18n/i18n";
 import type { InlineImage } from "../bindings/InlineImage";
-import { messageExtensions, LINK, type ImageLoader } from "./extensions";
+import { messageExtensions, LINK, type ImageLoader, type MediaLabel } from "./extensions";
 import { holdsImagesNotKept } from "./html";
 import { Icon, type IconName } from "./icons";
 
@@ -51,6 +51,13 @@ const TOGGLES: readonly Toggle[] = [
   { key: "composer.strike", icon: "strike", active: (e) => e.isActive("strike"), run: (e) => chain(e).toggleStrike().run(), shortcut: "Ctrl+Maj+S" },
 ];
 
+/** The note the composer shows in place of each kind of media it keeps (extensions.ts `MediaLabel`). */
+const MEDIA_NOTES = {
+  video: "composer.mediaVideo",
+  audio: "composer.mediaAudio",
+  frame: "composer.mediaFrame",
+} as const satisfies Record<Parameters<MediaLabel>[0], MessageKey>;
+
 const ALIGNS: readonly { key: MessageKey; icon: IconName; value: string }[] = [
   { key: "composer.alignLeft", icon: "alignLeft", value: "left" },
   { key: "composer.alignCenter", icon: "alignCenter", value: "center" },
@@ -89,9 +96,7 @@ export function MessageEditor({
   // losing them without a word.
   const [imagesNotKept, setImagesNotKept] = useState(false);
   const editor = useEditor({
-    extensions: messageExtensions(images?.load ?? null, (kind, host) =>
-      kind === "frame" ? t("composer.mediaFrame", { host: host ?? "" }) : t(kind === "video" ? "composer.mediaVideo" : "composer.mediaAudio"),
-    ),
+    extensions: messageExtensions(images?.load ?? null, (kind, host) => t(MEDIA_NOTES[kind], { host: host ?? "" })),
     content: initialHtml,
     editorProps: {
       transformPastedHTML: (html) => {
