@@ -72,6 +72,13 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 pub const MAX_ATTEMPTS: u32 = 3;
 /// First back-off delay, doubled at each attempt.
 pub const BACKOFF: Duration = Duration::from_millis(200);
+/// The most bytes of one answer the client reads into memory (a JSON answer, an error page);
+/// files are streamed to the disk instead ([`download`]). entcore's largest answers are a
+/// message (its body: the editor puts images in the workspace, not in the text) and the list of
+/// who a user may write to, a few megabytes for a whole region's school. A longer answer (a
+/// broken proxy, an ENT that loops) is cut off here with [`ApiError::BadAnswer`], not held
+/// whole until the memory runs out.
+pub const MAX_ANSWER_BYTES: usize = 32 << 20;
 /// An HTML page of the ENT loaded to get an `XSRF-TOKEN` cookie (the messaging app's page).
 pub const XSRF_PAGE: &str = "/conversation/conversation";
 
@@ -501,11 +508,7 @@ impl Client {
             let headers = resp.headers().clone();
             self.pace
                 .answered(std::time::Instant::now(), status, &headers);
-            let bytes = resp
-                .bytes()
-                .await
-                .map_err(|source| ApiError::unreachable(what.clone(), source))?
-                .to_vec();
+            let bytes = read_capped(resp, &what).await?;
             tracing::trace!(%status, len = bytes.len(), "answer");
             self.received
                 .fetch_add(bytes.len() as u64, Ordering::Relaxed);
@@ -519,6 +522,34 @@ impl Client {
         self.activity.fetch_add(1, Ordering::Relaxed);
         answer
     }
+}
+
+/// The body of `resp`, read as it comes in and given up past [`MAX_ANSWER_BYTES`] (at once
+/// when the ENT announces more).
+pub(crate) async fn read_capped(mut resp: reqwest::Response, what: &str) -> ApiResult<Vec<u8>> {
+    let too_large = || ApiError::BadAnswer {
+        what: what.to_string(),
+        detail: format!(
+            "the answer is longer than {} MB; the client stopped reading it",
+            MAX_ANSWER_BYTES >> 20
+        ),
+    };
+    let announced = resp.content_length().unwrap_or(0);
+    if announced > MAX_ANSWER_BYTES as u64 {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(announced as usize);
+    while let Some(chunk) = resp
+        .chunk()
+        .await
+        .map_err(|source| ApiError::unreachable(what, source))?
+    {
+        if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
 }
 
 /// Adds the session to a request: the session cookie and the XSRF pair, or the

@@ -13,6 +13,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use tokio::io::AsyncReadExt as _;
 
 use crate::auth::Sessions;
 
@@ -57,6 +58,10 @@ pub enum FaultKind {
     ServerError,
     /// Answer 200 `application/json` with a body that is not JSON, without running the handler.
     MalformedJson,
+    /// Answer 200 `application/json` with a body that never ends (`{"id": "endless", "body":
+    /// "aaaa…`, as fast as the client reads), without running the handler: a broken proxy, or an
+    /// ENT stuck in a loop while it writes its answer.
+    Endless,
     /// Close the connection without answering and without running the handler.
     DropConnection,
     /// Run the handler (its transaction commits), then close the connection without answering:
@@ -333,6 +338,19 @@ pub(crate) async fn middleware(
             "<html><body>Service temporairement indisponible</body></html>",
         )
             .into_response(),
+        FaultKind::Endless => {
+            let start: &'static [u8] = b"{\"id\": \"endless\", \"body\": \"";
+            let endless = start.chain(tokio::io::repeat(b'a'));
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json")],
+                axum::body::Body::from_stream(tokio_util::io::ReaderStream::with_capacity(
+                    endless,
+                    64 << 10,
+                )),
+            )
+                .into_response()
+        }
         FaultKind::DropConnection => drop_connection(abort).await,
         // The connection task drops this future when the client gives up or the server stops.
         FaultKind::Hang => std::future::pending::<Response>().await,

@@ -97,12 +97,11 @@ impl Client {
         if status.is_success() {
             return Ok(Download { what, response });
         }
-        // An error page is small: read it to classify it as every other answer.
+        // An error page: read it (up to the usual limit) to classify it as every other answer.
         let headers = response.headers().clone();
-        let bytes = response
-            .bytes()
+        let bytes = super::read_capped(response, &what)
             .await
-            .map_or_else(|_| Vec::new(), |b| b.to_vec());
+            .unwrap_or_default();
         let answer = Answer {
             status,
             bytes,

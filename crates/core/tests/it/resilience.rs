@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use ent_server::FaultKind;
 use messagerie_core::mailbox::Event;
 use messagerie_core::session::{Credentials, OAuthClient, Secret, Session};
@@ -170,6 +172,55 @@ async fn one_endpoint_failing_does_not_stop_the_rest_of_the_sync() {
     assert_eq!(report.bodies_fetched, 1);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert!(mb.message(&broken).await.unwrap().body.is_some());
+}
+
+#[tokio::test]
+async fn an_answer_that_never_ends_is_cut_off_and_the_rest_of_the_sync_goes_on() {
+    // Arrange: one message's body answers 200 and keeps sending, without end (a broken proxy,
+    // an ENT stuck in a loop).
+    let app = TestApp::start().await;
+    let good = app
+        .deliver("paul.martin", &["marie.durand"], "Bon", "<p>ok</p>")
+        .await;
+    let endless = app
+        .deliver("paul.martin", &["marie.durand"], "Sans fin", "<p>ko</p>")
+        .await;
+    let mb = app.mailbox("marie.durand").await;
+    let faults = app.server().faults();
+    faults.inject(
+        &format!("/conversation/api/messages/{endless}"),
+        FaultKind::Endless,
+    );
+
+    // Act: well before the client's 60 s request timeout, by which an answer read whole would
+    // have filled the memory.
+    let report = tokio::time::timeout(Duration::from_secs(20), mb.sync(SyncMode::Quick))
+        .await
+        .expect("the sync gives up the endless answer")
+        .unwrap();
+    let opened = tokio::time::timeout(Duration::from_secs(20), mb.read(&endless))
+        .await
+        .expect("opening it gives up too")
+        .unwrap();
+
+    // Assert: the other body is stored, this one is not, and the error says why.
+    assert_eq!(report.bodies_fetched, 1);
+    assert!(mb.message(&good).await.unwrap().body.is_some());
+    assert!(opened.body.is_none());
+    let [error] = &report.errors[..] else {
+        panic!("{:?}", report.errors)
+    };
+    assert!(
+        error.contains(&format!("/conversation/api/messages/{endless}"))
+            && error.contains("longer than 32 MB"),
+        "{error}"
+    );
+
+    // And once the ENT heals, the next pass fetches it.
+    faults.clear();
+    let report = mb.sync(SyncMode::Quick).await.unwrap();
+    assert_eq!(report.bodies_fetched, 1);
+    assert!(mb.message(&endless).await.unwrap().body.is_some());
 }
 
 #[tokio::test]

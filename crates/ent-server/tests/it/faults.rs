@@ -69,6 +69,31 @@ async fn malformed_json_can_be_injected() {
 }
 
 #[tokio::test]
+async fn an_endless_answer_keeps_coming_past_any_size_and_the_server_still_serves() {
+    let app = TestApp::spawn().await;
+    let marie = app.login("marie.durand").await;
+    app.server
+        .faults()
+        .inject("/conversation/api/folders", FaultKind::Endless);
+    let mut resp = marie.get("/conversation/api/folders/inbox/messages").await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.content_length(), None);
+    let mut start = Vec::new();
+    let mut read = 0usize;
+    while read < 64 << 20 {
+        let chunk = resp.chunk().await.unwrap().expect("the answer goes on");
+        if start.len() < 32 {
+            start.extend_from_slice(&chunk[..chunk.len().min(32)]);
+        }
+        read += chunk.len();
+    }
+    assert!(start.starts_with(b"{\"id\": \"endless\", \"body\": \"aaa"));
+    drop(resp);
+    app.server.faults().clear();
+    assert!(marie.list("inbox").await.is_empty());
+}
+
+#[tokio::test]
 async fn a_dropped_connection_fails_the_request_and_changes_nothing() {
     let app = TestApp::spawn().await;
     let paul = app.login("paul.martin").await;
