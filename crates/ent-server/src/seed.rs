@@ -125,6 +125,8 @@ pub struct InboxSeed {
     pub unread_every: usize,
     /// Seed of the generated subjects, bodies and ids: the same seed writes the same messages.
     pub seed: u64,
+    /// The body of every message (HTML), instead of generated ones: large messages, say.
+    pub body: Option<String>,
 }
 
 impl InboxSeed {
@@ -136,6 +138,7 @@ impl InboxSeed {
             count,
             unread_every: 3,
             seed: 0x5eed,
+            body: None,
         }
     }
 }
@@ -241,11 +244,19 @@ impl ServerHandle {
                     "INSERT INTO usermessages (user_id, message_id, unread, total_quota, is_author, is_recipient, state, date)
                      VALUES (?1, ?2, ?3, 0, ?4, ?5, 'SENT', ?6)",
                 )?;
+                let fixed = seed.body.map(|body| {
+                    let text = ent_protocol::html_to_text(&body);
+                    (body, text)
+                });
                 let mut unread = 0;
                 for i in 0..seed.count {
                     let (from, names_json, names_text) = &names[i % names.len()];
                     let id = generated_id(&mut words);
-                    let m = generate(&mut words);
+                    let mut m = generate(&mut words);
+                    if let Some((body, text)) = &fixed {
+                        m.body.clone_from(body);
+                        m.text.clone_from(text);
+                    }
                     let date = now - ((seed.count - 1 - i) as i64) * 60_000;
                     let is_unread = seed.unread_every > 0 && i % seed.unread_every == 0;
                     unread += usize::from(is_unread);

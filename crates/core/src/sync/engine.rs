@@ -29,7 +29,8 @@
 //! default), the store ([`BODY_BATCH`] bodies or [`BATCH_BYTES`] per transaction, or what
 //! arrived within [`BATCH_WAIT`]) and the unread restores (one
 //! `toggleUnread` per [`BODY_BATCH`] stored). A slow stage slows the one before it through its
-//! full channel; memory between stages stays bounded.
+//! full channel; memory between stages stays bounded, in bodies ([`BODY_QUEUE`]) and in bytes
+//! ([`QUEUE_BYTES`]).
 //!
 //! In a first sync, where every message needs its body, the downloads start with the first
 //! page: each new summary goes to them as soon as it is stored, its unread restore recorded in
@@ -96,6 +97,12 @@ pub const BODY_BATCH: usize = 500;
 pub const BATCH_BYTES: usize = 4 << 20;
 /// Fetched bodies waiting for the store stage while it writes the previous batch.
 pub const BODY_QUEUE: usize = 200;
+/// Bytes of bodies downloaded and not stored yet, at most (the queue and the batch being
+/// written), so that a mailbox of large messages on a slow disk does not pile up
+/// [`BODY_QUEUE`] of them in memory. Two batches' worth: the store can fill a batch while the
+/// previous one is written. A body larger than this waits for the store to take all the others,
+/// then goes alone.
+pub const QUEUE_BYTES: usize = 2 * BATCH_BYTES;
 // A batch of bodies, and the pages of a listing transaction, are one statement each.
 const _: () = assert!(message::BODIES_PER_STATEMENT >= BODY_BATCH);
 const _: () = assert!(message::SUMMARIES_PER_STATEMENT >= LIST_WRITE_PAGES * PAGE_SIZE as usize);
@@ -157,6 +164,10 @@ struct Fetched {
     unread: bool,
     r: std::result::Result<(SummaryRow, BodyRow), ApiError>,
 }
+
+/// A fetched body on its way to the store, with its share of [`QUEUE_BYTES`] (in KiB), given
+/// back once it is written.
+type Queued = (Fetched, tokio::sync::OwnedSemaphorePermit);
 
 impl Fetched {
     /// Bytes of the body it holds, for [`BATCH_BYTES`].
@@ -929,7 +940,7 @@ async fn fetch_bodies(
     report: &mut SyncReport,
 ) -> Result<()> {
     let queued = std::sync::atomic::AtomicU32::new(0);
-    let (body_tx, body_rx) = tokio::sync::mpsc::channel(BODY_QUEUE);
+    let (body_tx, body_rx) = tokio::sync::mpsc::channel::<Queued>(BODY_QUEUE);
     let (restore_tx, restore_rx) = tokio::sync::mpsc::channel(4);
     let store = store_bodies(inner, body_rx, restore_tx, &queued, report);
     tokio::try_join!(
@@ -1004,8 +1015,10 @@ async fn download_bodies(
     inner: &Arc<Inner>,
     mut queue: tokio::sync::mpsc::UnboundedReceiver<(String, bool)>,
     queued: &std::sync::atomic::AtomicU32,
-    out: tokio::sync::mpsc::Sender<Fetched>,
+    out: tokio::sync::mpsc::Sender<Queued>,
 ) -> Result<()> {
+    const KIB_BUDGET: u32 = (QUEUE_BYTES >> 10) as u32;
+    let budget = Arc::new(tokio::sync::Semaphore::new(KIB_BUDGET as usize));
     let mut tasks: tokio::task::JoinSet<Fetched> = tokio::task::JoinSet::new();
     // The ids taken from `queue` and not fetched yet: taken as soon as they come, so that
     // `queued` (the progress total) counts every body known to be needed.
@@ -1042,7 +1055,13 @@ async fn download_bodies(
                         continue;
                     }
                 };
-                if out.send(fetched).await.is_err() {
+                // Never closed, so acquiring only waits for the store to write what it holds.
+                let kib = u32::try_from(fetched.size().div_ceil(1024)).unwrap_or(u32::MAX);
+                let Ok(share) = budget.clone().acquire_many_owned(kib.min(KIB_BUDGET)).await
+                else {
+                    return Ok(());
+                };
+                if out.send((fetched, share)).await.is_err() {
                     // The store stage stopped: its error ends the join.
                     return Ok(());
                 }
@@ -1061,21 +1080,24 @@ async fn download_bodies(
 /// "whatever arrived" was a handful.
 async fn store_bodies(
     inner: &Arc<Inner>,
-    mut bodies_in: tokio::sync::mpsc::Receiver<Fetched>,
+    mut bodies_in: tokio::sync::mpsc::Receiver<Queued>,
     restore_out: tokio::sync::mpsc::Sender<Vec<String>>,
     queued: &std::sync::atomic::AtomicU32,
     report: &mut SyncReport,
 ) -> Result<()> {
     let mut done = 0u32;
-    while let Some(first) = bodies_in.recv().await {
+    while let Some((first, share)) = bodies_in.recv().await {
         let mut bytes = first.size();
         let mut batch = vec![first];
+        // Given back to the downloads once the batch is written.
+        let mut shares = vec![share];
         let deadline = tokio::time::Instant::now() + BATCH_WAIT;
         while batch.len() < BODY_BATCH && bytes < BATCH_BYTES {
             match tokio::time::timeout_at(deadline, bodies_in.recv()).await {
-                Ok(Some(next)) => {
+                Ok(Some((next, share))) => {
                     bytes += next.size();
                     batch.push(next);
+                    shares.push(share);
                 }
                 Ok(None) | Err(_) => break,
             }
@@ -1105,6 +1127,7 @@ async fn store_bodies(
             .store
             .write(move |tx| message::store_bodies(tx, &bodies))
             .await?;
+        drop(shares);
         if !restore.is_empty() && restore_out.send(restore).await.is_err() {
             // The restore stage stopped: its error ends the join.
             return Ok(());

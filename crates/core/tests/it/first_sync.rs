@@ -4,9 +4,12 @@
 
 use std::time::Duration;
 
+use ent_server::seed::InboxSeed;
 use ent_server::FaultKind;
+use messagerie_core::client::pace::MAX_IN_FLIGHT;
 use messagerie_core::mailbox::Event;
 use messagerie_core::message::MessageSummary;
+use messagerie_core::sync::engine::QUEUE_BYTES;
 use messagerie_core::sync::SyncMode;
 
 use crate::harness::TestApp;
@@ -181,6 +184,70 @@ async fn a_first_sync_stopped_while_it_lists_goes_on_from_the_first_page_not_sto
 
 /// Every `step`-th message of `inbox` (all unread on the ENT before the sync read their bodies)
 /// shows unread in the app and is unread on the ENT: a message the user never opened stays so.
+#[tokio::test]
+async fn a_first_sync_on_a_slow_disk_downloads_only_a_few_megabytes_ahead_of_it() {
+    // Arrange: sixty unread messages of a megabyte each (a picture pasted into the text), and
+    // a store that cannot write for two seconds once the first of them are stored: another
+    // program holds its write lock (a backup, an antivirus scan).
+    const LARGE: usize = 60;
+    let app = TestApp::start().await;
+    let picture = format!(
+        "<p><img src=\"data:image/png;base64,{}\"></p>",
+        "A".repeat(1 << 20)
+    );
+    app.server()
+        .seed_inbox(InboxSeed {
+            unread_every: 1,
+            body: Some(picture.clone()),
+            ..InboxSeed::new("marie.durand", LARGE)
+        })
+        .await
+        .unwrap();
+    let mb = app.mailbox("marie.durand").await;
+    let path = app.account("marie.durand").database_path();
+    let mut events = mb.events();
+    let slow_disk = async {
+        loop {
+            match events.recv().await {
+                Ok(Event::Progress { folder, done, .. }) if folder == "bodies" && done > 0 => break,
+                Ok(_) => {}
+                Err(e) => panic!("events ended or lagged: {e}"),
+            }
+        }
+        let other = rusqlite::Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        let stored = count_bodies(&mb).await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        // Each body read makes it read on the ENT until the store restores it: what the ENT
+        // shows read is what was downloaded.
+        let remote = app.remote("marie.durand", "inbox").await;
+        let downloaded = remote.iter().filter(|m| !m.unread).count();
+        other.execute_batch("ROLLBACK").unwrap();
+        downloaded - stored
+    };
+
+    // Act
+    let (report, ahead) = tokio::time::timeout(Duration::from_secs(60), async {
+        tokio::join!(mb.sync(SyncMode::Quick), slow_disk)
+    })
+    .await
+    .expect("the sync ends once the disk is free");
+
+    // Assert: while the store could not write, the downloads stopped once they held
+    // `QUEUE_BYTES` of bodies besides the requests in flight (and the one waiting for room),
+    // instead of the 200 bodies the queue holds (here all sixty).
+    let in_memory = QUEUE_BYTES / picture.len() + MAX_IN_FLIGHT + 1;
+    assert!(
+        ahead <= in_memory,
+        "{ahead} bodies downloaded and not stored (at most {in_memory})"
+    );
+    let report = report.unwrap();
+    assert!(report.errors.is_empty(), "{report:?}");
+    assert_eq!(count_bodies(&mb).await, LARGE);
+    let inbox = mb.list("inbox", 0, 100).await.unwrap();
+    assert_left_unread(&app, &inbox, 1).await;
+}
+
 async fn assert_left_unread(app: &TestApp, inbox: &[MessageSummary], step: usize) {
     for m in inbox.iter().step_by(step) {
         assert!(m.unread, "{} shows read in the app", m.subject);

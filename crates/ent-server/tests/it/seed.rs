@@ -85,6 +85,40 @@ async fn seeded_messages_are_listed_counted_read_and_searched_like_sent_ones() {
 }
 
 #[tokio::test]
+async fn a_seed_with_a_body_gives_it_to_every_message_and_searches_its_text() {
+    let app = TestApp::spawn().await;
+    let marie = app.login("marie.durand").await;
+
+    app.server
+        .seed_inbox(InboxSeed {
+            body: Some("<p>Sortie au <b>musée</b> jeudi</p>".into()),
+            ..InboxSeed::new("marie.durand", 3)
+        })
+        .await
+        .unwrap();
+
+    for id in marie.list_ids("inbox").await {
+        assert_eq!(
+            marie.message(&id).await.body,
+            "<p>Sortie au <b>musée</b> jeudi</p>"
+        );
+    }
+    let found: Vec<serde_json::Value> = json(
+        marie
+            .list_raw(
+                "inbox",
+                &ListQuery {
+                    search: Some("musée"),
+                    ..ListQuery::default()
+                },
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(found.len(), 3);
+}
+
+#[tokio::test]
 async fn a_seed_from_someone_who_may_not_write_writes_nothing() {
     let app = TestApp::spawn().await;
 
