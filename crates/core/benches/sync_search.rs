@@ -574,13 +574,14 @@ fn cpu_seconds(stat: &str) -> Option<f64> {
     Some(ticks / 100.0)
 }
 
-/// One first sync of `SYNC_MESSAGES` (or, with `ceiling`, the line ceiling's requests) at
+/// One first sync of `count` messages (or, with `ceiling_only`, the line ceiling's requests) at
 /// `latency`, nothing else: for profiling (`perf record` on this binary with `sync-once 5` or
-/// `ceiling-once 5`) and quick comparisons; the figures of BENCHMARKS.md come from `sync`.
-fn sync_once(latency: Duration, ceiling_only: bool) {
+/// `ceiling-once 5`, then the count, `SYNC_MESSAGES` by default) and quick comparisons; the
+/// figures of BENCHMARKS.md come from `sync`.
+fn sync_once(latency: Duration, count: usize, ceiling_only: bool) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
-        let ent = ChildEnt::start(SYNC_MESSAGES, latency);
+        let ent = ChildEnt::start(count, latency);
         eprintln!("ent-server child pid {}", ent.child.id());
         let dir = tempfile::tempdir().expect("temp dir");
         let mb = signed_mailbox(dir.path(), &ent.url).await;
@@ -590,7 +591,7 @@ fn sync_once(latency: Duration, ceiling_only: bool) {
         let t = Instant::now();
         let what = if ceiling_only {
             let n = ceiling(mb.client(), mb.client().max_in_flight()).await;
-            assert_eq!(n, SYNC_MESSAGES);
+            assert_eq!(n, count);
             "line ceiling"
         } else {
             let mut events = mb.events();
@@ -606,16 +607,16 @@ fn sync_once(latency: Duration, ceiling_only: bool) {
                 }
             };
             let (report, listed) = tokio::join!(mb.sync(SyncMode::Quick), first_body);
-            assert_eq!(report.expect("sync").bodies_fetched as usize, SYNC_MESSAGES);
+            assert_eq!(report.expect("sync").bodies_fetched as usize, count);
             eprintln!("first body stored after {:.2} s", listed.as_secs_f64());
             "first sync"
         };
         let took = t.elapsed();
         println!(
-            "{what} of {SYNC_MESSAGES} at {} ms: {:.2} s, {:.0} msg/s; CPU: client {:.2} s, ent-server {:.2} s",
+            "{what} of {count} at {} ms: {:.2} s, {:.0} msg/s; CPU: client {:.2} s, ent-server {:.2} s",
             latency.as_millis(),
             took.as_secs_f64(),
-            SYNC_MESSAGES as f64 / took.as_secs_f64(),
+            count as f64 / took.as_secs_f64(),
             cpu("/proc/self/stat") - client_cpu,
             cpu(&child) - server_cpu,
         );
@@ -1050,14 +1051,20 @@ fn main() {
         );
         return;
     }
-    if args.first().map(String::as_str) == Some("sync-once") {
+    let once = |ceiling_only| {
         let latency = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(5);
-        sync_once(Duration::from_millis(latency), false);
+        let count = args
+            .get(2)
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(SYNC_MESSAGES);
+        sync_once(Duration::from_millis(latency), count, ceiling_only);
+    };
+    if args.first().map(String::as_str) == Some("sync-once") {
+        once(false);
         return;
     }
     if args.first().map(String::as_str) == Some("ceiling-once") {
-        let latency = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(5);
-        sync_once(Duration::from_millis(latency), true);
+        once(true);
         return;
     }
     let all = args.is_empty();
