@@ -734,6 +734,13 @@ async fn list_folder(
         })
         .buffered(LIST_CONCURRENCY);
     while let Some(page) = rest.try_next().await? {
+        // Past the folder's end: it shrank since its first page gave the count (messages moved
+        // or deleted on the ENT's web page meanwhile). `OFFSET` pages after an empty one are
+        // empty too; asking for them all would only cost the ENT (dropping the stream cancels
+        // those already sent). The next pass's check sees the change.
+        if page.items.is_empty() {
+            break;
+        }
         done += page.items.len() as u32;
         if out.send(page.items).await.is_err() {
             return Ok(());

@@ -248,6 +248,63 @@ async fn a_first_sync_on_a_slow_disk_downloads_only_a_few_megabytes_ahead_of_it(
     assert_left_unread(&app, &inbox, 1).await;
 }
 
+#[tokio::test]
+async fn a_folder_emptied_on_the_web_while_it_is_listed_is_not_asked_for_to_its_old_end() {
+    // Arrange: 2,000 messages, 80 pages of the inbox. The inbox's page 1 is answered five
+    // seconds late, and meanwhile the user trashes all but the 100 newest on the ENT's web
+    // page: the count the first page gave (2,000) is stale before page 7 is asked for.
+    let app = TestApp::start().await;
+    app.server()
+        .seed_inbox(InboxSeed::new("marie.durand", 2_000))
+        .await
+        .unwrap();
+    let remote: Vec<String> = app
+        .remote("marie.durand", "inbox")
+        .await
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    let faults = app.server().faults();
+    faults.inject(
+        "/conversation/api/folders/inbox/messages?page=1&",
+        FaultKind::Delay(Duration::from_secs(5)),
+    );
+    // Counts the inbox's pages: any asked for beyond 20 fails, and fails the sync.
+    faults.inject_after(
+        "/conversation/api/folders/inbox/messages",
+        FaultKind::ServerError,
+        20,
+    );
+    let mb = app.mailbox("marie.durand").await;
+    let mut events = mb.events();
+    let trash_on_the_web = async {
+        loop {
+            match events.recv().await {
+                Ok(Event::Progress { folder, .. }) if folder == "inbox" => break,
+                Ok(_) => {}
+                Err(e) => panic!("events ended or lagged: {e}"),
+            }
+        }
+        app.web_trash("marie.durand", &remote[100..]).await;
+    };
+
+    // Act
+    let (report, ()) = tokio::time::timeout(Duration::from_secs(60), async {
+        tokio::join!(mb.sync(SyncMode::Quick), trash_on_the_web)
+    })
+    .await
+    .expect("the sync ends");
+
+    // Assert: the listing stopped at the inbox's new end (the first empty page, and those
+    // already in flight), not at page 80; the next pass puts every message where it is.
+    let report = report.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    faults.clear();
+    mb.sync(SyncMode::Full).await.unwrap();
+    assert_eq!(mb.list("inbox", 0, 3_000).await.unwrap().len(), 100);
+    assert_eq!(mb.list("trash", 0, 3_000).await.unwrap().len(), 1_900);
+}
+
 async fn assert_left_unread(app: &TestApp, inbox: &[MessageSummary], step: usize) {
     for m in inbox.iter().step_by(step) {
         assert!(m.unread, "{} shows read in the app", m.subject);
