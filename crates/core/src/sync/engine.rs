@@ -283,10 +283,11 @@ async fn pass(inner: &Arc<Inner>, mode: SyncMode, report: &mut SyncReport) -> Re
     // A first sync killed after its listing was stored goes on with the bodies still missing,
     // as long as the ENT shows the same inbox: nothing is listed twice (see the module doc).
     let listed = inner.store.read(|c| store::get_meta(c, LISTED)).await?;
-    if first && listed.as_deref() == Some(snapshot.as_str()) {
+    let mut fetched = SyncReport::default();
+    let retry_bodies = if first && listed.as_deref() == Some(snapshot.as_str()) {
         tracing::debug!("first sync resumed after its listing");
         let missing = inner.store.read(missing_bodies).await?;
-        fetch_listed(inner, missing, report).await?;
+        fetch_listed(inner, missing, &mut fetched).await?
     } else if first {
         // Every message of a first sync needs its body: each is fetched as soon as its summary
         // is stored, while the listing goes on, instead of after the last page. A first sync
@@ -299,7 +300,6 @@ async fn pass(inner: &Arc<Inner>, mode: SyncMode, report: &mut SyncReport) -> Re
                 .await?
         };
         let (early, ids) = tokio::sync::mpsc::unbounded_channel();
-        let mut fetched = SyncReport::default();
         let (listing_report, snapshot) = (&mut *report, snapshot.as_str());
         let listing = async move {
             let first = FirstListing {
@@ -309,15 +309,23 @@ async fn pass(inner: &Arc<Inner>, mode: SyncMode, report: &mut SyncReport) -> Re
             let rest = list_and_apply(inner, snapshot, listing_report, Some(first)).await?;
             hand_to_downloads(inner, rest, &early).await
         };
-        tokio::try_join!(listing, fetch_bodies(inner, ids, &mut fetched))?;
-        report.bodies_fetched += fetched.bodies_fetched;
-        report.errors.extend(fetched.errors);
+        let ((), bodies) = tokio::try_join!(listing, fetch_bodies(inner, ids, &mut fetched))?;
+        bodies
     } else {
         let to_fetch = list_and_apply(inner, &snapshot, report, None).await?;
-        fetch_listed(inner, to_fetch, report).await?;
-    }
+        fetch_listed(inner, to_fetch, &mut fetched).await?
+    };
+    // Whether the next check must run a pass even if the ENT shows nothing new: a part of this
+    // one failed in a way that may work then (a folder not listed, a body the ENT could not
+    // serve for a moment). A body it will refuse again (too large, unreadable, refused) does
+    // not count: one such message made every check list every folder and download it again,
+    // every minute. The next pass that runs for another reason tries it again, and opening it
+    // fetches it.
+    let retry_soon = retry_bodies || !report.errors.is_empty();
+    report.bodies_fetched += fetched.bodies_fetched;
+    report.errors.extend(fetched.errors);
 
-    if report.errors.is_empty() {
+    if !retry_soon {
         inner
             .store
             .write(move |tx| store::set_meta(tx, "check", &snapshot))
@@ -940,22 +948,23 @@ async fn restore_unread(inner: &Inner, ids: &[String]) -> Result<()> {
 ///
 /// The bodies to fetch come from `ids` (each with whether the ENT lists it unread, its restore
 /// already recorded) until its sender is dropped: all at once, or page by page from a first
-/// sync's listing.
+/// sync's listing. Returns whether a body failed in a way the next check may not see again
+/// ([`ApiError::is_retryable`]: the ENT unreachable or failing).
 async fn fetch_bodies(
     inner: &Arc<Inner>,
     ids: tokio::sync::mpsc::UnboundedReceiver<(String, bool)>,
     report: &mut SyncReport,
-) -> Result<()> {
+) -> Result<bool> {
     let queued = std::sync::atomic::AtomicU32::new(0);
     let (body_tx, body_rx) = tokio::sync::mpsc::channel::<Queued>(BODY_QUEUE);
     let (restore_tx, restore_rx) = tokio::sync::mpsc::channel(4);
     let store = store_bodies(inner, body_rx, restore_tx, &queued, report);
-    tokio::try_join!(
+    let ((), retry_soon, ()) = tokio::try_join!(
         download_bodies(inner, ids, &queued, body_tx),
         store,
         restore_stage(inner, restore_rx)
     )?;
-    Ok(())
+    Ok(retry_soon)
 }
 
 /// Records `ids` (those unread on the ENT) in `unread_restore`, in one transaction, before any
@@ -1003,12 +1012,13 @@ async fn hand_to_downloads(
     Ok(())
 }
 
-/// Fetches the bodies of `ids` (each with whether the ENT lists it unread), recorded first.
+/// Fetches the bodies of `ids` (each with whether the ENT lists it unread), recorded first;
+/// returns what [`fetch_bodies`] does.
 async fn fetch_listed(
     inner: &Arc<Inner>,
     ids: Vec<(String, bool)>,
     report: &mut SyncReport,
-) -> Result<()> {
+) -> Result<bool> {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     hand_to_downloads(inner, ids, &tx).await?;
     drop(tx);
@@ -1091,8 +1101,9 @@ async fn store_bodies(
     restore_out: tokio::sync::mpsc::Sender<Vec<String>>,
     queued: &std::sync::atomic::AtomicU32,
     report: &mut SyncReport,
-) -> Result<()> {
+) -> Result<bool> {
     let mut done = 0u32;
+    let mut retry_soon = false;
     while let Some((first, share)) = bodies_in.recv().await {
         let mut bytes = first.size();
         let mut batch = vec![first];
@@ -1116,6 +1127,7 @@ async fn store_bodies(
             match r {
                 Ok((_, body)) => bodies.push(body),
                 Err(e) => {
+                    retry_soon |= e.is_retryable();
                     let e: Error = e.into();
                     tracing::debug!(%id, error = %e, "cannot fetch a body");
                     if report.errors.len() < MAX_REPORTED_ERRORS {
@@ -1137,7 +1149,7 @@ async fn store_bodies(
         drop(shares);
         if !restore.is_empty() && restore_out.send(restore).await.is_err() {
             // The restore stage stopped: its error ends the join.
-            return Ok(());
+            return Ok(retry_soon);
         }
         inner.emit(Event::Progress {
             folder: "bodies".into(),
@@ -1145,7 +1157,7 @@ async fn store_bodies(
             total: queued.load(std::sync::atomic::Ordering::Relaxed),
         });
     }
-    Ok(())
+    Ok(retry_soon)
 }
 
 /// Marks unread again the messages whose bodies were stored, [`BODY_BATCH`] per request (the

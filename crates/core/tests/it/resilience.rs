@@ -216,11 +216,71 @@ async fn an_answer_that_never_ends_is_cut_off_and_the_rest_of_the_sync_goes_on()
         "{error}"
     );
 
-    // And once the ENT heals, the next pass fetches it.
+    // And once the ENT heals, opening it fetches it.
     faults.clear();
-    let report = mb.sync(SyncMode::Quick).await.unwrap();
-    assert_eq!(report.bodies_fetched, 1);
+    assert!(mb.read(&endless).await.unwrap().body.is_some());
+}
+
+#[tokio::test]
+async fn a_message_the_ent_cannot_serve_does_not_make_every_check_a_full_sync() {
+    // Arrange: the inbox holds a message whose answer never ends; a first sync stored the
+    // other one and said why not this one.
+    let app = TestApp::start().await;
+    app.deliver("paul.martin", &["marie.durand"], "Bon", "<p>ok</p>")
+        .await;
+    let endless = app
+        .deliver("paul.martin", &["marie.durand"], "Sans fin", "<p>ko</p>")
+        .await;
+    let mb = app.mailbox("marie.durand").await;
+    let faults = app.server().faults();
+    faults.inject(
+        &format!("/conversation/api/messages/{endless}"),
+        FaultKind::Endless,
+    );
+    let first = mb.sync(SyncMode::Quick).await.unwrap();
+    assert_eq!(first.errors.len(), 1, "{first:?}");
+
+    // Act: the periodic check, nothing new on the ENT.
+    let check = mb.sync(SyncMode::Quick).await.unwrap();
+
+    // Assert: the cheap check alone, not every folder listed and 32 MB downloaded again.
+    assert!(check.unchanged, "{check:?}");
+    assert_eq!(check.requests, 2);
+
+    // The next pass that runs (new mail) tries it again, and gets it once the ENT serves it.
+    faults.clear();
+    app.deliver("paul.martin", &["marie.durand"], "Nouveau", "<p>n</p>")
+        .await;
+    let next = mb.sync(SyncMode::Quick).await.unwrap();
+    assert!(next.errors.is_empty(), "{next:?}");
+    assert_eq!(next.bodies_fetched, 2);
     assert!(mb.message(&endless).await.unwrap().body.is_some());
+}
+
+#[tokio::test]
+async fn a_body_the_ent_failed_to_serve_for_a_moment_is_fetched_at_the_next_check() {
+    // Arrange: the ENT fails (500) on a message's body during the first sync.
+    let app = TestApp::start().await;
+    let id = app
+        .deliver("paul.martin", &["marie.durand"], "Un", "<p>a</p>")
+        .await;
+    let mb = app.mailbox("marie.durand").await;
+    let faults = app.server().faults();
+    faults.inject(
+        &format!("/conversation/api/messages/{id}"),
+        FaultKind::ServerError,
+    );
+    let first = mb.sync(SyncMode::Quick).await.unwrap();
+    assert_eq!(first.errors.len(), 1, "{first:?}");
+    faults.clear();
+
+    // Act: the periodic check, nothing new on the ENT.
+    let check = mb.sync(SyncMode::Quick).await.unwrap();
+
+    // Assert: it ran a pass and fetched the body, without waiting for new mail.
+    assert!(!check.unchanged, "{check:?}");
+    assert_eq!(check.bodies_fetched, 1);
+    assert!(mb.message(&id).await.unwrap().body.is_some());
 }
 
 #[tokio::test]
