@@ -124,6 +124,44 @@ async fn a_hostile_body_runs_nothing_loads_nothing_and_calls_no_command() {
 }
 
 /// The names of Marie Durand's own folders on the ENT.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_the_ent_cannot_serve_says_why_and_the_rest_of_the_mailbox_works() {
+    // Arrange: the ENT's answer for one message never ends (a broken proxy, an ENT stuck in a
+    // loop).
+    let ent = Ent::start().await;
+    let endless = ent
+        .send("paul.martin", &["marie.durand"], "Sans fin", "<p>x</p>")
+        .await;
+    ent.faults().inject(
+        &format!("/conversation/api/messages/{endless}"),
+        ent_server::FaultKind::Endless,
+    );
+
+    harness::run("endless_answer", |app| async move {
+        ui::sign_in(&app, &ent.url(), "marie.durand", "demo").await;
+
+        // Act: open it.
+        ui::open_row(&app, "Sans fin").await;
+
+        // Assert: the reading pane says the ENT would not give it, not "not downloaded yet";
+        // another message opens as usual.
+        let said = app
+            .find("the note about the body", By::Css(".mbx-body-missing"))
+            .await
+            .text()
+            .await
+            .expect("text");
+        assert!(
+            said.starts_with("Le contenu de ce message n'a pas pu être téléchargé : "),
+            "{said}"
+        );
+        ui::open_row(&app, "Sortie au musée").await;
+        app.find("the other message's body", By::Css("iframe"))
+            .await;
+    })
+    .await;
+}
+
 async fn ent_folders(ent: &Ent) -> Vec<String> {
     use messagerie_core::client::conversation;
     let client = ent.client("marie.durand").await;

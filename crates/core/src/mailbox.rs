@@ -107,6 +107,10 @@ pub struct OpenedMessage {
     /// The body made safe, its links and whether it shows remote images; `None` until the
     /// body is downloaded.
     pub body: Option<SafeBody>,
+    /// Why the body is missing, when asking the ENT for it now failed: offline, it comes with
+    /// the next sync; otherwise the ENT would not give it (an answer too large or unreadable,
+    /// a refusal), which the reading pane says rather than "not downloaded yet".
+    pub body_error: Option<ErrorKind>,
 }
 
 /// Unsent work of the user, only in the local copy (see [`Mailbox::unsent`]).
@@ -657,7 +661,13 @@ impl Mailbox {
     /// client ([`client::pace`]) while the sync's own fetches wait their turn. Offline, the
     /// message comes without its body.
     pub async fn read(&self, id: &str) -> Result<Message> {
+        Ok(self.read_why(id).await?.0)
+    }
+
+    /// [`Mailbox::read`], and why the body is missing if fetching it now failed.
+    async fn read_why(&self, id: &str) -> Result<(Message, Option<ErrorKind>)> {
         let mut msg = self.message(id).await?;
+        let mut body_error = None;
         if msg.body.is_none() && !crate::queue::is_local_id(&msg.summary.id) {
             match client::conversation::message(&self.inner.client, &msg.summary.id).await {
                 Ok((_, body)) => {
@@ -667,23 +677,30 @@ impl Mailbox {
                         .await?;
                     msg = self.message(id).await?;
                 }
-                Err(error) => tracing::debug!(%error, "the body waits for the sync"),
+                Err(error) => {
+                    tracing::debug!(%error, "the body waits for the sync");
+                    body_error = Some(error.kind());
+                }
             }
         }
         if msg.summary.unread {
             self.set_unread(&[id.to_string()], false).await?;
             msg.summary.unread = false;
         }
-        Ok(msg)
+        Ok((msg, body_error))
     }
 
     /// Opens a message for the reading pane: marks it read (as [`Mailbox::read`]) and returns
     /// its body made safe ([`crate::body::sanitize`]: the HTML, its links, whether it shows
     /// remote images). The raw body stays here: the returned message has none.
     pub async fn open_message(&self, id: &str) -> Result<OpenedMessage> {
-        let mut message = self.read(id).await?;
+        let (mut message, body_error) = self.read_why(id).await?;
         let body = message.body.take().map(|html| crate::body::sanitize(&html));
-        Ok(OpenedMessage { message, body })
+        Ok(OpenedMessage {
+            message,
+            body,
+            body_error,
+        })
     }
 
     /// « Afficher les images »: the message's body made safe, with its remote images fetched

@@ -49,6 +49,7 @@ export const en: Record<MessageKey, string> = {
   "message.groupSize": "Group of {count} members",
   "message.body": "Message content",
   "message.bodyMissing": "The content of this message has not been downloaded yet.",
+  "message.bodyUnavailable": "The content of this message could not be downloaded: {reason}. Try opening it on the ENT.",
   "message.none": "Select a message to read it.",
   "message.loading": "Opening the message…",
   "message.attachments": "Attachments",

@@ -48,6 +48,7 @@ export const fr = {
   "message.groupSize": "Groupe de {count} membres",
   "message.body": "Contenu du message",
   "message.bodyMissing": "Le contenu de ce message n'est pas encore téléchargé.",
+  "message.bodyUnavailable": "Le contenu de ce message n'a pas pu être téléchargé : {reason}. Essayez de l'ouvrir sur l'ENT.",
   "message.none": "Sélectionnez un message pour le lire.",
   "message.loading": "Ouverture du message…",
   "message.attachments": "Pièces jointes",

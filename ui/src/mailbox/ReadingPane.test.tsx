@@ -62,6 +62,29 @@ describe("ReadingPane", () => {
     expect(screen.getByText("Le contenu de ce message n'est pas encore téléchargé.")).toBeTruthy();
     expect(screen.queryByTitle("Contenu du message")).toBeNull();
   });
+
+  test("a body the ENT would not give says why and where to read it; offline, that it comes later", () => {
+    const pane = (bodyError: "badAnswer" | "offline") => (
+      <ReadingPane
+        open={{ id: odd.id, message: odd, body: null, bodyError }}
+        remoteImagesAllowed={false}
+        onAllowRemoteImages={noop}
+        onOpenLink={noop}
+        onOpenAttachment={opened}
+        onSaveAttachment={saved}
+        onSetUnread={noop}
+      />
+    );
+    const { rerender } = render(pane("badAnswer"));
+    expect(
+      screen.getByText(
+        "Le contenu de ce message n'a pas pu être téléchargé : l'ENT a répondu quelque chose d'illisible ; réessayez plus tard. Essayez de l'ouvrir sur l'ENT.",
+      ),
+    ).toBeTruthy();
+
+    rerender(pane("offline"));
+    expect(screen.getByText("Le contenu de ce message n'est pas encore téléchargé.")).toBeTruthy();
+  });
 });
 
 describe("reply buttons", () => {

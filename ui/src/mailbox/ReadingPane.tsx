@@ -12,11 +12,14 @@ import type { Message } from "../bindings/Message";
 import type { OpenOutcome } from "../bindings/OpenOutcome";
 import type { Recipient } from "../bindings/Recipient";
 import type { SafeBody } from "../bindings/SafeBody";
+import type { ErrorKind } from "../bindings/ErrorKind";
+import { ERROR_KEYS } from "../i18n/errors";
 
 export interface ReadingPaneProps {
   /** The open message and its body as the Rust side made it safe (its links and whether it
-   * shows remote images come from there too; nothing is recomputed here). */
-  open: { id: string; message: Message | null; body: SafeBody | null } | null;
+   * shows remote images come from there too; nothing is recomputed here), or why the ENT
+   * would not give the body. */
+  open: { id: string; message: Message | null; body: SafeBody | null; bodyError?: ErrorKind | null } | null;
   remoteImagesAllowed: boolean;
   onAllowRemoteImages: (id: string) => void;
   onOpenLink: (url: string) => void;
@@ -61,12 +64,21 @@ export function ReadingPane(props: ReadingPaneProps) {
       </section>
     );
   }
-  return <MessageView key={open.message.id} message={open.message} body={open.body} {...props} />;
+  return (
+    <MessageView
+      key={open.message.id}
+      message={open.message}
+      body={open.body}
+      bodyError={open.bodyError ?? null}
+      {...props}
+    />
+  );
 }
 
 function MessageView({
   message,
   body,
+  bodyError,
   remoteImagesAllowed,
   onAllowRemoteImages,
   onOpenLink,
@@ -78,7 +90,7 @@ function MessageView({
   actions,
   onPrint,
   thread,
-}: ReadingPaneProps & { message: Message; body: SafeBody | null }) {
+}: ReadingPaneProps & { message: Message; body: SafeBody | null; bodyError: ErrorKind | null }) {
   const i18n = useI18n();
   const { t } = i18n;
   const [linkToOpen, setLinkToOpen] = useState<string | null>(null);
@@ -173,7 +185,11 @@ function MessageView({
       </dl>
 
       {recalledForMe ? null : body === null ? (
-        <p className="mbx-body-missing">{t("message.bodyMissing")}</p>
+        <p className="mbx-body-missing">
+          {bodyError === null || bodyError === "offline"
+            ? t("message.bodyMissing")
+            : t("message.bodyUnavailable", { reason: t(ERROR_KEYS[bodyError]) })}
+        </p>
       ) : (
         <>
           {body.remoteImages && !remoteImagesAllowed && (

@@ -539,7 +539,7 @@ export class FixtureApi implements MailboxApi, SignInApi {
       this.changed([id]);
     }
     const html = s.message.body;
-    return answer({ message: { ...s.message, body: null }, body: html === null ? null : safeBody(html) });
+    return answer({ message: { ...s.message, body: null }, body: html === null ? null : safeBody(html), bodyError: null });
   }
 
   setUnread(ids: string[], unread: boolean): Promise<void> {

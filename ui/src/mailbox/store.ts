@@ -14,6 +14,7 @@ import type { MessageSummary } from "../bindings/MessageSummary";
 import type { ConversationSummary } from "../bindings/ConversationSummary";
 import type { SearchHit } from "../bindings/SearchHit";
 import type { SafeBody } from "../bindings/SafeBody";
+import type { ErrorKind } from "../bindings/ErrorKind";
 
 /** What a line of a folder shown by conversation adds to its latest message (`here`: its
  * messages in the folder shown, what an action on the line acts on). */
@@ -35,8 +36,9 @@ export interface MailboxState {
   cursorId: string | null;
   /** Ticked rows, for the action bar. */
   ticked: Record<string, true>;
-  /** The message in the reading pane and its body as the Rust side made it safe. */
-  open: { id: string; message: Message | null; body: SafeBody | null } | null;
+  /** The message in the reading pane and its body as the Rust side made it safe (or why the
+   * ENT would not give it). */
+  open: { id: string; message: Message | null; body: SafeBody | null; bodyError?: ErrorKind | null } | null;
   /** Messages with actions the ENT has not confirmed yet. */
   pending: Record<string, true>;
   search: { query: string; hits: SearchHit[] | null };
@@ -534,10 +536,10 @@ export class MailboxStore {
     try {
       const owner = this.state.unified ? (account ?? this.state.accountOf[id]) : undefined;
       if (owner) await this.api.showAccount(owner);
-      const { message, body } = await this.api.read(id);
+      const { message, body, bodyError } = await this.api.read(id);
       if (seq !== this.openSeq) return;
       this.update((s) => ({
-        open: { id, message, body },
+        open: { id, message, body, bodyError },
         summaries: patchUnread(s.summaries, id, false),
       }));
       if (this.state.remoteImages[id]) void this.allowRemoteImages(id);

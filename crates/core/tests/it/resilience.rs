@@ -198,15 +198,17 @@ async fn an_answer_that_never_ends_is_cut_off_and_the_rest_of_the_sync_goes_on()
         .await
         .expect("the sync gives up the endless answer")
         .unwrap();
-    let opened = tokio::time::timeout(Duration::from_secs(20), mb.read(&endless))
+    let opened = tokio::time::timeout(Duration::from_secs(20), mb.open_message(&endless))
         .await
         .expect("opening it gives up too")
         .unwrap();
 
-    // Assert: the other body is stored, this one is not, and the error says why.
+    // Assert: the other body is stored, this one is not, and the error says why (the reading
+    // pane too: not "not downloaded yet").
     assert_eq!(report.bodies_fetched, 1);
     assert!(mb.message(&good).await.unwrap().body.is_some());
     assert!(opened.body.is_none());
+    assert_eq!(opened.body_error, Some(ErrorKind::BadAnswer));
     let [error] = &report.errors[..] else {
         panic!("{:?}", report.errors)
     };
@@ -218,7 +220,9 @@ async fn an_answer_that_never_ends_is_cut_off_and_the_rest_of_the_sync_goes_on()
 
     // And once the ENT heals, opening it fetches it.
     faults.clear();
-    assert!(mb.read(&endless).await.unwrap().body.is_some());
+    let opened = mb.open_message(&endless).await.unwrap();
+    assert!(opened.body.is_some());
+    assert_eq!(opened.body_error, None);
 }
 
 #[tokio::test]
