@@ -948,8 +948,9 @@ async fn restore_unread(inner: &Inner, ids: &[String]) -> Result<()> {
 ///
 /// The bodies to fetch come from `ids` (each with whether the ENT lists it unread, its restore
 /// already recorded) until its sender is dropped: all at once, or page by page from a first
-/// sync's listing. Returns whether a body failed in a way the next check may not see again
-/// ([`ApiError::is_retryable`]: the ENT unreachable or failing).
+/// sync's listing. Returns whether a body failed in a way that may work at the next check
+/// ([`ApiError::is_retryable`]: the ENT unreachable or failing), so that the check runs a pass
+/// for it.
 async fn fetch_bodies(
     inner: &Arc<Inner>,
     ids: tokio::sync::mpsc::UnboundedReceiver<(String, bool)>,
