@@ -9,6 +9,7 @@ import type { Decision } from "../bindings/Decision";
 import type { Message } from "../bindings/Message";
 import type { OpenOutcome } from "../bindings/OpenOutcome";
 import type { SafeBody } from "../bindings/SafeBody";
+import type { ErrorKind } from "../bindings/ErrorKind";
 
 afterEach(() => cleanup());
 
@@ -45,18 +46,21 @@ const opened = () => Promise.resolve<OpenOutcome | null>({ kind: "opened" });
 const saved = () => Promise.resolve();
 
 describe("ReadingPane", () => {
+  /** The odd message open with no body, and why the ENT did not give it, if it said. */
+  const bodyless = (bodyError: ErrorKind | null = null) => (
+    <ReadingPane
+      open={{ id: odd.id, message: odd, body: null, bodyError }}
+      remoteImagesAllowed={false}
+      onAllowRemoteImages={noop}
+      onOpenLink={noop}
+      onOpenAttachment={opened}
+      onSaveAttachment={saved}
+      onSetUnread={noop}
+    />
+  );
+
   test("a message with no subject, sender, date or body still shows, and says the body is missing", () => {
-    render(
-      <ReadingPane
-        open={{ id: odd.id, message: odd, body: null }}
-        remoteImagesAllowed={false}
-        onAllowRemoteImages={noop}
-        onOpenLink={noop}
-        onOpenAttachment={opened}
-        onSaveAttachment={saved}
-        onSetUnread={noop}
-      />,
-    );
+    render(bodyless());
     expect(screen.getByRole("heading", { name: "(Sans objet)" })).toBeTruthy();
     expect(screen.getByText("(Expéditeur inconnu)")).toBeTruthy();
     expect(screen.getByText("Le contenu de ce message n'est pas encore téléchargé.")).toBeTruthy();
@@ -64,25 +68,14 @@ describe("ReadingPane", () => {
   });
 
   test("a body the ENT would not give says why and where to read it; offline, that it comes later", () => {
-    const pane = (bodyError: "badAnswer" | "offline") => (
-      <ReadingPane
-        open={{ id: odd.id, message: odd, body: null, bodyError }}
-        remoteImagesAllowed={false}
-        onAllowRemoteImages={noop}
-        onOpenLink={noop}
-        onOpenAttachment={opened}
-        onSaveAttachment={saved}
-        onSetUnread={noop}
-      />
-    );
-    const { rerender } = render(pane("badAnswer"));
+    const { rerender } = render(bodyless("badAnswer"));
     expect(
       screen.getByText(
         "Le contenu de ce message n'a pas pu être téléchargé : l'ENT a répondu quelque chose d'illisible ; réessayez plus tard. Essayez de l'ouvrir sur l'ENT.",
       ),
     ).toBeTruthy();
 
-    rerender(pane("offline"));
+    rerender(bodyless("offline"));
     expect(screen.getByText("Le contenu de ce message n'est pas encore téléchargé.")).toBeTruthy();
   });
 });

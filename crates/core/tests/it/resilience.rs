@@ -176,21 +176,10 @@ async fn one_endpoint_failing_does_not_stop_the_rest_of_the_sync() {
 
 #[tokio::test]
 async fn an_answer_that_never_ends_is_cut_off_and_the_rest_of_the_sync_goes_on() {
-    // Arrange: one message's body answers 200 and keeps sending, without end (a broken proxy,
-    // an ENT stuck in a loop).
+    // Arrange: one message's body answers 200 and keeps sending, without end.
     let app = TestApp::start().await;
-    let good = app
-        .deliver("paul.martin", &["marie.durand"], "Bon", "<p>ok</p>")
-        .await;
-    let endless = app
-        .deliver("paul.martin", &["marie.durand"], "Sans fin", "<p>ko</p>")
-        .await;
+    let (good, endless) = deliver_one_endless(&app).await;
     let mb = app.mailbox("marie.durand").await;
-    let faults = app.server().faults();
-    faults.inject(
-        &format!("/conversation/api/messages/{endless}"),
-        FaultKind::Endless,
-    );
 
     // Act: well before the client's 60 s request timeout, by which an answer read whole would
     // have filled the memory.
@@ -219,7 +208,7 @@ async fn an_answer_that_never_ends_is_cut_off_and_the_rest_of_the_sync_goes_on()
     );
 
     // And once the ENT heals, opening it fetches it.
-    faults.clear();
+    app.server().faults().clear();
     let opened = mb.open_message(&endless).await.unwrap();
     assert!(opened.body.is_some());
     assert_eq!(opened.body_error, None);
@@ -230,17 +219,8 @@ async fn a_message_the_ent_cannot_serve_does_not_make_every_check_a_full_sync() 
     // Arrange: the inbox holds a message whose answer never ends; a first sync stored the
     // other one and said why not this one.
     let app = TestApp::start().await;
-    app.deliver("paul.martin", &["marie.durand"], "Bon", "<p>ok</p>")
-        .await;
-    let endless = app
-        .deliver("paul.martin", &["marie.durand"], "Sans fin", "<p>ko</p>")
-        .await;
+    let (_, endless) = deliver_one_endless(&app).await;
     let mb = app.mailbox("marie.durand").await;
-    let faults = app.server().faults();
-    faults.inject(
-        &format!("/conversation/api/messages/{endless}"),
-        FaultKind::Endless,
-    );
     let first = mb.sync(SyncMode::Quick).await.unwrap();
     assert_eq!(first.errors.len(), 1, "{first:?}");
 
@@ -252,13 +232,29 @@ async fn a_message_the_ent_cannot_serve_does_not_make_every_check_a_full_sync() 
     assert_eq!(check.requests, 2);
 
     // The next pass that runs (new mail) tries it again, and gets it once the ENT serves it.
-    faults.clear();
+    app.server().faults().clear();
     app.deliver("paul.martin", &["marie.durand"], "Nouveau", "<p>n</p>")
         .await;
     let next = mb.sync(SyncMode::Quick).await.unwrap();
     assert!(next.errors.is_empty(), "{next:?}");
     assert_eq!(next.bodies_fetched, 2);
     assert!(mb.message(&endless).await.unwrap().body.is_some());
+}
+
+/// Two messages in marie's inbox, « Bon » then « Sans fin », whose answer never ends (a broken
+/// proxy, an ENT stuck in a loop); returns their ids.
+async fn deliver_one_endless(app: &TestApp) -> (String, String) {
+    let good = app
+        .deliver("paul.martin", &["marie.durand"], "Bon", "<p>ok</p>")
+        .await;
+    let endless = app
+        .deliver("paul.martin", &["marie.durand"], "Sans fin", "<p>ko</p>")
+        .await;
+    app.server().faults().inject(
+        &format!("/conversation/api/messages/{endless}"),
+        FaultKind::Endless,
+    );
+    (good, endless)
 }
 
 #[tokio::test]
