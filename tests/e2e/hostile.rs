@@ -123,7 +123,6 @@ async fn a_hostile_body_runs_nothing_loads_nothing_and_calls_no_command() {
     .await;
 }
 
-/// The names of Marie Durand's own folders on the ENT.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_the_ent_cannot_serve_says_why_and_the_rest_of_the_mailbox_works() {
     // Arrange: the ENT's answer for one message never ends (a broken proxy, an ENT stuck in a
@@ -162,6 +161,7 @@ async fn a_message_the_ent_cannot_serve_says_why_and_the_rest_of_the_mailbox_wor
     .await;
 }
 
+/// The names of Marie Durand's own folders on the ENT.
 async fn ent_folders(ent: &Ent) -> Vec<String> {
     use messagerie_core::client::conversation;
     let client = ent.client("marie.durand").await;

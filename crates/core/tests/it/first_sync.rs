@@ -182,8 +182,6 @@ async fn a_first_sync_stopped_while_it_lists_goes_on_from_the_first_page_not_sto
     assert_left_unread(&app, &inbox, 20).await;
 }
 
-/// Every `step`-th message of `inbox` (all unread on the ENT before the sync read their bodies)
-/// shows unread in the app and is unread on the ENT: a message the user never opened stays so.
 #[tokio::test]
 async fn a_first_sync_on_a_slow_disk_downloads_only_a_few_megabytes_ahead_of_it() {
     // Arrange: sixty unread messages of a megabyte each (a picture pasted into the text), and
@@ -305,6 +303,8 @@ async fn a_folder_emptied_on_the_web_while_it_is_listed_is_not_asked_for_to_its_
     assert_eq!(mb.list("trash", 0, 3_000).await.unwrap().len(), 1_900);
 }
 
+/// Every `step`-th message of `inbox` (all unread on the ENT before the sync read their bodies)
+/// shows unread in the app and is unread on the ENT: a message the user never opened stays so.
 async fn assert_left_unread(app: &TestApp, inbox: &[MessageSummary], step: usize) {
     for m in inbox.iter().step_by(step) {
         assert!(m.unread, "{} shows read in the app", m.subject);
