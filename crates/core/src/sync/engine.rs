@@ -103,6 +103,8 @@ pub const BODY_QUEUE: usize = 200;
 /// previous one is written. A body larger than this waits for the store to take all the others,
 /// then goes alone.
 pub const QUEUE_BYTES: usize = 2 * BATCH_BYTES;
+// A body's share of it is one semaphore permit per byte, asked for as a `u32`.
+const _: () = assert!(QUEUE_BYTES <= u32::MAX as usize);
 // A batch of bodies, and the pages of a listing transaction, are one statement each.
 const _: () = assert!(message::BODIES_PER_STATEMENT >= BODY_BATCH);
 const _: () = assert!(message::SUMMARIES_PER_STATEMENT >= LIST_WRITE_PAGES * PAGE_SIZE as usize);
@@ -165,8 +167,8 @@ struct Fetched {
     r: std::result::Result<(SummaryRow, BodyRow), ApiError>,
 }
 
-/// A fetched body on its way to the store, with its share of [`QUEUE_BYTES`] (in KiB), given
-/// back once it is written.
+/// A fetched body on its way to the store, with its share of [`QUEUE_BYTES`], given back once
+/// it is written.
 type Queued = (Fetched, tokio::sync::OwnedSemaphorePermit);
 
 impl Fetched {
@@ -1035,8 +1037,7 @@ async fn download_bodies(
     queued: &std::sync::atomic::AtomicU32,
     out: tokio::sync::mpsc::Sender<Queued>,
 ) -> Result<()> {
-    const KIB_BUDGET: u32 = (QUEUE_BYTES >> 10) as u32;
-    let budget = Arc::new(tokio::sync::Semaphore::new(KIB_BUDGET as usize));
+    let budget = Arc::new(tokio::sync::Semaphore::new(QUEUE_BYTES));
     let mut tasks: tokio::task::JoinSet<Fetched> = tokio::task::JoinSet::new();
     // The ids taken from `queue` and not fetched yet: taken as soon as they come, so that
     // `queued` (the progress total) counts every body known to be needed.
@@ -1074,9 +1075,8 @@ async fn download_bodies(
                     }
                 };
                 // Never closed, so acquiring only waits for the store to write what it holds.
-                let kib = u32::try_from(fetched.size().div_ceil(1024)).unwrap_or(u32::MAX);
-                let Ok(share) = budget.clone().acquire_many_owned(kib.min(KIB_BUDGET)).await
-                else {
+                let bytes = fetched.size().min(QUEUE_BYTES) as u32;
+                let Ok(share) = budget.clone().acquire_many_owned(bytes).await else {
                     return Ok(());
                 };
                 if out.send((fetched, share)).await.is_err() {
