@@ -31,22 +31,9 @@ async fn a_first_sync_stopped_halfway_resumes_with_the_bodies_still_missing() {
     );
     let mb = app.mailbox("marie.durand").await;
     let mut events = mb.events();
-    let halfway = async {
-        loop {
-            match events.recv().await {
-                Ok(Event::Progress { folder, done, .. })
-                    if folder == "bodies" && done as usize >= MESSAGES / 2 =>
-                {
-                    return
-                }
-                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                Err(e) => panic!("events ended: {e}"),
-            }
-        }
-    };
     tokio::select! {
         r = mb.sync(SyncMode::Quick) => panic!("the first sync ended before half its bodies: {r:?}"),
-        () = halfway => {}
+        _ = progress(&mut events, "bodies", (MESSAGES / 2) as u32) => {}
     }
     let stored_before = count_bodies(&mb).await;
     assert_eq!(stored_before, MESSAGES / 2);
@@ -89,22 +76,13 @@ async fn a_first_sync_stores_bodies_while_it_still_lists_the_mailbox() {
     );
     let mb = app.mailbox("marie.durand").await;
     let mut events = mb.events();
-    let first_bodies = async {
-        loop {
-            match events.recv().await {
-                Ok(Event::Progress { folder, done, .. }) if folder == "bodies" => return done,
-                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                Err(e) => panic!("events ended: {e}"),
-            }
-        }
-    };
 
     // Act
     let sync = mb.sync(SyncMode::Quick);
     tokio::pin!(sync);
     let stored = tokio::select! {
         r = &mut sync => panic!("the first sync ended before any body was counted: {r:?}"),
-        done = first_bodies => done,
+        done = progress(&mut events, "bodies", 0) => done,
     };
 
     // Assert: the first bodies are stored while pages of the inbox are still to come, and the
@@ -205,13 +183,7 @@ async fn a_first_sync_on_a_slow_disk_downloads_only_a_few_megabytes_ahead_of_it(
     let path = app.account("marie.durand").database_path();
     let mut events = mb.events();
     let slow_disk = async {
-        loop {
-            match events.recv().await {
-                Ok(Event::Progress { folder, done, .. }) if folder == "bodies" && done > 0 => break,
-                Ok(_) => {}
-                Err(e) => panic!("events ended or lagged: {e}"),
-            }
-        }
+        progress(&mut events, "bodies", 1).await;
         let other = rusqlite::Connection::open(&path).unwrap();
         other.execute_batch("BEGIN EXCLUSIVE").unwrap();
         let stored = count_bodies(&mb).await;
@@ -276,13 +248,7 @@ async fn a_folder_emptied_on_the_web_while_it_is_listed_is_not_asked_for_to_its_
     let mb = app.mailbox("marie.durand").await;
     let mut events = mb.events();
     let trash_on_the_web = async {
-        loop {
-            match events.recv().await {
-                Ok(Event::Progress { folder, .. }) if folder == "inbox" => break,
-                Ok(_) => {}
-                Err(e) => panic!("events ended or lagged: {e}"),
-            }
-        }
+        progress(&mut events, "inbox", 0).await;
         app.web_trash("marie.durand", &remote[100..]).await;
     };
 
@@ -301,6 +267,24 @@ async fn a_folder_emptied_on_the_web_while_it_is_listed_is_not_asked_for_to_its_
     mb.sync(SyncMode::Full).await.unwrap();
     assert_eq!(mb.list("inbox", 0, 3_000).await.unwrap().len(), 100);
     assert_eq!(mb.list("trash", 0, 3_000).await.unwrap().len(), 1_900);
+}
+
+/// Waits for a progress event of `folder` that counts at least `done`, and returns its count.
+/// Events missed while this lagged behind are skipped: a later one counts more.
+async fn progress(
+    events: &mut tokio::sync::broadcast::Receiver<Event>,
+    folder: &str,
+    done: u32,
+) -> u32 {
+    loop {
+        match events.recv().await {
+            Ok(Event::Progress {
+                folder: f, done: d, ..
+            }) if f == folder && d >= done => return d,
+            Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+            Err(e) => panic!("events ended: {e}"),
+        }
+    }
 }
 
 /// Every `step`-th message of `inbox` (all unread on the ENT before the sync read their bodies)
@@ -342,18 +326,9 @@ async fn a_message_opened_during_the_first_sync_shows_its_body_at_once_and_stays
     let mut events = mb.events();
     let sync = mb.sync(SyncMode::Quick);
     tokio::pin!(sync);
-    let bodies_started = async {
-        loop {
-            if let Ok(Event::Progress { folder, .. }) = events.recv().await {
-                if folder == "bodies" {
-                    return;
-                }
-            }
-        }
-    };
     tokio::select! {
         r = &mut sync => panic!("the first sync ended before its bodies: {r:?}"),
-        () = bodies_started => {}
+        _ = progress(&mut events, "bodies", 0) => {}
     }
 
     // Act: the user opens a message whose body the sync has not downloaded yet.
