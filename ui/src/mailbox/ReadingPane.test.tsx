@@ -1,7 +1,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { bodyCsp, buildSrcdoc, mediaStyle } from "./body";
-import { ReadingPane } from "./ReadingPane";
+import { ReadingPane, type ReadingPaneProps } from "./ReadingPane";
 import { makeI18n } from "../i18n/i18n";
 import type { DownloadProgress } from "../bindings/DownloadProgress";
 import type { Attachment } from "../bindings/Attachment";
@@ -44,20 +44,23 @@ const safe = (html: string | null, documents: Attachment[] = []): SafeBody | nul
   html === null ? null : { html, remoteImages: false, links: [], entImages: false, documents };
 const opened = () => Promise.resolve<OpenOutcome | null>({ kind: "opened" });
 const saved = () => Promise.resolve();
+/** The pane showing `open`, every handler doing nothing unless `props` gives it. */
+const pane = (open: ReadingPaneProps["open"], props: Partial<ReadingPaneProps> = {}) => (
+  <ReadingPane
+    open={open}
+    remoteImagesAllowed={false}
+    onAllowRemoteImages={noop}
+    onOpenLink={noop}
+    onOpenAttachment={opened}
+    onSaveAttachment={saved}
+    onSetUnread={noop}
+    {...props}
+  />
+);
 
 describe("ReadingPane", () => {
   /** The odd message open with no body, and why the ENT did not give it, if it said. */
-  const bodyless = (bodyError: ErrorKind | null = null) => (
-    <ReadingPane
-      open={{ id: odd.id, message: odd, body: null, bodyError }}
-      remoteImagesAllowed={false}
-      onAllowRemoteImages={noop}
-      onOpenLink={noop}
-      onOpenAttachment={opened}
-      onSaveAttachment={saved}
-      onSetUnread={noop}
-    />
-  );
+  const bodyless = (bodyError: ErrorKind | null = null) => pane({ id: odd.id, message: odd, body: null, bodyError });
 
   test("a message with no subject, sender, date or body still shows, and says the body is missing", () => {
     render(bodyless());
@@ -83,19 +86,7 @@ describe("ReadingPane", () => {
 describe("reply buttons", () => {
   const full: Message = { ...odd, id: "m-full", subject: "Sortie", body: "<p>Bonjour</p>", bodyAvailable: true, date: 0 };
   const renderPane = (message: Message) =>
-    render(
-      <ReadingPane
-        open={{ id: message.id, message, body: safe(message.body) }}
-        remoteImagesAllowed={false}
-        onAllowRemoteImages={noop}
-        onOpenLink={noop}
-        onOpenAttachment={opened}
-        onSaveAttachment={saved}
-        onSetUnread={noop}
-        onReply={noop}
-        onForward={noop}
-      />,
-    );
+    render(pane({ id: message.id, message, body: safe(message.body) }, { onReply: noop, onForward: noop }));
 
   test("a message offers Répondre, Répondre à tous and Transférer", () => {
     renderPane(full);
@@ -170,18 +161,7 @@ describe("attachments", () => {
     onOpenAttachment: (m: string, a: string, o: { insist?: boolean; onProgress?: (p: DownloadProgress) => void }) => Promise<OpenOutcome | null>,
     onSaveAttachment: (m: string, a: string, p?: (p: DownloadProgress) => void) => Promise<void> = saved,
     body: SafeBody | null = safe(message.body),
-  ) =>
-    render(
-      <ReadingPane
-        open={{ id: message.id, message, body }}
-        remoteImagesAllowed={false}
-        onAllowRemoteImages={noop}
-        onOpenLink={noop}
-        onOpenAttachment={onOpenAttachment}
-        onSaveAttachment={onSaveAttachment}
-        onSetUnread={noop}
-      />,
-    );
+  ) => render(pane({ id: message.id, message, body }, { onOpenAttachment, onSaveAttachment }));
 
   test("a workspace document the body links is listed with the attachments and opened by its address", async () => {
     const path = "/workspace/document/7c3f1a2b-0000-4000-8000-000000000002";
@@ -280,18 +260,7 @@ describe("attachments", () => {
 
 describe("body facts come from the Rust side", () => {
   const message: Message = { ...odd, id: "m-links", subject: "Sortie", body: null, date: 0 };
-  const renderWith = (body: SafeBody) =>
-    render(
-      <ReadingPane
-        open={{ id: message.id, message, body }}
-        remoteImagesAllowed={false}
-        onAllowRemoteImages={noop}
-        onOpenLink={noop}
-        onOpenAttachment={opened}
-        onSaveAttachment={saved}
-        onSetUnread={noop}
-      />,
-    );
+  const renderWith = (body: SafeBody) => render(pane({ id: message.id, message, body }));
 
   test("the links listed are the core's, each shown by its real address", () => {
     // The HTML names a link the core did not list: only the core's list is shown.
