@@ -89,9 +89,10 @@ pub fn sanitize(html: &str) -> SafeBody {
 /// controls="true" data-document-id="{id}" width height>`, `<audio src=… controls
 /// preload="none" data-document-id="{id}">`, @edifice.io/tiptap-extensions `video.ts`,
 /// `audio.ts`), and so does an embed of a web page (`<iframe src="https://…" frameborder="0"
-/// allowfullscreen="true">`, `iframe.ts`), with its size in pixels (or `100%` wide)
-/// only. The composer shows each as a note and loads nothing; the reply or forward then
-/// carries it to its recipients, who play it on the ENT. Any other media is the note [`sanitize`] leaves, and is not sent on.
+/// allowfullscreen="true">`, `iframe.ts`), with its size in pixels (or `100%` wide) only. The
+/// composer shows each as a note and loads nothing; the reply or forward then carries it to its
+/// recipients, who play it on the ENT. Any other media is the note [`sanitize`] leaves, and is
+/// not sent on.
 pub fn editable(html: &str) -> String {
     clean(html, Purpose::Edit).html
 }
