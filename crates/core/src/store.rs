@@ -38,6 +38,9 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "store/migrations/20261130_0006_first_sync_listing.sql"
         )),
+        M::up(include_str!(
+            "store/migrations/20261201_0007_body_refusals.sql"
+        )),
     ])
 }
 

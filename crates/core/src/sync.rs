@@ -3,6 +3,7 @@
 pub mod engine;
 mod journal;
 pub mod plan;
+mod refusals;
 
 use serde::{Deserialize, Serialize};
 

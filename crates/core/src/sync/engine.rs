@@ -66,6 +66,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::journal;
 use super::plan::{self, LocalMessage, Operation, RemoteMessage, RemoteState};
+use super::refusals;
 use super::{SyncMode, SyncReport};
 use crate::client::{communication, conversation as api, ApiError};
 use crate::error::{Error, Result};
@@ -254,6 +255,12 @@ async fn pass(inner: &Arc<Inner>, mode: SyncMode, report: &mut SyncReport) -> Re
     let stored = inner.store.read(|c| store::get_meta(c, "check")).await?;
     if mode == SyncMode::Quick && !first && stored.as_deref() == Some(snapshot.as_str()) {
         report.unchanged = true;
+        // The bodies the ENT refused whose next ask is due, asked for alone: nothing to list.
+        let now = crate::clock::now_ms();
+        let due = inner.store.read(move |c| refusals::due(c, now)).await?;
+        if !due.is_empty() {
+            fetch_listed(inner, due, report).await?;
+        }
         return Ok(());
     }
 
@@ -289,6 +296,7 @@ async fn pass(inner: &Arc<Inner>, mode: SyncMode, report: &mut SyncReport) -> Re
     let retry_bodies = if first && listed.as_deref() == Some(snapshot.as_str()) {
         tracing::debug!("first sync resumed after its listing");
         let missing = inner.store.read(missing_bodies).await?;
+        let missing = without_refused(inner, mode, missing).await?;
         fetch_listed(inner, missing, &mut fetched).await?
     } else if first {
         // Every message of a first sync needs its body: each is fetched as soon as its summary
@@ -315,14 +323,14 @@ async fn pass(inner: &Arc<Inner>, mode: SyncMode, report: &mut SyncReport) -> Re
         bodies
     } else {
         let to_fetch = list_and_apply(inner, &snapshot, report, None).await?;
+        let to_fetch = without_refused(inner, mode, to_fetch).await?;
         fetch_listed(inner, to_fetch, &mut fetched).await?
     };
     // Whether the next check must run a pass even if the ENT shows nothing new: a part of this
     // one failed in a way that may work then (a folder not listed, a body the ENT could not
-    // serve for a moment). A body it will refuse again (too large, unreadable, refused) does
-    // not count: one such message made every check list every folder and download it again,
-    // every minute. The next pass that runs for another reason tries it again, and opening it
-    // fetches it.
+    // serve for a moment). A body it refused (too large, unreadable, refused) does not count:
+    // one such message made every check list every folder and download it again, every
+    // minute. It is asked for again when due (`refusals`), and opening it fetches it.
     let retry_soon = retry_bodies || !report.errors.is_empty();
     report.bodies_fetched += fetched.bodies_fetched;
     report.errors.extend(fetched.errors);
@@ -696,6 +704,22 @@ fn write_listed(
         record_unread_in(tx, out.inserted_unread.iter().map(String::as_str))?;
     }
     Ok(out)
+}
+
+/// `ids` without the bodies the ENT refused and whose next ask is not due yet, unless `mode` is
+/// a Full sync, which asks for every missing body ([`refusals`]).
+async fn without_refused(
+    inner: &Inner,
+    mode: SyncMode,
+    mut ids: Vec<(String, bool)>,
+) -> Result<Vec<(String, bool)>> {
+    if mode == SyncMode::Full {
+        return Ok(ids);
+    }
+    let now = crate::clock::now_ms();
+    let held = inner.store.read(move |c| refusals::not_due(c, now)).await?;
+    ids.retain(|(id, _)| !held.contains(id));
+    Ok(ids)
 }
 
 /// The bodies a resumed first sync still has to fetch, each with whether it is unread.
@@ -1124,11 +1148,16 @@ async fn store_bodies(
         done += batch.len() as u32;
         let mut bodies = Vec::with_capacity(batch.len());
         let mut restore = Vec::new();
+        let mut refused = Vec::new();
         for Fetched { id, unread, r } in batch {
             match r {
                 Ok((_, body)) => bodies.push(body),
                 Err(e) => {
-                    retry_soon |= e.is_retryable();
+                    if e.is_retryable() {
+                        retry_soon = true;
+                    } else {
+                        refused.push(id.clone());
+                    }
                     let e: Error = e.into();
                     tracing::debug!(%id, error = %e, "cannot fetch a body");
                     if report.errors.len() < MAX_REPORTED_ERRORS {
@@ -1143,9 +1172,13 @@ async fn store_bodies(
             }
         }
         report.bodies_fetched += bodies.len() as u32;
+        let now = crate::clock::now_ms();
         inner
             .store
-            .write(move |tx| message::store_bodies(tx, &bodies))
+            .write(move |tx| {
+                message::store_bodies(tx, &bodies)?;
+                refusals::record(tx, &refused, now)
+            })
             .await?;
         drop(shares);
         if !restore.is_empty() && restore_out.send(restore).await.is_err() {

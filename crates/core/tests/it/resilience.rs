@@ -166,12 +166,13 @@ async fn one_endpoint_failing_does_not_stop_the_rest_of_the_sync() {
         "{kinds:?}"
     );
 
-    // And once the ENT heals, the next pass completes what was missing.
+    // And once the ENT heals, the next check lists the trash again. The body the ENT refused
+    // waits for its next ask (an hour) or for the message to be opened, which fetches it.
     faults.clear();
     let report = mb.sync(SyncMode::Quick).await.unwrap();
-    assert_eq!(report.bodies_fetched, 1);
-    assert!(report.errors.is_empty(), "{:?}", report.errors);
-    assert!(mb.message(&broken).await.unwrap().body.is_some());
+    assert!(!report.unchanged && report.errors.is_empty(), "{report:?}");
+    assert_eq!(report.bodies_fetched, 0);
+    assert!(mb.open_message(&broken).await.unwrap().body.is_some());
 }
 
 #[tokio::test]
@@ -231,14 +232,55 @@ async fn a_message_the_ent_cannot_serve_does_not_make_every_check_a_full_sync() 
     assert!(check.unchanged, "{check:?}");
     assert_eq!(check.requests, 2);
 
-    // The next pass that runs (new mail) tries it again, and gets it once the ENT serves it.
-    app.server().faults().clear();
+    // New mail runs a pass, which does not ask for it again before its hour (it would read
+    // 32 MB and fail again): the new message alone is fetched.
     app.deliver("paul.martin", &["marie.durand"], "Nouveau", "<p>n</p>")
         .await;
     let next = mb.sync(SyncMode::Quick).await.unwrap();
     assert!(next.errors.is_empty(), "{next:?}");
-    assert_eq!(next.bodies_fetched, 2);
+    assert_eq!(next.bodies_fetched, 1);
+    assert!(mb.message(&endless).await.unwrap().body.is_none());
+}
+
+#[tokio::test]
+async fn a_body_the_ent_refused_is_asked_for_again_after_an_hour_then_two_and_by_a_full_sync() {
+    // Arrange: the first sync could not get « Sans fin » (refused once).
+    let app = TestApp::start().await;
+    let (_, endless) = deliver_one_endless(&app).await;
+    let mb = app.mailbox("marie.durand").await;
+    mb.sync(SyncMode::Quick).await.unwrap();
+
+    // Act and assert: a Full sync asks for every missing body, so for this one (refused twice).
+    let full = mb.sync(SyncMode::Full).await.unwrap();
+    assert_eq!(full.errors.len(), 1, "{full:?}");
+    assert!(full.errors[0].contains("longer than 32 MB"), "{full:?}");
+
+    // The ENT serves it again. An hour later, the check does not ask yet: the second refusal
+    // doubled the wait.
+    app.server().faults().clear();
+    hour_passes(&app, "marie.durand");
+    let check = mb.sync(SyncMode::Quick).await.unwrap();
+    assert!(check.unchanged, "{check:?}");
+    assert_eq!((check.requests, check.bodies_fetched), (2, 0));
+
+    // Two hours after it, the check asks for that body alone, and the message stays unread.
+    hour_passes(&app, "marie.durand");
+    let check = mb.sync(SyncMode::Quick).await.unwrap();
+    assert!(check.unchanged && check.errors.is_empty(), "{check:?}");
+    assert_eq!(check.bodies_fetched, 1);
     assert!(mb.message(&endless).await.unwrap().body.is_some());
+    assert_eq!(
+        app.remote_unread("marie.durand", &endless).await,
+        Some(true)
+    );
+}
+
+/// Moves the refusals the store of `login` recorded an hour into the past, as if the hour
+/// had gone by.
+fn hour_passes(app: &TestApp, login: &str) {
+    let conn = rusqlite::Connection::open(app.account(login).database_path()).unwrap();
+    conn.execute("UPDATE body_refusals SET next_try = next_try - 3600000", [])
+        .unwrap();
 }
 
 /// Two messages in marie's inbox, « Bon » then « Sans fin », whose answer never ends (a broken
