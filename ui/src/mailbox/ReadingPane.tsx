@@ -14,12 +14,12 @@ import type { Recipient } from "../bindings/Recipient";
 import type { SafeBody } from "../bindings/SafeBody";
 import type { ErrorKind } from "../bindings/ErrorKind";
 import { ERROR_KEYS } from "../i18n/errors";
+import type { OpenMessage } from "./store";
 
 export interface ReadingPaneProps {
-  /** The open message and its body as the Rust side made it safe (its links and whether it
-   * shows remote images come from there too; nothing is recomputed here), or why the ENT
-   * would not give the body. */
-  open: { id: string; message: Message | null; body: SafeBody | null; bodyError?: ErrorKind | null } | null;
+  /** The open message (its links and whether it shows remote images come from the Rust side
+   * too; nothing is recomputed here). */
+  open: OpenMessage | null;
   remoteImagesAllowed: boolean;
   onAllowRemoteImages: (id: string) => void;
   onOpenLink: (url: string) => void;

@@ -20,6 +20,15 @@ import type { ErrorKind } from "../bindings/ErrorKind";
  * messages in the folder shown, what an action on the line acts on). */
 export type ConversationLine = Omit<ConversationSummary, "latest" | "unread">;
 
+/** The message in the reading pane and its body as the Rust side made it safe, or why the ENT
+ * would not give the body (`message` is null while it loads). */
+export interface OpenMessage {
+  id: string;
+  message: Message | null;
+  body: SafeBody | null;
+  bodyError?: ErrorKind | null;
+}
+
 export interface MailboxState {
   account: AccountInfo | null;
   folders: { byId: Record<string, Folder>; order: string[] };
@@ -36,9 +45,7 @@ export interface MailboxState {
   cursorId: string | null;
   /** Ticked rows, for the action bar. */
   ticked: Record<string, true>;
-  /** The message in the reading pane and its body as the Rust side made it safe (or why the
-   * ENT would not give it). */
-  open: { id: string; message: Message | null; body: SafeBody | null; bodyError?: ErrorKind | null } | null;
+  open: OpenMessage | null;
   /** Messages with actions the ENT has not confirmed yet. */
   pending: Record<string, true>;
   search: { query: string; hits: SearchHit[] | null };
