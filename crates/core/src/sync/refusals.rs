@@ -1,7 +1,7 @@
 //! Bodies the ENT refused to serve, and when the sync asks for them again.
 //!
 //! Some messages a real ENT will not serve, however often it is asked: an answer past
-//! [`crate::client::MAX_ANSWER_BYTES`], JSON it cannot write, or a 400 from entcore's
+//! [`crate::client::MAX_ANSWER_BYTES`], an answer that is not JSON, or a 400 from entcore's
 //! `ApiController.getFullMessage`, which answers 400 to any failure of `getAndFormat`. Every
 //! pass used to ask for such a body again: for a message too large, 32 MB downloaded at each
 //! new mail. Now a refusal is recorded (`body_refusals`, migration 0007) and the sync asks again
